@@ -1,0 +1,30 @@
+import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../ports';
+
+type Entry = { fingerprint: string; startedAt: number; response?: StoredResponse; expiresAt: number };
+
+const TTL_MS = 24 * 60 * 60 * 1000;
+/** A claim still in progress after this long belongs to a request that died. */
+export const IN_PROGRESS_STALE_MS = 60_000;
+
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  private readonly entries = new Map<string, Entry>();
+
+  async begin(key: string, fingerprint: string, now: Date): Promise<IdempotencyBegin> {
+    const at = now.getTime();
+    const entry = this.entries.get(key);
+    const usable = entry && entry.expiresAt > at && (entry.response || at - entry.startedAt < IN_PROGRESS_STALE_MS);
+    if (entry && usable) {
+      return entry.response ? { status: 'completed', fingerprint: entry.fingerprint, response: entry.response } : { status: 'in_progress' };
+    }
+    this.entries.set(key, { fingerprint, startedAt: at, expiresAt: at + TTL_MS });
+    return { status: 'started' };
+  }
+
+  async complete(key: string, fingerprint: string, response: StoredResponse, now: Date): Promise<void> {
+    this.entries.set(key, { fingerprint, startedAt: now.getTime(), response, expiresAt: now.getTime() + TTL_MS });
+  }
+
+  async release(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+}

@@ -1,0 +1,57 @@
+import { OrderNoTakenError, VersionConflictError } from '../../domain/errors';
+import type { SessionEvent } from '../../domain/events';
+import type { Session } from '../../domain/session';
+import { holdsOrderNo } from '../../domain/state-machine';
+import type { SessionRepository } from '../../ports';
+
+/**
+ * In-memory twin of the DynamoDB repository. Each method checks and writes without awaiting in
+ * between, so on Node's single thread every commit is atomic, like a TransactWriteItems.
+ */
+export class MemorySessionRepository implements SessionRepository {
+  private readonly sessions = new Map<string, Session>();
+  private readonly orderNos = new Map<string, string>();
+  /** Committed events, oldest first: the outbox the event router drains. */
+  readonly outbox: SessionEvent[] = [];
+  private readonly listeners: Array<(events: SessionEvent[]) => void> = [];
+
+  async get(sessionId: string): Promise<Session | undefined> {
+    const session = this.sessions.get(sessionId);
+    return session && structuredClone(session);
+  }
+
+  async create(session: Session, events: SessionEvent[]): Promise<void> {
+    if (this.sessions.has(session.session_id)) throw new VersionConflictError(session.session_id);
+    const claim = claimedOrderNo(session);
+    if (claim !== undefined && this.orderNos.has(claim)) throw new OrderNoTakenError(claim);
+    if (claim !== undefined) this.orderNos.set(claim, session.session_id);
+    this.sessions.set(session.session_id, structuredClone(session));
+    this.commit(events);
+  }
+
+  async update(next: Session, previous: Session, events: SessionEvent[]): Promise<void> {
+    const stored = this.sessions.get(previous.session_id);
+    if (!stored || stored.version !== previous.version) throw new VersionConflictError(previous.session_id);
+    const before = claimedOrderNo(stored);
+    const after = claimedOrderNo(next);
+    if (after !== undefined && after !== before && this.orderNos.has(after)) throw new OrderNoTakenError(after);
+    if (before !== undefined && before !== after) this.orderNos.delete(before);
+    if (after !== undefined) this.orderNos.set(after, next.session_id);
+    this.sessions.set(next.session_id, structuredClone(next));
+    this.commit(events);
+  }
+
+  /** Called with every committed batch of events (the embedded stand-in for a change stream). */
+  onCommit(listener: (events: SessionEvent[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private commit(events: SessionEvent[]): void {
+    this.outbox.push(...events);
+    for (const listener of this.listeners) listener(events);
+  }
+}
+
+function claimedOrderNo(session: Session): string | undefined {
+  return session.order_no && holdsOrderNo(session.state) ? session.order_no : undefined;
+}

@@ -1,0 +1,47 @@
+import { ConflictError } from '../domain/errors';
+import type { Principal } from '../domain/permissions';
+import { defaultFields, type Session } from '../domain/session';
+import { fullSchema, partialSchema } from '../domain/session-schema';
+import { isOpen } from '../domain/state-machine';
+import type { Ports } from '../ports';
+import { expiresAt } from './create-session';
+import { getSession } from './get-session';
+import { assertMayWrite, resolveSessionInput } from './resolve-session-input';
+import { saveOrReport } from './save-session';
+
+export interface UpdateSessionInput {
+  principal: Principal;
+  sessionId: string;
+  body: unknown;
+  /** PATCH changes the fields sent; PUT replaces every writable field (create's rules). */
+  mode: 'partial' | 'full';
+}
+
+export async function updateSession(ports: Ports, { principal, sessionId, body, mode }: UpdateSessionInput): Promise<Session> {
+  const [config, previous] = await Promise.all([ports.config.load(), getSession(ports, sessionId)]);
+  const now = ports.clock.now();
+  if (!isOpen(previous.state) || Date.parse(previous.expires_at) <= now.getTime()) {
+    const state = isOpen(previous.state) ? 'expired' : previous.state;
+    throw new ConflictError(`The payment transaction can no longer be changed: it is ${state}.`);
+  }
+  const base = mode === 'full' ? defaultFields(config.default_expiration) : previous;
+  const schema = mode === 'full' ? fullSchema : partialSchema;
+  const { input, resolved } = resolveSessionInput(schema, body, base, config);
+  assertMayWrite(principal, previous, 'change');
+  assertMayWrite(principal, resolved.fields, 'change');
+
+  // The expiry clock restarts when the merchant sets expiration_time (DESIGN.md §2).
+  const restartsExpiry = mode === 'full' || input.expiration_time !== undefined;
+  const next: Session = {
+    ...previous,
+    ...resolved.fields,
+    operation: resolved.operation,
+    payment_methods: resolved.payment_methods,
+    version: previous.version + 1,
+    updated_at: now.toISOString(),
+    expires_at: restartsExpiry ? expiresAt(now, resolved.fields.expiration_time) : previous.expires_at,
+  };
+  // An update changes no state, so it emits no event (Ottu sends none either).
+  await saveOrReport(() => ports.sessions.update(next, previous, []));
+  return next;
+}

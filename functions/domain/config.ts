@@ -1,0 +1,56 @@
+/** The merchant's configuration (one deployment serves one merchant, as an Ottu instance does). */
+
+export type Operation = 'purchase' | 'authorize';
+export const PLUGINS = ['payment_request', 'e_commerce'] as const;
+export type Plugin = (typeof PLUGINS)[number];
+export type PluginPermission = 'add' | 'change' | 'view';
+
+export interface GatewaySetting {
+  code: string;
+  name: string;
+  /** Name of the gateway the setting applies to, e.g. "Ottu PG". */
+  pg: string;
+  is_sandbox: boolean;
+  operation: Operation;
+  icon: string;
+  /** Fee as a percentage of the amount, a decimal string ("0", "2.5"). */
+  fee_percent: string;
+  /** ISO 4217 codes this gateway accepts. */
+  currencies: string[];
+  /** Failed payment attempts allowed before the session fails. */
+  attempt_limit: number;
+}
+
+export interface User {
+  username: string;
+  /** scrypt hash, see domain/credentials.ts; the password itself is never stored. */
+  password_hash: string;
+  active: boolean;
+  permissions: Partial<Record<Plugin, PluginPermission[]>>;
+  /** Gateway codes the user has `use` permission on. */
+  pg_codes: string[];
+}
+
+export interface ApiKey {
+  /** The public part before the dot, used to find the key. */
+  prefix: string;
+  /** SHA-256 (hex) of the whole key; the key itself is never stored. */
+  key_hash: string;
+  label: string;
+}
+
+export interface MerchantConfig {
+  gateways: GatewaySetting[];
+  /** Enabled ISO 4217 currency codes. */
+  currencies: string[];
+  users: User[];
+  api_keys: ApiKey[];
+  /** Default `expiration_time` for new sessions. */
+  default_expiration: string;
+  /** Ottu's "Expire Payment Transactions?" setting: sweep due sessions to `expired`. */
+  expire_transactions: boolean;
+}
+
+export function findGateway(config: MerchantConfig, code: string): GatewaySetting | undefined {
+  return config.gateways.find((gateway) => gateway.code === code);
+}

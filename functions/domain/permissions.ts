@@ -1,0 +1,14 @@
+import type { Plugin, PluginPermission, User } from './config';
+
+/** Who is calling: an API key may do everything; a Basic user only what their permissions say. */
+export type Principal = { kind: 'api_key'; id: string } | { kind: 'user'; id: string; user: User };
+
+export function mayOnPlugin(principal: Principal, plugin: Plugin, permission: PluginPermission): boolean {
+  return principal.kind === 'api_key' || (principal.user.permissions[plugin] ?? []).includes(permission);
+}
+
+/** The codes among `codes` that the caller has no `use` permission on. */
+export function unusableCodes(principal: Principal, codes: readonly string[]): string[] {
+  if (principal.kind === 'api_key') return [];
+  return codes.filter((code) => !principal.user.pg_codes.includes(code));
+}

@@ -1,0 +1,109 @@
+import { findGateway, type GatewaySetting, type MerchantConfig, type Operation } from './config';
+import { isIsoCurrency, minorUnits } from './currencies';
+import type { FieldErrors } from './errors';
+import { formatMinor, parseAmount, percentOf, type AmountProblem } from './money';
+import type { PartialInput } from './session-schema';
+import { addFieldError } from './session-schema';
+import { defaultFields, paymentMethodType, type PaymentMethod, type SessionFields } from './session';
+
+/**
+ * Rules that need the configuration or more than one field. They run on the merged session
+ * (defaults + stored fields + the request), so PATCH and PUT are held to create's rules.
+ */
+
+const AMOUNT_MESSAGES: Record<Exclude<AmountProblem, 'too_many_decimals'>, string> = {
+  invalid: 'A valid number is required.',
+  too_many_digits: 'Ensure that there are no more than 20 digits in total.',
+  not_positive: 'Ensure this value is greater than 0.',
+};
+
+export interface ResolvedSession {
+  fields: SessionFields;
+  operation: Operation;
+  payment_methods: PaymentMethod[];
+}
+
+type Draft = Omit<SessionFields, 'type' | 'amount' | 'currency_code' | 'pg_codes'> & Partial<SessionFields>;
+
+/** Applies a validated request to a base (defaults for create and PUT, the stored session for PATCH). */
+export function mergeInput(base: Draft, input: PartialInput): Draft {
+  const empty = defaultFields(base.expiration_time);
+  const merged: Draft = { ...base };
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'shortify_checkout_url' || key === 'shortify_attachment_url' || value === undefined) continue;
+    const target = merged as Record<string, unknown>;
+    target[key] = value === null ? (empty as Record<string, unknown>)[key] ?? null : value;
+  }
+  if (input.notifications) merged.notifications = { email: unique(input.notifications.email), sms: unique(input.notifications.sms) };
+  if (input.pg_codes) merged.pg_codes = unique(input.pg_codes);
+  if (input.order_no === '') merged.order_no = null;
+  return merged;
+}
+
+export function resolveSession(
+  draft: Draft,
+  config: MerchantConfig,
+): { ok: true; value: ResolvedSession } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const fail = (path: string[], message: string) => addFieldError(errors, path, message);
+  const { currency_code: currency = '', amount = '', pg_codes: codes = [] } = draft;
+
+  const decimals = minorUnits(currency);
+  if (!isIsoCurrency(currency)) fail(['currency_code'], `"${currency}" is not a valid ISO 4217 currency code.`);
+  else if (!config.currencies.includes(currency)) fail(['currency_code'], `Currency "${currency}" is not enabled for this merchant.`);
+
+  let minor: bigint | undefined;
+  if (decimals !== undefined) {
+    const parsed = parseAmount(amount, decimals);
+    if (parsed.ok) minor = parsed.minor;
+    else if (parsed.problem === 'too_many_decimals') fail(['amount'], `Ensure that there are no more than ${decimals} decimal places.`);
+    else fail(['amount'], AMOUNT_MESSAGES[parsed.problem]);
+  }
+
+  const gateways: GatewaySetting[] = [];
+  for (const code of codes) {
+    const gateway = findGateway(config, code);
+    if (!gateway) fail(['pg_codes'], `Object with code=${code} does not exist.`);
+    else if (decimals !== undefined && !gateway.currencies.includes(currency)) fail(['pg_codes'], `Payment gateway "${code}" does not accept ${currency}.`);
+    else gateways.push(gateway);
+  }
+  const operations = new Set(gateways.map((gateway) => gateway.operation));
+  if (operations.size > 1) fail(['pg_codes'], 'All payment gateways of one payment transaction must use the same operation (purchase or authorize).');
+
+  if (draft.notifications.email.length > 0 && !draft.customer_email) {
+    fail(['notifications', 'email'], 'To use email notifications provide the `customer_email` field.');
+  }
+  if (draft.notifications.sms.length > 0 && !draft.customer_phone) {
+    fail(['notifications', 'sms'], 'To use sms notifications provide the `customer_phone` field.');
+  }
+
+  if (Object.keys(errors).length > 0 || minor === undefined || decimals === undefined || !draft.type) return { ok: false, errors };
+  const fields: SessionFields = { ...draft, type: draft.type, currency_code: currency, pg_codes: codes, amount: formatMinor(minor, decimals) };
+  return {
+    ok: true,
+    value: {
+      fields,
+      operation: gateways[0]!.operation,
+      payment_methods: gateways.map((gateway) => paymentMethod(gateway, minor!, decimals, currency)),
+    },
+  };
+}
+
+function paymentMethod(gateway: GatewaySetting, minor: bigint, decimals: number, currency: string): PaymentMethod {
+  const fee = percentOf(minor, gateway.fee_percent);
+  return {
+    code: gateway.code,
+    name: gateway.name,
+    pg: gateway.pg,
+    type: paymentMethodType(gateway),
+    amount: formatMinor(minor + fee, decimals),
+    currency_code: currency,
+    fee: formatMinor(fee, decimals),
+    icon: gateway.icon,
+    flow: 'redirect',
+  };
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,89 @@
+/**
+ * The one transition table. Every state change goes through `transition`, which returns the
+ * new state and the event it emits, or says the change is not allowed.
+ */
+
+export const STATES = [
+  'created',
+  'pending',
+  'attempted',
+  'authorized',
+  'paid',
+  'failed',
+  'canceled',
+  'expired',
+  'invalided',
+  'refunded',
+  'voided',
+] as const;
+export type State = (typeof STATES)[number];
+
+/** Events a merchant can ask notifications for (the seed's list). */
+export const NOTIFICATION_EVENTS = [
+  'created',
+  'paid',
+  'canceled',
+  'failed',
+  'expired',
+  'authorized',
+  'voided',
+  'refunded',
+  'captured',
+] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+export type EventType = NotificationEvent | 'pending' | 'attempted';
+
+/** States in which a merchant may still change the session (PATCH/PUT) and a customer may pay. */
+export const OPEN_STATES: readonly State[] = ['created', 'pending', 'attempted'];
+/** Final states that give the session's order_no back to the merchant. */
+export const ORDER_NO_RELEASING_STATES: readonly State[] = ['failed', 'canceled', 'expired', 'invalided'];
+
+export type Action =
+  | 'open'
+  | 'attempt_failed'
+  | 'pay'
+  | 'authorize'
+  | 'fail'
+  | 'cancel'
+  | 'expire'
+  | 'capture'
+  | 'void'
+  | 'refund';
+
+interface Rule {
+  from: readonly State[];
+  to: State;
+  event: EventType;
+}
+
+const RULES: Record<Action, Rule> = {
+  open: { from: ['created'], to: 'pending', event: 'pending' },
+  attempt_failed: { from: OPEN_STATES, to: 'attempted', event: 'attempted' },
+  pay: { from: OPEN_STATES, to: 'paid', event: 'paid' },
+  authorize: { from: OPEN_STATES, to: 'authorized', event: 'authorized' },
+  fail: { from: OPEN_STATES, to: 'failed', event: 'failed' },
+  cancel: { from: OPEN_STATES, to: 'canceled', event: 'canceled' },
+  expire: { from: OPEN_STATES, to: 'expired', event: 'expired' },
+  capture: { from: ['authorized'], to: 'paid', event: 'captured' },
+  void: { from: ['authorized'], to: 'voided', event: 'voided' },
+  refund: { from: ['paid'], to: 'refunded', event: 'refunded' },
+};
+
+export type Transition = { ok: true; to: State; event: EventType } | { ok: false; reason: string };
+
+export function transition(from: State, action: Action): Transition {
+  const rule = RULES[action];
+  if (!rule.from.includes(from)) {
+    return { ok: false, reason: `Cannot ${action.replace('_', ' ')} a payment transaction in state "${from}".` };
+  }
+  return { ok: true, to: rule.to, event: rule.event };
+}
+
+export function isOpen(state: State): boolean {
+  return OPEN_STATES.includes(state);
+}
+
+export function holdsOrderNo(state: State): boolean {
+  return !ORDER_NO_RELEASING_STATES.includes(state);
+}

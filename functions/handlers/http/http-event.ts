@@ -1,0 +1,39 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { Principal } from '../../domain/permissions';
+
+/** An uploaded file part of a multipart body. */
+export interface UploadedFile {
+  field: string;
+  filename: string;
+  mimetype: string;
+  content: Buffer;
+  truncated: boolean;
+}
+
+/** The API Gateway v2 event once the middlewares have parsed the body and the caller. */
+export type HttpEvent = Omit<APIGatewayProxyEventV2, 'body'> & {
+  body: unknown;
+  rawBody?: Buffer;
+  files?: UploadedFile[];
+  principal?: Principal;
+};
+
+export type HttpResult = Exclude<APIGatewayProxyResultV2, string> & { statusCode: number; body: string; headers: Record<string, string> };
+
+const BASE_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return { statusCode, headers: { ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/**
+ * The public base URL for links (checkout_url, redirect_url): CHECKOUT_PUBLIC_URL when set
+ * (a custom domain), else the host the request came to.
+ */
+export function baseUrl(event: Pick<APIGatewayProxyEventV2, 'headers' | 'requestContext'>): string {
+  const configured = process.env.CHECKOUT_PUBLIC_URL;
+  if (configured) return configured.replace(/\/+$/, '');
+  const host = event.headers['x-forwarded-host'] ?? event.headers.host ?? event.requestContext.domainName;
+  const proto = event.headers['x-forwarded-proto'] ?? (/^(localhost|127\.|\[::1\])/.test(host) ? 'http' : 'https');
+  return `${proto.split(',')[0]!.trim()}://${host}`;
+}

@@ -1,0 +1,33 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { logger } from '../../runtime/logger';
+import { errorResponse } from './error-response';
+import type { HttpEvent, HttpResult } from './http-event';
+import { idempotency } from './idempotency';
+import { parseBody } from './parse-body';
+import { requireAuth } from './require-auth';
+
+export interface HttpHandlerOptions {
+  /** Route needs `Authorization` (Api-Key or Basic). */
+  auth: boolean;
+}
+
+export type HttpFunction = (event: HttpEvent) => Promise<HttpResult>;
+export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResult>;
+
+/**
+ * The one middleware stack of every HTTP route. Order matters: errors are mapped last (so every
+ * middleware's failure gets Ottu's shape), the body is parsed before the caller is known, and
+ * idempotency sits innermost so it records the final answer.
+ */
+export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions): LambdaHttpHandler {
+  const stack = middy<HttpEvent, HttpResult>(fn)
+    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }))
+    .use({ onError: (request) => void (request.response = errorResponse(request.error)) })
+    .use(httpHeaderNormalizer())
+    .use(parseBody());
+  if (options.auth) stack.use(requireAuth()).use(idempotency());
+  return stack as unknown as LambdaHttpHandler;
+}

@@ -1,0 +1,5 @@
+import type { MerchantConfig } from '../domain/config';
+
+export interface ConfigStore {
+  load(): Promise<MerchantConfig>;
+}

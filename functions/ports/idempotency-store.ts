@@ -1,0 +1,22 @@
+/** A stored HTTP response, replayed for a repeated Idempotency-Key. */
+export interface StoredResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type IdempotencyBegin =
+  | { status: 'started' }
+  | { status: 'in_progress' }
+  | { status: 'completed'; fingerprint: string; response: StoredResponse };
+
+export interface IdempotencyStore {
+  /**
+   * Claims `key` atomically for a request with this fingerprint, or reports what is already
+   * there. A claim older than `staleAfterMs` (its Lambda died) may be taken over.
+   */
+  begin(key: string, fingerprint: string, now: Date): Promise<IdempotencyBegin>;
+  complete(key: string, fingerprint: string, response: StoredResponse, now: Date): Promise<void>;
+  /** Drops a claim whose request failed in a way worth retrying (5xx). */
+  release(key: string): Promise<void>;
+}

@@ -1,0 +1,5 @@
+export interface Ids {
+  /** 40 lowercase hex characters from 20 random bytes. */
+  sessionId(): string;
+  eventId(): string;
+}

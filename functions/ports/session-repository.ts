@@ -1,0 +1,17 @@
+import type { SessionEvent } from '../domain/events';
+import type { Session } from '../domain/session';
+
+export interface SessionRepository {
+  get(sessionId: string): Promise<Session | undefined>;
+  /**
+   * Writes a new session, its order_no claim and its events in one atomic commit.
+   * Throws OrderNoTakenError when a live session holds the order_no.
+   */
+  create(session: Session, events: SessionEvent[]): Promise<void>;
+  /**
+   * Replaces `previous` by `next` only if the stored version is still `previous.version`
+   * (VersionConflictError otherwise), moving the order_no claim when it changes (released when
+   * the session leaves the states that hold it) and committing the events with it.
+   */
+  update(next: Session, previous: Session, events: SessionEvent[]): Promise<void>;
+}

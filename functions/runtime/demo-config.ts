@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import type { MerchantConfig } from '../domain/config';
+import { hashPassword, newApiKey, sha256Hex } from '../domain/credentials';
+import { DEFAULT_EXPIRATION } from '../domain/expiration';
+
+export interface DemoCredentials {
+  apiKey: string;
+  basic: { username: string; password: string };
+  webhookKey: string;
+}
+
+/**
+ * The embedded runtime's demo merchant. Credentials come from CHECKOUT_DEMO_API_KEY,
+ * CHECKOUT_DEMO_BASIC (`user:password`) and CHECKOUT_DEMO_WEBHOOK_KEY, or are generated.
+ */
+export async function demoConfig(env: NodeJS.ProcessEnv): Promise<{ config: MerchantConfig; credentials: DemoCredentials }> {
+  const apiKey = env.CHECKOUT_DEMO_API_KEY || newApiKey('demo').key;
+  const [username = 'demo', password = randomBytes(12).toString('base64url')] = splitBasic(env.CHECKOUT_DEMO_BASIC);
+  const webhookKey = env.CHECKOUT_DEMO_WEBHOOK_KEY || randomBytes(32).toString('hex');
+  const config: MerchantConfig = {
+    gateways: [
+      gateway('sandbox-kwd', 'Sandbox KWD', 'purchase', ['KWD']),
+      gateway('sandbox-authorize', 'Sandbox Authorize', 'authorize', ['KWD', 'USD']),
+    ],
+    currencies: ['KWD', 'USD', 'EUR', 'SAR', 'BHD', 'JPY'],
+    users: [
+      {
+        username,
+        password_hash: await hashPassword(password),
+        active: true,
+        permissions: { payment_request: ['add', 'change', 'view'] },
+        pg_codes: ['sandbox-kwd'],
+      },
+    ],
+    api_keys: [{ prefix: apiKey.split('.')[0]!, key_hash: sha256Hex(apiKey), label: 'demo' }],
+    default_expiration: DEFAULT_EXPIRATION,
+    expire_transactions: true,
+  };
+  return { config, credentials: { apiKey, basic: { username, password }, webhookKey } };
+}
+
+function splitBasic(value: string | undefined): string[] {
+  if (!value) return [];
+  const colon = value.indexOf(':');
+  if (colon < 1) throw new Error('CHECKOUT_DEMO_BASIC must be "user:password"');
+  return [value.slice(0, colon), value.slice(colon + 1)];
+}
+
+function gateway(code: string, name: string, operation: 'purchase' | 'authorize', currencies: string[]) {
+  return {
+    code,
+    name,
+    pg: 'Ottu PG',
+    is_sandbox: true,
+    operation,
+    icon: '/static/pg-icons/card.svg',
+    fee_percent: '0',
+    currencies,
+    attempt_limit: 3,
+  };
+}

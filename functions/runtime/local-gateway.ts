@@ -1,0 +1,141 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../domain/errors';
+import { errorResponse } from '../handlers/http/error-response';
+import type { HttpResult } from '../handlers/http/http-event';
+import type { LambdaHttpHandler } from '../handlers/http/http-handler';
+import { MAX_BODY_BYTES } from '../handlers/http/parse-body';
+import { ROUTES, type Route } from './routes';
+
+/**
+ * A stand-in for API Gateway (HTTP API, payload v2) on node:http: it matches the route table,
+ * builds the same event API Gateway would, and calls the route's Lambda handler module.
+ */
+
+type Matcher = { route: Route; pattern: RegExp; params: string[] };
+type Extra = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+const matchers: Matcher[] = ROUTES.map((route) => {
+  const params: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_all, name: string) => {
+    params.push(name);
+    return '([^/]+)';
+  });
+  return { route, params, pattern: new RegExp(`^${source}/?$`) };
+});
+
+const loaded = new Map<string, Promise<LambdaHttpHandler>>();
+function loadHandler(route: Route): Promise<LambdaHttpHandler> {
+  let handler = loaded.get(route.handler);
+  if (!handler) {
+    handler = import(`../handlers/${route.handler}`).then((module: { handler: LambdaHttpHandler }) => module.handler);
+    loaded.set(route.handler, handler);
+  }
+  return handler;
+}
+
+/** `extra` serves local-only pages (outbox viewer, …) before the route table is consulted. */
+export function createGateway(extra?: Extra): Server {
+  return createServer((req, res) => {
+    serve(req, res, extra).catch((error: unknown) => send(res, errorResponse(error)));
+  });
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, extra?: Extra): Promise<void> {
+  if (extra && (await extra(req, res))) return;
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const candidates = matchers.map((m) => ({ m, match: m.pattern.exec(url.pathname) })).filter((c) => c.match);
+  if (candidates.length === 0) throw new NotFoundError('Not found.');
+  const hit = candidates.find((c) => c.m.route.method === req.method);
+  if (!hit) throw new MethodNotAllowedError(req.method ?? '');
+  const body = await readBody(req);
+  const pathParameters = Object.fromEntries(hit.m.params.map((name, i) => [name, decodeURIComponent(hit.match![i + 1]!)]));
+  const event = toEvent(req, url, hit.m.route, pathParameters, body);
+  const handler = await loadHandler(hit.m.route);
+  send(res, await handler(event, lambdaContext(hit.m.route, event.requestContext.requestId)));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume(); // drain, so the client reads our 413 instead of a reset connection
+        reject(new PayloadTooLargeError(MAX_BODY_BYTES));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query = [...url.searchParams.keys()].length
+    ? Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key).join(',')]))
+    : undefined;
+  const now = new Date();
+  const textual = /^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(headers['content-type'] ?? '');
+  return {
+    version: '2.0',
+    routeKey: `${route.method} ${route.path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: query,
+    pathParameters,
+    isBase64Encoded: body.length > 0 && !textual,
+    body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: `${route.method} ${route.path}`,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+  };
+}
+
+function lambdaContext(route: Route, requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: route.id,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${route.id}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${route.id}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 29_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function send(res: ServerResponse, result: HttpResult & { isBase64Encoded?: boolean; cookies?: string[] }): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string | string[]> = { ...result.headers };
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body ?? '';
+  res.writeHead(result.statusCode, headers);
+  res.end(body);
+}
