@@ -11,5 +11,9 @@ module.exports = {
   // middy ships ESM only; let swc turn it into CommonJS like our own code.
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  globalSetup: '<rootDir>/test/fixtures/moto-global-setup.ts',
+  globalTeardown: '<rootDir>/test/fixtures/moto-global-teardown.ts',
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+  reporters: ['default', '<rootDir>/test/fixtures/totals-reporter.js'],
   testTimeout: 30000,
 };

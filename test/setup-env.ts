@@ -1,0 +1,2 @@
+// Tests read errors through assertions, not logs.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
