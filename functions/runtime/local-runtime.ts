@@ -30,7 +30,7 @@ export async function startLocal({ port = 3000, host = '127.0.0.1', env = proces
   const { config, credentials } = await demoConfig(env);
   const ports = {
     sessions: new MemorySessionRepository(),
-    config: new MemoryConfigStore(config),
+    config: new MemoryConfigStore(config, credentials.webhookKey),
     idempotency: new MemoryIdempotencyStore(),
     clock,
     ids: randomIds,
