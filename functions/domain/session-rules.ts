@@ -49,8 +49,9 @@ export function resolveSession(
   const { currency_code: currency = '', amount = '', pg_codes: codes = [] } = draft;
 
   const decimals = minorUnits(currency);
+  const enabled = isIsoCurrency(currency) && config.currencies.includes(currency);
   if (!isIsoCurrency(currency)) fail(['currency_code'], `"${currency}" is not a valid ISO 4217 currency code.`);
-  else if (!config.currencies.includes(currency)) fail(['currency_code'], `Currency "${currency}" is not enabled for this merchant.`);
+  else if (!enabled) fail(['currency_code'], `Currency "${currency}" is not enabled for this merchant.`);
 
   let minor: bigint | undefined;
   if (decimals !== undefined) {
@@ -64,7 +65,7 @@ export function resolveSession(
   for (const code of codes) {
     const gateway = findGateway(config, code);
     if (!gateway) fail(['pg_codes'], `Object with code=${code} does not exist.`);
-    else if (decimals !== undefined && !gateway.currencies.includes(currency)) fail(['pg_codes'], `Payment gateway "${code}" does not accept ${currency}.`);
+    else if (enabled && !gateway.currencies.includes(currency)) fail(['pg_codes'], `Payment gateway "${code}" does not accept ${currency}.`);
     else gateways.push(gateway);
   }
   const operations = new Set(gateways.map((gateway) => gateway.operation));
@@ -77,7 +78,9 @@ export function resolveSession(
     fail(['notifications', 'sms'], 'To use sms notifications provide the `customer_phone` field.');
   }
 
-  if (Object.keys(errors).length > 0 || minor === undefined || decimals === undefined || !draft.type) return { ok: false, errors };
+  if (Object.keys(errors).length > 0 || minor === undefined || decimals === undefined || !draft.type || gateways.length === 0) {
+    return { ok: false, errors };
+  }
   const fields: SessionFields = { ...draft, type: draft.type, currency_code: currency, pg_codes: codes, amount: formatMinor(minor, decimals) };
   return {
     ok: true,

@@ -32,8 +32,10 @@ const choice = <const T extends readonly string[]>(options: T) =>
 const list = <T extends v.GenericSchema>(item: T) =>
   v.array(item, (issue) => `Expected a list of items but got type "${typeName(issue.input)}".`);
 
-const dict = <T extends v.ObjectEntries>(entries: T) =>
-  v.object(entries, (issue) => `Invalid data. Expected a dictionary, but got ${typeName(issue.input)}.`);
+const notDict = (issue: v.BaseIssue<unknown>) => `Invalid data. Expected a dictionary, but got ${typeName(issue.input)}.`;
+const isDict = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+// valibot's object() accepts arrays; DRF does not.
+const dict = <T extends v.ObjectEntries>(entries: T) => v.pipe(v.custom<Record<string, unknown>>(isDict, notDict), v.object(entries, notDict));
 
 const email = v.pipe(text(128), v.email('Enter a valid email address.'));
 const optionalEmail = v.pipe(text(128), v.check((x) => x === '' || v.is(v.pipe(v.string(), v.email()), x), 'Enter a valid email address.'));
@@ -83,10 +85,7 @@ const notifications = dict({
 
 const EXTRA_MAX_CHARS = 16_384;
 const extra = v.pipe(
-  v.custom<Record<string, unknown>>(
-    (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
-    (issue) => `Expected a dictionary of items but got type "${typeName(issue.input)}".`,
-  ),
+  v.custom<Record<string, unknown>>(isDict, (issue) => `Expected a dictionary of items but got type "${typeName(issue.input)}".`),
   v.check((x) => JSON.stringify(x).length <= EXTRA_MAX_CHARS, `Ensure this field has no more than ${EXTRA_MAX_CHARS} characters when serialised as JSON.`),
 );
 
@@ -131,7 +130,7 @@ const entries = {
 /** Create and PUT: the four required fields must be there. */
 export const fullSchema = dict(entries);
 /** PATCH: any subset. */
-export const partialSchema = v.partial(dict(entries));
+export const partialSchema = v.pipe(v.custom<Record<string, unknown>>(isDict, notDict), v.partial(v.object(entries, notDict)));
 
 export type FullInput = v.InferOutput<typeof fullSchema>;
 export type PartialInput = v.InferOutput<typeof partialSchema>;

@@ -1,0 +1,29 @@
+import { holdsOrderNo, isOpen, STATES, transition } from '../../functions/domain/state-machine';
+
+test('a created session opens to pending and can be paid from any open state', () => {
+  expect(transition('created', 'open')).toEqual({ ok: true, to: 'pending', event: 'pending' });
+  for (const from of ['created', 'pending', 'attempted'] as const) {
+    expect(transition(from, 'pay')).toEqual({ ok: true, to: 'paid', event: 'paid' });
+    expect(transition(from, 'expire')).toEqual({ ok: true, to: 'expired', event: 'expired' });
+    expect(transition(from, 'cancel')).toEqual({ ok: true, to: 'canceled', event: 'canceled' });
+  }
+});
+
+test('final states refuse payment and expiry', () => {
+  for (const from of ['paid', 'failed', 'canceled', 'expired', 'refunded', 'voided', 'invalided'] as const) {
+    expect(transition(from, 'pay').ok).toBe(false);
+    expect(transition(from, 'expire').ok).toBe(false);
+  }
+});
+
+test('authorized sessions are captured or voided, paid ones refunded', () => {
+  expect(transition('authorized', 'capture')).toEqual({ ok: true, to: 'paid', event: 'captured' });
+  expect(transition('authorized', 'void')).toEqual({ ok: true, to: 'voided', event: 'voided' });
+  expect(transition('paid', 'refund')).toEqual({ ok: true, to: 'refunded', event: 'refunded' });
+  expect(transition('paid', 'void').ok).toBe(false);
+});
+
+test('only open states are open; failed-like final states release the order_no', () => {
+  expect(STATES.filter(isOpen)).toEqual(['created', 'pending', 'attempted']);
+  expect(STATES.filter((state) => !holdsOrderNo(state))).toEqual(['failed', 'canceled', 'expired', 'invalided']);
+});
