@@ -24,7 +24,9 @@ export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context
  */
 export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions): LambdaHttpHandler {
   const stack = middy<HttpEvent, HttpResult>(fn)
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Set directly: a correlationIdPath would pull a JMESPath engine into every bundle.
+    .use({ before: ({ event }) => logger.setCorrelationId(event.requestContext.requestId) })
     .use({ onError: (request) => void (request.response = errorResponse(request.error)) })
     .use(httpHeaderNormalizer())
     .use(parseBody());
