@@ -1,9 +1,9 @@
-import { attachmentKey, attachmentTokenOf, checkAttachment, isBlankFilePart, type CheckedAttachment, type IncomingFile } from '../domain/attachment';
+import { attachmentTokenOf, candidateKeys, checkAttachment, isBlankFilePart, type CheckedAttachment, type IncomingFile } from '../domain/attachment';
 import type { FieldErrors } from '../domain/errors';
 import type { Ports } from '../ports';
 
 /** Where a session's new attachment comes from: this request's file, or an earlier upload. */
-export type AttachmentSource = { kind: 'file'; file: CheckedAttachment } | { kind: 'uploaded'; token: string };
+export type AttachmentSource = { kind: 'file'; file: CheckedAttachment } | { kind: 'uploaded'; key: string };
 
 export interface AttachmentRequest {
   source?: AttachmentSource;
@@ -44,11 +44,19 @@ export async function readAttachmentRequest(ports: Ports, body: unknown, files: 
     return { errors };
   }
   const token = typeof uploadUrl === 'string' ? attachmentTokenOf(uploadUrl.trim(), baseUrl) : undefined;
-  if (!token || !(await ports.attachments.head(attachmentKey(token)))) {
+  const key = token && (await existingKey(ports, token));
+  if (!key) {
     errors.attachment_upload_url = ['Enter the `file_url` of a file uploaded to this API with upload-attachment.'];
     return { errors };
   }
-  return { errors, source: { kind: 'uploaded', token } };
+  return { errors, source: { kind: 'uploaded', key } };
+}
+
+async function existingKey(ports: Ports, token: string): Promise<string | undefined> {
+  for (const key of candidateKeys(token)) {
+    if (await ports.attachments.head(key)) return key;
+  }
+  return undefined;
 }
 
 function fieldsOf(body: unknown): Record<string, unknown> {

@@ -89,7 +89,7 @@ async function storeAttachment(ports: Ports, source: AttachmentSource, key: stri
     return;
   }
   // An upload is copied, not shared: each session owns its object and may delete it on replacement.
-  const copied = await ports.attachments.copy(attachmentKey(source.token), key);
+  const copied = await ports.attachments.copy(source.key, key);
   if (!copied) throw new ValidationError({ attachment_upload_url: ['The uploaded file no longer exists.'] });
 }
 

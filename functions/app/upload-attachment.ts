@@ -1,4 +1,4 @@
-import { attachmentKey, attachmentPath, type IncomingFile } from '../domain/attachment';
+import { attachmentPath, uploadKey, type IncomingFile } from '../domain/attachment';
 import { PLUGINS } from '../domain/config';
 import { NotFoundError, PermissionDeniedError, ValidationError, type FieldErrors } from '../domain/errors';
 import { mayOnPlugin, type Principal } from '../domain/permissions';
@@ -65,7 +65,7 @@ export async function uploadAttachment(ports: Ports, { principal, body, files, b
     throw new PermissionDeniedError('You do not have permission to upload attachments.');
   }
   const token = ports.ids.attachmentToken();
-  await ports.attachments.put(attachmentKey(token), { content: file.content, contentType: file.contentType, filename: file.filename });
+  await ports.attachments.put(uploadKey(token), { content: file.content, contentType: file.contentType, filename: file.filename });
   return { file_url: attachmentPath(token), original_filename: file.filename };
 }
 

@@ -120,9 +120,22 @@ function pathUnder(url: string, baseUrl: string | undefined): string | undefined
   }
 }
 
-/** Object key of an attachment: random, so it says nothing about the session or the file. */
+/** Object key of a session's attachment: random, so it says nothing about the session or the file. */
 export function attachmentKey(token: string): string {
   return `attachments/${token}`;
+}
+
+/**
+ * Object key of a file uploaded on its own (upload-attachment without a session). Sessions take
+ * a copy, never the upload itself, so a lifecycle rule on this prefix may expire unused uploads.
+ */
+export function uploadKey(token: string): string {
+  return `uploads/${token}`;
+}
+
+/** Where a token's object may be: a session's attachment first, else an upload. */
+export function candidateKeys(token: string): string[] {
+  return [attachmentKey(token), uploadKey(token)];
 }
 
 /**

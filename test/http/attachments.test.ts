@@ -315,12 +315,15 @@ describe('upload-attachment', () => {
     expect(uploaded.status).toBe(200);
     expect(uploaded.json).toEqual({ file_url: expect.stringMatching(new RegExp(`^${api.url}/b/checkout/v1/attachments/[A-Za-z0-9_-]{32}$`)), original_filename: 'logo.png' });
     expect((await download(uploaded.json.file_url)).bytes.equals(png)).toBe(true);
+    // Kept apart from session attachments, so unattached uploads can be expired by prefix.
+    expect(await api.ports.attachments.list()).toContain(`uploads/${tokenOf(uploaded.json.file_url)}`);
 
     const created = await api.request('POST', TXN, { body: jsonBody({ attachment_upload_url: uploaded.json.file_url, shortify_attachment_url: true }) });
     expect(created.status).toBe(201);
     // The session owns a copy, so replacing or deleting it never breaks the upload's URL.
     expect(created.json.attachment).not.toBe(uploaded.json.file_url);
     expect((await download(created.json.attachment)).bytes.equals(png)).toBe(true);
+    expect(await api.ports.attachments.list()).toContain(`attachments/${tokenOf(created.json.attachment)}`);
     const followed = await api.request('GET', pathOf(created.json.attachment_short_url), { auth: 'none' });
     expect(followed.headers.get('location')).toBe(created.json.attachment);
 
