@@ -10,21 +10,24 @@ type Base = Parameters<typeof mergeInput>[0];
 
 /**
  * Validates a request body against `schema`, merges it onto `base` and applies the cross-field
- * rules, reporting every failing field at once (400), then checks the caller's rights (403).
+ * rules, reporting every failing field at once (400) together with `extraErrors` (fields checked
+ * elsewhere, such as the attachment).
  */
 export function resolveSessionInput(
   schema: v.GenericSchema<unknown, PartialInput>,
   body: unknown,
   base: Base,
   config: MerchantConfig,
+  extraErrors: FieldErrors = {},
 ): { input: PartialInput; resolved: ResolvedSession } {
   const parsed = parseWith(schema, body);
   if (parsed.ok) {
     const resolved = resolveSession(mergeInput(base, parsed.value), config);
-    if (!resolved.ok) throw new ValidationError(resolved.errors);
+    if (!resolved.ok) throw new ValidationError({ ...resolved.errors, ...extraErrors });
+    if (Object.keys(extraErrors).length > 0) throw new ValidationError(extraErrors);
     return { input: parsed.value, resolved: resolved.value };
   }
-  throw new ValidationError({ ...ruleErrorsOfValidFields(body, parsed.errors, base, config), ...parsed.errors });
+  throw new ValidationError({ ...ruleErrorsOfValidFields(body, parsed.errors, base, config), ...parsed.errors, ...extraErrors });
 }
 
 /** The rule errors of the fields that passed the schema, so one response names every problem. */

@@ -1,3 +1,4 @@
+import type { IncomingFile } from '../domain/attachment';
 import { ConflictError } from '../domain/errors';
 import type { Principal } from '../domain/permissions';
 import { defaultFields, type Session } from '../domain/session';
@@ -6,8 +7,10 @@ import { isOpen } from '../domain/state-machine';
 import type { Ports } from '../ports';
 import { expiresAt } from './create-session';
 import { getSession } from './get-session';
+import { readAttachmentRequest } from './read-attachment-request';
 import { assertMayWrite, resolveSessionInput } from './resolve-session-input';
 import { saveOrReport } from './save-session';
+import { commitLinks, stageLinks } from './stage-session-links';
 
 export interface UpdateSessionInput {
   principal: Principal;
@@ -15,9 +18,13 @@ export interface UpdateSessionInput {
   body: unknown;
   /** PATCH changes the fields sent; PUT replaces every writable field (create's rules). */
   mode: 'partial' | 'full';
+  /** File parts of a multipart body (`attachment`). */
+  files?: readonly IncomingFile[];
+  /** The API's public base URL: `attachment_upload_url` must lie under it. */
+  baseUrl?: string;
 }
 
-export async function updateSession(ports: Ports, { principal, sessionId, body, mode }: UpdateSessionInput): Promise<Session> {
+export async function updateSession(ports: Ports, { principal, sessionId, body, mode, files = [], baseUrl }: UpdateSessionInput): Promise<Session> {
   const [config, previous] = await Promise.all([ports.config.load(), getSession(ports, sessionId)]);
   const now = ports.clock.now();
   if (!isOpen(previous.state) || Date.parse(previous.expires_at) <= now.getTime()) {
@@ -26,15 +33,24 @@ export async function updateSession(ports: Ports, { principal, sessionId, body, 
   }
   const base = mode === 'full' ? defaultFields(config.default_expiration) : previous;
   const schema = mode === 'full' ? fullSchema : partialSchema;
-  const { input, resolved } = resolveSessionInput(schema, body, base, config);
+  const attachment = await readAttachmentRequest(ports, body, files, baseUrl);
+  const { input, resolved } = resolveSessionInput(schema, body, base, config, attachment.errors);
   assertMayWrite(principal, previous, 'change');
   assertMayWrite(principal, resolved.fields, 'change');
 
+  // PUT keeps the attachment and short links unless the request brings new ones: they are not
+  // fields a client can echo back (as DRF leaves a file field that a PUT omits).
+  const staged = await stageLinks(ports, previous.session_id, previous, {
+    source: attachment.source,
+    shortifyAttachment: input.shortify_attachment_url,
+    shortifyCheckout: input.shortify_checkout_url,
+  });
   // The expiry clock restarts when the merchant sets expiration_time (DESIGN.md §2).
   const restartsExpiry = mode === 'full' || input.expiration_time !== undefined;
   const next: Session = {
     ...previous,
     ...resolved.fields,
+    ...staged.links,
     operation: resolved.operation,
     payment_methods: resolved.payment_methods,
     version: previous.version + 1,
@@ -42,6 +58,6 @@ export async function updateSession(ports: Ports, { principal, sessionId, body, 
     expires_at: restartsExpiry ? expiresAt(now, resolved.fields.expiration_time) : previous.expires_at,
   };
   // An update changes no state, so it emits no event (Ottu sends none either).
-  await saveOrReport(() => ports.sessions.update(next, previous, []));
+  await commitLinks(ports, staged, () => saveOrReport(() => ports.sessions.update(next, previous, [])));
   return next;
 }

@@ -30,6 +30,7 @@ export function mergeInput(base: Draft, input: PartialInput): Draft {
   const empty = defaultFields(base.expiration_time);
   const merged: Draft = { ...base };
   for (const [key, value] of Object.entries(input)) {
+    // The shortify flags are requests, not fields: the use cases act on them (stage-session-links).
     if (key === 'shortify_checkout_url' || key === 'shortify_attachment_url' || value === undefined) continue;
     const target = merged as Record<string, unknown>;
     target[key] = value === null ? (empty as Record<string, unknown>)[key] ?? null : value;

@@ -132,6 +132,13 @@ export const fullSchema = dict(entries);
 /** PATCH: any subset. */
 export const partialSchema = v.pipe(v.custom<Record<string, unknown>>(isDict, notDict), v.partial(v.object(entries, notDict)));
 
+/** The fields of `upload-attachment` besides its `file` (Ottu's AttachmentUpload). */
+export const uploadSchema = dict({
+  session_id: v.nullish(text(128)),
+  order_no: v.nullish(text(128)),
+  shortify_attachment_url: v.optional(flag),
+});
+
 export type FullInput = v.InferOutput<typeof fullSchema>;
 export type PartialInput = v.InferOutput<typeof partialSchema>;
 

@@ -93,12 +93,17 @@ export function defaultFields(defaultExpiration: string): Omit<SessionFields, 't
 /** The session as the API returns it: links are absolute under the deployment's base URL. */
 export function renderSession(session: Session, baseUrl: string) {
   const { version: _version, created_at: _created, updated_at: _updated, ...fields } = session;
+  // Stored links are paths, so one session renders right under any base URL (custom domain).
+  const absolute = (link: string) => (link.startsWith('/') ? baseUrl + link : link);
   const document = {
     ...fields,
+    attachment: absolute(session.attachment),
+    attachment_short_url: absolute(session.attachment_short_url),
+    checkout_short_url: absolute(session.checkout_short_url),
     checkout_url: `${baseUrl}/b/checkout/redirect/start/?session_id=${session.session_id}`,
     payment_methods: session.payment_methods.map((method) => ({
       ...method,
-      icon: method.icon.startsWith('/') ? baseUrl + method.icon : method.icon,
+      icon: absolute(method.icon),
       redirect_url: `${baseUrl}/checkout/${session.session_id}?pg_code=${encodeURIComponent(method.code)}`,
     })),
   };

@@ -3,6 +3,8 @@ import type { Session } from '../domain/session';
 
 export interface SessionRepository {
   get(sessionId: string): Promise<Session | undefined>;
+  /** The live session holding the `order_no` claim (the ORDERNO# item), if any. */
+  findByOrderNo(orderNo: string): Promise<Session | undefined>;
   /**
    * Writes a new session, its order_no claim and its events in one atomic commit.
    * Throws OrderNoTakenError when a live session holds the order_no.

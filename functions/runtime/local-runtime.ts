@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { MemoryAttachmentStore } from '../adapters/embedded/memory-attachment-store';
 import { MemoryConfigStore } from '../adapters/embedded/memory-config-store';
 import { MemoryIdempotencyStore } from '../adapters/embedded/memory-idempotency-store';
 import { MemorySessionRepository } from '../adapters/embedded/memory-session-repository';
+import { MemoryShortLinkStore } from '../adapters/embedded/memory-short-link-store';
 import { randomIds } from '../adapters/random-ids';
 import { systemClock } from '../adapters/system-clock';
 import type { Clock, Ports } from '../ports';
@@ -13,7 +15,12 @@ import { setPorts } from './ports';
 export interface LocalRuntime {
   url: string;
   server: Server;
-  ports: Ports & { sessions: MemorySessionRepository; config: MemoryConfigStore };
+  ports: Ports & {
+    sessions: MemorySessionRepository;
+    config: MemoryConfigStore;
+    attachments: MemoryAttachmentStore;
+    shortLinks: MemoryShortLinkStore;
+  };
   credentials: DemoCredentials;
   close(): Promise<void>;
 }
@@ -32,6 +39,8 @@ export async function startLocal({ port = 3000, host = '127.0.0.1', env = proces
     sessions: new MemorySessionRepository(),
     config: new MemoryConfigStore(config, credentials.webhookKey),
     idempotency: new MemoryIdempotencyStore(),
+    attachments: new MemoryAttachmentStore(),
+    shortLinks: new MemoryShortLinkStore(),
     clock,
     ids: randomIds,
   };

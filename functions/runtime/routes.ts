@@ -18,4 +18,7 @@ export const ROUTES: readonly Route[] = [
   { id: 'RetrieveSession', method: 'GET', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/retrieve-session' },
   { id: 'PatchSession', method: 'PATCH', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/patch-session' },
   { id: 'PutSession', method: 'PUT', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/put-session' },
+  { id: 'UploadAttachment', method: 'POST', path: '/b/checkout/v1/upload-attachment', handler: 'http/upload-attachment' },
+  { id: 'DownloadAttachment', method: 'GET', path: '/b/checkout/v1/attachments/{token}', handler: 'http/download-attachment' },
+  { id: 'FollowShortLink', method: 'GET', path: '/s/{code}', handler: 'http/follow-short-link' },
 ];

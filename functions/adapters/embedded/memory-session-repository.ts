@@ -20,6 +20,11 @@ export class MemorySessionRepository implements SessionRepository {
     return session && structuredClone(session);
   }
 
+  async findByOrderNo(orderNo: string): Promise<Session | undefined> {
+    const sessionId = this.orderNos.get(orderNo);
+    return sessionId === undefined ? undefined : this.get(sessionId);
+  }
+
   async create(session: Session, events: SessionEvent[]): Promise<void> {
     if (this.sessions.has(session.session_id)) throw new VersionConflictError(session.session_id);
     const claim = claimedOrderNo(session);

@@ -5,8 +5,9 @@ import { baseUrl, json, type HttpEvent } from './http-event';
 import { httpHandler } from './http-handler';
 
 export async function createSessionHttp(event: HttpEvent) {
-  const session = await createSession(getPorts(), { principal: event.principal!, body: event.body });
-  return json(201, renderSession(session, baseUrl(event)));
+  const base = baseUrl(event);
+  const session = await createSession(getPorts(), { principal: event.principal!, body: event.body, files: event.files, baseUrl: base });
+  return json(201, renderSession(session, base));
 }
 
 export const handler = httpHandler(createSessionHttp, { auth: true });

@@ -28,7 +28,7 @@ export function idempotency(): MiddlewareObj<HttpEvent, HttpResult> {
       if (!KEY.test(key)) throw new BadRequestError('Idempotency-Key must be 1 to 255 printable ASCII characters.');
       const ports = getPorts();
       const scoped = `${event.principal?.kind ?? 'anonymous'}:${event.principal?.id ?? ''}:${event.routeKey}:${key}`;
-      const fingerprint = createHash('sha256').update(event.rawBody ?? Buffer.alloc(0)).digest('hex');
+      const fingerprint = fingerprintOf(event);
       const begun = await ports.idempotency.begin(scoped, fingerprint, ports.clock.now());
       if (begun.status === 'in_progress') throw new ConflictError('A request with this Idempotency-Key is still being processed.');
       if (begun.status === 'completed') {
@@ -44,4 +44,18 @@ export function idempotency(): MiddlewareObj<HttpEvent, HttpResult> {
       await remember(event, errorResponse(error));
     },
   };
+}
+
+/**
+ * What makes two requests "the same". A multipart body's boundary is random per request, so a
+ * client retrying the same upload sends different bytes: hash its fields and files instead.
+ */
+function fingerprintOf(event: HttpEvent): string {
+  const hash = createHash('sha256');
+  if (!event.files) return hash.update(event.rawBody ?? Buffer.alloc(0)).digest('hex');
+  hash.update(JSON.stringify(event.body));
+  for (const file of event.files) {
+    hash.update(`\0${file.field}\0${file.filename}\0`).update(createHash('sha256').update(file.content).digest('hex'));
+  }
+  return hash.digest('hex');
 }

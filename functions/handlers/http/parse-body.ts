@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import Busboy from '@fastify/busboy';
 import { parse as parseQuery } from 'node:querystring';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../domain/errors';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../domain/errors';
 import { formToJson } from './form-fields';
 import type { HttpEvent, UploadedFile } from './http-event';
 
@@ -63,12 +63,22 @@ function parseMultipart(raw: Buffer, contentType: string): Promise<{ fields: Rec
       const seen = fields[key];
       fields[key] = seen === undefined ? value : ([] as string[]).concat(seen, value);
     });
+    // The file part being read: if the body ends inside it, the error names its field.
+    let open: string | undefined;
     parser.on('file', (field, stream, filename, _encoding, mimetype) => {
       const chunks: Buffer[] = [];
+      open = field;
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => files.push({ field, filename, mimetype, content: Buffer.concat(chunks), truncated: stream.truncated }));
+      // The parser reports a cut-off part itself (below); unhandled, this would crash the process.
+      stream.on('error', () => undefined);
+      stream.on('end', () => {
+        if (open === field) open = undefined;
+        files.push({ field, filename, mimetype, content: Buffer.concat(chunks), truncated: stream.truncated });
+      });
     });
-    parser.on('error', () => reject(malformed()));
+    parser.on('error', () =>
+      reject(open === undefined ? malformed() : new ValidationError({ [open]: ['The file is incomplete: the request body ended before the file did.'] })),
+    );
     parser.on('finish', () => resolve({ fields, files }));
     parser.end(raw);
   });

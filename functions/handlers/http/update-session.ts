@@ -7,7 +7,8 @@ import { baseUrl, json, type HttpEvent } from './http-event';
 export function updateSessionHttp(mode: 'partial' | 'full') {
   return async (event: HttpEvent) => {
     const sessionId = event.pathParameters?.session_id ?? '';
-    const session = await updateSession(getPorts(), { principal: event.principal!, sessionId, body: event.body, mode });
-    return json(200, renderSession(session, baseUrl(event)));
+    const base = baseUrl(event);
+    const session = await updateSession(getPorts(), { principal: event.principal!, sessionId, body: event.body, mode, files: event.files, baseUrl: base });
+    return json(200, renderSession(session, base));
   };
 }

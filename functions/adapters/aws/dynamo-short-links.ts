@@ -1,0 +1,45 @@
+import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { ShortLinkStore } from '../../ports';
+
+const key = (code: string) => ({ pk: { S: `SHORT#${code}` }, sk: { S: 'SHORT' } });
+
+/** Short links in the single table: item pk `SHORT#<code>`, sk `SHORT`, attribute `target`. */
+export class DynamoShortLinkStore implements ShortLinkStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  static fromEnvironment(env: NodeJS.ProcessEnv = process.env): DynamoShortLinkStore {
+    const table = env.CHECKOUT_TABLE;
+    if (!table) throw new Error('CHECKOUT_TABLE is not set');
+    return new DynamoShortLinkStore(new DynamoDBClient({}), table);
+  }
+
+  async create(code: string, target: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: { ...key(code), target: { S: target } },
+          // Never overwrite: a colliding code must lead to a retry, not hijack someone's link.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async resolve(code: string): Promise<string | undefined> {
+    // Strongly consistent: a link handed out a moment ago must already work.
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.table, Key: key(code), ConsistentRead: true }));
+    return Item?.target?.S;
+  }
+
+  async delete(code: string): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: key(code) }));
+  }
+}

@@ -1,0 +1,114 @@
+import { MemoryAttachmentStore } from '../../functions/adapters/embedded/memory-attachment-store';
+import { MemoryConfigStore } from '../../functions/adapters/embedded/memory-config-store';
+import { MemoryIdempotencyStore } from '../../functions/adapters/embedded/memory-idempotency-store';
+import { MemorySessionRepository } from '../../functions/adapters/embedded/memory-session-repository';
+import { MemoryShortLinkStore } from '../../functions/adapters/embedded/memory-short-link-store';
+import { randomIds } from '../../functions/adapters/random-ids';
+import { ManualClock } from '../../functions/adapters/system-clock';
+import { createSession } from '../../functions/app/create-session';
+import { shortenUrl } from '../../functions/app/shorten-url';
+import { updateSession } from '../../functions/app/update-session';
+import type { IncomingFile } from '../../functions/domain/attachment';
+import { ConflictError, ServiceUnavailableError } from '../../functions/domain/errors';
+import type { Principal } from '../../functions/domain/permissions';
+import type { Session } from '../../functions/domain/session';
+import type { SessionEvent } from '../../functions/domain/events';
+import type { Ids } from '../../functions/ports';
+import { demoConfig } from '../../functions/runtime/demo-config';
+import { DEMO_ENV } from '../fixtures/local-api';
+import { tinyPdf, tinyPng } from '../fixtures/sample-files';
+
+const principal: Principal = { kind: 'api_key', id: 'test' };
+const body = { type: 'payment_request', pg_codes: ['sandbox-kwd'], amount: '14', currency_code: 'KWD' };
+const pdf = (): IncomingFile => ({ field: 'attachment', filename: 'invoice.pdf', content: tinyPdf() });
+
+/**
+ * Another writer commits between this request's read and its write: the same interleaving two
+ * Lambdas produce, made deterministic by committing the rival update just before ours.
+ */
+class RacedRepository extends MemorySessionRepository {
+  race = false;
+  override async update(next: Session, previous: Session, events: SessionEvent[]): Promise<void> {
+    if (this.race) {
+      this.race = false;
+      await super.update({ ...previous, version: previous.version + 1, customer_first_name: 'Rival' }, previous, []);
+    }
+    return super.update(next, previous, events);
+  }
+}
+
+async function embeddedPorts(overrides: { attachments?: MemoryAttachmentStore; ids?: Ids } = {}) {
+  const { config, credentials } = await demoConfig(DEMO_ENV);
+  return {
+    sessions: new RacedRepository(),
+    config: new MemoryConfigStore(config, credentials.webhookKey),
+    idempotency: new MemoryIdempotencyStore(),
+    attachments: new MemoryAttachmentStore(),
+    shortLinks: new MemoryShortLinkStore(),
+    clock: new ManualClock(new Date('2026-11-25T10:00:00Z')),
+    ids: randomIds,
+    ...overrides,
+  };
+}
+
+test('a PATCH that loses a race removes the file and short link it stored, and keeps the old ones', async () => {
+  const ports = await embeddedPorts();
+  const session = await createSession(ports, { principal, body: { ...body, shortify_attachment_url: true }, files: [pdf()] });
+  const before = { objects: await ports.attachments.list(), links: ports.shortLinks.codes() };
+
+  ports.sessions.race = true;
+  const png: IncomingFile = { field: 'attachment', filename: 'logo.png', content: tinyPng() };
+  await expect(updateSession(ports, { principal, sessionId: session.session_id, body: {}, files: [png], mode: 'partial' })).rejects.toBeInstanceOf(ConflictError);
+
+  expect({ objects: await ports.attachments.list(), links: ports.shortLinks.codes() }).toEqual(before);
+  const stored = await ports.sessions.get(session.session_id);
+  expect(stored?.customer_first_name).toBe('Rival');
+  expect(stored?.attachment).toBe(session.attachment);
+  expect(await ports.shortLinks.resolve(stored!.attachment_short_url.replace('/s/', ''))).toBe(session.attachment);
+});
+
+test('a storage failure fails the create before any session exists', async () => {
+  const attachments = new MemoryAttachmentStore();
+  attachments.put = async () => {
+    throw new Error('S3 is down');
+  };
+  const ports = await embeddedPorts({ attachments });
+  await expect(createSession(ports, { principal, body, files: [pdf()] })).rejects.toThrow('S3 is down');
+  expect(ports.sessions.outbox).toEqual([]);
+});
+
+describe('shortenUrl', () => {
+  const codes = (...list: string[]) => ({ ...randomIds, shortCode: () => list.shift() ?? 'Spare00000' });
+
+  test('retries with a fresh code when the first is taken', async () => {
+    const ports = await embeddedPorts({ ids: codes('Dup0000000', 'Dup0000000', 'Fresh00000') });
+    expect(await shortenUrl(ports, '/first')).toBe('Dup0000000');
+    expect(await shortenUrl(ports, '/second')).toBe('Fresh00000');
+    expect(await ports.shortLinks.resolve('Dup0000000')).toBe('/first');
+    expect(await ports.shortLinks.resolve('Fresh00000')).toBe('/second');
+  });
+
+  test('gives up with a 503 after a few collisions; the create it served leaves nothing behind', async () => {
+    const ports = await embeddedPorts({ ids: { ...randomIds, shortCode: () => 'Same000000' } });
+    await ports.shortLinks.create('Same000000', '/someone-else');
+    const error = await createSession(ports, { principal, body: { ...body, shortify_attachment_url: true }, files: [pdf()] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(await ports.attachments.list()).toEqual([]);
+    expect(ports.shortLinks.codes()).toEqual(['Same000000']);
+    expect(await ports.shortLinks.resolve('Same000000')).toBe('/someone-else');
+    expect(ports.sessions.outbox).toEqual([]);
+  });
+});
+
+test('short codes are 10 letters of the 62-letter alphabet, and attachment tokens 32 base64url', () => {
+  const seen = new Set<string>();
+  for (let i = 0; i < 2000; i++) {
+    const code = randomIds.shortCode();
+    expect(code).toMatch(/^[0-9A-Za-z]{10}$/);
+    seen.add(code);
+  }
+  expect(seen.size).toBe(2000);
+  // Every letter turns up: no part of the alphabet is unreachable.
+  expect(new Set([...seen].join('')).size).toBe(62);
+  expect(randomIds.attachmentToken()).toMatch(/^[A-Za-z0-9_-]{32}$/);
+});
