@@ -1,13 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { MemoryAttachmentStore } from '../adapters/embedded/memory-attachment-store';
-import { MemoryConfigStore } from '../adapters/embedded/memory-config-store';
-import { MemoryIdempotencyStore } from '../adapters/embedded/memory-idempotency-store';
-import { MemorySessionRepository } from '../adapters/embedded/memory-session-repository';
-import { MemoryShortLinkStore } from '../adapters/embedded/memory-short-link-store';
-import { randomIds } from '../adapters/random-ids';
 import { systemClock } from '../adapters/system-clock';
-import type { Clock, Ports } from '../ports';
+import type { Clock } from '../ports';
+import { embeddedPorts, type EmbeddedPorts } from './embedded-ports';
 import { demoConfig, type DemoCredentials } from './demo-config';
 import { createGateway } from './local-gateway';
 import { setPorts } from './ports';
@@ -15,12 +10,7 @@ import { setPorts } from './ports';
 export interface LocalRuntime {
   url: string;
   server: Server;
-  ports: Ports & {
-    sessions: MemorySessionRepository;
-    config: MemoryConfigStore;
-    attachments: MemoryAttachmentStore;
-    shortLinks: MemoryShortLinkStore;
-  };
+  ports: EmbeddedPorts;
   credentials: DemoCredentials;
   close(): Promise<void>;
 }
@@ -35,15 +25,7 @@ export interface LocalOptions {
 /** `npm start`: the whole API in one process, on embedded stores, behind the local gateway. */
 export async function startLocal({ port = 3000, host = '127.0.0.1', env = process.env, clock = systemClock }: LocalOptions = {}): Promise<LocalRuntime> {
   const { config, credentials } = await demoConfig(env);
-  const ports = {
-    sessions: new MemorySessionRepository(),
-    config: new MemoryConfigStore(config, credentials.webhookKey),
-    idempotency: new MemoryIdempotencyStore(),
-    attachments: new MemoryAttachmentStore(),
-    shortLinks: new MemoryShortLinkStore(),
-    clock,
-    ids: randomIds,
-  };
+  const ports = embeddedPorts(config, credentials.webhookKey, clock);
   setPorts(ports);
   const server = createGateway();
   await new Promise<void>((resolve, reject) => {
