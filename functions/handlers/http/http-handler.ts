@@ -8,6 +8,7 @@ import type { HttpEvent, HttpResult } from './http-event';
 import { idempotency } from './idempotency';
 import { parseBody } from './parse-body';
 import { requireAuth } from './require-auth';
+import { trailingSlash } from './trailing-slash';
 
 export interface HttpHandlerOptions {
   /** Route needs `Authorization` (Api-Key or Basic). */
@@ -26,6 +27,7 @@ export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions): Lamb
   const stack = middy<HttpEvent, HttpResult>(fn)
     .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }))
     .use({ onError: (request) => void (request.response = errorResponse(request.error)) })
+    .use(trailingSlash())
     .use(httpHeaderNormalizer())
     .use(parseBody());
   if (options.auth) stack.use(requireAuth()).use(idempotency());
