@@ -55,10 +55,17 @@ describe('HTTP API', () => {
       Properties: { IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] } },
     });
     const [integrationId] = only(integrations);
-    for (const key of [`${route.method} ${route.path}`, `${route.method} ${route.path}/{${TRAILING_SLASH_PARAM}+}`]) {
+    for (const path of [route.path, `${route.path}/{${TRAILING_SLASH_PARAM}+}`]) {
       dev.api.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: key,
+        RouteKey: `${route.method} ${path}`,
         Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
+      });
+      // API Gateway may invoke the function through either route.
+      dev.api.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`/\\*/\\*${path.replace(/[{}+]/g, '\\$&')}$`)])] },
       });
     }
   });
