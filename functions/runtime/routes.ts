@@ -1,3 +1,5 @@
+import type { BucketAction, Needs, TableAction } from './needs';
+
 /**
  * The one route table: the CDK app builds one Lambda per entry from it, and the embedded
  * gateway dispatches to the very same handler modules. Paths are Ottu's; a trailing slash is
@@ -11,14 +13,32 @@ export interface Route {
   path: string;
   /** Module under functions/handlers that exports `handler`. */
   handler: string;
+  /** AWS permissions its Lambda gets (nothing when absent). */
+  needs?: Needs;
 }
 
+/**
+ * HTTP APIs refuse route paths ending in "/" and do not route `/path/` to the route `/path`, so
+ * the CDK app gives every route a sibling `<path>/{proxy+}` route to the same Lambda. The HTTP
+ * middleware treats a non-empty `proxy` (extra segments) as 404 and an empty one as the route.
+ */
+export const TRAILING_SLASH_PARAM = 'proxy';
+
+// Authenticated routes read the merchant config (credentials) and keep Idempotency-Key records.
+const AUTH_AND_IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+// A session change is one TransactWriteItems: the session, its order_no claim (moved or released)
+// and its outbox events.
+const SESSION_WRITE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'];
+
+// Attachments: store, copy (Get + Put), replace (Delete); ListBucket so a missing key is a 404, not a 403.
+const SESSION_FILES: BucketAction[] = ['GetObject', 'PutObject', 'DeleteObject', 'ListBucket'];
+
 export const ROUTES: readonly Route[] = [
-  { id: 'CreateSession', method: 'POST', path: '/b/checkout/v1/pymt-txn', handler: 'http/create-session' },
-  { id: 'RetrieveSession', method: 'GET', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/retrieve-session' },
-  { id: 'PatchSession', method: 'PATCH', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/patch-session' },
-  { id: 'PutSession', method: 'PUT', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/put-session' },
-  { id: 'UploadAttachment', method: 'POST', path: '/b/checkout/v1/upload-attachment', handler: 'http/upload-attachment' },
-  { id: 'DownloadAttachment', method: 'GET', path: '/b/checkout/v1/attachments/{token}', handler: 'http/download-attachment' },
-  { id: 'FollowShortLink', method: 'GET', path: '/s/{code}', handler: 'http/follow-short-link' },
+  { id: 'CreateSession', method: 'POST', path: '/b/checkout/v1/pymt-txn', handler: 'http/create-session', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], bucket: SESSION_FILES } },
+  { id: 'RetrieveSession', method: 'GET', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/retrieve-session', needs: { table: ['GetItem'] } },
+  { id: 'PatchSession', method: 'PATCH', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/patch-session', needs: { table: SESSION_WRITE, bucket: SESSION_FILES } },
+  { id: 'PutSession', method: 'PUT', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/put-session', needs: { table: SESSION_WRITE, bucket: SESSION_FILES } },
+  { id: 'UploadAttachment', method: 'POST', path: '/b/checkout/v1/upload-attachment', handler: 'http/upload-attachment', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], bucket: SESSION_FILES } },
+  { id: 'DownloadAttachment', method: 'GET', path: '/b/checkout/v1/attachments/{token}', handler: 'http/download-attachment', needs: { bucket: ['GetObject', 'ListBucket'] } },
+  { id: 'FollowShortLink', method: 'GET', path: '/s/{code}', handler: 'http/follow-short-link', needs: { table: ['GetItem'] } },
 ];

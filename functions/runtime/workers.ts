@@ -1,3 +1,5 @@
+import type { Needs } from './needs';
+
 /**
  * Background Lambdas (not behind the HTTP API), the counterpart of the route table: the CDK app
  * builds one function per entry with its trigger, and the embedded runtime runs the same
@@ -16,6 +18,8 @@ export interface Worker {
   /** Module under functions/handlers that exports `handler`. */
   handler: string;
   trigger: WorkerTrigger;
+  /** AWS permissions beyond its trigger's own (stream read, queue receive/delete). */
+  needs?: Needs;
 }
 
 export const WORKERS: readonly Worker[] = [];

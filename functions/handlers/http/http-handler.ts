@@ -8,6 +8,7 @@ import type { HttpEvent, HttpResult } from './http-event';
 import { idempotency } from './idempotency';
 import { parseBody } from './parse-body';
 import { requireAuth } from './require-auth';
+import { trailingSlash } from './trailing-slash';
 
 export interface HttpHandlerOptions {
   /** Route needs `Authorization` (Api-Key or Basic). */
@@ -28,6 +29,7 @@ export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions): Lamb
     // Set directly: a correlationIdPath would pull a JMESPath engine into every bundle.
     .use({ before: ({ event }) => logger.setCorrelationId(event.requestContext.requestId) })
     .use({ onError: (request) => void (request.response = errorResponse(request.error)) })
+    .use(trailingSlash())
     .use(httpHeaderNormalizer())
     .use(parseBody());
   if (options.auth) stack.use(requireAuth()).use(idempotency());

@@ -1,0 +1,53 @@
+import { Tags, type App } from 'aws-cdk-lib';
+import type { Route } from '../functions/runtime/routes';
+import type { Worker } from '../functions/runtime/workers';
+import { CheckoutStatefulStack } from './stateful-stack';
+import { CheckoutStatelessStack } from './stateless-stack';
+import { stageConfig, type StageConfig, type StageOverrides } from './stage-config';
+
+export interface CheckoutStacks {
+  config: StageConfig;
+  stateful: CheckoutStatefulStack;
+  stateless: CheckoutStatelessStack;
+}
+
+export interface CheckoutAppOptions {
+  routes?: readonly Route[];
+  workers?: readonly Worker[];
+}
+
+/** The stage named by `-c stage=…` (default dev) with its `-c` overrides. */
+export function stageFromContext(app: App): StageConfig {
+  const read = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const overrides: StageOverrides = { alarmEmail: read('alarmEmail'), emailFrom: read('emailFrom'), publicUrl: read('publicUrl') };
+  return stageConfig(read('stage') ?? 'dev', overrides);
+}
+
+/** Both stacks of one stage. Stack names carry the stage, so stages can share an account. */
+export function addCheckoutStacks(app: App, config: StageConfig, options: CheckoutAppOptions = {}): CheckoutStacks {
+  // Unset without credentials: the stacks are then environment-agnostic, which synth accepts.
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const stateful = new CheckoutStatefulStack(app, `Checkout-${config.stage}-Data`, {
+    env,
+    config,
+    description: `Checkout API ${config.stage}: table, attachments, queues, webhook key, alarm topic`,
+    terminationProtection: config.deletionProtection,
+  });
+  const stateless = new CheckoutStatelessStack(app, `Checkout-${config.stage}-Api`, {
+    env,
+    config,
+    data: stateful,
+    routes: options.routes,
+    workers: options.workers,
+    description: `Checkout API ${config.stage}: HTTP API, functions, triggers, alarms`,
+  });
+  stateless.addStackDependency(stateful);
+  Tags.of(stateful).add('app', 'checkout-api');
+  Tags.of(stateful).add('stage', config.stage);
+  Tags.of(stateless).add('app', 'checkout-api');
+  Tags.of(stateless).add('stage', config.stage);
+  return { config, stateful, stateless };
+}

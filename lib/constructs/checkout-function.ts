@@ -1,0 +1,157 @@
+import { Stack, Validations, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BucketAction, TableAction } from '../../functions/runtime/needs';
+
+/** The table's one index (sparse expiry index), fixed by the shared key design. */
+const EXPIRY_INDEX = 'gsi1';
+
+const PROJECT_ROOT = resolve(__dirname, '..', '..');
+const HANDLERS = join(PROJECT_ROOT, 'functions', 'handlers');
+
+// ESM bundles have no `require`; CommonJS dependencies bundled into them (the AWS SDK's, middy's
+// helpers) still call it for Node built-ins, so the bundle defines one first.
+export const REQUIRE_BANNER = "import { createRequire as __checkoutCreateRequire } from 'node:module'; const require = __checkoutCreateRequire(import.meta.url);";
+
+export interface CheckoutFunctionProps {
+  /** Module under functions/handlers exporting `handler`, e.g. `http/retrieve-session`. */
+  handler: string;
+  description?: string;
+  memorySize: number;
+  timeout: Duration;
+  logRetention: RetentionDays;
+  removalPolicy: RemovalPolicy;
+  /** CHECKOUT_* and Powertools settings; every function of the app gets the same set. */
+  environment: Record<string, string>;
+}
+
+/**
+ * The one Lambda shape of the app: nodejs22.x on arm64, a minified ESM bundle with source maps
+ * built locally by esbuild (no Docker), X-Ray active, its own log group with the stage's
+ * retention, and a role that starts with nothing but writing to that log group. Access to data
+ * is added per function with the `bind*` helpers below.
+ */
+export class CheckoutFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: CheckoutFunctionProps) {
+    const entry = join(HANDLERS, `${props.handler}.ts`);
+    if (!existsSync(entry)) throw new Error(`${id}: handler module functions/handlers/${props.handler}.ts does not exist.`);
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    // Our own role instead of the default one with AWSLambdaBasicExecutionRole: that managed
+    // policy lets the function write to every log group of the account.
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    super(scope, id, {
+      entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // ESM builds of dependencies when they ship one (smaller, tree-shaken).
+        mainFields: ['module', 'main'],
+        banner: REQUIRE_BANNER,
+        // Bundle the SDK too: the clients we tested against, not whatever the runtime carries.
+        bundleAwsSDK: true,
+        externalModules: [],
+      },
+    });
+    logGroup.grantWrite(role);
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'nodejs22.x is the runtime DESIGN.md fixes (middy 6, Powertools 2 and the test toolchain are verified on it); moving to nodejs24.x is a deliberate upgrade.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (tracing: ACTIVE) support no resource-level permissions.',
+    });
+  }
+}
+
+const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
+/** DynamoDB item actions on the table; `Query` also reaches its expiry index (gsi1) and no other. */
+export function bindTable(fn: CheckoutFunction, table: ITable, actions: readonly TableAction[]): void {
+  if (actions.length === 0) return;
+  const resources = [table.tableArn];
+  if (actions.includes('Query')) resources.push(`${table.tableArn}/index/${EXPIRY_INDEX}`);
+  fn.addToRolePolicy(new PolicyStatement({ actions: unique(actions).map((a) => `dynamodb:${a}`), resources }));
+}
+
+/** Lets the function send to the queue (its consumers get receive/delete from their trigger). */
+export function bindQueue(fn: CheckoutFunction, queue: IQueue): void {
+  queue.grantSendMessages(fn);
+}
+
+/**
+ * S3 object actions on the bucket, under one key prefix if given. Object actions need a key
+ * pattern, which cdk-nag reports as a wildcard: that one finding is acknowledged by name. The
+ * bucket ARN should be a literal or an import by export name, so the finding's name is known.
+ */
+export function bindBucket(fn: CheckoutFunction, bucket: IBucket, actions: readonly BucketAction[], prefix = ''): void {
+  if (actions.includes('ListBucket')) {
+    // Listing is a bucket-level action (it lets S3 answer 404 rather than 403 for a missing key).
+    const conditions = prefix ? { StringLike: { 's3:prefix': [`${prefix}*`] } } : undefined;
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions }));
+  }
+  const objectActions = unique(actions.filter((a) => a !== 'ListBucket'));
+  if (objectActions.length === 0) return;
+  const objects = bucket.arnForObjects(`${prefix}*`);
+  fn.addToRolePolicy(new PolicyStatement({ actions: objectActions.map((a) => `s3:${a}`), resources: [objects] }));
+  const arn: unknown = Stack.of(fn).resolve(bucket.bucketArn);
+  const name = typeof arn === 'string' ? arn : (arn as { 'Fn::ImportValue'?: unknown })['Fn::ImportValue'];
+  if (typeof name !== 'string') throw new Error('bindBucket: pass a bucket whose ARN is a literal or an import by export name.');
+  Validations.of(fn.role!).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${name}/${prefix}*]`,
+    reason: 'Object actions need a key pattern; it is limited to this one bucket and key prefix.',
+  });
+}
+
+/** Reads the secret's value only (no describe, list or write). */
+export function bindSecret(fn: CheckoutFunction, secret: ISecret): void {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+}
+
+/** SES SendEmail as the sender address (or its domain, whichever identity is verified). */
+export function bindEmail(fn: CheckoutFunction, from: string): void {
+  const { partition, region, account } = Stack.of(fn);
+  const domain = from.slice(from.lastIndexOf('@') + 1);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [from, domain].map((identity) => `arn:${partition}:ses:${region}:${account}:identity/${identity}`),
+    }),
+  );
+}
+
+/** SNS Publish to phone numbers only: SMS has no resource ARN, so topics are denied explicitly. */
+export function bindSms(fn: CheckoutFunction): void {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+  fn.addToRolePolicy(
+    new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: [`arn:${Stack.of(fn).partition}:sns:*:*:*`] }),
+  );
+  Validations.of(fn.role!).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'SMS Publish to a phone number has no resource ARN; publishing to any topic is denied by the statement after it.',
+  });
+}

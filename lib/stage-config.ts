@@ -1,0 +1,89 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+export const STAGES = ['dev', 'staging', 'prod'] as const;
+export type StageName = (typeof STAGES)[number];
+
+/** Everything that differs between environments; the stacks read nothing else. */
+export interface StageConfig {
+  stage: StageName;
+  logRetention: RetentionDays;
+  /** Table, bucket, secret, key and log groups: RETAIN in prod so a `cdk destroy` cannot lose data. */
+  removalPolicy: RemovalPolicy;
+  deletionProtection: boolean;
+  /** Alarm notifications go to the topic; an address here subscribes to it by e-mail. */
+  alarmEmail?: string;
+  apiThrottle: { rateLimit: number; burstLimit: number };
+  /** Alarm when more than this percentage of API requests answer 5xx over 5 minutes. */
+  api5xxRatePercent: number;
+  lambdaMemoryMb: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  httpTimeout: Duration;
+  /** Queue, stream and schedule consumers; queue visibility timeouts are derived from it. */
+  workerTimeout: Duration;
+  /** SES sender (CHECKOUT_EMAIL_FROM); its address or domain must be a verified SES identity. */
+  emailFrom: string;
+  /** Public base URL (custom domain) for links; unset, links use the host the request came to. */
+  publicUrl?: string;
+  /** Uploaded files still under `uploads/` (never attached to a session) are deleted after this. */
+  unattachedUploadDays: number;
+}
+
+const BASE = {
+  httpTimeout: Duration.seconds(10),
+  workerTimeout: Duration.seconds(30),
+  unattachedUploadDays: 1,
+  api5xxRatePercent: 5,
+  emailFrom: 'no-reply@checkout.example.com',
+};
+
+const STAGE_CONFIGS: Record<StageName, StageConfig> = {
+  dev: {
+    ...BASE,
+    stage: 'dev',
+    logRetention: RetentionDays.ONE_WEEK,
+    removalPolicy: RemovalPolicy.DESTROY,
+    deletionProtection: false,
+    apiThrottle: { rateLimit: 20, burstLimit: 40 },
+    lambdaMemoryMb: 512,
+    logLevel: 'DEBUG',
+  },
+  staging: {
+    ...BASE,
+    stage: 'staging',
+    logRetention: RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+    deletionProtection: false,
+    apiThrottle: { rateLimit: 100, burstLimit: 200 },
+    lambdaMemoryMb: 1024,
+    logLevel: 'INFO',
+  },
+  prod: {
+    ...BASE,
+    stage: 'prod',
+    logRetention: RetentionDays.ONE_YEAR,
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+    apiThrottle: { rateLimit: 500, burstLimit: 1000 },
+    lambdaMemoryMb: 1024,
+    logLevel: 'INFO',
+  },
+};
+
+/** Per-deployment values that are not worth a code change: `-c alarmEmail=ops@example.com`. */
+export interface StageOverrides {
+  alarmEmail?: string;
+  emailFrom?: string;
+  publicUrl?: string;
+}
+
+export function stageConfig(stage: string, overrides: StageOverrides = {}): StageConfig {
+  if (!(STAGES as readonly string[]).includes(stage)) {
+    throw new Error(`Unknown stage "${stage}": use -c stage=${STAGES.join('|')}.`);
+  }
+  const config = { ...STAGE_CONFIGS[stage as StageName] };
+  if (overrides.alarmEmail) config.alarmEmail = overrides.alarmEmail;
+  if (overrides.emailFrom) config.emailFrom = overrides.emailFrom;
+  if (overrides.publicUrl) config.publicUrl = overrides.publicUrl.replace(/\/+$/, '');
+  return config;
+}

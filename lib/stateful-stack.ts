@@ -1,0 +1,169 @@
+import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { QueueName } from '../functions/runtime/needs';
+import { QueueWithDlq } from './constructs/queue-with-dlq';
+import type { StageConfig } from './stage-config';
+
+export interface StatefulStackProps extends StackProps {
+  config: StageConfig;
+}
+
+/** Prefix of uploaded files not yet attached to a session (see the bucket's lifecycle rules). */
+export const UPLOADS_PREFIX = 'uploads/';
+
+// Webhooks retry with backoff for longer (merchant endpoints go down); e-mail and SMS fail fast.
+const MAX_RECEIVE_COUNT: Record<QueueName, number> = { webhook: 8, email: 4, sms: 4 };
+
+/**
+ * Everything that holds data and must survive a redeploy of the code: the table, the attachment
+ * bucket, the queues and their DLQs, the webhook key and the alarm topic. The stateless stack
+ * (API and functions) can be destroyed and recreated without losing any of it.
+ */
+export class CheckoutStatefulStack extends Stack {
+  readonly table: Table;
+  readonly bucket: Bucket;
+  /** The bucket ARN as an import of an export we name (see bindBucket: its IAM finding is named by it). */
+  readonly bucketArnImport: string;
+  readonly queues: Record<QueueName, QueueWithDlq>;
+  /** On-failure destination of the table-stream consumer (records it gave up on). */
+  readonly streamFailures: Queue;
+  readonly webhookSecret: Secret;
+  readonly alarmTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.alarmTopic = this.createAlarmTopic(config);
+    this.table = this.createTable(config);
+    this.bucket = this.createBucket(config);
+    this.bucketArnImport = this.exportValue(this.bucket.bucketArn, { name: `${id}-AttachmentsArn` });
+    this.queues = {
+      webhook: this.createQueue('Webhook', config, MAX_RECEIVE_COUNT.webhook),
+      email: this.createQueue('Email', config, MAX_RECEIVE_COUNT.email),
+      sms: this.createQueue('Sms', config, MAX_RECEIVE_COUNT.sms),
+    };
+    this.streamFailures = new Queue(this, 'StreamFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(this.streamFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'It is itself a dead-letter destination: the DynamoDB stream event source\'s on-failure queue.',
+    });
+    this.alarmOnMessages('StreamFailures', this.streamFailures);
+
+    // The merchant's webhook HMAC key: generated here, read by the webhook sender only.
+    this.webhookSecret = new Secret(this, 'WebhookKey', {
+      description: `Checkout ${config.stage}: HMAC-SHA256 key that signs webhooks`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(this.webhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The key is shared with the merchant, who verifies signatures with it; rotating it is a coordinated manual change.',
+    });
+  }
+
+  private createTable(config: StageConfig): Table {
+    const table = new Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'ttl',
+      // The outbox: every committed event item reaches the event router through the stream.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: config.deletionProtection,
+      removalPolicy: config.removalPolicy,
+    });
+    // Sparse expiry index: only open sessions carry gsi1pk/gsi1sk; the expiry job reads keys only.
+    table.addGlobalSecondaryIndex({
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+    return table;
+  }
+
+  private createBucket(config: StageConfig): Bucket {
+    const removal = { removalPolicy: config.removalPolicy };
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      ...removal,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket of the attachments bucket; logging it into itself would loop.',
+    });
+    return new Bucket(this, 'Attachments', {
+      ...removal,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'attachments/',
+      lifecycleRules: [
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Uploaded files live under uploads/ until a session uses them; the ones never used go.
+        { prefix: UPLOADS_PREFIX, expiration: Duration.days(config.unattachedUploadDays) },
+      ],
+    });
+  }
+
+  private createQueue(name: string, config: StageConfig, maxReceiveCount: number): QueueWithDlq {
+    const queues = new QueueWithDlq(this, `${name}Queue`, {
+      consumerTimeout: config.workerTimeout,
+      maxReceiveCount,
+      removalPolicy: config.removalPolicy,
+    });
+    this.alarmOnMessages(`${name}Dlq`, queues.dlq);
+    return queues;
+  }
+
+  /** Any message in a dead-letter queue is a delivery we gave up on: someone must look. */
+  private alarmOnMessages(name: string, queue: Queue): void {
+    queue
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+      .createAlarm(this, `${name}NotEmpty`, {
+        alarmDescription: `Messages in ${name}: deliveries failed for good and wait for a redrive.`,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      })
+      .addAlarmAction(new SnsAction(this.alarmTopic));
+  }
+
+  private createAlarmTopic(config: StageConfig): Topic {
+    // A customer-managed key: CloudWatch cannot publish to a topic under the AWS-managed SNS key.
+    const key = new Key(this, 'AlarmTopicKey', {
+      description: `Checkout ${config.stage}: encrypts the alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: config.removalPolicy,
+    });
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: `Checkout ${config.stage} alarms` });
+    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
+    return topic;
+  }
+}

@@ -1,0 +1,227 @@
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination, type HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { Needs } from '../functions/runtime/needs';
+import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../functions/runtime/routes';
+import { WORKERS, type Worker } from '../functions/runtime/workers';
+import { bindBucket, bindEmail, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
+import type { CheckoutStatefulStack } from './stateful-stack';
+import type { StageConfig } from './stage-config';
+
+export interface StatelessStackProps extends StackProps {
+  config: StageConfig;
+  data: CheckoutStatefulStack;
+  /** Defaults to the app's route table; tests may pass another. */
+  routes?: readonly Route[];
+  /** Defaults to the app's worker table; tests may pass another. */
+  workers?: readonly Worker[];
+}
+
+/**
+ * The code: the HTTP API with one Lambda per route of the route table, and one Lambda per
+ * background worker with its trigger. It holds no data, so it can be replaced freely.
+ */
+export class CheckoutStatelessStack extends Stack {
+  readonly api: HttpApi;
+  readonly routeFunctions = new Map<string, CheckoutFunction>();
+  readonly workerFunctions = new Map<string, CheckoutFunction>();
+  private readonly config: StageConfig;
+  private readonly data: CheckoutStatefulStack;
+  private readonly functionEnv: Record<string, string>;
+  private readonly bucket: IBucket;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    this.config = props.config;
+    this.data = props.data;
+    this.functionEnv = this.functionEnvironment();
+    this.bucket = Bucket.fromBucketArn(this, 'Attachments', props.data.bucketArnImport);
+
+    this.api = new HttpApi(this, 'Api', { description: `Checkout API (${this.config.stage})`, createDefaultStage: false });
+    Validations.of(this.api).acknowledge(
+      { id: 'AwsSolutions-APIG4', reason: 'The Lambdas authenticate every request themselves (Ottu\'s Api-Key or Basic auth); retrieve is public by design (the session id is the capability).' },
+      { id: 'AwsSolutions-COG4', reason: 'Merchants authenticate with Ottu\'s Api-Key or Basic credentials, checked in the Lambdas; there are no Cognito users.' },
+    );
+    const stage = this.createStage();
+    for (const route of props.routes ?? ROUTES) this.addRoute(route);
+    for (const worker of props.workers ?? WORKERS) this.addWorker(worker);
+    this.alarmOnServerErrors();
+
+    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the Checkout API' });
+  }
+
+  private functionEnvironment(): Record<string, string> {
+    const { config, data } = this;
+    // Every function gets the same names (not the access): the runtime validates its whole
+    // environment at cold start, and a name grants nothing without the matching IAM statement.
+    return {
+      CHECKOUT_BACKEND: 'aws',
+      CHECKOUT_STAGE: config.stage,
+      CHECKOUT_TABLE: data.table.tableName,
+      CHECKOUT_BUCKET: data.bucket.bucketName,
+      CHECKOUT_WEBHOOK_QUEUE_URL: data.queues.webhook.queue.queueUrl,
+      CHECKOUT_EMAIL_QUEUE_URL: data.queues.email.queue.queueUrl,
+      CHECKOUT_SMS_QUEUE_URL: data.queues.sms.queue.queueUrl,
+      CHECKOUT_WEBHOOK_SECRET_ID: data.webhookSecret.secretArn,
+      CHECKOUT_EMAIL_FROM: config.emailFrom,
+      ...(config.publicUrl ? { CHECKOUT_PUBLIC_URL: config.publicUrl } : {}),
+      POWERTOOLS_SERVICE_NAME: 'checkout-api',
+      POWERTOOLS_LOG_LEVEL: config.logLevel,
+    };
+  }
+
+  private createStage(): HttpStage {
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: this.config.logRetention, removalPolicy: this.config.removalPolicy });
+    return new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: this.config.apiThrottle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+  }
+
+  private newFunction(id: string, handler: string, timeout: Duration, needs: Needs | undefined, description: string): CheckoutFunction {
+    const fn = new CheckoutFunction(this, id, {
+      handler,
+      description,
+      memorySize: this.config.lambdaMemoryMb,
+      timeout,
+      logRetention: this.config.logRetention,
+      removalPolicy: this.config.removalPolicy,
+      environment: this.functionEnv,
+    });
+    this.grantNeeds(fn, needs ?? {});
+    fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
+      .createAlarm(this, `${id}Errors`, {
+        alarmDescription: `${id} failed (unhandled error or timeout).`,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      })
+      .addAlarmAction(new SnsAction(this.data.alarmTopic));
+    return fn;
+  }
+
+  private grantNeeds(fn: CheckoutFunction, needs: Needs): void {
+    const { data } = this;
+    bindTable(fn, data.table, needs.table ?? []);
+    bindBucket(fn, this.bucket, needs.bucket ?? []);
+    for (const name of needs.sendTo ?? []) bindQueue(fn, data.queues[name].queue);
+    if (needs.webhookKey) bindSecret(fn, data.webhookSecret);
+    if (needs.email) bindEmail(fn, this.config.emailFrom);
+    if (needs.sms) bindSms(fn);
+  }
+
+  private addRoute(route: Route): void {
+    const fn = this.newFunction(route.id, route.handler, this.config.httpTimeout, route.needs, `${route.method} ${route.path}`);
+    this.routeFunctions.set(route.id, fn);
+    const integration = new HttpLambdaIntegration(`${route.id}Integration`, fn);
+    const method = route.method as HttpMethod;
+    new HttpRoute(this.api, `${route.id}Route`, { httpApi: this.api, routeKey: HttpRouteKey.with(route.path, method), integration });
+    // Ottu's paths end in "/", but an HTTP API route key may not end in "/" (CloudFormation
+    // rejects it, and CDK's HttpRouteKey refuses it) and `/path/` does not match the route
+    // `/path` (unlike REST APIs). A greedy variable after the slash does match `/path/`, so each
+    // route gets this sibling on the same integration; the HTTP middleware answers 404 when the
+    // variable holds extra segments and treats an empty one as the route itself.
+    new HttpRoute(this.api, `${route.id}SlashRoute`, {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.with(`${route.path}/{${TRAILING_SLASH_PARAM}+}`, method),
+      integration,
+    });
+  }
+
+  private addWorker(worker: Worker): void {
+    const fn = this.newFunction(worker.id, worker.handler, this.config.workerTimeout, worker.needs, `worker: ${worker.trigger.kind}`);
+    this.workerFunctions.set(worker.id, fn);
+    const { trigger } = worker;
+    switch (trigger.kind) {
+      case 'table-stream':
+        fn.addEventSource(
+          new DynamoEventSource(this.data.table, {
+            // The outbox is read from the oldest record so a fresh deployment loses nothing.
+            startingPosition: StartingPosition.TRIM_HORIZON,
+            batchSize: 25,
+            // Outbox event items only: not session, claim or idempotency writes, nor TTL deletes.
+            filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { Keys: { sk: { S: FilterRule.beginsWith('EVENT#') } } } })],
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            retryAttempts: 10,
+            maxRecordAge: Duration.days(1),
+            onFailure: new SqsDlq(this.data.streamFailures),
+          }),
+        );
+        Validations.of(fn.role!).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'dynamodb:ListStreams (granted with the stream event source) and X-Ray actions support no resource-level permissions.',
+        });
+        break;
+      case 'queue':
+        fn.addEventSource(
+          new SqsEventSource(this.data.queues[trigger.queue].queue, {
+            batchSize: 10,
+            maxBatchingWindow: Duration.seconds(1),
+            reportBatchItemFailures: true,
+          }),
+        );
+        break;
+      case 'schedule':
+        new Rule(this, `${worker.id}Schedule`, {
+          description: `${worker.id} every ${trigger.everyMinutes} minute(s)`,
+          schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
+          targets: [new LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.minutes(trigger.everyMinutes) })],
+        });
+        break;
+    }
+  }
+
+  /** More than the configured share of requests answering 5xx over five minutes. */
+  private alarmOnServerErrors(): void {
+    const period = Duration.minutes(5);
+    const rate = new MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: {
+        errors: this.api.metricServerError({ period, statistic: 'Sum' }),
+        requests: this.api.metricCount({ period, statistic: 'Sum' }),
+      },
+      period,
+      label: 'API 5xx rate (%)',
+    });
+    rate
+      .createAlarm(this, 'Api5xxRate', {
+        alarmDescription: `More than ${this.config.api5xxRatePercent}% of API requests answered 5xx.`,
+        threshold: this.config.api5xxRatePercent,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      })
+      .addAlarmAction(new SnsAction(this.data.alarmTopic));
+  }
+}

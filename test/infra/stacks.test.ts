@@ -1,0 +1,337 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../../functions/runtime/routes';
+import type { Worker } from '../../functions/runtime/workers';
+import { synthStage, type SynthesizedApp } from './synth-app';
+
+// Assertion-only: synthesized without esbuild (bundle.test.ts covers a real bundle), once per stage.
+let dev: SynthesizedApp;
+let prod: SynthesizedApp;
+let withWorkers: SynthesizedApp;
+
+// Workers name an existing handler module: the stack only needs a real entry to point at.
+const TEST_WORKERS: Worker[] = [
+  { id: 'RouteEvents', handler: 'http/retrieve-session', trigger: { kind: 'table-stream' }, needs: { sendTo: ['webhook', 'email', 'sms'] } },
+  { id: 'DeliverWebhook', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'webhook' }, needs: { webhookKey: true } },
+  { id: 'SendEmail', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'email' }, needs: { email: true, bucket: ['GetObject'] } },
+  { id: 'SendSms', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'sms' }, needs: { sms: true } },
+  { id: 'ExpireSessions', handler: 'http/retrieve-session', trigger: { kind: 'schedule', everyMinutes: 1 }, needs: { table: ['Query', 'UpdateItem'] } },
+];
+
+beforeAll(() => {
+  dev = synthStage('dev');
+  prod = synthStage('prod', { overrides: { alarmEmail: 'ops@example.com' } });
+  withWorkers = synthStage('staging', { workers: TEST_WORKERS });
+});
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string }>;
+const resources = (template: Template, type: string): Resources => template.findResources(type) as Resources;
+const only = <T>(items: Record<string, T>): [string, T] => {
+  const entries = Object.entries(items);
+  if (entries.length !== 1) throw new Error(`expected one match, found ${entries.length}`);
+  return entries[0]!;
+};
+
+/** The logical id of a route's function: the Lambda whose description is `METHOD path`. */
+function functionOf(template: Template, route: Route): string {
+  return only(template.findResources('AWS::Lambda::Function', { Properties: { Description: `${route.method} ${route.path}` } }))[0];
+}
+
+/** The IAM statements of the role a function runs as. */
+function statementsOf(template: Template, functionId: string): Array<{ Effect: string; Action: string | string[]; Resource: unknown }> {
+  const fn = template.toJSON().Resources[functionId];
+  const roleId: string = fn.Properties.Role['Fn::GetAtt'][0];
+  const policies = Object.values(resources(template, 'AWS::IAM::Policy')).filter((p) =>
+    (p.Properties!.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId),
+  );
+  return policies.flatMap((p) => p.Properties!.PolicyDocument.Statement);
+}
+const actionsOf = (statements: Array<{ Action: string | string[] }>) => statements.flatMap((s) => [s.Action].flat());
+
+describe('HTTP API', () => {
+  test.each(ROUTES.map((r) => [r.id, r] as const))('%s: both slash forms reach its own function', (_id, route) => {
+    const functionId = functionOf(dev.api, route);
+    const integrations = dev.api.findResources('AWS::ApiGatewayV2::Integration', {
+      Properties: { IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+    });
+    const [integrationId] = only(integrations);
+    for (const path of [route.path, `${route.path}/{${TRAILING_SLASH_PARAM}+}`]) {
+      dev.api.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${path}`,
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
+      });
+      // API Gateway may invoke the function through either route.
+      dev.api.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`/\\*/\\*${path.replace(/[{}+]/g, '\\$&')}$`)])] },
+      });
+    }
+  });
+
+  test('one route pair per route table entry, nothing else exposed', () => {
+    const keys = Object.values(resources(dev.api, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties!.RouteKey as string);
+    expect(keys.sort()).toEqual(ROUTES.flatMap((r) => [`${r.method} ${r.path}`, `${r.method} ${r.path}/{proxy+}`]).sort());
+  });
+
+  test('stage throttling and access logs come from the stage config', () => {
+    dev.api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: dev.config.apiThrottle.rateLimit, ThrottlingBurstLimit: dev.config.apiThrottle.burstLimit },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context.requestId') },
+    });
+    prod.api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: prod.config.apiThrottle.rateLimit, ThrottlingBurstLimit: prod.config.apiThrottle.burstLimit },
+    });
+    expect(prod.config.apiThrottle.rateLimit).toBeGreaterThan(dev.config.apiThrottle.rateLimit);
+  });
+});
+
+describe('functions', () => {
+  test('every function: nodejs22.x on arm64, X-Ray active, source maps, its own log group', () => {
+    for (const app of [dev, withWorkers]) {
+      const functions = resources(app.api, 'AWS::Lambda::Function');
+      expect(Object.keys(functions)).toHaveLength(ROUTES.length + (app === withWorkers ? TEST_WORKERS.length : 0));
+      for (const [id, fn] of Object.entries(functions)) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
+          MemorySize: app.config.lambdaMemoryMb,
+          LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/Logs/) } },
+        });
+        expect(fn.Properties!.Environment.Variables).toMatchObject({
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: 'checkout-api',
+          POWERTOOLS_LOG_LEVEL: app.config.logLevel,
+          CHECKOUT_BACKEND: 'aws',
+          CHECKOUT_STAGE: app.config.stage,
+          CHECKOUT_EMAIL_FROM: app.config.emailFrom,
+          CHECKOUT_TABLE: expect.anything(),
+          CHECKOUT_BUCKET: expect.anything(),
+          CHECKOUT_WEBHOOK_QUEUE_URL: expect.anything(),
+          CHECKOUT_EMAIL_QUEUE_URL: expect.anything(),
+          CHECKOUT_SMS_QUEUE_URL: expect.anything(),
+          CHECKOUT_WEBHOOK_SECRET_ID: expect.anything(),
+        });
+        const logGroup = app.api.toJSON().Resources[fn.Properties!.LoggingConfig.LogGroup.Ref];
+        expect([id, logGroup.Type, logGroup.Properties.RetentionInDays]).toEqual([id, 'AWS::Logs::LogGroup', app.config.logRetention]);
+      }
+    }
+  });
+
+  test('no function role carries an AWS managed policy', () => {
+    for (const role of Object.values(resources(withWorkers.api, 'AWS::IAM::Role'))) {
+      expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('least privilege: retrieve may GetItem on the table and nothing else', () => {
+    const statements = statementsOf(dev.api, functionOf(dev.api, ROUTES.find((r) => r.id === 'RetrieveSession')!));
+    const actions = actionsOf(statements);
+    expect(actions).toContain('dynamodb:GetItem');
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem']);
+    expect(actions.filter((a) => /^(s3|sqs|sns|ses|secretsmanager|kms):/.test(a))).toEqual([]);
+    // Only the log and X-Ray statements, which every function has, besides the table read.
+    expect(actions.sort()).toEqual(['dynamodb:GetItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  test('least privilege: create writes items (TransactWriteItems is authorised per item action) and attachment objects, but no queue or secret', () => {
+    const actions = actionsOf(statementsOf(dev.api, functionOf(dev.api, ROUTES.find((r) => r.id === 'CreateSession')!)));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem']));
+    expect(actions.filter((a) => /^s3:/.test(a)).sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(actions.filter((a) => /^(sqs|sns|ses|secretsmanager):/.test(a))).toEqual([]);
+    expect(actions).not.toContain('dynamodb:Scan');
+  });
+});
+
+describe('workers', () => {
+  const workerFunction = (id: string) => only(withWorkers.api.findResources('AWS::Lambda::Function', {
+    Properties: { LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp(`^${id}Logs`) } } },
+  }))[0];
+
+  test('table-stream: outbox INSERTs only, bisect, partial failures, bounded retries, on-failure queue', () => {
+    withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: workerFunction('RouteEvents') },
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('Table[0-9A-F]+StreamArn') },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: Match.anyValue(),
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::ImportValue': Match.stringLikeRegexp('StreamFailures') } } },
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'EVENT#' }] } } } }) }],
+      },
+    });
+  });
+
+  test.each([
+    ['DeliverWebhook', 'WebhookQueue'],
+    ['SendEmail', 'EmailQueue'],
+    ['SendSms', 'SmsQueue'],
+  ])('queue: %s consumes %s and reports partial batch failures', (id, queue) => {
+    withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: workerFunction(id) },
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp(`${queue}[0-9A-F]+Arn`) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  test('schedule: an EventBridge rule runs the expiry worker every N minutes', () => {
+    withWorkers.api.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [workerFunction('ExpireSessions'), 'Arn'] } })],
+    });
+  });
+
+  test('needs become exactly these grants', () => {
+    const expire = actionsOf(statementsOf(withWorkers.api, workerFunction('ExpireSessions')));
+    expect(expire.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
+    const sms = statementsOf(withWorkers.api, workerFunction('SendSms'));
+    // Publish to phone numbers (no ARN), with every topic denied.
+    expect(sms.filter((s) => s.Effect === 'Allow' && actionsOf([s]).includes('sns:Publish')).map((s) => s.Resource)).toEqual(['*']);
+    expect(sms).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] } }));
+    const webhook = actionsOf(statementsOf(withWorkers.api, workerFunction('DeliverWebhook')));
+    expect(webhook).toContain('secretsmanager:GetSecretValue');
+    expect(webhook).not.toContain('sqs:SendMessage');
+    const router = actionsOf(statementsOf(withWorkers.api, workerFunction('RouteEvents')));
+    expect(router).toEqual(expect.arrayContaining(['sqs:SendMessage', 'dynamodb:GetRecords']));
+    expect(router.filter((a) => /^dynamodb:(Put|Update|Delete)/.test(a))).toEqual([]);
+  });
+
+  test('a worker naming a missing handler module fails synthesis', () => {
+    expect(() => synthStage('dev', { workers: [{ id: 'Ghost', handler: 'queue/no-such-handler', trigger: { kind: 'queue', queue: 'sms' } }] }))
+      .toThrow(/queue\/no-such-handler\.ts does not exist/);
+  });
+});
+
+describe('data', () => {
+  test('the single table as shared: pk/sk, ttl, stream, sparse keys-only gsi1, on demand, PITR, encrypted', () => {
+    dev.data.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }]),
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      GlobalSecondaryIndexes: [{
+        IndexName: 'gsi1',
+        KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      }],
+    });
+  });
+
+  test('prod keeps its data: deletion protection and RETAIN; dev can be torn down', () => {
+    prod.data.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
+    for (const type of ['AWS::S3::Bucket', 'AWS::SecretsManager::Secret', 'AWS::SQS::Queue', 'AWS::KMS::Key']) {
+      for (const resource of Object.values(resources(prod.data, type))) expect(resource.DeletionPolicy).toBe('Retain');
+    }
+    expect(prod.stateful.terminationProtection).toBe(true);
+    dev.data.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
+  });
+
+  test('attachments bucket: private, encrypted, TLS only, logged, unattached uploads expire', () => {
+    const [bucketId] = only(dev.data.findResources('AWS::S3::Bucket', { Properties: { LoggingConfiguration: Match.anyValue() } }));
+    dev.data.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: Match.anyValue() } }] },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+          Match.objectLike({ Prefix: 'uploads/', ExpirationInDays: dev.config.unattachedUploadDays }),
+        ]),
+      },
+    });
+    dev.data.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+  });
+
+  test('each work queue has its DLQ; all encrypted, TLS only, visibility at least 6x the consumer timeout', () => {
+    const queues = resources(dev.data, 'AWS::SQS::Queue');
+    const work = Object.entries(queues).filter(([id]) => /^(Webhook|Email|Sms)Queue[0-9A-F]+$/.test(id));
+    expect(work).toHaveLength(3);
+    for (const [, queue] of work) {
+      const dlqId = queue.Properties!.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+      expect(queues[dlqId]).toBeDefined();
+      expect(queue.Properties!.RedrivePolicy.maxReceiveCount).toBeGreaterThan(1);
+      expect(queue.Properties!.VisibilityTimeout).toBeGreaterThanOrEqual(6 * dev.config.workerTimeout.toSeconds());
+    }
+    for (const [id, queue] of Object.entries(queues)) {
+      expect([id, queue.Properties!.SqsManagedSseEnabled]).toEqual([id, true]);
+      dev.data.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    }
+  });
+
+  test('the webhook HMAC key is generated in Secrets Manager', () => {
+    dev.data.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) });
+  });
+});
+
+describe('alarms', () => {
+  const topicRef = (app: SynthesizedApp) => only(app.data.findResources('AWS::SNS::Topic'))[0];
+
+  test('every DLQ (and the stream failure queue) alarms to the topic as soon as it holds a message', () => {
+    const queues = Object.keys(resources(dev.data, 'AWS::SQS::Queue')).filter((id) => /Dlq|StreamFailures/.test(id));
+    expect(queues).toHaveLength(4);
+    for (const queue of queues) {
+      dev.data.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: topicRef(dev) }],
+      });
+    }
+  });
+
+  test('every function alarms on Errors, and the API on its 5xx rate', () => {
+    const functions = Object.keys(resources(withWorkers.api, 'AWS::Lambda::Function'));
+    for (const fn of functions) {
+      withWorkers.api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
+        Threshold: 0,
+        AlarmActions: [{ 'Fn::ImportValue': Match.stringLikeRegexp('AlarmTopic') }],
+      });
+    }
+    dev.api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: dev.config.api5xxRatePercent,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp('errors / requests') }),
+        Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: '5xx' }) }) }),
+      ]),
+    });
+  });
+
+  test('the alarm topic is encrypted, TLS only, and e-mails the configured address', () => {
+    prod.data.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    prod.data.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    dev.data.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test.each([
+    ['dev', () => dev],
+    ['prod', () => prod],
+    ['staging with every kind of worker', () => withWorkers],
+  ])('%s: no unacknowledged error or warning', (_name, get) => {
+    const { app } = get();
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    expect(report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
