@@ -1,7 +1,7 @@
 import { durationSeconds } from '../domain/expiration';
 import { sessionEvent } from '../domain/events';
 import type { Principal } from '../domain/permissions';
-import { defaultFields, type Session } from '../domain/session';
+import { defaultFields, noPayment, type Session } from '../domain/session';
 import { fullSchema } from '../domain/session-schema';
 import type { Ports } from '../ports';
 import { assertMayWrite, resolveSessionInput } from './resolve-session-input';
@@ -32,6 +32,7 @@ export async function createSession(ports: Ports, { principal, body }: CreateSes
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
     expires_at: expiresAt(now, resolved.fields.expiration_time),
+    ...noPayment(),
   };
   await saveOrReport(() => ports.sessions.create(session, [sessionEvent('created', session, ports.ids.eventId(), now)]));
   return session;

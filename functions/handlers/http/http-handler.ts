@@ -3,7 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '../../runtime/logger';
-import { errorResponse } from './error-response';
+import { errorResponse, type ErrorRendering } from './error-response';
 import type { HttpEvent, HttpResult } from './http-event';
 import { idempotency } from './idempotency';
 import { parseBody } from './parse-body';
@@ -12,6 +12,8 @@ import { requireAuth } from './require-auth';
 export interface HttpHandlerOptions {
   /** Route needs `Authorization` (Api-Key or Basic). */
   auth: boolean;
+  /** How errors are shown: Ottu's JSON (API routes, the default) or an HTML page (the customer's pages). */
+  errors?: ErrorRendering;
 }
 
 export type HttpFunction = (event: HttpEvent) => Promise<HttpResult>;
@@ -24,8 +26,10 @@ export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context
  */
 export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions): LambdaHttpHandler {
   const stack = middy<HttpEvent, HttpResult>(fn)
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }))
-    .use({ onError: (request) => void (request.response = errorResponse(request.error)) })
+    // Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: bodies carry API keys,
+    // passwords and, on the payment form, card numbers.
+    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId', logEvent: false }))
+    .use({ onError: (request) => void (request.response = errorResponse(request.error, options.errors)) })
     .use(httpHeaderNormalizer())
     .use(parseBody());
   if (options.auth) stack.use(requireAuth()).use(idempotency());
