@@ -78,7 +78,7 @@ function payView({ session, csrfToken, pgCode, errors = {}, values = {}, attempt
     : hasErrors
       ? html`<div class="notice bad" role="alert"><p>${t.fixErrors}</p></div>`
       : session.state === 'attempted' && last && last.result !== 'success'
-        ? html`<div class="notice bad" role="alert"><p>${last.result === 'error' ? t.gatewayError : t.declined}</p><p>${t.reference}: <bdi>${last.reference_number}</bdi>${attemptsLeft !== undefined && html` · ${t.attemptsLeft(attemptsLeft)}`}</p></div>`
+        ? html`<div class="notice bad" role="alert"><p>${last.result === 'error' ? t.gatewayError : t.declined}</p><p>${t.reference}: <bdi>${last.reference_number}</bdi></p>${attemptsLeft !== undefined && html`<p>${t.attemptsLeft(attemptsLeft)}</p>`}</div>`
         : null;
   const sandbox = session.payment_methods.some((method) => method.type === 'sandbox');
   return html`${summary(session, t)}
@@ -135,7 +135,7 @@ function receiptView(session: Session, t: Messages): SafeHtml {
   const rows: Array<[string, SafeHtml | string]> = [[t.amountPaid, money(method?.amount ?? session.amount, session.currency_code)]];
   if (session.reference_number) rows.push([t.reference, html`<bdi>${session.reference_number}</bdi>`]);
   if (session.order_no) rows.push([t.orderNo, html`<bdi>${session.order_no}</bdi>`]);
-  if (session.paid_at) rows.push([t.date, html`<bdi dir="ltr">${displayTime(session.paid_at)}</bdi>`]);
+  if (session.paid_at) rows.push([t.date, html`<bdi dir="ltr" class="nowrap">${displayTime(session.paid_at)}</bdi>`]);
   if (settled) rows.push([t.card, cardText(settled, t)]);
   if (method) rows.push([t.paymentMethod, method.name]);
   return html`<section class="panel status">
@@ -144,7 +144,8 @@ function receiptView(session: Session, t: Messages): SafeHtml {
 <p>${t.receiptNote}</p>
 <dl class="details">${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>
 ${back && html`<a class="button" href="${back}">${t.returnToMerchant}</a>`}
-</section>`;
+</section>
+${session.attempts.length > 1 && attemptsList(session.attempts, t)}`;
 }
 
 function statusView(session: Session, t: Messages, tone: 'bad' | 'muted', icon: SafeHtml, title: string, text: string): SafeHtml {
@@ -162,7 +163,7 @@ function attemptsList(attempts: PaymentAttempt[], t: Messages): SafeHtml | null 
   return html`<section class="panel">
 <h2>${t.attemptsHeading}</h2>
 <ul class="attempts">${[...attempts].reverse().map(
-    (attempt) => html`<li><span class="result-${attempt.result}">${t.results[attempt.result]}</span><span>${cardText(attempt, t)}</span><span class="muted">${t.reference} <bdi>${attempt.reference_number}</bdi></span><span class="muted"><bdi dir="ltr">${displayTime(attempt.attempted_at)}</bdi></span></li>`,
+    (attempt) => html`<li><span class="result-${attempt.result}">${t.results[attempt.result]}</span><span>${cardText(attempt, t)}</span><span class="muted">${t.referenceShort} <bdi>${attempt.reference_number}</bdi></span><span class="muted"><bdi dir="ltr">${displayTime(attempt.attempted_at)}</bdi></span></li>`,
   )}</ul>
 </section>`;
 }

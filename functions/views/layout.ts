@@ -11,7 +11,7 @@ const STYLESHEET = `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--ink);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",Tahoma,"DejaVu Sans",sans-serif}
-main{max-width:30rem;margin:0 auto;padding:1rem 1rem 0}
+main{max-width:30rem;margin:0 auto;padding:1rem 1rem 1.5rem}
 .top{display:flex;align-items:center;justify-content:space-between;gap:.5rem;padding:.25rem .25rem 1rem;color:var(--muted);font-size:.875rem}
 .top strong{color:var(--ink);font-size:1rem}
 .lock{display:inline-flex;align-items:center;gap:.3rem}
@@ -20,8 +20,9 @@ main{max-width:30rem;margin:0 auto;padding:1rem 1rem 0}
 .amount{font-size:2.25rem;font-weight:700;line-height:1.2;margin:.15rem 0 0;letter-spacing:-.01em}
 .amount .cur{font-size:1.05rem;font-weight:600;color:var(--muted);margin-inline-start:.35rem}
 .details{display:grid;grid-template-columns:auto 1fr;gap:.45rem 1rem;margin:1rem 0 0;padding-top:1rem;border-top:1px solid var(--line);font-size:.9375rem}
-.details dt{color:var(--muted)}
+.details dt{color:var(--muted);white-space:nowrap}
 .details dd{margin:0;text-align:end;font-weight:500;overflow-wrap:anywhere}
+.nowrap{white-space:nowrap}
 a{color:var(--accent)}
 h1{font-size:1.25rem;margin:0 0 1rem}
 fieldset{border:0;padding:0;margin:0 0 1.1rem;min-width:0}
@@ -32,7 +33,7 @@ legend,label{display:block;font-weight:600;font-size:.875rem;margin-bottom:.4rem
 .method img{width:40px;height:26px;flex:none}
 .method .fee{margin-inline-start:auto;color:var(--muted);font-size:.8125rem;font-weight:400}
 .field{margin-bottom:1rem}
-.row{display:grid;grid-template-columns:1fr 1fr;gap:.75rem}
+.row{display:grid;grid-template-columns:1fr 1fr;gap:.75rem;align-items:end}
 input[type=text],input[type=password]{width:100%;font:inherit;font-size:1rem;padding:.7rem .85rem;border:1px solid #c4ccd8;border-radius:9px;background:#fff;color:var(--ink)}
 input[type=text]:focus,input[type=password]:focus{outline:2px solid var(--accent);outline-offset:1px;border-color:var(--accent)}
 .ltr-input{direction:ltr;text-align:left}
@@ -49,23 +50,25 @@ button:hover,button:focus-visible{background:var(--accent-dark)}
 .notice.bad{background:var(--bad-bg);color:var(--bad);border-color:var(--bad-line)}
 .notice.info{background:var(--info-bg);color:var(--info);border-color:var(--info-line)}
 .hint{font-size:.8125rem;color:#7a4b00;background:#fffaeb;border:1px dashed #f7b955;border-radius:10px;padding:.7rem .85rem;margin-bottom:1.1rem}
+.hint p{margin:0}
 .hint ul{margin:.3rem 0 0;padding-inline-start:1.1rem}
 .status{text-align:center}
 .status h1{margin:.25rem 0 .35rem}
 .status p{margin:0;color:var(--muted)}
+.status .details{text-align:start}
 .badge{width:3.5rem;height:3.5rem;border-radius:50%;display:flex;align-items:center;justify-content:center;margin:0 auto .5rem}
 .badge svg{width:1.75rem;height:1.75rem}
 .badge.ok{background:var(--ok-bg);color:var(--ok)}
 .badge.bad{background:var(--bad-bg);color:var(--bad)}
 .badge.muted{background:#eef1f5;color:var(--muted)}
 .attempts{list-style:none;margin:0;padding:0;font-size:.875rem}
-.attempts li{display:flex;flex-wrap:wrap;gap:.25rem .75rem;justify-content:space-between;padding:.55rem 0;border-top:1px solid var(--line)}
+.attempts li{display:grid;grid-template-columns:1fr auto;gap:.15rem .75rem;padding:.6rem 0;border-top:1px solid var(--line)}
+.attempts li>:nth-child(even){text-align:end}
 .attempts li:first-child{border-top:0}
 .result-success{color:var(--ok);font-weight:600}
 .result-failed,.result-error{color:var(--bad);font-weight:600}
 .muted{color:var(--muted)}
 h2{font-size:.9375rem;margin:0 0 .5rem}
-footer{text-align:center;color:var(--muted);font-size:.75rem;padding:.25rem 0 2rem}
 `;
 
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLESHEET).digest('base64')}'`;
@@ -112,7 +115,6 @@ export function renderPage({ lang, dir, title, heading, secureLabel, body }: Pag
 <div class="top"><strong>${heading}</strong><span class="lock">${icons.lock}${secureLabel}</span></div>
 ${body}
 </main>
-<footer>${secureLabel}</footer>
 </body>
 </html>
 `.value

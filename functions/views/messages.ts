@@ -34,6 +34,7 @@ export interface Messages {
   gatewayError: string;
   attemptsLeft: (count: number) => string;
   reference: string;
+  referenceShort: string;
   conflict: string;
   paidTitle: string;
   authorizedTitle: string;
@@ -82,7 +83,7 @@ const en: Messages = {
   cardNumber: 'Card number',
   expiry: 'Expiry date',
   expiryPlaceholder: 'MM/YY',
-  cvv: 'Security code (CVV)',
+  cvv: 'CVV',
   nameOnCard: 'Name on card',
   pay: 'Pay',
   sandboxHint: 'Sandbox gateway: no real money moves. Test cards:',
@@ -108,6 +109,7 @@ const en: Messages = {
   gatewayError: 'The payment gateway could not process the payment.',
   attemptsLeft: (count) => (count === 1 ? 'You have 1 attempt left.' : `You have ${count} attempts left.`),
   reference: 'Reference number',
+  referenceShort: 'Ref.',
   conflict: 'This page was out of date, so the payment was not processed. Please check the details and try again.',
   paidTitle: 'Payment successful',
   authorizedTitle: 'Payment authorized',
@@ -145,7 +147,7 @@ const ar: Messages = {
   cardNumber: 'رقم البطاقة',
   expiry: 'تاريخ الانتهاء',
   expiryPlaceholder: 'MM/YY',
-  cvv: 'رمز الأمان (CVV)',
+  cvv: 'رمز الأمان',
   nameOnCard: 'الاسم على البطاقة',
   pay: 'ادفع',
   sandboxHint: 'بوابة تجريبية: لا تُحوَّل أي أموال حقيقية. بطاقات الاختبار:',
@@ -171,6 +173,7 @@ const ar: Messages = {
   gatewayError: 'تعذّر على بوابة الدفع معالجة العملية.',
   attemptsLeft: (count) => `عدد المحاولات المتبقية: ${count}`,
   reference: 'الرقم المرجعي',
+  referenceShort: 'المرجع',
   conflict: 'لم تكن هذه الصفحة محدّثة، لذلك لم تتم معالجة الدفع. يرجى مراجعة التفاصيل والمحاولة مرة أخرى.',
   paidTitle: 'تم الدفع بنجاح',
   authorizedTitle: 'تم تفويض الدفع',
