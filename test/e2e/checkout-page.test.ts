@@ -83,7 +83,7 @@ describeBrowser('hosted checkout page in Chromium', () => {
     await page.screenshot({ path: `${SHOTS}/checkout-en.png`, fullPage: true });
 
     await payWith(page, CARDS.success);
-    await page.waitForURL((url) => url.pathname === '/orders/done');
+    await page.waitForURL((url) => url.pathname === '/orders/done', { timeout: 10_000 });
     const back = new URL(page.url());
     const after = await stateOf(session.session_id);
     expect(after).toMatchObject({ state: 'paid', result: 'success', settled_pg_code: 'sandbox-kwd' });
@@ -160,7 +160,7 @@ describeBrowser('hosted checkout page in Chromium', () => {
     await page.screenshot({ path: `${SHOTS}/checkout-declined-ar.png`, fullPage: true });
 
     await payWith(page, '5555 5555 5555 4444');
-    await page.waitForURL((url) => url.pathname === '/orders/done');
+    await page.waitForURL((url) => url.pathname === '/orders/done', { timeout: 10_000 });
     expect(await stateOf(session.session_id)).toMatchObject({ state: 'authorized', result: 'success' });
   });
 
