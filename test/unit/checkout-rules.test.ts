@@ -1,6 +1,8 @@
 import { attemptAction, attemptLimit, attemptsLeft, openingAction, successRedirect } from '../../functions/domain/checkout';
 import { csrfToken, csrfTokenValid, deriveCsrfSecret, newNonce } from '../../functions/domain/csrf-token';
 import type { PaymentAttempt } from '../../functions/domain/session';
+import { errorResponse } from '../../functions/handlers/http/error-response';
+import { NotFoundError, ValidationError } from '../../functions/domain/errors';
 import { formatAmount } from '../../functions/views/checkout-page';
 import { escapeHtml, html } from '../../functions/views/html';
 
@@ -75,4 +77,16 @@ test('html escapes interpolations unless they are html fragments', () => {
   expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   const inner = html`<b>${'<i>'}</b>`;
   expect(html`<p>${inner}${['<', html`<br>`]}${null}${false}${undefined}${0}</p>`.value).toBe('<p><b>&lt;i&gt;</b>&lt;<br>0</p>');
+});
+
+test('the one error mapper renders the same errors as JSON for the API and as pages for customers', () => {
+  expect(errorResponse(new NotFoundError())).toMatchObject({ statusCode: 404, body: '{"detail":"Not found."}' });
+  const page = errorResponse(new NotFoundError(), 'html');
+  expect(page).toMatchObject({ statusCode: 404, headers: { 'content-type': 'text/html; charset=utf-8', 'x-frame-options': 'DENY' } });
+  expect(page.body).toContain('Payment not found');
+  expect(errorResponse(new ValidationError({ amount: ['bad'] }), 'html').statusCode).toBe(400);
+  const crash = errorResponse(new Error('secret internals at db.ts:12'), 'html');
+  expect(crash.statusCode).toBe(500);
+  expect(crash.body).not.toContain('secret internals');
+  expect(crash.body).toContain('Something went wrong on our side');
 });
