@@ -163,7 +163,7 @@ function attemptsList(attempts: PaymentAttempt[], t: Messages): SafeHtml | null 
   return html`<section class="panel">
 <h2>${t.attemptsHeading}</h2>
 <ul class="attempts">${[...attempts].reverse().map(
-    (attempt) => html`<li><span class="result-${attempt.result}">${t.results[attempt.result]}</span><span>${cardText(attempt, t)}</span><span class="muted">${t.referenceShort} <bdi>${attempt.reference_number}</bdi></span><span class="muted"><bdi dir="ltr">${displayTime(attempt.attempted_at)}</bdi></span></li>`,
+    (attempt) => html`<li><span class="result-${attempt.result}">${t.results[attempt.result]}</span><span>${cardText(attempt, t)}</span><span class="muted nowrap">${t.referenceShort} <bdi>${attempt.reference_number}</bdi></span><span class="muted nowrap"><bdi dir="ltr">${displayTime(attempt.attempted_at)}</bdi></span></li>`,
   )}</ul>
 </section>`;
 }

@@ -69,6 +69,7 @@ button:hover,button:focus-visible{background:var(--accent-dark)}
 .result-failed,.result-error{color:var(--bad);font-weight:600}
 .muted{color:var(--muted)}
 h2{font-size:.9375rem;margin:0 0 .5rem}
+@media (max-width:480px){main{padding:.75rem .75rem 1.25rem}.panel{padding:1.1rem 1rem}.details{font-size:.9rem;column-gap:.75rem}}
 `;
 
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLESHEET).digest('base64')}'`;
