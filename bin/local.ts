@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       'Try:',
       `  curl -s -X POST ${runtime.url}/b/checkout/v1/pymt-txn/ -H 'Authorization: Api-Key ${apiKey}' \\`,
       `    -H 'Content-Type: application/json' -d '{"type":"payment_request","pg_codes":["sandbox-kwd"],"amount":"14","currency_code":"KWD"}'`,
+      '  then open its checkout_url in a browser and pay with 4111 1111 1111 1111 (0002 declines, 0119 errors).',
     ].join('\n'),
   );
   const stop = () => void runtime.close().then(() => process.exit(0));

@@ -2,7 +2,7 @@ import type { IncomingFile } from '../domain/attachment';
 import { durationSeconds } from '../domain/expiration';
 import { sessionEvent } from '../domain/events';
 import type { Principal } from '../domain/permissions';
-import { defaultFields, type Session } from '../domain/session';
+import { defaultFields, noPayment, type Session } from '../domain/session';
 import { fullSchema } from '../domain/session-schema';
 import type { Ports } from '../ports';
 import { readAttachmentRequest } from './read-attachment-request';
@@ -44,6 +44,7 @@ export async function createSession(ports: Ports, { principal, body, files = [],
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
     expires_at: expiresAt(now, resolved.fields.expiration_time),
+    ...noPayment(),
   };
   await commitLinks(ports, staged, () => saveOrReport(() => ports.sessions.create(session, [sessionEvent('created', session, ports.ids.eventId(), now)])));
   return session;

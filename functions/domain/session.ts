@@ -1,4 +1,6 @@
+import type { CardBrand } from './card';
 import type { GatewaySetting, Operation, Plugin } from './config';
+import type { GatewayResult } from './sandbox-gateway';
 import type { State, NotificationEvent } from './state-machine';
 
 /** What a merchant writes on a payment transaction (all of the seed's request fields). */
@@ -50,6 +52,17 @@ export interface PaymentMethod {
   flow: 'redirect';
 }
 
+/** One try to pay on the hosted page. Of the card only its brand and last four digits are kept. */
+export interface PaymentAttempt {
+  /** 12 characters, unique per attempt; shown to the customer and sent to the merchant. */
+  reference_number: string;
+  pg_code: string;
+  result: GatewayResult;
+  card_brand: CardBrand;
+  card_last4: string;
+  attempted_at: string;
+}
+
 export interface Session extends SessionFields {
   session_id: string;
   state: State;
@@ -65,6 +78,19 @@ export interface Session extends SessionFields {
   updated_at: string;
   /** When the session stops being payable (ISO 8601 UTC). */
   expires_at: string;
+  /** Payment attempts, oldest first. */
+  attempts: PaymentAttempt[];
+  /** The latest attempt's reference and result; null before the first attempt. */
+  reference_number: string | null;
+  result: GatewayResult | null;
+  /** The gateway that took the payment, and when (null until paid or authorized). */
+  settled_pg_code: string | null;
+  paid_at: string | null;
+}
+
+/** What a session holds about payment before the customer has tried to pay. */
+export function noPayment(): Pick<Session, 'attempts' | 'reference_number' | 'result' | 'settled_pg_code' | 'paid_at'> {
+  return { attempts: [], reference_number: null, result: null, settled_pg_code: null, paid_at: null };
 }
 
 export function defaultFields(defaultExpiration: string): Omit<SessionFields, 'type' | 'amount' | 'currency_code' | 'pg_codes'> {

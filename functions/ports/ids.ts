@@ -6,4 +6,6 @@ export interface Ids {
   attachmentToken(): string;
   /** SHORT_CODE_LENGTH characters drawn uniformly from SHORT_CODE_ALPHABET. */
   shortCode(): string;
+  /** 12 upper-case letters and digits naming one payment attempt. */
+  referenceNumber(): string;
 }

@@ -18,7 +18,7 @@ type Extra = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<bo
 
 const matchers: Matcher[] = ROUTES.map((route) => {
   const params: string[] = [];
-  const source = route.path.replace(/\{(\w+)\}/g, (_all, name: string) => {
+  const source = route.path.replace(/[.+*?^$()[\]|\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_all, name: string) => {
     params.push(name);
     return '([^/]+)';
   });
@@ -81,6 +81,9 @@ function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: R
   const query = [...url.searchParams.keys()].length
     ? Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key).join(',')]))
     : undefined;
+  // API Gateway (payload v2) moves the Cookie header into `cookies`, one `name=value` each.
+  const cookies = headers.cookie?.split(';').map((cookie) => cookie.trim()).filter(Boolean);
+  delete headers.cookie;
   const now = new Date();
   const textual = /^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(headers['content-type'] ?? '');
   return {
@@ -88,6 +91,7 @@ function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: R
     routeKey: `${route.method} ${route.path}`,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
+    cookies,
     headers,
     queryStringParameters: query,
     pathParameters,

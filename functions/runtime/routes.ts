@@ -41,4 +41,8 @@ export const ROUTES: readonly Route[] = [
   { id: 'UploadAttachment', method: 'POST', path: '/b/checkout/v1/upload-attachment', handler: 'http/upload-attachment', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], bucket: SESSION_FILES } },
   { id: 'DownloadAttachment', method: 'GET', path: '/b/checkout/v1/attachments/{token}', handler: 'http/download-attachment', needs: { bucket: ['GetObject', 'ListBucket'] } },
   { id: 'FollowShortLink', method: 'GET', path: '/s/{code}', handler: 'http/follow-short-link', needs: { table: ['GetItem'] } },
+  { id: 'CheckoutRedirect', method: 'GET', path: '/b/checkout/redirect/start', handler: 'http/checkout-redirect', needs: { table: ['GetItem'] } },
+  { id: 'CheckoutPage', method: 'GET', path: '/checkout/{session_id}', handler: 'http/checkout-page', needs: { table: SESSION_WRITE, webhookKey: true } },
+  { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: SESSION_WRITE, webhookKey: true } },
+  { id: 'StaticIcon', method: 'GET', path: '/static/pg-icons/card.svg', handler: 'http/static-icon' },
 ];

@@ -3,7 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '../../runtime/logger';
-import { errorResponse } from './error-response';
+import { errorResponse, type ErrorRendering } from './error-response';
 import type { HttpEvent, HttpResult } from './http-event';
 import { idempotency } from './idempotency';
 import { parseBody } from './parse-body';
@@ -13,6 +13,8 @@ import { trailingSlash } from './trailing-slash';
 export interface HttpHandlerOptions {
   /** Route needs `Authorization` (Api-Key or Basic). */
   auth: boolean;
+  /** How errors are shown: Ottu's JSON (API routes, the default) or an HTML page (the customer's pages). */
+  errors?: ErrorRendering;
 }
 
 export type HttpFunction = (event: HttpEvent) => Promise<HttpResult>;
@@ -25,10 +27,18 @@ export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context
  */
 export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions): LambdaHttpHandler {
   const stack = middy<HttpEvent, HttpResult>(fn)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: bodies carry API keys,
+    // passwords and, on the payment form, card numbers.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     // Set directly: a correlationIdPath would pull a JMESPath engine into every bundle.
     .use({ before: ({ event }) => logger.setCorrelationId(event.requestContext.requestId) })
-    .use({ onError: (request) => void (request.response = errorResponse(request.error)) })
+    .use({
+      after: ({ response }) => logger.debug('responded', { statusCode: response?.statusCode }),
+      onError: (request) => {
+        request.response = errorResponse(request.error, options.errors);
+        logger.debug('responded', { statusCode: request.response.statusCode });
+      },
+    })
     .use(trailingSlash())
     .use(httpHeaderNormalizer())
     .use(parseBody());

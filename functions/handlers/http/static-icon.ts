@@ -1,0 +1,27 @@
+import type { HttpResult } from './http-event';
+import { httpHandler } from './http-handler';
+
+/** The generic card icon the demo gateways name (`/static/pg-icons/card.svg`), drawn inline. */
+const CARD_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 26" width="40" height="26" role="img" aria-label="Card">
+<rect x="0.5" y="0.5" width="39" height="25" rx="4" fill="#1a56db"/>
+<rect x="0.5" y="5" width="39" height="4.5" fill="#0f3a99"/>
+<rect x="5" y="13" width="7" height="5" rx="1" fill="#f5c451"/>
+<rect x="22" y="17" width="13" height="2.5" rx="1.25" fill="#c7d7fe"/>
+</svg>
+`;
+
+export async function staticIconHttp(): Promise<HttpResult> {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'image/svg+xml',
+      // It never changes, unlike the pages: let browsers and CloudFront keep it for a day.
+      'cache-control': 'public, max-age=86400',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'",
+    },
+    body: CARD_SVG,
+  };
+}
+
+export const handler = httpHandler(staticIconHttp, { auth: false, errors: 'html' });

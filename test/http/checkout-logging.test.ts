@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { GOOD_CARD, openPage, postPayment } from '../fixtures/checkout-form';
+import { apiClient, DEMO_ENV } from '../fixtures/local-api';
+
+/**
+ * Logging is configured from the environment when the process starts, so this runs the API in a
+ * child process (`npm start`'s entry) with everything turned on: DEBUG level and Powertools'
+ * POWERTOOLS_LOGGER_LOG_EVENT, which would print whole request events, bodies included.
+ */
+let child: ChildProcess;
+let output = '';
+let url: string;
+
+beforeAll(async () => {
+  child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '../../bin/local.ts')], {
+    env: { ...process.env, ...DEMO_ENV, PORT: '0', POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_LOGGER_LOG_EVENT: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const collect = (chunk: Buffer) => void (output += chunk.toString());
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the API did not start:\n${output}`)), 20_000);
+    child.stdout!.on('data', () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+  });
+});
+afterAll(() => {
+  child?.kill();
+});
+
+test('card numbers and CVVs never reach the logs, even with event logging and DEBUG on', async () => {
+  const api = apiClient(url);
+  const created = await api.request('POST', '/b/checkout/v1/pymt-txn/', {
+    body: { type: 'payment_request', pg_codes: ['sandbox-kwd'], amount: '14', currency_code: 'KWD' },
+  });
+  expect(created.status).toBe(201);
+  const id = created.json.session_id;
+  const visit = await openPage(api, id);
+  const before = output.length;
+  expect((await postPayment(api, id, { ...GOOD_CARD, card_number: '4000 0000 0000 0002', cvv: '987' }, visit)).status).toBe(303);
+  expect((await postPayment(api, id, { ...GOOD_CARD, cvv: '9x7' }, visit)).status).toBe(400);
+  expect((await postPayment(api, id, { ...GOOD_CARD, cvv: '987' }, { token: 'forged', cookie: visit.cookie })).status).toBe(403);
+  expect((await postPayment(api, id, { ...GOOD_CARD, cvv: '987' }, visit)).status).toBe(303);
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let the child flush its output
+  const logs = output.slice(before);
+  // Digits of either card however encoded (spaces, +, %20, dashes), and the form's field names.
+  const gap = '(?:\\s|\\+|%20|-)*';
+  expect(logs).not.toMatch(new RegExp(`4111${gap}1111|4000${gap}0000${gap}0000|card_number|cvv|9x7`, 'i'));
+  // The check means something only if the process logs at all: it does, as JSON lines.
+  expect(output).toMatch(/^\{"level":"(DEBUG|INFO|WARN)"/m);
+});
