@@ -1,5 +1,5 @@
 import type { GatewaySetting, Operation, Plugin } from './config';
-import type { State, NotificationEvent } from './state-machine';
+import type { EventType, State, NotificationEvent } from './state-machine';
 
 /** What a merchant writes on a payment transaction (all of the seed's request fields). */
 export interface SessionFields {
@@ -65,6 +65,33 @@ export interface Session extends SessionFields {
   updated_at: string;
   /** When the session stops being payable (ISO 8601 UTC). */
   expires_at: string;
+  /** Outcome of the latest webhook delivery (absent until the first attempt). */
+  webhook_status?: WebhookStatus;
+  /** E-mail and SMS notifications the provider refused for good (absent when none). */
+  notification_status?: NotificationStatus;
+}
+
+export interface WebhookStatus {
+  state: 'pending' | 'delivered' | 'retrying' | 'failed';
+  /** The event whose delivery this describes. */
+  event: EventType | null;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_attempt_at: string | null;
+}
+
+export interface NotificationRejection {
+  channel: 'email' | 'sms';
+  recipient: string;
+  event: NotificationEvent;
+  reason: string;
+  at: string;
+}
+
+export interface NotificationStatus {
+  /** Newest last, at most a few dozen. */
+  rejected: NotificationRejection[];
 }
 
 export function defaultFields(defaultExpiration: string): Omit<SessionFields, 'type' | 'amount' | 'currency_code' | 'pg_codes'> {
@@ -95,7 +122,8 @@ export function renderSession(session: Session, baseUrl: string) {
   const { version: _version, created_at: _created, updated_at: _updated, ...fields } = session;
   const document = {
     ...fields,
-    checkout_url: `${baseUrl}/b/checkout/redirect/start/?session_id=${session.session_id}`,
+    ...(session.webhook_url && !session.webhook_status ? { webhook_status: PENDING_WEBHOOK } : {}),
+    checkout_url: checkoutUrl(baseUrl, session.session_id),
     payment_methods: session.payment_methods.map((method) => ({
       ...method,
       icon: method.icon.startsWith('/') ? baseUrl + method.icon : method.icon,
@@ -107,6 +135,13 @@ export function renderSession(session: Session, baseUrl: string) {
 }
 
 export type SessionDocument = ReturnType<typeof renderSession>;
+
+/** Where the customer pays (also linked from the `created` notification). */
+export function checkoutUrl(baseUrl: string, sessionId: string): string {
+  return `${baseUrl}/b/checkout/redirect/start/?session_id=${sessionId}`;
+}
+
+const PENDING_WEBHOOK: WebhookStatus = { state: 'pending', event: null, attempts: 0, last_status_code: null, last_error: null, last_attempt_at: null };
 
 export function paymentMethodType(gateway: GatewaySetting): PaymentMethod['type'] {
   return gateway.is_sandbox ? 'sandbox' : 'production';

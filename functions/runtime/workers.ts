@@ -18,4 +18,9 @@ export interface Worker {
   trigger: WorkerTrigger;
 }
 
-export const WORKERS: readonly Worker[] = [];
+export const WORKERS: readonly Worker[] = [
+  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' } },
+  { id: 'DeliverWebhook', handler: 'queue/deliver-webhook', trigger: { kind: 'queue', queue: 'webhook' } },
+  { id: 'SendEmail', handler: 'queue/send-email', trigger: { kind: 'queue', queue: 'email' } },
+  { id: 'SendSms', handler: 'queue/send-sms', trigger: { kind: 'queue', queue: 'sms' } },
+];
