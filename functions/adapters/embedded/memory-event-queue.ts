@@ -13,11 +13,14 @@ export interface DeadLetter {
 
 export interface MemoryEventQueueOptions {
   /**
-   * Multiplies every wait (retry delays, visibility timeout): 0.001 turns a 30 s backoff into
-   * 30 ms, so tests and demos can walk the whole 24 h schedule. 1 (real time) by default.
+   * Multiplies the retry delays consumers ask for: 0.001 turns a 30 s backoff into 30 ms, so
+   * tests and demos can walk the whole 24 h schedule. 1 (real time) by default.
    */
   delayScale?: number;
-  /** How long a received message stays hidden when its consumer neither deletes nor delays it. */
+  /**
+   * How long a received message stays hidden when its consumer neither deletes nor delays it
+   * (a crashed invocation). Not scaled: like SQS's, it must outlast the consumer's run.
+   */
   visibilityTimeoutSeconds?: number;
   /** Like an SQS redrive policy: a message received this often goes to the DLQ. */
   maxReceiveCount?: number;
@@ -57,7 +60,7 @@ export class MemoryEventQueue implements EventQueue {
 
   constructor(options: MemoryEventQueueOptions = {}) {
     this.scale = options.delayScale ?? 1;
-    this.visibilityMs = (options.visibilityTimeoutSeconds ?? 60) * 1000 * this.scale;
+    this.visibilityMs = (options.visibilityTimeoutSeconds ?? 60) * 1000;
     this.maxReceiveCount = options.maxReceiveCount ?? 20;
     this.batchSize = options.batchSize ?? 10;
   }
