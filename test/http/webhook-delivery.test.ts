@@ -54,9 +54,8 @@ test('retries a 500 and a timeout, then delivers; the session shows it; duplicat
 test('a dead receiver: every attempt of the schedule, then the DLQ with the reason; redrive delivers it', async () => {
   receiver.fallback = 503;
   const id = await createWithWebhook();
-  const [letter] = await waitFor(() => api.ports.queue.deadLetters('webhook').length === 1 && api.ports.queue.deadLetters('webhook'), {
-    what: 'the dead letter',
-  });
+  await waitFor(() => api.ports.queue.deadLetters('webhook').length === 1, { what: 'the dead letter' });
+  const [letter] = api.ports.queue.deadLetters('webhook');
   expect(receiver.requests).toHaveLength(MAX_ATTEMPTS);
   expect(letter!.reason).toBe(`gave up after ${MAX_ATTEMPTS} attempts; last: HTTP 503`);
   expect(JSON.parse(letter!.body)).toMatchObject({ channel: 'webhook', event: { session_id: id, type: 'created' } });

@@ -5,8 +5,8 @@ import { createdEvent, eventPorts, recordQueues, sampleSession } from '../fixtur
 import { waitFor } from '../fixtures/webhook-receiver';
 
 // Stream records as DynamoDB sends them for the outbox items the repository writes.
-function record(sequence: string, image: Record<string, { S?: string; N?: string }>, eventName: DynamoDBRecord['eventName'] = 'INSERT'): DynamoDBRecord {
-  return { eventID: sequence, eventName, eventSource: 'aws:dynamodb', dynamodb: { SequenceNumber: sequence, NewImage: image, StreamViewType: 'NEW_AND_OLD_IMAGES' } };
+function record(sequence: string, image: Record<string, { S: string } | { N: string }>, eventName: DynamoDBRecord['eventName'] = 'INSERT'): DynamoDBRecord {
+  return { eventID: sequence, eventName, eventSource: 'aws:dynamodb', dynamodb: { SequenceNumber: sequence, NewImage: image as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'], StreamViewType: 'NEW_AND_OLD_IMAGES' } };
 }
 
 test('routes outbox INSERTs, ignores session items, and reports a failed record for the stream to retry', async () => {
@@ -30,7 +30,7 @@ test('routes outbox INSERTs, ignores session items, and reports a failed record 
     Records: [
       record('100', outboxItem),
       record('101', { pk: { S: `SESSION#${session.session_id}` }, sk: { S: 'SESSION' } }, 'MODIFY'),
-      record('102', { ...outboxItem, sk: { S: 'EVENT#0000000002#x' }, event_id: undefined as never }),
+      record('102', (({ event_id: _dropped, ...rest }) => ({ ...rest, sk: { S: 'EVENT#0000000002#x' } }))(outboxItem)),
     ],
   });
   expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
