@@ -4,7 +4,7 @@ import { DEMO_ENV, seedBody, startTestApi, type TestApi } from '../fixtures/loca
 import { startReceiver, waitFor, type WebhookReceiver } from '../fixtures/webhook-receiver';
 
 // The whole 24 h schedule in well under a second: every queue wait is scaled by 1e-5.
-const FAST = { delayScale: 0.00001, webhookTimeoutMs: 300 };
+const FAST = { delayScale: 0.00001, webhookTimeoutMs: 1000 };
 const KEY = DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY;
 
 let api: TestApi;
