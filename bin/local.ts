@@ -16,6 +16,7 @@ async function main(): Promise<void> {
       `  Basic user      ${basic.username}:${basic.password}  (payment_request; may use sandbox-kwd)`,
       `  Webhook key     ${webhookKey}`,
       `  Gateway codes   ${gateways.join(', ')}`,
+      `  Outbox          ${runtime.url}/_local/outbox  (e-mail and SMS the runtime would have sent)`,
       '',
       'Try:',
       `  curl -s -X POST ${runtime.url}/b/checkout/v1/pymt-txn/ -H 'Authorization: Api-Key ${apiKey}' \\`,

@@ -135,6 +135,7 @@ export class CheckoutStatelessStack extends Stack {
     bindTable(fn, data.table, needs.table ?? []);
     bindBucket(fn, this.bucket, needs.bucket ?? []);
     for (const name of needs.sendTo ?? []) bindQueue(fn, data.queues[name].queue);
+    for (const name of needs.deadLetterTo ?? []) bindQueue(fn, data.queues[name].dlq);
     if (needs.webhookKey) bindSecret(fn, data.webhookSecret);
     if (needs.email) bindEmail(fn, this.config.emailFrom);
     if (needs.sms) bindSms(fn);

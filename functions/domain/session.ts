@@ -1,7 +1,7 @@
 import type { CardBrand } from './card';
 import type { GatewaySetting, Operation, Plugin } from './config';
 import type { GatewayResult } from './sandbox-gateway';
-import type { State, NotificationEvent } from './state-machine';
+import type { EventType, State, NotificationEvent } from './state-machine';
 
 /** What a merchant writes on a payment transaction (all of the seed's request fields). */
 export interface SessionFields {
@@ -86,11 +86,38 @@ export interface Session extends SessionFields {
   /** The gateway that took the payment, and when (null until paid or authorized). */
   settled_pg_code: string | null;
   paid_at: string | null;
+  /** Outcome of the latest webhook delivery (absent until the first attempt). */
+  webhook_status?: WebhookStatus;
+  /** E-mail and SMS notifications the provider refused for good (absent when none). */
+  notification_status?: NotificationStatus;
 }
 
 /** What a session holds about payment before the customer has tried to pay. */
 export function noPayment(): Pick<Session, 'attempts' | 'reference_number' | 'result' | 'settled_pg_code' | 'paid_at'> {
   return { attempts: [], reference_number: null, result: null, settled_pg_code: null, paid_at: null };
+}
+
+export interface WebhookStatus {
+  state: 'pending' | 'delivered' | 'retrying' | 'failed';
+  /** The event whose delivery this describes. */
+  event: EventType | null;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_attempt_at: string | null;
+}
+
+export interface NotificationRejection {
+  channel: 'email' | 'sms';
+  recipient: string;
+  event: NotificationEvent;
+  reason: string;
+  at: string;
+}
+
+export interface NotificationStatus {
+  /** Newest last, at most a few dozen. */
+  rejected: NotificationRejection[];
 }
 
 export function defaultFields(defaultExpiration: string): Omit<SessionFields, 'type' | 'amount' | 'currency_code' | 'pg_codes'> {
@@ -126,7 +153,8 @@ export function renderSession(session: Session, baseUrl: string) {
     attachment: absolute(session.attachment),
     attachment_short_url: absolute(session.attachment_short_url),
     checkout_short_url: absolute(session.checkout_short_url),
-    checkout_url: `${baseUrl}/b/checkout/redirect/start/?session_id=${session.session_id}`,
+    ...(session.webhook_url && !session.webhook_status ? { webhook_status: PENDING_WEBHOOK } : {}),
+    checkout_url: checkoutUrl(baseUrl, session.session_id),
     payment_methods: session.payment_methods.map((method) => ({
       ...method,
       icon: absolute(method.icon),
@@ -138,6 +166,13 @@ export function renderSession(session: Session, baseUrl: string) {
 }
 
 export type SessionDocument = ReturnType<typeof renderSession>;
+
+/** Where the customer pays (also linked from the `created` notification). */
+export function checkoutUrl(baseUrl: string, sessionId: string): string {
+  return `${baseUrl}/b/checkout/redirect/start/?session_id=${sessionId}`;
+}
+
+const PENDING_WEBHOOK: WebhookStatus = { state: 'pending', event: null, attempts: 0, last_status_code: null, last_error: null, last_attempt_at: null };
 
 export function paymentMethodType(gateway: GatewaySetting): PaymentMethod['type'] {
   return gateway.is_sandbox ? 'sandbox' : 'production';

@@ -1,24 +1,36 @@
 import type { AttachmentStore, FileDownload, StoredFile, StoredFileInfo } from './attachment-store';
 import type { Clock } from './clock';
 import type { ConfigStore } from './config-store';
+import type { EventQueue } from './event-queue';
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from './idempotency-store';
 import type { Ids } from './ids';
+import type { EmailMessage, Mailer } from './mailer';
 import type { SessionRepository } from './session-repository';
 import type { ShortLinkStore } from './short-link-store';
+
+import type { SmsMessage, SmsSender } from './sms-sender';
+import type { WebhookResult, WebhookSender } from './webhook-sender';
 
 export type {
   AttachmentStore,
   Clock,
   ConfigStore,
+  EmailMessage,
+  EventQueue,
   FileDownload,
   IdempotencyBegin,
   IdempotencyStore,
   Ids,
+  Mailer,
   SessionRepository,
   ShortLinkStore,
+  SmsMessage,
+  SmsSender,
   StoredFile,
   StoredFileInfo,
   StoredResponse,
+  WebhookResult,
+  WebhookSender,
 };
 
 /** Everything a use case may touch outside pure code. */
@@ -30,4 +42,9 @@ export interface Ports {
   shortLinks: ShortLinkStore;
   clock: Clock;
   ids: Ids;
+  /** The webhook, email and sms queues the event router fans out to. */
+  queue: EventQueue;
+  webhooks: WebhookSender;
+  mailer: Mailer;
+  sms: SmsSender;
 }

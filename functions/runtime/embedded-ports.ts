@@ -1,14 +1,30 @@
 import { MemoryAttachmentStore } from '../adapters/embedded/memory-attachment-store';
 import { MemoryConfigStore } from '../adapters/embedded/memory-config-store';
+import { MemoryEventQueue } from '../adapters/embedded/memory-event-queue';
 import { MemoryIdempotencyStore } from '../adapters/embedded/memory-idempotency-store';
+import { MemoryOutbox } from '../adapters/embedded/memory-outbox';
 import { MemorySessionRepository } from '../adapters/embedded/memory-session-repository';
 import { MemoryShortLinkStore } from '../adapters/embedded/memory-short-link-store';
+import { HttpWebhookSender, type Resolve } from '../adapters/http-webhook-sender';
 import { randomIds } from '../adapters/random-ids';
 import type { MerchantConfig } from '../domain/config';
 import type { Clock } from '../ports';
 
+export interface EmbeddedOptions {
+  /** Scales every queue wait (1 = real time). */
+  delayScale?: number;
+  /** Merchants' webhooks are real HTTP calls here too; loopback only when asked for. */
+  allowLoopbackWebhooks?: boolean;
+  /** DNS for the webhook sender (tests); the system resolver otherwise. */
+  resolve?: Resolve;
+  emailFrom?: string;
+  /** Addresses or numbers the e-mail/SMS twins refuse for good; returns the reason. */
+  rejectNotification?: (channel: 'email' | 'sms', to: string) => string | undefined;
+}
+
 /** Every port on its embedded adapter: the one place `npm start` and the tests build them. */
-export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock: Clock) {
+export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock: Clock, options: EmbeddedOptions = {}) {
+  const outbox = new MemoryOutbox({ from: options.emailFrom || 'checkout@localhost', clock, reject: options.rejectNotification });
   return {
     sessions: new MemorySessionRepository(),
     config: new MemoryConfigStore(config, webhookKey),
@@ -17,6 +33,12 @@ export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock:
     shortLinks: new MemoryShortLinkStore(),
     clock,
     ids: randomIds,
+    queue: new MemoryEventQueue({ delayScale: options.delayScale ?? 1 }),
+    webhooks: new HttpWebhookSender({ allowLoopback: options.allowLoopbackWebhooks ?? false, resolve: options.resolve }),
+    mailer: outbox.mailer,
+    sms: outbox.sms,
+    /** What the e-mail and SMS twins sent (also at /_local/outbox). */
+    outbox,
   };
 }
 

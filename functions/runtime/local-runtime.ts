@@ -1,17 +1,28 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { MemoryOutbox } from '../adapters/embedded/memory-outbox';
+import { OutboxRelay } from '../adapters/embedded/outbox-relay';
+import type { Resolve } from '../adapters/http-webhook-sender';
 import { systemClock } from '../adapters/system-clock';
+import { routeEvent } from '../app/route-event';
 import type { Clock } from '../ports';
 import { embeddedPorts, type EmbeddedPorts } from './embedded-ports';
 import { demoConfig, type DemoCredentials } from './demo-config';
 import { createGateway } from './local-gateway';
+import { localPages } from './local-outbox-page';
+import { startQueueWorkers } from './local-workers';
+import { logger } from './logger';
 import { setPorts } from './ports';
+import { setWorkerSettings } from './worker-settings';
 
 export interface LocalRuntime {
   url: string;
   server: Server;
   ports: EmbeddedPorts;
   credentials: DemoCredentials;
+  /** What the e-mail and SMS twins sent (also at /_local/outbox). */
+  outbox: MemoryOutbox;
+  relay: OutboxRelay;
   close(): Promise<void>;
 }
 
@@ -20,25 +31,57 @@ export interface LocalOptions {
   host?: string;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
+  /** Scales every queue and relay wait; CHECKOUT_LOCAL_DELAY_SCALE, default 1 (real time). */
+  delayScale?: number;
+  /** Per-call webhook timeout (15 s by default). */
+  webhookTimeoutMs?: number;
+  /** DNS for the webhook sender (tests); the system resolver otherwise. */
+  resolve?: Resolve;
+  /** Addresses or numbers the e-mail/SMS twins refuse for good; returns the reason. */
+  rejectNotification?: (channel: 'email' | 'sms', to: string) => string | undefined;
 }
 
 /** `npm start`: the whole API in one process, on embedded stores, behind the local gateway. */
-export async function startLocal({ port = 3000, host = '127.0.0.1', env = process.env, clock = systemClock }: LocalOptions = {}): Promise<LocalRuntime> {
+export async function startLocal(options: LocalOptions = {}): Promise<LocalRuntime> {
+  const { port = 3000, host = '127.0.0.1', env = process.env, clock = systemClock } = options;
+  const delayScale = options.delayScale ?? Number(env.CHECKOUT_LOCAL_DELAY_SCALE ?? 1);
   const { config, credentials } = await demoConfig(env);
-  const ports = embeddedPorts(config, credentials.webhookKey, clock);
+  const ports = embeddedPorts(config, credentials.webhookKey, clock, {
+    delayScale,
+    allowLoopbackWebhooks: env.CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS === '1',
+    resolve: options.resolve,
+    emailFrom: env.CHECKOUT_EMAIL_FROM,
+    rejectNotification: options.rejectNotification,
+  });
   setPorts(ports);
-  const server = createGateway();
+  const server = createGateway(localPages(ports.outbox, ports.queue));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
   const address = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
+  setWorkerSettings({ publicUrl: env.CHECKOUT_PUBLIC_URL?.replace(/\/+$/, '') || url, ...(options.webhookTimeoutMs ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}) });
+
+  // The table stream's stand-in: committed events → router → queues → the worker handler modules.
+  startQueueWorkers(ports.queue);
+  const relay = new OutboxRelay(ports.sessions, (event) => routeEvent(ports, event), {
+    retryMs: Math.max(5, 1000 * delayScale),
+    onError: (error, event) => logger.warn('event routing failed; it will be retried', { event_id: event.event_id, error: error as Error }),
+  });
+  relay.start();
+
   return {
     url,
     server,
     ports,
     credentials,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    outbox: ports.outbox,
+    relay,
+    close: async () => {
+      relay.stop();
+      await ports.queue.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

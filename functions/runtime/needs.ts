@@ -18,6 +18,8 @@ export interface Needs {
   bucket?: readonly BucketAction[];
   /** Queues it sends to (a queue's consumer gets receive/delete from its trigger). */
   sendTo?: readonly QueueName[];
+  /** Queues whose DLQ it moves messages to itself (final failures, with their reason). */
+  deadLetterTo?: readonly QueueName[];
   /** Reads the webhook HMAC key from Secrets Manager. */
   webhookKey?: boolean;
   /** Sends e-mail through SES as CHECKOUT_EMAIL_FROM. */

@@ -1,4 +1,4 @@
-import type { Needs } from './needs';
+import type { Needs, TableAction } from './needs';
 
 /**
  * Background Lambdas (not behind the HTTP API), the counterpart of the route table: the CDK app
@@ -22,4 +22,18 @@ export interface Worker {
   needs?: Needs;
 }
 
-export const WORKERS: readonly Worker[] = [];
+// Consumers read the session, remember sent event ids (idempotency records) and write the
+// delivery status back with a version-checked update.
+const CONSUMER_TABLE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'];
+
+export const WORKERS: readonly Worker[] = [
+  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], sendTo: ['webhook', 'email', 'sms'] } },
+  {
+    id: 'DeliverWebhook',
+    handler: 'queue/deliver-webhook',
+    trigger: { kind: 'queue', queue: 'webhook' },
+    needs: { table: CONSUMER_TABLE, webhookKey: true, deadLetterTo: ['webhook'] },
+  },
+  { id: 'SendEmail', handler: 'queue/send-email', trigger: { kind: 'queue', queue: 'email' }, needs: { table: CONSUMER_TABLE, email: true, deadLetterTo: ['email'] } },
+  { id: 'SendSms', handler: 'queue/send-sms', trigger: { kind: 'queue', queue: 'sms' }, needs: { table: CONSUMER_TABLE, sms: true, deadLetterTo: ['sms'] } },
+];

@@ -101,6 +101,8 @@ export function bindTable(fn: CheckoutFunction, table: ITable, actions: readonly
 /** Lets the function send to the queue (its consumers get receive/delete from their trigger). */
 export function bindQueue(fn: CheckoutFunction, queue: IQueue): void {
   queue.grantSendMessages(fn);
+  // The SDK finds a queue's URL by name (a DLQ is known by its ARN in the redrive policy).
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:GetQueueUrl'], resources: [queue.queueArn] }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../../functions/runtime/routes';
-import type { Worker } from '../../functions/runtime/workers';
+import { WORKERS, type Worker } from '../../functions/runtime/workers';
 import { synthStage, type SynthesizedApp } from './synth-app';
 
 // Assertion-only: synthesized without esbuild (bundle.test.ts covers a real bundle), once per stage.
@@ -93,7 +93,7 @@ describe('functions', () => {
   test('every function: nodejs22.x on arm64, X-Ray active, source maps, its own log group', () => {
     for (const app of [dev, withWorkers]) {
       const functions = resources(app.api, 'AWS::Lambda::Function');
-      expect(Object.keys(functions)).toHaveLength(ROUTES.length + (app === withWorkers ? TEST_WORKERS.length : 0));
+      expect(Object.keys(functions)).toHaveLength(ROUTES.length + (app === withWorkers ? TEST_WORKERS : WORKERS).length);
       for (const [id, fn] of Object.entries(functions)) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',

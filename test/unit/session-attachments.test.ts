@@ -1,8 +1,5 @@
 import { MemoryAttachmentStore } from '../../functions/adapters/embedded/memory-attachment-store';
-import { MemoryConfigStore } from '../../functions/adapters/embedded/memory-config-store';
-import { MemoryIdempotencyStore } from '../../functions/adapters/embedded/memory-idempotency-store';
 import { MemorySessionRepository } from '../../functions/adapters/embedded/memory-session-repository';
-import { MemoryShortLinkStore } from '../../functions/adapters/embedded/memory-short-link-store';
 import { randomIds } from '../../functions/adapters/random-ids';
 import { ManualClock } from '../../functions/adapters/system-clock';
 import { createSession } from '../../functions/app/create-session';
@@ -15,6 +12,7 @@ import type { Session } from '../../functions/domain/session';
 import type { SessionEvent } from '../../functions/domain/events';
 import type { Ids } from '../../functions/ports';
 import { demoConfig } from '../../functions/runtime/demo-config';
+import { embeddedPorts as buildPorts } from '../../functions/runtime/embedded-ports';
 import { DEMO_ENV } from '../fixtures/local-api';
 import { tinyPdf, tinyPng } from '../fixtures/sample-files';
 
@@ -39,16 +37,8 @@ class RacedRepository extends MemorySessionRepository {
 
 async function embeddedPorts(overrides: { attachments?: MemoryAttachmentStore; ids?: Ids } = {}) {
   const { config, credentials } = await demoConfig(DEMO_ENV);
-  return {
-    sessions: new RacedRepository(),
-    config: new MemoryConfigStore(config, credentials.webhookKey),
-    idempotency: new MemoryIdempotencyStore(),
-    attachments: new MemoryAttachmentStore(),
-    shortLinks: new MemoryShortLinkStore(),
-    clock: new ManualClock(new Date('2026-11-25T10:00:00Z')),
-    ids: randomIds,
-    ...overrides,
-  };
+  const ports = buildPorts(config, credentials.webhookKey, new ManualClock(new Date('2026-11-25T10:00:00Z')));
+  return { ...ports, sessions: new RacedRepository(), ...overrides };
 }
 
 test('a PATCH that loses a race removes the file and short link it stored, and keeps the old ones', async () => {

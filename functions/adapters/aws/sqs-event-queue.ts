@@ -1,0 +1,94 @@
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { DeliveryMessage, QueueName } from '../../domain/deliveries';
+import type { EventQueue } from '../../ports';
+
+/** SQS refuses a visibility timeout above 12 h. */
+const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+
+/**
+ * The three SQS queues. Their DLQs are found through each queue's RedrivePolicy, so the
+ * deployment needs no extra variables: the queue is the single source of which DLQ it uses.
+ * The DLQ receives messages two ways: from our consumers, with a `failure_reason` attribute,
+ * and from SQS itself once maxReceiveCount is exceeded (a consumer that kept crashing).
+ */
+export class SqsEventQueue implements EventQueue {
+  private readonly dlqUrls = new Map<QueueName, Promise<string>>();
+
+  constructor(
+    private readonly client: SQSClient,
+    private readonly urls: Readonly<Record<QueueName, string>>,
+  ) {}
+
+  async publish(queue: QueueName, message: DeliveryMessage): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.urls[queue],
+        MessageBody: JSON.stringify(message),
+        MessageAttributes: { event_type: { DataType: 'String', StringValue: message.event.type } },
+      }),
+    );
+  }
+
+  async retryLater(queue: QueueName, receipt: string, delaySeconds: number): Promise<void> {
+    const timeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.round(delaySeconds)));
+    await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.urls[queue], ReceiptHandle: receipt, VisibilityTimeout: timeout }));
+  }
+
+  async deadLetter(queue: QueueName, body: string, reason: string): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: await this.dlqUrl(queue),
+        MessageBody: body,
+        MessageAttributes: {
+          failure_reason: { DataType: 'String', StringValue: reason.slice(0, 1024) || 'unknown' },
+          failed_at: { DataType: 'String', StringValue: new Date().toISOString() },
+        },
+      }),
+    );
+  }
+
+  /** Moves DLQ messages back one at a time: sent to the queue first, deleted from the DLQ after, so none is lost. */
+  async redrive(queue: QueueName): Promise<number> {
+    const dlq = await this.dlqUrl(queue);
+    let moved = 0;
+    for (;;) {
+      const received = await this.client.send(new ReceiveMessageCommand({ QueueUrl: dlq, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 60 }));
+      const messages = received.Messages ?? [];
+      if (messages.length === 0) return moved;
+      for (const message of messages) {
+        await this.client.send(new SendMessageCommand({ QueueUrl: this.urls[queue], MessageBody: message.Body ?? '' }));
+        await this.client.send(new DeleteMessageCommand({ QueueUrl: dlq, ReceiptHandle: message.ReceiptHandle }));
+        moved += 1;
+      }
+    }
+  }
+
+  dlqUrl(queue: QueueName): Promise<string> {
+    let url = this.dlqUrls.get(queue);
+    if (!url) {
+      url = this.findDlq(queue);
+      url.catch(() => this.dlqUrls.delete(queue)); // look again next time
+      this.dlqUrls.set(queue, url);
+    }
+    return url;
+  }
+
+  private async findDlq(queue: QueueName): Promise<string> {
+    const attributes = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.urls[queue], AttributeNames: ['RedrivePolicy'] }));
+    const policy = attributes.Attributes?.RedrivePolicy;
+    const arn = policy ? (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
+    if (!arn) throw new Error(`the ${queue} queue has no dead-letter queue (RedrivePolicy)`);
+    const [, , , , account, name] = arn.split(':');
+    const found = await this.client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
+    if (!found.QueueUrl) throw new Error(`dead-letter queue ${arn} not found`);
+    return found.QueueUrl;
+  }
+}

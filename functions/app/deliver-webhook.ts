@@ -1,0 +1,43 @@
+import type { DeliveryMessage } from '../domain/deliveries';
+import { deliveryKey } from '../domain/deliveries';
+import { judgeWebhookResult } from '../domain/delivery-schedule';
+import type { WebhookStatus } from '../domain/session';
+import { signedWebhookPayload } from '../domain/webhook-payload';
+import type { Ports } from '../ports';
+import { once, retryOrGiveUp, type Delivery, type DeliveryOutcome } from './delivery-outcome';
+import { recordWebhookStatus } from './record-delivery-status';
+
+export type WebhookDelivery = Delivery<Extract<DeliveryMessage, { channel: 'webhook' }>>;
+
+/** Ottu waits 15 s for a webhook response; so do we. */
+export const WEBHOOK_TIMEOUT_MS = 15_000;
+
+/**
+ * One attempt at a webhook: sign the payload for the event's state with the merchant's key,
+ * POST it to the session's current webhook_url, record the outcome on the session and tell
+ * the queue what comes next.
+ */
+export async function deliverWebhook(ports: Ports, delivery: WebhookDelivery, { timeoutMs = WEBHOOK_TIMEOUT_MS } = {}): Promise<DeliveryOutcome> {
+  const { message, attempt } = delivery;
+  const session = await ports.sessions.get(message.event.session_id);
+  // Gone, or the merchant removed the URL since: there is no one to call.
+  if (!session?.webhook_url) return { kind: 'done' };
+  const url = session.webhook_url;
+
+  return once(ports, deliveryKey(message), attempt, async () => {
+    const body = JSON.stringify(signedWebhookPayload(session, message.event, await ports.config.webhookKey()));
+    const result = await ports.webhooks.post(url, body, { timeoutMs });
+    const judged = judgeWebhookResult(result, timeoutMs);
+    const outcome = judged.verdict === 'delivered' ? ({ kind: 'done' } as const) : judged.verdict === 'retry' ? retryOrGiveUp(attempt, judged.reason) : ({ kind: 'dead', reason: judged.reason } as const);
+    const status: WebhookStatus = {
+      state: outcome.kind === 'done' ? 'delivered' : outcome.kind === 'retry' ? 'retrying' : 'failed',
+      event: message.event.type,
+      attempts: attempt,
+      last_status_code: result.kind === 'response' ? result.status : null,
+      last_error: judged.verdict === 'delivered' ? null : judged.reason,
+      last_attempt_at: ports.clock.now().toISOString(),
+    };
+    await recordWebhookStatus(ports, session.session_id, status);
+    return outcome;
+  });
+}

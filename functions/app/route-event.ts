@@ -1,0 +1,17 @@
+import { plannedDeliveries } from '../domain/deliveries';
+import type { SessionEvent } from '../domain/events';
+import type { Ports } from '../ports';
+
+/**
+ * The event router: fans one committed event out to the webhook, email and sms queues. Runs
+ * from the table stream on AWS and from the outbox relay when embedded; both deliver an event
+ * at least once, and consumers drop duplicates by event_id. Returns how many messages it queued.
+ */
+export async function routeEvent(ports: Ports, event: SessionEvent): Promise<number> {
+  const session = await ports.sessions.get(event.session_id);
+  // A session that no longer exists has no one left to notify.
+  if (!session) return 0;
+  const messages = plannedDeliveries(session, event);
+  await Promise.all(messages.map((message) => ports.queue.publish(message.channel, message)));
+  return messages.length;
+}

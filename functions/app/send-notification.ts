@@ -1,0 +1,49 @@
+import { deliveryKey, isNotificationEvent, type DeliveryMessage } from '../domain/deliveries';
+import { PermanentDeliveryError } from '../domain/delivery-errors';
+import { languageOf, renderEmail, renderSms, templateVariables, type Templates } from '../domain/notification-message';
+import type { Ports } from '../ports';
+import { once, retryOrGiveUp, type Delivery, type DeliveryOutcome } from './delivery-outcome';
+import { recordRejection } from './record-delivery-status';
+
+type Notification = Extract<DeliveryMessage, { channel: 'email' | 'sms' }>;
+
+export interface NotificationSettings {
+  templates: Templates;
+  /** Base URL of the deployment, for the checkout link. */
+  publicUrl: string;
+}
+
+/**
+ * One attempt at an e-mail (SES) or SMS (SNS) for an event, in the session's language.
+ * Throttling and other transient provider errors are retried on the shared schedule; a
+ * message the provider refuses for good is recorded on the session and not retried.
+ */
+export async function sendNotification(ports: Ports, delivery: Delivery<Notification>, settings: NotificationSettings): Promise<DeliveryOutcome> {
+  const { message, attempt } = delivery;
+  const { event } = message;
+  const session = await ports.sessions.get(event.session_id);
+  if (!session || !isNotificationEvent(event.type)) return { kind: 'done' };
+  const type = event.type;
+  const language = languageOf(session);
+  const vars = templateVariables(session, settings.publicUrl);
+
+  return once(ports, deliveryKey(message), attempt, async () => {
+    try {
+      if (message.channel === 'email') {
+        await ports.mailer.send({ to: message.to, ...renderEmail(settings.templates, language, type, vars) });
+      } else {
+        await ports.sms.send({ to: message.to, text: renderSms(settings.templates, language, type, vars) });
+      }
+      return { kind: 'done' };
+    } catch (error) {
+      if (!(error instanceof PermanentDeliveryError)) return retryOrGiveUp(attempt, errorText(error));
+      const rejection = { channel: message.channel, recipient: message.to, event: type, reason: error.reason, at: ports.clock.now().toISOString() };
+      await recordRejection(ports, session.session_id, rejection);
+      return { kind: 'done' };
+    }
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

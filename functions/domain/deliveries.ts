@@ -1,0 +1,79 @@
+import type { SessionEvent } from './events';
+import type { Session } from './session';
+import { NOTIFICATION_EVENTS, type NotificationEvent } from './state-machine';
+
+/**
+ * What the event router puts on the three queues. Messages carry the event, not a copy of the
+ * session: consumers read the session when they deliver, so a retry a day later still shows
+ * the stored document, and a message stays far below SQS's size limit.
+ */
+export type QueueName = 'webhook' | 'email' | 'sms';
+export const QUEUE_NAMES: readonly QueueName[] = ['webhook', 'email', 'sms'];
+
+export type DeliveryMessage =
+  | { channel: 'webhook'; event: SessionEvent }
+  /** One message per address, so one rejected address neither blocks nor repeats the others. */
+  | { channel: 'email'; event: SessionEvent; to: string }
+  | { channel: 'sms'; event: SessionEvent; to: string };
+
+export function isNotificationEvent(type: string): type is NotificationEvent {
+  return (NOTIFICATION_EVENTS as readonly string[]).includes(type);
+}
+
+/** The deliveries one event causes: a webhook when the session has a URL, and the e-mails and SMS it asked for. */
+export function plannedDeliveries(session: Session, event: SessionEvent): DeliveryMessage[] {
+  const out: DeliveryMessage[] = [];
+  if (session.webhook_url) out.push({ channel: 'webhook', event });
+  if (!isNotificationEvent(event.type)) return out;
+  if (session.notifications.email.includes(event.type)) {
+    for (const to of emailRecipients(session)) out.push({ channel: 'email', event, to });
+  }
+  if (session.notifications.sms.includes(event.type) && session.customer_phone) {
+    out.push({ channel: 'sms', event, to: e164(session.customer_phone) });
+  }
+  return out;
+}
+
+/** customer_email plus email_recipients, each address once (case-insensitively). */
+export function emailRecipients(session: Pick<Session, 'customer_email' | 'email_recipients'>): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const address of [session.customer_email, ...session.email_recipients]) {
+    const key = address.trim().toLowerCase();
+    if (key && !seen.has(key)) {
+      seen.add(key);
+      out.push(address.trim());
+    }
+  }
+  return out;
+}
+
+/** SNS wants E.164: the session stores digits with an optional leading '+'. */
+export function e164(phone: string): string {
+  const trimmed = phone.trim();
+  return trimmed.startsWith('+') ? trimmed : `+${trimmed}`;
+}
+
+/** Key under which a consumer remembers it already delivered this message (duplicates are expected). */
+export function deliveryKey(message: DeliveryMessage): string {
+  const to = message.channel === 'webhook' ? '' : `:${message.to.toLowerCase()}`;
+  return `delivery:${message.channel}:${message.event.event_id}${to}`;
+}
+
+/** Parses a queue message body; undefined when it is not one of ours. */
+export function parseDeliveryMessage(body: string): DeliveryMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const message = value as Partial<DeliveryMessage> & { to?: unknown };
+  const event = message.event as Partial<SessionEvent> | undefined;
+  const validEvent = !!event && typeof event.event_id === 'string' && typeof event.session_id === 'string' && typeof event.type === 'string';
+  if (!validEvent) return undefined;
+  if (message.channel === 'webhook') return message as DeliveryMessage;
+  if ((message.channel === 'email' || message.channel === 'sms') && typeof message.to === 'string' && message.to) return message as DeliveryMessage;
+  return undefined;
+}

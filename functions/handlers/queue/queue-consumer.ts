@@ -1,0 +1,57 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { retryOrGiveUp, type DeliveryOutcome } from '../../app/delivery-outcome';
+import { parseDeliveryMessage, type DeliveryMessage, type QueueName } from '../../domain/deliveries';
+import { logger } from '../../runtime/logger';
+import { getPorts } from '../../runtime/ports';
+
+export type QueueFunction = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
+type Deliver<C extends QueueName> = (message: Extract<DeliveryMessage, { channel: C }>, attempt: number) => Promise<DeliveryOutcome>;
+
+/** Marks a record failed after its next attempt was scheduled with retryLater. */
+class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+}
+
+/**
+ * The record loop shared by the three consumers. Each record is one attempt (SQS's receive
+ * count is the attempt number): a retry hides the message for the next step of the schedule
+ * (ChangeMessageVisibility) and reports it as a batch item failure, so SQS keeps it; a final
+ * failure moves it to the DLQ with its reason; the rest is deleted.
+ */
+export function queueFunction<C extends QueueName>(queue: C, deliver: Deliver<C>): QueueFunction {
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    const ports = getPorts();
+    const message = parseDeliveryMessage(record.body);
+    if (!message || message.channel !== queue) {
+      await ports.queue.deadLetter(queue, record.body, `not a ${queue} delivery message`);
+      return;
+    }
+    const attempt = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await deliver(message as Extract<DeliveryMessage, { channel: C }>, attempt);
+    } catch (error) {
+      // Our own failure (store unavailable, …): same schedule, so it cannot spin.
+      logger.error('delivery failed unexpectedly', { queue, event_id: message.event.event_id, error: error as Error });
+      outcome = retryOrGiveUp(attempt, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    }
+    if (outcome.kind === 'retry') {
+      await ports.queue.retryLater(queue, record.receiptHandle, outcome.delaySeconds);
+      throw new RetryLater(outcome.reason);
+    }
+    if (outcome.kind === 'dead') {
+      logger.warn('delivery given up', { queue, event_id: message.event.event_id, reason: outcome.reason });
+      await ports.queue.deadLetter(queue, record.body, outcome.reason);
+    }
+  };
+  // A processor per invocation: the embedded runtime may run two batches of one queue at once.
+  return (event, context) =>
+    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false }) as Promise<SQSBatchResponse>;
+}
+
+export function queueHandler(fn: QueueFunction) {
+  return middy(fn).use(injectLambdaContext(logger));
+}

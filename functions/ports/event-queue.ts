@@ -1,0 +1,20 @@
+import type { DeliveryMessage, QueueName } from '../domain/deliveries';
+
+/**
+ * The webhook, email and sms queues (SQS on AWS, in-process when embedded). Each has a
+ * dead-letter queue. Consumers receive messages as SQS records; a message they neither finish
+ * nor dead-letter comes back after its visibility timeout.
+ */
+export interface EventQueue {
+  publish(queue: QueueName, message: DeliveryMessage): Promise<void>;
+  /**
+   * Keeps a received message (identified by its receipt) hidden for `delaySeconds` (at most
+   * 12 h), after which it is delivered again as the next attempt. The consumer must then report
+   * the record as failed so it is not deleted.
+   */
+  retryLater(queue: QueueName, receipt: string, delaySeconds: number): Promise<void>;
+  /** Parks a message body in the queue's DLQ with the reason it failed. */
+  deadLetter(queue: QueueName, body: string, reason: string): Promise<void>;
+  /** Sends every message in the queue's DLQ to the queue again; returns how many. */
+  redrive(queue: QueueName): Promise<number>;
+}

@@ -1,0 +1,11 @@
+import type { WebhookResult } from '../domain/delivery-schedule';
+
+export type { WebhookResult };
+
+export interface WebhookSender {
+  /**
+   * POSTs a JSON body to a merchant URL once: no redirects, a timeout, and only to addresses
+   * the SSRF guard allows. Never throws for the remote side's failures; it reports them.
+   */
+  post(url: string, body: string, options: { timeoutMs: number }): Promise<WebhookResult>;
+}

@@ -1,0 +1,104 @@
+import type { LookupAddress } from 'node:dns';
+import { createServer } from 'node:net';
+import { HttpWebhookSender, type Resolve } from '../../functions/adapters/http-webhook-sender';
+import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
+
+let receiver: WebhookReceiver;
+beforeEach(async () => {
+  receiver = await startReceiver();
+});
+afterEach(() => receiver.close());
+
+const BODY = JSON.stringify({ hello: 'world' });
+const fixed = (...addresses: string[]): Resolve => async () => addresses.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 }));
+
+test('posts JSON to an allowed address and reports the status', async () => {
+  const sender = new HttpWebhookSender({ allowLoopback: true });
+  expect(await sender.post(receiver.url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 200 });
+  expect(receiver.requests).toHaveLength(1);
+  expect(receiver.requests[0]).toMatchObject({ method: 'POST', path: '/hooks/payments', body: { hello: 'world' } });
+  expect(receiver.requests[0]!.headers['content-type']).toBe('application/json');
+});
+
+test('refuses loopback unless allowed, without connecting', async () => {
+  const sender = new HttpWebhookSender({ allowLoopback: false });
+  const literal = await sender.post(receiver.url, BODY, { timeoutMs: 5000 });
+  const named = await sender.post(`http://localhost:${receiver.port}/`, BODY, { timeoutMs: 5000 });
+  const mapped = await sender.post(`http://[::ffff:127.0.0.1]:${receiver.port}/`, BODY, { timeoutMs: 5000 });
+  for (const result of [literal, named, mapped]) expect(result).toMatchObject({ kind: 'refused', reason: expect.stringContaining('loopback') });
+  expect(receiver.requests).toHaveLength(0);
+});
+
+test.each([
+  ['169.254.169.254', 'link-local'],
+  ['10.0.0.5', 'private'],
+  ['172.20.1.1', 'private'],
+  ['192.168.0.10', 'private'],
+  ['100.64.12.1', 'shared'],
+  ['224.0.0.251', 'multicast'],
+  ['0.0.0.0', 'unspecified'],
+  ['198.18.0.1', 'reserved'],
+  ['::', 'unspecified'],
+  ['fd00::1', 'private'],
+  ['fe80::1', 'link-local'],
+  ['ff02::1', 'multicast'],
+  ['::ffff:169.254.169.254', 'link-local'],
+  ['::ffff:10.0.0.1', 'private'],
+  ['64:ff9b::a9fe:a9fe', 'reserved'],
+])('refuses a host that resolves to %s (%s)', async (address, kind) => {
+  const sender = new HttpWebhookSender({ allowLoopback: true, resolve: fixed(address) });
+  const result = await sender.post('https://merchant.example/hook', BODY, { timeoutMs: 5000 });
+  expect(result).toEqual({ kind: 'refused', reason: expect.stringContaining(`a ${kind} address`) });
+});
+
+test('refuses when any one of several answers is not public', async () => {
+  const sender = new HttpWebhookSender({ allowLoopback: false, resolve: fixed('93.184.216.34', '10.0.0.1') });
+  expect(await sender.post('https://merchant.example/hook', BODY, { timeoutMs: 5000 })).toMatchObject({ kind: 'refused' });
+});
+
+test('refuses other schemes and malformed URLs', async () => {
+  const sender = new HttpWebhookSender({ allowLoopback: true });
+  for (const url of ['ftp://127.0.0.1/x', 'file:///etc/passwd', 'gopher://127.0.0.1:70/', 'not a url']) {
+    expect(await sender.post(url, BODY, { timeoutMs: 5000 })).toMatchObject({ kind: 'refused' });
+  }
+});
+
+test('connects to the address it checked: one lookup, pinned, no second resolution', async () => {
+  const lookups: string[] = [];
+  const resolve: Resolve = async (host) => {
+    lookups.push(host);
+    return [{ address: '127.0.0.1', family: 4 }];
+  };
+  const sender = new HttpWebhookSender({ allowLoopback: true, resolve });
+  // merchant.invalid cannot resolve through real DNS: the request arrives only through the pin.
+  const result = await sender.post(`http://merchant.invalid:${receiver.port}/hooks`, BODY, { timeoutMs: 5000 });
+  expect(result).toEqual({ kind: 'response', status: 200 });
+  expect(lookups).toEqual(['merchant.invalid']);
+  expect(receiver.requests[0]!.headers.host).toBe(`merchant.invalid:${receiver.port}`);
+});
+
+test('does not follow redirects', async () => {
+  receiver.script(302);
+  const sender = new HttpWebhookSender({ allowLoopback: true });
+  expect(await sender.post(receiver.url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 302 });
+  expect(receiver.requests).toHaveLength(1);
+});
+
+test('reports a timeout when the receiver does not answer in time', async () => {
+  receiver.script('hang');
+  const sender = new HttpWebhookSender({ allowLoopback: true });
+  expect(await sender.post(receiver.url, BODY, { timeoutMs: 150 })).toEqual({ kind: 'timeout' });
+});
+
+test('reports a connection error for a closed port, and an unresolvable name', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as { port: number };
+      probe.close(() => resolve(free));
+    });
+  });
+  const sender = new HttpWebhookSender({ allowLoopback: true });
+  expect(await sender.post(`http://127.0.0.1:${port}/`, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'network', error: 'ECONNREFUSED' });
+  const failing = new HttpWebhookSender({ allowLoopback: true, resolve: async () => Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' })) });
+  expect(await failing.post('http://nowhere.invalid/', BODY, { timeoutMs: 5000 })).toEqual({ kind: 'network', error: expect.stringContaining('ENOTFOUND') });
+});
