@@ -2,7 +2,7 @@ import { Stack, Validations, type Duration, type RemovalPolicy } from 'aws-cdk-l
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BucketAction, TableAction } from '../../functions/runtime/needs';
+import { LAMBDA_BUNDLING } from './lambda-bundling';
 
 /** The table's one index (sparse expiry index), fixed by the shared key design. */
 const EXPIRY_INDEX = 'gsi1';
@@ -18,9 +19,7 @@ const EXPIRY_INDEX = 'gsi1';
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 const HANDLERS = join(PROJECT_ROOT, 'functions', 'handlers');
 
-// ESM bundles have no `require`; CommonJS dependencies bundled into them (the AWS SDK's, middy's
-// helpers) still call it for Node built-ins, so the bundle defines one first.
-export const REQUIRE_BANNER = "import { createRequire as __checkoutCreateRequire } from 'node:module'; const require = __checkoutCreateRequire(import.meta.url);";
+export { REQUIRE_BANNER } from './lambda-bundling';
 
 export interface CheckoutFunctionProps {
   /** Module under functions/handlers exporting `handler`, e.g. `http/retrieve-session`. */
@@ -62,19 +61,8 @@ export class CheckoutFunction extends NodejsFunction {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // ESM builds of dependencies when they ship one (smaller, tree-shaken).
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_BANNER,
-        // Bundle the SDK too: the clients we tested against, not whatever the runtime carries.
-        bundleAwsSDK: true,
-        externalModules: [],
-      },
+      // One place for the bundling settings, shared with the benchmarks (bench/bundle-size.ts).
+      bundling: { ...LAMBDA_BUNDLING, mainFields: [...LAMBDA_BUNDLING.mainFields], externalModules: [] },
     });
     logGroup.grantWrite(role);
     Validations.of(this).acknowledge({

@@ -1,0 +1,63 @@
+import { build, type Metafile } from 'esbuild';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { esbuildOptions } from '../lib/constructs/lambda-bundling';
+import { floorSource, FUNCTIONS, ROOT, type LambdaFunction } from './functions';
+import { round } from './stats';
+
+/**
+ * bundle_kb: every Lambda bundled with the construct's own esbuild settings, against a floor
+ * bundled the same way: a handler that only creates the SDK clients the function is granted.
+ */
+
+export interface Bundle {
+  file: string;
+  kb: number;
+  /** The largest packages in the output (what dominates), in KB. */
+  top: Array<[string, number]>;
+}
+
+export interface BundlePair {
+  fn: LambdaFunction;
+  ours: Bundle;
+  floor: Bundle;
+}
+
+/** node_modules/@scope/name/… → @scope/name; our own files → their folder under functions/. */
+function owner(input: string): string {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (match) return match[1]!;
+  const own = /^functions\/([^/]+)/.exec(input);
+  return own ? `functions/${own[1]}` : input;
+}
+
+function summarise(file: string, metafile: Metafile): Bundle {
+  const output = Object.entries(metafile.outputs).find(([name]) => name.endsWith('.mjs'))![1];
+  const byOwner = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput);
+  const top = [...byOwner.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([name, bytes]) => [name, round(bytes / 1024)] as [string, number]);
+  return { file, kb: round(statSync(file).size / 1024), top };
+}
+
+async function bundle(outdir: string, entry: string | { contents: string }, overrides = {}): Promise<Bundle> {
+  mkdirSync(outdir, { recursive: true });
+  const outfile = join(outdir, 'index.mjs');
+  const options =
+    typeof entry === 'string'
+      ? esbuildOptions(entry, outfile, { metafile: true, absWorkingDir: ROOT, ...overrides })
+      : esbuildOptions('', outfile, { entryPoints: undefined, stdin: { contents: entry.contents, resolveDir: ROOT, loader: 'ts', sourcefile: 'floor.ts' }, metafile: true, absWorkingDir: ROOT, ...overrides });
+  const result = await build(options);
+  return summarise(outfile, result.metafile!);
+}
+
+/** `sdkExternal`: the NodejsFunction default on nodejs22.x (the runtime's SDK), for comparison. */
+export async function bundleSizes(outdir: string, options: { sdkExternal?: boolean } = {}): Promise<BundlePair[]> {
+  const overrides = options.sdkExternal ? { external: ['@aws-sdk/*'] } : {};
+  return Promise.all(
+    FUNCTIONS.map(async (fn) => ({
+      fn,
+      ours: await bundle(join(outdir, 'ours', fn.id), fn.entry, overrides),
+      floor: await bundle(join(outdir, 'floor', fn.id), { contents: floorSource(fn.needs) }, overrides),
+    })),
+  );
+}

@@ -1,0 +1,25 @@
+// One cold start: a fresh Node process imports a Lambda bundle and serves one request, as the
+// Lambda runtime would after its own bootstrap. Plain JavaScript, so no loader runs before it.
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+const [file, eventJson] = process.argv.slice(2);
+const event = JSON.parse(eventJson);
+const context = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'bench',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench',
+  memoryLimitInMB: '512',
+  awsRequestId: 'bench-cold-start',
+  logGroupName: '/aws/lambda/bench',
+  logStreamName: 'bench',
+  getRemainingTimeInMillis: () => 10_000,
+};
+const started = performance.now();
+const mod = await import(pathToFileURL(file).href);
+const loaded = performance.now();
+const response = await mod.handler(event, context);
+const served = performance.now();
+const status = response?.statusCode ?? (Array.isArray(response?.batchItemFailures) ? (response.batchItemFailures.length ? 207 : 200) : 200);
+process.send({ load_ms: loaded - started, total_ms: served - started, status });

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { SessionEvent } from '../functions/domain/events';
+import { tinyPng } from '../test/fixtures/sample-files';
+import { httpEvent, sqsEvent, streamEvent } from './lambda-events';
+
+/**
+ * The first request each Lambda serves in the cold-start figure: a real, successful request
+ * where one exists without a browser (the payment form answers its CSRF check, 403), against the
+ * seeded merchant and session.
+ */
+
+export const CREATE_BODY = { type: 'payment_request', pg_codes: ['sandbox-kwd'], amount: '14', currency_code: 'KWD', customer_email: 'customer@example.com' };
+
+/** A session that asks for every notification, so the event router and consumers have work. */
+export const NOTIFIED_BODY = {
+  ...CREATE_BODY,
+  customer_phone: '96550000000',
+  // Loopback: the SSRF guard refuses it on AWS, so the webhook consumer dead-letters, with no traffic off the machine.
+  webhook_url: 'http://127.0.0.1:9/hook',
+  notifications: { email: ['created'], sms: ['created'] },
+};
+
+export interface Seed {
+  apiKey: string;
+  sessionId: string;
+}
+
+const PYMT = '/b/checkout/v1/pymt-txn';
+
+export function firstRequest(id: string, seed: Seed): unknown {
+  const auth = { authorization: `Api-Key ${seed.apiKey}`, 'content-type': 'application/json' };
+  const session = { session_id: seed.sessionId };
+  const event: SessionEvent = { event_id: randomUUID(), type: 'created', session_id: seed.sessionId, state: 'created', version: 1, occurred_at: new Date().toISOString() };
+  switch (id) {
+    case 'CreateSession':
+      return httpEvent({ method: 'POST', path: `${PYMT}/`, route: PYMT, headers: auth, body: JSON.stringify(CREATE_BODY) });
+    case 'RetrieveSession':
+      return httpEvent({ method: 'GET', path: `${PYMT}/${seed.sessionId}/`, route: `${PYMT}/{session_id}`, pathParameters: session });
+    case 'PatchSession':
+      return httpEvent({ method: 'PATCH', path: `${PYMT}/${seed.sessionId}/`, route: `${PYMT}/{session_id}`, pathParameters: session, headers: auth, body: JSON.stringify({ vendor_name: 'bench' }) });
+    case 'PutSession':
+      return httpEvent({ method: 'PUT', path: `${PYMT}/${seed.sessionId}/`, route: `${PYMT}/{session_id}`, pathParameters: session, headers: auth, body: JSON.stringify(NOTIFIED_BODY) });
+    case 'UploadAttachment': {
+      const boundary = 'benchboundary';
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="logo.png"\r\nContent-Type: image/png\r\n\r\n`),
+        tinyPng(),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      return httpEvent({ method: 'POST', path: '/b/checkout/v1/upload-attachment/', route: '/b/checkout/v1/upload-attachment', headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    }
+    case 'DownloadAttachment':
+      return httpEvent({ method: 'GET', path: '/b/checkout/v1/attachments/unknown-token', route: '/b/checkout/v1/attachments/{token}', pathParameters: { token: 'unknown-token' } });
+    case 'FollowShortLink':
+      return httpEvent({ method: 'GET', path: '/s/nocode', route: '/s/{code}', pathParameters: { code: 'nocode' } });
+    case 'CheckoutRedirect':
+      return httpEvent({ method: 'GET', path: '/b/checkout/redirect/start/', route: '/b/checkout/redirect/start', query: session });
+    case 'CheckoutPage':
+      return httpEvent({ method: 'GET', path: `/checkout/${seed.sessionId}`, route: '/checkout/{session_id}', pathParameters: session });
+    case 'CheckoutPay':
+      return httpEvent({ method: 'POST', path: `/checkout/${seed.sessionId}/pay`, route: '/checkout/{session_id}/pay', pathParameters: session, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'pg_code=sandbox-kwd' });
+    case 'StaticIcon':
+      return httpEvent({ method: 'GET', path: '/static/pg-icons/card.svg' });
+    case 'RouteEvents':
+      return streamEvent(event);
+    case 'DeliverWebhook':
+      return sqsEvent({ channel: 'webhook', event });
+    case 'SendEmail':
+      return sqsEvent({ channel: 'email', event, to: 'customer@example.com' });
+    case 'SendSms':
+      return sqsEvent({ channel: 'sms', event, to: '+96550000000' });
+    default:
+      throw new Error(`bench/first-requests.ts: no first request for ${id}`);
+  }
+}
