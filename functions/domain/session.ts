@@ -1,5 +1,5 @@
 import type { GatewaySetting, Operation, Plugin } from './config';
-import type { State, NotificationEvent } from './state-machine';
+import { holdsOrderNo, type State, type NotificationEvent } from './state-machine';
 
 /** What a merchant writes on a payment transaction (all of the seed's request fields). */
 export interface SessionFields {
@@ -110,4 +110,9 @@ export type SessionDocument = ReturnType<typeof renderSession>;
 
 export function paymentMethodType(gateway: GatewaySetting): PaymentMethod['type'] {
   return gateway.is_sandbox ? 'sandbox' : 'production';
+}
+
+/** The order_no this session keeps from other sessions: none once it reached a releasing state. */
+export function claimedOrderNo(session: Pick<Session, 'order_no' | 'state'>): string | undefined {
+  return session.order_no && holdsOrderNo(session.state) ? session.order_no : undefined;
 }

@@ -36,6 +36,11 @@ export async function startLocal({ port = 3000, host = '127.0.0.1', env = proces
     ids: randomIds,
   };
   setPorts(ports);
+  return { ...(await listenGateway(port, host)), ports, credentials };
+}
+
+/** Serves the route table on `host:port` (0: a free port) with whatever ports are installed. */
+export async function listenGateway(port: number, host: string): Promise<Pick<LocalRuntime, 'url' | 'server' | 'close'>> {
   const server = createGateway();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -43,11 +48,5 @@ export async function startLocal({ port = 3000, host = '127.0.0.1', env = proces
   });
   const address = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
-  return {
-    url,
-    server,
-    ports,
-    credentials,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { url, server, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
