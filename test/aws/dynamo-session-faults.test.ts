@@ -27,18 +27,16 @@ import { changed, newOrderNo, sampleSession } from '../fixtures/sessions';
  */
 function injectTransactionFaults(client: DynamoDBDocumentClient, makeError: () => Error, failures: number) {
   const seen = { attempts: 0, injected: 0 };
-  client.middlewareStack.addRelativeTo(
-    (next, context) => async (args) => {
-      if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
-      seen.attempts++;
-      if (seen.injected < failures) {
-        seen.injected++;
-        throw makeError();
-      }
-      return next(args);
-    },
-    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'injectTransactionFaults' },
-  );
+  const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+    if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+    seen.attempts++;
+    if (seen.injected < failures) {
+      seen.injected++;
+      throw makeError();
+    }
+    return next(args);
+  };
+  client.middlewareStack.addRelativeTo(middleware as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'injectTransactionFaults' });
   return seen;
 }
 
