@@ -40,6 +40,25 @@ function injectTransactionFaults(client: DynamoDBDocumentClient, makeError: () =
   return seen;
 }
 
+/**
+ * moto 5.2 does not make TransactWriteItems atomic against concurrent requests: it checks and
+ * writes item by item without a lock and, when a transaction is cancelled, restores a copy of
+ * the whole table taken when that transaction began, undoing transactions committed meanwhile
+ * (moto/dynamodb/models/__init__.py, transact_write_items). DynamoDB serialises transactions on
+ * an item. To test our optimistic locking rather than moto's races, this sends the client's
+ * transactions one at a time, as DynamoDB would apply them; the reads still race freely.
+ */
+function serialiseTransactions(client: DynamoDBDocumentClient): void {
+  let queue: Promise<unknown> = Promise.resolve();
+  const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
+    if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+    const turn = queue.then(() => next(args));
+    queue = turn.catch(() => undefined);
+    return turn;
+  };
+  client.middlewareStack.add(middleware as never, { step: 'initialize', name: 'serialiseTransactions' });
+}
+
 const throttled = () => new ProvisionedThroughputExceededException({ message: 'injected throttling', $metadata: { httpStatusCode: 400 } });
 const conflicted = () =>
   new TransactionCanceledException({
@@ -128,6 +147,7 @@ describeAws('DynamoDB session repository under faults and contention', () => {
 
   test('50 concurrent PATCHes of one session: each applies or gets 409, and the version counts the applied ones', async () => {
     const client = createDocumentClient();
+    serialiseTransactions(client);
     const calls = countCalls(client);
     const { config } = await demoConfig(DEMO_ENV);
     const configStore = new DynamoConfigStore(client, table.name);
