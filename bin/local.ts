@@ -1,20 +1,35 @@
 import { startLocal } from '../functions/runtime/local-runtime';
+import { startLocalAws } from '../functions/runtime/local-aws-runtime';
 
 // Quiet by default on a laptop; POWERTOOLS_LOG_LEVEL=DEBUG shows every request's logs.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
+/** CHECKOUT_BACKEND=aws serves from AWS services at AWS_ENDPOINT_URL (CHECKOUT_BOOTSTRAP=1 creates them). */
+async function start() {
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  if (process.env.CHECKOUT_BACKEND !== 'aws') return { ...(await startLocal({ port, host })), backend: 'embedded stores' };
+  const runtime = await startLocalAws({ port, host, bootstrap: process.env.CHECKOUT_BOOTSTRAP === '1' });
+  return { ...runtime, backend: `AWS adapters, table ${runtime.env.CHECKOUT_TABLE} at ${process.env.AWS_ENDPOINT_URL ?? 'AWS'}` };
+}
+
 async function main(): Promise<void> {
-  const runtime = await startLocal({ port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? '127.0.0.1' });
-  const { apiKey, basic, webhookKey } = runtime.credentials;
+  const runtime = await start();
   const gateways = (await runtime.ports.config.load()).gateways.map((g) => `${g.code} (${g.operation}; ${g.currencies.join(', ')})`);
+  const credentials = runtime.credentials;
+  const apiKey = credentials?.apiKey ?? '<your key>';
   console.log(
     [
-      `Checkout API (embedded stores) listening on ${runtime.url}`,
+      `Checkout API (${runtime.backend}) listening on ${runtime.url}`,
       '',
       `  Base URL        ${runtime.url}`,
-      `  API key         Authorization: Api-Key ${apiKey}`,
-      `  Basic user      ${basic.username}:${basic.password}  (payment_request; may use sandbox-kwd)`,
-      `  Webhook key     ${webhookKey}`,
+      ...(credentials
+        ? [
+            `  API key         Authorization: Api-Key ${credentials.apiKey}`,
+            `  Basic user      ${credentials.basic.username}:${credentials.basic.password}  (payment_request; may use sandbox-kwd)`,
+            `  Webhook key     ${credentials.webhookKey}`,
+          ]
+        : ['  Credentials     as stored in the table (only hashes are kept): npm run admin -- create-api-key --label me']),
       `  Gateway codes   ${gateways.join(', ')}`,
       `  Outbox          ${runtime.url}/_local/outbox  (e-mail and SMS the runtime would have sent)`,
       '',

@@ -1,7 +1,7 @@
 import type { CardBrand } from './card';
 import type { GatewaySetting, Operation, Plugin } from './config';
 import type { GatewayResult } from './sandbox-gateway';
-import type { EventType, State, NotificationEvent } from './state-machine';
+import { holdsOrderNo, type EventType, type State, type NotificationEvent } from './state-machine';
 
 /** What a merchant writes on a payment transaction (all of the seed's request fields). */
 export interface SessionFields {
@@ -176,4 +176,9 @@ const PENDING_WEBHOOK: WebhookStatus = { state: 'pending', event: null, attempts
 
 export function paymentMethodType(gateway: GatewaySetting): PaymentMethod['type'] {
   return gateway.is_sandbox ? 'sandbox' : 'production';
+}
+
+/** The order_no this session keeps from other sessions: none once it reached a releasing state. */
+export function claimedOrderNo(session: Pick<Session, 'order_no' | 'state'>): string | undefined {
+  return session.order_no && holdsOrderNo(session.state) ? session.order_no : undefined;
 }

@@ -5,6 +5,11 @@ export interface StoredResponse {
   body: string;
 }
 
+/** How long a key is remembered (Stripe keeps keys for 24 hours too). */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** A claim still in progress after this long belongs to a request that died. */
+export const IN_PROGRESS_STALE_MS = 60_000;
+
 export type IdempotencyBegin =
   | { status: 'started' }
   | { status: 'in_progress' }

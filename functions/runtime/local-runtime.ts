@@ -54,14 +54,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     rejectNotification: options.rejectNotification,
   });
   setPorts(ports);
-  const server = createGateway(localPages(ports.outbox, ports.queue));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  const address = server.address() as AddressInfo;
-  const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
-  setWorkerSettings({ publicUrl: env.CHECKOUT_PUBLIC_URL?.replace(/\/+$/, '') || url, ...(options.webhookTimeoutMs ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}) });
+  const gateway = await listenGateway(port, host, localPages(ports.outbox, ports.queue));
+  setWorkerSettings({ publicUrl: env.CHECKOUT_PUBLIC_URL?.replace(/\/+$/, '') || gateway.url, ...(options.webhookTimeoutMs ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}) });
 
   // The table stream's stand-in: committed events → router → queues → the worker handler modules.
   startQueueWorkers(ports.queue);
@@ -72,8 +66,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
   relay.start();
 
   return {
-    url,
-    server,
+    ...gateway,
     ports,
     credentials,
     outbox: ports.outbox,
@@ -81,7 +74,19 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     close: async () => {
       relay.stop();
       await ports.queue.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await gateway.close();
     },
   };
+}
+
+/** Serves the route table on `host:port` (0: a free port) with whatever ports are installed. */
+export async function listenGateway(port: number, host: string, extra?: Parameters<typeof createGateway>[0]): Promise<Pick<LocalRuntime, 'url' | 'server' | 'close'>> {
+  const server = createGateway(extra);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
+  return { url, server, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

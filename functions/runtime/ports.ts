@@ -1,4 +1,5 @@
 import type { Ports } from '../ports';
+import { awsPorts } from './aws-ports';
 
 /**
  * The ports of this process, built once (module scope, so a warm Lambda reuses its clients).
@@ -16,11 +17,9 @@ export function setPorts(ports: Ports): void {
   current = ports;
 }
 
+/** In Lambda (or with CHECKOUT_BACKEND=aws) the ports are the AWS adapters. */
 function buildFromEnvironment(): Ports {
   const backend = process.env.CHECKOUT_BACKEND ?? (process.env.AWS_LAMBDA_FUNCTION_NAME ? 'aws' : 'embedded');
-  throw new Error(
-    backend === 'aws'
-      ? 'The AWS adapters are not wired yet: set CHECKOUT_BACKEND=embedded or use the embedded runtime (npm start).'
-      : 'No ports installed: start the embedded runtime (functions/runtime/local-runtime.ts) first.',
-  );
+  if (backend === 'aws') return awsPorts(process.env);
+  throw new Error('No ports installed: start the embedded runtime (functions/runtime/local-runtime.ts) first.');
 }

@@ -1,10 +1,9 @@
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../ports';
+import { IDEMPOTENCY_TTL_MS as TTL_MS, IN_PROGRESS_STALE_MS } from '../../ports/idempotency-store';
 
 type Entry = { fingerprint: string; startedAt: number; response?: StoredResponse; expiresAt: number };
 
-const TTL_MS = 24 * 60 * 60 * 1000;
-/** A claim still in progress after this long belongs to a request that died. */
-export const IN_PROGRESS_STALE_MS = 60_000;
+export { IN_PROGRESS_STALE_MS };
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>();

@@ -1,7 +1,6 @@
 import { OrderNoTakenError, VersionConflictError } from '../../domain/errors';
 import type { SessionEvent } from '../../domain/events';
-import type { Session } from '../../domain/session';
-import { holdsOrderNo } from '../../domain/state-machine';
+import { claimedOrderNo, type Session } from '../../domain/session';
 import type { SessionRepository } from '../../ports';
 
 /**
@@ -55,8 +54,4 @@ export class MemorySessionRepository implements SessionRepository {
     this.outbox.push(...events);
     for (const listener of this.listeners) listener(events);
   }
-}
-
-function claimedOrderNo(session: Session): string | undefined {
-  return session.order_no && holdsOrderNo(session.state) ? session.order_no : undefined;
 }

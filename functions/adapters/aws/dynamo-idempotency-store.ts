@@ -1,0 +1,60 @@
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../ports';
+import { IDEMPOTENCY_TTL_MS, IN_PROGRESS_STALE_MS } from '../../ports/idempotency-store';
+import { dynamoCall } from './dynamo-errors';
+import { idempotencyKey } from './table-keys';
+
+/** The blocking record as DynamoDB returns it on a failed condition (not unmarshalled). */
+type RawRecord = { fingerprint?: { S?: string }; response?: { S?: string } };
+
+/**
+ * Idempotency records on the single table. A claim is one conditional PutItem: it succeeds for
+ * a new key, an expired record (TTL deletes lazily, so expiry is checked here, not trusted to
+ * TTL) or a claim left in progress by a request that died; otherwise DynamoDB hands back the
+ * record that stopped it, so no second read is needed.
+ */
+export class DynamoIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async begin(key: string, fingerprint: string, now: Date): Promise<IdempotencyBegin> {
+    const at = now.getTime();
+    try {
+      await dynamoCall(() =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: this.item(key, fingerprint, at),
+            ConditionExpression: 'attribute_not_exists(pk) OR expires_at <= :now OR (attribute_not_exists(#response) AND started_at <= :stale)',
+            ExpressionAttributeNames: { '#response': 'response' },
+            ExpressionAttributeValues: { ':now': at, ':stale': at - IN_PROGRESS_STALE_MS },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return { status: 'started' };
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+      const existing = (error as Error & { Item?: RawRecord }).Item;
+      const response = existing?.response?.S;
+      if (response === undefined) return { status: 'in_progress' };
+      return { status: 'completed', fingerprint: existing?.fingerprint?.S ?? '', response: JSON.parse(response) as StoredResponse };
+    }
+  }
+
+  async complete(key: string, fingerprint: string, response: StoredResponse, now: Date): Promise<void> {
+    const item = { ...this.item(key, fingerprint, now.getTime()), response: JSON.stringify(response) };
+    await dynamoCall(() => this.client.send(new PutCommand({ TableName: this.table, Item: item })));
+  }
+
+  async release(key: string): Promise<void> {
+    await dynamoCall(() => this.client.send(new DeleteCommand({ TableName: this.table, Key: idempotencyKey(key) })));
+  }
+
+  private item(key: string, fingerprint: string, at: number) {
+    const expiresAt = at + IDEMPOTENCY_TTL_MS;
+    return { ...idempotencyKey(key), fingerprint, started_at: at, expires_at: expiresAt, ttl: Math.ceil(expiresAt / 1000) };
+  }
+}

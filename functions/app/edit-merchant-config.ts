@@ -1,0 +1,137 @@
+import { PLUGINS, type ApiKey, type GatewaySetting, type MerchantConfig, type Plugin, type PluginPermission, type User } from '../domain/config';
+import { hashPassword, newApiKey } from '../domain/credentials';
+import { isIsoCurrency } from '../domain/currencies';
+import { DEFAULT_EXPIRATION } from '../domain/expiration';
+import { ValidationError } from '../domain/errors';
+import { parseAmount } from '../domain/money';
+
+/**
+ * The operator's edits of the merchant configuration (npm run admin). Each is a pure function
+ * from one configuration to the next that refuses bad input with a ValidationError, so nothing
+ * invalid is ever stored for the API to trip over.
+ */
+
+export const EMPTY_CONFIG: MerchantConfig = {
+  gateways: [],
+  currencies: [],
+  users: [],
+  api_keys: [],
+  default_expiration: DEFAULT_EXPIRATION,
+  expire_transactions: true,
+};
+
+const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const PERMISSIONS: readonly PluginPermission[] = ['add', 'change', 'view'];
+
+export interface GatewayInput {
+  code: string;
+  name: string;
+  pg: string;
+  operation: string;
+  currencies: string[];
+  sandbox: boolean;
+  fee_percent: string;
+  icon: string;
+  attempt_limit: number;
+}
+
+export function addGateway(config: MerchantConfig, input: GatewayInput, replace = false): MerchantConfig {
+  const errors: Record<string, string[]> = {};
+  if (!CODE.test(input.code)) errors.code = ['Use 1 to 64 letters, digits, "-" or "_".'];
+  else if (!replace && config.gateways.some((g) => g.code === input.code)) errors.code = [`Gateway ${input.code} exists already (--replace to overwrite it).`];
+  if (!input.name.trim() || input.name.length > 64) errors.name = ['Give a name of 1 to 64 characters.'];
+  if (input.operation !== 'purchase' && input.operation !== 'authorize') errors.operation = ['Must be "purchase" or "authorize".'];
+  const currencies = input.currencies.map((code) => code.trim().toUpperCase());
+  const unknown = currencies.filter((code) => !isIsoCurrency(code));
+  if (currencies.length === 0) errors.currencies = ['Give at least one ISO 4217 currency code.'];
+  else if (unknown.length > 0) errors.currencies = [`Not ISO 4217 currency codes: ${unknown.join(', ')}.`];
+  if (!validPercent(input.fee_percent)) errors.fee_percent = ['A decimal percentage from 0 to 100, such as "2.5".'];
+  if (!Number.isInteger(input.attempt_limit) || input.attempt_limit < 1 || input.attempt_limit > 10) errors.attempt_limit = ['A whole number from 1 to 10.'];
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  const gateway: GatewaySetting = {
+    code: input.code,
+    name: input.name.trim(),
+    pg: input.pg,
+    is_sandbox: input.sandbox,
+    operation: input.operation as GatewaySetting['operation'],
+    icon: input.icon,
+    fee_percent: input.fee_percent,
+    currencies: [...new Set(currencies)],
+    attempt_limit: input.attempt_limit,
+  };
+  return { ...config, gateways: [...config.gateways.filter((g) => g.code !== gateway.code), gateway] };
+}
+
+export function addCurrency(config: MerchantConfig, code: string): MerchantConfig {
+  const upper = code.trim().toUpperCase();
+  if (!isIsoCurrency(upper)) throw new ValidationError({ currency: [`${code} is not an ISO 4217 currency code.`] });
+  return config.currencies.includes(upper) ? config : { ...config, currencies: [...config.currencies, upper] };
+}
+
+/** A new API key: the key is returned once to be shown; only its hash is stored. */
+export function addApiKey(config: MerchantConfig, label: string): { config: MerchantConfig; key: string } {
+  if (!label.trim() || label.length > 64) throw new ValidationError({ label: ['Give a label of 1 to 64 characters.'] });
+  const { key, record } = newApiKey(label.trim());
+  const apiKey: ApiKey = record;
+  return { config: { ...config, api_keys: [...config.api_keys, apiKey] }, key };
+}
+
+export interface UserInput {
+  username: string;
+  password: string;
+  /** `plugin=add,change,view` entries. */
+  permissions: string[];
+  pg_codes: string[];
+}
+
+export async function addUser(config: MerchantConfig, input: UserInput): Promise<MerchantConfig> {
+  const errors: Record<string, string[]> = {};
+  if (!/^[\w.@+-]{1,150}$/.test(input.username)) errors.username = ['Use 1 to 150 letters, digits and @ . + - _ (as Django does).'];
+  else if (config.users.some((u) => u.username === input.username)) errors.username = [`User ${input.username} exists already.`];
+  if (input.password.length < 12) errors.password = ['Use at least 12 characters.'];
+  const permissions = parsePermissions(input.permissions);
+  if (typeof permissions === 'string') errors.permissions = [permissions];
+  const unknownCodes = input.pg_codes.filter((code) => !config.gateways.some((g) => g.code === code));
+  if (unknownCodes.length > 0) errors.pg_codes = [`Unknown gateway codes: ${unknownCodes.join(', ')} (add-gateway first).`];
+  if (Object.keys(errors).length > 0 || typeof permissions === 'string') throw new ValidationError(errors);
+  const user: User = {
+    username: input.username,
+    password_hash: await hashPassword(input.password),
+    active: true,
+    permissions,
+    pg_codes: [...new Set(input.pg_codes)],
+  };
+  return { ...config, users: [...config.users, user] };
+}
+
+export function setExpireTransactions(config: MerchantConfig, on: boolean): MerchantConfig {
+  return { ...config, expire_transactions: on };
+}
+
+/** The configuration without any credential material (hashes included), for show-config. */
+export function publicConfig(config: MerchantConfig) {
+  return {
+    ...config,
+    users: config.users.map(({ password_hash: _hash, ...user }) => user),
+    api_keys: config.api_keys.map(({ key_hash: _hash, ...key }) => key),
+  };
+}
+
+function parsePermissions(entries: string[]): User['permissions'] | string {
+  const result: User['permissions'] = {};
+  for (const entry of entries) {
+    const [plugin = '', list = ''] = entry.split('=');
+    if (!PLUGINS.includes(plugin as Plugin)) return `Unknown plugin "${plugin}": use ${PLUGINS.join(' or ')}=add,change,view.`;
+    const granted = list.split(',').map((p) => p.trim()).filter(Boolean);
+    const bad = granted.filter((p) => !PERMISSIONS.includes(p as PluginPermission));
+    if (granted.length === 0 || bad.length > 0) return `Permissions of ${plugin} must be among ${PERMISSIONS.join(', ')}.`;
+    result[plugin as Plugin] = [...new Set(granted)] as PluginPermission[];
+  }
+  return result;
+}
+
+function validPercent(text: string): boolean {
+  if (/^0+(\.0+)?$/.test(text)) return true;
+  const parsed = parseAmount(text, 4);
+  return parsed.ok && parsed.minor <= 100n * 10_000n;
+}

@@ -1,0 +1,97 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { createDocumentClient } from '../../functions/adapters/aws/aws-clients';
+import { DynamoSessionRepository } from '../../functions/adapters/aws/dynamo-session-repository';
+import { EXPIRY_INDEX, expiryShard, orderNoKey, sessionKey } from '../../functions/adapters/aws/table-keys';
+import { MemorySessionRepository } from '../../functions/adapters/embedded/memory-session-repository';
+import { sessionEvent } from '../../functions/domain/events';
+import { createTestTable, rawItem, storedEvents } from '../fixtures/dynamo-table';
+import { describeAws } from '../fixtures/moto';
+import { changed, newOrderNo, sampleSession } from '../fixtures/sessions';
+import { sessionRepositoryContract } from './session-repository.contract';
+
+describe('SessionRepository contract: embedded', () => {
+  sessionRepositoryContract(() => {
+    const repo = new MemorySessionRepository();
+    return { repo, events: async (id) => repo.outbox.filter((event) => event.session_id === id) };
+  });
+});
+
+describeAws('SessionRepository contract: DynamoDB on moto', () => {
+  let table: Awaited<ReturnType<typeof createTestTable>>;
+  let client: DynamoDBDocumentClient;
+  beforeAll(async () => {
+    table = await createTestTable('sessions');
+    client = createDocumentClient();
+  });
+  afterAll(async () => {
+    await table.drop();
+    client.destroy();
+  });
+
+  sessionRepositoryContract(() => ({
+    repo: new DynamoSessionRepository(client, table.name),
+    events: (id) => storedEvents(client, table.name, id),
+  }));
+
+  describe('item layout', () => {
+    const dueIn = (gsi1pk: string) =>
+      client.send(new QueryCommand({ TableName: table.name, IndexName: EXPIRY_INDEX, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': gsi1pk } }));
+
+    test('an open session carries the expiry index keys; leaving the open states removes them', async () => {
+      const repo = new DynamoSessionRepository(client, table.name);
+      const session = sampleSession({ expires_at: '2026-11-25T10:31:42.123Z' });
+      await repo.create(session, []);
+      const open = await rawItem(client, table.name, sessionKey(session.session_id));
+      const shard = expiryShard(session.session_id);
+      expect(open).toMatchObject({
+        version: 1,
+        state: 'created',
+        expires_at: '2026-11-25T10:31:42.123Z',
+        gsi1pk: `EXPIRY#2026-11-25T10:31#${shard}`,
+        gsi1sk: `2026-11-25T10:31:42.123Z#${session.session_id}`,
+      });
+      expect(shard).toBeGreaterThanOrEqual(0);
+      expect(shard).toBeLessThan(10);
+      expect((await dueIn(String(open!.gsi1pk))).Items).toContainEqual(expect.objectContaining({ pk: `SESSION#${session.session_id}` }));
+
+      const pending = changed(session, { state: 'pending' });
+      await repo.update(pending, session, []);
+      expect(await rawItem(client, table.name, sessionKey(session.session_id))).toMatchObject({ gsi1pk: open!.gsi1pk, state: 'pending', version: 2 });
+
+      await repo.update(changed(pending, { state: 'paid' }), pending, []);
+      const closed = await rawItem(client, table.name, sessionKey(session.session_id));
+      expect(closed).toMatchObject({ state: 'paid', version: 3 });
+      expect(closed).not.toHaveProperty('gsi1pk');
+      expect(closed).not.toHaveProperty('gsi1sk');
+      expect((await dueIn(String(open!.gsi1pk))).Items).not.toContainEqual(expect.objectContaining({ pk: `SESSION#${session.session_id}` }));
+    });
+
+    test('a changed expires_at moves the session in the index', async () => {
+      const repo = new DynamoSessionRepository(client, table.name);
+      const session = sampleSession({ expires_at: '2026-11-25T10:31:00.000Z' });
+      await repo.create(session, []);
+      await repo.update(changed(session, { expires_at: '2026-11-25T12:05:30.000Z' }), session, []);
+      expect(await rawItem(client, table.name, sessionKey(session.session_id))).toMatchObject({
+        gsi1pk: `EXPIRY#2026-11-25T12:05#${expiryShard(session.session_id)}`,
+        gsi1sk: `2026-11-25T12:05:30.000Z#${session.session_id}`,
+      });
+    });
+
+    test('claims and outbox events are items of their own', async () => {
+      const repo = new DynamoSessionRepository(client, table.name);
+      const orderNo = newOrderNo();
+      const session = sampleSession({ order_no: orderNo, version: 7 });
+      const event = sessionEvent('created', session, randomUUID(), new Date('2026-11-25T10:00:00.000Z'));
+      await repo.create(session, [event]);
+      expect(await rawItem(client, table.name, orderNoKey(orderNo))).toEqual({ ...orderNoKey(orderNo), session_id: session.session_id });
+      const eventItem = await rawItem(client, table.name, { pk: `SESSION#${session.session_id}`, sk: `EVENT#0000000007#${event.event_id}` });
+      expect(eventItem).toEqual({
+        pk: `SESSION#${session.session_id}`,
+        sk: `EVENT#0000000007#${event.event_id}`,
+        ...event,
+        ttl: Date.parse('2026-12-02T10:00:00.000Z') / 1000,
+      });
+    });
+  });
+});
