@@ -17,6 +17,8 @@ export interface Call {
   wru: number;
   rru: number;
   ms: number;
+  /** DynamoDB's request (wire JSON = the low-level command input), to replay it bare. */
+  body?: string;
 }
 
 export interface CallCounter {
@@ -44,7 +46,7 @@ export async function startCallCounter(target: string): Promise<CallCounter> {
           answer.on('end', () => {
             const response = Buffer.concat(parts);
             const call = classify(req.method ?? 'GET', req.url ?? '/', req.headers, body);
-            if (call) calls.push({ ...call, ...units(call, body, response), ms: performance.now() - started });
+            if (call) calls.push({ ...call, ...units(call, body, response), ms: performance.now() - started, ...(call.service === 'dynamodb' ? { body: body.toString('utf8') } : {}) });
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.end(response);
           });

@@ -1,0 +1,203 @@
+import { DynamoDBClient, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { HttpWebhookSender } from '../functions/adapters/http-webhook-sender';
+import type { SessionEvent } from '../functions/domain/events';
+import type { HttpResult } from '../functions/handlers/http/http-event';
+import { getPorts, setPorts } from '../functions/runtime/ports';
+import { startReceiver } from '../test/fixtures/webhook-receiver';
+import type { AwsStage } from './aws-stage';
+import { BENCH_API_KEY } from './aws-stage';
+import type { Call } from './call-counter';
+import { CREATE_BODY } from './first-requests';
+import { httpEvent, lambdaContext, sqsEvent, streamEvent } from './lambda-events';
+import { median, round } from './stats';
+
+/**
+ * aws_calls: the AWS calls of each operation, counted on the wire (bench/call-counter.ts) while
+ * the handler modules run in this process on the AWS adapters against moto. aws_overhead: an
+ * operation's latency over the same DynamoDB calls replayed bare with the low-level client.
+ */
+
+const PYMT = '/b/checkout/v1/pymt-txn';
+/** The typical session of the cost model: a webhook and an e-mail when it is paid. */
+const TYPICAL_BODY = { ...CREATE_BODY, notifications: { email: ['paid'] } };
+const AUTH = { authorization: `Api-Key ${BENCH_API_KEY}`, 'content-type': 'application/json' };
+
+type Handler<E> = { handler: (event: E, context: ReturnType<typeof lambdaContext>) => Promise<unknown> };
+const http = async (module: string, event: APIGatewayProxyEventV2) => {
+  const { handler } = (await import(`../functions/handlers/http/${module}`)) as Handler<APIGatewayProxyEventV2>;
+  return (await handler(event, lambdaContext())) as HttpResult & { cookies?: string[] };
+};
+const worker = async (module: string, event: SQSEvent | DynamoDBStreamEvent) => {
+  const { handler } = (await import(`../functions/handlers/${module}`)) as Handler<typeof event>;
+  return (await handler(event, lambdaContext())) as { batchItemFailures: unknown[] };
+};
+
+export const OPERATIONS = ['create', 'retrieve', 'patch', 'page', 'pay', 'route', 'webhook', 'email'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export interface OperationCalls {
+  /** Calls per operation, by service (mean over the iterations). */
+  dynamodb: number;
+  sqs: number;
+  s3: number;
+  other: number;
+  /** DynamoDB request units per operation. */
+  wru: number;
+  rru: number;
+  /** Each API call per operation, e.g. "dynamodb GetItem": 1. */
+  detail: Record<string, number>;
+}
+
+function expect(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`bench: ${what}`);
+}
+
+/** One paid-session lifecycle, each step a function so it can be counted on its own. */
+async function lifecycle(step: (op: Operation, run: () => Promise<void>) => Promise<void>, webhookUrl: string): Promise<void> {
+  let id = '';
+  let cookies: string[] = [];
+  let csrf = '';
+  let version = 0;
+  await step('create', async () => {
+    const r = await http('create-session', httpEvent({ method: 'POST', path: `${PYMT}/`, route: PYMT, headers: AUTH, body: JSON.stringify({ ...TYPICAL_BODY, webhook_url: webhookUrl }) }));
+    expect(r.statusCode === 201, `create answered ${r.statusCode} ${r.body}`);
+    id = JSON.parse(r.body).session_id;
+  });
+  const session = () => ({ pathParameters: { session_id: id }, route: `${PYMT}/{session_id}`, path: `${PYMT}/${id}/` });
+  await step('retrieve', async () => {
+    const r = await http('retrieve-session', httpEvent({ method: 'GET', ...session() }));
+    expect(r.statusCode === 200, `retrieve answered ${r.statusCode}`);
+  });
+  await step('retrieve', async () => void (await http('retrieve-session', httpEvent({ method: 'GET', ...session() }))));
+  await step('patch', async () => {
+    const r = await http('patch-session', httpEvent({ method: 'PATCH', ...session(), headers: AUTH, body: JSON.stringify({ customer_first_name: 'Ada' }) }));
+    expect(r.statusCode === 200, `patch answered ${r.statusCode} ${r.body}`);
+  });
+  await step('page', async () => {
+    const r = await http('checkout-page', httpEvent({ method: 'GET', path: `/checkout/${id}`, route: '/checkout/{session_id}', pathParameters: { session_id: id } }));
+    expect(r.statusCode === 200, `page answered ${r.statusCode}`);
+    cookies = (r.cookies ?? []).map((c) => c.split(';')[0]!);
+    csrf = /name="csrf_token" value="([^"]+)"/.exec(r.body)?.[1] ?? '';
+  });
+  await step('pay', async () => {
+    const form = new URLSearchParams({ csrf_token: csrf, pg_code: 'sandbox-kwd', card_number: '4111111111111111', expiry: '12/39', cvv: '123', name_on_card: 'Ada Lovelace' });
+    const event = httpEvent({ method: 'POST', path: `/checkout/${id}/pay`, route: '/checkout/{session_id}/pay', pathParameters: { session_id: id }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+    const r = await http('checkout-pay', { ...event, cookies });
+    expect(r.statusCode === 303, `pay answered ${r.statusCode} ${r.body.slice(0, 300)}`);
+    version = (await getPorts().sessions.get(id))!.version;
+  });
+  const paid: SessionEvent = { event_id: `bench-${randomBytes(8).toString('hex')}`, type: 'paid', session_id: id, state: 'paid', version, occurred_at: new Date().toISOString() };
+  await step('route', async () => {
+    const r = await worker('stream/route-events', streamEvent(paid));
+    expect(r.batchItemFailures.length === 0, 'route-events failed');
+  });
+  await step('webhook', async () => {
+    const r = await worker('queue/deliver-webhook', sqsEvent({ channel: 'webhook', event: paid }));
+    expect(r.batchItemFailures.length === 0, 'deliver-webhook failed');
+  });
+  await step('email', async () => {
+    const r = await worker('queue/send-email', sqsEvent({ channel: 'email', event: paid, to: 'customer@example.com' }));
+    expect(r.batchItemFailures.length === 0, 'send-email failed');
+  });
+}
+
+function tally(calls: Call[], times: number): OperationCalls {
+  const detail: Record<string, number> = {};
+  for (const c of calls) detail[`${c.service} ${c.operation}`] = (detail[`${c.service} ${c.operation}`] ?? 0) + 1;
+  const per = (n: number) => round(n / times, 2);
+  const count = (service: string) => per(calls.filter((c) => c.service === service).length);
+  return {
+    dynamodb: count('dynamodb'),
+    sqs: count('sqs'),
+    s3: count('s3'),
+    other: per(calls.filter((c) => !['dynamodb', 'sqs', 's3'].includes(c.service)).length),
+    wru: per(calls.reduce((s, c) => s + c.wru, 0)),
+    rru: per(calls.reduce((s, c) => s + c.rru, 0)),
+    detail: Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, per(v)])),
+  };
+}
+
+export interface AwsFigures {
+  calls: Record<Operation, OperationCalls>;
+  /** Median ms per operation in this process (handler + SDK + moto). */
+  ms: Record<Operation, number>;
+  overhead: Record<'create' | 'retrieve', { ours_ms: number; raw_ms: number }>;
+}
+
+export async function awsCalls(stage: AwsStage, iterations: number): Promise<AwsFigures> {
+  const receiver = await startReceiver(200);
+  // The AWS ports as a Lambda has them, except that the webhook may reach this loopback receiver.
+  const ports = getPorts();
+  setPorts({ ...ports, webhooks: new HttpWebhookSender({ allowLoopback: true }) });
+  const webhookUrl = `${receiver.url}/hook`;
+  try {
+    // Warm: the first run loads modules, the configuration (cached 30 s) and the webhook key.
+    await lifecycle(async (_op, run) => run(), webhookUrl);
+    stage.counter.take();
+    const calls = new Map<Operation, Call[]>(OPERATIONS.map((op) => [op, []]));
+    const times = new Map<Operation, number[]>(OPERATIONS.map((op) => [op, []]));
+    const replays = { create: [] as Call[][], retrieve: [] as Call[][] };
+    for (let i = 0; i < iterations; i++) {
+      await lifecycle(async (op, run) => {
+        stage.counter.take();
+        const started = performance.now();
+        await run();
+        times.get(op)!.push(performance.now() - started);
+        const taken = stage.counter.take();
+        calls.get(op)!.push(...taken);
+        if (op === 'create' || op === 'retrieve') replays[op].push(taken.filter((c) => c.service === 'dynamodb'));
+      }, webhookUrl);
+    }
+    const count = (op: Operation) => (op === 'retrieve' ? 2 * iterations : iterations);
+    const overhead = {
+      create: { ours_ms: round(median(times.get('create')!), 2), raw_ms: await replay(replays.create) },
+      retrieve: { ours_ms: round(median(times.get('retrieve')!), 2), raw_ms: await replay(replays.retrieve) },
+    };
+    return {
+      calls: Object.fromEntries(OPERATIONS.map((op) => [op, tally(calls.get(op)!, count(op))])) as Record<Operation, OperationCalls>,
+      ms: Object.fromEntries(OPERATIONS.map((op) => [op, round(median(times.get(op)!), 2)])) as Record<Operation, number>,
+      overhead,
+    };
+  } finally {
+    setPorts(ports);
+    await receiver.close();
+  }
+}
+
+const COMMANDS: Record<string, new (input: any) => any> = {
+  GetItem: GetItemCommand,
+  PutItem: PutItemCommand,
+  UpdateItem: UpdateItemCommand,
+  DeleteItem: DeleteItemCommand,
+  Query: QueryCommand,
+  TransactWriteItems: TransactWriteItemsCommand,
+};
+
+/**
+ * The floor of aws_overhead: each operation's DynamoDB requests sent again, in the same order,
+ * with the bare low-level client (its input is the wire JSON). Session ids are replaced by new
+ * ones so a create's conditional writes succeed again. Median ms per operation.
+ */
+async function replay(operations: Call[][]): Promise<number> {
+  const client = new DynamoDBClient({});
+  const samples: number[] = [];
+  try {
+    // One warm-up, as ours had.
+    for (const calls of [operations[0]!, ...operations]) {
+      // Writes get new session ids (one per original id, shared by the operation's calls); reads keep theirs.
+      const renamed = new Map<string, string>();
+      const fresh = (text: string) => text.replace(/\b[0-9a-f]{40}\b/g, (id) => renamed.get(id) ?? renamed.set(id, randomBytes(20).toString('hex')).get(id)!);
+      const writes = calls.some((c) => c.operation !== 'GetItem' && c.operation !== 'Query');
+      const inputs = calls.map((c) => ({ Command: COMMANDS[c.operation]!, input: JSON.parse(writes ? fresh(c.body!) : c.body!) }));
+      const started = performance.now();
+      for (const { Command, input } of inputs) await client.send(new Command(input));
+      samples.push(performance.now() - started);
+    }
+  } finally {
+    client.destroy();
+  }
+  return round(median(samples.slice(1)), 2);
+}
