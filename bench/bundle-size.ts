@@ -2,6 +2,7 @@ import { build, type Metafile } from 'esbuild';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { esbuildOptions } from '../lib/constructs/lambda-bundling';
+import type { Needs } from '../functions/runtime/needs';
 import { floorSource, FUNCTIONS, ROOT, type LambdaFunction } from './functions';
 import { round } from './stats';
 
@@ -39,13 +40,13 @@ function summarise(file: string, metafile: Metafile): Bundle {
   return { file, kb: round(statSync(file).size / 1024), top };
 }
 
-async function bundle(outdir: string, entry: string | { contents: string }, overrides = {}): Promise<Bundle> {
+async function bundle(outdir: string, entry: string | { contents: string }, needs: Needs, overrides = {}): Promise<Bundle> {
   mkdirSync(outdir, { recursive: true });
   const outfile = join(outdir, 'index.mjs');
   const options =
     typeof entry === 'string'
-      ? esbuildOptions(entry, outfile, { metafile: true, absWorkingDir: ROOT, ...overrides })
-      : esbuildOptions('', outfile, { entryPoints: undefined, stdin: { contents: entry.contents, resolveDir: ROOT, loader: 'ts', sourcefile: 'floor.ts' }, metafile: true, absWorkingDir: ROOT, ...overrides });
+      ? esbuildOptions(entry, outfile, needs, { metafile: true, absWorkingDir: ROOT, ...overrides })
+        : esbuildOptions('', outfile, needs, { entryPoints: undefined, stdin: { contents: entry.contents, resolveDir: ROOT, loader: 'ts', sourcefile: 'floor.ts' }, metafile: true, absWorkingDir: ROOT, ...overrides });
   const result = await build(options);
   return summarise(outfile, result.metafile!);
 }
@@ -56,8 +57,8 @@ export async function bundleSizes(outdir: string, options: { sdkExternal?: boole
   return Promise.all(
     FUNCTIONS.map(async (fn) => ({
       fn,
-      ours: await bundle(join(outdir, 'ours', fn.id), fn.entry, overrides),
-      floor: await bundle(join(outdir, 'floor', fn.id), { contents: floorSource(fn.needs) }, overrides),
+      ours: await bundle(join(outdir, 'ours', fn.id), fn.entry, fn.needs, overrides),
+      floor: await bundle(join(outdir, 'floor', fn.id), { contents: floorSource(fn.needs) }, fn.needs, overrides),
     })),
   );
 }

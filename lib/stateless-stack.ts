@@ -116,6 +116,7 @@ export class CheckoutStatelessStack extends Stack {
       logRetention: this.config.logRetention,
       removalPolicy: this.config.removalPolicy,
       environment: this.functionEnv,
+      needs: needs ?? {},
     });
     this.grantNeeds(fn, needs ?? {});
     fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })

@@ -6,6 +6,7 @@ import { SnsSmsSender } from '../adapters/aws/sns-sms-sender';
 import { SqsEventQueue } from '../adapters/aws/sqs-event-queue';
 import { HttpWebhookSender } from '../adapters/http-webhook-sender';
 import type { Ports } from '../ports';
+import { notBundled } from './not-bundled';
 
 export type EventPorts = Pick<Ports, 'queue' | 'webhooks' | 'mailer' | 'sms'>;
 
@@ -20,16 +21,18 @@ export function awsEventPorts(env: NodeJS.ProcessEnv = process.env): EventPorts 
     if (!value) throw new Error(`${name} must be set`);
     return value;
   };
-  const urls = {
+  const urls = () => ({
     webhook: required('CHECKOUT_WEBHOOK_QUEUE_URL'),
     email: required('CHECKOUT_EMAIL_QUEUE_URL'),
     sms: required('CHECKOUT_SMS_QUEUE_URL'),
-  };
+  });
+  // Each `process.env.CHECKOUT_BUNDLE_*` test is literal on purpose: the CDK bundle defines it
+  // per function (functions/runtime/needs.ts) and esbuild drops the client behind a "0".
   return {
-    queue: new SqsEventQueue(new SQSClient({}), urls),
+    queue: process.env.CHECKOUT_BUNDLE_QUEUES !== '0' ? new SqsEventQueue(new SQSClient({}), urls()) : notBundled('queue'),
     // Never loopback on AWS: CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS is for the embedded runtime only.
     webhooks: new HttpWebhookSender({ allowLoopback: false }),
-    mailer: new SesMailer(new SESv2Client({}), required('CHECKOUT_EMAIL_FROM')),
-    sms: new SnsSmsSender(new SNSClient({})),
+    mailer: process.env.CHECKOUT_BUNDLE_EMAIL !== '0' ? new SesMailer(new SESv2Client({}), required('CHECKOUT_EMAIL_FROM')) : notBundled('mailer'),
+    sms: process.env.CHECKOUT_BUNDLE_SMS !== '0' ? new SnsSmsSender(new SNSClient({})) : notBundled('sms'),
   };
 }

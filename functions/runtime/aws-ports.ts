@@ -8,6 +8,7 @@ import { randomIds } from '../adapters/random-ids';
 import { systemClock } from '../adapters/system-clock';
 import type { Ports } from '../ports';
 import { awsEventPorts } from './aws-event-ports';
+import { notBundled } from './not-bundled';
 
 /** The settings the AWS adapters need, read and checked once at cold start. */
 export interface AwsSettings {
@@ -23,16 +24,22 @@ export function awsSettings(env: NodeJS.ProcessEnv): AwsSettings {
   return { table, webhookSecretId: env.CHECKOUT_WEBHOOK_SECRET_ID?.trim() || undefined };
 }
 
-/** Ports on real AWS services (or an emulator at AWS_ENDPOINT_URL), sharing the process's clients. */
+/**
+ * Ports on real AWS services (or an emulator at AWS_ENDPOINT_URL), sharing the process's clients.
+ * A Lambda's bundle carries only the adapters its grants allow: each literal
+ * `process.env.CHECKOUT_BUNDLE_*` test is replaced by esbuild per function (functions/runtime/needs.ts),
+ * so a function without, say, bucket access ships no S3 client (docs/benchmarks.md: half the bundle).
+ */
 export function awsPorts(env: NodeJS.ProcessEnv = process.env): Ports {
   const { table, webhookSecretId } = awsSettings(env);
-  const client = dynamoDocumentClient();
+  // Literal tests, not a shared variable: esbuild folds each one but does not follow variables.
+  const secrets = process.env.CHECKOUT_BUNDLE_WEBHOOK_KEY !== '0' ? secretsManagerClient() : undefined;
   return {
-    sessions: new DynamoSessionRepository(client, table),
-    config: new DynamoConfigStore(client, table, { secretId: webhookSecretId, secrets: secretsManagerClient() }),
-    idempotency: new DynamoIdempotencyStore(client, table),
-    attachments: S3AttachmentStore.fromEnvironment(env),
-    shortLinks: new DynamoShortLinkStore(dynamoClient(), table),
+    sessions: process.env.CHECKOUT_BUNDLE_TABLE !== '0' ? new DynamoSessionRepository(dynamoDocumentClient(), table) : notBundled('sessions'),
+    config: process.env.CHECKOUT_BUNDLE_TABLE !== '0' ? new DynamoConfigStore(dynamoDocumentClient(), table, { secretId: webhookSecretId, secrets }) : notBundled('config'),
+    idempotency: process.env.CHECKOUT_BUNDLE_TABLE !== '0' ? new DynamoIdempotencyStore(dynamoDocumentClient(), table) : notBundled('idempotency'),
+    attachments: process.env.CHECKOUT_BUNDLE_BUCKET !== '0' ? S3AttachmentStore.fromEnvironment(env) : notBundled('attachments'),
+    shortLinks: process.env.CHECKOUT_BUNDLE_TABLE !== '0' ? new DynamoShortLinkStore(dynamoClient(), table) : notBundled('shortLinks'),
     ...awsEventPorts(env),
     clock: systemClock,
     ids: randomIds,

@@ -27,3 +27,22 @@ export interface Needs {
   /** Sends SMS through SNS (Publish to a phone number). */
   sms?: boolean;
 }
+
+/**
+ * The adapters a function's bundle carries, by group. The CDK app bundles each function with
+ * `process.env.CHECKOUT_BUNDLE_<GROUP>` defined as "1" or "0" from its needs, so esbuild drops the
+ * adapters (and AWS SDK clients) a function has no grant for; runtime/aws-ports.ts reads them.
+ * Unbundled (tests, `npm start`) they are unset and every adapter is there.
+ */
+export type BundleGroup = 'TABLE' | 'BUCKET' | 'QUEUES' | 'WEBHOOK_KEY' | 'EMAIL' | 'SMS';
+
+export function bundleGroups(needs: Needs): Record<BundleGroup, boolean> {
+  return {
+    TABLE: Boolean(needs.table?.length),
+    BUCKET: Boolean(needs.bucket?.length),
+    QUEUES: Boolean(needs.sendTo?.length || needs.deadLetterTo?.length),
+    WEBHOOK_KEY: Boolean(needs.webhookKey),
+    EMAIL: Boolean(needs.email),
+    SMS: Boolean(needs.sms),
+  };
+}

@@ -10,8 +10,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BucketAction, TableAction } from '../../functions/runtime/needs';
-import { LAMBDA_BUNDLING } from './lambda-bundling';
+import type { BucketAction, Needs, TableAction } from '../../functions/runtime/needs';
+import { bundleDefines, LAMBDA_BUNDLING } from './lambda-bundling';
 
 /** The table's one index (sparse expiry index), fixed by the shared key design. */
 const EXPIRY_INDEX = 'gsi1';
@@ -31,6 +31,8 @@ export interface CheckoutFunctionProps {
   removalPolicy: RemovalPolicy;
   /** CHECKOUT_* and Powertools settings; every function of the app gets the same set. */
   environment: Record<string, string>;
+  /** Its grants: the bundle leaves out the adapters of everything else (see bundleDefines). */
+  needs: Needs;
 }
 
 /**
@@ -62,7 +64,7 @@ export class CheckoutFunction extends NodejsFunction {
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       // One place for the bundling settings, shared with the benchmarks (bench/bundle-size.ts).
-      bundling: { ...LAMBDA_BUNDLING, mainFields: [...LAMBDA_BUNDLING.mainFields], externalModules: [] },
+      bundling: { ...LAMBDA_BUNDLING, mainFields: [...LAMBDA_BUNDLING.mainFields], externalModules: [], define: bundleDefines(props.needs) },
     });
     logGroup.grantWrite(role);
     Validations.of(this).acknowledge({

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROUTES, type Route } from '../../functions/runtime/routes';
 import { REQUIRE_BANNER } from '../../lib/constructs/checkout-function';
+import { esbuildOptions } from '../../lib/constructs/lambda-bundling';
+import { buildSync } from 'esbuild';
 import { synthStage, type SynthesizedApp } from './synth-app';
 
 // The one test that runs esbuild for real: two routes (the smallest and the largest dependency
@@ -52,6 +54,25 @@ describe.each(BUNDLED.map((r) => [r.id, r] as const))('%s bundle', (_id, route) 
     // Compared on slices: a failure must not print a megabyte of bundle.
     expect(code.slice(0, REQUIRE_BANNER.length)).toBe(REQUIRE_BANNER);
     expect(code.slice(-20_000).match(/export\s*\{[^}]*\bas handler\b/)).not.toBeNull();
+  });
+
+  // The benchmarks (bench/bundle-size.ts) measure bundles built with esbuildOptions(): they must be
+  // what NodejsFunction ships, byte for byte.
+  test('is what the bench builds with the shared bundling settings', () => {
+    const file = join(outdir, `bench-${route.id}.mjs`);
+    buildSync({ ...esbuildOptions(join(__dirname, '..', '..', 'functions', 'handlers', `${route.handler}.ts`), file, route.needs ?? {}), absWorkingDir: join(__dirname, '..', '..'), logLevel: 'silent' });
+    const strip = (code: string) => code.replace(/\/\/# sourceMappingURL=.*\n?$/, '');
+    const shipped = strip(readFileSync(bundleOf(route), 'utf8'));
+    const benched = strip(readFileSync(file, 'utf8'));
+    expect(benched.length).toBe(shipped.length);
+    expect(benched === shipped).toBe(true);
+  });
+
+  test('leaves out the adapters of services it has no grant for', () => {
+    const code = readFileSync(bundleOf(route), 'utf8');
+    // The S3 client signs with this header name; SQS, SES and SNS are used by no HTTP route.
+    expect(code.includes('x-amz-copy-source')).toBe(Boolean(route.needs?.bucket?.length));
+    expect(code.includes('SendEmailCommand')).toBe(false);
   });
 
   test('loads in Node as Lambda loads it and its handler answers through the middleware', () => {
