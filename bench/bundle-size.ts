@@ -51,11 +51,15 @@ async function bundle(outdir: string, entry: string | { contents: string }, need
   return summarise(outfile, result.metafile!);
 }
 
-/** `sdkExternal`: the NodejsFunction default on nodejs22.x (the runtime's SDK), for comparison. */
-export async function bundleSizes(outdir: string, options: { sdkExternal?: boolean } = {}): Promise<BundlePair[]> {
+/**
+ * `sdkExternal`: NodejsFunction's default on nodejs22.x (`@aws-sdk/*` left to the runtime's copy),
+ * for the comparison that decided `bundleAwsSDK: true`. `outdir` must then be inside the project,
+ * so the bundles find the SDK in its node_modules as Lambda's would in /var/runtime.
+ */
+export async function bundleSizes(outdir: string, options: { sdkExternal?: boolean; only?: readonly string[] } = {}): Promise<BundlePair[]> {
   const overrides = options.sdkExternal ? { external: ['@aws-sdk/*'] } : {};
   return Promise.all(
-    FUNCTIONS.map(async (fn) => ({
+    FUNCTIONS.filter((fn) => !options.only || options.only.includes(fn.id)).map(async (fn) => ({
       fn,
       ours: await bundle(join(outdir, 'ours', fn.id), fn.entry, fn.needs, overrides),
       floor: await bundle(join(outdir, 'floor', fn.id), { contents: floorSource(fn.needs) }, fn.needs, overrides),

@@ -6,6 +6,7 @@ import { handler as createSession } from '../functions/handlers/http/create-sess
 import { awsCalls, OPERATIONS } from './aws-calls';
 import { BENCH_API_KEY, startAwsStage } from './aws-stage';
 import { bundleSizes } from './bundle-size';
+import { ROOT } from './functions';
 import { coldStarts } from './cold-start';
 import { costModel, PRICES } from './cost-model';
 import { NOTIFIED_BODY } from './first-requests';
@@ -89,6 +90,22 @@ async function main(): Promise<void> {
         figures[`init_status.${id}`] = ours.status;
         const r = ratio(ours.init_ms, floor.init_ms);
         rows.push([`init_ms.${id} (load) [status]`, `${ours.init_ms} (${ours.load_ms}) [${ours.status}]`, `${floor.init_ms} (${floor.load_ms})`, `${r}×`, goal(r, 1.3)]);
+      }
+
+      // The SDK left to the runtime (NodejsFunction's default on nodejs22.x) against bundled, for two functions.
+      const externalDir = join(ROOT, '.bench-out');
+      try {
+        const external = await bundleSizes(externalDir, { sdkExternal: true, only: ['CreateSession', 'RetrieveSession'] });
+        const externalCold = await coldStarts(external, seed, stage.lambdaEnv, settings.coldStartRounds);
+        for (const { fn, ours } of external) {
+          const c = externalCold.get(fn.id)!;
+          figures[`bundle_kb_sdk_external.${fn.id}`] = ours.kb;
+          figures[`init_ms_sdk_external.${fn.id}`] = c.ours.init_ms;
+          const bundled = figures[`init_ms.${fn.id}`] as number;
+          rows.push([`init_ms_sdk_external.${fn.id} (load)`, `${c.ours.init_ms} (${c.ours.load_ms}) ${ours.kb} KB`, `bundled: ${bundled}`, `${ratio(c.ours.init_ms, bundled)}×`, 'decides bundleAwsSDK']);
+        }
+      } finally {
+        rmSync(externalDir, { recursive: true, force: true });
       }
 
       const aws = await awsCalls(stage, settings.awsIterations);
