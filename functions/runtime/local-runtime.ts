@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { MemoryConfigStore } from '../adapters/embedded/memory-config-store';
+import { MemoryExpiryIndex } from '../adapters/embedded/memory-expiry-index';
 import { MemoryIdempotencyStore } from '../adapters/embedded/memory-idempotency-store';
 import { MemorySessionRepository } from '../adapters/embedded/memory-session-repository';
 import { randomIds } from '../adapters/random-ids';
@@ -8,6 +9,7 @@ import { systemClock } from '../adapters/system-clock';
 import type { Clock, Ports } from '../ports';
 import { demoConfig, type DemoCredentials } from './demo-config';
 import { createGateway } from './local-gateway';
+import { intervalFromEnv, startSchedules, type Schedules } from './local-schedules';
 import { setPorts } from './ports';
 
 export interface LocalRuntime {
@@ -15,6 +17,8 @@ export interface LocalRuntime {
   server: Server;
   ports: Ports & { sessions: MemorySessionRepository; config: MemoryConfigStore };
   credentials: DemoCredentials;
+  /** The in-process EventBridge schedules (the expiry sweep). */
+  schedules: Schedules;
   close(): Promise<void>;
 }
 
@@ -25,14 +29,20 @@ export interface LocalOptions {
   clock?: Clock;
 }
 
-/** `npm start`: the whole API in one process, on embedded stores, behind the local gateway. */
+/**
+ * `npm start`: the whole API in one process, on embedded stores, behind the local gateway.
+ * CHECKOUT_EXPIRY_INTERVAL_MS changes how often the expiry sweep runs (default: every minute).
+ */
 export async function startLocal({ port = 3000, host = '127.0.0.1', env = process.env, clock = systemClock }: LocalOptions = {}): Promise<LocalRuntime> {
   const { config, credentials } = await demoConfig(env);
+  const expiryInterval = intervalFromEnv('CHECKOUT_EXPIRY_INTERVAL_MS', env);
+  const sessions = new MemorySessionRepository();
   const ports = {
-    sessions: new MemorySessionRepository(),
+    sessions,
     config: new MemoryConfigStore(config, credentials.webhookKey),
     idempotency: new MemoryIdempotencyStore(),
     clock,
+    expiry: new MemoryExpiryIndex(sessions),
     ids: randomIds,
   };
   setPorts(ports);
@@ -43,11 +53,16 @@ export async function startLocal({ port = 3000, host = '127.0.0.1', env = proces
   });
   const address = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
+  const schedules = startSchedules({ ExpireSessions: expiryInterval });
   return {
     url,
     server,
     ports,
     credentials,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    schedules,
+    close: async () => {
+      await schedules.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -18,4 +18,7 @@ export interface Worker {
   trigger: WorkerTrigger;
 }
 
-export const WORKERS: readonly Worker[] = [];
+export const WORKERS: readonly Worker[] = [
+  // Moves open sessions past their expires_at to `expired` when the merchant's expire flag is on.
+  { id: 'ExpireSessions', handler: 'schedule/expire-sessions', trigger: { kind: 'schedule', everyMinutes: 1 } },
+];
