@@ -1,5 +1,6 @@
 import { dynamoClient, dynamoDocumentClient, secretsManagerClient } from '../adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
+import { DynamoExpiryIndex } from '../adapters/aws/dynamo-expiry-index';
 import { DynamoIdempotencyStore } from '../adapters/aws/dynamo-idempotency-store';
 import { DynamoSessionRepository } from '../adapters/aws/dynamo-session-repository';
 import { DynamoShortLinkStore } from '../adapters/aws/dynamo-short-links';
@@ -33,6 +34,7 @@ export function awsPorts(env: NodeJS.ProcessEnv = process.env): Ports {
     idempotency: new DynamoIdempotencyStore(client, table),
     attachments: S3AttachmentStore.fromEnvironment(env),
     shortLinks: new DynamoShortLinkStore(dynamoClient(), table),
+    expiry: new DynamoExpiryIndex(client, table),
     ...awsEventPorts(env),
     clock: systemClock,
     ids: randomIds,
