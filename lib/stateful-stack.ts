@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -10,6 +10,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { MAX_ATTEMPTS } from '../functions/domain/delivery-schedule';
 import type { QueueName } from '../functions/runtime/needs';
 import { QueueWithDlq } from './constructs/queue-with-dlq';
 import type { StageConfig } from './stage-config';
@@ -22,7 +23,10 @@ export interface StatefulStackProps extends StackProps {
 export const UPLOADS_PREFIX = 'uploads/';
 
 // Webhooks retry with backoff for longer (merchant endpoints go down); e-mail and SMS fail fast.
-const MAX_RECEIVE_COUNT: Record<QueueName, number> = { webhook: 8, email: 4, sms: 4 };
+// The consumers move a message to its DLQ themselves, with the reason, after MAX_ATTEMPTS
+// deliveries (docs/webhooks.md); SQS's own redrive is only the backstop for a consumer that
+// keeps crashing, so it must allow more receives than that.
+const MAX_RECEIVE_COUNT = MAX_ATTEMPTS + 5;
 
 /**
  * Everything that holds data and must survive a redeploy of the code: the table, the attachment
@@ -49,9 +53,9 @@ export class CheckoutStatefulStack extends Stack {
     this.bucket = this.createBucket(config);
     this.bucketArnImport = this.exportValue(this.bucket.bucketArn, { name: `${id}-AttachmentsArn` });
     this.queues = {
-      webhook: this.createQueue('Webhook', config, MAX_RECEIVE_COUNT.webhook),
-      email: this.createQueue('Email', config, MAX_RECEIVE_COUNT.email),
-      sms: this.createQueue('Sms', config, MAX_RECEIVE_COUNT.sms),
+      webhook: this.createQueue('Webhook', config, MAX_RECEIVE_COUNT),
+      email: this.createQueue('Email', config, MAX_RECEIVE_COUNT),
+      sms: this.createQueue('Sms', config, MAX_RECEIVE_COUNT),
     };
     this.streamFailures = new Queue(this, 'StreamFailures', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -75,6 +79,10 @@ export class CheckoutStatefulStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'The key is shared with the merchant, who verifies signatures with it; rotating it is a coordinated manual change.',
     });
+    // What `npm run admin` and `npm run redrive-webhooks` need to reach this stage.
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'CHECKOUT_TABLE for npm run admin' });
+    new CfnOutput(this, 'WebhookSecretId', { value: this.webhookSecret.secretName, description: 'CHECKOUT_WEBHOOK_SECRET_ID for npm run admin -- set-webhook-key' });
+    new CfnOutput(this, 'WebhookQueueUrl', { value: this.queues.webhook.queue.queueUrl, description: 'CHECKOUT_WEBHOOK_QUEUE_URL for npm run redrive-webhooks' });
   }
 
   private createTable(config: StageConfig): Table {

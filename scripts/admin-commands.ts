@@ -1,3 +1,4 @@
+import { redriveWebhooks } from './redrive-webhooks';
 import { CreateSecretCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { randomBytes } from 'node:crypto';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -20,6 +21,7 @@ export const USAGE = `Usage: npm run admin -- <command> [options]   (against --t
                                                  writes the Secrets Manager secret (CHECKOUT_WEBHOOK_SECRET_ID);
                                                  without --key one is generated and printed once
   set-expire-transactions on|off
+  redrive-webhooks                               sends the webhook DLQ's messages again (CHECKOUT_WEBHOOK_QUEUE_URL)
   show-config                                    the configuration without password or key hashes
 `;
 
@@ -199,6 +201,14 @@ const COMMANDS: Record<string, Command> = {
       if (value !== 'on' && value !== 'off') throw new ValidationError({ value: ['Use on or off.'] });
       await editConfig(table, (config) => setExpireTransactions(config, value === 'on'));
       io.out(`Expire payment transactions: ${value}.`);
+    },
+  },
+  'redrive-webhooks': {
+    positionals: 0,
+    options: {},
+    async run({ io }) {
+      const count = await redriveWebhooks(io.env);
+      io.out(`Redrove ${count} webhook message(s) from the dead-letter queue.`);
     },
   },
   'show-config': {

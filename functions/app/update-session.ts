@@ -1,11 +1,13 @@
 import type { IncomingFile } from '../domain/attachment';
 import { ConflictError } from '../domain/errors';
+import { isPastExpiry } from '../domain/expiry';
 import type { Principal } from '../domain/permissions';
 import { defaultFields, type Session } from '../domain/session';
 import { fullSchema, partialSchema } from '../domain/session-schema';
 import { isOpen } from '../domain/state-machine';
 import type { Ports } from '../ports';
 import { expiresAt } from './create-session';
+import { expireIfDue } from './expire-session';
 import { getSession } from './get-session';
 import { readAttachmentRequest } from './read-attachment-request';
 import { assertMayWrite, resolveSessionInput } from './resolve-session-input';
@@ -27,8 +29,10 @@ export interface UpdateSessionInput {
 export async function updateSession(ports: Ports, { principal, sessionId, body, mode, files = [], baseUrl }: UpdateSessionInput): Promise<Session> {
   const [config, previous] = await Promise.all([ports.config.load(), getSession(ports, sessionId)]);
   const now = ports.clock.now();
-  if (!isOpen(previous.state) || Date.parse(previous.expires_at) <= now.getTime()) {
-    const state = isOpen(previous.state) ? 'expired' : previous.state;
+  if (!isOpen(previous.state) || isPastExpiry(previous, now)) {
+    // A session found past its time is marked expired now (with its event), flag or not. That is
+    // housekeeping the sweep would also do, so its failure must not turn this 409 into a 5xx.
+    const { state } = isOpen(previous.state) ? await expireIfDue(ports, previous).catch(() => ({ state: 'expired' })) : previous;
     throw new ConflictError(`The payment transaction can no longer be changed: it is ${state}.`);
   }
   const base = mode === 'full' ? defaultFields(config.default_expiration) : previous;

@@ -92,7 +92,8 @@ const extra = v.pipe(
 const expirationTime = v.pipe(
   text(16),
   v.check((x) => durationSeconds(x) !== undefined, 'Duration has wrong format. Use one of these formats instead: HH:MM:SS, D HH:MM:SS.'),
-  v.check((x) => (durationSeconds(x) ?? 0) > 0, 'Ensure this value is greater than 00:00:00.'),
+  // A malformed duration already has its message; this one is only for well-formed zero durations.
+  v.check((x) => (durationSeconds(x) ?? 1) > 0, 'Ensure this value is greater than 00:00:00.'),
 );
 
 const initiatorId = v.nullable(v.pipe(v.number('A valid integer is required.'), v.integer('A valid integer is required.')));

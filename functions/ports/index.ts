@@ -2,6 +2,7 @@ import type { AttachmentStore, FileDownload, StoredFile, StoredFileInfo } from '
 import type { Clock } from './clock';
 import type { ConfigStore } from './config-store';
 import type { EventQueue } from './event-queue';
+import type { DuePage, DueSession, ExpiryIndex } from './expiry-index';
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from './idempotency-store';
 import type { Ids } from './ids';
 import type { EmailMessage, Mailer } from './mailer';
@@ -16,7 +17,10 @@ export type {
   Clock,
   ConfigStore,
   EmailMessage,
+  DuePage,
+  DueSession,
   EventQueue,
+  ExpiryIndex,
   FileDownload,
   IdempotencyBegin,
   IdempotencyStore,
@@ -41,6 +45,7 @@ export interface Ports {
   attachments: AttachmentStore;
   shortLinks: ShortLinkStore;
   clock: Clock;
+  expiry: ExpiryIndex;
   ids: Ids;
   /** The webhook, email and sms queues the event router fans out to. */
   queue: EventQueue;

@@ -1,5 +1,6 @@
 import { dynamoClient, dynamoDocumentClient, secretsManagerClient } from '../adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
+import { DynamoExpiryIndex } from '../adapters/aws/dynamo-expiry-index';
 import { DynamoIdempotencyStore } from '../adapters/aws/dynamo-idempotency-store';
 import { DynamoSessionRepository } from '../adapters/aws/dynamo-session-repository';
 import { DynamoShortLinkStore } from '../adapters/aws/dynamo-short-links';
@@ -40,6 +41,7 @@ export function awsPorts(env: NodeJS.ProcessEnv = process.env): Ports {
     idempotency: process.env.CHECKOUT_BUNDLE_TABLE !== '0' ? new DynamoIdempotencyStore(dynamoDocumentClient(), table) : notBundled('idempotency'),
     attachments: process.env.CHECKOUT_BUNDLE_BUCKET !== '0' ? S3AttachmentStore.fromEnvironment(env) : notBundled('attachments'),
     shortLinks: process.env.CHECKOUT_BUNDLE_TABLE !== '0' ? new DynamoShortLinkStore(dynamoClient(), table) : notBundled('shortLinks'),
+    expiry: process.env.CHECKOUT_BUNDLE_TABLE !== '0' ? new DynamoExpiryIndex(dynamoDocumentClient(), table) : notBundled('expiry'),
     ...awsEventPorts(env),
     clock: systemClock,
     ids: randomIds,

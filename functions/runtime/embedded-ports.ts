@@ -1,5 +1,6 @@
 import { MemoryAttachmentStore } from '../adapters/embedded/memory-attachment-store';
 import { MemoryConfigStore } from '../adapters/embedded/memory-config-store';
+import { MemoryExpiryIndex } from '../adapters/embedded/memory-expiry-index';
 import { MemoryEventQueue } from '../adapters/embedded/memory-event-queue';
 import { MemoryIdempotencyStore } from '../adapters/embedded/memory-idempotency-store';
 import { MemoryOutbox } from '../adapters/embedded/memory-outbox';
@@ -24,9 +25,11 @@ export interface EmbeddedOptions {
 
 /** Every port on its embedded adapter: the one place `npm start` and the tests build them. */
 export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock: Clock, options: EmbeddedOptions = {}) {
+  const sessions = new MemorySessionRepository();
   const outbox = new MemoryOutbox({ from: options.emailFrom || 'checkout@localhost', clock, reject: options.rejectNotification });
   return {
-    sessions: new MemorySessionRepository(),
+    sessions,
+    expiry: new MemoryExpiryIndex(sessions),
     config: new MemoryConfigStore(config, webhookKey),
     idempotency: new MemoryIdempotencyStore(),
     attachments: new MemoryAttachmentStore(),

@@ -12,6 +12,7 @@ import { createGateway } from './local-gateway';
 import { localPages } from './local-outbox-page';
 import { startQueueWorkers } from './local-workers';
 import { logger } from './logger';
+import { intervalFromEnv, startSchedules, type Schedules } from './local-schedules';
 import { setPorts } from './ports';
 import { setWorkerSettings } from './worker-settings';
 
@@ -23,6 +24,8 @@ export interface LocalRuntime {
   /** What the e-mail and SMS twins sent (also at /_local/outbox). */
   outbox: MemoryOutbox;
   relay: OutboxRelay;
+  /** The in-process EventBridge schedules (the expiry sweep). */
+  schedules: Schedules;
   close(): Promise<void>;
 }
 
@@ -41,11 +44,15 @@ export interface LocalOptions {
   rejectNotification?: (channel: 'email' | 'sms', to: string) => string | undefined;
 }
 
-/** `npm start`: the whole API in one process, on embedded stores, behind the local gateway. */
+/**
+ * `npm start`: the whole API in one process, on embedded stores, behind the local gateway.
+ * CHECKOUT_EXPIRY_INTERVAL_MS changes how often the expiry sweep runs (default: every minute).
+ */
 export async function startLocal(options: LocalOptions = {}): Promise<LocalRuntime> {
   const { port = 3000, host = '127.0.0.1', env = process.env, clock = systemClock } = options;
   const delayScale = options.delayScale ?? Number(env.CHECKOUT_LOCAL_DELAY_SCALE ?? 1);
   const { config, credentials } = await demoConfig(env);
+  const expiryInterval = intervalFromEnv('CHECKOUT_EXPIRY_INTERVAL_MS', env);
   const ports = embeddedPorts(config, credentials.webhookKey, clock, {
     delayScale,
     allowLoopbackWebhooks: env.CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS === '1',
@@ -64,6 +71,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     onError: (error, event) => logger.warn('event routing failed; it will be retried', { event_id: event.event_id, error: error as Error }),
   });
   relay.start();
+  const schedules = startSchedules({ ExpireSessions: expiryInterval });
 
   return {
     ...gateway,
@@ -71,7 +79,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     credentials,
     outbox: ports.outbox,
     relay,
+    schedules,
     close: async () => {
+      await schedules.stop();
       relay.stop();
       await ports.queue.close();
       await gateway.close();

@@ -36,4 +36,6 @@ export const WORKERS: readonly Worker[] = [
   },
   { id: 'SendEmail', handler: 'queue/send-email', trigger: { kind: 'queue', queue: 'email' }, needs: { table: CONSUMER_TABLE, email: true, deadLetterTo: ['email'] } },
   { id: 'SendSms', handler: 'queue/send-sms', trigger: { kind: 'queue', queue: 'sms' }, needs: { table: CONSUMER_TABLE, sms: true, deadLetterTo: ['sms'] } },
+  // Moves open sessions past their expires_at to `expired` when the merchant's expire flag is on.
+  { id: 'ExpireSessions', handler: 'schedule/expire-sessions', trigger: { kind: 'schedule', everyMinutes: 1 }, needs: { table: ['Query', ...CONSUMER_TABLE] } },
 ];

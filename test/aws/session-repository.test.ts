@@ -2,7 +2,8 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoSessionRepository } from '../../functions/adapters/aws/dynamo-session-repository';
-import { EXPIRY_INDEX, expiryShard, orderNoKey, sessionKey } from '../../functions/adapters/aws/table-keys';
+import { EXPIRY_INDEX, orderNoKey, sessionKey } from '../../functions/adapters/aws/table-keys';
+import { expiryShard } from '../../functions/domain/expiry';
 import { MemorySessionRepository } from '../../functions/adapters/embedded/memory-session-repository';
 import { sessionEvent } from '../../functions/domain/events';
 import { createTestTable, rawItem, storedEvents } from '../fixtures/dynamo-table';

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { OrderNoTakenError, ServiceUnavailableError, VersionConflictError } from '../../domain/errors';
 import type { SessionEvent } from '../../domain/events';
+import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, type Session } from '../../domain/session';
 import { isOpen } from '../../domain/state-machine';
 import type { SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
-import { eventKey, expiryIndexKeys, orderNoKey, sessionKey, ttlSeconds } from './table-keys';
+import { eventKey, orderNoKey, sessionKey, ttlSeconds } from './table-keys';
 
 /** Outbox items outlive their delivery by a week, for replays and audits, then TTL drops them. */
 const EVENT_TTL_DAYS = 7;
@@ -155,7 +156,8 @@ function pause(attempt: number): Promise<void> {
 }
 
 /** The session item: keys, the attributes conditions and the expiry index need, the document. */
-function sessionItem(session: Session): Record<string, unknown> {
+/** The stored item of a session (exported for fixtures that seed tables in bulk). */
+export function sessionItem(session: Session): Record<string, unknown> {
   return {
     ...sessionKey(session.session_id),
     version: session.version,
@@ -164,11 +166,11 @@ function sessionItem(session: Session): Record<string, unknown> {
     // The document is JSON text: `extra` is any JSON, and not every JSON number or key fits
     // DynamoDB's types (38 digits, 1e-130..1e126, no empty map keys).
     document: JSON.stringify(session),
-    ...(isOpen(session.state) ? expiryIndexKeys(session.session_id, session.expires_at) : {}),
+    ...expiryIndexKeys(session),
   };
 }
 
-function fromItem(item: Record<string, unknown>): Session {
+export function fromItem(item: Record<string, unknown>): Session {
   const session = JSON.parse(String(item.document)) as Session;
   return { ...session, version: Number(item.version), state: item.state as Session['state'], expires_at: String(item.expires_at) };
 }

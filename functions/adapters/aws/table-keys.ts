@@ -35,24 +35,7 @@ export function shortLinkKey(code: string): ItemKey {
 }
 
 export const EXPIRY_INDEX = 'gsi1';
-export const EXPIRY_SHARDS = 10;
-
-/**
- * Spreads the sessions due in one minute over EXPIRY_SHARDS partitions, so a burst of sessions
- * created together does not make one hot index partition. Stable: the same id, the same shard.
- */
-export function expiryShard(sessionId: string): number {
-  return createHash('sha256').update(sessionId).digest().readUInt32BE(0) % EXPIRY_SHARDS;
-}
-
-/** `EXPIRY#2026-11-25T10:31#<shard>`: the sweeper queries each shard of each due minute. */
-export function expiryPartition(minute: string, shard: number): string {
-  return `EXPIRY#${minute}#${shard}`;
-}
-
-export function expiryIndexKeys(sessionId: string, expiresAt: string): { gsi1pk: string; gsi1sk: string } {
-  return { gsi1pk: expiryPartition(expiresAt.slice(0, 16), expiryShard(sessionId)), gsi1sk: `${expiresAt}#${sessionId}` };
-}
+// The expiry index keys are domain/expiry.ts's expiryIndexKeys: one definition for both stores.
 
 /** DynamoDB TTL attribute: epoch seconds. */
 export function ttlSeconds(from: Date, days: number): number {

@@ -1,5 +1,6 @@
 import { OrderNoTakenError, VersionConflictError } from '../../domain/errors';
 import type { SessionEvent } from '../../domain/events';
+import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, type Session } from '../../domain/session';
 import type { SessionRepository } from '../../ports';
 
@@ -10,6 +11,8 @@ import type { SessionRepository } from '../../ports';
 export class MemorySessionRepository implements SessionRepository {
   private readonly sessions = new Map<string, Session>();
   private readonly orderNos = new Map<string, string>();
+  /** The expiry index (gsi1 on AWS): partition key → session id → sort key, open sessions only. */
+  private readonly expiryIndex = new Map<string, Map<string, string>>();
   /** Committed events, oldest first: the outbox the event router drains. */
   readonly outbox: SessionEvent[] = [];
   private readonly listeners: Array<(events: SessionEvent[]) => void> = [];
@@ -30,6 +33,7 @@ export class MemorySessionRepository implements SessionRepository {
     if (claim !== undefined && this.orderNos.has(claim)) throw new OrderNoTakenError(claim);
     if (claim !== undefined) this.orderNos.set(claim, session.session_id);
     this.sessions.set(session.session_id, structuredClone(session));
+    this.reindex(undefined, session);
     this.commit(events);
   }
 
@@ -42,12 +46,33 @@ export class MemorySessionRepository implements SessionRepository {
     if (before !== undefined && before !== after) this.orderNos.delete(before);
     if (after !== undefined) this.orderNos.set(after, next.session_id);
     this.sessions.set(next.session_id, structuredClone(next));
+    this.reindex(stored, next);
     this.commit(events);
+  }
+
+  /** Sort keys in one expiry index partition, ascending (what a gsi1 Query returns). */
+  expiryPartition(partitionKey: string): string[] {
+    return [...(this.expiryIndex.get(partitionKey)?.values() ?? [])].sort();
   }
 
   /** Called with every committed batch of events (the embedded stand-in for a change stream). */
   onCommit(listener: (events: SessionEvent[]) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Moves the session's index entry as the DynamoDB item's gsi1 keys would move. */
+  private reindex(before: Session | undefined, after: Session): void {
+    const old = before && expiryIndexKeys(before);
+    if (old) {
+      const partition = this.expiryIndex.get(old.gsi1pk);
+      partition?.delete(before.session_id);
+      if (partition?.size === 0) this.expiryIndex.delete(old.gsi1pk);
+    }
+    const keys = expiryIndexKeys(after);
+    if (!keys) return;
+    const partition = this.expiryIndex.get(keys.gsi1pk) ?? new Map<string, string>();
+    partition.set(after.session_id, keys.gsi1sk);
+    this.expiryIndex.set(keys.gsi1pk, partition);
   }
 
   private commit(events: SessionEvent[]): void {

@@ -1,0 +1,68 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dueSortKeyLimit, expiryPartitionKey, sessionIdOfSortKey } from '../../domain/expiry';
+import type { DuePage, ExpiryIndex } from '../../ports';
+
+export const EXPIRY_INDEX_NAME = 'gsi1';
+/** The sweep's checkpoint item: the last minute bucket known to be drained. */
+const CURSOR_KEY = { pk: 'EXPIRY_CURSOR', sk: 'EXPIRY_CURSOR' };
+
+/**
+ * The expiry index on DynamoDB: Query on the sparse gsi1 (KEYS_ONLY), which holds exactly the
+ * open sessions, keyed `EXPIRY#<minute>#<shard>` / `<expires_at>#<session_id>` by the session
+ * repository (domain/expiry.ts). No scan anywhere: one Query per shard per minute bucket.
+ */
+export class DynamoExpiryIndex implements ExpiryIndex {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async due(bucketMinute: string, shard: number, now: Date, limit: number, cursor?: string): Promise<DuePage> {
+    const partition = expiryPartitionKey(bucketMinute, shard);
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: EXPIRY_INDEX_NAME,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :due',
+        ExpressionAttributeValues: { ':pk': partition, ':due': dueSortKeyLimit(now) },
+        Limit: limit,
+        ExclusiveStartKey: cursor === undefined ? undefined : indexKey(partition, cursor),
+      }),
+    );
+    const sortKeys = (result.Items ?? []).map((item) => String(item.gsi1sk));
+    const last = result.LastEvaluatedKey?.gsi1sk;
+    return {
+      sessions: sortKeys.map((key) => ({ sessionId: sessionIdOfSortKey(key), expiresAt: key.slice(0, key.lastIndexOf('#')) })),
+      cursor: typeof last === 'string' ? last : undefined,
+    };
+  }
+
+  async sweptThrough(): Promise<string | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: CURSOR_KEY, ConsistentRead: true }));
+    const minute = result.Item?.minute;
+    return typeof minute === 'string' ? minute : undefined;
+  }
+
+  async markSwept(minute: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...CURSOR_KEY, minute },
+          // Two overlapping sweeps may both finish buckets; the checkpoint only moves forward.
+          ConditionExpression: 'attribute_not_exists(pk) OR #minute < :minute',
+          ExpressionAttributeNames: { '#minute': 'minute' },
+          ExpressionAttributeValues: { ':minute': minute },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+/** A gsi1 ExclusiveStartKey: the index keys plus the table keys of the session item. */
+function indexKey(partition: string, sortKey: string): Record<string, string> {
+  return { pk: `SESSION#${sessionIdOfSortKey(sortKey)}`, sk: 'SESSION', gsi1pk: partition, gsi1sk: sortKey };
+}

@@ -1,0 +1,33 @@
+import { dueSortKeyLimit, expiryPartitionKey, sessionIdOfSortKey } from '../../domain/expiry';
+import type { DuePage, ExpiryIndex } from '../../ports';
+import type { MemorySessionRepository } from './memory-session-repository';
+
+/**
+ * Embedded twin of the gsi1 expiry index: it reads the index the memory repository keeps with
+ * every write, so it lists exactly the embedded sessions that are open, in that bucket and due.
+ */
+export class MemoryExpiryIndex implements ExpiryIndex {
+  private swept: string | undefined;
+
+  constructor(private readonly sessions: MemorySessionRepository) {}
+
+  async due(bucketMinute: string, shard: number, now: Date, limit: number, cursor?: string): Promise<DuePage> {
+    const upTo = dueSortKeyLimit(now);
+    const keys = this.sessions
+      .expiryPartition(expiryPartitionKey(bucketMinute, shard))
+      .filter((key) => key <= upTo && (cursor === undefined || key > cursor));
+    const page = keys.slice(0, limit);
+    return {
+      sessions: page.map((key) => ({ sessionId: sessionIdOfSortKey(key), expiresAt: key.slice(0, key.lastIndexOf('#')) })),
+      cursor: keys.length > limit ? page[page.length - 1] : undefined,
+    };
+  }
+
+  async sweptThrough(): Promise<string | undefined> {
+    return this.swept;
+  }
+
+  async markSwept(minute: string): Promise<void> {
+    if (this.swept === undefined || minute > this.swept) this.swept = minute;
+  }
+}

@@ -1,0 +1,139 @@
+import { EXPIRY_SHARDS, expiryMinute, expiryPartitionKey, nextMinute } from '../domain/expiry';
+import type { Ports } from '../ports';
+import { tryExpire } from './expire-session';
+
+export interface SweepOptions {
+  /** Real time left in this invocation (Lambda's context.getRemainingTimeInMillis). */
+  remainingMs: () => number;
+  /** No new page is started with less than this left, so the pages in flight can finish. */
+  reserveMs?: number;
+  /** Index entries read per query. */
+  pageSize?: number;
+  /** Sessions expired at once per shard (so up to EXPIRY_SHARDS times this in flight). */
+  concurrency?: number;
+  /** Where the very first sweep starts, before any bucket was ever marked swept. */
+  firstRunLookbackMs?: number;
+}
+
+export interface SweepReport {
+  /** The merchant's "expire payment transactions" flag; when off the sweep does nothing. */
+  enabled: boolean;
+  /** Sessions this run moved to `expired`. */
+  expired: number;
+  /** Listed as due but found closed, gone or given a later expiry when re-read. */
+  skipped: number;
+  /** Index reads or expiries that failed unexpectedly; their bucket is swept again next run. */
+  failed: number;
+  /** The first few failures: `where` names the session or the bucket shard. */
+  errors: Array<{ where: string; error: unknown }>;
+  bucketsSwept: number;
+  /** The last minute bucket known to be drained (the checkpoint), if any. */
+  sweptThrough?: string;
+  /** False when the time budget ran out with work left; the next run continues from the checkpoint. */
+  finished: boolean;
+}
+
+const DEFAULTS = { reserveMs: 10_000, pageSize: 100, concurrency: 5, firstRunLookbackMs: 24 * 60 * 60_000 };
+/**
+ * A bucket is only marked swept once it ended this long ago. A writer with a slightly slow clock
+ * could still put a session into a just-ended bucket, and the GSI itself may lag the table; a
+ * minute of margin covers both (the bucket is simply swept once more meanwhile).
+ */
+const SETTLE_MS = 60_000;
+const MAX_REPORTED_ERRORS = 10;
+
+type BucketOutcome = 'drained' | 'incomplete' | 'out_of_time';
+
+/**
+ * The expiry sweep (the EventBridge rule's Lambda, and the embedded runtime's timer): moves every
+ * open session whose `expires_at` has passed to `expired`, bucket by bucket from the checkpoint to
+ * the current minute. Work per run is bounded by the time left; what is not done is found again
+ * next run, from the checkpoint, and expiring twice is impossible because each expiry is a
+ * conditional write through the state table.
+ */
+export async function expireDueSessions(ports: Ports, options: SweepOptions): Promise<SweepReport> {
+  const settings = { ...DEFAULTS, ...options };
+  const report: SweepReport = { enabled: true, expired: 0, skipped: 0, failed: 0, errors: [], bucketsSwept: 0, finished: true };
+  const config = await ports.config.load();
+  if (!config.expire_transactions) return { ...report, enabled: false };
+
+  const now = ports.clock.now();
+  const current = expiryMinute(now);
+  const settled = expiryMinute(new Date(now.getTime() - 60_000 - SETTLE_MS));
+  const checkpoint = await ports.expiry.sweptThrough();
+  report.sweptThrough = checkpoint;
+  let contiguous = true;
+  const first = checkpoint ? nextMinute(checkpoint) : expiryMinute(new Date(now.getTime() - settings.firstRunLookbackMs));
+  for (let minute = first; minute <= current; minute = nextMinute(minute)) {
+    const outcome = await sweepBucket(ports, minute, now, settings, report);
+    if (outcome === 'out_of_time') {
+      report.finished = false;
+      break;
+    }
+    report.bucketsSwept++;
+    // The checkpoint only covers an unbroken run of drained, settled buckets.
+    contiguous &&= outcome === 'drained' && minute <= settled;
+    if (contiguous) report.sweptThrough = minute;
+  }
+  if (report.sweptThrough && report.sweptThrough !== checkpoint) await ports.expiry.markSwept(report.sweptThrough);
+  return report;
+}
+
+async function sweepBucket(ports: Ports, minute: string, now: Date, settings: Required<SweepOptions>, report: SweepReport): Promise<BucketOutcome> {
+  const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => sweepShard(ports, minute, shard, now, settings, report));
+  const outcomes = await Promise.all(shards);
+  if (outcomes.includes('out_of_time')) return 'out_of_time';
+  return outcomes.includes('incomplete') ? 'incomplete' : 'drained';
+}
+
+async function sweepShard(
+  ports: Ports,
+  minute: string,
+  shard: number,
+  now: Date,
+  settings: Required<SweepOptions>,
+  report: SweepReport,
+): Promise<BucketOutcome> {
+  let cursor: string | undefined;
+  let outcome: BucketOutcome = 'drained';
+  do {
+    if (settings.remainingMs() < settings.reserveMs) return 'out_of_time';
+    const page = await ports.expiry.due(minute, shard, now, settings.pageSize, cursor).catch((error: unknown) => {
+      recordFailure(report, expiryPartitionKey(minute, shard), error);
+      return undefined;
+    });
+    if (!page) return 'incomplete';
+    await forEachLimited(page.sessions, settings.concurrency, async ({ sessionId }) => {
+      if (!(await expireListed(ports, sessionId, report))) outcome = 'incomplete';
+    });
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return outcome;
+}
+
+/** Re-reads the session (the index may be stale) and expires it if it is still due; false on failure. */
+async function expireListed(ports: Ports, sessionId: string, report: SweepReport): Promise<boolean> {
+  try {
+    const session = await ports.sessions.get(sessionId);
+    const result = session && (await tryExpire(ports, session));
+    if (result?.expired) report.expired++;
+    else report.skipped++;
+    return true;
+  } catch (error) {
+    recordFailure(report, sessionId, error);
+    return false;
+  }
+}
+
+function recordFailure(report: SweepReport, where: string, error: unknown): void {
+  report.failed++;
+  if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ where, error });
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,167 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoExpiryIndex } from '../../functions/adapters/aws/dynamo-expiry-index';
+import { expireDueSessions } from '../../functions/app/expire-due-sessions';
+import { tryExpire } from '../../functions/app/expire-session';
+import { expiryMinute, expiryShard } from '../../functions/domain/expiry';
+import type { Session } from '../../functions/domain/session';
+import { VersionConflictError } from '../../functions/domain/errors';
+import { sessionEvent } from '../../functions/domain/events';
+import type { Ports } from '../../functions/ports';
+import { DynamoSessionRepository } from '../../functions/adapters/aws/dynamo-session-repository';
+import { createCheckoutTable, documentClient, seedSessions, sessionItem } from '../fixtures/expiry-table';
+import { embeddedPorts, makeSession } from '../fixtures/expiry-sessions';
+import { describeAws, useMotoEnv } from '../fixtures/moto';
+
+const TABLE = 'checkout-expiry-test';
+const T0 = new Date('2026-11-25T10:30:00.000Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+describeAws('DynamoDB expiry index (gsi1) against moto', () => {
+  let client: ReturnType<typeof documentClient>;
+  let index: DynamoExpiryIndex;
+  let repository: DynamoSessionRepository;
+
+  beforeAll(() => {
+    useMotoEnv();
+    client = documentClient();
+  });
+  beforeEach(async () => {
+    await createCheckoutTable(client, TABLE);
+    index = new DynamoExpiryIndex(client, TABLE);
+    repository = new DynamoSessionRepository(client, TABLE);
+  });
+  afterAll(() => client.destroy());
+
+  /** Ports with the DynamoDB index and contract-shaped session items; config, clock and ids embedded. */
+  function dynamoPorts(now: Date): Ports & { clock: { set(d: Date): void } } {
+    const embedded = embeddedPorts(now);
+    return { ...embedded, sessions: repository, expiry: index };
+  }
+
+  /** Sessions that all land in one shard of one bucket, so paging is exercised. */
+  function sameShard(count: number, shard: number, expiresAt: (i: number) => Date): Session[] {
+    const sessions: Session[] = [];
+    while (sessions.length < count) {
+      const candidate = makeSession(expiresAt(sessions.length));
+      if (expiryShard(candidate.session_id) === shard) sessions.push(candidate);
+    }
+    return sessions;
+  }
+
+  test('the contract item shape: open sessions carry gsi1 keys, closed ones none', () => {
+    const open = makeSession(at(5_000));
+    expect(sessionItem(open)).toMatchObject({
+      pk: `SESSION#${open.session_id}`,
+      sk: 'SESSION',
+      version: 1,
+      state: 'created',
+      expires_at: '2026-11-25T10:30:05.000Z',
+      gsi1pk: `EXPIRY#2026-11-25T10:30#${expiryShard(open.session_id)}`,
+      gsi1sk: `2026-11-25T10:30:05.000Z#${open.session_id}`,
+    });
+    const closed = sessionItem({ ...open, state: 'paid' });
+    expect(closed).not.toHaveProperty('gsi1pk');
+    expect(closed).not.toHaveProperty('gsi1sk');
+  });
+
+  test('due() lists one shard of one bucket, oldest first, only up to now, page by page', async () => {
+    const shard = 3;
+    const sessions = sameShard(25, shard, (i) => at(1_000 + i * 1_000));
+    const closed = sameShard(1, shard, () => at(500)).map((s) => ({ ...s, state: 'paid' as const }));
+    const otherBucket = makeSession(at(61_000));
+    await seedSessions(client, TABLE, [...sessions, ...closed, otherBucket]);
+
+    const now = at(20_000); // sessions 0..19 are due (expires_at 1 s .. 20 s)
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await index.due('2026-11-25T10:30', shard, now, 6, cursor);
+      seen.push(...page.sessions.map((s) => s.sessionId));
+      for (const entry of page.sessions) expect(Date.parse(entry.expiresAt)).toBeLessThanOrEqual(now.getTime());
+      cursor = page.cursor;
+      pages++;
+    } while (cursor !== undefined);
+    expect(seen).toEqual(sessions.slice(0, 20).map((s) => s.session_id));
+    expect(pages).toBeGreaterThanOrEqual(4);
+    expect((await index.due('2026-11-25T10:30', (shard + 1) % 10, now, 100)).sessions.filter((s) => sessions.some((x) => x.session_id === s.sessionId))).toEqual([]);
+  });
+
+  test('the checkpoint item is read back and only moves forward', async () => {
+    expect(await index.sweptThrough()).toBeUndefined();
+    await index.markSwept('2026-11-25T10:31');
+    await index.markSwept('2026-11-25T10:29'); // a slower, overlapping sweep finishing late
+    expect(await index.sweptThrough()).toBe('2026-11-25T10:31');
+    await index.markSwept('2026-11-25T10:32');
+    expect(await index.sweptThrough()).toBe('2026-11-25T10:32');
+    const { Items } = await client.send(new ScanCommand({ TableName: TABLE })); // test inspection only
+    expect(Items).toEqual([{ pk: 'EXPIRY_CURSOR', sk: 'EXPIRY_CURSOR', minute: '2026-11-25T10:32' }]);
+  });
+
+  test('the sweep over DynamoDB: bounded runs continue from the checkpoint, each session expired once with its event, index emptied', async () => {
+    const sessions = Array.from({ length: 60 }, (_, i) => makeSession(at((i % 150) * 2000 + 250)));
+    const later = makeSession(at(20 * 60_000));
+    await seedSessions(client, TABLE, [...sessions, later]);
+    const ports = dynamoPorts(at(5 * 60_000));
+
+    let runs = 0;
+    let expired = 0;
+    for (;;) {
+      runs++;
+      let pages = 0;
+      const report = await expireDueSessions(ports, { remainingMs: () => (pages++ < 25 ? 60_000 : 0), reserveMs: 1, pageSize: 4, concurrency: 2, firstRunLookbackMs: 6 * 60_000 });
+      expect(report.failed).toBe(0);
+      expired += report.expired;
+      if (report.finished) break;
+      expect(runs).toBeLessThan(50);
+    }
+    expect(runs).toBeGreaterThan(1);
+    expect(expired).toBe(60);
+    expect(await index.sweptThrough()).toBe(expiryMinute(at(3 * 60_000)));
+
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: TABLE })); // test inspection only
+    const items = Items.filter((item) => item.sk === 'SESSION');
+    const events = Items.filter((item) => String(item.sk).startsWith('EVENT#'));
+    for (const session of sessions) {
+      const item = items.find((i) => i.pk === `SESSION#${session.session_id}`)!;
+      expect(item).toMatchObject({ state: 'expired', version: 2 });
+      expect(item).not.toHaveProperty('gsi1pk');
+      const own = events.filter((e) => e.session_id === session.session_id);
+      expect(own).toEqual([expect.objectContaining({ type: 'expired', sk: expect.stringMatching(/^EVENT#0000000002#/), ttl: expect.any(Number) })]);
+    }
+    expect(items.find((i) => i.pk === `SESSION#${later.session_id}`)).toMatchObject({ state: 'created', gsi1pk: expect.stringMatching(/^EXPIRY#2026-11-25T10:50#/) });
+  });
+
+  // Interleaved step by step rather than fired concurrently: moto 5.2's TransactWriteItems is not
+  // isolated between concurrent requests (it writes item by item and rolls back by restoring a
+  // copy of the whole table), so a concurrent race there tests moto, not us. The concurrent race
+  // runs against the embedded store (test/unit/expire-due-sessions.test.ts); here each ordering
+  // of the two conditional writes is pinned on DynamoDB's own semantics.
+  test('stale writers lose on DynamoDB: whichever of expiry and payment commits second gets nothing written', async () => {
+    const [expiresFirst, paysFirst] = [makeSession(at(1_000)), makeSession(at(1_000))];
+    await seedSessions(client, TABLE, [expiresFirst, paysFirst]);
+    const ports = dynamoPorts(at(30_000));
+    const paid = (s: Session) => ({ ...s, state: 'paid' as const, version: s.version + 1 });
+    const payEvent = (s: Session) => [sessionEvent('paid', paid(s), `pay-${s.session_id}`, at(30_000))];
+
+    // Both read version 1; the sweep commits first, the payment's write must fail and leave no trace.
+    const readByPayment = (await repository.get(expiresFirst.session_id))!;
+    expect((await tryExpire(ports, (await repository.get(expiresFirst.session_id))!)).expired).toBe(true);
+    await expect(repository.update(paid(readByPayment), readByPayment, payEvent(readByPayment))).rejects.toBeInstanceOf(VersionConflictError);
+
+    // Both read version 1; the payment commits first, the sweep re-reads and finds it paid.
+    const readBySweep = (await repository.get(paysFirst.session_id))!;
+    await repository.update(paid(readBySweep), readBySweep, payEvent(readBySweep));
+    expect(await tryExpire(ports, readBySweep)).toMatchObject({ expired: false, session: { state: 'paid', version: 2 } });
+
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: TABLE })); // test inspection only
+    for (const [session, state] of [[expiresFirst, 'expired'], [paysFirst, 'paid']] as const) {
+      const item = Items.find((x) => x.sk === 'SESSION' && x.pk === `SESSION#${session.session_id}`);
+      expect(item).toMatchObject({ state, version: 2 });
+      expect(item).not.toHaveProperty('gsi1pk');
+      const events = Items.filter((x) => String(x.sk).startsWith('EVENT#') && x.session_id === session.session_id);
+      expect(events.map((e) => e.type)).toEqual([state]);
+    }
+    expect((await index.due('2026-11-25T10:30', expiryShard(expiresFirst.session_id), at(30_000), 10)).sessions).toEqual([]);
+  });
+});
