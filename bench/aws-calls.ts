@@ -3,6 +3,8 @@ import type { APIGatewayProxyEventV2, DynamoDBStreamEvent, SQSEvent } from 'aws-
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { HttpWebhookSender } from '../functions/adapters/http-webhook-sender';
+import { ManualClock } from '../functions/adapters/system-clock';
+import { expiryMinute } from '../functions/domain/expiry';
 import type { SessionEvent } from '../functions/domain/events';
 import type { HttpResult } from '../functions/handlers/http/http-event';
 import { getPorts, setPorts } from '../functions/runtime/ports';
@@ -120,8 +122,15 @@ function tally(calls: Call[], times: number): OperationCalls {
   };
 }
 
+export interface ExpireCalls extends OperationCalls {
+  /** What one sweep costs whatever it finds: one Query per shard of each minute bucket. */
+  queries_per_minute: number;
+  sessions: number;
+}
+
 export interface AwsFigures {
   calls: Record<Operation, OperationCalls>;
+  expire: ExpireCalls;
   /** Median ms per operation in this process (handler + SDK + moto). */
   ms: Record<Operation, number>;
   overhead: Record<'create' | 'retrieve', { ours_ms: number; raw_ms: number }>;
@@ -159,7 +168,9 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
         http('retrieve-session', httpEvent({ method: 'GET', path: `${PYMT}/${id}/`, route: `${PYMT}/{session_id}`, pathParameters: { session_id: id } })),
       ),
     };
+    const expire = await expireCalls(stage, Math.max(5, iterations));
     return {
+      expire,
       calls: Object.fromEntries(OPERATIONS.map((op) => [op, tally(calls.get(op)!, count(op))])) as Record<Operation, OperationCalls>,
       ms: Object.fromEntries(OPERATIONS.map((op) => [op, round(median(times.get(op)!), 2)])) as Record<Operation, number>,
       overhead,
@@ -167,6 +178,40 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
   } finally {
     setPorts(ports);
     await receiver.close();
+  }
+}
+
+/**
+ * aws_calls.expire: `count` sessions due in one minute bucket, one sweep of the scheduled worker
+ * over them (clock two minutes later, checkpoint just before their bucket, as a sweep that runs
+ * every minute finds it). Per expired session: the sweep's calls other than its index queries;
+ * the queries are its fixed cost per minute, reported apart.
+ */
+async function expireCalls(stage: AwsStage, count: number): Promise<ExpireCalls> {
+  const ports = getPorts();
+  const clock = new ManualClock();
+  setPorts({ ...ports, clock });
+  try {
+    for (let i = 0; i < count; i++) {
+      const r = await http('create-session', httpEvent({ method: 'POST', path: `${PYMT}/`, route: PYMT, headers: AUTH, body: JSON.stringify({ ...TYPICAL_BODY, expiration_time: '00:00:30' }) }));
+      expect(r.statusCode === 201, `create answered ${r.statusCode} ${r.body}`);
+    }
+    const due = new Date(clock.now().getTime() + 30_000);
+    await ports.expiry.markSwept(expiryMinute(new Date(due.getTime() - 2 * 60_000)));
+    clock.set(new Date(due.getTime() + 2 * 60_000));
+    stage.counter.take();
+    const { handler } = (await import('../functions/handlers/schedule/expire-sessions')) as Handler<unknown>;
+    const summary = (await handler({}, lambdaContext())) as { expired: number; bucketsSwept: number };
+    expect(summary.expired === count, `the sweep expired ${summary.expired} of ${count}`);
+    const calls = stage.counter.take();
+    const queries = calls.filter((c) => c.operation === 'Query');
+    return {
+      ...tally(calls.filter((c) => c.operation !== 'Query'), count),
+      queries_per_minute: round(queries.length / summary.bucketsSwept, 2),
+      sessions: count,
+    };
+  } finally {
+    setPorts(ports);
   }
 }
 

@@ -14,7 +14,7 @@ const context = {
   awsRequestId: 'bench-cold-start',
   logGroupName: '/aws/lambda/bench',
   logStreamName: 'bench',
-  getRemainingTimeInMillis: () => 10_000,
+  getRemainingTimeInMillis: () => 60_000,
 };
 const started = performance.now();
 const mod = await import(pathToFileURL(file).href);

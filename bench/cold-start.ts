@@ -26,15 +26,18 @@ interface Sample {
 }
 
 async function coldStart(file: string, event: unknown, env: Record<string, string>): Promise<Sample> {
+  // Its logs are the function's business (a webhook given up, …); they are shown only if it fails.
   const child = fork(join(__dirname, 'cold-start-child.mjs'), [file, JSON.stringify(event)], {
     env,
     execArgv: ['--enable-source-maps'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
-  const [[sample]] = await Promise.all([once(child, 'message'), once(child, 'exit')]).catch((error: unknown) => {
-    child.kill();
-    throw error;
-  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const message = once(child, 'message');
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`cold start of ${file} exited with ${code}:\n${stderr.slice(-4000)}`);
+  const [sample] = await message;
   return sample as Sample;
 }
 

@@ -69,6 +69,9 @@ export function firstRequest(id: string, seed: Seed): unknown {
       return sqsEvent({ channel: 'email', event, to: 'customer@example.com' });
     case 'SendSms':
       return sqsEvent({ channel: 'sms', event, to: '+96550000000' });
+    case 'ExpireSessions':
+      // EventBridge's scheduled event; the sweep reads the index from its checkpoint.
+      return { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
     default:
       throw new Error(`bench/first-requests.ts: no first request for ${id}`);
   }
