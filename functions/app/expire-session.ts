@@ -1,9 +1,9 @@
 import { VersionConflictError } from '../domain/errors';
-import { sessionEvent } from '../domain/events';
 import { isPastExpiry } from '../domain/expiry';
 import type { Session } from '../domain/session';
 import { transition } from '../domain/state-machine';
 import type { Ports } from '../ports';
+import { commitTransition } from './commit-transition';
 
 /** Re-reads after a lost race at most this often; each lost race means another writer moved the session on. */
 const MAX_ATTEMPTS = 5;
@@ -24,12 +24,9 @@ export async function tryExpire(ports: Ports, session: Session): Promise<{ sessi
   let current: Session | undefined = session;
   for (let attempt = 1; ; attempt++) {
     const now = ports.clock.now();
-    const move = transition(current.state, 'expire');
-    if (!move.ok || !isPastExpiry(current, now)) return { session: current, expired: false };
-    const next: Session = { ...current, state: move.to, version: current.version + 1, updated_at: now.toISOString() };
+    if (!transition(current.state, 'expire').ok || !isPastExpiry(current, now)) return { session: current, expired: false };
     try {
-      await ports.sessions.update(next, current, [sessionEvent(move.event, next, ports.ids.eventId(), now)]);
-      return { session: next, expired: true };
+      return { session: await commitTransition(ports, current, 'expire'), expired: true };
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
       current = await ports.sessions.get(session.session_id);

@@ -1,5 +1,6 @@
 import { readCardForm } from '../domain/card';
-import { attemptAction, attemptLimit, isPastExpiry, type PayFormErrors } from '../domain/checkout';
+import { attemptAction, attemptLimit, type PayFormErrors } from '../domain/checkout';
+import { isPastExpiry } from '../domain/expiry';
 import { findGateway, type GatewaySetting } from '../domain/config';
 import { VersionConflictError } from '../domain/errors';
 import { sandboxDecision } from '../domain/sandbox-gateway';

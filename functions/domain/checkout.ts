@@ -1,3 +1,4 @@
+import { isPastExpiry } from './expiry';
 import type { CardFormErrors } from './card';
 import type { GatewaySetting, Operation } from './config';
 import type { GatewayResult } from './sandbox-gateway';
@@ -21,11 +22,6 @@ export function failedAttempts(session: Pick<Session, 'attempts'>): number {
 
 export function attemptsLeft(session: Pick<Session, 'attempts'>, gateway: Pick<GatewaySetting, 'attempt_limit'>): number {
   return Math.max(0, attemptLimit(gateway) - failedAttempts(session));
-}
-
-/** The seed: a session past its expiration cannot be paid, even before the sweep marks it. */
-export function isPastExpiry(session: Pick<Session, 'expires_at'>, now: Date): boolean {
-  return now.getTime() >= Date.parse(session.expires_at);
 }
 
 /** What opening the hosted page does to the session, if anything. */

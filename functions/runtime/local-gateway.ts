@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../domain/errors';
@@ -6,7 +6,11 @@ import { errorResponse } from '../handlers/http/error-response';
 import type { HttpResult } from '../handlers/http/http-event';
 import type { LambdaHttpHandler } from '../handlers/http/http-handler';
 import { MAX_BODY_BYTES } from '../handlers/http/parse-body';
+import { lambdaContext } from './lambda-context';
 import { ROUTES, type Route } from './routes';
+
+/** API Gateway's integration timeout. */
+const API_TIMEOUT_MS = 29_000;
 
 /**
  * A stand-in for API Gateway (HTTP API, payload v2) on node:http: it matches the route table,
@@ -53,7 +57,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, extra?: Extra): 
   const pathParameters = Object.fromEntries(hit.m.params.map((name, i) => [name, decodeURIComponent(hit.match![i + 1]!)]));
   const event = toEvent(req, url, hit.m.route, pathParameters, body);
   const handler = await loadHandler(hit.m.route);
-  send(res, await handler(event, lambdaContext(hit.m.route, event.requestContext.requestId)));
+  send(res, await handler(event, lambdaContext(hit.m.route.id, Date.now() + API_TIMEOUT_MS, event.requestContext.requestId)));
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -115,23 +119,6 @@ function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: R
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
-  };
-}
-
-function lambdaContext(route: Route, requestId: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: route.id,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${route.id}`,
-    memoryLimitInMB: '256',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${route.id}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 29_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { lambdaContext } from './lambda-context';
 import { logger } from './logger';
 import { WORKERS, type Worker } from './workers';
 
@@ -79,7 +80,7 @@ class Timer {
   private async invoke(): Promise<void> {
     try {
       const { handler } = (await import(`../handlers/${this.worker.handler}`)) as { handler: ScheduledHandler };
-      await handler(scheduledEvent(this.worker), lambdaContext(this.worker, Date.now() + RUN_TIMEOUT_MS));
+      await handler(scheduledEvent(this.worker), lambdaContext(this.worker.id, Date.now() + RUN_TIMEOUT_MS));
     } catch (error) {
       // A failed run is retried by the next tick, as the next EventBridge invocation would.
       logger.error('Scheduled worker failed', { worker: this.worker.id, error });
@@ -101,19 +102,3 @@ function scheduledEvent(worker: Worker): ScheduledEvent {
   };
 }
 
-function lambdaContext(worker: Worker, deadline: number): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: worker.id,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${worker.id}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${worker.id}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}

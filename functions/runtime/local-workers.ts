@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
 import type { MemoryEventQueue } from '../adapters/embedded/memory-event-queue';
-import { WORKERS, type Worker } from './workers';
+import { lambdaContext } from './lambda-context';
+import { WORKERS } from './workers';
 
 type QueueLambda = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -10,23 +10,7 @@ export function startQueueWorkers(queue: MemoryEventQueue): void {
   for (const worker of WORKERS) {
     if (worker.trigger.kind !== 'queue') continue;
     const handler = import(`../handlers/${worker.handler}`).then((module: { handler: QueueLambda }) => module.handler);
-    queue.consume(worker.trigger.queue, async (event) => (await handler)(event, lambdaContext(worker)));
+    queue.consume(worker.trigger.queue, async (event) => (await handler)(event, lambdaContext(worker.id, Date.now() + 60_000)));
   }
 }
 
-function lambdaContext(worker: Worker): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: worker.id,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${worker.id}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${worker.id}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}

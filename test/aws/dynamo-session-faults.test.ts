@@ -5,8 +5,6 @@ import { createDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../../functions/adapters/aws/dynamo-config-store';
 import { DynamoSessionRepository } from '../../functions/adapters/aws/dynamo-session-repository';
 import { orderNoKey, sessionKey } from '../../functions/adapters/aws/table-keys';
-import { MemoryIdempotencyStore } from '../../functions/adapters/embedded/memory-idempotency-store';
-import { randomIds } from '../../functions/adapters/random-ids';
 import { systemClock } from '../../functions/adapters/system-clock';
 import { createSession } from '../../functions/app/create-session';
 import { updateSession } from '../../functions/app/update-session';

@@ -4,7 +4,6 @@ import { OrderNoTakenError, ServiceUnavailableError, VersionConflictError } from
 import type { SessionEvent } from '../../domain/events';
 import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, type Session } from '../../domain/session';
-import { isOpen } from '../../domain/state-machine';
 import type { SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
 import { eventKey, orderNoKey, sessionKey, ttlSeconds } from './table-keys';
