@@ -2,7 +2,7 @@ import { bootstrapAws } from '../functions/runtime/aws-bootstrap';
 import { awsPorts } from '../functions/runtime/aws-ports';
 import { setPorts } from '../functions/runtime/ports';
 import { startCallCounter, type CallCounter } from './call-counter';
-import { startMoto, type Moto } from './moto-server';
+import { startMoto, type Moto } from '../test/fixtures/moto-server';
 
 /**
  * The AWS side of the bench: its own moto server behind the call counter, the stateful stack's
