@@ -44,10 +44,16 @@ const MESSAGES: Record<EventType, string> = {
 /** Events after which the money has been taken. */
 const SETTLED: readonly EventType[] = ['paid', 'captured', 'authorized'];
 
+/** Events that follow a payment attempt, so its gateway and reference belong in the payload. */
+const AFTER_ATTEMPT: readonly EventType[] = ['attempted', 'paid', 'authorized', 'failed', 'captured', 'refunded', 'voided'];
+
 export function webhookPayload(session: Session, event: SessionEvent) {
-  // Until the payment flow records the gateway used, a session offered through one gateway
-  // names it; with several there is no single answer and the fields stay empty.
-  const method = session.payment_methods.length === 1 ? session.payment_methods[0] : undefined;
+  // The attempt the event follows is the session's latest: a webhook is built when it is
+  // delivered, and an open session's next attempt would come with its own event.
+  const attempt = AFTER_ATTEMPT.includes(event.type) ? session.attempts.at(-1) : undefined;
+  // The gateway that took the attempt; before any, a session offered through one gateway names it.
+  const code = attempt?.pg_code ?? (session.payment_methods.length === 1 ? session.payment_methods[0]!.code : undefined);
+  const method = session.payment_methods.find((candidate) => candidate.code === code);
   const decimals = minorUnits(session.currency_code) ?? 0;
   const amount = toMinor(session.amount);
   const fee = method ? toMinor(method.fee) : 0n;
@@ -70,7 +76,7 @@ export function webhookPayload(session: Session, event: SessionEvent) {
     state: event.state,
     result: RESULTS[event.type],
     message: MESSAGES[event.type],
-    reference_number: '',
+    reference_number: attempt?.reference_number ?? '',
     gateway_account: method?.code ?? '',
     gateway_name: method?.pg ?? '',
     is_sandbox: method ? method.type === 'sandbox' : true,

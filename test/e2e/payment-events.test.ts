@@ -1,6 +1,4 @@
-import { VersionConflictError } from '../../functions/domain/errors';
-import { sessionEvent } from '../../functions/domain/events';
-import { transition } from '../../functions/domain/state-machine';
+import { paySession } from '../../functions/app/pay-session';
 import { verifyWebhookSignature } from '../../functions/domain/webhook-signature';
 import { DEMO_ENV, seedBody, startTestApi, type TestApi } from '../fixtures/local-api';
 import { startReceiver, waitFor, type WebhookReceiver } from '../fixtures/webhook-receiver';
@@ -17,21 +15,11 @@ afterAll(async () => {
 });
 
 /** What the payment flow does: the state machine decides, the repository commits the change with its event. */
+/** The customer pays through the sandbox gateway (the hosted page's use case, without the browser). */
 async function pay(sessionId: string): Promise<void> {
-  for (;;) {
-    const current = (await api.ports.sessions.get(sessionId))!;
-    const step = transition(current.state, 'pay');
-    if (!step.ok) throw new Error(step.reason);
-    const now = api.ports.clock.now();
-    const next = { ...current, state: step.to, version: current.version + 1, updated_at: now.toISOString() };
-    try {
-      await api.ports.sessions.update(next, current, [sessionEvent(step.event, next, api.ports.ids.eventId(), now)]);
-      return;
-    } catch (error) {
-      // The webhook status writer may have written in between; re-read, as the payment flow would.
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
-  }
+  const form = { pg_code: 'sandbox-kwd', card_number: '4111 1111 1111 1111', expiry: '12/39', cvv: '123', name_on_card: 'Huda' };
+  const outcome = await paySession(api.ports, { sessionId, form });
+  if (outcome.kind === 'unchanged') throw new Error(`payment not taken: ${JSON.stringify(outcome)}`);
 }
 
 const emails = () => api.outbox.entries.filter((entry) => entry.channel === 'email');
@@ -91,7 +79,18 @@ test('create with a webhook and notifications → signed `created` webhook, e-ma
   await pay(id);
   await waitFor(() => receiver.requests.length === 2, { what: 'the paid webhook' });
   const paidHook = receiver.requests[1]!.body;
-  expect(paidHook).toMatchObject({ session_id: id, state: 'paid', result: 'success', event_type: 'paid', paid_amount: '14.000' });
+  const paid = (await api.ports.sessions.get(id))!;
+  expect(paidHook).toMatchObject({
+    session_id: id,
+    state: 'paid',
+    result: 'success',
+    event_type: 'paid',
+    paid_amount: '14.000',
+    reference_number: paid.reference_number,
+    gateway_account: 'sandbox-kwd',
+    gateway_name: 'Ottu PG',
+  });
+  expect(paidHook.reference_number).toMatch(/^[A-Z2-9]{12}$/);
   expect(paidHook.event_id).not.toBe(createdHook.event_id);
   expect(verifyWebhookSignature(paidHook, DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY)).toBe(true);
   await waitFor(() => emails().length === 4 && sms().length === 2, { what: 'the paid e-mails and SMS' });
