@@ -1,7 +1,13 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ShortLinkStore } from '../../ports';
+import { dynamoClient } from './aws-clients';
+import { shortLinkKey } from './table-keys';
 
-const key = (code: string) => ({ pk: { S: `SHORT#${code}` }, sk: { S: 'SHORT' } });
+// The layout's one key definition (table-keys.ts), in the low-level client's attribute form.
+const key = (code: string) => {
+  const { pk, sk } = shortLinkKey(code);
+  return { pk: { S: pk }, sk: { S: sk } };
+};
 
 /** Short links in the single table: item pk `SHORT#<code>`, sk `SHORT`, attribute `target`. */
 export class DynamoShortLinkStore implements ShortLinkStore {
@@ -13,7 +19,7 @@ export class DynamoShortLinkStore implements ShortLinkStore {
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): DynamoShortLinkStore {
     const table = env.CHECKOUT_TABLE;
     if (!table) throw new Error('CHECKOUT_TABLE is not set');
-    return new DynamoShortLinkStore(new DynamoDBClient({}), table);
+    return new DynamoShortLinkStore(dynamoClient(), table);
   }
 
   async create(code: string, target: string): Promise<boolean> {

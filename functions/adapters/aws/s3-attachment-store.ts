@@ -11,6 +11,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { contentDisposition } from '../../domain/attachment';
 import type { AttachmentStore, FileDownload, StoredFile, StoredFileInfo } from '../../ports';
+import { s3Client } from './aws-clients';
 
 /** A presigned download link only needs to outlive the redirect that hands it out. */
 const DOWNLOAD_LINK_SECONDS = 300;
@@ -30,7 +31,7 @@ export class S3AttachmentStore implements AttachmentStore {
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): S3AttachmentStore {
     const bucket = env.CHECKOUT_BUCKET;
     if (!bucket) throw new Error('CHECKOUT_BUCKET is not set');
-    return new S3AttachmentStore(new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL) }), bucket);
+    return new S3AttachmentStore(s3Client(), bucket);
   }
 
   async put(key: string, file: StoredFile): Promise<void> {
