@@ -9,6 +9,7 @@ import { NOTIFICATION_EVENTS, type NotificationEvent } from './state-machine';
  */
 export type QueueName = 'webhook' | 'email' | 'sms';
 export const QUEUE_NAMES: readonly QueueName[] = ['webhook', 'email', 'sms'];
+export type NotificationChannel = Exclude<QueueName, 'webhook'>;
 
 export type DeliveryMessage =
   | { channel: 'webhook'; event: SessionEvent }

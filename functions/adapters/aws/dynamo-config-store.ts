@@ -7,6 +7,9 @@ import { systemClock } from '../system-clock';
 import { dynamoCall } from './dynamo-errors';
 import { TtlCache } from './ttl-cache';
 import { CONFIG_KEY } from './table-keys';
+import { setting } from '../../config/env';
+import { adapterFactory } from '../../config/needs';
+import { dynamoDocumentClient, secretsManagerClient } from './aws-clients';
 
 export interface DynamoConfigStoreOptions {
   /** Secrets Manager secret holding the webhook HMAC key (CHECKOUT_WEBHOOK_SECRET_ID). */
@@ -105,3 +108,12 @@ function isMerchantConfig(value: MerchantConfig): boolean {
     typeof value.expire_transactions === 'boolean'
   );
 }
+
+/** The merchant configuration, read-only (credentials, gateways, currencies). */
+export const dynamoConfig = adapterFactory({ table: ['GetItem'] }, () => new DynamoConfigStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE')));
+
+/** The configuration and the webhook HMAC key: for the functions that sign (webhooks, the page's CSRF token). */
+export const dynamoConfigWithWebhookKey = adapterFactory(
+  { table: ['GetItem'], webhookKey: true },
+  () => new DynamoConfigStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { secretId: setting('CHECKOUT_WEBHOOK_SECRET_ID'), secrets: secretsManagerClient() }),
+);

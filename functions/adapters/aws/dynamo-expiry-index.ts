@@ -2,6 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dueSortKeyLimit, expiryPartitionKey, sessionIdOfSortKey } from '../../domain/expiry';
 import type { DuePage, ExpiryIndex } from '../../ports';
+import { setting } from '../../config/env';
+import { adapterFactory } from '../../config/needs';
+import { dynamoDocumentClient } from './aws-clients';
 
 export const EXPIRY_INDEX_NAME = 'gsi1';
 /** The sweep's checkpoint item: the last minute bucket known to be drained. */
@@ -66,3 +69,9 @@ export class DynamoExpiryIndex implements ExpiryIndex {
 function indexKey(partition: string, sortKey: string): Record<string, string> {
   return { pk: `SESSION#${sessionIdOfSortKey(sortKey)}`, sk: 'SESSION', gsi1pk: partition, gsi1sk: sortKey };
 }
+
+/** Due-session queries on the expiry index and the sweep's checkpoint item. */
+export const dynamoExpiryIndex = adapterFactory(
+  { table: ['Query', 'GetItem', 'PutItem'] },
+  () => new DynamoExpiryIndex(dynamoDocumentClient(), setting('CHECKOUT_TABLE')),
+);

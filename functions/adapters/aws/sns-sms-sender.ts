@@ -1,6 +1,8 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { PermanentDeliveryError } from '../../domain/delivery-errors';
 import type { SmsMessage, SmsSender } from '../../ports';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { adapterFactory } from '../../config/needs';
 
 const PERMANENT = new Set(['InvalidParameterException', 'InvalidParameter', 'InvalidParameterValueException']);
 
@@ -24,3 +26,5 @@ export class SnsSmsSender implements SmsSender {
     }
   }
 }
+
+export const snsSmsSender = adapterFactory({ sms: true }, () => new SnsSmsSender(new SNSClient({})));

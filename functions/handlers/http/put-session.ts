@@ -1,5 +1,6 @@
-import { httpHandler } from './http-handler';
-import { updateSessionHttp } from './update-session';
+import { lambdaEntry } from '../lambda-entry';
+import { awsUpdatePorts, updateSessionRoute, type UpdateRoutePorts } from './update-session';
 
-export const putSessionHttp = updateSessionHttp('full');
-export const handler = httpHandler(putSessionHttp, { auth: true });
+export const wire = (ports: UpdateRoutePorts) => updateSessionRoute('full', ports);
+export const build = () => wire(awsUpdatePorts());
+export const handler = lambdaEntry(build);
