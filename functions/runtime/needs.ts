@@ -1,3 +1,5 @@
+import type { Channel } from '../domain/deliveries';
+
 /**
  * What one Lambda may do to the platform's resources. The CDK app grants exactly these actions
  * on exactly these resources (least privilege), so a route or worker declares its needs next to
@@ -5,7 +7,7 @@
  */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 export type BucketAction = 'GetObject' | 'PutObject' | 'DeleteObject' | 'ListBucket';
-export type QueueName = 'webhook' | 'email' | 'sms';
+export type QueueName = Channel;
 
 export interface Needs {
   /**

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EXPIRY_INDEX } from '../../config/table';
 import { dueSortKeyLimit, expiryPartitionKey, sessionIdOfSortKey } from '../../domain/expiry';
 import type { DuePage, ExpiryIndex } from '../../ports';
 
-export const EXPIRY_INDEX_NAME = 'gsi1';
 /** The sweep's checkpoint item: the last minute bucket known to be drained. */
 const CURSOR_KEY = { pk: 'EXPIRY_CURSOR', sk: 'EXPIRY_CURSOR' };
 
@@ -23,7 +23,7 @@ export class DynamoExpiryIndex implements ExpiryIndex {
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: EXPIRY_INDEX_NAME,
+        IndexName: EXPIRY_INDEX,
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :due',
         ExpressionAttributeValues: { ':pk': partition, ':due': dueSortKeyLimit(now) },
         Limit: limit,
