@@ -11,6 +11,8 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { STREAM_EVENT_SOURCE, WORK_QUEUE } from '../functions/config/queues';
+import { TABLE_KEYS } from '../functions/config/table';
 import type { Needs } from '../functions/runtime/needs';
 import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../functions/runtime/routes';
 import { WORKERS, type Worker } from '../functions/runtime/workers';
@@ -165,18 +167,17 @@ export class CheckoutStatelessStack extends Stack {
     this.workerFunctions.set(worker.id, fn);
     const { trigger } = worker;
     switch (trigger.kind) {
-      case 'table-stream':
+      case 'table-stream': {
+        const { filter } = STREAM_EVENT_SOURCE;
         fn.addEventSource(
           new DynamoEventSource(this.data.table, {
-            // The outbox is read from the oldest record so a fresh deployment loses nothing.
-            startingPosition: StartingPosition.TRIM_HORIZON,
-            batchSize: 25,
-            // Outbox event items only: not session, claim or idempotency writes, nor TTL deletes.
-            filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { Keys: { sk: { S: FilterRule.beginsWith('EVENT#') } } } })],
-            bisectBatchOnError: true,
+            startingPosition: StartingPosition[STREAM_EVENT_SOURCE.startingPosition],
+            batchSize: STREAM_EVENT_SOURCE.batchSize,
+            filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual(filter.eventName), dynamodb: { Keys: { [TABLE_KEYS.sort]: { S: FilterRule.beginsWith(filter.sortKeyBeginsWith) } } } })],
+            bisectBatchOnError: STREAM_EVENT_SOURCE.bisectBatchOnError,
             reportBatchItemFailures: true,
-            retryAttempts: 10,
-            maxRecordAge: Duration.days(1),
+            retryAttempts: STREAM_EVENT_SOURCE.retryAttempts,
+            maxRecordAge: Duration.seconds(STREAM_EVENT_SOURCE.maxRecordAgeSeconds),
             onFailure: new SqsDlq(this.data.streamFailures),
           }),
         );
@@ -185,11 +186,12 @@ export class CheckoutStatelessStack extends Stack {
           reason: 'dynamodb:ListStreams (granted with the stream event source) and X-Ray actions support no resource-level permissions.',
         });
         break;
+      }
       case 'queue':
         fn.addEventSource(
           new SqsEventSource(this.data.queues[trigger.queue].queue, {
-            batchSize: 10,
-            maxBatchingWindow: Duration.seconds(1),
+            batchSize: WORK_QUEUE.batchSize,
+            maxBatchingWindow: Duration.seconds(WORK_QUEUE.maxBatchingWindowSeconds),
             reportBatchItemFailures: true,
           }),
         );

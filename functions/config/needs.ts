@@ -1,4 +1,4 @@
-import type { QueueName as Channel } from '../domain/deliveries';
+import type { Channel } from '../domain/deliveries';
 import { watchSettings, type VariableName } from './env';
 
 /**

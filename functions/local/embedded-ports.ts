@@ -9,6 +9,7 @@ import { MemoryShortLinkStore } from '../adapters/embedded/memory-short-link-sto
 import { HttpWebhookSender, type Resolve } from '../adapters/http-webhook-sender';
 import { randomIds } from '../adapters/random-ids';
 import type { MerchantConfig } from '../domain/config';
+import type { NotificationChannel } from '../domain/deliveries';
 import { logger } from '../handlers/logger';
 import type { Clock } from '../ports';
 
@@ -21,7 +22,7 @@ export interface EmbeddedOptions {
   resolve?: Resolve;
   emailFrom?: string;
   /** Addresses or numbers the e-mail/SMS twins refuse for good; returns the reason. */
-  rejectNotification?: (channel: 'email' | 'sms', to: string) => string | undefined;
+  rejectNotification?: (channel: NotificationChannel, to: string) => string | undefined;
 }
 
 /**

@@ -10,11 +10,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { EXPIRY_INDEX } from '../../functions/config/table';
 import type { BucketAction, Needs, TableAction } from '../../functions/runtime/needs';
 import { bundleDefines, LAMBDA_BUNDLING } from './lambda-bundling';
-
-/** The table's one index (sparse expiry index), fixed by the shared key design. */
-const EXPIRY_INDEX = 'gsi1';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 const HANDLERS = join(PROJECT_ROOT, 'functions', 'handlers');

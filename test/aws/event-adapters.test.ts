@@ -4,6 +4,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { SesMailer } from '../../functions/adapters/aws/ses-mailer';
 import { SnsSmsSender } from '../../functions/adapters/aws/sns-sms-sender';
 import { SqsEventQueue } from '../../functions/adapters/aws/sqs-event-queue';
+import { WORK_QUEUE } from '../../functions/config/queues';
 import { PermanentDeliveryError } from '../../functions/domain/delivery-errors';
 import { deliverWebhookRecords } from '../../functions/handlers/queue/deliver-webhook';
 import { setPorts } from '../../functions/runtime/ports';
@@ -28,7 +29,7 @@ describeAws('event adapters against moto', () => {
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'webhook-dlq' }));
     dlqUrl = dlq.QueueUrl!;
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
-    const redrive = JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: 20 });
+    const redrive = JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: WORK_QUEUE.maxReceiveCount });
     const queue = async (name: string) => (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { RedrivePolicy: redrive } }))).QueueUrl!;
     urls = { webhook: await queue('webhook'), email: await queue('email'), sms: await queue('sms') };
   });

@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { CHANNELS } from '../../functions/config/queues';
 import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../../functions/runtime/routes';
 import { WORKERS, type Worker } from '../../functions/runtime/workers';
 import { synthStage, type SynthesizedApp } from './synth-app';
@@ -11,7 +12,7 @@ let withWorkers: SynthesizedApp;
 
 // Workers name an existing handler module: the stack only needs a real entry to point at.
 const TEST_WORKERS: Worker[] = [
-  { id: 'RouteEvents', handler: 'http/retrieve-session', trigger: { kind: 'table-stream' }, needs: { sendTo: ['webhook', 'email', 'sms'] } },
+  { id: 'RouteEvents', handler: 'http/retrieve-session', trigger: { kind: 'table-stream' }, needs: { sendTo: CHANNELS } },
   { id: 'DeliverWebhook', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'webhook' }, needs: { webhookKey: true } },
   { id: 'SendEmail', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'email' }, needs: { email: true, bucket: ['GetObject'] } },
   { id: 'SendSms', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'sms' }, needs: { sms: true } },
