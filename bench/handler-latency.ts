@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { handler as createHandler } from '../functions/handlers/http/create-session';
 import { handler as patchHandler } from '../functions/handlers/http/patch-session';
 import { handler as retrieveHandler } from '../functions/handlers/http/retrieve-session';
-import { startLocal } from '../functions/runtime/local-runtime';
+import { startLocal } from '../functions/local/local-runtime';
 import { percentile, round } from './stats';
 
 /**

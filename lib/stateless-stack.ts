@@ -13,9 +13,9 @@ import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { STREAM_EVENT_SOURCE, WORK_QUEUE } from '../functions/config/queues';
 import { TABLE_KEYS } from '../functions/config/table';
-import type { Needs } from '../functions/runtime/needs';
-import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../functions/runtime/routes';
-import { WORKERS, type Worker } from '../functions/runtime/workers';
+import type { Needs } from '../functions/config/needs';
+import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../functions/config/routes';
+import { WORKERS, type Worker } from '../functions/config/workers';
 import { bindBucket, bindEmail, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
 import type { CheckoutStatefulStack } from './stateful-stack';
 import type { StageConfig } from './stage-config';
@@ -46,10 +46,10 @@ export class CheckoutStatelessStack extends Stack {
     super(scope, id, props);
     this.config = props.config;
     this.data = props.data;
-    this.functionEnv = this.functionEnvironment();
     this.bucket = Bucket.fromBucketArn(this, 'Attachments', props.data.bucketArnImport);
 
     this.api = new HttpApi(this, 'Api', { description: `Checkout API (${this.config.stage})`, createDefaultStage: false });
+    this.functionEnv = this.functionEnvironment();
     Validations.of(this.api).acknowledge(
       { id: 'AwsSolutions-APIG4', reason: 'The Lambdas authenticate every request themselves (Ottu\'s Api-Key or Basic auth); retrieve is public by design (the session id is the capability).' },
       { id: 'AwsSolutions-COG4', reason: 'Merchants authenticate with Ottu\'s Api-Key or Basic credentials, checked in the Lambdas; there are no Cognito users.' },
@@ -64,11 +64,10 @@ export class CheckoutStatelessStack extends Stack {
 
   private functionEnvironment(): Record<string, string> {
     const { config, data } = this;
-    // Every function gets the same names (not the access): the runtime validates its whole
-    // environment at cold start, and a name grants nothing without the matching IAM statement.
+    // Every function gets the same names (not the access): each reads the ones its adapters need
+    // (functions/config/env.ts) at cold start, and a name grants nothing without the matching IAM
+    // statement. test/infra checks every function's environment against what its entry reads.
     return {
-      CHECKOUT_BACKEND: 'aws',
-      CHECKOUT_STAGE: config.stage,
       CHECKOUT_TABLE: data.table.tableName,
       CHECKOUT_BUCKET: data.bucket.bucketName,
       CHECKOUT_WEBHOOK_QUEUE_URL: data.queues.webhook.queue.queueUrl,
@@ -76,7 +75,9 @@ export class CheckoutStatelessStack extends Stack {
       CHECKOUT_SMS_QUEUE_URL: data.queues.sms.queue.queueUrl,
       CHECKOUT_WEBHOOK_SECRET_ID: data.webhookSecret.secretArn,
       CHECKOUT_EMAIL_FROM: config.emailFrom,
-      ...(config.publicUrl ? { CHECKOUT_PUBLIC_URL: config.publicUrl } : {}),
+      // Links in e-mails and SMS need the base URL even when no request carries it: the API's own
+      // URL unless a custom domain is configured.
+      CHECKOUT_PUBLIC_URL: config.publicUrl ?? this.api.apiEndpoint,
       POWERTOOLS_SERVICE_NAME: 'checkout-api',
       POWERTOOLS_LOG_LEVEL: config.logLevel,
     };
@@ -118,7 +119,6 @@ export class CheckoutStatelessStack extends Stack {
       logRetention: this.config.logRetention,
       removalPolicy: this.config.removalPolicy,
       environment: this.functionEnv,
-      needs: needs ?? {},
     });
     this.grantNeeds(fn, needs ?? {});
     fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })

@@ -46,7 +46,7 @@ const LAMBDA = {
   /** Secrets Manager id of the merchant's webhook HMAC key (only the signing functions get it). */
   CHECKOUT_WEBHOOK_SECRET_ID: text,
   /** SES sender; its address or domain must be a verified identity. */
-  CHECKOUT_EMAIL_FROM: v.pipe(v.string(), v.trim(), v.email('must be an e-mail address')),
+  CHECKOUT_EMAIL_FROM: v.optional(v.pipe(v.string(), v.trim(), v.email('must be an e-mail address'))),
   /** Base URL for links (the API's own URL or a custom domain); HTTP routes fall back to the request's host. */
   CHECKOUT_PUBLIC_URL: v.optional(httpUrl),
   /** Signs the payment form's CSRF token; derived from the webhook key when unset. */

@@ -23,14 +23,6 @@ export class OrderNoTakenError extends Error {
   }
 }
 
-/** The stored version moved on since it was read: someone else wrote first. */
-export class VersionConflictError extends Error {
-  override readonly name = 'VersionConflictError';
-  constructor(readonly sessionId: string) {
-    super(`session ${sessionId} changed concurrently`);
-  }
-}
-
 /**
  * Errors a client may read as one sentence (`{"detail": ...}`). They say what went wrong, not
  * which HTTP status that is: handlers/http/error-response.ts decides that.
@@ -61,7 +53,14 @@ export class NotFoundError extends DetailError {
 }
 /** The resource is not in a state that allows this (a paid session cannot be edited). */
 export class ConflictError extends DetailError {
-  override readonly name = 'ConflictError';
+  override readonly name: string = 'ConflictError';
+}
+/** The stored version moved on since it was read: someone else wrote first; retry on what is there now. */
+export class VersionConflictError extends ConflictError {
+  override readonly name = 'VersionConflictError';
+  constructor(readonly sessionId: string) {
+    super('The payment transaction was changed by another request at the same time. Retry with the current state.');
+  }
 }
 /** A dependency is briefly unavailable (throttling, transaction conflict): safe to retry. */
 export class ServiceUnavailableError extends DetailError {

@@ -1,7 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { CHANNELS, STREAM_FAILURES_QUEUE, WORK_QUEUE } from '../../functions/config/queues';
-import { bootstrapAws } from '../../functions/runtime/aws-bootstrap';
+import { bootstrapAws } from '../../functions/local/aws-bootstrap';
 import { DEMO_ENV } from '../fixtures/local-api';
 import { awsTestEnv, describeAws, useMotoEnv } from '../fixtures/moto';
 

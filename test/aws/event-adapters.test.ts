@@ -6,9 +6,8 @@ import { SnsSmsSender } from '../../functions/adapters/aws/sns-sms-sender';
 import { SqsEventQueue } from '../../functions/adapters/aws/sqs-event-queue';
 import { WORK_QUEUE } from '../../functions/config/queues';
 import { PermanentDeliveryError } from '../../functions/domain/delivery-errors';
-import { deliverWebhookRecords } from '../../functions/handlers/queue/deliver-webhook';
-import { setPorts } from '../../functions/runtime/ports';
-import { setWorkerSettings } from '../../functions/runtime/worker-settings';
+import { wire as deliverWebhookConsumer } from '../../functions/handlers/queue/deliver-webhook';
+import { lambdaContext } from '../../functions/local/lambda-context';
 import { redriveWebhooks } from '../../scripts/redrive-webhooks';
 import { createdEvent, eventPorts, sampleSession } from '../fixtures/event-ports';
 import { describeAws, motoData, resetMoto, useMotoEnv } from '../fixtures/moto';
@@ -81,8 +80,6 @@ describeAws('event adapters against moto', () => {
       const embedded = await eventPorts();
       await embedded.queue.close();
       const ports = { ...embedded, queue: new SqsEventQueue(sqs, urls) };
-      setPorts(ports);
-      setWorkerSettings({ webhookTimeoutMs: 2000 });
       const session = sampleSession({ webhook_url: receiver.url });
       const event = createdEvent(session);
       await ports.sessions.create(session, [event]);
@@ -99,7 +96,7 @@ describeAws('event adapters against moto', () => {
         awsRegion: 'us-east-1',
       }));
       expect(records).toHaveLength(1);
-      const result = await deliverWebhookRecords({ Records: records });
+      const result = await deliverWebhookConsumer(ports, { timeoutMs: 2000 })({ Records: records }, lambdaContext('DeliverWebhook', Date.now() + 30_000));
       expect(result.batchItemFailures).toEqual([{ itemIdentifier: records[0]!.messageId }]);
       expect(receiver.requests).toHaveLength(1);
       expect(await receive(urls.webhook)).toHaveLength(0); // ChangeMessageVisibility to ~30 s took it out of sight

@@ -1,8 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CHANNELS } from '../../functions/config/queues';
-import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../../functions/runtime/routes';
-import { WORKERS, type Worker } from '../../functions/runtime/workers';
+import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../../functions/config/routes';
+import { WORKERS, type Worker } from '../../functions/config/workers';
 import { synthStage, type SynthesizedApp } from './synth-app';
 
 // Assertion-only: synthesized without esbuild (bundle.test.ts covers a real bundle), once per stage.
@@ -108,8 +108,7 @@ describe('functions', () => {
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: 'checkout-api',
           POWERTOOLS_LOG_LEVEL: app.config.logLevel,
-          CHECKOUT_BACKEND: 'aws',
-          CHECKOUT_STAGE: app.config.stage,
+          CHECKOUT_PUBLIC_URL: expect.anything(),
           CHECKOUT_EMAIL_FROM: app.config.emailFrom,
           CHECKOUT_TABLE: expect.anything(),
           CHECKOUT_BUCKET: expect.anything(),

@@ -2,7 +2,7 @@ import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PermanentDeliveryError } from '../../domain/delivery-errors';
 import type { EmailMessage, Mailer } from '../../ports';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { setting } from '../../config/env';
+import { requiredSetting } from '../../config/env';
 import { adapterFactory } from '../../config/needs';
 
 /** SESv2 SendEmail from CHECKOUT_EMAIL_FROM, text and HTML parts in UTF-8 (Arabic included). */
@@ -31,4 +31,4 @@ export class SesMailer implements Mailer {
   }
 }
 
-export const sesMailer = adapterFactory({ email: true }, () => new SesMailer(new SESv2Client({}), setting('CHECKOUT_EMAIL_FROM')));
+export const sesMailer = adapterFactory({ email: true }, () => new SesMailer(new SESv2Client({}), requiredSetting('CHECKOUT_EMAIL_FROM')));

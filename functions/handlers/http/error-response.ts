@@ -7,7 +7,6 @@ import {
   PermissionDeniedError,
   ServiceUnavailableError,
   ValidationError,
-  VersionConflictError,
 } from '../../domain/errors';
 import { renderErrorPage } from '../../views/error-page';
 import { logger } from '../logger';
@@ -27,13 +26,10 @@ const DETAIL_STATUS: ReadonlyArray<[ErrorClass, number]> = [
   [NotFoundError, 404],
   [MethodNotAllowedError, 405],
   [ConflictError, 409],
-  [VersionConflictError, 409],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
   [ServiceUnavailableError, 503],
 ];
-
-const CONCURRENT_CHANGE = 'The payment transaction was changed by another request at the same time. Retry with the current state.';
 
 /** The one mapping from errors to HTTP responses, in Ottu's (DRF) shapes. */
 export function errorResponse(error: unknown, rendering: ErrorRendering = 'json'): HttpResult {
@@ -47,7 +43,7 @@ function errorBody(error: unknown): { status: number; body: object } {
   if (error instanceof ValidationError) return { status: 400, body: error.fields };
   if (error instanceof OrderNoTakenError) return { status: 400, body: { order_no: ['Payment transaction with this order_no already exists.'] } };
   const known = DETAIL_STATUS.find(([type]) => error instanceof type);
-  if (known) return { status: known[1], body: { detail: error instanceof VersionConflictError ? CONCURRENT_CHANGE : (error as Error).message } };
+  if (known) return { status: known[1], body: { detail: (error as Error).message } };
   // Anything else is our fault: log it whole, show nothing of it.
   logger.error('unhandled error', error as Error);
   return { status: 500, body: { detail: 'A server error occurred.' } };
