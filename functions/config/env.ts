@@ -113,6 +113,11 @@ export function useEnvironment(env: Environment): void {
   cache.clear();
 }
 
+/** The variables settings are read from (the local runtime passes them on to what it bootstraps). */
+export function environment(): Environment {
+  return source;
+}
+
 /** Calls `reader` with the name of every setting read until the returned function is called. */
 export function watchSettings(reader: (name: VariableName) => void): () => void {
   readers.add(reader);

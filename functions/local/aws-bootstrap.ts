@@ -84,7 +84,7 @@ async function ensureSecret(id: string, value: () => string): Promise<void> {
   }
 }
 
-export async function bootstrapAws(env: NodeJS.ProcessEnv): Promise<BootstrapResult> {
+export async function bootstrapAws(env: Readonly<Record<string, string | undefined>>): Promise<BootstrapResult> {
   const stage = env.CHECKOUT_STAGE || 'local';
   const table = env.CHECKOUT_TABLE || `checkout-${stage}`;
   const bucket = env.CHECKOUT_BUCKET || `checkout-${stage}-attachments`;

@@ -1,5 +1,5 @@
 import { dynamoConfig } from '../adapters/aws/dynamo-config-store';
-import { useEnvironment } from '../config/env';
+import { environment, useEnvironment } from '../config/env';
 import type { ConfigStore } from '../ports';
 import { bootstrapAws } from './aws-bootstrap';
 import type { DemoCredentials } from './demo-config';
@@ -27,7 +27,7 @@ export interface LocalAwsOptions {
  * `CHECKOUT_BACKEND=aws npm start`: the same local gateway, serving each route with the handler
  * its Lambda would build (`build`: the AWS adapter factories), against AWS_ENDPOINT_URL (moto).
  */
-export async function startLocalAws({ port = 3000, host = '127.0.0.1', env = process.env, bootstrap = false }: LocalAwsOptions = {}): Promise<LocalAwsRuntime> {
+export async function startLocalAws({ port = 3000, host = '127.0.0.1', env = environment(), bootstrap = false }: LocalAwsOptions = {}): Promise<LocalAwsRuntime> {
   const booted = bootstrap ? await bootstrapAws(env) : undefined;
   const handlersEnv = { ...env, ...booted?.env };
   useEnvironment(handlersEnv);
