@@ -40,15 +40,12 @@ export interface Usage {
 let recording: Usage | undefined;
 
 /**
- * An adapter factory: builds the adapter (on the process's shared SDK clients) and declares the
- * grants it may use, so a test can compare them with the function's own. A Lambda entry calls
- * each factory once, at cold start.
+ * Called by each AWS adapter factory (`dynamoSessions()`, …) with the grants its adapter may use,
+ * so a test can compare them with the function's own. A Lambda entry calls each factory once,
+ * at cold start. Factories are plain functions, so esbuild drops the ones a bundle never calls.
  */
-export function adapterFactory<T>(needs: Needs, build: () => T): () => T {
-  return () => {
-    recording?.needs.push(needs);
-    return build();
-  };
+export function uses(needs: Needs): void {
+  recording?.needs.push(needs);
 }
 
 /**

@@ -8,7 +8,7 @@ import { dynamoCall } from './dynamo-errors';
 import { TtlCache } from './ttl-cache';
 import { CONFIG_KEY } from './table-keys';
 import { setting } from '../../config/env';
-import { adapterFactory } from '../../config/needs';
+import { uses } from '../../config/needs';
 import { dynamoDocumentClient, secretsManagerClient } from './aws-clients';
 
 export interface DynamoConfigStoreOptions {
@@ -110,10 +110,13 @@ function isMerchantConfig(value: MerchantConfig): boolean {
 }
 
 /** The merchant configuration, read-only (credentials, gateways, currencies). */
-export const dynamoConfig = adapterFactory({ table: ['GetItem'] }, () => new DynamoConfigStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE')));
+export function dynamoConfig() {
+  uses({ table: ['GetItem'] });
+  return new DynamoConfigStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+}
 
 /** The configuration and the webhook HMAC key: for the functions that sign (webhooks, the page's CSRF token). */
-export const dynamoConfigWithWebhookKey = adapterFactory(
-  { table: ['GetItem'], webhookKey: true },
-  () => new DynamoConfigStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { secretId: setting('CHECKOUT_WEBHOOK_SECRET_ID'), secrets: secretsManagerClient() }),
-);
+export function dynamoConfigWithWebhookKey() {
+  uses({ table: ['GetItem'], webhookKey: true });
+  return new DynamoConfigStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { secretId: setting('CHECKOUT_WEBHOOK_SECRET_ID'), secrets: secretsManagerClient() });
+}

@@ -4,7 +4,7 @@ import { EXPIRY_INDEX } from '../../config/table';
 import { dueSortKeyLimit, expiryPartitionKey, sessionIdOfSortKey } from '../../domain/expiry';
 import type { DuePage, ExpiryIndex } from '../../ports';
 import { setting } from '../../config/env';
-import { adapterFactory } from '../../config/needs';
+import { uses } from '../../config/needs';
 import { dynamoDocumentClient } from './aws-clients';
 
 /** The sweep's checkpoint item: the last minute bucket known to be drained. */
@@ -71,7 +71,7 @@ function indexKey(partition: string, sortKey: string): Record<string, string> {
 }
 
 /** Due-session queries on the expiry index and the sweep's checkpoint item. */
-export const dynamoExpiryIndex = adapterFactory(
-  { table: ['Query', 'GetItem', 'PutItem'] },
-  () => new DynamoExpiryIndex(dynamoDocumentClient(), setting('CHECKOUT_TABLE')),
-);
+export function dynamoExpiryIndex() {
+  uses({ table: ['Query', 'GetItem', 'PutItem'] });
+  return new DynamoExpiryIndex(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+}

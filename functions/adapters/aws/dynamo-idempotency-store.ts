@@ -4,7 +4,7 @@ import { IDEMPOTENCY_TTL_MS, IN_PROGRESS_STALE_MS } from '../../ports/idempotenc
 import { dynamoCall } from './dynamo-errors';
 import { idempotencyKey } from './table-keys';
 import { setting } from '../../config/env';
-import { adapterFactory } from '../../config/needs';
+import { uses } from '../../config/needs';
 import { dynamoDocumentClient } from './aws-clients';
 
 /** The blocking record as DynamoDB returns it on a failed condition (not unmarshalled). */
@@ -62,7 +62,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   }
 }
 
-export const dynamoIdempotency = adapterFactory(
-  { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
-  () => new DynamoIdempotencyStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE')),
-);
+export function dynamoIdempotency() {
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+  return new DynamoIdempotencyStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+}

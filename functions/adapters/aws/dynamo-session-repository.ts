@@ -8,7 +8,7 @@ import type { SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
 import { eventKey, orderNoKey, sessionKey, ttlSeconds } from './table-keys';
 import { setting } from '../../config/env';
-import { adapterFactory } from '../../config/needs';
+import { uses } from '../../config/needs';
 import { dynamoDocumentClient } from './aws-clients';
 
 /** Outbox items outlive their delivery by a week, for replays and audits, then TTL drops them. */
@@ -177,7 +177,7 @@ export function fromItem(item: Record<string, unknown>): Session {
 }
 
 /** Reads (consistent GetItem) and transactional writes of sessions, order_no claims and events. */
-export const dynamoSessions = adapterFactory(
-  { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] },
-  () => new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE')),
-);
+export function dynamoSessions() {
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] });
+  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+}

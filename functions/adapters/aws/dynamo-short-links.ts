@@ -3,7 +3,7 @@ import type { ShortLinkStore } from '../../ports';
 import { dynamoClient } from './aws-clients';
 import { shortLinkKey } from './table-keys';
 import { setting } from '../../config/env';
-import { adapterFactory } from '../../config/needs';
+import { uses } from '../../config/needs';
 
 // The layout's one key definition (table-keys.ts), in the low-level client's attribute form.
 const key = (code: string) => {
@@ -47,4 +47,7 @@ export class DynamoShortLinkStore implements ShortLinkStore {
   }
 }
 
-export const dynamoShortLinks = adapterFactory({ table: ['GetItem', 'PutItem', 'DeleteItem'] }, () => new DynamoShortLinkStore(dynamoClient(), setting('CHECKOUT_TABLE')));
+export function dynamoShortLinks() {
+  uses({ table: ['GetItem', 'PutItem', 'DeleteItem'] });
+  return new DynamoShortLinkStore(dynamoClient(), setting('CHECKOUT_TABLE'));
+}

@@ -13,7 +13,7 @@ import { contentDisposition } from '../../domain/attachment';
 import type { AttachmentStore, FileDownload, StoredFile, StoredFileInfo } from '../../ports';
 import { s3Client } from './aws-clients';
 import { setting } from '../../config/env';
-import { adapterFactory } from '../../config/needs';
+import { uses } from '../../config/needs';
 
 /** A presigned download link only needs to outlive the redirect that hands it out. */
 const DOWNLOAD_LINK_SECONDS = 300;
@@ -92,10 +92,13 @@ function isMissing(error: unknown): boolean {
 }
 
 /** Store, copy (Get + Put), replace (Delete); ListBucket so a missing key is a 404, not a 403. */
-export const s3Attachments = adapterFactory(
-  { bucket: ['GetObject', 'PutObject', 'DeleteObject', 'ListBucket'] },
-  () => new S3AttachmentStore(s3Client(), setting('CHECKOUT_BUCKET')),
-);
+export function s3Attachments() {
+  uses({ bucket: ['GetObject', 'PutObject', 'DeleteObject', 'ListBucket'] });
+  return new S3AttachmentStore(s3Client(), setting('CHECKOUT_BUCKET'));
+}
 
 /** Downloads only: the presigned GET (ListBucket, so a missing key is a 404). */
-export const s3AttachmentReader = adapterFactory({ bucket: ['GetObject', 'ListBucket'] }, () => new S3AttachmentStore(s3Client(), setting('CHECKOUT_BUCKET')));
+export function s3AttachmentReader() {
+  uses({ bucket: ['GetObject', 'ListBucket'] });
+  return new S3AttachmentStore(s3Client(), setting('CHECKOUT_BUCKET'));
+}

@@ -3,7 +3,7 @@ import { PermanentDeliveryError } from '../../domain/delivery-errors';
 import type { EmailMessage, Mailer } from '../../ports';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { requiredSetting } from '../../config/env';
-import { adapterFactory } from '../../config/needs';
+import { uses } from '../../config/needs';
 
 /** SESv2 SendEmail from CHECKOUT_EMAIL_FROM, text and HTML parts in UTF-8 (Arabic included). */
 export class SesMailer implements Mailer {
@@ -31,4 +31,7 @@ export class SesMailer implements Mailer {
   }
 }
 
-export const sesMailer = adapterFactory({ email: true }, () => new SesMailer(new SESv2Client({}), requiredSetting('CHECKOUT_EMAIL_FROM')));
+export function sesMailer() {
+  uses({ email: true });
+  return new SesMailer(new SESv2Client({}), requiredSetting('CHECKOUT_EMAIL_FROM'));
+}

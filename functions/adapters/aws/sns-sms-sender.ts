@@ -2,7 +2,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { PermanentDeliveryError } from '../../domain/delivery-errors';
 import type { SmsMessage, SmsSender } from '../../ports';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { adapterFactory } from '../../config/needs';
+import { uses } from '../../config/needs';
 
 const PERMANENT = new Set(['InvalidParameterException', 'InvalidParameter', 'InvalidParameterValueException']);
 
@@ -27,4 +27,7 @@ export class SnsSmsSender implements SmsSender {
   }
 }
 
-export const snsSmsSender = adapterFactory({ sms: true }, () => new SnsSmsSender(new SNSClient({})));
+export function snsSmsSender() {
+  uses({ sms: true });
+  return new SnsSmsSender(new SNSClient({}));
+}

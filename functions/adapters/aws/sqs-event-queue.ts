@@ -10,7 +10,7 @@ import {
 import type { DeliveryMessage, QueueName } from '../../domain/deliveries';
 import type { EventQueue } from '../../ports';
 import { setting } from '../../config/env';
-import { adapterFactory } from '../../config/needs';
+import { uses } from '../../config/needs';
 import { sqsClient } from './aws-clients';
 
 /** SQS refuses a visibility timeout above 12 h. */
@@ -106,12 +106,14 @@ const QUEUE_URL = { webhook: 'CHECKOUT_WEBHOOK_QUEUE_URL', email: 'CHECKOUT_EMAI
 
 /** The queues the event router publishes to. */
 export function sqsPublisher(channels: readonly QueueName[]): SqsEventQueue {
-  return adapterFactory({ sendTo: channels }, () => new SqsEventQueue(sqsClient(), urlsOf(channels)))();
+  uses({ sendTo: channels });
+  return new SqsEventQueue(sqsClient(), urlsOf(channels));
 }
 
 /** A consumer's own queue: to delay a retry (visibility) and to dead-letter with the reason. */
 export function sqsConsumerQueue(channel: QueueName): SqsEventQueue {
-  return adapterFactory({ deadLetterTo: [channel] }, () => new SqsEventQueue(sqsClient(), urlsOf([channel])))();
+  uses({ deadLetterTo: [channel] });
+  return new SqsEventQueue(sqsClient(), urlsOf([channel]));
 }
 
 function urlsOf(channels: readonly QueueName[]): Partial<Record<QueueName, string>> {

@@ -1,6 +1,7 @@
 import { lambdaEntry } from '../lambda-entry';
-import { awsUpdatePorts, updateSessionRoute, type UpdateRoutePorts } from './update-session';
+import { awsSessionRoutePorts, type SessionRoutePorts } from './session-route-ports';
+import { updateSessionRoute } from './update-session';
 
-export const wire = (ports: UpdateRoutePorts) => updateSessionRoute('partial', ports);
-export const build = () => wire(awsUpdatePorts());
+export const wire = (ports: SessionRoutePorts) => updateSessionRoute('partial', ports);
+export const build = () => wire(awsSessionRoutePorts());
 export const handler = lambdaEntry(build);

@@ -4,9 +4,9 @@ import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
 import { readFilePart } from './session-request';
-import { awsUpdatePorts, type UpdateRoutePorts } from './update-session';
+import { awsSessionRoutePorts, type SessionRoutePorts } from './session-route-ports';
 
-export function wire(ports: UpdateRoutePorts) {
+export function wire(ports: SessionRoutePorts) {
   return httpHandler(
     async (event) => {
       const { file, error } = readFilePart(event, 'file');
@@ -22,5 +22,5 @@ export function wire(ports: UpdateRoutePorts) {
   );
 }
 
-export const build = () => wire(awsUpdatePorts());
+export const build = () => wire(awsSessionRoutePorts());
 export const handler = lambdaEntry(build);
