@@ -7,8 +7,9 @@ import { ManualClock } from '../functions/adapters/system-clock';
 import { expiryMinute } from '../functions/domain/expiry';
 import type { SessionEvent } from '../functions/domain/events';
 import type { HttpResult } from '../functions/handlers/http/http-event';
-import { getPorts, setPorts } from '../functions/runtime/ports';
+import type { Ports } from '../functions/ports';
 import { startReceiver } from '../test/fixtures/webhook-receiver';
+import { benchHandlers, benchPorts } from './aws-ports';
 import type { AwsStage } from './aws-stage';
 import { BENCH_API_KEY } from './aws-stage';
 import type { Call } from './call-counter';
@@ -27,15 +28,15 @@ const PYMT = '/b/checkout/v1/pymt-txn';
 const TYPICAL_BODY = { ...CREATE_BODY, notifications: { email: ['paid'] } };
 const AUTH = { authorization: `Api-Key ${BENCH_API_KEY}`, 'content-type': 'application/json' };
 
-type Handler<E> = { handler: (event: E, context: ReturnType<typeof lambdaContext>) => Promise<unknown> };
-const http = async (module: string, event: APIGatewayProxyEventV2) => {
-  const { handler } = (await import(`../functions/handlers/http/${module}`)) as Handler<APIGatewayProxyEventV2>;
-  return (await handler(event, lambdaContext())) as HttpResult & { cookies?: string[] };
-};
-const worker = async (module: string, event: SQSEvent | DynamoDBStreamEvent) => {
-  const { handler } = (await import(`../functions/handlers/${module}`)) as Handler<typeof event>;
-  return (await handler(event, lambdaContext())) as { batchItemFailures: unknown[] };
-};
+// The ports the handlers run on (as a Lambda builds them, but for what a step swaps) and the handlers wired to them.
+let ports: Ports;
+let handlerOf: ReturnType<typeof benchHandlers>;
+function usePorts(next: Ports): void {
+  ports = next;
+  handlerOf = benchHandlers(next);
+}
+const http = async (module: string, event: APIGatewayProxyEventV2) => (await (await handlerOf(`http/${module}`))(event, lambdaContext())) as HttpResult & { cookies?: string[] };
+const worker = async (module: string, event: SQSEvent | DynamoDBStreamEvent) => (await (await handlerOf(module))(event, lambdaContext())) as { batchItemFailures: unknown[] };
 
 export const OPERATIONS = ['create', 'retrieve', 'patch', 'page', 'pay', 'route', 'webhook', 'email'] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -89,7 +90,7 @@ async function lifecycle(step: (op: Operation, run: () => Promise<void>) => Prom
     const event = httpEvent({ method: 'POST', path: `/checkout/${id}/pay`, route: '/checkout/{session_id}/pay', pathParameters: { session_id: id }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
     const r = await http('checkout-pay', { ...event, cookies });
     expect(r.statusCode === 303, `pay answered ${r.statusCode} ${r.body.slice(0, 300)}`);
-    version = (await getPorts().sessions.get(id))!.version;
+    version = (await ports.sessions.get(id))!.version;
   });
   const paid: SessionEvent = { event_id: `bench-${randomBytes(8).toString('hex')}`, type: 'paid', session_id: id, state: 'paid', version, occurred_at: new Date().toISOString() };
   await step('route', async () => {
@@ -139,8 +140,7 @@ export interface AwsFigures {
 export async function awsCalls(stage: AwsStage, iterations: number): Promise<AwsFigures> {
   const receiver = await startReceiver(200);
   // The AWS ports as a Lambda has them, except that the webhook may reach this loopback receiver.
-  const ports = getPorts();
-  setPorts({ ...ports, webhooks: new HttpWebhookSender({ allowLoopback: true }) });
+  usePorts(benchPorts({ webhooks: new HttpWebhookSender({ allowLoopback: true }) }));
   const webhookUrl = `${receiver.url}/hook`;
   try {
     // Warm: the first run loads modules, the configuration (cached 30 s) and the webhook key.
@@ -176,7 +176,6 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
       overhead,
     };
   } finally {
-    setPorts(ports);
     await receiver.close();
   }
 }
@@ -188,10 +187,9 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
  * the queries are its fixed cost per minute, reported apart.
  */
 async function expireCalls(stage: AwsStage, count: number): Promise<ExpireCalls> {
-  const ports = getPorts();
   const clock = new ManualClock();
-  setPorts({ ...ports, clock });
-  try {
+  usePorts(benchPorts({ clock }));
+  {
     for (let i = 0; i < count; i++) {
       const r = await http('create-session', httpEvent({ method: 'POST', path: `${PYMT}/`, route: PYMT, headers: AUTH, body: JSON.stringify({ ...TYPICAL_BODY, expiration_time: '00:00:30' }) }));
       expect(r.statusCode === 201, `create answered ${r.statusCode} ${r.body}`);
@@ -200,8 +198,7 @@ async function expireCalls(stage: AwsStage, count: number): Promise<ExpireCalls>
     await ports.expiry.markSwept(expiryMinute(new Date(due.getTime() - 2 * 60_000)));
     clock.set(new Date(due.getTime() + 2 * 60_000));
     stage.counter.take();
-    const { handler } = (await import('../functions/handlers/schedule/expire-sessions')) as Handler<unknown>;
-    const summary = (await handler({}, lambdaContext())) as { expired: number; bucketsSwept: number };
+    const summary = (await (await handlerOf('schedule/expire-sessions'))({}, lambdaContext())) as { expired: number; bucketsSwept: number };
     expect(summary.expired === count, `the sweep expired ${summary.expired} of ${count}`);
     const calls = stage.counter.take();
     const queries = calls.filter((c) => c.operation === 'Query');
@@ -210,8 +207,6 @@ async function expireCalls(stage: AwsStage, count: number): Promise<ExpireCalls>
       queries_per_minute: round(queries.length / summary.bucketsSwept, 2),
       sessions: count,
     };
-  } finally {
-    setPorts(ports);
   }
 }
 

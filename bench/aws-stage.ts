@@ -1,6 +1,5 @@
-import { bootstrapAws } from '../functions/runtime/aws-bootstrap';
-import { awsPorts } from '../functions/runtime/aws-ports';
-import { setPorts } from '../functions/runtime/ports';
+import { bootstrapAws } from '../functions/local/aws-bootstrap';
+import { useEnvironment } from '../functions/config/env';
 import { startCallCounter, type CallCounter } from './call-counter';
 import { startMoto, type Moto } from '../test/fixtures/moto-server';
 
@@ -30,14 +29,13 @@ export async function startAwsStage(): Promise<AwsStage> {
   const lambdaEnv = {
     ...sdkEnv,
     ...booted.env,
-    CHECKOUT_BACKEND: 'aws',
     CHECKOUT_PUBLIC_URL: 'https://bench.local',
     POWERTOOLS_SERVICE_NAME: 'checkout-api',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
-  // This process serves as the Lambdas do: worker settings and logger read the environment.
+  // This process serves as the Lambdas do: their settings come from this environment.
   Object.assign(process.env, lambdaEnv);
-  setPorts(awsPorts(lambdaEnv));
+  useEnvironment(process.env);
   counter.take();
   return {
     moto,

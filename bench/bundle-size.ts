@@ -2,7 +2,7 @@ import { build, type Metafile } from 'esbuild';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { esbuildOptions } from '../lib/constructs/lambda-bundling';
-import type { Needs } from '../functions/runtime/needs';
+import type { Needs } from '../functions/config/needs';
 import { floorSource, FUNCTIONS, ROOT, type LambdaFunction } from './functions';
 import { round } from './stats';
 
@@ -45,8 +45,8 @@ async function bundle(outdir: string, entry: string | { contents: string }, need
   const outfile = join(outdir, 'index.mjs');
   const options =
     typeof entry === 'string'
-      ? esbuildOptions(entry, outfile, needs, { metafile: true, absWorkingDir: ROOT, ...overrides })
-        : esbuildOptions('', outfile, needs, { entryPoints: undefined, stdin: { contents: entry.contents, resolveDir: ROOT, loader: 'ts', sourcefile: 'floor.ts' }, metafile: true, absWorkingDir: ROOT, ...overrides });
+      ? esbuildOptions(entry, outfile, { metafile: true, absWorkingDir: ROOT, ...overrides })
+        : esbuildOptions('', outfile, { entryPoints: undefined, stdin: { contents: entry.contents, resolveDir: ROOT, loader: 'ts', sourcefile: 'floor.ts' }, metafile: true, absWorkingDir: ROOT, ...overrides });
   const result = await build(options);
   return summarise(outfile, result.metafile!);
 }

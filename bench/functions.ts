@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
-import type { Needs } from '../functions/runtime/needs';
-import { ROUTES } from '../functions/runtime/routes';
-import { WORKERS } from '../functions/runtime/workers';
+import type { Needs } from '../functions/config/needs';
+import { ROUTES } from '../functions/config/routes';
+import { WORKERS } from '../functions/config/workers';
 
 /** Every Lambda the CDK app ships (one per route, one per worker), with what it may use. */
 export interface LambdaFunction {

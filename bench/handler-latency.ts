@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { performance } from 'node:perf_hooks';
-import { handler as createHandler } from '../functions/handlers/http/create-session';
-import { handler as patchHandler } from '../functions/handlers/http/patch-session';
-import { handler as retrieveHandler } from '../functions/handlers/http/retrieve-session';
-import { startLocal } from '../functions/runtime/local-runtime';
+import { wire as wireCreate } from '../functions/handlers/http/create-session';
+import { wire as wirePatch } from '../functions/handlers/http/patch-session';
+import { wire as wireRetrieve } from '../functions/handlers/http/retrieve-session';
+import { startLocal } from '../functions/local/local-runtime';
 import { percentile, round } from './stats';
 
 /**
@@ -61,6 +61,8 @@ async function floor(body: string, response: unknown) {
 export async function handlerLatency(iterations: number) {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   const runtime = await startLocal({ port: 0, env: { CHECKOUT_DEMO_API_KEY: API_KEY } });
+  // The handler modules wired to the embedded ports, called directly (no HTTP in between).
+  const [createHandler, retrieveHandler, patchHandler] = [wireCreate(runtime.ports), wireRetrieve(runtime.ports), wirePatch(runtime.ports)];
   try {
     const created = await createHandler(event('POST', '/b/checkout/v1/pymt-txn', BODY), context);
     const sessionId = JSON.parse(created.body).session_id as string;

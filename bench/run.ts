@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expiryMinute } from '../functions/domain/expiry';
-import { getPorts } from '../functions/runtime/ports';
+import { dynamoExpiryIndex } from '../functions/adapters/aws/dynamo-expiry-index';
 import { handler as createSession } from '../functions/handlers/http/create-session';
 import { awsCalls, OPERATIONS } from './aws-calls';
 import { BENCH_API_KEY, startAwsStage } from './aws-stage';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       if (created.statusCode !== 201) throw new Error(`bench: seeding a session answered ${created.statusCode} ${created.body}`);
       // As the every-minute schedule leaves it: swept up to a few minutes ago (else the first
       // sweep looks back a whole day, 14 400 index queries).
-      await getPorts().expiry.markSwept(expiryMinute(new Date(Date.now() - 3 * 60_000)));
+      await dynamoExpiryIndex().markSwept(expiryMinute(new Date(Date.now() - 3 * 60_000)));
       const seed = { apiKey: BENCH_API_KEY, sessionId: JSON.parse(created.body).session_id as string };
       const cold = await coldStarts(bundles, seed, stage.lambdaEnv, settings.coldStartRounds);
       for (const [id, { ours, floor }] of cold) {

@@ -1,21 +1,25 @@
-import { startLocal } from '../functions/runtime/local-runtime';
-import { startLocalAws } from '../functions/runtime/local-aws-runtime';
+import { setting } from '../functions/config/env';
+import { startLocal } from '../functions/local/local-runtime';
+import { startLocalAws } from '../functions/local/local-aws-runtime';
 
 // Quiet by default on a laptop; POWERTOOLS_LOG_LEVEL=DEBUG shows every request's logs.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 /** CHECKOUT_BACKEND=aws serves from AWS services at AWS_ENDPOINT_URL (CHECKOUT_BOOTSTRAP=1 creates them). */
 async function start() {
-  const port = Number(process.env.PORT ?? 3000);
-  const host = process.env.HOST ?? '127.0.0.1';
-  if (process.env.CHECKOUT_BACKEND !== 'aws') return { ...(await startLocal({ port, host })), backend: 'embedded stores' };
-  const runtime = await startLocalAws({ port, host, bootstrap: process.env.CHECKOUT_BOOTSTRAP === '1' });
-  return { ...runtime, backend: `AWS adapters, table ${runtime.env.CHECKOUT_TABLE} at ${process.env.AWS_ENDPOINT_URL ?? 'AWS'}` };
+  const port = setting('PORT');
+  const host = setting('HOST');
+  if (setting('CHECKOUT_BACKEND') !== 'aws') {
+    const runtime = await startLocal({ port, host });
+    return { ...runtime, config: runtime.ports.config, backend: 'embedded stores' };
+  }
+  const runtime = await startLocalAws({ port, host, bootstrap: setting('CHECKOUT_BOOTSTRAP') });
+  return { ...runtime, backend: `AWS adapters, table ${runtime.env.CHECKOUT_TABLE} at ${setting('AWS_ENDPOINT_URL') ?? 'AWS'}` };
 }
 
 async function main(): Promise<void> {
   const runtime = await start();
-  const gateways = (await runtime.ports.config.load()).gateways.map((g) => `${g.code} (${g.operation}; ${g.currencies.join(', ')})`);
+  const gateways = (await runtime.config.load()).gateways.map((g) => `${g.code} (${g.operation}; ${g.currencies.join(', ')})`);
   const credentials = runtime.credentials;
   const apiKey = credentials?.apiKey ?? '<your key>';
   console.log(

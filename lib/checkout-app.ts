@@ -1,6 +1,6 @@
 import { Tags, type App } from 'aws-cdk-lib';
-import type { Route } from '../functions/runtime/routes';
-import type { Worker } from '../functions/runtime/workers';
+import type { Route } from '../functions/config/routes';
+import type { Worker } from '../functions/config/workers';
 import { CheckoutStatefulStack } from './stateful-stack';
 import { CheckoutStatelessStack } from './stateless-stack';
 import { stageConfig, type StageConfig, type StageOverrides } from './stage-config';

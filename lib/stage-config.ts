@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { WORK_QUEUE } from '../functions/config/queues';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -19,7 +20,7 @@ export interface StageConfig {
   lambdaMemoryMb: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   httpTimeout: Duration;
-  /** Queue, stream and schedule consumers; queue visibility timeouts are derived from it. */
+  /** Queue, stream and schedule consumers; the queues' visibility timeouts assume it (functions/config/queues.ts). */
   workerTimeout: Duration;
   /** SES sender (CHECKOUT_EMAIL_FROM); its address or domain must be a verified SES identity. */
   emailFrom: string;
@@ -31,7 +32,7 @@ export interface StageConfig {
 
 const BASE = {
   httpTimeout: Duration.seconds(10),
-  workerTimeout: Duration.seconds(30),
+  workerTimeout: Duration.seconds(WORK_QUEUE.consumerTimeoutSeconds),
   unattachedUploadDays: 1,
   api5xxRatePercent: 5,
   emailFrom: 'no-reply@checkout.example.com',

@@ -10,8 +10,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { MAX_ATTEMPTS } from '../functions/domain/delivery-schedule';
-import type { QueueName } from '../functions/runtime/needs';
+import { CHANNELS, STREAM_FAILURES_QUEUE, WORK_QUEUE, type Channel } from '../functions/config/queues';
+import { EXPIRY_INDEX, EXPIRY_INDEX_KEYS, EXPIRY_INDEX_PROJECTION, STREAM_VIEW_TYPE, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/config/table';
 import { QueueWithDlq } from './constructs/queue-with-dlq';
 import type { StageConfig } from './stage-config';
 
@@ -21,12 +21,6 @@ export interface StatefulStackProps extends StackProps {
 
 /** Prefix of uploaded files not yet attached to a session (see the bucket's lifecycle rules). */
 export const UPLOADS_PREFIX = 'uploads/';
-
-// Webhooks retry with backoff for longer (merchant endpoints go down); e-mail and SMS fail fast.
-// The consumers move a message to its DLQ themselves, with the reason, after MAX_ATTEMPTS
-// deliveries (docs/webhooks.md); SQS's own redrive is only the backstop for a consumer that
-// keeps crashing, so it must allow more receives than that.
-const MAX_RECEIVE_COUNT = MAX_ATTEMPTS + 5;
 
 /**
  * Everything that holds data and must survive a redeploy of the code: the table, the attachment
@@ -38,7 +32,7 @@ export class CheckoutStatefulStack extends Stack {
   readonly bucket: Bucket;
   /** The bucket ARN as an import of an export we name (see bindBucket: its IAM finding is named by it). */
   readonly bucketArnImport: string;
-  readonly queues: Record<QueueName, QueueWithDlq>;
+  readonly queues: Record<Channel, QueueWithDlq>;
   /** On-failure destination of the table-stream consumer (records it gave up on). */
   readonly streamFailures: Queue;
   readonly webhookSecret: Secret;
@@ -52,15 +46,11 @@ export class CheckoutStatefulStack extends Stack {
     this.table = this.createTable(config);
     this.bucket = this.createBucket(config);
     this.bucketArnImport = this.exportValue(this.bucket.bucketArn, { name: `${id}-AttachmentsArn` });
-    this.queues = {
-      webhook: this.createQueue('Webhook', config, MAX_RECEIVE_COUNT),
-      email: this.createQueue('Email', config, MAX_RECEIVE_COUNT),
-      sms: this.createQueue('Sms', config, MAX_RECEIVE_COUNT),
-    };
+    this.queues = Object.fromEntries(CHANNELS.map((channel) => [channel, this.createQueue(channel, config)])) as Record<Channel, QueueWithDlq>;
     this.streamFailures = new Queue(this, 'StreamFailures', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.seconds(STREAM_FAILURES_QUEUE.retentionSeconds),
       removalPolicy: config.removalPolicy,
     });
     Validations.of(this.streamFailures).acknowledge({
@@ -87,12 +77,12 @@ export class CheckoutStatefulStack extends Stack {
 
   private createTable(config: StageConfig): Table {
     const table = new Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.partition, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sort, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'ttl',
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       // The outbox: every committed event item reaches the event router through the stream.
-      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      stream: StreamViewType[STREAM_VIEW_TYPE],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: config.deletionProtection,
@@ -100,10 +90,10 @@ export class CheckoutStatefulStack extends Stack {
     });
     // Sparse expiry index: only open sessions carry gsi1pk/gsi1sk; the expiry job reads keys only.
     table.addGlobalSecondaryIndex({
-      indexName: 'gsi1',
-      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
-      projectionType: ProjectionType.KEYS_ONLY,
+      indexName: EXPIRY_INDEX,
+      partitionKey: { name: EXPIRY_INDEX_KEYS.partition, type: AttributeType.STRING },
+      sortKey: { name: EXPIRY_INDEX_KEYS.sort, type: AttributeType.STRING },
+      projectionType: ProjectionType[EXPIRY_INDEX_PROJECTION],
     });
     return table;
   }
@@ -138,12 +128,10 @@ export class CheckoutStatefulStack extends Stack {
     });
   }
 
-  private createQueue(name: string, config: StageConfig, maxReceiveCount: number): QueueWithDlq {
-    const queues = new QueueWithDlq(this, `${name}Queue`, {
-      consumerTimeout: config.workerTimeout,
-      maxReceiveCount,
-      removalPolicy: config.removalPolicy,
-    });
+  private createQueue(channel: Channel, config: StageConfig): QueueWithDlq {
+    // Construct ids as before (WebhookQueue, …): a new id would replace the deployed queues.
+    const name = channel.charAt(0).toUpperCase() + channel.slice(1);
+    const queues = new QueueWithDlq(this, `${name}Queue`, { settings: WORK_QUEUE, removalPolicy: config.removalPolicy });
     this.alarmOnMessages(`${name}Dlq`, queues.dlq);
     return queues;
   }

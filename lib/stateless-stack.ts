@@ -11,9 +11,11 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { Needs } from '../functions/runtime/needs';
-import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../functions/runtime/routes';
-import { WORKERS, type Worker } from '../functions/runtime/workers';
+import { STREAM_EVENT_SOURCE, WORK_QUEUE } from '../functions/config/queues';
+import { TABLE_KEYS } from '../functions/config/table';
+import type { Needs } from '../functions/config/needs';
+import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../functions/config/routes';
+import { WORKERS, type Worker } from '../functions/config/workers';
 import { bindBucket, bindEmail, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
 import type { CheckoutStatefulStack } from './stateful-stack';
 import type { StageConfig } from './stage-config';
@@ -44,10 +46,10 @@ export class CheckoutStatelessStack extends Stack {
     super(scope, id, props);
     this.config = props.config;
     this.data = props.data;
-    this.functionEnv = this.functionEnvironment();
     this.bucket = Bucket.fromBucketArn(this, 'Attachments', props.data.bucketArnImport);
 
     this.api = new HttpApi(this, 'Api', { description: `Checkout API (${this.config.stage})`, createDefaultStage: false });
+    this.functionEnv = this.functionEnvironment();
     Validations.of(this.api).acknowledge(
       { id: 'AwsSolutions-APIG4', reason: 'The Lambdas authenticate every request themselves (Ottu\'s Api-Key or Basic auth); retrieve is public by design (the session id is the capability).' },
       { id: 'AwsSolutions-COG4', reason: 'Merchants authenticate with Ottu\'s Api-Key or Basic credentials, checked in the Lambdas; there are no Cognito users.' },
@@ -62,11 +64,10 @@ export class CheckoutStatelessStack extends Stack {
 
   private functionEnvironment(): Record<string, string> {
     const { config, data } = this;
-    // Every function gets the same names (not the access): the runtime validates its whole
-    // environment at cold start, and a name grants nothing without the matching IAM statement.
+    // Every function gets the same names (not the access): each reads the ones its adapters need
+    // (functions/config/env.ts) at cold start, and a name grants nothing without the matching IAM
+    // statement. test/infra checks every function's environment against what its entry reads.
     return {
-      CHECKOUT_BACKEND: 'aws',
-      CHECKOUT_STAGE: config.stage,
       CHECKOUT_TABLE: data.table.tableName,
       CHECKOUT_BUCKET: data.bucket.bucketName,
       CHECKOUT_WEBHOOK_QUEUE_URL: data.queues.webhook.queue.queueUrl,
@@ -74,7 +75,9 @@ export class CheckoutStatelessStack extends Stack {
       CHECKOUT_SMS_QUEUE_URL: data.queues.sms.queue.queueUrl,
       CHECKOUT_WEBHOOK_SECRET_ID: data.webhookSecret.secretArn,
       CHECKOUT_EMAIL_FROM: config.emailFrom,
-      ...(config.publicUrl ? { CHECKOUT_PUBLIC_URL: config.publicUrl } : {}),
+      // Links in e-mails and SMS need the base URL even when no request carries it: the API's own
+      // URL unless a custom domain is configured.
+      CHECKOUT_PUBLIC_URL: config.publicUrl ?? this.api.apiEndpoint,
       POWERTOOLS_SERVICE_NAME: 'checkout-api',
       POWERTOOLS_LOG_LEVEL: config.logLevel,
     };
@@ -116,7 +119,6 @@ export class CheckoutStatelessStack extends Stack {
       logRetention: this.config.logRetention,
       removalPolicy: this.config.removalPolicy,
       environment: this.functionEnv,
-      needs: needs ?? {},
     });
     this.grantNeeds(fn, needs ?? {});
     fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
@@ -165,18 +167,17 @@ export class CheckoutStatelessStack extends Stack {
     this.workerFunctions.set(worker.id, fn);
     const { trigger } = worker;
     switch (trigger.kind) {
-      case 'table-stream':
+      case 'table-stream': {
+        const { filter } = STREAM_EVENT_SOURCE;
         fn.addEventSource(
           new DynamoEventSource(this.data.table, {
-            // The outbox is read from the oldest record so a fresh deployment loses nothing.
-            startingPosition: StartingPosition.TRIM_HORIZON,
-            batchSize: 25,
-            // Outbox event items only: not session, claim or idempotency writes, nor TTL deletes.
-            filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { Keys: { sk: { S: FilterRule.beginsWith('EVENT#') } } } })],
-            bisectBatchOnError: true,
+            startingPosition: StartingPosition[STREAM_EVENT_SOURCE.startingPosition],
+            batchSize: STREAM_EVENT_SOURCE.batchSize,
+            filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual(filter.eventName), dynamodb: { Keys: { [TABLE_KEYS.sort]: { S: FilterRule.beginsWith(filter.sortKeyBeginsWith) } } } })],
+            bisectBatchOnError: STREAM_EVENT_SOURCE.bisectBatchOnError,
             reportBatchItemFailures: true,
-            retryAttempts: 10,
-            maxRecordAge: Duration.days(1),
+            retryAttempts: STREAM_EVENT_SOURCE.retryAttempts,
+            maxRecordAge: Duration.seconds(STREAM_EVENT_SOURCE.maxRecordAgeSeconds),
             onFailure: new SqsDlq(this.data.streamFailures),
           }),
         );
@@ -185,11 +186,12 @@ export class CheckoutStatelessStack extends Stack {
           reason: 'dynamodb:ListStreams (granted with the stream event source) and X-Ray actions support no resource-level permissions.',
         });
         break;
+      }
       case 'queue':
         fn.addEventSource(
           new SqsEventSource(this.data.queues[trigger.queue].queue, {
-            batchSize: 10,
-            maxBatchingWindow: Duration.seconds(1),
+            batchSize: WORK_QUEUE.batchSize,
+            maxBatchingWindow: Duration.seconds(WORK_QUEUE.maxBatchingWindowSeconds),
             reportBatchItemFailures: true,
           }),
         );

@@ -5,7 +5,9 @@ import type { WebhookStatus } from '../domain/session';
 import { signedWebhookPayload } from '../domain/webhook-payload';
 import type { Ports } from '../ports';
 import { once, retryOrGiveUp, type Delivery, type DeliveryOutcome } from './delivery-outcome';
-import { recordWebhookStatus } from './record-delivery-status';
+import { recordWebhookStatus, type RecordStatusPorts } from './record-delivery-status';
+
+export type DeliverWebhookPorts = RecordStatusPorts & Pick<Ports, 'config' | 'webhooks' | 'idempotency'>;
 
 export type WebhookDelivery = Delivery<Extract<DeliveryMessage, { channel: 'webhook' }>>;
 
@@ -17,7 +19,7 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
  * POST it to the session's current webhook_url, record the outcome on the session and tell
  * the queue what comes next.
  */
-export async function deliverWebhook(ports: Ports, delivery: WebhookDelivery, { timeoutMs = WEBHOOK_TIMEOUT_MS } = {}): Promise<DeliveryOutcome> {
+export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: WebhookDelivery, { timeoutMs = WEBHOOK_TIMEOUT_MS } = {}): Promise<DeliveryOutcome> {
   const { message, attempt } = delivery;
   const session = await ports.sessions.get(message.event.session_id);
   // Gone, or the merchant removed the URL since: there is no one to call.

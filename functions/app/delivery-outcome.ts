@@ -20,14 +20,12 @@ export function retryOrGiveUp(attempt: number, reason: string): DeliveryOutcome 
   return { kind: 'retry', delaySeconds, reason };
 }
 
-const DONE = { statusCode: 200, headers: {}, body: '' };
-
 /**
  * Runs `deliver` at most once per key, so a duplicated event (the outbox and the stream
  * deliver at least once) sends one webhook, one e-mail, one SMS. A delivery that fails
  * releases its claim so the retry may run; one cut off by a crash becomes stale after a minute.
  */
-export async function once(ports: Ports, key: string, attempt: number, deliver: () => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
+export async function once(ports: Pick<Ports, 'idempotency' | 'clock'>, key: string, attempt: number, deliver: () => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
   const begun = await ports.idempotency.begin(key, 'delivery', ports.clock.now());
   if (begun.status === 'completed') return { kind: 'done' };
   if (begun.status === 'in_progress') return retryOrGiveUp(attempt, 'another consumer is delivering this message');
@@ -38,7 +36,7 @@ export async function once(ports: Ports, key: string, attempt: number, deliver: 
     await ports.idempotency.release(key);
     throw error;
   }
-  if (outcome.kind === 'done') await ports.idempotency.complete(key, 'delivery', DONE, ports.clock.now());
+  if (outcome.kind === 'done') await ports.idempotency.complete(key, 'delivery', '', ports.clock.now());
   else await ports.idempotency.release(key);
   return outcome;
 }

@@ -1,5 +1,6 @@
 import { EXPIRY_SHARDS, expiryMinute, expiryPartitionKey, nextMinute } from '../domain/expiry';
 import type { Ports } from '../ports';
+import type { SessionWritePorts } from './change-session';
 import { tryExpire } from './expire-session';
 
 export interface SweepOptions {
@@ -51,7 +52,9 @@ type BucketOutcome = 'drained' | 'incomplete' | 'out_of_time';
  * next run, from the checkpoint, and expiring twice is impossible because each expiry is a
  * conditional write through the state table.
  */
-export async function expireDueSessions(ports: Ports, options: SweepOptions): Promise<SweepReport> {
+export type ExpireDuePorts = SessionWritePorts & Pick<Ports, 'config' | 'expiry'>;
+
+export async function expireDueSessions(ports: ExpireDuePorts, options: SweepOptions): Promise<SweepReport> {
   const settings = { ...DEFAULTS, ...options };
   const report: SweepReport = { enabled: true, expired: 0, skipped: 0, failed: 0, errors: [], bucketsSwept: 0, finished: true };
   const config = await ports.config.load();
@@ -79,7 +82,7 @@ export async function expireDueSessions(ports: Ports, options: SweepOptions): Pr
   return report;
 }
 
-async function sweepBucket(ports: Ports, minute: string, now: Date, settings: Required<SweepOptions>, report: SweepReport): Promise<BucketOutcome> {
+async function sweepBucket(ports: ExpireDuePorts, minute: string, now: Date, settings: Required<SweepOptions>, report: SweepReport): Promise<BucketOutcome> {
   const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => sweepShard(ports, minute, shard, now, settings, report));
   const outcomes = await Promise.all(shards);
   if (outcomes.includes('out_of_time')) return 'out_of_time';
@@ -87,7 +90,7 @@ async function sweepBucket(ports: Ports, minute: string, now: Date, settings: Re
 }
 
 async function sweepShard(
-  ports: Ports,
+  ports: ExpireDuePorts,
   minute: string,
   shard: number,
   now: Date,
@@ -112,7 +115,7 @@ async function sweepShard(
 }
 
 /** Re-reads the session (the index may be stale) and expires it if it is still due; false on failure. */
-async function expireListed(ports: Ports, sessionId: string, report: SweepReport): Promise<boolean> {
+async function expireListed(ports: ExpireDuePorts, sessionId: string, report: SweepReport): Promise<boolean> {
   try {
     const session = await ports.sessions.get(sessionId);
     const result = session && (await tryExpire(ports, session));

@@ -1,12 +1,7 @@
-import { VersionConflictError } from '../domain/errors';
 import { isPastExpiry } from '../domain/expiry';
 import type { Session } from '../domain/session';
 import { transition } from '../domain/state-machine';
-import type { Ports } from '../ports';
-import { commitTransition } from './commit-transition';
-
-/** Re-reads after a lost race at most this often; each lost race means another writer moved the session on. */
-const MAX_ATTEMPTS = 5;
+import { changeSession, type SessionWritePorts } from './change-session';
 
 /**
  * Marks a session `expired` (with its `expired` event, in the same commit) when it is open and
@@ -15,22 +10,13 @@ const MAX_ATTEMPTS = 5;
  * it was not due, or as another writer left it when that writer won the race (paid, canceled,
  * already expired, or moved to a later expiry).
  */
-export async function expireIfDue(ports: Ports, session: Session): Promise<Session> {
+export async function expireIfDue(ports: SessionWritePorts, session: Session): Promise<Session> {
   return (await tryExpire(ports, session)).session;
 }
 
 /** expireIfDue that also tells whether this call made the change (the sweep counts them). */
-export async function tryExpire(ports: Ports, session: Session): Promise<{ session: Session; expired: boolean }> {
-  let current: Session | undefined = session;
-  for (let attempt = 1; ; attempt++) {
-    const now = ports.clock.now();
-    if (!transition(current.state, 'expire').ok || !isPastExpiry(current, now)) return { session: current, expired: false };
-    try {
-      return { session: await commitTransition(ports, current, 'expire'), expired: true };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-      current = await ports.sessions.get(session.session_id);
-      if (!current) throw error;
-    }
-  }
+export async function tryExpire(ports: SessionWritePorts, session: Session): Promise<{ session: Session; expired: boolean }> {
+  const due = (current: Session) => transition(current.state, 'expire').ok && isPastExpiry(current, ports.clock.now());
+  const { session: after, changed } = await changeSession(ports, session, (current) => (due(current) ? { action: 'expire' } : undefined), { retry: true });
+  return { session: after, expired: changed };
 }

@@ -4,7 +4,9 @@ import type { Ports } from '../ports';
 
 const SESSION_ID = /^[0-9a-f]{40}$/;
 
-export async function getSession(ports: Ports, sessionId: string): Promise<Session> {
+export type GetSessionPorts = Pick<Ports, 'sessions'>;
+
+export async function getSession(ports: GetSessionPorts, sessionId: string): Promise<Session> {
   // Ids are 40 hex characters; anything else cannot exist, so it costs no read.
   const session = SESSION_ID.test(sessionId) ? await ports.sessions.get(sessionId) : undefined;
   if (!session) throw new NotFoundError('Not found.');

@@ -3,11 +3,10 @@ import { findGateway } from '../domain/config';
 import { VersionConflictError } from '../domain/errors';
 import type { Session } from '../domain/session';
 import type { Ports } from '../ports';
-import { commitTransition } from './commit-transition';
+import { changeSession, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
 
-// Each lost race means another request moved the session on; a few re-reads settle it.
-const MAX_TRIES = 3;
+export type OpenCheckoutPorts = SessionWritePorts & Pick<Ports, 'config'>;
 
 export interface OpenedCheckout {
   session: Session;
@@ -19,7 +18,7 @@ export interface OpenedCheckout {
  * The customer opens the hosted page: a `created` session becomes `pending`, and one past its
  * expiry is marked `expired` if the sweep has not done so yet. Returns the session to show.
  */
-export async function openCheckout(ports: Ports, sessionId: string): Promise<OpenedCheckout> {
+export async function openCheckout(ports: OpenCheckoutPorts, sessionId: string): Promise<OpenedCheckout> {
   const session = await settleOnOpen(ports, sessionId);
   const gatewayCode = session.attempts.at(-1)?.pg_code ?? session.pg_codes[0] ?? '';
   const gateway = findGateway(await ports.config.load(), gatewayCode);
@@ -27,17 +26,17 @@ export async function openCheckout(ports: Ports, sessionId: string): Promise<Ope
 }
 
 /** Applies what opening the page does (open, or expire) and returns the session as it now is. */
-export async function settleOnOpen(ports: Ports, sessionId: string): Promise<Session> {
-  let session = await getSession(ports, sessionId);
-  for (let tries = 0; tries < MAX_TRIES; tries++) {
-    const action = openingAction(session, ports.clock.now());
-    if (!action) return session;
-    try {
-      return await commitTransition(ports, session, action);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      session = await getSession(ports, sessionId);
-    }
+export async function settleOnOpen(ports: SessionWritePorts, sessionId: string): Promise<Session> {
+  const session = await getSession(ports, sessionId);
+  try {
+    const plan = (current: Session) => {
+      const action = openingAction(current, ports.clock.now());
+      return action && { action };
+    };
+    return (await changeSession(ports, session, plan, { retry: true })).session;
+  } catch (error) {
+    // Others kept winning: show the page as they left it, the change is theirs to make.
+    if (!(error instanceof VersionConflictError)) throw error;
+    return getSession(ports, sessionId);
   }
-  return session;
 }

@@ -7,9 +7,11 @@ import { sandboxDecision } from '../domain/sandbox-gateway';
 import type { PaymentAttempt, Session } from '../domain/session';
 import { isOpen } from '../domain/state-machine';
 import type { Ports } from '../ports';
-import { commitTransition } from './commit-transition';
+import { commitTransition, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
 import { settleOnOpen } from './open-checkout';
+
+export type PaySessionPorts = SessionWritePorts & Pick<Ports, 'config'>;
 
 export interface PaySessionInput {
   sessionId: string;
@@ -31,7 +33,7 @@ export type PayOutcome =
   | { kind: 'unchanged'; session: Session; conflict: boolean };
 
 /** One payment attempt through the sandbox gateway, committed with its event or not at all. */
-export async function paySession(ports: Ports, { sessionId, form }: PaySessionInput): Promise<PayOutcome> {
+export async function paySession(ports: PaySessionPorts, { sessionId, form }: PaySessionInput): Promise<PayOutcome> {
   const session = await getSession(ports, sessionId);
   const now = ports.clock.now();
   if (!isOpen(session.state)) return { kind: 'unchanged', session, conflict: false };
@@ -72,7 +74,7 @@ export async function paySession(ports: Ports, { sessionId, form }: PaySessionIn
 }
 
 /** The chosen gateway when the session offers it and it is a sandbox the page can run. */
-async function usableGateway(ports: Ports, session: Session, pgCode: string): Promise<GatewaySetting | NonNullable<PayFormErrors['pg_code']>> {
+async function usableGateway(ports: PaySessionPorts, session: Session, pgCode: string): Promise<GatewaySetting | NonNullable<PayFormErrors['pg_code']>> {
   if (!session.pg_codes.includes(pgCode)) return 'pg_code_invalid';
   const gateway = findGateway(await ports.config.load(), pgCode);
   // Only the sandbox gateway exists here: a production code must never "succeed" on test logic.

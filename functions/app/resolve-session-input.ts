@@ -1,44 +1,45 @@
-import type * as v from 'valibot';
+import type { CheckedAttachment } from '../domain/attachment';
 import type { MerchantConfig } from '../domain/config';
 import { PermissionDeniedError, ValidationError, type FieldErrors } from '../domain/errors';
 import { mayOnPlugin, unusableCodes, type Principal } from '../domain/permissions';
 import { mergeInput, resolveSession, type ResolvedSession } from '../domain/session-rules';
-import { parseWith, partialSchema, type PartialInput } from '../domain/session-schema';
+import type { PartialInput } from '../domain/session-schema';
 import type { SessionFields } from '../domain/session';
+
+/** A request's attachment, as the edge read it (a multipart part or the URL of an earlier upload). */
+export interface AttachmentInput {
+  /** The checked `attachment` file part. */
+  file?: CheckedAttachment;
+  /** Why the `attachment` part (or a text value under that name) was refused. */
+  fileError?: string;
+  /** An `attachment_upload_url` was sent: its upload token when it names a file of this API. */
+  upload?: { token: string | undefined };
+}
+
+/** A create, PUT or PATCH as the edge read it: typed fields, whatever failed the schema, the attachment. */
+export interface SessionRequest {
+  /** The body's fields that passed the schema (all of them when `errors` is empty). */
+  input: PartialInput;
+  /** The schema's complaints about the other fields. */
+  errors: FieldErrors;
+  attachment: AttachmentInput;
+}
 
 type Base = Parameters<typeof mergeInput>[0];
 
 /**
- * Validates a request body against `schema`, merges it onto `base` and applies the cross-field
- * rules, reporting every failing field at once (400) together with `extraErrors` (fields checked
- * elsewhere, such as the attachment).
+ * Merges the request's fields onto `base` and applies the cross-field rules, reporting every
+ * failing field at once (400): the schema's errors, the rule errors of the fields that passed
+ * it, and `extraErrors` (fields checked elsewhere, such as the attachment).
  */
-export function resolveSessionInput(
-  schema: v.GenericSchema<unknown, PartialInput>,
-  body: unknown,
-  base: Base,
-  config: MerchantConfig,
-  extraErrors: FieldErrors = {},
-): { input: PartialInput; resolved: ResolvedSession } {
-  const parsed = parseWith(schema, body);
-  if (parsed.ok) {
-    const resolved = resolveSession(mergeInput(base, parsed.value), config);
-    if (!resolved.ok) throw new ValidationError({ ...resolved.errors, ...extraErrors });
-    if (Object.keys(extraErrors).length > 0) throw new ValidationError(extraErrors);
-    return { input: parsed.value, resolved: resolved.value };
-  }
-  throw new ValidationError({ ...ruleErrorsOfValidFields(body, parsed.errors, base, config), ...parsed.errors, ...extraErrors });
-}
-
-/** The rule errors of the fields that passed the schema, so one response names every problem. */
-function ruleErrorsOfValidFields(body: unknown, schemaErrors: FieldErrors, base: Base, config: MerchantConfig): FieldErrors {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
-  const valid = Object.fromEntries(Object.entries(body).filter(([key]) => !(key in schemaErrors)));
-  const reparsed = parseWith(partialSchema, valid);
-  if (!reparsed.ok) return {};
-  const resolved = resolveSession(mergeInput(base, reparsed.value), config);
-  if (resolved.ok) return {};
-  return Object.fromEntries(Object.entries(resolved.errors).filter(([key]) => key in valid));
+export function resolveSessionInput(request: Pick<SessionRequest, 'input' | 'errors'>, base: Base, config: MerchantConfig, extraErrors: FieldErrors = {}): ResolvedSession {
+  const resolved = resolveSession(mergeInput(base, request.input), config);
+  const schemaFailed = Object.keys(request.errors).length > 0;
+  // With schema errors, only the rule errors of fields the client sent are worth reporting.
+  const ruleErrors = resolved.ok ? {} : schemaFailed ? Object.fromEntries(Object.entries(resolved.errors).filter(([key]) => key in request.input)) : resolved.errors;
+  const errors = { ...ruleErrors, ...request.errors, ...extraErrors };
+  if (!resolved.ok || Object.keys(errors).length > 0) throw new ValidationError(errors);
+  return resolved.value;
 }
 
 export function assertMayWrite(principal: Principal, fields: Pick<SessionFields, 'type' | 'pg_codes'>, permission: 'add' | 'change'): void {

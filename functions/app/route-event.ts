@@ -7,7 +7,7 @@ import type { Ports } from '../ports';
  * from the table stream on AWS and from the outbox relay when embedded; both deliver an event
  * at least once, and consumers drop duplicates by event_id. Returns how many messages it queued.
  */
-export async function routeEvent(ports: Ports, event: SessionEvent): Promise<number> {
+export async function routeEvent(ports: Pick<Ports, 'sessions' | 'queue'>, event: SessionEvent): Promise<number> {
   const session = await ports.sessions.get(event.session_id);
   // A session that no longer exists has no one left to notify.
   if (!session) return 0;

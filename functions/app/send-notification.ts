@@ -3,9 +3,12 @@ import { PermanentDeliveryError } from '../domain/delivery-errors';
 import { languageOf, renderEmail, renderSms, templateVariables, type Templates } from '../domain/notification-message';
 import type { Ports } from '../ports';
 import { once, retryOrGiveUp, type Delivery, type DeliveryOutcome } from './delivery-outcome';
-import { recordRejection } from './record-delivery-status';
+import { recordRejection, type RecordStatusPorts } from './record-delivery-status';
 
 type Notification = Extract<DeliveryMessage, { channel: 'email' | 'sms' }>;
+
+/** The e-mail consumer has the mailer, the SMS consumer the SMS sender; neither has both. */
+export type SendNotificationPorts = RecordStatusPorts & Pick<Ports, 'idempotency'> & (Pick<Ports, 'mailer'> | Pick<Ports, 'sms'>);
 
 export interface NotificationSettings {
   templates: Templates;
@@ -18,7 +21,7 @@ export interface NotificationSettings {
  * Throttling and other transient provider errors are retried on the shared schedule; a
  * message the provider refuses for good is recorded on the session and not retried.
  */
-export async function sendNotification(ports: Ports, delivery: Delivery<Notification>, settings: NotificationSettings): Promise<DeliveryOutcome> {
+export async function sendNotification(ports: SendNotificationPorts, delivery: Delivery<Notification>, settings: NotificationSettings): Promise<DeliveryOutcome> {
   const { message, attempt } = delivery;
   const { event } = message;
   const session = await ports.sessions.get(event.session_id);
@@ -29,11 +32,8 @@ export async function sendNotification(ports: Ports, delivery: Delivery<Notifica
 
   return once(ports, deliveryKey(message), attempt, async () => {
     try {
-      if (message.channel === 'email') {
-        await ports.mailer.send({ to: message.to, ...renderEmail(settings.templates, language, type, vars) });
-      } else {
-        await ports.sms.send({ to: message.to, text: renderSms(settings.templates, language, type, vars) });
-      }
+      if (message.channel === 'email') await mailerOf(ports).send({ to: message.to, ...renderEmail(settings.templates, language, type, vars) });
+      else await smsOf(ports).send({ to: message.to, text: renderSms(settings.templates, language, type, vars) });
       return { kind: 'done' };
     } catch (error) {
       if (!(error instanceof PermanentDeliveryError)) return retryOrGiveUp(attempt, errorText(error));
@@ -42,6 +42,16 @@ export async function sendNotification(ports: Ports, delivery: Delivery<Notifica
       return { kind: 'done' };
     }
   });
+}
+
+function mailerOf(ports: SendNotificationPorts): Ports['mailer'] {
+  if (!('mailer' in ports)) throw new Error('an e-mail message reached a consumer without a mailer');
+  return ports.mailer;
+}
+
+function smsOf(ports: SendNotificationPorts): Ports['sms'] {
+  if (!('sms' in ports)) throw new Error('an SMS message reached a consumer without an SMS sender');
+  return ports.sms;
 }
 
 function errorText(error: unknown): string {

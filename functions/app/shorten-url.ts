@@ -5,7 +5,7 @@ import type { Ports } from '../ports';
 const ATTEMPTS = 5;
 
 /** Stores a new short link to `target` and returns its code; a taken code is never overwritten. */
-export async function shortenUrl(ports: Ports, target: string): Promise<string> {
+export async function shortenUrl(ports: Pick<Ports, 'shortLinks' | 'ids'>, target: string): Promise<string> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const code = ports.ids.shortCode();
     if (await ports.shortLinks.create(code, target)) return code;

@@ -7,6 +7,9 @@ import type { AttachmentSource } from './read-attachment-request';
 import { shortenUrl } from './shorten-url';
 
 /** The parts of a session that point at things stored outside its item. */
+/** Where staged files and links go, and the ids they get. */
+export type LinkPorts = Pick<Ports, 'attachments' | 'shortLinks' | 'ids'>;
+
 export type SessionLinks = Pick<Session, 'attachment' | 'attachment_short_url' | 'checkout_short_url'>;
 
 export const NO_LINKS: SessionLinks = { attachment: '', attachment_short_url: '', checkout_short_url: '' };
@@ -38,7 +41,7 @@ export interface StagedLinks {
  * validation passed) and the short links asked for. A link already there is kept; an attachment
  * short link follows its attachment when that is replaced.
  */
-export async function stageLinks(ports: Ports, sessionId: string, previous: SessionLinks, request: LinkRequest): Promise<StagedLinks> {
+export async function stageLinks(ports: LinkPorts, sessionId: string, previous: SessionLinks, request: LinkRequest): Promise<StagedLinks> {
   const links: SessionLinks = { attachment: previous.attachment, attachment_short_url: previous.attachment_short_url, checkout_short_url: previous.checkout_short_url };
   const staged: StagedLinks = { links, created: { keys: [], codes: [] }, replaced: { keys: [], codes: [] } };
   try {
@@ -72,17 +75,19 @@ export async function stageLinks(ports: Ports, sessionId: string, previous: Sess
 }
 
 /** Runs the session write; undoes the staged objects if it fails, retires the replaced ones if not. */
-export async function commitLinks(ports: Ports, staged: StagedLinks, write: () => Promise<void>): Promise<void> {
+export async function commitLinks<T>(ports: LinkPorts, staged: StagedLinks, write: () => Promise<T>): Promise<T> {
+  let written: T;
   try {
-    await write();
+    written = await write();
   } catch (error) {
     await discard(ports, staged.created);
     throw error;
   }
   await discard(ports, staged.replaced);
+  return written;
 }
 
-async function storeAttachment(ports: Ports, source: AttachmentSource, key: string): Promise<void> {
+async function storeAttachment(ports: LinkPorts, source: AttachmentSource, key: string): Promise<void> {
   if (source.kind === 'file') {
     const { content, contentType, filename } = source.file;
     await ports.attachments.put(key, { content, contentType, filename });
@@ -97,7 +102,7 @@ async function storeAttachment(ports: Ports, source: AttachmentSource, key: stri
  * Best effort: a clean-up that fails leaves an object or link nothing points at, never a session
  * pointing at nothing, and must not hide the error that caused it.
  */
-async function discard(ports: Ports, stored: Stored): Promise<void> {
+async function discard(ports: LinkPorts, stored: Stored): Promise<void> {
   await Promise.allSettled([...stored.keys.map((key) => ports.attachments.delete(key)), ...stored.codes.map((code) => ports.shortLinks.delete(code))]);
 }
 

@@ -1,32 +1,28 @@
-import type { IncomingFile } from '../domain/attachment';
 import { ConflictError } from '../domain/errors';
 import { isPastExpiry } from '../domain/expiry';
 import type { Principal } from '../domain/permissions';
 import { defaultFields, type Session } from '../domain/session';
-import { fullSchema, partialSchema } from '../domain/session-schema';
 import { isOpen } from '../domain/state-machine';
 import type { Ports } from '../ports';
+import { changeSession, type SessionWritePorts } from './change-session';
 import { expiresAt } from './create-session';
 import { expireIfDue } from './expire-session';
 import { getSession } from './get-session';
 import { readAttachmentRequest } from './read-attachment-request';
-import { assertMayWrite, resolveSessionInput } from './resolve-session-input';
-import { saveOrReport } from './save-session';
-import { commitLinks, stageLinks } from './stage-session-links';
+import { assertMayWrite, resolveSessionInput, type SessionRequest } from './resolve-session-input';
+import { commitLinks, stageLinks, type LinkPorts } from './stage-session-links';
+
+export type UpdateSessionPorts = SessionWritePorts & LinkPorts & Pick<Ports, 'config'>;
 
 export interface UpdateSessionInput {
   principal: Principal;
   sessionId: string;
-  body: unknown;
+  request: SessionRequest;
   /** PATCH changes the fields sent; PUT replaces every writable field (create's rules). */
   mode: 'partial' | 'full';
-  /** File parts of a multipart body (`attachment`). */
-  files?: readonly IncomingFile[];
-  /** The API's public base URL: `attachment_upload_url` must lie under it. */
-  baseUrl?: string;
 }
 
-export async function updateSession(ports: Ports, { principal, sessionId, body, mode, files = [], baseUrl }: UpdateSessionInput): Promise<Session> {
+export async function updateSession(ports: UpdateSessionPorts, { principal, sessionId, request, mode }: UpdateSessionInput): Promise<Session> {
   const [config, previous] = await Promise.all([ports.config.load(), getSession(ports, sessionId)]);
   const now = ports.clock.now();
   if (!isOpen(previous.state) || isPastExpiry(previous, now)) {
@@ -36,9 +32,8 @@ export async function updateSession(ports: Ports, { principal, sessionId, body, 
     throw new ConflictError(`The payment transaction can no longer be changed: it is ${state}.`);
   }
   const base = mode === 'full' ? defaultFields(config.default_expiration) : previous;
-  const schema = mode === 'full' ? fullSchema : partialSchema;
-  const attachment = await readAttachmentRequest(ports, body, files, baseUrl);
-  const { input, resolved } = resolveSessionInput(schema, body, base, config, attachment.errors);
+  const attachment = await readAttachmentRequest(ports, request.attachment);
+  const resolved = resolveSessionInput(request, base, config, attachment.errors);
   assertMayWrite(principal, previous, 'change');
   assertMayWrite(principal, resolved.fields, 'change');
 
@@ -46,22 +41,18 @@ export async function updateSession(ports: Ports, { principal, sessionId, body, 
   // fields a client can echo back (as DRF leaves a file field that a PUT omits).
   const staged = await stageLinks(ports, previous.session_id, previous, {
     source: attachment.source,
-    shortifyAttachment: input.shortify_attachment_url,
-    shortifyCheckout: input.shortify_checkout_url,
+    shortifyAttachment: request.input.shortify_attachment_url,
+    shortifyCheckout: request.input.shortify_checkout_url,
   });
   // The expiry clock restarts when the merchant sets expiration_time (DESIGN.md §2).
-  const restartsExpiry = mode === 'full' || input.expiration_time !== undefined;
-  const next: Session = {
-    ...previous,
+  const restartsExpiry = mode === 'full' || request.input.expiration_time !== undefined;
+  const changes: Partial<Session> = {
     ...resolved.fields,
     ...staged.links,
     operation: resolved.operation,
     payment_methods: resolved.payment_methods,
-    version: previous.version + 1,
-    updated_at: now.toISOString(),
     expires_at: restartsExpiry ? expiresAt(now, resolved.fields.expiration_time) : previous.expires_at,
   };
-  // An update changes no state, so it emits no event (Ottu sends none either).
-  await commitLinks(ports, staged, () => saveOrReport(() => ports.sessions.update(next, previous, [])));
-  return next;
+  // A lost race is the client's to retry (409) with the state it then reads.
+  return commitLinks(ports, staged, async () => (await changeSession(ports, previous, () => ({ action: 'edit', changes }))).session);
 }

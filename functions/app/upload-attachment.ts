@@ -1,19 +1,21 @@
-import { attachmentPath, uploadKey, type IncomingFile } from '../domain/attachment';
+import { attachmentPath, uploadKey, type CheckedAttachment } from '../domain/attachment';
 import { PLUGINS } from '../domain/config';
 import { NotFoundError, PermissionDeniedError, ValidationError, type FieldErrors } from '../domain/errors';
 import { mayOnPlugin, type Principal } from '../domain/permissions';
 import type { Session } from '../domain/session';
-import { parseWith, uploadSchema } from '../domain/session-schema';
-import type { Ports } from '../ports';
+import type { UploadFields } from '../domain/session-schema';
 import { getSession } from './get-session';
-import { readFilePart } from './read-attachment-request';
-import { updateSession } from './update-session';
+import { updateSession, type UpdateSessionPorts } from './update-session';
+
+export type UploadAttachmentPorts = UpdateSessionPorts;
 
 export interface UploadAttachmentInput {
   principal: Principal;
-  body: unknown;
-  files: readonly IncomingFile[];
-  baseUrl?: string;
+  /** The `file` part, checked, or why it was refused (absent: none was sent). */
+  file?: CheckedAttachment;
+  fileError?: string;
+  /** The form's other fields, or the schema's complaints about them. */
+  fields: { ok: true; value: UploadFields } | { ok: false; errors: FieldErrors };
 }
 
 /** Paths relative to the API's base URL. */
@@ -28,30 +30,26 @@ export interface UploadedAttachment {
  * or, given `session_id` or `order_no`, attaches it to that payment transaction at once (a PATCH
  * of its attachment, with the same rules).
  */
-export async function uploadAttachment(ports: Ports, { principal, body, files, baseUrl }: UploadAttachmentInput): Promise<UploadedAttachment> {
+export async function uploadAttachment(ports: UploadAttachmentPorts, { principal, file, fileError, fields }: UploadAttachmentInput): Promise<UploadedAttachment> {
   const errors: FieldErrors = {};
-  const { part, file, error } = readFilePart(body, files, 'file');
-  if (error) errors.file = [error];
-  else if (!part) errors.file = ['No file was submitted.'];
-  const parsed = parseWith(uploadSchema, body);
-  if (!parsed.ok) throw new ValidationError({ ...parsed.errors, ...errors });
-  const { session_id: sessionId, order_no: orderNo, shortify_attachment_url: shortify } = parsed.value;
+  if (fileError) errors.file = [fileError];
+  else if (!file) errors.file = ['No file was submitted.'];
+  if (!fields.ok) throw new ValidationError({ ...fields.errors, ...errors });
+  const { session_id: sessionId, order_no: orderNo, shortify_attachment_url: shortify } = fields.value;
   if (sessionId && orderNo) {
     errors.session_id = errors.order_no = ['Please provide only `order_no` or `session_id`, not both.'];
   } else if (shortify && !sessionId && !orderNo) {
     errors.attachment_short_url = ['You must provide either `session_id` or `order_no` to identify the PaymentTransaction.'];
   }
-  if (Object.keys(errors).length > 0 || !part || !file) throw new ValidationError(errors);
+  if (Object.keys(errors).length > 0 || !file) throw new ValidationError(errors);
 
   if (sessionId || orderNo) {
     const target = await findTarget(ports, sessionId, orderNo);
     const session = await updateSession(ports, {
       principal,
       sessionId: target.session_id,
-      body: { shortify_attachment_url: shortify },
-      files: [{ ...part, field: 'attachment' }],
+      request: { input: { shortify_attachment_url: shortify }, errors: {}, attachment: { file } },
       mode: 'partial',
-      baseUrl,
     });
     return {
       file_url: session.attachment,
@@ -69,7 +67,7 @@ export async function uploadAttachment(ports: Ports, { principal, body, files, b
   return { file_url: attachmentPath(token), original_filename: file.filename };
 }
 
-async function findTarget(ports: Ports, sessionId: string | null | undefined, orderNo: string | null | undefined): Promise<Session> {
+async function findTarget(ports: UploadAttachmentPorts, sessionId: string | null | undefined, orderNo: string | null | undefined): Promise<Session> {
   if (sessionId) {
     const session = await getSession(ports, sessionId).catch((error: unknown) => {
       if (error instanceof NotFoundError) return undefined;

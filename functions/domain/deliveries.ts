@@ -7,8 +7,13 @@ import { NOTIFICATION_EVENTS, type NotificationEvent } from './state-machine';
  * session: consumers read the session when they deliver, so a retry a day later still shows
  * the stored document, and a message stays far below SQS's size limit.
  */
-export type QueueName = 'webhook' | 'email' | 'sms';
-export const QUEUE_NAMES: readonly QueueName[] = ['webhook', 'email', 'sms'];
+export const CHANNELS = ['webhook', 'email', 'sms'] as const;
+export type Channel = (typeof CHANNELS)[number];
+/** The channels that notify a person (SES and SNS), as opposed to the merchant's webhook. */
+export type NotificationChannel = Exclude<Channel, 'webhook'>;
+/** Each channel has one queue (and its DLQ), named after it. */
+export type QueueName = Channel;
+export const QUEUE_NAMES: readonly QueueName[] = CHANNELS;
 
 export type DeliveryMessage =
   | { channel: 'webhook'; event: SessionEvent }

@@ -23,80 +23,48 @@ export class OrderNoTakenError extends Error {
   }
 }
 
-/** The stored version moved on since it was read: someone else wrote first. */
-export class VersionConflictError extends Error {
-  override readonly name = 'VersionConflictError';
-  constructor(readonly sessionId: string) {
-    super(`session ${sessionId} changed concurrently`);
-  }
-}
+/**
+ * Errors a client may read as one sentence (`{"detail": ...}`). They say what went wrong, not
+ * which HTTP status that is: handlers/http/error-response.ts decides that.
+ */
+export abstract class DetailError extends Error {}
 
-/** Errors rendered as `{"detail": ...}` with a fixed status. */
-export abstract class DetailError extends Error {
-  abstract readonly status: number;
-}
-
+/** The request cannot be processed as sent (a malformed header, an unusable key). */
 export class BadRequestError extends DetailError {
   override readonly name = 'BadRequestError';
-  readonly status = 400;
 }
 export class AuthenticationError extends DetailError {
   override readonly name = 'AuthenticationError';
-  readonly status = 401;
   constructor(message = 'Authentication credentials were not provided.') {
     super(message);
   }
 }
 export class PermissionDeniedError extends DetailError {
   override readonly name = 'PermissionDeniedError';
-  readonly status = 403;
   constructor(message = 'You do not have permission to perform this action.') {
     super(message);
   }
 }
 export class NotFoundError extends DetailError {
   override readonly name = 'NotFoundError';
-  readonly status = 404;
   constructor(message = 'Not found.') {
     super(message);
   }
 }
-export class MethodNotAllowedError extends DetailError {
-  override readonly name = 'MethodNotAllowedError';
-  readonly status = 405;
-  constructor(method: string) {
-    super(`Method "${method}" not allowed.`);
-  }
-}
+/** The resource is not in a state that allows this (a paid session cannot be edited). */
 export class ConflictError extends DetailError {
-  override readonly name = 'ConflictError';
-  readonly status = 409;
+  override readonly name: string = 'ConflictError';
 }
-export class PayloadTooLargeError extends DetailError {
-  override readonly name = 'PayloadTooLargeError';
-  readonly status = 413;
-  constructor(limitBytes: number) {
-    super(`Request body exceeds the limit of ${limitBytes} bytes.`);
-  }
-}
-export class UnsupportedMediaTypeError extends DetailError {
-  override readonly name = 'UnsupportedMediaTypeError';
-  readonly status = 415;
-  constructor(contentType: string) {
-    super(`Unsupported media type "${contentType}" in request.`);
-  }
-}
-export class TooManyRequestsError extends DetailError {
-  override readonly name = 'TooManyRequestsError';
-  readonly status = 429;
-  constructor(message = 'Request was throttled.') {
-    super(message);
+/** The stored version moved on since it was read: someone else wrote first; retry on what is there now. */
+export class VersionConflictError extends ConflictError {
+  override readonly name = 'VersionConflictError';
+  constructor(readonly sessionId: string) {
+    super('The payment transaction was changed by another request at the same time. Retry with the current state.');
   }
 }
 /** A dependency is briefly unavailable (throttling, transaction conflict): safe to retry. */
 export class ServiceUnavailableError extends DetailError {
   override readonly name = 'ServiceUnavailableError';
-  readonly status = 503;
   constructor(message = 'Service temporarily unavailable, try again.') {
     super(message);
   }

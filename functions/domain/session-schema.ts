@@ -142,6 +142,7 @@ export const uploadSchema = dict({
 
 export type FullInput = v.InferOutput<typeof fullSchema>;
 export type PartialInput = v.InferOutput<typeof partialSchema>;
+export type UploadFields = v.InferOutput<typeof uploadSchema>;
 
 /** DRF-style nested field errors from valibot issues, one list of messages per field path. */
 export function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldErrors {

@@ -1,5 +1,6 @@
 import type { CardBrand } from './card';
 import type { GatewaySetting, Operation, Plugin } from './config';
+import type { NotificationChannel } from './deliveries';
 import type { GatewayResult } from './sandbox-gateway';
 import { holdsOrderNo, type EventType, type State, type NotificationEvent } from './state-machine';
 
@@ -108,7 +109,7 @@ export interface WebhookStatus {
 }
 
 export interface NotificationRejection {
-  channel: 'email' | 'sms';
+  channel: NotificationChannel;
   recipient: string;
   event: NotificationEvent;
   reason: string;

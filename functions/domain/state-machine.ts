@@ -40,6 +40,9 @@ export const OPEN_STATES: readonly State[] = ['created', 'pending', 'attempted']
 export const ORDER_NO_RELEASING_STATES: readonly State[] = ['failed', 'canceled', 'expired', 'invalided'];
 
 export type Action =
+  | 'create'
+  | 'edit'
+  | 'record'
   | 'open'
   | 'attempt_failed'
   | 'pay'
@@ -51,13 +54,24 @@ export type Action =
   | 'void'
   | 'refund';
 
+/** A new session has no state yet; only `create` starts from here. */
+export const NEW = 'new';
+type From = State | typeof NEW;
+
 interface Rule {
-  from: readonly State[];
-  to: State;
-  event: EventType;
+  from: readonly From[];
+  /** `same`: the fields change, the state does not. */
+  to: State | 'same';
+  /** What the change tells the merchant, if anything (an edit or a delivery report says nothing). */
+  event?: EventType;
 }
 
 const RULES: Record<Action, Rule> = {
+  create: { from: [NEW], to: 'created', event: 'created' },
+  // PATCH/PUT by the merchant: Ottu sends no event for an update either.
+  edit: { from: OPEN_STATES, to: 'same' },
+  // Delivery bookkeeping (webhook status, rejected notifications) on a session in any state.
+  record: { from: STATES, to: 'same' },
   open: { from: ['created'], to: 'pending', event: 'pending' },
   attempt_failed: { from: OPEN_STATES, to: 'attempted', event: 'attempted' },
   pay: { from: OPEN_STATES, to: 'paid', event: 'paid' },
@@ -70,12 +84,16 @@ const RULES: Record<Action, Rule> = {
   refund: { from: ['paid'], to: 'refunded', event: 'refunded' },
 };
 
-export type Transition = { ok: true; to: State; event: EventType } | { ok: false; reason: string };
+export type Transition = { ok: true; to: State; event?: EventType } | { ok: false; reason: string };
 
-export function transition(from: State, action: Action): Transition {
+export function transition(from: From, action: Action): Transition {
   const rule = RULES[action];
   if (!rule.from.includes(from)) {
     return { ok: false, reason: `Cannot ${action.replace('_', ' ')} a payment transaction in state "${from}".` };
+  }
+  if (rule.to === 'same') {
+    if (from === NEW) return { ok: false, reason: `Cannot ${action} a payment transaction that does not exist.` };
+    return { ok: true, to: from };
   }
   return { ok: true, to: rule.to, event: rule.event };
 }

@@ -1,9 +1,8 @@
-/** A stored HTTP response, replayed for a repeated Idempotency-Key. */
-export interface StoredResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
+/**
+ * What the caller stored with a completed key, opaque to the store: the HTTP layer keeps the
+ * response it replays for a repeated Idempotency-Key, a delivery keeps nothing.
+ */
+export type StoredResult = string;
 
 /** How long a key is remembered (Stripe keeps keys for 24 hours too). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -13,7 +12,7 @@ export const IN_PROGRESS_STALE_MS = 60_000;
 export type IdempotencyBegin =
   | { status: 'started' }
   | { status: 'in_progress' }
-  | { status: 'completed'; fingerprint: string; response: StoredResponse };
+  | { status: 'completed'; fingerprint: string; response: StoredResult };
 
 export interface IdempotencyStore {
   /**
@@ -21,7 +20,7 @@ export interface IdempotencyStore {
    * there. A claim older than `staleAfterMs` (its Lambda died) may be taken over.
    */
   begin(key: string, fingerprint: string, now: Date): Promise<IdempotencyBegin>;
-  complete(key: string, fingerprint: string, response: StoredResponse, now: Date): Promise<void>;
+  complete(key: string, fingerprint: string, response: StoredResult, now: Date): Promise<void>;
   /** Drops a claim whose request failed in a way worth retrying (5xx). */
   release(key: string): Promise<void>;
 }

@@ -3,8 +3,9 @@ import type { Clock } from './clock';
 import type { ConfigStore } from './config-store';
 import type { EventQueue } from './event-queue';
 import type { DuePage, DueSession, ExpiryIndex } from './expiry-index';
-import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from './idempotency-store';
+import type { IdempotencyBegin, IdempotencyStore, StoredResult } from './idempotency-store';
 import type { Ids } from './ids';
+import type { Log } from './log';
 import type { EmailMessage, Mailer } from './mailer';
 import type { SessionRepository } from './session-repository';
 import type { ShortLinkStore } from './short-link-store';
@@ -25,6 +26,7 @@ export type {
   IdempotencyBegin,
   IdempotencyStore,
   Ids,
+  Log,
   Mailer,
   SessionRepository,
   ShortLinkStore,
@@ -32,12 +34,15 @@ export type {
   SmsSender,
   StoredFile,
   StoredFileInfo,
-  StoredResponse,
+  StoredResult,
   WebhookResult,
   WebhookSender,
 };
 
-/** Everything a use case may touch outside pure code. */
+/**
+ * The catalogue of what a use case may touch outside pure code. No one gets all of it: each use
+ * case names the few it uses (`Pick<Ports, …>`), and each Lambda entry builds exactly those.
+ */
 export interface Ports {
   sessions: SessionRepository;
   config: ConfigStore;
@@ -52,4 +57,5 @@ export interface Ports {
   webhooks: WebhookSender;
   mailer: Mailer;
   sms: SmsSender;
+  log: Log;
 }

@@ -1,6 +1,5 @@
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
-import { bundleGroups, type Needs } from '../../functions/runtime/needs';
 
 /**
  * How every Lambda of the app is bundled: the CheckoutFunction construct passes LAMBDA_BUNDLING
@@ -28,16 +27,8 @@ export const LAMBDA_BUNDLING = {
   externalModules: [],
 } as const satisfies BundlingOptions;
 
-/**
- * Per function: which adapter groups its bundle keeps (functions/runtime/needs.ts). esbuild
- * replaces each `process.env.CHECKOUT_BUNDLE_<GROUP>` with "1" or "0" and drops what is behind a "0".
- */
-export function bundleDefines(needs: Needs): Record<string, string> {
-  return Object.fromEntries(Object.entries(bundleGroups(needs)).map(([group, kept]) => [`process.env.CHECKOUT_BUNDLE_${group}`, JSON.stringify(kept ? '1' : '0')]));
-}
-
 /** NodejsFunction's esbuild command line for LAMBDA_BUNDLING, as build options (bundle to `outfile`). */
-export function esbuildOptions(entry: string, outfile: string, needs: Needs, overrides: Partial<BuildOptions> = {}): BuildOptions {
+export function esbuildOptions(entry: string, outfile: string, overrides: Partial<BuildOptions> = {}): BuildOptions {
   const b = LAMBDA_BUNDLING;
   return {
     entryPoints: [entry],
@@ -52,7 +43,6 @@ export function esbuildOptions(entry: string, outfile: string, needs: Needs, ove
     mainFields: [...b.mainFields],
     banner: { js: b.banner },
     external: [...b.externalModules],
-    define: bundleDefines(needs),
     logLevel: 'warning',
     ...overrides,
   };

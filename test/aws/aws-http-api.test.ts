@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
-import { startLocalAws } from '../../functions/runtime/local-aws-runtime';
+import { startLocalAws } from '../../functions/local/local-aws-runtime';
 import { countCalls } from '../fixtures/dynamo-table';
 import { DEMO_ENV, requester, seedBody, startTestApi, type ApiRequest } from '../fixtures/local-api';
 import { awsTestEnv, describeAws, useMotoEnv } from '../fixtures/moto';
@@ -74,11 +74,12 @@ describeAws('HTTP API over CHECKOUT_BACKEND=aws (moto)', () => {
     expect(actual).toEqual(expected);
     expect((expected as Step[]).map((s) => s.status)).toEqual([201, 200, 200, 200, 400, 400, 201, 201, 201, 409, 404]);
     expect(perStep).toEqual({
-      // The first request of a cold process also reads the configuration (then cached for 30 s).
+      // Each route is its own function, as on Lambda: its first request also reads the
+      // configuration (then cached for 30 s).
       create: { GetItem: 1, TransactWriteItems: 1 },
       retrieve: { GetItem: 1 },
-      patch: { GetItem: 1, TransactWriteItems: 1 },
-      put: { GetItem: 1, TransactWriteItems: 1 },
+      patch: { GetItem: 2, TransactWriteItems: 1 },
+      put: { GetItem: 2, TransactWriteItems: 1 },
       '400 bad amount': {},
       '400 order_no moved by PUT is taken': { TransactWriteItems: 1 },
       'order_no released by PUT is free': { TransactWriteItems: 1 },

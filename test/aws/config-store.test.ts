@@ -6,7 +6,7 @@ import { CONFIG_TTL_MS, DynamoConfigStore } from '../../functions/adapters/aws/d
 import { MemoryConfigStore } from '../../functions/adapters/embedded/memory-config-store';
 import { ManualClock } from '../../functions/adapters/system-clock';
 import { VersionConflictError } from '../../functions/domain/errors';
-import { demoConfig } from '../../functions/runtime/demo-config';
+import { demoConfig } from '../../functions/local/demo-config';
 import { countCalls, createTestTable } from '../fixtures/dynamo-table';
 import { DEMO_ENV } from '../fixtures/local-api';
 import { describeAws } from '../fixtures/moto';

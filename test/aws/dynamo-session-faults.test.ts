@@ -6,14 +6,14 @@ import { DynamoConfigStore } from '../../functions/adapters/aws/dynamo-config-st
 import { DynamoSessionRepository } from '../../functions/adapters/aws/dynamo-session-repository';
 import { orderNoKey, sessionKey } from '../../functions/adapters/aws/table-keys';
 import { systemClock } from '../../functions/adapters/system-clock';
-import { createSession } from '../../functions/app/create-session';
-import { updateSession } from '../../functions/app/update-session';
+import { createSession } from '../fixtures/session-requests';
+import { updateSession } from '../fixtures/session-requests';
 import { ConflictError, ServiceUnavailableError } from '../../functions/domain/errors';
 import { sessionEvent } from '../../functions/domain/events';
 import { errorResponse } from '../../functions/handlers/http/error-response';
 import type { Ports } from '../../functions/ports';
-import { embeddedPorts } from '../../functions/runtime/embedded-ports';
-import { demoConfig } from '../../functions/runtime/demo-config';
+import { embeddedPorts } from '../../functions/local/embedded-ports';
+import { demoConfig } from '../../functions/local/demo-config';
 import { countCalls, createTestTable, rawItem, storedEvents } from '../fixtures/dynamo-table';
 import { DEMO_ENV } from '../fixtures/local-api';
 import { describeAws } from '../fixtures/moto';

@@ -1,3 +1,4 @@
+import { dynamoClient } from '../../functions/adapters/aws/aws-clients';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { DynamoShortLinkStore } from '../../functions/adapters/aws/dynamo-short-links';
@@ -29,7 +30,7 @@ describeAws('DynamoShortLinkStore (moto)', () => {
   // Codes are unique per test run, so each test starts on a clean slate within the one table.
   let run = 0;
   shortLinkStoreContract(async () => {
-    const store = DynamoShortLinkStore.fromEnvironment({ ...process.env, CHECKOUT_TABLE: table });
+    const store = new DynamoShortLinkStore(dynamoClient(), table);
     const prefix = `r${run++}`;
     return {
       create: (code, target) => store.create(prefix + code, target),
@@ -39,7 +40,7 @@ describeAws('DynamoShortLinkStore (moto)', () => {
   });
 
   test('writes the item the table design names', async () => {
-    const store = DynamoShortLinkStore.fromEnvironment({ ...process.env, CHECKOUT_TABLE: table });
+    const store = new DynamoShortLinkStore(dynamoClient(), table);
     await store.create('Layout0000', '/s-target');
     const { Item } = await new DynamoDBClient({}).send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'SHORT#Layout0000' }, sk: { S: 'SHORT' } } }));
     expect(Item).toEqual({ pk: { S: 'SHORT#Layout0000' }, sk: { S: 'SHORT' }, target: { S: '/s-target' } });

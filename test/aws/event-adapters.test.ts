@@ -4,10 +4,10 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { SesMailer } from '../../functions/adapters/aws/ses-mailer';
 import { SnsSmsSender } from '../../functions/adapters/aws/sns-sms-sender';
 import { SqsEventQueue } from '../../functions/adapters/aws/sqs-event-queue';
+import { WORK_QUEUE } from '../../functions/config/queues';
 import { PermanentDeliveryError } from '../../functions/domain/delivery-errors';
-import { deliverWebhookRecords } from '../../functions/handlers/queue/deliver-webhook';
-import { setPorts } from '../../functions/runtime/ports';
-import { setWorkerSettings } from '../../functions/runtime/worker-settings';
+import { wire as deliverWebhookConsumer } from '../../functions/handlers/queue/deliver-webhook';
+import { lambdaContext } from '../../functions/local/lambda-context';
 import { redriveWebhooks } from '../../scripts/redrive-webhooks';
 import { createdEvent, eventPorts, sampleSession } from '../fixtures/event-ports';
 import { describeAws, motoData, resetMoto, useMotoEnv } from '../fixtures/moto';
@@ -28,7 +28,7 @@ describeAws('event adapters against moto', () => {
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'webhook-dlq' }));
     dlqUrl = dlq.QueueUrl!;
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
-    const redrive = JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: 20 });
+    const redrive = JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: WORK_QUEUE.maxReceiveCount });
     const queue = async (name: string) => (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { RedrivePolicy: redrive } }))).QueueUrl!;
     urls = { webhook: await queue('webhook'), email: await queue('email'), sms: await queue('sms') };
   });
@@ -80,8 +80,6 @@ describeAws('event adapters against moto', () => {
       const embedded = await eventPorts();
       await embedded.queue.close();
       const ports = { ...embedded, queue: new SqsEventQueue(sqs, urls) };
-      setPorts(ports);
-      setWorkerSettings({ webhookTimeoutMs: 2000 });
       const session = sampleSession({ webhook_url: receiver.url });
       const event = createdEvent(session);
       await ports.sessions.create(session, [event]);
@@ -98,7 +96,7 @@ describeAws('event adapters against moto', () => {
         awsRegion: 'us-east-1',
       }));
       expect(records).toHaveLength(1);
-      const result = await deliverWebhookRecords({ Records: records });
+      const result = await deliverWebhookConsumer(ports, { timeoutMs: 2000 })({ Records: records }, lambdaContext('DeliverWebhook', Date.now() + 30_000));
       expect(result.batchItemFailures).toEqual([{ itemIdentifier: records[0]!.messageId }]);
       expect(receiver.requests).toHaveLength(1);
       expect(await receive(urls.webhook)).toHaveLength(0); // ChangeMessageVisibility to ~30 s took it out of sight

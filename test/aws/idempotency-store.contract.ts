@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { IdempotencyStore, StoredResponse } from '../../functions/ports';
+import type { IdempotencyStore, StoredResult } from '../../functions/ports';
 import { IDEMPOTENCY_TTL_MS, IN_PROGRESS_STALE_MS } from '../../functions/ports/idempotency-store';
 
 const T0 = new Date('2026-11-25T10:00:00.000Z');
 const later = (ms: number) => new Date(T0.getTime() + ms);
-const RESPONSE: StoredResponse = { statusCode: 201, headers: { 'content-type': 'application/json' }, body: '{"session_id":"abc","amount":"14.000"}' };
+const RESPONSE: StoredResult = JSON.stringify({ statusCode: 201, headers: { 'content-type': 'application/json' }, body: '{"session_id":"abc","amount":"14.000"}' });
 
 /** What every IdempotencyStore must do; run against each adapter with the same assertions. */
 export function idempotencyStoreContract(harness: () => IdempotencyStore): void {

@@ -1,3 +1,6 @@
+import { s3Client } from '../../functions/adapters/aws/aws-clients';
+import { s3Attachments } from '../../functions/adapters/aws/s3-attachment-store';
+import { useEnvironment } from '../../functions/config/env';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { S3AttachmentStore } from '../../functions/adapters/aws/s3-attachment-store';
@@ -11,7 +14,7 @@ describeAws('S3AttachmentStore (moto)', () => {
     useMotoEnv();
     const bucket = `checkout-attach-${randomBytes(6).toString('hex')}`;
     await new S3Client({ forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: bucket }));
-    return S3AttachmentStore.fromEnvironment({ ...process.env, CHECKOUT_BUCKET: bucket });
+    return new S3AttachmentStore(s3Client(), bucket);
   }
 
   attachmentStoreContract(freshStore);
@@ -28,7 +31,12 @@ describeAws('S3AttachmentStore (moto)', () => {
     expect(response.headers.get('content-disposition')).toBe(`attachment; filename="invoice _42_.pdf"; filename*=UTF-8''invoice%20%2242%22.pdf`);
   });
 
-  test('refuses to start without CHECKOUT_BUCKET', () => {
-    expect(() => S3AttachmentStore.fromEnvironment({})).toThrow('CHECKOUT_BUCKET is not set');
+  test('refuses to start without CHECKOUT_BUCKET, naming it', () => {
+    useEnvironment({});
+    try {
+      expect(() => s3Attachments()).toThrow('CHECKOUT_BUCKET is not set.');
+    } finally {
+      useEnvironment(process.env);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../functions/adapters/system-clock';
-import { startLocal } from '../../functions/runtime/local-runtime';
+import { startLocal } from '../../functions/local/local-runtime';
 import { DEMO_ENV, seedBody, startTestApi, type TestApi } from '../fixtures/local-api';
 
 const T0 = new Date('2026-11-25T10:30:00.000Z');

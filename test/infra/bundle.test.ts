@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROUTES, type Route } from '../../functions/runtime/routes';
+import { ROUTES, type Route } from '../../functions/config/routes';
 import { REQUIRE_BANNER } from '../../lib/constructs/checkout-function';
 import { esbuildOptions } from '../../lib/constructs/lambda-bundling';
 import { buildSync } from 'esbuild';
@@ -60,7 +60,7 @@ describe.each(BUNDLED.map((r) => [r.id, r] as const))('%s bundle', (_id, route) 
   // what NodejsFunction ships, byte for byte.
   test('is what the bench builds with the shared bundling settings', () => {
     const file = join(outdir, `bench-${route.id}.mjs`);
-    buildSync({ ...esbuildOptions(join(__dirname, '..', '..', 'functions', 'handlers', `${route.handler}.ts`), file, route.needs ?? {}), absWorkingDir: join(__dirname, '..', '..'), logLevel: 'silent' });
+    buildSync({ ...esbuildOptions(join(__dirname, '..', '..', 'functions', 'handlers', `${route.handler}.ts`), file), absWorkingDir: join(__dirname, '..', '..'), logLevel: 'silent' });
     const strip = (code: string) => code.replace(/\/\/# sourceMappingURL=.*\n?$/, '');
     const shipped = strip(readFileSync(bundleOf(route), 'utf8'));
     const benched = strip(readFileSync(file, 'utf8'));
@@ -78,7 +78,16 @@ describe.each(BUNDLED.map((r) => [r.id, r] as const))('%s bundle', (_id, route) 
   test('loads in Node as Lambda loads it and its handler answers through the middleware', () => {
     const routeKey = `${route.method} ${route.path}/{proxy+}`;
     const out = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', PROBE, pathToFileURL(bundleOf(route)).href, routeKey], {
-      env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL: 'SILENT', CHECKOUT_BACKEND: 'aws', AWS_REGION: 'eu-west-1' },
+      // As Lambda starts it: the handler is built at init from these settings (no call is made).
+      env: {
+        PATH: process.env.PATH,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        AWS_REGION: 'eu-west-1',
+        AWS_LAMBDA_FUNCTION_NAME: route.id,
+        CHECKOUT_TABLE: 'checkout-dev-table',
+        CHECKOUT_BUCKET: 'checkout-dev-attachments',
+        CHECKOUT_PUBLIC_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+      },
       encoding: 'utf8',
       timeout: 30_000,
     });

@@ -1,7 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../../functions/runtime/routes';
-import { WORKERS, type Worker } from '../../functions/runtime/workers';
+import { CHANNELS } from '../../functions/config/queues';
+import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../../functions/config/routes';
+import { WORKERS, type Worker } from '../../functions/config/workers';
 import { synthStage, type SynthesizedApp } from './synth-app';
 
 // Assertion-only: synthesized without esbuild (bundle.test.ts covers a real bundle), once per stage.
@@ -11,7 +12,7 @@ let withWorkers: SynthesizedApp;
 
 // Workers name an existing handler module: the stack only needs a real entry to point at.
 const TEST_WORKERS: Worker[] = [
-  { id: 'RouteEvents', handler: 'http/retrieve-session', trigger: { kind: 'table-stream' }, needs: { sendTo: ['webhook', 'email', 'sms'] } },
+  { id: 'RouteEvents', handler: 'http/retrieve-session', trigger: { kind: 'table-stream' }, needs: { sendTo: CHANNELS } },
   { id: 'DeliverWebhook', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'webhook' }, needs: { webhookKey: true } },
   { id: 'SendEmail', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'email' }, needs: { email: true, bucket: ['GetObject'] } },
   { id: 'SendSms', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'sms' }, needs: { sms: true } },
@@ -107,8 +108,7 @@ describe('functions', () => {
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: 'checkout-api',
           POWERTOOLS_LOG_LEVEL: app.config.logLevel,
-          CHECKOUT_BACKEND: 'aws',
-          CHECKOUT_STAGE: app.config.stage,
+          CHECKOUT_PUBLIC_URL: expect.anything(),
           CHECKOUT_EMAIL_FROM: app.config.emailFrom,
           CHECKOUT_TABLE: expect.anything(),
           CHECKOUT_BUCKET: expect.anything(),

@@ -1,6 +1,7 @@
-import { createSession } from '../../functions/app/create-session';
-import { updateSession } from '../../functions/app/update-session';
-import { ConflictError, PermissionDeniedError, ValidationError } from '../../functions/domain/errors';
+import { createSession } from '../fixtures/session-requests';
+import { updateSession } from '../fixtures/session-requests';
+import { ConflictError, OrderNoTakenError, PermissionDeniedError, ValidationError, VersionConflictError } from '../../functions/domain/errors';
+import { errorResponse } from '../../functions/handlers/http/error-response';
 import type { Principal } from '../../functions/domain/permissions';
 import { apiKeyCaller, embeddedPorts } from '../fixtures/embedded-ports';
 
@@ -106,7 +107,8 @@ test('order_no is unique among live sessions and freed when one fails', async ()
   const results = await Promise.allSettled([1, 2, 3].map(() => createSession(ports, { principal: apiKeyCaller, body: { ...base, order_no: 'A-1' } })));
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  expect(rejected.map((r) => (r.reason as ValidationError).fields)).toEqual([
+  expect(rejected.map((r) => r.reason)).toEqual([expect.any(OrderNoTakenError), expect.any(OrderNoTakenError)]);
+  expect(rejected.map((r) => JSON.parse(errorResponse(r.reason).body))).toEqual([
     { order_no: ['Payment transaction with this order_no already exists.'] },
     { order_no: ['Payment transaction with this order_no already exists.'] },
   ]);
@@ -121,6 +123,6 @@ test('two concurrent updates of one version: one applies, the other gets 409', a
   const session = await createSession(ports, { principal: apiKeyCaller, body: base });
   const stored = (await ports.sessions.get(session.session_id))!;
   await ports.sessions.update({ ...stored, vendor_name: 'first', version: 2 }, stored, []);
-  await expect(ports.sessions.update({ ...stored, vendor_name: 'second', version: 2 }, stored, [])).rejects.toThrow('changed concurrently');
+  await expect(ports.sessions.update({ ...stored, vendor_name: 'second', version: 2 }, stored, [])).rejects.toBeInstanceOf(VersionConflictError);
   expect((await ports.sessions.get(session.session_id))!.vendor_name).toBe('first');
 });

@@ -1,6 +1,6 @@
 import { expireDueSessions } from '../../functions/app/expire-due-sessions';
 import { expireIfDue } from '../../functions/app/expire-session';
-import { updateSession } from '../../functions/app/update-session';
+import { updateSession } from '../fixtures/session-requests';
 import { ManualClock } from '../../functions/adapters/system-clock';
 import { ConflictError, VersionConflictError } from '../../functions/domain/errors';
 import { sessionEvent } from '../../functions/domain/events';
@@ -216,7 +216,7 @@ describe('races between the sweep and other writers have one winner', () => {
     if (!move.ok) return 'refused';
     const next = { ...current, state: move.to, version: current.version + 1 };
     try {
-      await ports.sessions.update(next, current, [sessionEvent(move.event, next, ports.ids.eventId(), ports.clock.now())]);
+      await ports.sessions.update(next, current, [sessionEvent(move.event!, next, ports.ids.eventId(), ports.clock.now())]);
       return 'paid';
     } catch (error) {
       if (error instanceof VersionConflictError) return 'conflict';

@@ -1,13 +1,13 @@
 import { MemorySessionRepository } from '../../functions/adapters/embedded/memory-session-repository';
 import { ManualClock } from '../../functions/adapters/system-clock';
-import { createSession } from '../../functions/app/create-session';
+import { createSession } from '../fixtures/session-requests';
 import { openCheckout } from '../../functions/app/open-checkout';
 import { paySession } from '../../functions/app/pay-session';
 import type { SessionEvent } from '../../functions/domain/events';
 import type { Session } from '../../functions/domain/session';
 import type { Ports } from '../../functions/ports';
-import { demoConfig } from '../../functions/runtime/demo-config';
-import { embeddedPorts } from '../../functions/runtime/embedded-ports';
+import { demoConfig } from '../../functions/local/demo-config';
+import { embeddedPorts } from '../../functions/local/embedded-ports';
 
 /** The embedded repository, with a hook that lets another writer in just before the next update. */
 class RacingRepository extends MemorySessionRepository {

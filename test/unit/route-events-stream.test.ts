@@ -1,6 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { routeEventRecords } from '../../functions/handlers/stream/route-events';
-import { setPorts } from '../../functions/runtime/ports';
+import { wire } from '../../functions/handlers/stream/route-events';
+import { lambdaContext } from '../../functions/local/lambda-context';
 import { createdEvent, eventPorts, recordQueues, sampleSession } from '../fixtures/event-ports';
 import { waitFor } from '../fixtures/webhook-receiver';
 
@@ -11,7 +11,7 @@ function record(sequence: string, image: Record<string, { S: string } | { N: str
 
 test('routes outbox INSERTs, ignores session items, and reports a failed record for the stream to retry', async () => {
   const ports = await eventPorts();
-  setPorts(ports);
+  const routeEventRecords = wire(ports);
   const seen = recordQueues(ports.queue);
   const session = sampleSession({ webhook_url: 'https://merchant.example/hook' });
   const event = createdEvent(session);
@@ -32,7 +32,7 @@ test('routes outbox INSERTs, ignores session items, and reports a failed record 
       record('101', { pk: { S: `SESSION#${session.session_id}` }, sk: { S: 'SESSION' } }, 'MODIFY'),
       record('102', (({ event_id: _dropped, ...rest }) => ({ ...rest, sk: { S: 'EVENT#0000000002#x' } }))(outboxItem)),
     ],
-  });
+  }, lambdaContext('RouteEvents', Date.now() + 30_000));
   expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
   await waitFor(() => seen.webhook.length === 1);
   expect(seen.webhook[0]).toEqual({ channel: 'webhook', event });

@@ -2,17 +2,17 @@ import { MemoryAttachmentStore } from '../../functions/adapters/embedded/memory-
 import { MemorySessionRepository } from '../../functions/adapters/embedded/memory-session-repository';
 import { randomIds } from '../../functions/adapters/random-ids';
 import { ManualClock } from '../../functions/adapters/system-clock';
-import { createSession } from '../../functions/app/create-session';
+import { createSession } from '../fixtures/session-requests';
 import { shortenUrl } from '../../functions/app/shorten-url';
-import { updateSession } from '../../functions/app/update-session';
+import { updateSession } from '../fixtures/session-requests';
 import type { IncomingFile } from '../../functions/domain/attachment';
 import { ConflictError, ServiceUnavailableError } from '../../functions/domain/errors';
 import type { Principal } from '../../functions/domain/permissions';
 import type { Session } from '../../functions/domain/session';
 import type { SessionEvent } from '../../functions/domain/events';
 import type { Ids } from '../../functions/ports';
-import { demoConfig } from '../../functions/runtime/demo-config';
-import { embeddedPorts as buildPorts } from '../../functions/runtime/embedded-ports';
+import { demoConfig } from '../../functions/local/demo-config';
+import { embeddedPorts as buildPorts } from '../../functions/local/embedded-ports';
 import { DEMO_ENV } from '../fixtures/local-api';
 import { tinyPdf, tinyPng } from '../fixtures/sample-files';
 

@@ -27,3 +27,12 @@ test('only open states are open; failed-like final states release the order_no',
   expect(STATES.filter(isOpen)).toEqual(['created', 'pending', 'attempted']);
   expect(STATES.filter((state) => !holdsOrderNo(state))).toEqual(['failed', 'canceled', 'expired', 'invalided']);
 });
+
+test('a session is created only from nothing; edits need an open state; delivery records go anywhere without an event', () => {
+  expect(transition('new', 'create')).toEqual({ ok: true, to: 'created', event: 'created' });
+  expect(transition('created', 'create').ok).toBe(false);
+  for (const from of ['created', 'pending', 'attempted'] as const) expect(transition(from, 'edit')).toEqual({ ok: true, to: from });
+  expect(transition('paid', 'edit').ok).toBe(false);
+  for (const from of STATES) expect(transition(from, 'record')).toEqual({ ok: true, to: from });
+  expect(transition('new', 'record').ok).toBe(false);
+});

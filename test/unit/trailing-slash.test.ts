@@ -9,7 +9,6 @@ const handler = httpHandler(
     seen.push({ routeKey: event.routeKey, pathParameters: event.pathParameters, contextRouteKey: event.requestContext.routeKey });
     return json(200, { ok: true });
   },
-  { auth: false },
 );
 
 function event(routeKey: string, pathParameters: Record<string, string>): APIGatewayProxyEventV2 {

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setting } from '../../config/env';
 
 /**
  * The process's AWS SDK clients, created on first use and then reused (a warm Lambda keeps its
@@ -42,7 +43,7 @@ export function secretsManagerClient(): SecretsManagerClient {
 
 export function s3Client(): S3Client {
   // Emulators serve buckets under the path, not as virtual hosts.
-  s3 ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL) });
+  s3 ??= new S3Client({ forcePathStyle: setting('AWS_ENDPOINT_URL') !== undefined });
   return s3;
 }
 

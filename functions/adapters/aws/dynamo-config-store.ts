@@ -7,6 +7,9 @@ import { systemClock } from '../system-clock';
 import { dynamoCall } from './dynamo-errors';
 import { TtlCache } from './ttl-cache';
 import { CONFIG_KEY } from './table-keys';
+import { setting } from '../../config/env';
+import { uses } from '../../config/needs';
+import { dynamoDocumentClient, secretsManagerClient } from './aws-clients';
 
 export interface DynamoConfigStoreOptions {
   /** Secrets Manager secret holding the webhook HMAC key (CHECKOUT_WEBHOOK_SECRET_ID). */
@@ -104,4 +107,16 @@ function isMerchantConfig(value: MerchantConfig): boolean {
     typeof value.default_expiration === 'string' &&
     typeof value.expire_transactions === 'boolean'
   );
+}
+
+/** The merchant configuration, read-only (credentials, gateways, currencies). */
+export function dynamoConfig() {
+  uses({ table: ['GetItem'] });
+  return new DynamoConfigStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+}
+
+/** The configuration and the webhook HMAC key: for the functions that sign (webhooks, the page's CSRF token). */
+export function dynamoConfigWithWebhookKey() {
+  uses({ table: ['GetItem'], webhookKey: true });
+  return new DynamoConfigStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { secretId: setting('CHECKOUT_WEBHOOK_SECRET_ID'), secrets: secretsManagerClient() });
 }

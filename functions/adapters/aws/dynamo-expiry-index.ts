@@ -1,9 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EXPIRY_INDEX } from '../../config/table';
 import { dueSortKeyLimit, expiryPartitionKey, sessionIdOfSortKey } from '../../domain/expiry';
 import type { DuePage, ExpiryIndex } from '../../ports';
+import { setting } from '../../config/env';
+import { uses } from '../../config/needs';
+import { dynamoDocumentClient } from './aws-clients';
 
-export const EXPIRY_INDEX_NAME = 'gsi1';
 /** The sweep's checkpoint item: the last minute bucket known to be drained. */
 const CURSOR_KEY = { pk: 'EXPIRY_CURSOR', sk: 'EXPIRY_CURSOR' };
 
@@ -23,7 +26,7 @@ export class DynamoExpiryIndex implements ExpiryIndex {
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: EXPIRY_INDEX_NAME,
+        IndexName: EXPIRY_INDEX,
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :due',
         ExpressionAttributeValues: { ':pk': partition, ':due': dueSortKeyLimit(now) },
         Limit: limit,
@@ -65,4 +68,10 @@ export class DynamoExpiryIndex implements ExpiryIndex {
 /** A gsi1 ExclusiveStartKey: the index keys plus the table keys of the session item. */
 function indexKey(partition: string, sortKey: string): Record<string, string> {
   return { pk: `SESSION#${sessionIdOfSortKey(sortKey)}`, sk: 'SESSION', gsi1pk: partition, gsi1sk: sortKey };
+}
+
+/** Due-session queries on the expiry index and the sweep's checkpoint item. */
+export function dynamoExpiryIndex() {
+  uses({ table: ['Query', 'GetItem', 'PutItem'] });
+  return new DynamoExpiryIndex(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

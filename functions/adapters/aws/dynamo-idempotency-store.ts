@@ -1,8 +1,11 @@
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../ports';
+import type { IdempotencyBegin, IdempotencyStore, StoredResult } from '../../ports';
 import { IDEMPOTENCY_TTL_MS, IN_PROGRESS_STALE_MS } from '../../ports/idempotency-store';
 import { dynamoCall } from './dynamo-errors';
 import { idempotencyKey } from './table-keys';
+import { setting } from '../../config/env';
+import { uses } from '../../config/needs';
+import { dynamoDocumentClient } from './aws-clients';
 
 /** The blocking record as DynamoDB returns it on a failed condition (not unmarshalled). */
 type RawRecord = { fingerprint?: { S?: string }; response?: { S?: string } };
@@ -40,12 +43,12 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       const existing = (error as Error & { Item?: RawRecord }).Item;
       const response = existing?.response?.S;
       if (response === undefined) return { status: 'in_progress' };
-      return { status: 'completed', fingerprint: existing?.fingerprint?.S ?? '', response: JSON.parse(response) as StoredResponse };
+      return { status: 'completed', fingerprint: existing?.fingerprint?.S ?? '', response };
     }
   }
 
-  async complete(key: string, fingerprint: string, response: StoredResponse, now: Date): Promise<void> {
-    const item = { ...this.item(key, fingerprint, now.getTime()), response: JSON.stringify(response) };
+  async complete(key: string, fingerprint: string, response: StoredResult, now: Date): Promise<void> {
+    const item = { ...this.item(key, fingerprint, now.getTime()), response };
     await dynamoCall(() => this.client.send(new PutCommand({ TableName: this.table, Item: item })));
   }
 
@@ -57,4 +60,9 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     const expiresAt = at + IDEMPOTENCY_TTL_MS;
     return { ...idempotencyKey(key), fingerprint, started_at: at, expires_at: expiresAt, ttl: Math.ceil(expiresAt / 1000) };
   }
+}
+
+export function dynamoIdempotency() {
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+  return new DynamoIdempotencyStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

@@ -7,6 +7,9 @@ import { claimedOrderNo, type Session } from '../../domain/session';
 import type { SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
 import { eventKey, orderNoKey, sessionKey, ttlSeconds } from './table-keys';
+import { setting } from '../../config/env';
+import { uses } from '../../config/needs';
+import { dynamoDocumentClient } from './aws-clients';
 
 /** Outbox items outlive their delivery by a week, for replays and audits, then TTL drops them. */
 const EVENT_TTL_DAYS = 7;
@@ -15,7 +18,6 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /** What each item of a transaction stands for, so a cancellation reason can be named. */
 type Role = { kind: 'session' } | { kind: 'claim'; orderNo: string } | { kind: 'release'; orderNo: string } | { kind: 'event' };
 type Write = { role: Role; item: TransactItem };
-
 export interface DynamoSessionRepositoryOptions {
   /** Attempts of one write when DynamoDB cancels it for a conflicting transaction or throttling. */
   transactionAttempts?: number;
@@ -172,4 +174,10 @@ export function sessionItem(session: Session): Record<string, unknown> {
 export function fromItem(item: Record<string, unknown>): Session {
   const session = JSON.parse(String(item.document)) as Session;
   return { ...session, version: Number(item.version), state: item.state as Session['state'], expires_at: String(item.expires_at) };
+}
+
+/** Reads (consistent GetItem) and transactional writes of sessions, order_no claims and events. */
+export function dynamoSessions() {
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] });
+  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

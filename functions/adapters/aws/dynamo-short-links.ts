@@ -2,6 +2,8 @@ import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, Get
 import type { ShortLinkStore } from '../../ports';
 import { dynamoClient } from './aws-clients';
 import { shortLinkKey } from './table-keys';
+import { setting } from '../../config/env';
+import { uses } from '../../config/needs';
 
 // The layout's one key definition (table-keys.ts), in the low-level client's attribute form.
 const key = (code: string) => {
@@ -16,11 +18,6 @@ export class DynamoShortLinkStore implements ShortLinkStore {
     private readonly table: string,
   ) {}
 
-  static fromEnvironment(env: NodeJS.ProcessEnv = process.env): DynamoShortLinkStore {
-    const table = env.CHECKOUT_TABLE;
-    if (!table) throw new Error('CHECKOUT_TABLE is not set');
-    return new DynamoShortLinkStore(dynamoClient(), table);
-  }
 
   async create(code: string, target: string): Promise<boolean> {
     try {
@@ -48,4 +45,9 @@ export class DynamoShortLinkStore implements ShortLinkStore {
   async delete(code: string): Promise<void> {
     await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: key(code) }));
   }
+}
+
+export function dynamoShortLinks() {
+  uses({ table: ['GetItem', 'PutItem', 'DeleteItem'] });
+  return new DynamoShortLinkStore(dynamoClient(), setting('CHECKOUT_TABLE'));
 }

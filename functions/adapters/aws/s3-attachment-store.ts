@@ -12,6 +12,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { contentDisposition } from '../../domain/attachment';
 import type { AttachmentStore, FileDownload, StoredFile, StoredFileInfo } from '../../ports';
 import { s3Client } from './aws-clients';
+import { setting } from '../../config/env';
+import { uses } from '../../config/needs';
 
 /** A presigned download link only needs to outlive the redirect that hands it out. */
 const DOWNLOAD_LINK_SECONDS = 300;
@@ -27,12 +29,6 @@ export class S3AttachmentStore implements AttachmentStore {
     private readonly bucket: string,
   ) {}
 
-  /** An emulator (AWS_ENDPOINT_URL) serves buckets by path, not by virtual host. */
-  static fromEnvironment(env: NodeJS.ProcessEnv = process.env): S3AttachmentStore {
-    const bucket = env.CHECKOUT_BUCKET;
-    if (!bucket) throw new Error('CHECKOUT_BUCKET is not set');
-    return new S3AttachmentStore(s3Client(), bucket);
-  }
 
   async put(key: string, file: StoredFile): Promise<void> {
     await this.client.send(
@@ -93,4 +89,16 @@ export class S3AttachmentStore implements AttachmentStore {
 
 function isMissing(error: unknown): boolean {
   return error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === 'NoSuchKey' || error.name === 'NotFound');
+}
+
+/** Store, copy (Get + Put), replace (Delete); ListBucket so a missing key is a 404, not a 403. */
+export function s3Attachments() {
+  uses({ bucket: ['GetObject', 'PutObject', 'DeleteObject', 'ListBucket'] });
+  return new S3AttachmentStore(s3Client(), setting('CHECKOUT_BUCKET'));
+}
+
+/** Downloads only: the presigned GET (ListBucket, so a missing key is a 404). */
+export function s3AttachmentReader() {
+  uses({ bucket: ['GetObject', 'ListBucket'] });
+  return new S3AttachmentStore(s3Client(), setting('CHECKOUT_BUCKET'));
 }

@@ -1,6 +1,9 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PermanentDeliveryError } from '../../domain/delivery-errors';
 import type { EmailMessage, Mailer } from '../../ports';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { requiredSetting } from '../../config/env';
+import { uses } from '../../config/needs';
 
 /** SESv2 SendEmail from CHECKOUT_EMAIL_FROM, text and HTML parts in UTF-8 (Arabic included). */
 export class SesMailer implements Mailer {
@@ -26,4 +29,9 @@ export class SesMailer implements Mailer {
       throw error;
     }
   }
+}
+
+export function sesMailer() {
+  uses({ email: true });
+  return new SesMailer(new SESv2Client({}), requiredSetting('CHECKOUT_EMAIL_FROM'));
 }

@@ -1,6 +1,8 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { PermanentDeliveryError } from '../../domain/delivery-errors';
 import type { SmsMessage, SmsSender } from '../../ports';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { uses } from '../../config/needs';
 
 const PERMANENT = new Set(['InvalidParameterException', 'InvalidParameter', 'InvalidParameterValueException']);
 
@@ -23,4 +25,9 @@ export class SnsSmsSender implements SmsSender {
       throw error;
     }
   }
+}
+
+export function snsSmsSender() {
+  uses({ sms: true });
+  return new SnsSmsSender(new SNSClient({}));
 }

@@ -9,6 +9,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { DeliveryMessage, QueueName } from '../../domain/deliveries';
 import type { EventQueue } from '../../ports';
+import { setting } from '../../config/env';
+import { uses } from '../../config/needs';
+import { sqsClient } from './aws-clients';
 
 /** SQS refuses a visibility timeout above 12 h. */
 const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
@@ -24,13 +27,13 @@ export class SqsEventQueue implements EventQueue {
 
   constructor(
     private readonly client: SQSClient,
-    private readonly urls: Readonly<Record<QueueName, string>>,
+    private readonly urls: Readonly<Partial<Record<QueueName, string>>>,
   ) {}
 
   async publish(queue: QueueName, message: DeliveryMessage): Promise<void> {
     await this.client.send(
       new SendMessageCommand({
-        QueueUrl: this.urls[queue],
+        QueueUrl: this.url(queue),
         MessageBody: JSON.stringify(message),
         MessageAttributes: { event_type: { DataType: 'String', StringValue: message.event.type } },
       }),
@@ -39,7 +42,7 @@ export class SqsEventQueue implements EventQueue {
 
   async retryLater(queue: QueueName, receipt: string, delaySeconds: number): Promise<void> {
     const timeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.round(delaySeconds)));
-    await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.urls[queue], ReceiptHandle: receipt, VisibilityTimeout: timeout }));
+    await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.url(queue), ReceiptHandle: receipt, VisibilityTimeout: timeout }));
   }
 
   async deadLetter(queue: QueueName, body: string, reason: string): Promise<void> {
@@ -64,7 +67,7 @@ export class SqsEventQueue implements EventQueue {
       const messages = received.Messages ?? [];
       if (messages.length === 0) return moved;
       for (const message of messages) {
-        await this.client.send(new SendMessageCommand({ QueueUrl: this.urls[queue], MessageBody: message.Body ?? '' }));
+        await this.client.send(new SendMessageCommand({ QueueUrl: this.url(queue), MessageBody: message.Body ?? '' }));
         await this.client.send(new DeleteMessageCommand({ QueueUrl: dlq, ReceiptHandle: message.ReceiptHandle }));
         moved += 1;
       }
@@ -81,8 +84,14 @@ export class SqsEventQueue implements EventQueue {
     return url;
   }
 
+  private url(queue: QueueName): string {
+    const url = this.urls[queue];
+    if (!url) throw new Error(`this function was not given the ${queue} queue`);
+    return url;
+  }
+
   private async findDlq(queue: QueueName): Promise<string> {
-    const attributes = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.urls[queue], AttributeNames: ['RedrivePolicy'] }));
+    const attributes = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.url(queue), AttributeNames: ['RedrivePolicy'] }));
     const policy = attributes.Attributes?.RedrivePolicy;
     const arn = policy ? (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
     if (!arn) throw new Error(`the ${queue} queue has no dead-letter queue (RedrivePolicy)`);
@@ -91,4 +100,22 @@ export class SqsEventQueue implements EventQueue {
     if (!found.QueueUrl) throw new Error(`dead-letter queue ${arn} not found`);
     return found.QueueUrl;
   }
+}
+
+const QUEUE_URL = { webhook: 'CHECKOUT_WEBHOOK_QUEUE_URL', email: 'CHECKOUT_EMAIL_QUEUE_URL', sms: 'CHECKOUT_SMS_QUEUE_URL' } as const;
+
+/** The queues the event router publishes to. */
+export function sqsPublisher(channels: readonly QueueName[]): SqsEventQueue {
+  uses({ sendTo: channels });
+  return new SqsEventQueue(sqsClient(), urlsOf(channels));
+}
+
+/** A consumer's own queue: to delay a retry (visibility) and to dead-letter with the reason. */
+export function sqsConsumerQueue(channel: QueueName): SqsEventQueue {
+  uses({ deadLetterTo: [channel] });
+  return new SqsEventQueue(sqsClient(), urlsOf([channel]));
+}
+
+function urlsOf(channels: readonly QueueName[]): Partial<Record<QueueName, string>> {
+  return Object.fromEntries(channels.map((channel) => [channel, setting(QUEUE_URL[channel])]));
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { EVENT_SK_PREFIX } from '../../config/table';
 import type { SessionEvent } from '../../domain/events';
 
 /**
@@ -18,7 +19,7 @@ export function orderNoKey(orderNo: string): ItemKey {
   return { pk: `ORDERNO#${orderNo}`, sk: 'ORDERNO' };
 }
 
-export const EVENT_SK_PREFIX = 'EVENT#';
+export { EVENT_SK_PREFIX, EXPIRY_INDEX } from '../../config/table';
 
 /** Sorts a session's events by version, then id (zero padding keeps the string order numeric). */
 export function eventKey(event: Pick<SessionEvent, 'session_id' | 'version' | 'event_id'>): ItemKey {
@@ -34,7 +35,6 @@ export function shortLinkKey(code: string): ItemKey {
   return { pk: `SHORT#${code}`, sk: 'SHORT' };
 }
 
-export const EXPIRY_INDEX = 'gsi1';
 // The expiry index keys are domain/expiry.ts's expiryIndexKeys: one definition for both stores.
 
 /** DynamoDB TTL attribute: epoch seconds. */

@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createHash, randomUUID } from 'node:crypto';
+import { WORK_QUEUE } from '../../config/queues';
 import type { DeliveryMessage, QueueName } from '../../domain/deliveries';
 import type { EventQueue } from '../../ports';
 
@@ -60,9 +61,10 @@ export class MemoryEventQueue implements EventQueue {
 
   constructor(options: MemoryEventQueueOptions = {}) {
     this.scale = options.delayScale ?? 1;
-    this.visibilityMs = (options.visibilityTimeoutSeconds ?? 60) * 1000;
-    this.maxReceiveCount = options.maxReceiveCount ?? 20;
-    this.batchSize = options.batchSize ?? 10;
+    // By default the deployed queues' settings (config/queues.ts): local runs redeliver alike.
+    this.visibilityMs = (options.visibilityTimeoutSeconds ?? WORK_QUEUE.visibilityTimeoutSeconds) * 1000;
+    this.maxReceiveCount = options.maxReceiveCount ?? WORK_QUEUE.maxReceiveCount;
+    this.batchSize = options.batchSize ?? WORK_QUEUE.batchSize;
   }
 
   consume(queue: QueueName, consumer: QueueConsumer): void {

@@ -1,7 +1,7 @@
-import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../ports';
+import type { IdempotencyBegin, IdempotencyStore, StoredResult } from '../../ports';
 import { IDEMPOTENCY_TTL_MS as TTL_MS, IN_PROGRESS_STALE_MS } from '../../ports/idempotency-store';
 
-type Entry = { fingerprint: string; startedAt: number; response?: StoredResponse; expiresAt: number };
+type Entry = { fingerprint: string; startedAt: number; response?: StoredResult; expiresAt: number };
 
 export { IN_PROGRESS_STALE_MS };
 
@@ -19,7 +19,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return { status: 'started' };
   }
 
-  async complete(key: string, fingerprint: string, response: StoredResponse, now: Date): Promise<void> {
+  async complete(key: string, fingerprint: string, response: StoredResult, now: Date): Promise<void> {
     this.entries.set(key, { fingerprint, startedAt: now.getTime(), response, expiresAt: now.getTime() + TTL_MS });
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { NotificationChannel } from '../../domain/deliveries';
 import { PermanentDeliveryError } from '../../domain/delivery-errors';
 import type { Clock, EmailMessage, Mailer, SmsMessage, SmsSender } from '../../ports';
 
@@ -13,7 +14,7 @@ export interface MemoryOutboxOptions {
   from: string;
   clock: Clock;
   /** Addresses or numbers the twin refuses for good (its stand-in for a bounce list): returns the reason. */
-  reject?: (channel: 'email' | 'sms', to: string) => string | undefined;
+  reject?: (channel: NotificationChannel, to: string) => string | undefined;
 }
 
 /**

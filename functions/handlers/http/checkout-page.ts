@@ -1,16 +1,26 @@
-import { openCheckout } from '../../app/open-checkout';
-import { getPorts } from '../../runtime/ports';
-import { issueCsrf } from './checkout-csrf';
+import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { randomIds } from '../../adapters/random-ids';
+import { systemClock } from '../../adapters/system-clock';
+import { openCheckout, type OpenCheckoutPorts } from '../../app/open-checkout';
+import { lambdaEntry } from '../lambda-entry';
+import { csrf } from './checkout-csrf';
 import { checkoutPageResponse } from './checkout-response';
-import type { HttpEvent } from './http-event';
 import { httpHandler } from './http-handler';
 
 /** The hosted checkout page: the payment form, or the receipt / expiry / failure of the session. */
-export async function checkoutPageHttp(event: HttpEvent) {
-  const { session, attemptsLeft } = await openCheckout(getPorts(), event.pathParameters?.session_id ?? '');
-  const csrf = await issueCsrf(event, session.session_id);
-  const pgCode = event.queryStringParameters?.pg_code;
-  return checkoutPageResponse(200, { session, csrfToken: csrf.token, pgCode, attemptsLeft }, csrf.cookies);
+export function wire(ports: OpenCheckoutPorts) {
+  const tokens = csrf(ports);
+  return httpHandler(
+    async (event) => {
+      const { session, attemptsLeft } = await openCheckout(ports, event.pathParameters?.session_id ?? '');
+      const issued = await tokens.issue(event, session.session_id);
+      const pgCode = event.queryStringParameters?.pg_code;
+      return checkoutPageResponse(200, { session, csrfToken: issued.token, pgCode, attemptsLeft }, issued.cookies);
+    },
+    { errors: 'html' },
+  );
 }
 
-export const handler = httpHandler(checkoutPageHttp, { auth: false, errors: 'html' });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigWithWebhookKey(), clock: systemClock, ids: randomIds });
+export const handler = lambdaEntry(build);

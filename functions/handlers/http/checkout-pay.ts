@@ -1,10 +1,14 @@
-import { paySession } from '../../app/pay-session';
+import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { randomIds } from '../../adapters/random-ids';
+import { systemClock } from '../../adapters/system-clock';
+import { paySession, type PaySessionPorts } from '../../app/pay-session';
 import { successRedirect } from '../../domain/checkout';
 import { isOpen } from '../../domain/state-machine';
-import { getPorts } from '../../runtime/ports';
-import { assertCsrf, issueCsrf } from './checkout-csrf';
+import { lambdaEntry } from '../lambda-entry';
+import { csrf, type Csrf } from './checkout-csrf';
 import { checkoutPageResponse } from './checkout-response';
-import { baseUrl, redirect, type HttpEvent } from './http-event';
+import { redirect, type HttpEvent } from './http-event';
 import { httpHandler } from './http-handler';
 
 /**
@@ -12,28 +16,34 @@ import { httpHandler } from './http-handler';
  * merchant's redirect_url after a success, else back to the page, which shows the outcome.
  * A refused form is shown again with its errors; nothing is attempted.
  */
-export async function checkoutPayHttp(event: HttpEvent) {
+async function pay(ports: PaySessionPorts, tokens: Csrf, event: HttpEvent) {
   const sessionId = event.pathParameters?.session_id ?? '';
   const form = typeof event.body === 'object' && event.body !== null ? (event.body as Record<string, unknown>) : {};
-  await assertCsrf(event, sessionId, form.csrf_token);
-  const outcome = await paySession(getPorts(), { sessionId, form });
-  const page = `${baseUrl(event)}/checkout/${sessionId}`;
+  await tokens.assert(event, sessionId, form.csrf_token);
+  const outcome = await paySession(ports, { sessionId, form });
+  const page = `${event.baseUrl}/checkout/${sessionId}`;
   if (outcome.kind === 'charged') return redirect(303, successRedirect(outcome.session) ?? page);
   if (outcome.kind === 'declined') return redirect(303, page);
 
-  const csrf = await issueCsrf(event, sessionId);
-  const model = { session: outcome.session, csrfToken: csrf.token };
+  const issued = await tokens.issue(event, sessionId);
+  const model = { session: outcome.session, csrfToken: issued.token };
   if (outcome.kind === 'invalid') {
     const values = { name_on_card: text(form.name_on_card), expiry: text(form.expiry) };
-    return checkoutPageResponse(400, { ...model, errors: outcome.errors, values, pgCode: outcome.pgCode }, csrf.cookies);
+    return checkoutPageResponse(400, { ...model, errors: outcome.errors, values, pgCode: outcome.pgCode }, issued.cookies);
   }
   // Nothing charged: a replay of a paid session shows its receipt; a lost race, the form again.
   const conflict = outcome.conflict && isOpen(outcome.session.state);
-  return checkoutPageResponse(conflict ? 409 : 200, { ...model, conflict, pgCode: text(form.pg_code) }, csrf.cookies);
+  return checkoutPageResponse(conflict ? 409 : 200, { ...model, conflict, pgCode: text(form.pg_code) }, issued.cookies);
 }
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export const handler = httpHandler(checkoutPayHttp, { auth: false, errors: 'html' });
+export function wire(ports: PaySessionPorts) {
+  const tokens = csrf(ports);
+  return httpHandler((event) => pay(ports, tokens, event), { errors: 'html' });
+}
+
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigWithWebhookKey(), clock: systemClock, ids: randomIds });
+export const handler = lambdaEntry(build);

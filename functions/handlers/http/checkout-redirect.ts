@@ -1,12 +1,19 @@
-import { getSession } from '../../app/get-session';
-import { getPorts } from '../../runtime/ports';
-import { baseUrl, redirect, type HttpEvent } from './http-event';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { getSession, type GetSessionPorts } from '../../app/get-session';
+import { lambdaEntry } from '../lambda-entry';
+import { redirect } from './http-event';
 import { httpHandler } from './http-handler';
 
 /** `checkout_url`: sends the customer on to the hosted page (404 page for an unknown session). */
-export async function checkoutRedirectHttp(event: HttpEvent) {
-  const session = await getSession(getPorts(), event.queryStringParameters?.session_id ?? '');
-  return redirect(302, `${baseUrl(event)}/checkout/${session.session_id}`);
+export function wire(ports: GetSessionPorts) {
+  return httpHandler(
+    async (event) => {
+      const session = await getSession(ports, event.queryStringParameters?.session_id ?? '');
+      return redirect(302, `${event.baseUrl}/checkout/${session.session_id}`);
+    },
+    { errors: 'html' },
+  );
 }
 
-export const handler = httpHandler(checkoutRedirectHttp, { auth: false, errors: 'html' });
+export const build = () => wire({ sessions: dynamoSessions() });
+export const handler = lambdaEntry(build);

@@ -1,13 +1,21 @@
 import { createSession } from '../../app/create-session';
 import { renderSession } from '../../domain/session';
-import { getPorts } from '../../runtime/ports';
-import { baseUrl, json, type HttpEvent } from './http-event';
+import { fullSchema } from '../../domain/session-schema';
+import { lambdaEntry } from '../lambda-entry';
+import { json } from './http-event';
 import { httpHandler } from './http-handler';
+import { readSessionRequest } from './session-request';
+import { awsSessionRoutePorts, type SessionRoutePorts } from './session-route-ports';
 
-export async function createSessionHttp(event: HttpEvent) {
-  const base = baseUrl(event);
-  const session = await createSession(getPorts(), { principal: event.principal!, body: event.body, files: event.files, baseUrl: base });
-  return json(201, renderSession(session, base));
+export function wire(ports: SessionRoutePorts) {
+  return httpHandler(
+    async (event) => {
+      const session = await createSession(ports, { principal: event.principal!, request: readSessionRequest(fullSchema, event) });
+      return json(201, renderSession(session, event.baseUrl));
+    },
+    { auth: ports },
+  );
 }
 
-export const handler = httpHandler(createSessionHttp, { auth: true });
+export const build = () => wire(awsSessionRoutePorts());
+export const handler = lambdaEntry(build);

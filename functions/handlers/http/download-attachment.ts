@@ -1,6 +1,8 @@
 import { downloadAttachment } from '../../app/download-attachment';
 import { contentDisposition } from '../../domain/attachment';
-import { getPorts } from '../../runtime/ports';
+import { s3AttachmentReader } from '../../adapters/aws/s3-attachment-store';
+import type { Ports } from '../../ports';
+import { lambdaEntry } from '../lambda-entry';
 import type { HttpEvent, HttpResult } from './http-event';
 import { httpHandler } from './http-handler';
 
@@ -8,8 +10,8 @@ import { httpHandler } from './http-handler';
  * Serves an attachment without ever making its object public: a redirect to a short-lived
  * presigned GET (S3), or the bytes themselves (embedded). Served as a download, never rendered.
  */
-export async function downloadAttachmentHttp(event: HttpEvent): Promise<HttpResult> {
-  const download = await downloadAttachment(getPorts(), event.pathParameters?.token ?? '');
+async function serve(ports: Pick<Ports, 'attachments'>, event: HttpEvent): Promise<HttpResult> {
+  const download = await downloadAttachment(ports, event.pathParameters?.token ?? '');
   if (download.kind === 'redirect') {
     return { statusCode: 302, headers: { location: download.url, 'cache-control': 'no-store' }, body: '' };
   }
@@ -28,4 +30,6 @@ export async function downloadAttachmentHttp(event: HttpEvent): Promise<HttpResu
   };
 }
 
-export const handler = httpHandler(downloadAttachmentHttp, { auth: false });
+export const wire = (ports: Pick<Ports, 'attachments'>) => httpHandler((event) => serve(ports, event));
+export const build = () => wire({ attachments: s3AttachmentReader() });
+export const handler = lambdaEntry(build);

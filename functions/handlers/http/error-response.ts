@@ -1,10 +1,35 @@
-import { DetailError, OrderNoTakenError, ValidationError } from '../../domain/errors';
-import { logger } from '../../runtime/logger';
+import {
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  OrderNoTakenError,
+  PermissionDeniedError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../../domain/errors';
 import { renderErrorPage } from '../../views/error-page';
+import { logger } from '../logger';
+import { MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import { html, json, type HttpResult } from './http-event';
 
 /** API routes answer in JSON; the customer's pages answer with an HTML page. */
 export type ErrorRendering = 'json' | 'html';
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/** The one place that knows which error is which status; all render as `{"detail": message}`. */
+const DETAIL_STATUS: ReadonlyArray<[ErrorClass, number]> = [
+  [BadRequestError, 400],
+  [AuthenticationError, 401],
+  [PermissionDeniedError, 403],
+  [NotFoundError, 404],
+  [MethodNotAllowedError, 405],
+  [ConflictError, 409],
+  [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
+  [ServiceUnavailableError, 503],
+];
 
 /** The one mapping from errors to HTTP responses, in Ottu's (DRF) shapes. */
 export function errorResponse(error: unknown, rendering: ErrorRendering = 'json'): HttpResult {
@@ -17,7 +42,8 @@ export function errorResponse(error: unknown, rendering: ErrorRendering = 'json'
 function errorBody(error: unknown): { status: number; body: object } {
   if (error instanceof ValidationError) return { status: 400, body: error.fields };
   if (error instanceof OrderNoTakenError) return { status: 400, body: { order_no: ['Payment transaction with this order_no already exists.'] } };
-  if (error instanceof DetailError) return { status: error.status, body: { detail: error.message } };
+  const known = DETAIL_STATUS.find(([type]) => error instanceof type);
+  if (known) return { status: known[1], body: { detail: (error as Error).message } };
   // Anything else is our fault: log it whole, show nothing of it.
   logger.error('unhandled error', error as Error);
   return { status: 500, body: { detail: 'A server error occurred.' } };

@@ -1,12 +1,16 @@
+import { dynamoShortLinks } from '../../adapters/aws/dynamo-short-links';
 import { followShortLink } from '../../app/follow-short-link';
-import { getPorts } from '../../runtime/ports';
-import { baseUrl, type HttpEvent, type HttpResult } from './http-event';
+import type { Ports } from '../../ports';
+import { lambdaEntry } from '../lambda-entry';
 import { httpHandler } from './http-handler';
 
-export async function followShortLinkHttp(event: HttpEvent): Promise<HttpResult> {
-  const target = await followShortLink(getPorts(), event.pathParameters?.code ?? '');
-  const location = target.startsWith('/') ? baseUrl(event) + target : target;
-  return { statusCode: 302, headers: { location, 'cache-control': 'no-store' }, body: '' };
+export function wire(ports: Pick<Ports, 'shortLinks'>) {
+  return httpHandler(async (event) => {
+    const target = await followShortLink(ports, event.pathParameters?.code ?? '');
+    const location = target.startsWith('/') ? event.baseUrl + target : target;
+    return { statusCode: 302, headers: { location, 'cache-control': 'no-store' }, body: '' };
+  });
 }
 
-export const handler = httpHandler(followShortLinkHttp, { auth: false });
+export const build = () => wire({ shortLinks: dynamoShortLinks() });
+export const handler = lambdaEntry(build);

@@ -17,6 +17,8 @@ export type HttpEvent = Omit<APIGatewayProxyEventV2, 'body'> & {
   rawBody?: Buffer;
   files?: UploadedFile[];
   principal?: Principal;
+  /** The public base URL for links: CHECKOUT_PUBLIC_URL, or the host the request came to. */
+  baseUrl: string;
 };
 
 export type HttpResult = Exclude<APIGatewayProxyResultV2, string> & { statusCode: number; body: string; headers: Record<string, string> };
@@ -50,13 +52,8 @@ export function redirect(statusCode: 302 | 303, location: string): HttpResult {
   return { statusCode, headers: { ...headers, 'content-security-policy': contentSecurityPolicy(), location }, body: '' };
 }
 
-/**
- * The public base URL for links (checkout_url, redirect_url): CHECKOUT_PUBLIC_URL when set
- * (a custom domain), else the host the request came to.
- */
-export function baseUrl(event: Pick<APIGatewayProxyEventV2, 'headers' | 'requestContext'>): string {
-  const configured = process.env.CHECKOUT_PUBLIC_URL;
-  if (configured) return configured.replace(/\/+$/, '');
+/** The base URL of the host the request came to (links when no CHECKOUT_PUBLIC_URL is set). */
+export function baseUrlOf(event: Pick<APIGatewayProxyEventV2, 'headers' | 'requestContext'>): string {
   const host = event.headers['x-forwarded-host'] ?? event.headers.host ?? event.requestContext.domainName;
   const proto = event.headers['x-forwarded-proto'] ?? (/^(localhost|127\.|\[::1\])/.test(host) ? 'http' : 'https');
   return `${proto.split(',')[0]!.trim()}://${host}`;

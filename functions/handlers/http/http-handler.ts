@@ -2,17 +2,18 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { logger } from '../../runtime/logger';
+import { setting } from '../../config/env';
+import { logger } from '../logger';
 import { errorResponse, type ErrorRendering } from './error-response';
-import type { HttpEvent, HttpResult } from './http-event';
-import { idempotency } from './idempotency';
+import { baseUrlOf, type HttpEvent, type HttpResult } from './http-event';
+import { idempotency, type IdempotencyPorts } from './idempotency';
 import { parseBody } from './parse-body';
-import { requireAuth } from './require-auth';
+import { requireAuth, type AuthPorts } from './require-auth';
 import { trailingSlash } from './trailing-slash';
 
 export interface HttpHandlerOptions {
-  /** Route needs `Authorization` (Api-Key or Basic). */
-  auth: boolean;
+  /** The route needs `Authorization` (Api-Key or Basic); POSTs honour Idempotency-Key. */
+  auth?: AuthPorts & IdempotencyPorts;
   /** How errors are shown: Ottu's JSON (API routes, the default) or an HTML page (the customer's pages). */
   errors?: ErrorRendering;
 }
@@ -25,13 +26,20 @@ export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context
  * middleware's failure gets Ottu's shape), the body is parsed before the caller is known, and
  * idempotency sits innermost so it records the final answer.
  */
-export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions): LambdaHttpHandler {
+export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions = {}): LambdaHttpHandler {
+  // A custom domain (or the API's own URL, which the stack sets) for links; else the request's host.
+  const publicUrl = setting('CHECKOUT_PUBLIC_URL');
   const stack = middy<HttpEvent, HttpResult>(fn)
     // Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: bodies carry API keys,
     // passwords and, on the payment form, card numbers.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     // Set directly: a correlationIdPath would pull a JMESPath engine into every bundle.
-    .use({ before: ({ event }) => logger.setCorrelationId(event.requestContext.requestId) })
+    .use({
+      before: ({ event }) => {
+        logger.setCorrelationId(event.requestContext.requestId);
+        event.baseUrl = publicUrl ?? baseUrlOf(event);
+      },
+    })
     .use({
       after: ({ response }) => logger.debug('responded', { statusCode: response?.statusCode }),
       onError: (request) => {
@@ -42,6 +50,6 @@ export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions): Lamb
     .use(trailingSlash())
     .use(httpHeaderNormalizer())
     .use(parseBody());
-  if (options.auth) stack.use(requireAuth()).use(idempotency());
+  if (options.auth) stack.use(requireAuth(options.auth)).use(idempotency(options.auth));
   return stack as unknown as LambdaHttpHandler;
 }

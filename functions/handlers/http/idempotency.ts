@@ -1,39 +1,41 @@
 import type { MiddlewareObj } from '@middy/core';
 import { createHash } from 'node:crypto';
 import { BadRequestError, ConflictError } from '../../domain/errors';
-import { getPorts } from '../../runtime/ports';
+import type { Ports } from '../../ports';
 import { errorResponse } from './error-response';
 import type { HttpEvent, HttpResult } from './http-event';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
+
+export type IdempotencyPorts = Pick<Ports, 'idempotency' | 'clock'>;
 
 /**
  * Stripe-style `Idempotency-Key` on POST: the same key with the same body returns the first
  * response again; with another body, 409. Keys are scoped to the caller and the route. 5xx
  * answers are not remembered, so a retry after a server fault runs again.
  */
-export function idempotency(): MiddlewareObj<HttpEvent, HttpResult> {
+export function idempotency(ports: IdempotencyPorts): MiddlewareObj<HttpEvent, HttpResult> {
   const claims = new WeakMap<object, { key: string; fingerprint: string }>();
   const remember = async (event: HttpEvent, response: HttpResult) => {
     const claim = claims.get(event);
     if (!claim) return;
-    const ports = getPorts();
     if (response.statusCode >= 500) await ports.idempotency.release(claim.key);
-    else await ports.idempotency.complete(claim.key, claim.fingerprint, response, ports.clock.now());
+    else await ports.idempotency.complete(claim.key, claim.fingerprint, JSON.stringify(response), ports.clock.now());
   };
   return {
     before: async ({ event }) => {
       const key = event.headers['idempotency-key'];
       if (key === undefined || event.requestContext.http.method !== 'POST') return;
       if (!KEY.test(key)) throw new BadRequestError('Idempotency-Key must be 1 to 255 printable ASCII characters.');
-      const ports = getPorts();
       const scoped = `${event.principal?.kind ?? 'anonymous'}:${event.principal?.id ?? ''}:${event.routeKey}:${key}`;
       const fingerprint = fingerprintOf(event);
       const begun = await ports.idempotency.begin(scoped, fingerprint, ports.clock.now());
       if (begun.status === 'in_progress') throw new ConflictError('A request with this Idempotency-Key is still being processed.');
       if (begun.status === 'completed') {
         if (begun.fingerprint !== fingerprint) throw new ConflictError('This Idempotency-Key was already used with a different request body.');
-        return { ...begun.response, headers: { ...begun.response.headers, 'idempotent-replayed': 'true' } };
+        // The store keeps our own serialized response; it is replayed as it was sent.
+        const stored = JSON.parse(begun.response) as HttpResult;
+        return { ...stored, headers: { ...stored.headers, 'idempotent-replayed': 'true' } };
       }
       claims.set(event, { key: scoped, fingerprint });
     },

@@ -1,7 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import Busboy from '@fastify/busboy';
 import { parse as parseQuery } from 'node:querystring';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../domain/errors';
+import { BadRequestError, ValidationError } from '../../domain/errors';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import { formToJson } from './form-fields';
 import type { HttpEvent, UploadedFile } from './http-event';
 

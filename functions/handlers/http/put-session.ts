@@ -1,5 +1,7 @@
-import { httpHandler } from './http-handler';
-import { updateSessionHttp } from './update-session';
+import { lambdaEntry } from '../lambda-entry';
+import { awsSessionRoutePorts, type SessionRoutePorts } from './session-route-ports';
+import { updateSessionRoute } from './update-session';
 
-export const putSessionHttp = updateSessionHttp('full');
-export const handler = httpHandler(putSessionHttp, { auth: true });
+export const wire = (ports: SessionRoutePorts) => updateSessionRoute('full', ports);
+export const build = () => wire(awsSessionRoutePorts());
+export const handler = lambdaEntry(build);

@@ -1,13 +1,17 @@
-import { getSession } from '../../app/get-session';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { getSession, type GetSessionPorts } from '../../app/get-session';
 import { renderSession } from '../../domain/session';
-import { getPorts } from '../../runtime/ports';
-import { baseUrl, json, type HttpEvent } from './http-event';
+import { lambdaEntry } from '../lambda-entry';
+import { json } from './http-event';
 import { httpHandler } from './http-handler';
 
 /** Public, as the seed says: the unguessable 160-bit session id is the capability. */
-export async function retrieveSessionHttp(event: HttpEvent) {
-  const session = await getSession(getPorts(), event.pathParameters?.session_id ?? '');
-  return json(200, renderSession(session, baseUrl(event)));
+export function wire(ports: GetSessionPorts) {
+  return httpHandler(async (event) => {
+    const session = await getSession(ports, event.pathParameters?.session_id ?? '');
+    return json(200, renderSession(session, event.baseUrl));
+  });
 }
 
-export const handler = httpHandler(retrieveSessionHttp, { auth: false });
+export const build = () => wire({ sessions: dynamoSessions() });
+export const handler = lambdaEntry(build);

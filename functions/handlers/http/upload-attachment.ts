@@ -1,16 +1,26 @@
 import { uploadAttachment } from '../../app/upload-attachment';
-import { getPorts } from '../../runtime/ports';
-import { baseUrl, json, type HttpEvent } from './http-event';
+import { parseWith, uploadSchema } from '../../domain/session-schema';
+import { lambdaEntry } from '../lambda-entry';
+import { json } from './http-event';
 import { httpHandler } from './http-handler';
+import { readFilePart } from './session-request';
+import { awsSessionRoutePorts, type SessionRoutePorts } from './session-route-ports';
 
-export async function uploadAttachmentHttp(event: HttpEvent) {
-  const base = baseUrl(event);
-  const uploaded = await uploadAttachment(getPorts(), { principal: event.principal!, body: event.body, files: event.files ?? [], baseUrl: base });
-  return json(200, {
-    file_url: base + uploaded.file_url,
-    original_filename: uploaded.original_filename,
-    ...(uploaded.attachment_short_url ? { attachment_short_url: base + uploaded.attachment_short_url } : {}),
-  });
+export function wire(ports: SessionRoutePorts) {
+  return httpHandler(
+    async (event) => {
+      const { file, error } = readFilePart(event, 'file');
+      const uploaded = await uploadAttachment(ports, { principal: event.principal!, file, fileError: error, fields: parseWith(uploadSchema, event.body) });
+      const base = event.baseUrl;
+      return json(200, {
+        file_url: base + uploaded.file_url,
+        original_filename: uploaded.original_filename,
+        ...(uploaded.attachment_short_url ? { attachment_short_url: base + uploaded.attachment_short_url } : {}),
+      });
+    },
+    { auth: ports },
+  );
 }
 
-export const handler = httpHandler(uploadAttachmentHttp, { auth: true });
+export const build = () => wire(awsSessionRoutePorts());
+export const handler = lambdaEntry(build);

@@ -4,11 +4,14 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { retryOrGiveUp, type DeliveryOutcome } from '../../app/delivery-outcome';
 import { parseDeliveryMessage, type DeliveryMessage, type QueueName } from '../../domain/deliveries';
-import { logger } from '../../runtime/logger';
-import { getPorts } from '../../runtime/ports';
+import type { Ports } from '../../ports';
+import { logger } from '../logger';
 
 export type QueueFunction = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 type Deliver<C extends QueueName> = (message: Extract<DeliveryMessage, { channel: C }>, attempt: number) => Promise<DeliveryOutcome>;
+
+/** What the record loop itself uses: the consumer's queue (retry later, dead-letter). */
+export type ConsumerPorts = Pick<Ports, 'queue'>;
 
 /** Marks a record failed after its next attempt was scheduled with retryLater. */
 class RetryLater extends Error {
@@ -21,9 +24,8 @@ class RetryLater extends Error {
  * (ChangeMessageVisibility) and reports it as a batch item failure, so SQS keeps it; a final
  * failure moves it to the DLQ with its reason; the rest is deleted.
  */
-export function queueFunction<C extends QueueName>(queue: C, deliver: Deliver<C>): QueueFunction {
+export function queueFunction<C extends QueueName>(queue: C, ports: ConsumerPorts, deliver: Deliver<C>): QueueFunction {
   const handleRecord = async (record: SQSRecord): Promise<void> => {
-    const ports = getPorts();
     const message = parseDeliveryMessage(record.body);
     if (!message || message.channel !== queue) {
       await ports.queue.deadLetter(queue, record.body, `not a ${queue} delivery message`);

@@ -1,8 +1,7 @@
-import { sendNotification } from '../../app/send-notification';
-import { getPorts } from '../../runtime/ports';
-import { getWorkerSettings } from '../../runtime/worker-settings';
-import { queueFunction, queueHandler } from './queue-consumer';
+import { sesMailer } from '../../adapters/aws/ses-mailer';
+import { lambdaEntry } from '../lambda-entry';
+import { awsNotificationPorts, awsNotificationSettings, notificationConsumer } from './notification-consumer';
 
-export const sendEmailRecords = queueFunction('email', (message, attempt) => sendNotification(getPorts(), { message, attempt }, getWorkerSettings()));
-
-export const handler = queueHandler(sendEmailRecords);
+export const wire = notificationConsumer('email');
+export const build = () => wire({ ...awsNotificationPorts('email'), mailer: sesMailer() }, awsNotificationSettings());
+export const handler = lambdaEntry(build);

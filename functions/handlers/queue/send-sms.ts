@@ -1,8 +1,7 @@
-import { sendNotification } from '../../app/send-notification';
-import { getPorts } from '../../runtime/ports';
-import { getWorkerSettings } from '../../runtime/worker-settings';
-import { queueFunction, queueHandler } from './queue-consumer';
+import { snsSmsSender } from '../../adapters/aws/sns-sms-sender';
+import { lambdaEntry } from '../lambda-entry';
+import { awsNotificationPorts, awsNotificationSettings, notificationConsumer } from './notification-consumer';
 
-export const sendSmsRecords = queueFunction('sms', (message, attempt) => sendNotification(getPorts(), { message, attempt }, getWorkerSettings()));
-
-export const handler = queueHandler(sendSmsRecords);
+export const wire = notificationConsumer('sms');
+export const build = () => wire({ ...awsNotificationPorts('sms'), sms: snsSmsSender() }, awsNotificationSettings());
+export const handler = lambdaEntry(build);

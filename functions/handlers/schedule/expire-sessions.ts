@@ -1,15 +1,20 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { expireDueSessions, type SweepReport } from '../../app/expire-due-sessions';
-import { getPorts } from '../../runtime/ports';
-import { logger } from '../../runtime/logger';
+import { dynamoConfig } from '../../adapters/aws/dynamo-config-store';
+import { dynamoExpiryIndex } from '../../adapters/aws/dynamo-expiry-index';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { randomIds } from '../../adapters/random-ids';
+import { systemClock } from '../../adapters/system-clock';
+import { expireDueSessions, type ExpireDuePorts, type SweepReport } from '../../app/expire-due-sessions';
+import { lambdaEntry } from '../lambda-entry';
+import { logger } from '../logger';
 
 export type ExpirySummary = Omit<SweepReport, 'errors'>;
 
 /** The EventBridge rule's target (every minute): one bounded sweep of due sessions. */
-export async function expireSessions(_event: ScheduledEvent, context: Context): Promise<ExpirySummary> {
-  const { errors, ...summary } = await expireDueSessions(getPorts(), { remainingMs: () => context.getRemainingTimeInMillis() });
+async function expireSessions(ports: ExpireDuePorts, context: Context): Promise<ExpirySummary> {
+  const { errors, ...summary } = await expireDueSessions(ports, { remainingMs: () => context.getRemainingTimeInMillis() });
   for (const { where, error } of errors) logger.error('Expiry failed', { where, error });
   logger.info('Expiry sweep', { ...summary });
   // Failing the invocation is what raises the errors alarm; the next run sweeps those buckets again.
@@ -17,4 +22,9 @@ export async function expireSessions(_event: ScheduledEvent, context: Context): 
   return summary;
 }
 
-export const handler = middy(expireSessions).use(injectLambdaContext(logger));
+export function wire(ports: ExpireDuePorts) {
+  return middy((_event: ScheduledEvent, context: Context) => expireSessions(ports, context)).use(injectLambdaContext(logger));
+}
+
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfig(), expiry: dynamoExpiryIndex(), clock: systemClock, ids: randomIds });
+export const handler = lambdaEntry(build);

@@ -2,10 +2,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
 import { routeEvent } from '../../app/route-event';
+import { QUEUE_NAMES } from '../../domain/deliveries';
 import type { SessionEvent } from '../../domain/events';
-import { logger } from '../../runtime/logger';
-import { getPorts } from '../../runtime/ports';
+import type { Ports } from '../../ports';
+import { lambdaEntry } from '../lambda-entry';
+import { logger } from '../logger';
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
@@ -15,10 +19,10 @@ type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
  * record that fails is reported and the stream retries it (duplicates are fine: consumers
  * dedupe on event_id). Session items and deletions (TTL) are ignored.
  */
-async function routeRecord(record: DynamoDBRecord): Promise<void> {
+async function routeRecord(ports: RouterPorts, record: DynamoDBRecord): Promise<void> {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || !image || !image.sk?.S?.startsWith('EVENT#')) return;
-  await routeEvent(getPorts(), eventFromImage(image));
+  await routeEvent(ports, eventFromImage(image));
 }
 
 export function eventFromImage(image: Image): SessionEvent {
@@ -37,7 +41,13 @@ export function eventFromImage(image: Image): SessionEvent {
   };
 }
 
-export const routeEventRecords = (event: DynamoDBStreamEvent, context?: Context) =>
-  processPartialResponse(event, routeRecord, new BatchProcessor(EventType.DynamoDBStreams), { context, throwOnFullBatchFailure: false }) as Promise<DynamoDBBatchResponse>;
+type RouterPorts = Pick<Ports, 'sessions' | 'queue'>;
 
-export const handler = middy(routeEventRecords).use(injectLambdaContext(logger));
+export function wire(ports: RouterPorts) {
+  const records = (event: DynamoDBStreamEvent, context?: Context) =>
+    processPartialResponse(event, (record: DynamoDBRecord) => routeRecord(ports, record), new BatchProcessor(EventType.DynamoDBStreams), { context, throwOnFullBatchFailure: false }) as Promise<DynamoDBBatchResponse>;
+  return middy(records).use(injectLambdaContext(logger));
+}
+
+export const build = () => wire({ sessions: dynamoSessions(), queue: sqsPublisher(QUEUE_NAMES) });
+export const handler = lambdaEntry(build);

@@ -4,22 +4,23 @@ import {
   DescribeTimeToLiveCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
-  type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { dynamoClient, dynamoDocumentClient, s3Client, secretsManagerClient, sqsClient } from '../adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
-import { EXPIRY_INDEX } from '../adapters/aws/table-keys';
+import { CHANNELS, STREAM_FAILURES_QUEUE, WORK_QUEUE } from '../config/queues';
+import { tableDefinition, TTL_ATTRIBUTE } from '../config/table';
 import { demoConfig, type DemoCredentials } from './demo-config';
 
 /**
  * `CHECKOUT_BOOTSTRAP=1` for `CHECKOUT_BACKEND=aws npm start` against an emulator (moto): creates
- * what the CDK stateful stack would (table, bucket, queues with DLQs, webhook secret) and seeds
+ * what the CDK stateful stack would (table, bucket, queues with DLQs, the stream-failures queue,
+ * webhook secret) and seeds
  * the demo merchant. Idempotent: what exists is kept, including a configuration already stored.
  */
 
@@ -28,34 +29,6 @@ export interface BootstrapResult {
   env: Record<string, string>;
   /** The demo credentials, when this run seeded the configuration (else unknown: they are hashed). */
   credentials?: DemoCredentials;
-}
-
-export const QUEUES = ['webhook', 'email', 'sms'] as const;
-/** Deliveries of one message before it lands in its DLQ. */
-const MAX_RECEIVES = 5;
-
-/** The single table of BRIEF/docs/dynamodb.md: pk/sk, the sparse expiry index, TTL, stream. */
-export function tableDefinition(name: string): CreateTableCommandInput {
-  return {
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: EXPIRY_INDEX,
-        KeySchema: [
-          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
-      },
-    ],
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-  };
 }
 
 export async function ensureTable(client: DynamoDBClient, name: string): Promise<void> {
@@ -68,7 +41,7 @@ export async function ensureTable(client: DynamoDBClient, name: string): Promise
   }
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
   if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } }));
+    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
   }
 }
 
@@ -80,18 +53,25 @@ async function ensureBucket(name: string): Promise<void> {
   }
 }
 
-/** A queue and its DLQ; returns the queue's URL. CreateQueue is idempotent for equal attributes. */
-async function ensureQueue(name: string): Promise<string> {
-  const sqs = sqsClient();
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq`, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) } }));
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: name,
-      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: MAX_RECEIVES }) },
-    }),
-  );
-  return queue.QueueUrl!;
+/** A work queue and its DLQ, set up as the stateful stack's; returns the queue's URL. */
+async function ensureWorkQueue(name: string): Promise<string> {
+  const dlq = await ensureQueue(`${name}-dlq`, { MessageRetentionPeriod: String(WORK_QUEUE.dlqRetentionSeconds) });
+  const { Attributes } = await sqsClient().send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['QueueArn'] }));
+  return ensureQueue(name, {
+    VisibilityTimeout: String(WORK_QUEUE.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(WORK_QUEUE.retentionSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: WORK_QUEUE.maxReceiveCount }),
+  });
+}
+
+/**
+ * Creates the queue by name only (which returns an existing queue's URL), then sets the
+ * attributes: CreateQueue with attributes would refuse a queue an older bootstrap made differently.
+ */
+async function ensureQueue(name: string, attributes: Record<string, string>): Promise<string> {
+  const { QueueUrl } = await sqsClient().send(new CreateQueueCommand({ QueueName: name }));
+  await sqsClient().send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
+  return QueueUrl!;
 }
 
 async function ensureSecret(id: string, value: () => string): Promise<void> {
@@ -104,7 +84,7 @@ async function ensureSecret(id: string, value: () => string): Promise<void> {
   }
 }
 
-export async function bootstrapAws(env: NodeJS.ProcessEnv): Promise<BootstrapResult> {
+export async function bootstrapAws(env: Readonly<Record<string, string | undefined>>): Promise<BootstrapResult> {
   const stage = env.CHECKOUT_STAGE || 'local';
   const table = env.CHECKOUT_TABLE || `checkout-${stage}`;
   const bucket = env.CHECKOUT_BUCKET || `checkout-${stage}-attachments`;
@@ -113,7 +93,9 @@ export async function bootstrapAws(env: NodeJS.ProcessEnv): Promise<BootstrapRes
 
   await ensureTable(dynamoClient(), table);
   await ensureBucket(bucket);
-  const [webhookQueue, emailQueue, smsQueue] = await Promise.all(QUEUES.map((queue) => ensureQueue(`checkout-${stage}-${queue}`)));
+  const [webhookQueue, emailQueue, smsQueue] = await Promise.all(CHANNELS.map((channel) => ensureWorkQueue(`checkout-${stage}-${channel}`)));
+  // Nothing reads it locally (no stream event source here), but the stage has what the stack has.
+  await ensureQueue(`checkout-${stage}-stream-failures`, { MessageRetentionPeriod: String(STREAM_FAILURES_QUEUE.retentionSeconds) });
 
   const store = new DynamoConfigStore(documents, table);
   let credentials: DemoCredentials | undefined;

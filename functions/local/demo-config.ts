@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setting } from '../config/env';
 import type { MerchantConfig } from '../domain/config';
 import { hashPassword, newApiKey, sha256Hex } from '../domain/credentials';
 import { DEFAULT_EXPIRATION } from '../domain/expiration';
@@ -13,7 +14,16 @@ export interface DemoCredentials {
  * The embedded runtime's demo merchant. Credentials come from CHECKOUT_DEMO_API_KEY,
  * CHECKOUT_DEMO_BASIC (`user:password`) and CHECKOUT_DEMO_WEBHOOK_KEY, or are generated.
  */
-export async function demoConfig(env: NodeJS.ProcessEnv): Promise<{ config: MerchantConfig; credentials: DemoCredentials }> {
+type DemoVariable = 'CHECKOUT_DEMO_API_KEY' | 'CHECKOUT_DEMO_BASIC' | 'CHECKOUT_DEMO_WEBHOOK_KEY';
+type DemoValues = Partial<Record<DemoVariable, string>>;
+
+const fromSettings = (): DemoValues => ({
+  CHECKOUT_DEMO_API_KEY: setting('CHECKOUT_DEMO_API_KEY'),
+  CHECKOUT_DEMO_BASIC: setting('CHECKOUT_DEMO_BASIC'),
+  CHECKOUT_DEMO_WEBHOOK_KEY: setting('CHECKOUT_DEMO_WEBHOOK_KEY'),
+});
+
+export async function demoConfig(env: DemoValues = fromSettings()): Promise<{ config: MerchantConfig; credentials: DemoCredentials }> {
   const apiKey = env.CHECKOUT_DEMO_API_KEY || newApiKey('demo').key;
   const [username = 'demo', password = randomBytes(12).toString('base64url')] = splitBasic(env.CHECKOUT_DEMO_BASIC);
   const webhookKey = env.CHECKOUT_DEMO_WEBHOOK_KEY || randomBytes(32).toString('hex');

@@ -5,16 +5,17 @@ import { OutboxRelay } from '../adapters/embedded/outbox-relay';
 import type { Resolve } from '../adapters/http-webhook-sender';
 import { systemClock } from '../adapters/system-clock';
 import { routeEvent } from '../app/route-event';
+import { WEBHOOK_TIMEOUT_MS } from '../app/deliver-webhook';
+import { setting, useEnvironment } from '../config/env';
+import { logger } from '../handlers/logger';
 import type { Clock } from '../ports';
+import { TEMPLATES } from '../templates/templates.generated';
 import { embeddedPorts, type EmbeddedPorts } from './embedded-ports';
 import { demoConfig, type DemoCredentials } from './demo-config';
-import { createGateway } from './local-gateway';
+import { createGateway, type HandlerFor } from './local-gateway';
 import { localPages } from './local-outbox-page';
-import { startQueueWorkers } from './local-workers';
-import { logger } from './logger';
-import { intervalFromEnv, startSchedules, type Schedules } from './local-schedules';
-import { setPorts } from './ports';
-import { setWorkerSettings } from './worker-settings';
+import { startQueueWorkers, type WorkerHandlerFor } from './local-workers';
+import { startSchedules, type Schedules } from './local-schedules';
 
 export interface LocalRuntime {
   url: string;
@@ -32,7 +33,8 @@ export interface LocalRuntime {
 export interface LocalOptions {
   port?: number;
   host?: string;
-  env?: NodeJS.ProcessEnv;
+  /** Settings to use instead of the process's environment (tests). */
+  env?: Record<string, string | undefined>;
   clock?: Clock;
   /** Scales every queue and relay wait; CHECKOUT_LOCAL_DELAY_SCALE, default 1 (real time). */
   delayScale?: number;
@@ -49,29 +51,31 @@ export interface LocalOptions {
  * CHECKOUT_EXPIRY_INTERVAL_MS changes how often the expiry sweep runs (default: every minute).
  */
 export async function startLocal(options: LocalOptions = {}): Promise<LocalRuntime> {
-  const { port = 3000, host = '127.0.0.1', env = process.env, clock = systemClock } = options;
-  const delayScale = options.delayScale ?? Number(env.CHECKOUT_LOCAL_DELAY_SCALE ?? 1);
-  const { config, credentials } = await demoConfig(env);
-  const expiryInterval = intervalFromEnv('CHECKOUT_EXPIRY_INTERVAL_MS', env);
+  const { port = 3000, host = '127.0.0.1', clock = systemClock } = options;
+  if (options.env) useEnvironment(options.env);
+  const delayScale = options.delayScale ?? setting('CHECKOUT_LOCAL_DELAY_SCALE');
+  const { config, credentials } = await demoConfig();
   const ports = embeddedPorts(config, credentials.webhookKey, clock, {
     delayScale,
-    allowLoopbackWebhooks: env.CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS === '1',
+    allowLoopbackWebhooks: setting('CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS'),
     resolve: options.resolve,
-    emailFrom: env.CHECKOUT_EMAIL_FROM,
+    emailFrom: setting('CHECKOUT_EMAIL_FROM'),
     rejectNotification: options.rejectNotification,
   });
-  setPorts(ports);
-  const gateway = await listenGateway(port, host, localPages(ports.outbox, ports.queue));
-  setWorkerSettings({ publicUrl: env.CHECKOUT_PUBLIC_URL?.replace(/\/+$/, '') || gateway.url, ...(options.webhookTimeoutMs ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}) });
+  // Every handler module takes what it names from the whole embedded set.
+  const wired: HandlerFor = (module) => module.wire(ports);
+  const gateway = await listenGateway(port, host, wired, localPages(ports.outbox, ports.queue));
+  const settings = { publicUrl: setting('CHECKOUT_PUBLIC_URL') ?? gateway.url, templates: TEMPLATES, timeoutMs: options.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS };
+  const workers: WorkerHandlerFor = (module) => module.wire(ports, settings);
 
   // The table stream's stand-in: committed events → router → queues → the worker handler modules.
-  startQueueWorkers(ports.queue);
+  startQueueWorkers(ports.queue, workers);
   const relay = new OutboxRelay(ports.sessions, (event) => routeEvent(ports, event), {
     retryMs: Math.max(5, 1000 * delayScale),
     onError: (error, event) => logger.warn('event routing failed; it will be retried', { event_id: event.event_id, error: error as Error }),
   });
   relay.start();
-  const schedules = startSchedules({ ExpireSessions: expiryInterval });
+  const schedules = startSchedules(workers, { ExpireSessions: setting('CHECKOUT_EXPIRY_INTERVAL_MS') });
 
   return {
     ...gateway,
@@ -90,8 +94,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
 }
 
 /** Serves the route table on `host:port` (0: a free port) with whatever ports are installed. */
-export async function listenGateway(port: number, host: string, extra?: Parameters<typeof createGateway>[0]): Promise<Pick<LocalRuntime, 'url' | 'server' | 'close'>> {
-  const server = createGateway(extra);
+export async function listenGateway(port: number, host: string, handlerFor: HandlerFor, extra?: Parameters<typeof createGateway>[1]): Promise<Pick<LocalRuntime, 'url' | 'server' | 'close'>> {
+  const server = createGateway(handlerFor, extra);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);

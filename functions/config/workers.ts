@@ -1,3 +1,4 @@
+import { CHANNELS, type Channel } from '../domain/deliveries';
 import type { Needs, TableAction } from './needs';
 
 /**
@@ -9,7 +10,7 @@ export type WorkerTrigger =
   /** The table's change stream (event outbox items). */
   | { kind: 'table-stream' }
   /** One of the stateful stack's queues; each has a DLQ and reports partial batch failures. */
-  | { kind: 'queue'; queue: 'webhook' | 'email' | 'sms' }
+  | { kind: 'queue'; queue: Channel }
   /** An EventBridge schedule. */
   | { kind: 'schedule'; everyMinutes: number };
 
@@ -27,7 +28,7 @@ export interface Worker {
 const CONSUMER_TABLE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'];
 
 export const WORKERS: readonly Worker[] = [
-  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], sendTo: ['webhook', 'email', 'sms'] } },
+  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], sendTo: CHANNELS } },
   {
     id: 'DeliverWebhook',
     handler: 'queue/deliver-webhook',

@@ -9,6 +9,8 @@ import { MemoryShortLinkStore } from '../adapters/embedded/memory-short-link-sto
 import { HttpWebhookSender, type Resolve } from '../adapters/http-webhook-sender';
 import { randomIds } from '../adapters/random-ids';
 import type { MerchantConfig } from '../domain/config';
+import type { NotificationChannel } from '../domain/deliveries';
+import { logger } from '../handlers/logger';
 import type { Clock } from '../ports';
 
 export interface EmbeddedOptions {
@@ -20,10 +22,13 @@ export interface EmbeddedOptions {
   resolve?: Resolve;
   emailFrom?: string;
   /** Addresses or numbers the e-mail/SMS twins refuse for good; returns the reason. */
-  rejectNotification?: (channel: 'email' | 'sms', to: string) => string | undefined;
+  rejectNotification?: (channel: NotificationChannel, to: string) => string | undefined;
 }
 
-/** Every port on its embedded adapter: the one place `npm start` and the tests build them. */
+/**
+ * Every port on its embedded adapter: the one place `npm start` and the tests build them. The
+ * local runtime hands this whole set to each handler module's `wire`, which takes what it names.
+ */
 export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock: Clock, options: EmbeddedOptions = {}) {
   const sessions = new MemorySessionRepository();
   const outbox = new MemoryOutbox({ from: options.emailFrom || 'checkout@localhost', clock, reject: options.rejectNotification });
@@ -42,6 +47,7 @@ export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock:
     sms: outbox.sms,
     /** What the e-mail and SMS twins sent (also at /_local/outbox). */
     outbox,
+    log: logger,
   };
 }
 

@@ -1,8 +1,9 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { WORKERS, type Worker } from '../config/workers';
+import { logger } from '../handlers/logger';
 import { lambdaContext } from './lambda-context';
-import { logger } from './logger';
-import { WORKERS, type Worker } from './workers';
+import { loadWorker, type WorkerHandlerFor } from './local-workers';
 
 /**
  * The embedded stand-in for EventBridge schedules: every `schedule` worker's handler module runs
@@ -23,11 +24,13 @@ export interface Schedules {
 }
 
 /** `intervals` overrides a worker's period in milliseconds (its rule says every N minutes). */
-export function startSchedules(intervals: Record<string, number | undefined> = {}): Schedules {
+export function startSchedules(handlerFor: WorkerHandlerFor, intervals: Record<string, number | undefined> = {}): Schedules {
   const timers = new Map<string, Timer>();
   for (const worker of WORKERS) {
     if (worker.trigger.kind !== 'schedule') continue;
-    timers.set(worker.id, new Timer(worker, intervals[worker.id] ?? worker.trigger.everyMinutes * 60_000));
+    const handler = loadWorker<ScheduledHandler>(worker, handlerFor);
+    handler.catch(() => undefined); // reported by the run that awaits it
+    timers.set(worker.id, new Timer(worker, handler, intervals[worker.id] ?? worker.trigger.everyMinutes * 60_000));
   }
   return {
     stop: async () => {
@@ -41,21 +44,13 @@ export function startSchedules(intervals: Record<string, number | undefined> = {
   };
 }
 
-/** A positive integer of milliseconds from the environment, or undefined when unset. */
-export function intervalFromEnv(name: string, env: NodeJS.ProcessEnv): number | undefined {
-  const value = env[name];
-  if (value === undefined || value === '') return undefined;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`${name} must be a positive integer of milliseconds, got "${value}"`);
-  return ms;
-}
-
 class Timer {
   private readonly interval: NodeJS.Timeout;
   private running: Promise<void> | undefined;
 
   constructor(
     private readonly worker: Worker,
+    private readonly handler: Promise<ScheduledHandler>,
     periodMs: number,
   ) {
     this.interval = setInterval(() => void this.tick(), periodMs);
@@ -79,8 +74,7 @@ class Timer {
 
   private async invoke(): Promise<void> {
     try {
-      const { handler } = (await import(`../handlers/${this.worker.handler}`)) as { handler: ScheduledHandler };
-      await handler(scheduledEvent(this.worker), lambdaContext(this.worker.id, Date.now() + RUN_TIMEOUT_MS));
+      await (await this.handler)(scheduledEvent(this.worker), lambdaContext(this.worker.id, Date.now() + RUN_TIMEOUT_MS));
     } catch (error) {
       // A failed run is retried by the next tick, as the next EventBridge invocation would.
       logger.error('Scheduled worker failed', { worker: this.worker.id, error });

@@ -1,13 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../domain/errors';
+import { ROUTES, type Route } from '../config/routes';
+import { NotFoundError } from '../domain/errors';
 import { errorResponse } from '../handlers/http/error-response';
+import { MethodNotAllowedError, PayloadTooLargeError } from '../handlers/http/http-errors';
 import type { HttpResult } from '../handlers/http/http-event';
 import type { LambdaHttpHandler } from '../handlers/http/http-handler';
 import { MAX_BODY_BYTES } from '../handlers/http/parse-body';
 import { lambdaContext } from './lambda-context';
-import { ROUTES, type Route } from './routes';
 
 /** API Gateway's integration timeout. */
 const API_TIMEOUT_MS = 29_000;
@@ -29,24 +30,35 @@ const matchers: Matcher[] = ROUTES.map((route) => {
   return { route, params, pattern: new RegExp(`^${source}/?$`) };
 });
 
-const loaded = new Map<string, Promise<LambdaHttpHandler>>();
-function loadHandler(route: Route): Promise<LambdaHttpHandler> {
-  let handler = loaded.get(route.handler);
-  if (!handler) {
-    handler = import(`../handlers/${route.handler}`).then((module: { handler: LambdaHttpHandler }) => module.handler);
-    loaded.set(route.handler, handler);
-  }
-  return handler;
+/** A handler module as the gateway loads it: `wire` takes the ports, `build` makes its AWS ones. */
+export interface HandlerModule {
+  wire(ports: object, settings?: object): LambdaHttpHandler;
+  build(): LambdaHttpHandler;
 }
 
-/** `extra` serves local-only pages (outbox viewer, …) before the route table is consulted. */
-export function createGateway(extra?: Extra): Server {
+/** How the gateway gets a route's Lambda handler from its module (wired to embedded ports, or built for AWS). */
+export type HandlerFor = (module: HandlerModule) => LambdaHttpHandler;
+
+/**
+ * `handlerFor` turns each route's module into its handler, once per route; `extra` serves
+ * local-only pages (outbox viewer, …) before the route table is consulted.
+ */
+export function createGateway(handlerFor: HandlerFor, extra?: Extra): Server {
+  const loaded = new Map<string, Promise<LambdaHttpHandler>>();
+  const load = (route: Route) => {
+    let handler = loaded.get(route.handler);
+    if (!handler) {
+      handler = (import(`../handlers/${route.handler}`) as Promise<HandlerModule>).then(handlerFor);
+      loaded.set(route.handler, handler);
+    }
+    return handler;
+  };
   return createServer((req, res) => {
-    serve(req, res, extra).catch((error: unknown) => send(res, errorResponse(error)));
+    serve(req, res, load, extra).catch((error: unknown) => send(res, errorResponse(error)));
   });
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, extra?: Extra): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Route) => Promise<LambdaHttpHandler>, extra?: Extra): Promise<void> {
   if (extra && (await extra(req, res))) return;
   const url = new URL(req.url ?? '/', 'http://localhost');
   const candidates = matchers.map((m) => ({ m, match: m.pattern.exec(url.pathname) })).filter((c) => c.match);
@@ -56,7 +68,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, extra?: Extra): 
   const body = await readBody(req);
   const pathParameters = Object.fromEntries(hit.m.params.map((name, i) => [name, decodeURIComponent(hit.match![i + 1]!)]));
   const event = toEvent(req, url, hit.m.route, pathParameters, body);
-  const handler = await loadHandler(hit.m.route);
+  const handler = await load(hit.m.route);
   send(res, await handler(event, lambdaContext(hit.m.route.id, Date.now() + API_TIMEOUT_MS, event.requestContext.requestId)));
 }
 

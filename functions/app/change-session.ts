@@ -1,0 +1,71 @@
+import { ConflictError, NotFoundError, VersionConflictError } from '../domain/errors';
+import { sessionEvent } from '../domain/events';
+import type { Session } from '../domain/session';
+import { NEW, transition, type Action, type EventType } from '../domain/state-machine';
+import type { Ports } from '../ports';
+
+export type SessionWritePorts = Pick<Ports, 'sessions' | 'clock' | 'ids'>;
+
+/** An action of the transition table and the fields it sets. */
+export interface Change {
+  action: Action;
+  changes?: Partial<Session>;
+}
+
+/** What a session looks like before it is first written: everything but state and version. */
+export type NewSession = Omit<Session, 'state' | 'version'>;
+
+/**
+ * Lost races retried, each after re-reading: every lost race means another writer moved the
+ * session on, so a few re-reads settle it. The one policy for every writer that retries.
+ */
+export const CONFLICT_RETRIES = 4;
+
+/** Writes a new session as `created`, with its `created` event, through the transition table. */
+export async function createSessionRecord(ports: SessionWritePorts, draft: NewSession): Promise<Session> {
+  const moved = transition(NEW, 'create');
+  if (!moved.ok) throw new ConflictError(moved.reason);
+  const session: Session = { ...draft, state: moved.to, version: 1 };
+  await ports.sessions.create(session, eventsOf(ports, session, moved.event));
+  return session;
+}
+
+/**
+ * The one path by which a stored session changes: `plan` names the action (or nothing to do),
+ * the transition table says whether the state allows it and what it becomes, the version is
+ * bumped and the action's event committed with the change, conditional on the version read.
+ * A lost race throws VersionConflictError, or, with `retry`, re-reads and asks `plan` again.
+ */
+export async function changeSession(
+  ports: SessionWritePorts,
+  session: Session,
+  plan: (current: Session) => Change | undefined,
+  { retry = false } = {},
+): Promise<{ session: Session; changed: boolean }> {
+  let current = session;
+  for (let tries = 0; ; tries++) {
+    const change = plan(current);
+    if (!change) return { session: current, changed: false };
+    const moved = transition(current.state, change.action);
+    if (!moved.ok) throw new ConflictError(moved.reason);
+    const next: Session = { ...current, ...change.changes, state: moved.to, version: current.version + 1, updated_at: ports.clock.now().toISOString() };
+    try {
+      await ports.sessions.update(next, current, eventsOf(ports, next, moved.event));
+      return { session: next, changed: true };
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || !retry || tries >= CONFLICT_RETRIES) throw error;
+      const reread = await ports.sessions.get(session.session_id);
+      if (!reread) throw new NotFoundError();
+      current = reread;
+    }
+  }
+}
+
+/** changeSession for one action, when a lost race is the caller's to handle. */
+export async function commitTransition(ports: SessionWritePorts, session: Session, action: Action, changes: Partial<Session> = {}): Promise<Session> {
+  return (await changeSession(ports, session, () => ({ action, changes }))).session;
+}
+
+function eventsOf(ports: SessionWritePorts, session: Session, type: EventType | undefined) {
+  return type ? [sessionEvent(type, session, ports.ids.eventId(), ports.clock.now())] : [];
+}

@@ -1,0 +1,48 @@
+import { MAX_ATTEMPTS } from '../domain/delivery-schedule';
+import { EVENT_SK_PREFIX } from './table';
+
+/**
+ * The queues' settings, as plain data: the CDK stacks, the emulator bootstrap and the embedded
+ * queue are all built from these, so SQS on AWS, on moto and in-process behave alike.
+ */
+
+export { CHANNELS, type Channel } from '../domain/deliveries';
+
+const DAY_SECONDS = 24 * 60 * 60;
+const CONSUMER_TIMEOUT_SECONDS = 30;
+
+/** One work queue per channel, each with its DLQ; all three share these settings. */
+export const WORK_QUEUE = {
+  /** Timeout of the Lambda consuming the queue (lib/stage-config.ts workerTimeout). */
+  consumerTimeoutSeconds: CONSUMER_TIMEOUT_SECONDS,
+  // AWS's advice for Lambda consumers: at least six times the function timeout, so a batch
+  // being retried by the poller is not handed to a second consumer meanwhile.
+  visibilityTimeoutSeconds: 6 * CONSUMER_TIMEOUT_SECONDS,
+  retentionSeconds: 4 * DAY_SECONDS,
+  // The consumers move a message to its DLQ themselves, with the reason, after MAX_ATTEMPTS
+  // deliveries (docs/webhooks.md); SQS's own redrive is only the backstop for a consumer that
+  // keeps crashing, so it must allow more receives than that.
+  maxReceiveCount: MAX_ATTEMPTS + 5,
+  // A DLQ keeps messages as long as SQS allows, so a failure found late can still be redriven.
+  dlqRetentionSeconds: 14 * DAY_SECONDS,
+  /** The SQS event source: up to this many messages per invocation… */
+  batchSize: 10,
+  /** …gathered for at most this long. */
+  maxBatchingWindowSeconds: 1,
+} as const;
+export type WorkQueueSettings = Readonly<Record<keyof typeof WORK_QUEUE, number>>;
+
+/** The table-stream event source of the event router. */
+export const STREAM_EVENT_SOURCE = {
+  // The outbox is read from the oldest record so a fresh deployment loses nothing.
+  startingPosition: 'TRIM_HORIZON',
+  batchSize: 25,
+  bisectBatchOnError: true,
+  retryAttempts: 10,
+  maxRecordAgeSeconds: DAY_SECONDS,
+  /** Outbox event items only: not session, claim or idempotency writes, nor TTL deletes. */
+  filter: { eventName: 'INSERT', sortKeyBeginsWith: EVENT_SK_PREFIX },
+} as const;
+
+/** The stream's on-failure queue (records the router gave up on) is a DLQ: kept as long. */
+export const STREAM_FAILURES_QUEUE = { retentionSeconds: WORK_QUEUE.dlqRetentionSeconds } as const;

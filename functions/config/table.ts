@@ -1,0 +1,53 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { ExpiryIndexKeys } from '../domain/expiry';
+
+/**
+ * The single table's schema (docs/dynamodb.md), as plain data: the CDK stateful stack, the
+ * emulator bootstrap and the test tables are all built from these, so they cannot drift.
+ */
+
+/** Every item is addressed by pk + sk (adapters/aws/table-keys.ts builds them). */
+export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const;
+
+/** The sparse expiry index: only open sessions carry its keys (domain/expiry.ts expiryIndexKeys). */
+export const EXPIRY_INDEX = 'gsi1';
+export const EXPIRY_INDEX_KEYS = {
+  partition: 'gsi1pk',
+  sort: 'gsi1sk',
+} as const satisfies Record<string, keyof ExpiryIndexKeys>;
+/** The expiry job needs only the session id, which the index keys hold; KEYS_ONLY keeps it small. */
+export const EXPIRY_INDEX_PROJECTION = 'KEYS_ONLY';
+
+/** Epoch seconds after which DynamoDB deletes an item (events, idempotency records, claims). */
+export const TTL_ATTRIBUTE = 'ttl';
+
+/** The outbox: the event router reads committed event items from the stream, old images included. */
+export const STREAM_VIEW_TYPE = 'NEW_AND_OLD_IMAGES';
+
+/** Sort-key prefix of the outbox event items; the stream filter and the router select on it. */
+export const EVENT_SK_PREFIX = 'EVENT#';
+
+/** CreateTable input for the table (everything but TTL, which DynamoDB sets with its own call). */
+export function tableDefinition(name: string): CreateTableCommandInput {
+  const stringKeys = [TABLE_KEYS.partition, TABLE_KEYS.sort, EXPIRY_INDEX_KEYS.partition, EXPIRY_INDEX_KEYS.sort];
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: stringKeys.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: EXPIRY_INDEX,
+        KeySchema: [
+          { AttributeName: EXPIRY_INDEX_KEYS.partition, KeyType: 'HASH' },
+          { AttributeName: EXPIRY_INDEX_KEYS.sort, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: EXPIRY_INDEX_PROJECTION },
+      },
+    ],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW_TYPE },
+  };
+}

@@ -1,0 +1,27 @@
+import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { sqsConsumerQueue } from '../../adapters/aws/sqs-event-queue';
+import { randomIds } from '../../adapters/random-ids';
+import { systemClock } from '../../adapters/system-clock';
+import { sendNotification, type NotificationSettings, type SendNotificationPorts } from '../../app/send-notification';
+import { requiredSetting } from '../../config/env';
+import type { NotificationChannel } from '../../domain/deliveries';
+import { TEMPLATES } from '../../templates/templates.generated';
+import { logger } from '../logger';
+import { queueFunction, queueHandler, type ConsumerPorts } from './queue-consumer';
+
+/** The e-mail and SMS consumers: the same loop over their own queue and their own sender. */
+export function notificationConsumer(channel: NotificationChannel) {
+  return (ports: SendNotificationPorts & ConsumerPorts, settings: NotificationSettings) =>
+    queueHandler(queueFunction(channel, ports, (message, attempt) => sendNotification(ports, { message, attempt }, settings)));
+}
+
+/** What both build on AWS besides their sender. */
+export function awsNotificationPorts(channel: NotificationChannel) {
+  return { sessions: dynamoSessions(), idempotency: dynamoIdempotency(), queue: sqsConsumerQueue(channel), clock: systemClock, ids: randomIds, log: logger };
+}
+
+/** The `created` message links to the checkout page: the stack always sets the public URL. */
+export function awsNotificationSettings(): NotificationSettings {
+  return { templates: TEMPLATES, publicUrl: requiredSetting('CHECKOUT_PUBLIC_URL') };
+}

@@ -1,0 +1,102 @@
+import { Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Needs, Usage } from '../../functions/config/needs';
+import { ROUTES } from '../../functions/config/routes';
+import { WORKERS } from '../../functions/config/workers';
+import { resolveValue } from '../fixtures/template-values';
+import { synthStage, type SynthesizedApp } from './synth-app';
+
+/**
+ * What each Lambda ships with against what its entry builds: its `build()` (the adapter
+ * factories of its handler module) runs with exactly the environment the template gives it, in a
+ * fresh module registry, as a cold start would. A missing variable or a missing grant fails here,
+ * not on AWS.
+ */
+
+let dev: SynthesizedApp;
+beforeAll(() => {
+  dev = synthStage('dev');
+});
+
+const FUNCTIONS = [...ROUTES.map((r) => ({ ...r, kind: 'route' as const })), ...WORKERS.map((w) => ({ ...w, kind: 'worker' as const }))];
+
+function templateEnvironment(id: string, kind: 'route' | 'worker'): Record<string, string> {
+  const fn = (kind === 'route' ? dev.stateless.routeFunctions : dev.stateless.workerFunctions).get(id)!;
+  const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
+  const api = dev.api.toJSON();
+  const variables = (api.Resources[logicalId].Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolveValue(value, api, [dev.data.toJSON()])]));
+}
+
+/** Builds a handler module's adapters as a cold start in `env` would, recording what they use. */
+function coldBuild(handler: string, env: Record<string, string>): Usage {
+  let usage: Usage | undefined;
+  jest.isolateModules(() => {
+    const { useEnvironment } = require('../../functions/config/env') as typeof import('../../functions/config/env');
+    const { recordUsage } = require('../../functions/config/needs') as typeof import('../../functions/config/needs');
+    useEnvironment(env);
+    const module = require(`../../functions/handlers/${handler}`) as { build: () => unknown };
+    usage = recordUsage(() => module.build());
+  });
+  return usage!;
+}
+
+/** Where the grants a function gets differ from what its adapters may use; empty when they match. */
+export function grantProblems(granted: Needs, used: Needs[]): string[] {
+  const problems: string[] = [];
+  const union = <T>(pick: (n: Needs) => readonly T[] | undefined) => new Set(used.flatMap((n) => [...(pick(n) ?? [])]));
+  const uses = {
+    table: union((n) => n.table),
+    bucket: union((n) => n.bucket),
+    sendTo: union((n) => n.sendTo),
+    deadLetterTo: union((n) => n.deadLetterTo),
+  };
+  for (const kind of ['table', 'bucket'] as const) {
+    const given = granted[kind] ?? [];
+    if (uses[kind].size > 0 && given.length === 0) problems.push(`its adapters use the ${kind} but it has no ${kind} grant`);
+    if (uses[kind].size === 0 && given.length > 0) problems.push(`it is granted the ${kind} but builds nothing that uses it`);
+    for (const action of given) if (!uses[kind].has(action as never)) problems.push(`${kind} action ${action} is granted but no adapter it builds uses it`);
+  }
+  for (const kind of ['sendTo', 'deadLetterTo'] as const) {
+    const given = new Set(granted[kind] ?? []);
+    for (const queue of uses[kind]) if (!given.has(queue)) problems.push(`${kind} ${queue} is used but not granted`);
+    for (const queue of given) if (!uses[kind].has(queue)) problems.push(`${kind} ${queue} is granted but not used`);
+  }
+  for (const flag of ['webhookKey', 'email', 'sms'] as const) {
+    const usesIt = used.some((n) => n[flag]);
+    if (usesIt !== Boolean(granted[flag])) problems.push(usesIt ? `${flag} is used but not granted` : `${flag} is granted but not used`);
+  }
+  return problems;
+}
+
+describe.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s', (id, fn) => {
+  test('builds at cold start from the environment the template gives it, and is granted exactly what it builds', () => {
+    const env = templateEnvironment(id, fn.kind);
+    const usage = coldBuild(fn.handler, env);
+    expect(grantProblems(fn.needs ?? {}, usage.needs)).toEqual([]);
+    // Every variable it read is set there (a build that threw would not get here).
+    const { checkEnvironment } = require('../../functions/config/env') as typeof import('../../functions/config/env');
+    expect(checkEnvironment(usage.variables, env)).toEqual([]);
+  });
+});
+
+test('a function without the variables its adapters read fails its cold start, naming the variable', () => {
+  const env = templateEnvironment('SendEmail', 'worker');
+  const { CHECKOUT_PUBLIC_URL: _dropped, ...withoutUrl } = env;
+  expect(() => coldBuild('queue/send-email', withoutUrl)).toThrow('CHECKOUT_PUBLIC_URL is not set.');
+  const { CHECKOUT_TABLE: _table, ...withoutTable } = env;
+  expect(() => coldBuild('queue/send-email', withoutTable)).toThrow('CHECKOUT_TABLE is not set.');
+});
+
+test('a grant missing from the route table, or one nothing uses, is reported', () => {
+  const create = ROUTES.find((r) => r.id === 'CreateSession')!;
+  const usage = coldBuild(create.handler, templateEnvironment('CreateSession', 'route'));
+  expect(grantProblems({ ...create.needs, bucket: [] }, usage.needs)).toEqual(['its adapters use the bucket but it has no bucket grant']);
+  expect(grantProblems({ ...create.needs, sms: true }, usage.needs)).toEqual(['sms is granted but not used']);
+});
+
+test('the icon builds no adapter and reads no setting', () => {
+  const usage = coldBuild('http/static-icon', {});
+  expect(usage.needs).toEqual([]);
+  expect([...usage.variables]).toEqual([]);
+});
