@@ -3,6 +3,8 @@
  * the schema expects, the way DRF reads forms: lists from repeated keys or commas, objects from
  * JSON text or dotted keys (`billing_address.city`), booleans from true/false words.
  */
+import { BadRequestError } from '../../domain/errors';
+import { parseJsonText } from './json-text';
 
 const LIST_FIELDS = new Set(['pg_codes', 'email_recipients']);
 const OBJECT_FIELDS = new Set(['billing_address', 'notifications', 'extra']);
@@ -39,10 +41,13 @@ function toList(value: FormValue): string[] {
 
 function parseObject(text: string): unknown {
   if (text.trim() === '') return null;
+  // Not JSON: the schema reports it as "not a dictionary". Too deep: 400, like a JSON body.
+  if (!/^\s*[{[]/.test(text)) return text;
   try {
-    return JSON.parse(text);
-  } catch {
-    return text; // the schema reports it as "not a dictionary"
+    return parseJsonText(text);
+  } catch (error) {
+    if (error instanceof BadRequestError && error.message.includes('nested deeper')) throw error;
+    return text;
   }
 }
 
