@@ -117,26 +117,42 @@ export const EXTRA_MAX_KEYS = 256;
  */
 const extra = v.pipe(
   v.custom<Record<string, unknown>>(isDict, (issue) => `Expected a dictionary of items but got type "${typeName(issue.input)}".`),
-  v.check((x) => shapeOf(x, EXTRA_MAX_KEYS).depth <= EXTRA_MAX_DEPTH, `Ensure this field is nested no more than ${EXTRA_MAX_DEPTH} levels deep.`),
-  v.check((x) => shapeOf(x, EXTRA_MAX_KEYS).members <= EXTRA_MAX_KEYS, `Ensure this field has no more than ${EXTRA_MAX_KEYS} keys and list items in all.`),
-  v.check((x) => shapeOf(x, EXTRA_MAX_KEYS).members > EXTRA_MAX_KEYS || shapeOf(x, EXTRA_MAX_KEYS).depth > EXTRA_MAX_DEPTH || JSON.stringify(x).length <= EXTRA_MAX_CHARS, `Ensure this field has no more than ${EXTRA_MAX_CHARS} characters when serialised as JSON.`),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const problem = dataset.typed ? extraProblem(dataset.value) : undefined;
+    if (problem) addIssue({ message: problem });
+  }),
 );
 
-/** Depth and member count (keys plus list items, at every level) of a JSON value, without recursion; stops past `budget` members. */
-export function shapeOf(value: unknown, budget: number): { depth: number; members: number } {
+function extraProblem(value: Record<string, unknown>): string | undefined {
+  const shape = shapeOf(value, EXTRA_MAX_KEYS);
+  if (shape.members > EXTRA_MAX_KEYS) return `Ensure this field has no more than ${EXTRA_MAX_KEYS} keys and list items in all.`;
+  if (shape.depth > EXTRA_MAX_DEPTH) return `Ensure this field is nested no more than ${EXTRA_MAX_DEPTH} levels deep.`;
+  if (shape.illFormed) return 'Surrogate characters are not allowed.';
+  if (JSON.stringify(value).length > EXTRA_MAX_CHARS) return `Ensure this field has no more than ${EXTRA_MAX_CHARS} characters when serialised as JSON.`;
+  return undefined;
+}
+
+/**
+ * Depth, member count (keys plus list items, at every level) and whether any key or string holds
+ * a lone surrogate, without recursion; stops counting past `budget` members.
+ */
+export function shapeOf(value: unknown, budget: number): { depth: number; members: number; illFormed: boolean } {
   let depth = 0;
   let members = 0;
+  let illFormed = false;
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length > 0) {
     const [node, level] = stack.pop()!;
+    if (typeof node === 'string') illFormed ||= LONE_SURROGATE.test(node);
     if (typeof node !== 'object' || node === null) continue;
     depth = Math.max(depth, level);
-    for (const child of Object.values(node)) {
-      if (++members > budget) return { depth, members };
+    for (const [key, child] of Object.entries(node)) {
+      if (++members > budget) return { depth, members, illFormed };
+      illFormed ||= LONE_SURROGATE.test(key);
       stack.push([child, level + 1]);
     }
   }
-  return { depth, members };
+  return { depth, members, illFormed };
 }
 
 const expirationTime = v.pipe(

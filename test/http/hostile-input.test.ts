@@ -134,6 +134,8 @@ describe('text: strict UTF-8, no NUL, no lone surrogates, lengths in characters'
     expect(await create({ ...minimal(), order_no: 'A\u0000B' })).toMatchObject({ status: 400, json: { order_no: ['Null characters are not allowed.'] } });
     const lone = await jsonCreate('{"type":"payment_request","pg_codes":["sandbox-kwd"],"currency_code":"KWD","amount":"1","customer_first_name":"a\\ud800b"}');
     expect(lone).toMatchObject({ status: 400, json: { customer_first_name: ['Surrogate characters are not allowed: U+D800.'] } });
+    const inExtra = await jsonCreate('{"type":"payment_request","pg_codes":["sandbox-kwd"],"currency_code":"KWD","amount":"1","extra":{"k\\udc00":"v"}}');
+    expect(inExtra).toMatchObject({ status: 400, json: { extra: ['Surrogate characters are not allowed.'] } });
   });
 
   test('64 emoji fit a 64-character field; 65 do not', async () => {
