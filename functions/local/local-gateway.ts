@@ -61,7 +61,8 @@ export function createGateway(handlerFor: HandlerFor, extra?: Extra): Server {
 
 async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Route) => Promise<LambdaHttpHandler>, extra?: Extra): Promise<void> {
   if (extra && (await extra(req, res))) return;
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Origin-form paths are joined, not resolved: `//x` is a path here, not a host (else 500).
+  const url = new URL(`http://localhost${(req.url ?? '/').startsWith('/') ? req.url : `/${req.url}`}`);
   const candidates = matchers.map((m) => ({ m, match: m.pattern.exec(url.pathname) })).filter((c) => c.match);
   if (candidates.length === 0) throw new NotFoundError('Not found.');
   const hit = candidates.find((c) => c.m.route.method === req.method);

@@ -37,6 +37,13 @@ describe('path parameters that do not decode: 404, never 500', () => {
     else expect(json).toEqual({ detail: 'Not found.' });
   });
 
+  test('found by the fuzz suite: a path starting with // is a path, not a host', async () => {
+    for (const path of ['//', '//s/x', '//example.com/b/checkout/v1/pymt-txn/']) {
+      const { status } = await rawRequest(api.url, 'GET', path, []);
+      expect(status).toBe(404);
+    }
+  });
+
   test('a well-formed escape is decoded once and still names nothing', async () => {
     expect((await api.request('GET', '/b/checkout/v1/pymt-txn/%61%62')).status).toBe(404);
   });
@@ -182,6 +189,17 @@ describe('limits are errors, not truncation', () => {
     upload.append('file', new Blob(['%PDF-1.4 x']), 'a.pdf');
     upload.append('session_id', new Blob(['x']), 's.txt');
     expect(await api.request('POST', '/b/checkout/v1/upload-attachment/', { body: upload })).toMatchObject({ status: 400, json: { session_id: ['Not a valid string: a file was sent in this text field.'] } });
+  });
+
+  test('found by the fuzz suite: a file part with an empty filename, a file as attachment_upload_url', async () => {
+    const form = new FormData();
+    for (const [key, value] of Object.entries(minimal())) form.append(key, String(value));
+    form.append('attachment', new Blob(['%PDF-1']), '');
+    expect(await create(form)).toMatchObject({ status: 400, json: { attachment: ['No filename could be determined.'] } });
+    const upload = new FormData();
+    for (const [key, value] of Object.entries(minimal())) upload.append(key, String(value));
+    upload.append('attachment_upload_url', new Blob(['x']), 'a.pdf');
+    expect(await create(upload)).toMatchObject({ status: 400, json: { attachment_upload_url: ['Not a valid string: a file was sent in this text field.'] } });
   });
 
   test(`email_recipients: at most ${EMAIL_RECIPIENTS_MAX}, each once`, async () => {

@@ -159,7 +159,8 @@ function parseMultipart(raw: Buffer, contentType: string): Promise<{ fields: Rec
       stream.on('error', () => undefined);
       stream.on('end', () => {
         if (open === field) open = undefined;
-        files.push({ field, filename, mimetype, content: Buffer.concat(chunks), truncated: stream.truncated });
+        // busboy gives no filename for `filename=""`; the attachment rules then refuse the part.
+        files.push({ field, filename: filename ?? '', mimetype, content: Buffer.concat(chunks), truncated: stream.truncated });
       });
     });
     parser.on('error', () =>

@@ -19,7 +19,7 @@ export function readSessionRequest(schema: v.GenericSchema<unknown, PartialInput
   const uploadUrl = fieldsOf(body).attachment_upload_url;
   const upload = uploadUrl === undefined || uploadUrl === null || uploadUrl === '' ? undefined : { token: typeof uploadUrl === 'string' ? attachmentTokenOf(uploadUrl.trim(), event.baseUrl) : undefined };
   const files = { file: attachment.file, fileError: attachment.error, upload };
-  const misplaced = filesInTextFields(event, SESSION_FIELD_NAMES);
+  const misplaced = filesInTextFields(event, [...SESSION_FIELD_NAMES, 'attachment_upload_url']);
   if (parsed.ok && Object.keys(misplaced).length === 0) return { input: parsed.value, errors: {}, attachment: files };
   const errors = { ...(parsed.ok ? {} : parsed.errors), ...misplaced };
   const valid = Object.fromEntries(Object.entries(fieldsOf(body)).filter(([key]) => !(key in errors)));
