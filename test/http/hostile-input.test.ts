@@ -110,6 +110,8 @@ describe('JSON numbers: exact or refused, never rounded', () => {
     const initiator = await jsonCreate(`{"type":"payment_request","pg_codes":["sandbox-kwd"],"currency_code":"KWD","amount":"1","initiator_id":12345678901234567890}`);
     expect(initiator.status).toBe(400);
     expect(Object.keys(initiator.json)).toEqual(['initiator_id']);
+    const form = new URLSearchParams({ ...minimal(), pg_codes: 'sandbox-kwd', initiator_id: '12345678901234567890' });
+    expect(await create(form)).toMatchObject({ status: 400, json: { initiator_id: ['A valid integer is required.'] } });
   });
 });
 

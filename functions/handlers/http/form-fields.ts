@@ -28,7 +28,8 @@ export function formToJson(form: Record<string, FormValue | undefined>): Record<
     } else if (LIST_FIELDS.has(key)) out[key] = toList(value);
     else if (OBJECT_FIELDS.has(key)) out[key] = typeof value === 'string' ? parseObject(value) : value;
     else if (BOOLEAN_FIELDS.has(key)) out[key] = toBoolean(value);
-    else if (key === 'initiator_id' && typeof value === 'string' && /^\d+$/.test(value)) out[key] = Number(value);
+    // Only when exact: a longer number stays text, which the schema refuses as not an integer.
+    else if (key === 'initiator_id' && typeof value === 'string' && /^\d+$/.test(value) && Number.isSafeInteger(Number(value))) out[key] = Number(value);
     else out[key] = value;
   }
   return out;
