@@ -21,7 +21,7 @@ export function formToJson(form: Record<string, FormValue | undefined>): Record<
     if (value === undefined) continue;
     const key = rawKey.endsWith('[]') ? rawKey.slice(0, -2) : rawKey;
     // Not a field of ours (unknown fields are ignored), and assigning it would swap `out`'s prototype.
-    if (key === '__proto__' || key.startsWith('__proto__.')) continue;
+    if (key.split('.').includes('__proto__')) continue;
     const dot = key.indexOf('.');
     if (dot > 0 && OBJECT_FIELDS.has(key.slice(0, dot))) {
       const parent = key.slice(0, dot);
