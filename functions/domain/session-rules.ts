@@ -37,6 +37,8 @@ export function mergeInput(base: Draft, input: PartialInput): Draft {
   }
   if (input.notifications) merged.notifications = { email: unique(input.notifications.email), sms: unique(input.notifications.sms) };
   if (input.pg_codes) merged.pg_codes = unique(input.pg_codes);
+  // Each address once (case-insensitively, as deliveries.ts sends), in the order first given.
+  if (input.email_recipients) merged.email_recipients = input.email_recipients.filter((address, i, all) => all.findIndex((other) => other.toLowerCase() === address.toLowerCase()) === i);
   if (input.order_no === '') merged.order_no = null;
   return merged;
 }

@@ -15,19 +15,35 @@ import { PLUGINS } from './config';
 const typeName = (input: unknown): string =>
   input === null ? 'null' : Array.isArray(input) ? 'list' : typeof input === 'object' ? 'dict' : typeof input === 'string' ? 'str' : typeof input;
 
-const maxChars = (max: number) => v.maxLength<string, number, string>(max, `Ensure this field has no more than ${max} characters.`);
+/** Characters as DRF counts them (Python's len: code points), not UTF-16 units. */
+export const charCount = (x: string): number => {
+  let count = 0;
+  for (const _ of x) count++;
+  return count;
+};
+const maxChars = (max: number) => v.check<string, string>((x) => charCount(x) <= max, `Ensure this field has no more than ${max} characters.`);
 
-/** DRF's CharField: a string (numbers are turned into one), trimmed, at most `max` characters. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const surrogateMessage = (issue: v.BaseIssue<unknown>) =>
+  `Surrogate characters are not allowed: U+${(LONE_SURROGATE.exec(String(issue.input))?.[0] ?? '').charCodeAt(0).toString(16).toUpperCase()}.`;
+
+/**
+ * DRF's CharField: a string (numbers are turned into one), trimmed, at most `max` characters,
+ * with DRF's validators against NUL and lone surrogates (text no database or client can store).
+ */
 const text = (max: number) =>
   v.pipe(
     v.custom<string | number>((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)), 'Not a valid string.'),
     v.transform((x) => String(x).trim()),
+    v.check((x) => !x.includes('\u0000'), 'Null characters are not allowed.'),
+    v.check((x) => !LONE_SURROGATE.test(x), surrogateMessage),
     maxChars(max),
   );
 const requiredText = (max: number) => v.pipe(text(max), v.nonEmpty('This field may not be blank.'));
 
+// A list or dict is named by its type: printing it could be megabytes (or overflow the stack).
 const choice = <const T extends readonly string[]>(options: T) =>
-  v.picklist(options, (issue) => `"${String(issue.input)}" is not a valid choice.`);
+  v.picklist(options, (issue) => `"${typeof issue.input === 'object' && issue.input !== null ? typeName(issue.input) : String(issue.input)}" is not a valid choice.`);
 
 const list = <T extends v.GenericSchema>(item: T) =>
   v.array(item, (issue) => `Expected a list of items but got type "${typeName(issue.input)}".`);
@@ -45,10 +61,19 @@ const httpUrl = v.pipe(
   v.check((x) => x === '' || isHttpUrl(x), 'Enter a valid URL.'),
 );
 
-function isHttpUrl(text: string): boolean {
+/**
+ * An absolute http(s) URL as a merchant writes it: `scheme://host[:port]` then an optional path,
+ * query and fragment; no credentials, no whitespace, control characters or backslashes. The
+ * WHATWG parser would "repair" `http:///host`, `http:\\host` or `https:host` into a different URL;
+ * those are refused, so what is stored is what was sent and what will be called.
+ */
+const HTTP_URL = /^https?:\/\/[^/?#@\\\s]+(?:[/?#][^\s\\]*)?$/i;
+export function isHttpUrl(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  if (!HTTP_URL.test(text) || /[\u0000-\u001f\u007f]/.test(text)) return false;
   try {
     const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.username === '' && url.password === '';
   } catch {
     return false;
   }
@@ -83,11 +108,52 @@ const notifications = dict({
   sms: v.optional(events, []),
 });
 
-const EXTRA_MAX_CHARS = 16_384;
+export const EXTRA_MAX_CHARS = 16_384;
+export const EXTRA_MAX_DEPTH = 8;
+export const EXTRA_MAX_KEYS = 256;
+/**
+ * `extra` is stored and returned as is, so it is bounded: depth and member count are checked
+ * first, iteratively, so no recursive step (JSON.stringify, a copy) ever sees a deep value.
+ */
 const extra = v.pipe(
   v.custom<Record<string, unknown>>(isDict, (issue) => `Expected a dictionary of items but got type "${typeName(issue.input)}".`),
-  v.check((x) => JSON.stringify(x).length <= EXTRA_MAX_CHARS, `Ensure this field has no more than ${EXTRA_MAX_CHARS} characters when serialised as JSON.`),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const problem = dataset.typed ? extraProblem(dataset.value) : undefined;
+    if (problem) addIssue({ message: problem });
+  }),
 );
+
+function extraProblem(value: Record<string, unknown>): string | undefined {
+  const shape = shapeOf(value, EXTRA_MAX_KEYS);
+  if (shape.members > EXTRA_MAX_KEYS) return `Ensure this field has no more than ${EXTRA_MAX_KEYS} keys and list items in all.`;
+  if (shape.depth > EXTRA_MAX_DEPTH) return `Ensure this field is nested no more than ${EXTRA_MAX_DEPTH} levels deep.`;
+  if (shape.illFormed) return 'Surrogate characters are not allowed.';
+  if (JSON.stringify(value).length > EXTRA_MAX_CHARS) return `Ensure this field has no more than ${EXTRA_MAX_CHARS} characters when serialised as JSON.`;
+  return undefined;
+}
+
+/**
+ * Depth, member count (keys plus list items, at every level) and whether any key or string holds
+ * a lone surrogate, without recursion; stops counting past `budget` members.
+ */
+export function shapeOf(value: unknown, budget: number): { depth: number; members: number; illFormed: boolean } {
+  let depth = 0;
+  let members = 0;
+  let illFormed = false;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, level] = stack.pop()!;
+    if (typeof node === 'string') illFormed ||= LONE_SURROGATE.test(node);
+    if (typeof node !== 'object' || node === null) continue;
+    depth = Math.max(depth, level);
+    for (const [key, child] of Object.entries(node)) {
+      if (++members > budget) return { depth, members, illFormed };
+      illFormed ||= LONE_SURROGATE.test(key);
+      stack.push([child, level + 1]);
+    }
+  }
+  return { depth, members, illFormed };
+}
 
 const expirationTime = v.pipe(
   text(16),
@@ -99,6 +165,9 @@ const expirationTime = v.pipe(
 const initiatorId = v.nullable(v.pipe(v.number('A valid integer is required.'), v.integer('A valid integer is required.')));
 
 const flag = v.boolean('Must be a valid boolean.');
+
+/** Extra addresses for the session's e-mails (besides customer_email); duplicates count once. */
+export const EMAIL_RECIPIENTS_MAX = 20;
 
 /** Fields a merchant may write; each may be sent as null to mean "empty" where DRF allows it. */
 const entries = {
@@ -116,7 +185,7 @@ const entries = {
   notifications: v.nullish(notifications),
   vendor_name: v.nullish(text(64)),
   expiration_time: v.nullish(expirationTime),
-  email_recipients: v.nullish(list(email)),
+  email_recipients: v.nullish(v.pipe(list(email), v.maxLength(EMAIL_RECIPIENTS_MAX, `Ensure this field has no more than ${EMAIL_RECIPIENTS_MAX} elements.`))),
   extra: v.nullish(extra),
   product_type: v.nullish(text(128)),
   language: v.nullish(choice(['en', 'ar'] as const)),
@@ -128,17 +197,22 @@ const entries = {
   shortify_attachment_url: v.optional(flag),
 };
 
+/** The names of the fields a merchant may write (a file part under one of them is refused). */
+export const SESSION_FIELD_NAMES: readonly string[] = Object.keys(entries);
+
 /** Create and PUT: the four required fields must be there. */
 export const fullSchema = dict(entries);
 /** PATCH: any subset. */
 export const partialSchema = v.pipe(v.custom<Record<string, unknown>>(isDict, notDict), v.partial(v.object(entries, notDict)));
 
-/** The fields of `upload-attachment` besides its `file` (Ottu's AttachmentUpload). */
-export const uploadSchema = dict({
+const uploadEntries = {
   session_id: v.nullish(text(128)),
   order_no: v.nullish(text(128)),
   shortify_attachment_url: v.optional(flag),
-});
+};
+/** The fields of `upload-attachment` besides its `file` (Ottu's AttachmentUpload). */
+export const uploadSchema = dict(uploadEntries);
+export const UPLOAD_FIELD_NAMES: readonly string[] = Object.keys(uploadEntries);
 
 export type FullInput = v.InferOutput<typeof fullSchema>;
 export type PartialInput = v.InferOutput<typeof partialSchema>;

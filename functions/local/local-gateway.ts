@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ROUTES, type Route } from '../config/routes';
@@ -60,13 +61,15 @@ export function createGateway(handlerFor: HandlerFor, extra?: Extra): Server {
 
 async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Route) => Promise<LambdaHttpHandler>, extra?: Extra): Promise<void> {
   if (extra && (await extra(req, res))) return;
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Origin-form paths are joined, not resolved: `//x` is a path here, not a host (else 500).
+  const url = new URL(`http://localhost${(req.url ?? '/').startsWith('/') ? req.url : `/${req.url}`}`);
   const candidates = matchers.map((m) => ({ m, match: m.pattern.exec(url.pathname) })).filter((c) => c.match);
   if (candidates.length === 0) throw new NotFoundError('Not found.');
   const hit = candidates.find((c) => c.m.route.method === req.method);
   if (!hit) throw new MethodNotAllowedError(req.method ?? '');
   const body = await readBody(req);
-  const pathParameters = Object.fromEntries(hit.m.params.map((name, i) => [name, decodeURIComponent(hit.match![i + 1]!)]));
+  // As API Gateway does: raw, percent-escapes and all; the handler's middleware decodes them.
+  const pathParameters = Object.fromEntries(hit.m.params.map((name, i) => [name, hit.match![i + 1]!]));
   const event = toEvent(req, url, hit.m.route, pathParameters, body);
   const handler = await load(hit.m.route);
   send(res, await handler(event, lambdaContext(hit.m.route.id, Date.now() + API_TIMEOUT_MS, event.requestContext.requestId)));
@@ -91,8 +94,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  // API Gateway joins a repeated header with commas (Node would keep only the first Authorization).
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values !== undefined) headers[name] = values.join(name === 'cookie' ? '; ' : ',');
   }
   const query = [...url.searchParams.keys()].length
     ? Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key).join(',')]))
@@ -101,7 +105,9 @@ function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: R
   const cookies = headers.cookie?.split(';').map((cookie) => cookie.trim()).filter(Boolean);
   delete headers.cookie;
   const now = new Date();
-  const textual = /^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(headers['content-type'] ?? '');
+  // Text goes as a string, like API Gateway; bytes that are not UTF-8 go as base64, unchanged,
+  // so the handler sees (and refuses) them instead of U+FFFD in their place.
+  const textual = /^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(headers['content-type'] ?? '') && isUtf8(body);
   return {
     version: '2.0',
     routeKey: `${route.method} ${route.path}`,

@@ -11,7 +11,8 @@ import { escapeHtml } from '../domain/notification-message';
  */
 export function localPages(outbox: MemoryOutbox, queue: MemoryEventQueue) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
+    // Joined, not resolved: a path starting with `//` would otherwise read as a host (Invalid URL).
+    const path = new URL(`http://localhost/${(req.url ?? '/').replace(/^\/+/, '')}`).pathname.replace(/\/+$/, '');
     if (req.method === 'GET' && path === '/_local/outbox.json') {
       send(res, 200, 'application/json', JSON.stringify({ messages: outbox.entries, dead_letters: deadLetters(queue) }));
       return true;

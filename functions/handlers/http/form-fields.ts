@@ -3,6 +3,8 @@
  * the schema expects, the way DRF reads forms: lists from repeated keys or commas, objects from
  * JSON text or dotted keys (`billing_address.city`), booleans from true/false words.
  */
+import { BadRequestError } from '../../domain/errors';
+import { parseJsonText } from './json-text';
 
 const LIST_FIELDS = new Set(['pg_codes', 'email_recipients']);
 const OBJECT_FIELDS = new Set(['billing_address', 'notifications', 'extra']);
@@ -18,6 +20,8 @@ export function formToJson(form: Record<string, FormValue | undefined>): Record<
   for (const [rawKey, value] of Object.entries(form)) {
     if (value === undefined) continue;
     const key = rawKey.endsWith('[]') ? rawKey.slice(0, -2) : rawKey;
+    // Not a field of ours (unknown fields are ignored), and assigning it would swap `out`'s prototype.
+    if (key.split('.').includes('__proto__')) continue;
     const dot = key.indexOf('.');
     if (dot > 0 && OBJECT_FIELDS.has(key.slice(0, dot))) {
       const parent = key.slice(0, dot);
@@ -26,7 +30,8 @@ export function formToJson(form: Record<string, FormValue | undefined>): Record<
     } else if (LIST_FIELDS.has(key)) out[key] = toList(value);
     else if (OBJECT_FIELDS.has(key)) out[key] = typeof value === 'string' ? parseObject(value) : value;
     else if (BOOLEAN_FIELDS.has(key)) out[key] = toBoolean(value);
-    else if (key === 'initiator_id' && typeof value === 'string' && /^\d+$/.test(value)) out[key] = Number(value);
+    // Only when exact: a longer number stays text, which the schema refuses as not an integer.
+    else if (key === 'initiator_id' && typeof value === 'string' && /^\d+$/.test(value) && Number.isSafeInteger(Number(value))) out[key] = Number(value);
     else out[key] = value;
   }
   return out;
@@ -39,10 +44,13 @@ function toList(value: FormValue): string[] {
 
 function parseObject(text: string): unknown {
   if (text.trim() === '') return null;
+  // Not JSON: the schema reports it as "not a dictionary". Too deep: 400, like a JSON body.
+  if (!/^\s*[{[]/.test(text)) return text;
   try {
-    return JSON.parse(text);
-  } catch {
-    return text; // the schema reports it as "not a dictionary"
+    return parseJsonText(text);
+  } catch (error) {
+    if (error instanceof BadRequestError && error.message.includes('nested deeper')) throw error;
+    return text;
   }
 }
 

@@ -16,7 +16,7 @@ export class PayloadTooLargeError extends Error {
 
 export class UnsupportedMediaTypeError extends Error {
   override readonly name = 'UnsupportedMediaTypeError';
-  constructor(contentType: string) {
-    super(`Unsupported media type "${contentType}" in request.`);
+  constructor(contentType: string, hint?: string) {
+    super(`Unsupported media type "${contentType}" in request.${hint ? ` ${hint}` : ''}`);
   }
 }

@@ -8,6 +8,7 @@ import { errorResponse, type ErrorRendering } from './error-response';
 import { baseUrlOf, type HttpEvent, type HttpResult } from './http-event';
 import { idempotency, type IdempotencyPorts } from './idempotency';
 import { parseBody } from './parse-body';
+import { pathParameters } from './path-parameters';
 import { requireAuth, type AuthPorts } from './require-auth';
 import { trailingSlash } from './trailing-slash';
 
@@ -48,6 +49,7 @@ export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions = {}):
       },
     })
     .use(trailingSlash())
+    .use(pathParameters())
     .use(httpHeaderNormalizer())
     .use(parseBody());
   if (options.auth) stack.use(requireAuth(options.auth)).use(idempotency(options.auth));

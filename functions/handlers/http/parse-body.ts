@@ -1,17 +1,28 @@
 import type { MiddlewareObj } from '@middy/core';
 import Busboy from '@fastify/busboy';
-import { parse as parseQuery } from 'node:querystring';
 import { BadRequestError, ValidationError } from '../../domain/errors';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import { formToJson } from './form-fields';
 import type { HttpEvent, UploadedFile } from './http-event';
+import { InexactNumber, parseJsonText } from './json-text';
 
 /** Largest body we read: a 2.5 MB attachment plus the form fields around it. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** Multipart: text fields, file parts and bytes per text field; urlencoded: keys. Past any, 400. */
+export const MAX_MULTIPART_FIELDS = 200;
+export const MAX_MULTIPART_FILES = 5;
+export const MAX_FIELD_BYTES = 64 * 1024;
+export const MAX_FORM_KEYS = 1000;
 
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
 const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
+/** A form body that opens like a JSON object or list was meant as JSON (curl -d sends it as a form). */
+const LOOKS_LIKE_JSON = /^\s*[{[]/;
+const SEND_JSON = 'The body looks like JSON: send it with "Content-Type: application/json".';
+export const INEXACT_NUMBER = 'This number cannot be stored exactly (more than 15 significant digits or out of range). Send it as a string.';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses JSON, urlencoded and multipart bodies into `event.body`; 413, 415 or 400 otherwise. */
 export function parseBody(): MiddlewareObj<HttpEvent> {
@@ -25,44 +36,118 @@ export function parseBody(): MiddlewareObj<HttpEvent> {
       if (raw.length === 0 && !MULTIPART_TYPE.test(contentType)) {
         event.body = {};
       } else if (JSON_TYPE.test(contentType)) {
-        event.body = parseJson(raw);
+        event.body = exactNumbers(parseJsonText(decodeUtf8(raw)));
       } else if (FORM_TYPE.test(contentType)) {
-        event.body = formToJson(parseQuery(raw.toString('utf8')));
+        const text = decodeUtf8(raw);
+        if (LOOKS_LIKE_JSON.test(text)) throw new UnsupportedMediaTypeError(contentType, SEND_JSON);
+        event.body = exactNumbers(formToJson(parseForm(text)));
       } else if (MULTIPART_TYPE.test(contentType)) {
         const { fields, files } = await parseMultipart(raw, contentType);
-        event.body = formToJson(fields);
+        event.body = exactNumbers(formToJson(fields));
         event.files = files;
       } else {
-        throw new UnsupportedMediaTypeError(contentType);
+        // No Content-Type at all (curl --data-binary, a bare fetch): say which one to send.
+        const hint = contentType !== '' ? undefined : LOOKS_LIKE_JSON.test(raw.subarray(0, 64).toString('latin1')) ? SEND_JSON : 'Send JSON with "Content-Type: application/json".';
+        throw new UnsupportedMediaTypeError(contentType, hint);
       }
     },
   };
 }
 
-function parseJson(raw: Buffer): unknown {
+/** Strict UTF-8: a body with invalid bytes is refused, never read with U+FFFD in their place. */
+function decodeUtf8(raw: Buffer): string {
   try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    throw new BadRequestError(`JSON parse error - ${(error as Error).message}`);
+    return utf8.decode(raw);
+  } catch {
+    throw new BadRequestError('The request body is not valid UTF-8.');
+  }
+}
+
+/**
+ * Inexact JSON numbers (see json-text.ts): `amount` is a decimal, so it takes the number's exact
+ * text; anywhere else the top-level field that holds one is refused.
+ */
+function exactNumbers(body: unknown): unknown {
+  if (body instanceof InexactNumber) throw new BadRequestError(`JSON parse error - ${INEXACT_NUMBER}`);
+  if (typeof body !== 'object' || body === null) return body;
+  if (Array.isArray(body)) {
+    if (body.some(holdsInexact)) throw new BadRequestError(`JSON parse error - ${INEXACT_NUMBER}`);
+    return body;
+  }
+  const fields = body as Record<string, unknown>;
+  const errors: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === 'amount' && value instanceof InexactNumber) fields[key] = value.text;
+    else if (holdsInexact(value)) errors[key] = [INEXACT_NUMBER];
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  return body;
+}
+
+/** Depth is bounded by MAX_JSON_DEPTH, so this recursion is too. */
+function holdsInexact(value: unknown): boolean {
+  if (value instanceof InexactNumber) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(holdsInexact);
+}
+
+/**
+ * application/x-www-form-urlencoded, strictly: percent-escapes must decode to UTF-8 (else 400),
+ * and past MAX_FORM_KEYS keys the body is refused rather than cut short.
+ */
+function parseForm(text: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = Object.create(null);
+  const pairs = text.split('&').filter((pair) => pair !== '');
+  if (pairs.length > MAX_FORM_KEYS) throw new BadRequestError(`Form parse error - more than ${MAX_FORM_KEYS} form fields; at most ${MAX_FORM_KEYS} are read.`);
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const name = decodeFormText(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decodeFormText(pair.slice(eq + 1));
+    const seen = fields[name];
+    fields[name] = seen === undefined ? value : ([] as string[]).concat(seen, value);
+  }
+  return fields;
+}
+
+function decodeFormText(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    throw new BadRequestError('Form parse error - malformed percent-encoding (each %XX must be hex and the bytes valid UTF-8).');
   }
 }
 
 /** Streams a multipart body through busboy; repeated fields become lists, files are kept whole. */
 function parseMultipart(raw: Buffer, contentType: string): Promise<{ fields: Record<string, string | string[]>; files: UploadedFile[] }> {
-  const fields: Record<string, string | string[]> = {};
+  const fields: Record<string, string | string[]> = Object.create(null);
   const files: UploadedFile[] = [];
   const malformed = () => new BadRequestError('Multipart form parse error - the body is not valid multipart/form-data.');
+  const tooMany = (what: string, limit: number) => new BadRequestError(`Multipart form parse error - more than ${limit} ${what}; at most ${limit} are read.`);
   return new Promise((resolve, reject) => {
     let parser: ReturnType<typeof Busboy>;
     try {
-      parser = Busboy({ headers: { 'content-type': contentType }, limits: { fileSize: MAX_BODY_BYTES, files: 5, fields: 200, fieldSize: 64 * 1024 } });
+      // latin1 keeps a text field's bytes as they came, so it is decoded (strictly) below.
+      parser = Busboy({
+        headers: { 'content-type': contentType },
+        defCharset: 'latin1',
+        limits: { fileSize: MAX_BODY_BYTES, files: MAX_MULTIPART_FILES, fields: MAX_MULTIPART_FIELDS, fieldSize: MAX_FIELD_BYTES },
+      });
     } catch {
       return reject(malformed());
     }
-    parser.on('field', (name, value) => {
+    parser.on('fieldsLimit', () => reject(tooMany('text fields', MAX_MULTIPART_FIELDS)));
+    parser.on('filesLimit', () => reject(tooMany('file parts', MAX_MULTIPART_FILES)));
+    parser.on('field', (name, value, _nameTruncated, valueTruncated) => {
+      if (valueTruncated) return reject(new ValidationError({ [name]: [`Ensure this field has no more than ${MAX_FIELD_BYTES} bytes.`] }));
+      let text: string;
+      try {
+        text = utf8.decode(Buffer.from(value, 'latin1'));
+      } catch {
+        return reject(new ValidationError({ [name]: ['This field is not valid UTF-8 text.'] }));
+      }
       const key = name.endsWith('[]') ? name.slice(0, -2) : name;
       const seen = fields[key];
-      fields[key] = seen === undefined ? value : ([] as string[]).concat(seen, value);
+      fields[key] = seen === undefined ? text : ([] as string[]).concat(seen, text);
     });
     // The file part being read: if the body ends inside it, the error names its field.
     let open: string | undefined;
@@ -74,7 +159,8 @@ function parseMultipart(raw: Buffer, contentType: string): Promise<{ fields: Rec
       stream.on('error', () => undefined);
       stream.on('end', () => {
         if (open === field) open = undefined;
-        files.push({ field, filename, mimetype, content: Buffer.concat(chunks), truncated: stream.truncated });
+        // busboy gives no filename for `filename=""`; the attachment rules then refuse the part.
+        files.push({ field, filename: filename ?? '', mimetype, content: Buffer.concat(chunks), truncated: stream.truncated });
       });
     });
     parser.on('error', () =>
