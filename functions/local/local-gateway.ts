@@ -8,6 +8,7 @@ import { MethodNotAllowedError, PayloadTooLargeError } from '../handlers/http/ht
 import type { HttpResult } from '../handlers/http/http-event';
 import type { LambdaHttpHandler } from '../handlers/http/http-handler';
 import { MAX_BODY_BYTES } from '../handlers/http/parse-body';
+import type { RequestRecord } from './activity-log';
 import { lambdaContext } from './lambda-context';
 
 /** API Gateway's integration timeout. */
@@ -39,11 +40,15 @@ export interface HandlerModule {
 /** How the gateway gets a route's Lambda handler from its module (wired to embedded ports, or built for AWS). */
 export type HandlerFor = (module: HandlerModule) => LambdaHttpHandler;
 
+/** What the gateway tells about each request it served (npm start prints one line each). */
+export type OnRequest = (record: RequestRecord) => void;
+
 /**
  * `handlerFor` turns each route's module into its handler, once per route; `extra` serves
- * local-only pages (outbox viewer, …) before the route table is consulted.
+ * local-only pages (outbox viewer, …) before the route table is consulted; `onRequest` hears of
+ * every response, with its status, duration and request id.
  */
-export function createGateway(handlerFor: HandlerFor, extra?: Extra): Server {
+export function createGateway(handlerFor: HandlerFor, extra?: Extra, onRequest?: OnRequest): Server {
   const loaded = new Map<string, Promise<LambdaHttpHandler>>();
   const load = (route: Route) => {
     let handler = loaded.get(route.handler);
@@ -54,11 +59,27 @@ export function createGateway(handlerFor: HandlerFor, extra?: Extra): Server {
     return handler;
   };
   return createServer((req, res) => {
-    serve(req, res, load, extra).catch((error: unknown) => send(res, errorResponse(error)));
+    // API Gateway's request id: every response carries it (X-Request-Id), the handler's logs too.
+    const requestId = randomUUID();
+    const started = performance.now();
+    res.setHeader('x-request-id', requestId);
+    res.once('finish', () => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      const sessionId = /\/(?:pymt-txn|checkout|_local\/sessions)\/([0-9a-f]{40})(?:\/|$)/.exec(path)?.[1] ?? createdSessions.get(res);
+      onRequest?.({
+        method: req.method ?? 'GET',
+        path,
+        status: res.statusCode,
+        duration_ms: Math.round(performance.now() - started),
+        request_id: requestId,
+        ...(typeof sessionId === 'string' && { session_id: sessionId }),
+      });
+    });
+    serve(req, res, load, requestId, extra).catch((error: unknown) => send(res, errorResponse(error)));
   });
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Route) => Promise<LambdaHttpHandler>, extra?: Extra): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Route) => Promise<LambdaHttpHandler>, requestId: string, extra?: Extra): Promise<void> {
   if (extra && (await extra(req, res))) return;
   const url = new URL(req.url ?? '/', 'http://localhost');
   const candidates = matchers.map((m) => ({ m, match: m.pattern.exec(url.pathname) })).filter((c) => c.match);
@@ -67,10 +88,18 @@ async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Ro
   if (!hit) throw new MethodNotAllowedError(req.method ?? '');
   const body = await readBody(req);
   const pathParameters = Object.fromEntries(hit.m.params.map((name, i) => [name, decodeURIComponent(hit.match![i + 1]!)]));
-  const event = toEvent(req, url, hit.m.route, pathParameters, body);
+  const event = toEvent(req, url, hit.m.route, pathParameters, body, requestId);
   const handler = await load(hit.m.route);
-  send(res, await handler(event, lambdaContext(hit.m.route.id, Date.now() + API_TIMEOUT_MS, event.requestContext.requestId)));
+  const result = await handler(event, lambdaContext(hit.m.route.id, Date.now() + API_TIMEOUT_MS, event.requestContext.requestId));
+  if (result.statusCode === 201) {
+    const created = /"session_id":"([0-9a-f]{40})"/.exec(result.body ?? '')?.[1];
+    if (created) createdSessions.set(res, created);
+  }
+  send(res, result);
 }
+
+/** The session a create answered with, so its request line and the dashboard can name it. */
+const createdSessions = new WeakMap<ServerResponse, string>();
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -89,7 +118,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer, requestId: string): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -125,7 +154,7 @@ function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: R
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
-      requestId: randomUUID(),
+      requestId,
       routeKey: `${route.method} ${route.path}`,
       stage: '$default',
       time: now.toISOString(),
