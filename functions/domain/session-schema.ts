@@ -21,6 +21,8 @@ const maxChars = (max: number) => v.maxLength<string, number, string>(max, `Ensu
 const text = (max: number) =>
   v.pipe(
     v.custom<string | number>((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)), 'Not a valid string.'),
+    // For the OpenAPI document (custom and transform have no JSON Schema of their own).
+    v.metadata({ type: 'string' }),
     v.transform((x) => String(x).trim()),
     maxChars(max),
   );
@@ -42,6 +44,7 @@ const optionalEmail = v.pipe(text(128), v.check((x) => x === '' || v.is(v.pipe(v
 
 const httpUrl = v.pipe(
   text(200),
+  v.metadata({ format: 'uri', description: 'An absolute http(s) URL.' }),
   v.check((x) => x === '' || isHttpUrl(x), 'Enter a valid URL.'),
 );
 
@@ -54,15 +57,21 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
-const phone = v.pipe(text(12), v.check((x) => x === '' || /^\+?[0-9]{4,}$/.test(x), 'Enter a valid phone number.'));
+const phone = v.pipe(text(12), v.metadata({ pattern: '^(\\+?[0-9]{4,})?$' }), v.check((x) => x === '' || /^\+?[0-9]{4,}$/.test(x), 'Enter a valid phone number.'));
 
 const amount = v.pipe(
   v.custom<string | number>((x) => decimalText(x) !== undefined, 'A valid number is required.'),
+  v.metadata({
+    type: 'string',
+    pattern: '^\\d+(\\.\\d+)?$',
+    description: "A positive decimal string (a number is accepted too), with at most the currency's ISO 4217 minor units; responses show exactly that many.",
+    examples: ['14', '14.500'],
+  }),
   v.transform((x) => decimalText(x)!),
   v.check((x) => /^\d+(\.\d+)?$/.test(x), 'A valid number is required.'),
 );
 
-const currencyCode = v.pipe(requiredText(3), v.toUpperCase());
+const currencyCode = v.pipe(requiredText(3), v.metadata({ description: "ISO 4217 code, enabled in the merchant's currencies.", examples: ['KWD'] }), v.toUpperCase());
 
 const billingAddress = dict({
   line1: requiredText(128),
@@ -86,11 +95,13 @@ const notifications = dict({
 const EXTRA_MAX_CHARS = 16_384;
 const extra = v.pipe(
   v.custom<Record<string, unknown>>(isDict, (issue) => `Expected a dictionary of items but got type "${typeName(issue.input)}".`),
+  v.metadata({ type: 'object', description: `Any JSON object, stored and returned as is (at most ${EXTRA_MAX_CHARS} characters as JSON).` }),
   v.check((x) => JSON.stringify(x).length <= EXTRA_MAX_CHARS, `Ensure this field has no more than ${EXTRA_MAX_CHARS} characters when serialised as JSON.`),
 );
 
 const expirationTime = v.pipe(
   text(16),
+  v.metadata({ description: 'How long the session stays payable: HH:MM:SS or D HH:MM:SS, more than zero (default 01:00:00).', examples: ['01:00:00', '2 00:00:00'] }),
   v.check((x) => durationSeconds(x) !== undefined, 'Duration has wrong format. Use one of these formats instead: HH:MM:SS, D HH:MM:SS.'),
   // A malformed duration already has its message; this one is only for well-formed zero durations.
   v.check((x) => (durationSeconds(x) ?? 1) > 0, 'Ensure this value is greater than 00:00:00.'),
