@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { MemoryOutbox } from '../adapters/embedded/memory-outbox';
 import { OutboxRelay } from '../adapters/embedded/outbox-relay';
 import type { Resolve } from '../adapters/http-webhook-sender';
@@ -14,6 +14,7 @@ import { ActivityLog } from './activity-log';
 import { embeddedPorts, type EmbeddedPorts } from './embedded-ports';
 import { demoConfig, type DemoCredentials } from './demo-config';
 import { createGateway, type HandlerFor, type OnRequest } from './local-gateway';
+import { localDashboard } from './local-dashboard';
 import { localPages } from './local-outbox-page';
 import { startQueueWorkers, type WorkerHandlerFor } from './local-workers';
 import { startSchedules, type Schedules } from './local-schedules';
@@ -71,7 +72,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
   });
   // Every handler module takes what it names from the whole embedded set.
   const wired: HandlerFor = (module) => module.wire(ports);
-  const gateway = await listenGateway(port, host, wired, localPages(ports.outbox, ports.queue), (record) => activity.request(record));
+  const outboxPages = localPages(ports.outbox, ports.queue);
+  const dashboard = localDashboard(ports, activity);
+  const extra = async (req: IncomingMessage, res: ServerResponse) => (await outboxPages(req, res)) || dashboard(req, res);
+  const gateway = await listenGateway(port, host, wired, extra, (record) => activity.request(record));
   const settings = { publicUrl: setting('CHECKOUT_PUBLIC_URL') ?? gateway.url, templates: TEMPLATES, timeoutMs: options.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS };
   const workers: WorkerHandlerFor = (module) => module.wire(ports, settings);
 
