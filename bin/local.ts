@@ -1,16 +1,20 @@
+// First: sets the handlers' log level before their logger is built.
+import './local-log-level';
 import { setting } from '../functions/config/env';
+import { ActivityLog } from '../functions/local/activity-log';
 import { startLocal } from '../functions/local/local-runtime';
 import { startLocalAws } from '../functions/local/local-aws-runtime';
 
-// Quiet by default on a laptop; POWERTOOLS_LOG_LEVEL=DEBUG shows every request's logs.
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// The console: one line per request and per delivery attempt (LOG_FORMAT=json: one JSON object each).
+const logFormat = setting('LOG_FORMAT');
+const activity = new ActivityLog({ format: logFormat, print: (line) => console.log(line) });
 
 /** CHECKOUT_BACKEND=aws serves from AWS services at AWS_ENDPOINT_URL (CHECKOUT_BOOTSTRAP=1 creates them). */
 async function start() {
   const port = setting('PORT');
   const host = setting('HOST');
   if (setting('CHECKOUT_BACKEND') !== 'aws') {
-    const runtime = await startLocal({ port, host });
+    const runtime = await startLocal({ port, host, activity });
     return { ...runtime, config: runtime.ports.config, backend: 'embedded stores' };
   }
   const runtime = await startLocalAws({ port, host, bootstrap: setting('CHECKOUT_BOOTSTRAP') });
@@ -36,11 +40,22 @@ async function main(): Promise<void> {
         : ['  Credentials     as stored in the table (only hashes are kept): npm run admin -- create-api-key --label me']),
       `  Gateway codes   ${gateways.join(', ')}`,
       `  Outbox          ${runtime.url}/_local/outbox  (e-mail and SMS the runtime would have sent)`,
+      ...(runtime.backend === 'embedded stores'
+        ? [
+            `  Dashboard       ${runtime.url}/_local/  (sessions, events, webhook attempts, e-mail and SMS)`,
+            `  API reference   ${runtime.url}/docs  (OpenAPI document: ${runtime.url}/openapi.json)`,
+            setting('CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS')
+              ? '  Webhooks        may call loopback URLs (CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1)'
+              : '  Webhooks        public URLs only; start with CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1 to call a receiver on this machine',
+          ]
+        : []),
       '',
       'Try:',
       `  curl -s -X POST ${runtime.url}/b/checkout/v1/pymt-txn/ -H 'Authorization: Api-Key ${apiKey}' \\`,
       `    -H 'Content-Type: application/json' -d '{"type":"payment_request","pg_codes":["sandbox-kwd"],"amount":"14","currency_code":"KWD"}'`,
       '  then open its checkout_url in a browser and pay with 4111 1111 1111 1111 (0002 declines, 0119 errors).',
+      '',
+      logFormat === 'json' ? 'Requests and deliveries are logged as JSON lines (LOG_FORMAT=json):' : 'Requests and deliveries (LOG_FORMAT=json for structured logs):',
     ].join('\n'),
   );
   const stop = () => void runtime.close().then(() => process.exit(0));
@@ -49,6 +64,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  // The failures a newcomer meets, in one line saying what to do; anything else with its stack.
+  if (code === 'EADDRINUSE') console.error(`Port ${setting('PORT')} on ${setting('HOST')} is already in use: stop what is using it, or start on another port with PORT=3001 npm start`);
+  else if (code === 'EACCES') console.error(`Port ${setting('PORT')} needs privileges here: start on another port with PORT=3000 npm start`);
+  else if (error instanceof Error && error.name === 'ConfigurationError') console.error(`Cannot start: ${error.message}`);
+  else console.error(error);
   process.exit(1);
 });

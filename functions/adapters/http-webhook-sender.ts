@@ -65,7 +65,12 @@ export class HttpWebhookSender implements WebhookSender {
     }
     if (addresses.length === 0) return { kind: 'network', error: `${host} has no address` };
     const blocked = addresses.find((candidate) => !mayCall(candidate.address, this.options));
-    if (blocked) return { kind: 'refused', reason: `webhook host ${host} resolves to a ${classifyAddress(blocked.address)} address; only public addresses are called` };
+    if (blocked) {
+      const kind = classifyAddress(blocked.address);
+      // The one refusal a developer meets on a laptop: say how to allow it (npm start only).
+      const hint = kind === 'loopback' ? ' (npm start calls loopback URLs when started with CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1)' : '';
+      return { kind: 'refused', reason: `webhook host ${host} resolves to a ${kind} address; only public addresses are called${hint}` };
+    }
     return addresses[0]!;
   }
 }

@@ -40,6 +40,17 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
       last_attempt_at: ports.clock.now().toISOString(),
     };
     await recordWebhookStatus(ports, session.session_id, status);
+    ports.log.info('webhook attempt', {
+      session_id: session.session_id,
+      event_id: message.event.event_id,
+      event: message.event.type,
+      url,
+      attempt,
+      status_code: status.last_status_code,
+      error: status.last_error,
+      outcome: status.state,
+      next_retry_seconds: outcome.kind === 'retry' ? outcome.delaySeconds : null,
+    });
     return outcome;
   });
 }

@@ -30,15 +30,23 @@ export async function sendNotification(ports: SendNotificationPorts, delivery: D
   const language = languageOf(session);
   const vars = templateVariables(session, settings.publicUrl);
 
+  const report = (outcome: string, fields: Record<string, unknown> = {}) =>
+    ports.log.info(`${message.channel} attempt`, { session_id: session.session_id, event_id: event.event_id, event: type, to: message.to, attempt, outcome, ...fields });
   return once(ports, deliveryKey(message), attempt, async () => {
     try {
       if (message.channel === 'email') await mailerOf(ports).send({ to: message.to, ...renderEmail(settings.templates, language, type, vars) });
       else await smsOf(ports).send({ to: message.to, text: renderSms(settings.templates, language, type, vars) });
+      report('sent');
       return { kind: 'done' };
     } catch (error) {
-      if (!(error instanceof PermanentDeliveryError)) return retryOrGiveUp(attempt, errorText(error));
+      if (!(error instanceof PermanentDeliveryError)) {
+        const outcome = retryOrGiveUp(attempt, errorText(error));
+        report(outcome.kind === 'retry' ? 'retrying' : 'failed', { error: errorText(error), next_retry_seconds: outcome.kind === 'retry' ? outcome.delaySeconds : null });
+        return outcome;
+      }
       const rejection = { channel: message.channel, recipient: message.to, event: type, reason: error.reason, at: ports.clock.now().toISOString() };
       await recordRejection(ports, session.session_id, rejection);
+      report('rejected', { error: error.reason });
       return { kind: 'done' };
     }
   });

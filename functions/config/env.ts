@@ -75,6 +75,10 @@ const LOCAL = {
   CHECKOUT_EXPIRY_INTERVAL_MS: v.optional(positiveMs),
   PORT: v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/, 'must be a port number'), v.transform(Number)), '3000'),
   HOST: v.optional(text, '127.0.0.1'),
+  /** npm start's console: `text`, one readable line per request and delivery; `json`, structured lines. */
+  LOG_FORMAT: v.optional(v.picklist(['text', 'json'], 'must be text or json'), 'text'),
+  /** Read by Powertools too; npm start defaults it to WARN (text) or INFO (json). */
+  POWERTOOLS_LOG_LEVEL: v.optional(v.picklist(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'], 'must be DEBUG, INFO, WARN, ERROR or SILENT')),
 };
 
 export const VARIABLES = { ...LAMBDA, ...LOCAL };

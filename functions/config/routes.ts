@@ -45,4 +45,6 @@ export const ROUTES: readonly Route[] = [
   { id: 'CheckoutPage', method: 'GET', path: '/checkout/{session_id}', handler: 'http/checkout-page', needs: { table: SESSION_WRITE, webhookKey: true } },
   { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: SESSION_WRITE, webhookKey: true } },
   { id: 'StaticIcon', method: 'GET', path: '/static/pg-icons/card.svg', handler: 'http/static-icon' },
+  { id: 'OpenApiDocument', method: 'GET', path: '/openapi.json', handler: 'http/api-reference' },
+  { id: 'ApiReference', method: 'GET', path: '/docs', handler: 'http/api-reference' },
 ];

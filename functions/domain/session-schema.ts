@@ -34,6 +34,8 @@ const surrogateMessage = (issue: v.BaseIssue<unknown>) =>
 const text = (max: number) =>
   v.pipe(
     v.custom<string | number>((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)), 'Not a valid string.'),
+    // For the OpenAPI document (custom and transform have no JSON Schema of their own).
+    v.metadata({ type: 'string' }),
     v.transform((x) => String(x).trim()),
     v.check((x) => !x.includes('\u0000'), 'Null characters are not allowed.'),
     v.check((x) => !LONE_SURROGATE.test(x), surrogateMessage),
@@ -58,6 +60,7 @@ const optionalEmail = v.pipe(text(128), v.check((x) => x === '' || v.is(v.pipe(v
 
 const httpUrl = v.pipe(
   text(200),
+  v.metadata({ format: 'uri', description: 'An absolute http(s) URL.' }),
   v.check((x) => x === '' || isHttpUrl(x), 'Enter a valid URL.'),
 );
 
@@ -79,15 +82,21 @@ export function isHttpUrl(text: string): boolean {
   }
 }
 
-const phone = v.pipe(text(12), v.check((x) => x === '' || /^\+?[0-9]{4,}$/.test(x), 'Enter a valid phone number.'));
+const phone = v.pipe(text(12), v.metadata({ pattern: '^(\\+?[0-9]{4,})?$' }), v.check((x) => x === '' || /^\+?[0-9]{4,}$/.test(x), 'Enter a valid phone number.'));
 
 const amount = v.pipe(
   v.custom<string | number>((x) => decimalText(x) !== undefined, 'A valid number is required.'),
+  v.metadata({
+    type: 'string',
+    pattern: '^\\d+(\\.\\d+)?$',
+    description: "A positive decimal string (a number is accepted too), with at most the currency's ISO 4217 minor units; responses show exactly that many.",
+    examples: ['14', '14.500'],
+  }),
   v.transform((x) => decimalText(x)!),
   v.check((x) => /^\d+(\.\d+)?$/.test(x), 'A valid number is required.'),
 );
 
-const currencyCode = v.pipe(requiredText(3), v.toUpperCase());
+const currencyCode = v.pipe(requiredText(3), v.metadata({ description: "ISO 4217 code, enabled in the merchant's currencies.", examples: ['KWD'] }), v.toUpperCase());
 
 const billingAddress = dict({
   line1: requiredText(128),
@@ -117,6 +126,10 @@ export const EXTRA_MAX_KEYS = 256;
  */
 const extra = v.pipe(
   v.custom<Record<string, unknown>>(isDict, (issue) => `Expected a dictionary of items but got type "${typeName(issue.input)}".`),
+  v.metadata({
+    type: 'object',
+    description: `Any JSON object, stored and returned as is (at most ${EXTRA_MAX_CHARS} characters as JSON, ${EXTRA_MAX_DEPTH} levels deep, ${EXTRA_MAX_KEYS} keys and list items in all).`,
+  }),
   v.rawCheck(({ dataset, addIssue }) => {
     const problem = dataset.typed ? extraProblem(dataset.value) : undefined;
     if (problem) addIssue({ message: problem });
@@ -157,6 +170,7 @@ export function shapeOf(value: unknown, budget: number): { depth: number; member
 
 const expirationTime = v.pipe(
   text(16),
+  v.metadata({ description: 'How long the session stays payable: HH:MM:SS or D HH:MM:SS, more than zero (default 01:00:00).', examples: ['01:00:00', '2 00:00:00'] }),
   v.check((x) => durationSeconds(x) !== undefined, 'Duration has wrong format. Use one of these formats instead: HH:MM:SS, D HH:MM:SS.'),
   // A malformed duration already has its message; this one is only for well-formed zero durations.
   v.check((x) => (durationSeconds(x) ?? 1) > 0, 'Ensure this value is greater than 00:00:00.'),

@@ -11,7 +11,7 @@ import { randomIds } from '../adapters/random-ids';
 import type { MerchantConfig } from '../domain/config';
 import type { NotificationChannel } from '../domain/deliveries';
 import { logger } from '../handlers/logger';
-import type { Clock } from '../ports';
+import type { Clock, Log } from '../ports';
 
 export interface EmbeddedOptions {
   /** Scales every queue wait (1 = real time). */
@@ -23,6 +23,8 @@ export interface EmbeddedOptions {
   emailFrom?: string;
   /** Addresses or numbers the e-mail/SMS twins refuse for good; returns the reason. */
   rejectNotification?: (channel: NotificationChannel, to: string) => string | undefined;
+  /** Where use cases report delivery attempts (npm start: the console's activity log). */
+  log?: Log;
 }
 
 /**
@@ -47,7 +49,7 @@ export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock:
     sms: outbox.sms,
     /** What the e-mail and SMS twins sent (also at /_local/outbox). */
     outbox,
-    log: logger,
+    log: options.log ?? (logger as Log),
   };
 }
 

@@ -9,6 +9,7 @@ import { MethodNotAllowedError, PayloadTooLargeError } from '../handlers/http/ht
 import type { HttpResult } from '../handlers/http/http-event';
 import type { LambdaHttpHandler } from '../handlers/http/http-handler';
 import { MAX_BODY_BYTES } from '../handlers/http/parse-body';
+import type { RequestRecord } from './activity-log';
 import { lambdaContext } from './lambda-context';
 
 /** API Gateway's integration timeout. */
@@ -40,11 +41,15 @@ export interface HandlerModule {
 /** How the gateway gets a route's Lambda handler from its module (wired to embedded ports, or built for AWS). */
 export type HandlerFor = (module: HandlerModule) => LambdaHttpHandler;
 
+/** What the gateway tells about each request it served (npm start prints one line each). */
+export type OnRequest = (record: RequestRecord) => void;
+
 /**
  * `handlerFor` turns each route's module into its handler, once per route; `extra` serves
- * local-only pages (outbox viewer, …) before the route table is consulted.
+ * local-only pages (outbox viewer, …) before the route table is consulted; `onRequest` hears of
+ * every response, with its status, duration and request id.
  */
-export function createGateway(handlerFor: HandlerFor, extra?: Extra): Server {
+export function createGateway(handlerFor: HandlerFor, extra?: Extra, onRequest?: OnRequest): Server {
   const loaded = new Map<string, Promise<LambdaHttpHandler>>();
   const load = (route: Route) => {
     let handler = loaded.get(route.handler);
@@ -55,11 +60,27 @@ export function createGateway(handlerFor: HandlerFor, extra?: Extra): Server {
     return handler;
   };
   return createServer((req, res) => {
-    serve(req, res, load, extra).catch((error: unknown) => send(res, errorResponse(error)));
+    // API Gateway's request id: every response carries it (X-Request-Id), the handler's logs too.
+    const requestId = randomUUID();
+    const started = performance.now();
+    res.setHeader('x-request-id', requestId);
+    res.once('finish', () => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      const sessionId = /\/(?:pymt-txn|checkout|_local\/sessions)\/([0-9a-f]{40})(?:\/|$)/.exec(path)?.[1] ?? createdSessions.get(res);
+      onRequest?.({
+        method: req.method ?? 'GET',
+        path,
+        status: res.statusCode,
+        duration_ms: Math.round(performance.now() - started),
+        request_id: requestId,
+        ...(typeof sessionId === 'string' && { session_id: sessionId }),
+      });
+    });
+    serve(req, res, load, requestId, extra).catch((error: unknown) => send(res, errorResponse(error)));
   });
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Route) => Promise<LambdaHttpHandler>, extra?: Extra): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Route) => Promise<LambdaHttpHandler>, requestId: string, extra?: Extra): Promise<void> {
   if (extra && (await extra(req, res))) return;
   // Origin-form paths are joined, not resolved: `//x` is a path here, not a host (else 500).
   const url = new URL(`http://localhost${(req.url ?? '/').startsWith('/') ? req.url : `/${req.url}`}`);
@@ -70,10 +91,18 @@ async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Ro
   const body = await readBody(req);
   // As API Gateway does: raw, percent-escapes and all; the handler's middleware decodes them.
   const pathParameters = Object.fromEntries(hit.m.params.map((name, i) => [name, hit.match![i + 1]!]));
-  const event = toEvent(req, url, hit.m.route, pathParameters, body);
+  const event = toEvent(req, url, hit.m.route, pathParameters, body, requestId);
   const handler = await load(hit.m.route);
-  send(res, await handler(event, lambdaContext(hit.m.route.id, Date.now() + API_TIMEOUT_MS, event.requestContext.requestId)));
+  const result = await handler(event, lambdaContext(hit.m.route.id, Date.now() + API_TIMEOUT_MS, event.requestContext.requestId));
+  if (result.statusCode === 201) {
+    const created = /"session_id":"([0-9a-f]{40})"/.exec(result.body ?? '')?.[1];
+    if (created) createdSessions.set(res, created);
+  }
+  send(res, result);
 }
+
+/** The session a create answered with, so its request line and the dashboard can name it. */
+const createdSessions = new WeakMap<ServerResponse, string>();
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -92,7 +121,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer, requestId: string): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   // API Gateway joins a repeated header with commas (Node would keep only the first Authorization).
   for (const [name, values] of Object.entries(req.headersDistinct)) {
@@ -131,7 +160,7 @@ function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: R
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
-      requestId: randomUUID(),
+      requestId,
       routeKey: `${route.method} ${route.path}`,
       stage: '$default',
       time: now.toISOString(),

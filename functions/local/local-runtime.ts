@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { MemoryOutbox } from '../adapters/embedded/memory-outbox';
 import { OutboxRelay } from '../adapters/embedded/outbox-relay';
 import type { Resolve } from '../adapters/http-webhook-sender';
@@ -10,9 +10,11 @@ import { setting, useEnvironment } from '../config/env';
 import { logger } from '../handlers/logger';
 import type { Clock } from '../ports';
 import { TEMPLATES } from '../templates/templates.generated';
+import { ActivityLog } from './activity-log';
 import { embeddedPorts, type EmbeddedPorts } from './embedded-ports';
 import { demoConfig, type DemoCredentials } from './demo-config';
-import { createGateway, type HandlerFor } from './local-gateway';
+import { createGateway, type HandlerFor, type OnRequest } from './local-gateway';
+import { localDashboard } from './local-dashboard';
 import { localPages } from './local-outbox-page';
 import { startQueueWorkers, type WorkerHandlerFor } from './local-workers';
 import { startSchedules, type Schedules } from './local-schedules';
@@ -27,6 +29,8 @@ export interface LocalRuntime {
   relay: OutboxRelay;
   /** The in-process EventBridge schedules (the expiry sweep). */
   schedules: Schedules;
+  /** Requests served and deliveries attempted (printed by npm start, shown at /_local/). */
+  activity: ActivityLog;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,8 @@ export interface LocalOptions {
   resolve?: Resolve;
   /** Addresses or numbers the e-mail/SMS twins refuse for good; returns the reason. */
   rejectNotification?: (channel: 'email' | 'sms', to: string) => string | undefined;
+  /** Where requests and delivery attempts are reported; a silent one (kept for /_local/) by default. */
+  activity?: ActivityLog;
 }
 
 /**
@@ -58,7 +64,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
   const expiryIntervalMs = setting('CHECKOUT_EXPIRY_INTERVAL_MS');
   const publicUrl = setting('CHECKOUT_PUBLIC_URL');
   const { config, credentials } = await demoConfig();
+  const activity = options.activity ?? new ActivityLog();
   const ports = embeddedPorts(config, credentials.webhookKey, clock, {
+    log: activity,
     delayScale,
     allowLoopbackWebhooks: setting('CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS'),
     resolve: options.resolve,
@@ -67,7 +75,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
   });
   // Every handler module takes what it names from the whole embedded set.
   const wired: HandlerFor = (module) => module.wire(ports);
-  const gateway = await listenGateway(port, host, wired, localPages(ports.outbox, ports.queue));
+  const outboxPages = localPages(ports.outbox, ports.queue);
+  const dashboard = localDashboard(ports, activity);
+  const extra = async (req: IncomingMessage, res: ServerResponse) => (await outboxPages(req, res)) || dashboard(req, res);
+  const gateway = await listenGateway(port, host, wired, extra, (record) => activity.request(record));
   const settings = { publicUrl: publicUrl ?? gateway.url, templates: TEMPLATES, timeoutMs: options.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS };
   const workers: WorkerHandlerFor = (module) => module.wire(ports, settings);
 
@@ -87,6 +98,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     outbox: ports.outbox,
     relay,
     schedules,
+    activity,
     close: async () => {
       await schedules.stop();
       relay.stop();
@@ -97,8 +109,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
 }
 
 /** Serves the route table on `host:port` (0: a free port) with whatever ports are installed. */
-export async function listenGateway(port: number, host: string, handlerFor: HandlerFor, extra?: Parameters<typeof createGateway>[1]): Promise<Pick<LocalRuntime, 'url' | 'server' | 'close'>> {
-  const server = createGateway(handlerFor, extra);
+export async function listenGateway(port: number, host: string, handlerFor: HandlerFor, extra?: Parameters<typeof createGateway>[1], onRequest?: OnRequest): Promise<Pick<LocalRuntime, 'url' | 'server' | 'close'>> {
+  const server = createGateway(handlerFor, extra, onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);

@@ -85,5 +85,7 @@ test('without CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS the guard refuses a loopback webh
   await waitFor(() => api.ports.queue.deadLetters('webhook').length === 1);
   expect(receiver.requests).toHaveLength(0);
   expect(api.ports.queue.deadLetters('webhook')[0]!.reason).toContain('loopback address');
+  // The refusal says how to allow it.
+  expect(api.ports.queue.deadLetters('webhook')[0]!.reason).toContain('CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1');
   expect((await sessionDoc(id)).webhook_status).toMatchObject({ state: 'failed', attempts: 1, last_status_code: null });
 });

@@ -22,6 +22,11 @@ export class MemorySessionRepository implements SessionRepository {
     return session && structuredClone(session);
   }
 
+  /** Every session (the local dashboard; the AWS table has no such scan). */
+  list(): Session[] {
+    return [...this.sessions.values()].map((session) => structuredClone(session));
+  }
+
   async findByOrderNo(orderNo: string): Promise<Session | undefined> {
     const sessionId = this.orderNos.get(orderNo);
     return sessionId === undefined ? undefined : this.get(sessionId);

@@ -42,9 +42,14 @@ export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions = {}):
       },
     })
     .use({
-      after: ({ response }) => logger.debug('responded', { statusCode: response?.statusCode }),
+      // Every answer names API Gateway's request id, so a caller can quote it and we can find its logs.
+      after: ({ event, response }) => {
+        if (response) response.headers = { ...response.headers, 'x-request-id': event.requestContext.requestId };
+        logger.debug('responded', { statusCode: response?.statusCode });
+      },
       onError: (request) => {
         request.response = errorResponse(request.error, options.errors);
+        request.response.headers = { ...request.response.headers, 'x-request-id': request.event.requestContext.requestId };
         logger.debug('responded', { statusCode: request.response.statusCode });
       },
     })

@@ -14,9 +14,11 @@ const CARD_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 26" wi
  * No middleware stack: the icon needs neither a body parser nor an error mapper, and without
  * them the function bundles to a few kilobytes and starts in a few milliseconds.
  */
-export async function handler(event?: Pick<APIGatewayProxyEventV2, 'pathParameters'>): Promise<APIGatewayProxyResultV2> {
+export async function handler(event?: Pick<APIGatewayProxyEventV2, 'pathParameters'> & { requestContext?: { requestId?: string } }): Promise<APIGatewayProxyResultV2> {
+  const requestId = event?.requestContext?.requestId;
+  const idHeader: Record<string, string> = requestId ? { 'x-request-id': requestId } : {};
   // Reached through the trailing-slash sibling route with more segments: not this file.
-  if (event?.pathParameters?.[TRAILING_SLASH_PARAM]) return { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: 'Not found.' };
+  if (event?.pathParameters?.[TRAILING_SLASH_PARAM]) return { statusCode: 404, headers: { 'content-type': 'text/plain', ...idHeader }, body: 'Not found.' };
   return {
     statusCode: 200,
     headers: {
@@ -25,6 +27,7 @@ export async function handler(event?: Pick<APIGatewayProxyEventV2, 'pathParamete
       'cache-control': 'public, max-age=86400',
       'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'",
+      ...idHeader,
     },
     body: CARD_SVG,
   };
