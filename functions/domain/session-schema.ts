@@ -34,8 +34,8 @@ const surrogateMessage = (issue: v.BaseIssue<unknown>) =>
 const text = (max: number) =>
   v.pipe(
     v.custom<string | number>((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)), 'Not a valid string.'),
-    // For the OpenAPI document (custom and transform have no JSON Schema of their own).
-    v.metadata({ type: 'string' }),
+    // For the OpenAPI document (custom, transform and a code-point count have no JSON Schema of their own).
+    v.metadata({ type: 'string', maxLength: max }),
     v.transform((x) => String(x).trim()),
     v.check((x) => !x.includes('\u0000'), 'Null characters are not allowed.'),
     v.check((x) => !LONE_SURROGATE.test(x), surrogateMessage),

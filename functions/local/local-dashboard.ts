@@ -23,7 +23,7 @@ export function localDashboard(ports: EmbeddedPorts, activity: ActivityLog) {
   ports.sessions.onCommit((committed) => events.push(...committed));
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
+    const path = new URL(`http://localhost/${(req.url ?? '/').replace(/^\/+/, '')}`).pathname.replace(/\/+$/, '') || '/';
     if (req.method === 'GET' && path === '/_local') {
       send(res, 200, 'text/html; charset=utf-8', listPage(ports.sessions.list()));
       return true;
