@@ -63,7 +63,6 @@ async function lifecycle(step: (op: Operation, run: () => Promise<void>) => Prom
   let id = '';
   let cookies: string[] = [];
   let csrf = '';
-  let version = 0;
   await step('create', async () => {
     const r = await http('create-session', httpEvent({ method: 'POST', path: `${PYMT}/`, route: PYMT, headers: AUTH, body: JSON.stringify({ ...TYPICAL_BODY, webhook_url: webhookUrl }) }));
     expect(r.statusCode === 201, `create answered ${r.statusCode} ${r.body}`);
@@ -90,11 +89,13 @@ async function lifecycle(step: (op: Operation, run: () => Promise<void>) => Prom
     const event = httpEvent({ method: 'POST', path: `/checkout/${id}/pay`, route: '/checkout/{session_id}/pay', pathParameters: { session_id: id }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
     const r = await http('checkout-pay', { ...event, cookies });
     expect(r.statusCode === 303, `pay answered ${r.statusCode} ${r.body.slice(0, 300)}`);
-    version = (await ports.sessions.get(id))!.version;
   });
-  const paid: SessionEvent = { event_id: `bench-${randomBytes(8).toString('hex')}`, type: 'paid', session_id: id, state: 'paid', version, occurred_at: new Date().toISOString() };
+  // Outside the steps: the bench's own read, not the operation's.
+  const stored = (await ports.sessions.get(id))!;
+  const paid: SessionEvent = { event_id: `bench-${randomBytes(8).toString('hex')}`, type: 'paid', session_id: id, state: 'paid', version: stored.version, occurred_at: new Date().toISOString() };
   await step('route', async () => {
-    const r = await worker('stream/route-events', streamEvent(paid));
+    // The stream record of pay's write: the session's new image carrying the `paid` event.
+    const r = await worker('stream/route-events', streamEvent(paid, stored));
     expect(r.batchItemFailures.length === 0, 'route-events failed');
   });
   await step('webhook', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expiryMinute } from '../functions/domain/expiry';
 import { dynamoExpiryIndex } from '../functions/adapters/aws/dynamo-expiry-index';
+import { dynamoSessions } from '../functions/adapters/aws/dynamo-session-repository';
 import { handler as createSession } from '../functions/handlers/http/create-session';
 import { awsCalls, OPERATIONS } from './aws-calls';
 import { BENCH_API_KEY, startAwsStage } from './aws-stage';
@@ -85,7 +86,8 @@ async function main(): Promise<void> {
       // As the every-minute schedule leaves it: swept up to a few minutes ago (else the first
       // sweep looks back a whole day, 14 400 index queries).
       await dynamoExpiryIndex().markSwept(expiryMinute(new Date(Date.now() - 3 * 60_000)));
-      const seed = { apiKey: BENCH_API_KEY, sessionId: JSON.parse(created.body).session_id as string };
+      const sessionId = JSON.parse(created.body).session_id as string;
+      const seed = { apiKey: BENCH_API_KEY, sessionId, session: (await dynamoSessions().get(sessionId))! };
       const cold = await coldStarts(bundles, seed, stage.lambdaEnv, settings.coldStartRounds);
       for (const [id, { ours, floor }] of cold) {
         figures[`init_ms.${id}`] = ours.init_ms;
