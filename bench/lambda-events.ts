@@ -56,7 +56,7 @@ export function httpEvent(request: HttpRequest): APIGatewayProxyEventV2 {
 export function streamEvent(event: SessionEvent, session?: Session): DynamoDBStreamEvent {
   const s = (value: string) => ({ S: value });
   const image = session
-    ? Object.fromEntries(Object.entries(sessionItem(session, [event])).map(([name, value]) => [name, typeof value === 'number' ? { N: String(value) } : s(String(value))]))
+    ? Object.fromEntries(Object.entries(sessionItem(session, [event])).map(([name, value]) => [name, typeof value === 'number' ? { N: String(value) } : value instanceof Uint8Array ? { B: Buffer.from(value).toString('base64') } : s(String(value))]))
     : {
         pk: s(`SESSION#${event.session_id}`),
         sk: s(`EVENT#${String(event.version).padStart(10, '0')}#${event.event_id}`),

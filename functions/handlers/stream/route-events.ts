@@ -38,7 +38,10 @@ async function routeRecord(ports: RouterPorts, record: DynamoDBRecord): Promise<
 
 /** The session as the write that committed the events stored it. */
 function sessionFromImage(image: Image): Session {
-  return fromItem({ document: image.document?.S, version: image.version?.N, state: image.state?.S, expires_at: image.expires_at?.S });
+  // A binary attribute arrives base64-encoded in the Lambda event; the earlier layout's is text.
+  const binary = image.document?.B as string | Uint8Array | undefined;
+  const document = binary === undefined ? image.document?.S : typeof binary === 'string' ? Buffer.from(binary, 'base64') : binary;
+  return fromItem({ document, version: image.version?.N, state: image.state?.S, expires_at: image.expires_at?.S });
 }
 
 /** An outbox item of the earlier layout (one item per event). */
