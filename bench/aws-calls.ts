@@ -135,6 +135,8 @@ export interface AwsFigures {
   expire: ExpireCalls;
   /** Median ms per operation in this process (handler + SDK + moto). */
   ms: Record<Operation, number>;
+  /** Median CPU ms per operation in this process (handler + SDK + the counting proxy). */
+  cpu_ms: Record<Operation, number>;
   overhead: Record<'create' | 'retrieve', { ours_ms: number; raw_ms: number }>;
 }
 
@@ -149,12 +151,18 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
     stage.counter.take();
     const calls = new Map<Operation, Call[]>(OPERATIONS.map((op) => [op, []]));
     const times = new Map<Operation, number[]>(OPERATIONS.map((op) => [op, []]));
+    const cpu = new Map<Operation, number[]>(OPERATIONS.map((op) => [op, []]));
     for (let i = 0; i < iterations; i++) {
       await lifecycle(async (op, run) => {
         stage.counter.take();
         const started = performance.now();
+        const cpuBefore = process.cpuUsage();
         await run();
+        const used = process.cpuUsage(cpuBefore);
         times.get(op)!.push(performance.now() - started);
+        // This process's CPU: the handler, the SDK's marshalling and signing, and the counting
+        // proxy's forwarding (moto runs in its own process), so an upper bound of the handler's.
+        cpu.get(op)!.push((used.user + used.system) / 1000);
         const taken = stage.counter.take();
         calls.get(op)!.push(...taken);
       }, webhookUrl);
@@ -174,6 +182,7 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
       expire,
       calls: Object.fromEntries(OPERATIONS.map((op) => [op, tally(calls.get(op)!, count(op))])) as Record<Operation, OperationCalls>,
       ms: Object.fromEntries(OPERATIONS.map((op) => [op, round(median(times.get(op)!), 2)])) as Record<Operation, number>,
+      cpu_ms: Object.fromEntries(OPERATIONS.map((op) => [op, round(median(cpu.get(op)!), 2)])) as Record<Operation, number>,
       overhead,
     };
   } finally {
