@@ -53,7 +53,10 @@ export interface LocalOptions {
 export async function startLocal(options: LocalOptions = {}): Promise<LocalRuntime> {
   const { port = 3000, host = '127.0.0.1', clock = systemClock } = options;
   if (options.env) useEnvironment(options.env);
+  // Every setting is checked before anything starts: a bad one stops the start, leaving nothing open.
   const delayScale = options.delayScale ?? setting('CHECKOUT_LOCAL_DELAY_SCALE');
+  const expiryIntervalMs = setting('CHECKOUT_EXPIRY_INTERVAL_MS');
+  const publicUrl = setting('CHECKOUT_PUBLIC_URL');
   const { config, credentials } = await demoConfig();
   const ports = embeddedPorts(config, credentials.webhookKey, clock, {
     delayScale,
@@ -65,7 +68,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
   // Every handler module takes what it names from the whole embedded set.
   const wired: HandlerFor = (module) => module.wire(ports);
   const gateway = await listenGateway(port, host, wired, localPages(ports.outbox, ports.queue));
-  const settings = { publicUrl: setting('CHECKOUT_PUBLIC_URL') ?? gateway.url, templates: TEMPLATES, timeoutMs: options.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS };
+  const settings = { publicUrl: publicUrl ?? gateway.url, templates: TEMPLATES, timeoutMs: options.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS };
   const workers: WorkerHandlerFor = (module) => module.wire(ports, settings);
 
   // The table stream's stand-in: committed events → router → queues → the worker handler modules.
@@ -75,7 +78,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     onError: (error, event) => logger.warn('event routing failed; it will be retried', { event_id: event.event_id, error: error as Error }),
   });
   relay.start();
-  const schedules = startSchedules(workers, { ExpireSessions: setting('CHECKOUT_EXPIRY_INTERVAL_MS') });
+  const schedules = startSchedules(workers, { ExpireSessions: expiryIntervalMs });
 
   return {
     ...gateway,
