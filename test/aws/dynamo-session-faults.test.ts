@@ -118,6 +118,29 @@ describeAws('DynamoDB session repository under faults and contention', () => {
     expect(await storedEvents(reader, table.name, session.session_id)).toHaveLength(1);
   });
 
+  test('a write that committed but whose answer was lost: the SDK retry meets its own write, which is success, not a 409', async () => {
+    const client = createDocumentClient();
+    let attempts = 0;
+    const loseFirstAnswer = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      if (context.commandName !== 'PutItemCommand') return next(args);
+      const result = await next(args);
+      if (++attempts === 1) throw throttled(); // committed, then its answer is lost
+      return result;
+    };
+    client.middlewareStack.addRelativeTo(loseFirstAnswer as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'loseFirstAnswer' });
+    const repo = new DynamoSessionRepository(client, table.name);
+    const session = sampleSession();
+    await new DynamoSessionRepository(reader, table.name).create(session, []);
+    const next = changed(session, { state: 'pending' });
+    await repo.update(next, session, [sessionEvent('pending', next, randomUUID(), new Date())]);
+    client.destroy();
+    // The first attempt committed and its answer was dropped; the SDK's retry failed its condition
+    // on that very write (its own attempts never reach here), which the repository took as done.
+    expect(attempts).toBe(1);
+    expect(await repo.get(session.session_id)).toEqual(next);
+    expect(await storedEvents(reader, table.name, session.session_id)).toHaveLength(1);
+  });
+
   test('TransactionConflict on every attempt: 503 after our retries; the stored session, its claim and outbox unchanged', async () => {
     const setup = new DynamoSessionRepository(reader, table.name);
     const [oldNo, newNo] = [newOrderNo(), newOrderNo()];

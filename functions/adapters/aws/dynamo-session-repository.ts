@@ -91,7 +91,7 @@ export class DynamoSessionRepository implements SessionRepository {
       } catch (error) {
         if (!(error instanceof Error)) throw error;
         if (error.name === 'ConditionalCheckFailedException') {
-          const stored = (error as Error & { Item?: Record<string, unknown> }).Item;
+          const stored = (error as Error & { Item?: Record<string, { N?: string; S?: string; B?: Uint8Array }> }).Item;
           if (stored && isSameWrite(stored, put.Item!)) return;
           throw new VersionConflictError(sessionId);
         }
@@ -147,9 +147,18 @@ export class DynamoSessionRepository implements SessionRepository {
   }
 }
 
-/** The stored item is the one this write put (a retried request whose first attempt committed). */
-function isSameWrite(stored: Record<string, unknown>, written: Record<string, unknown>): boolean {
-  return Number(stored.version) === Number(written.version) && Buffer.compare(Buffer.from(stored.document as Uint8Array), Buffer.from(written.document as Uint8Array)) === 0 && stored[EVENTS_ATTRIBUTE] === written[EVENTS_ATTRIBUTE];
+/**
+ * The stored item is the one this write put (a retried request whose first attempt committed).
+ * The item of a failed condition comes as DynamoDB sent it: attribute values, not unmarshalled.
+ */
+function isSameWrite(stored: Record<string, { N?: string; S?: string; B?: Uint8Array }>, written: Record<string, unknown>): boolean {
+  const document = stored.document?.B;
+  return (
+    Number(stored.version?.N) === Number(written.version) &&
+    document !== undefined &&
+    Buffer.compare(Buffer.from(document), Buffer.from(written.document as Uint8Array)) === 0 &&
+    stored[EVENTS_ATTRIBUTE]?.S === written[EVENTS_ATTRIBUTE]
+  );
 }
 
 /**
