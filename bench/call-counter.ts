@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
  * or process makes it (retries included, as AWS bills them). Service comes from the SigV4
  * credential scope; the operation from X-Amz-Target (JSON protocols), Action= (query protocols)
  * or the method and path (S3, SES v2 REST). DynamoDB writes are also weighed in write request
- * units (1 KB each, 2× inside a transaction), reads in read request units (4 KB each, half for
- * eventually consistent reads), from the items in the request as DynamoDB sizes them (roughly).
+ * units (1 KB each, 2× inside a transaction, a PutItem on the larger of the old and new item,
+ * plus the expiry index's entry writes), reads in read request units (4 KB each, half for
+ * eventually consistent reads), from the items as DynamoDB sizes them.
  */
 
 export interface Call {
@@ -46,7 +47,7 @@ export async function startCallCounter(target: string): Promise<CallCounter> {
           answer.on('end', () => {
             const response = Buffer.concat(parts);
             const call = classify(req.method ?? 'GET', req.url ?? '/', req.headers, body);
-            if (call) calls.push({ ...call, ...units(call, body, response), ms: performance.now() - started, ...(call.service === 'dynamodb' ? { body: body.toString('utf8') } : {}) });
+            if (call) calls.push({ ...call, ...units(call, body, response, answer.statusCode === 200), ms: performance.now() - started, ...(call.service === 'dynamodb' ? { body: body.toString('utf8') } : {}) });
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.end(response);
           });
@@ -101,11 +102,49 @@ function s3Operation(method: string, path: string, headers: IncomingHttpHeaders)
   return `${method} object`;
 }
 
-// DynamoDB's item size is close to the size of its names and values; the JSON of the wire format
-// over-counts type tags by a few bytes per attribute, which is fine for a cost estimate.
-const kb = (value: unknown, unit: number) => Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(value ?? {})) / unit));
+/**
+ * DynamoDB's item size, by its documented rules: attribute names and values in UTF-8 bytes, a
+ * number about 1 byte per 2 digits + 1, binary its raw bytes (the wire has them in base64), 1 for
+ * booleans and null, 3 for a list or map plus its elements
+ * (docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html).
+ */
+function valueSize(value: any): number {
+  if (value.S !== undefined) return Buffer.byteLength(value.S);
+  if (value.N !== undefined) return Math.ceil(String(value.N).replace(/^-|\./g, '').length / 2) + 1;
+  if (value.B !== undefined) return Buffer.from(value.B, 'base64').length;
+  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
+  if (value.L) return 3 + (value.L as any[]).reduce((n, v) => n + 1 + valueSize(v), 0);
+  if (value.M) return 3 + itemSize(value.M);
+  if (value.SS) return (value.SS as string[]).reduce((n, v) => n + Buffer.byteLength(v), 0);
+  if (value.NS) return (value.NS as string[]).reduce((n, v) => n + Math.ceil(v.length / 2) + 1, 0);
+  return 0;
+}
+const itemSize = (item: Record<string, any> = {}) => Object.entries(item).reduce((n, [name, value]) => n + Buffer.byteLength(name) + valueSize(value), 0);
+const kb = (item: unknown, unit: number) => Math.max(1, Math.ceil(itemSize((item ?? {}) as Record<string, any>) / unit));
 
-function units(call: { service: string; operation: string }, body: Buffer, response: Buffer): { wru: number; rru: number } {
+/**
+ * What the counter has seen written, per item: its size (a PutItem is billed on the larger of the
+ * item it replaces and the new one) and its expiry-index keys (gsi1, KEYS_ONLY: a write that adds,
+ * removes or moves the keys also writes the index, 1 unit per entry put or deleted; one that
+ * leaves them as they were does not).
+ */
+const written = new Map<string, { size: number; index?: string }>();
+const itemId = (item: any) => `${item?.pk?.S}|${item?.sk?.S}`;
+const indexKeys = (item: any) => (item?.gsi1pk?.S === undefined ? undefined : `${item.gsi1pk.S}|${item.gsi1sk?.S}`);
+function indexWrites(before: string | undefined, after: string | undefined): number {
+  if (before === after) return 0;
+  return (before === undefined ? 0 : 1) + (after === undefined ? 0 : 1);
+}
+/** Units of putting `item`, recording it when the write succeeded. */
+function putUnits(item: any, ok: boolean, factor: number): number {
+  const before = written.get(itemId(item));
+  const size = itemSize(item);
+  const units = factor * Math.max(1, Math.ceil(Math.max(size, before?.size ?? 0) / 1024)) + indexWrites(before?.index, indexKeys(item));
+  if (ok) written.set(itemId(item), { size, index: indexKeys(item) });
+  return units;
+}
+
+function units(call: { service: string; operation: string }, body: Buffer, response: Buffer, ok: boolean): { wru: number; rru: number } {
   if (call.service !== 'dynamodb') return { wru: 0, rru: 0 };
   let request: any;
   let answer: any;
@@ -117,14 +156,15 @@ function units(call: { service: string; operation: string }, body: Buffer, respo
   }
   switch (call.operation) {
     case 'PutItem':
-      return { wru: kb(request.Item, 1024), rru: 0 };
+      return { wru: putUnits(request.Item, ok, 1), rru: 0 };
     case 'UpdateItem':
     case 'DeleteItem':
       // Billed on the larger of the item before and after; the answer carries it when asked for.
+      if (call.operation === 'DeleteItem' && ok) written.delete(itemId(request.Key));
       return { wru: kb(answer.Attributes ?? request.Key, 1024), rru: 0 };
     case 'TransactWriteItems':
       return {
-        wru: (request.TransactItems as any[]).reduce((sum, item) => sum + 2 * kb(item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key, 1024), 0),
+        wru: (request.TransactItems as any[]).reduce((sum, item) => sum + (item.Put ? putUnits(item.Put.Item, ok, 2) : 2 * kb(item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key, 1024)), 0),
         rru: 0,
       };
     case 'GetItem': {

@@ -47,13 +47,90 @@ export interface CostLine {
   usd_per_million_sessions: number;
 }
 
-export function costModel(aws: AwsFigures): { lines: CostLine[]; total: number; email_usd_per_million_sessions: number; memoryMb: number } {
-  const memoryMb = stageConfig('prod').lambdaMemoryMb;
-  const perSession = (pick: (op: Operation) => number) => SESSION.reduce((sum, [op, times]) => sum + times * pick(op), 0);
-  const invocations = perSession(() => 1);
-  const httpRequests = SESSION.filter(([op]) => HTTP_OPERATIONS.includes(op)).reduce((s, [, n]) => s + n, 0);
-  // Billed duration: the measured time of each operation, rounded up to the millisecond.
-  const gbSeconds = perSession((op) => Math.ceil(aws.ms[op]) / 1000) * (memoryMb / 1024);
+/**
+ * In-region latency per AWS call, as AWS documents it, for the modelled Lambda duration (a Lambda
+ * is billed while it waits on a call). Moto on this machine is not AWS: its transactions took
+ * 80–150 ms. The moto-measured duration is reported beside the model.
+ */
+export const LATENCY_MS = {
+  /**
+   * "For most atomic operations, such as GetItem and PutItem, you can expect an average latency
+   * in single-digit milliseconds" (AWS Knowledge Center, repost.aws/knowledge-center/dynamodb-high-latency);
+   * we take the top of that range, plus the TLS round trip of a warm connection.
+   */
+  dynamodb: 10,
+  /** Two-phase: taken as twice a single-item write. */
+  dynamodbTransaction: 20,
+  /**
+   * "Typical latencies for SendMessage, ReceiveMessage, and DeleteMessage API requests are in the
+   * tens or low hundreds of milliseconds" (Amazon SQS Developer Guide, SQS FAQs); the low end.
+   */
+  sqs: 20,
+  /** No AWS-published figure; an assumption of the same order as SQS, on the high side. */
+  ses: 50,
+  /** The merchant's endpoint: not AWS's; an assumption (Ottu and we wait up to 15 s). */
+  webhook: 100,
+} as const;
+
+/** Lambda gives a function one full vCPU at 1 769 MB and CPU in proportion below that (Lambda docs, "Memory and computing power"). */
+const FULL_VCPU_MB = 1769;
+/** The memory sizes the model compares. */
+export const MEMORY_CHOICES = [256, 512, 1024, 1769] as const;
+/** The API's latency budget for choosing memory: every HTTP operation's modelled p50 within it. */
+export const HTTP_LATENCY_BUDGET_MS = 50;
+
+/** The modelled in-region wait of one operation: each counted call at its documented latency. */
+function waitMs(aws: AwsFigures, op: Operation): number {
+  const c = aws.calls[op];
+  const transactions = c.detail['dynamodb TransactWriteItems'] ?? 0;
+  const ses = c.detail['ses SendEmail'] ?? 0;
+  return (c.dynamodb - transactions) * LATENCY_MS.dynamodb + transactions * LATENCY_MS.dynamodbTransaction + c.sqs * LATENCY_MS.sqs + ses * LATENCY_MS.ses + (c.other - ses) * LATENCY_MS.ses + (op === 'webhook' ? LATENCY_MS.webhook : 0);
+}
+
+/** Billed ms of an operation at `memoryMb`: its measured CPU, slowed below a full vCPU, plus its waits. */
+export function modelledMs(aws: AwsFigures, op: Operation, memoryMb: number): number {
+  return aws.cpu_ms[op] * Math.max(1, FULL_VCPU_MB / memoryMb) + waitMs(aws, op);
+}
+
+const M = 1_000_000;
+const HTTP_REQUESTS = SESSION.filter(([op]) => HTTP_OPERATIONS.includes(op)).reduce((s, [, n]) => s + n, 0);
+const INVOCATIONS = SESSION.reduce((s, [, n]) => s + n, 0);
+const perSession = (pick: (op: Operation) => number) => SESSION.reduce((sum, [op, times]) => sum + times * pick(op), 0);
+const gbSecondsAt = (ms: (op: Operation) => number, memoryMb: number) => perSession((op) => Math.ceil(ms(op)) / 1000) * (memoryMb / 1024);
+
+/** The memory size with the lowest modelled cost whose HTTP operations stay within the latency budget. */
+export function chooseMemory(aws: AwsFigures): { memoryMb: number; options: { memory_mb: number; usd_per_million_sessions: number; slowest_http_ms: number }[] } {
+  const options = MEMORY_CHOICES.map((memoryMb) => ({
+    memory_mb: memoryMb,
+    usd_per_million_sessions: round(gbSecondsAt((op) => modelledMs(aws, op, memoryMb), memoryMb) * M * PRICES.lambdaGbSecond, 2),
+    slowest_http_ms: round(Math.max(...HTTP_OPERATIONS.map((op) => modelledMs(aws, op, memoryMb))), 1),
+  }));
+  const fitting = options.filter((o) => o.slowest_http_ms <= HTTP_LATENCY_BUDGET_MS);
+  const best = (fitting.length > 0 ? fitting : options.slice(-1)).reduce((a, b) => (b.usd_per_million_sessions < a.usd_per_million_sessions ? b : a));
+  return { memoryMb: best.memory_mb, options };
+}
+
+export interface CostModel {
+  lines: CostLine[];
+  total: number;
+  /** The same lifecycle with the fewest requests possible, priced alike. */
+  floor_lines: CostLine[];
+  floor: number;
+  email_usd_per_million_sessions: number;
+  memoryMb: number;
+  /** The stage's configured memory (lib/stage-config.ts, prod). */
+  configuredMemoryMb: number;
+  memory_options: ReturnType<typeof chooseMemory>['options'];
+  /** Lambda duration from the moto-measured wall time, at the chosen memory: for comparison only. */
+  duration_moto_usd_per_million_sessions: number;
+  modelled_ms: Record<Operation, number>;
+}
+
+export function costModel(aws: AwsFigures, handlerFloorUs = 5): CostModel {
+  const configuredMemoryMb = stageConfig('prod').lambdaMemoryMb;
+  const { memoryMb, options } = chooseMemory(aws);
+  const modelled = (op: Operation) => modelledMs(aws, op, memoryMb);
+  const gbSeconds = gbSecondsAt(modelled, memoryMb);
   const wru = perSession((op) => aws.calls[op].wru);
   const rru = perSession((op) => aws.calls[op].rru);
   const sqs = perSession((op) => aws.calls[op].sqs) + QUEUE_MESSAGES * SQS_POLLER_REQUESTS_PER_MESSAGE;
@@ -61,22 +138,53 @@ export function costModel(aws: AwsFigures): { lines: CostLine[]; total: number; 
   const secrets = detail('secretsmanager GetSecretValue');
   const s3Puts = detail('s3 PutObject') + detail('s3 CopyObject');
   const s3Gets = detail('s3 GetObject') + detail('s3 HeadObject');
-  const M = 1_000_000;
-  const lines: CostLine[] = [
-    { item: 'API Gateway HTTP API requests', quantity: httpRequests, unit: 'requests', usd_per_million_sessions: httpRequests * PRICES.httpApiPerMillion },
-    { item: 'Lambda requests (arm64)', quantity: invocations, unit: 'invocations', usd_per_million_sessions: invocations * PRICES.lambdaRequestPerMillion },
-    { item: `Lambda duration (${memoryMb} MB)`, quantity: round(gbSeconds, 4), unit: 'GB-s', usd_per_million_sessions: gbSeconds * M * PRICES.lambdaGbSecond },
-    { item: 'DynamoDB write request units', quantity: round(wru, 2), unit: 'WRU', usd_per_million_sessions: wru * PRICES.dynamoWriteUnitPerMillion },
+  const lines = priced([
+    { item: 'API Gateway HTTP API requests', quantity: HTTP_REQUESTS, unit: 'requests', usd_per_million_sessions: HTTP_REQUESTS * PRICES.httpApiPerMillion },
+    { item: 'Lambda requests (arm64)', quantity: INVOCATIONS, unit: 'invocations', usd_per_million_sessions: INVOCATIONS * PRICES.lambdaRequestPerMillion },
+    { item: `Lambda duration (${memoryMb} MB; measured CPU + documented call latency)`, quantity: round(gbSeconds, 4), unit: 'GB-s', usd_per_million_sessions: gbSeconds * M * PRICES.lambdaGbSecond },
+    { item: 'DynamoDB write request units (table + expiry index)', quantity: round(wru, 2), unit: 'WRU', usd_per_million_sessions: wru * PRICES.dynamoWriteUnitPerMillion },
     { item: 'DynamoDB read request units', quantity: round(rru, 2), unit: 'RRU', usd_per_million_sessions: rru * PRICES.dynamoReadUnitPerMillion },
     { item: 'SQS requests (send + receive + delete)', quantity: round(sqs, 2), unit: 'requests', usd_per_million_sessions: sqs * PRICES.sqsPerMillion },
     { item: 'Secrets Manager GetSecretValue', quantity: round(secrets, 2), unit: 'calls', usd_per_million_sessions: (secrets * M * PRICES.secretsManagerPer10k) / 10_000 },
     { item: 'S3 PUT/COPY + GET', quantity: round(s3Puts + s3Gets, 2), unit: 'requests', usd_per_million_sessions: (s3Puts * M * PRICES.s3PutPer1000 + s3Gets * M * PRICES.s3GetPer1000) / 1000 },
-  ].map((line) => ({ ...line, usd_per_million_sessions: round(line.usd_per_million_sessions, 2) }));
+  ]);
+
+  // The floor: the requests the lifecycle cannot avoid (API, Lambda, the two queue messages of
+  // a durable fan-out and their polling), one write unit per state change (create, patch, page,
+  // pay), one eventually consistent read per operation that must read the session (retrieve ×2,
+  // patch, page, pay, webhook, e-mail), the floor handler's time plus one documented call
+  // latency per floor call (and the webhook's and SES's own waits), at the same memory.
+  const floorWrites = 4;
+  const floorReads = 7 * 0.5;
+  const floorCalls: Record<Operation, number> = { create: 1, retrieve: 1, patch: 2, page: 2, pay: 2, route: 2, webhook: 1, email: 1 };
+  const floorMs = (op: Operation) =>
+    (handlerFloorUs / 1000) * Math.max(1, FULL_VCPU_MB / memoryMb) + floorCalls[op] * (op === 'route' ? LATENCY_MS.sqs : LATENCY_MS.dynamodb) + (op === 'webhook' ? LATENCY_MS.webhook : 0) + (op === 'email' ? LATENCY_MS.ses : 0);
+  const floorGbSeconds = gbSecondsAt(floorMs, memoryMb);
+  const floorSqs = QUEUE_MESSAGES * (1 + SQS_POLLER_REQUESTS_PER_MESSAGE);
+  const floor_lines = priced([
+    { item: 'API Gateway HTTP API requests', quantity: HTTP_REQUESTS, unit: 'requests', usd_per_million_sessions: HTTP_REQUESTS * PRICES.httpApiPerMillion },
+    { item: 'Lambda requests (arm64)', quantity: INVOCATIONS, unit: 'invocations', usd_per_million_sessions: INVOCATIONS * PRICES.lambdaRequestPerMillion },
+    { item: `Lambda duration (${memoryMb} MB)`, quantity: round(floorGbSeconds, 4), unit: 'GB-s', usd_per_million_sessions: floorGbSeconds * M * PRICES.lambdaGbSecond },
+    { item: 'DynamoDB write request units', quantity: floorWrites, unit: 'WRU', usd_per_million_sessions: floorWrites * PRICES.dynamoWriteUnitPerMillion },
+    { item: 'DynamoDB read request units', quantity: floorReads, unit: 'RRU', usd_per_million_sessions: floorReads * PRICES.dynamoReadUnitPerMillion },
+    { item: 'SQS requests (send + receive + delete)', quantity: floorSqs, unit: 'requests', usd_per_million_sessions: floorSqs * PRICES.sqsPerMillion },
+  ]);
   const emails = detail('ses SendEmail');
+  const motoGbSeconds = gbSecondsAt((op) => aws.ms[op], memoryMb);
   return {
     lines,
     total: round(lines.reduce((s, l) => s + l.usd_per_million_sessions, 0), 2),
+    floor_lines,
+    floor: round(floor_lines.reduce((s, l) => s + l.usd_per_million_sessions, 0), 2),
     email_usd_per_million_sessions: round((emails * M * PRICES.sesPer1000) / 1000, 2),
     memoryMb,
+    configuredMemoryMb,
+    memory_options: options,
+    duration_moto_usd_per_million_sessions: round(motoGbSeconds * M * PRICES.lambdaGbSecond, 2),
+    modelled_ms: Object.fromEntries(SESSION.map(([op]) => [op, round(modelled(op), 2)])) as Record<Operation, number>,
   };
+}
+
+function priced(lines: CostLine[]): CostLine[] {
+  return lines.map((line) => ({ ...line, usd_per_million_sessions: round(line.usd_per_million_sessions, 2) }));
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionEvent } from '../functions/domain/events';
+import type { Session } from '../functions/domain/session';
 import { tinyPng } from '../test/fixtures/sample-files';
 import { httpEvent, sqsEvent, streamEvent } from './lambda-events';
 
@@ -23,6 +24,8 @@ export const NOTIFIED_BODY = {
 export interface Seed {
   apiKey: string;
   sessionId: string;
+  /** The seeded session as stored: the event router's first record is its write's new image. */
+  session: Session;
 }
 
 const PYMT = '/b/checkout/v1/pymt-txn';
@@ -62,7 +65,7 @@ export function firstRequest(id: string, seed: Seed): unknown {
     case 'StaticIcon':
       return httpEvent({ method: 'GET', path: '/static/pg-icons/card.svg' });
     case 'RouteEvents':
-      return streamEvent(event);
+      return streamEvent(event, seed.session);
     case 'DeliverWebhook':
       return sqsEvent({ channel: 'webhook', event });
     case 'SendEmail':

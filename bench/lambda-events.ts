@@ -2,6 +2,8 @@ import type { APIGatewayProxyEventV2, Context, DynamoDBStreamEvent, SQSEvent } f
 import { randomUUID } from 'node:crypto';
 import type { SessionEvent } from '../functions/domain/events';
 import type { DeliveryMessage } from '../functions/domain/deliveries';
+import type { Session } from '../functions/domain/session';
+import { sessionItem } from '../functions/adapters/aws/dynamo-session-repository';
 
 /** Events as API Gateway (HTTP API, payload v2), DynamoDB Streams and SQS hand them to a Lambda. */
 
@@ -46,30 +48,38 @@ export function httpEvent(request: HttpRequest): APIGatewayProxyEventV2 {
   };
 }
 
-export function streamEvent(event: SessionEvent): DynamoDBStreamEvent {
+/**
+ * The stream record of the write that committed `event`: the session item's new image carrying
+ * it in its `events` attribute, as the repository writes it. Without the session, an outbox item
+ * of the earlier layout (the router still reads those, with a GetItem of the session).
+ */
+export function streamEvent(event: SessionEvent, session?: Session): DynamoDBStreamEvent {
   const s = (value: string) => ({ S: value });
+  const image = session
+    ? Object.fromEntries(Object.entries(sessionItem(session, [event])).map(([name, value]) => [name, typeof value === 'number' ? { N: String(value) } : value instanceof Uint8Array ? { B: Buffer.from(value).toString('base64') } : s(String(value))]))
+    : {
+        pk: s(`SESSION#${event.session_id}`),
+        sk: s(`EVENT#${String(event.version).padStart(10, '0')}#${event.event_id}`),
+        event_id: s(event.event_id),
+        type: s(event.type),
+        session_id: s(event.session_id),
+        state: s(event.state),
+        version: { N: String(event.version) },
+        occurred_at: s(event.occurred_at),
+      };
   return {
     Records: [
       {
         eventID: randomUUID(),
-        eventName: 'INSERT',
+        eventName: session ? 'MODIFY' : 'INSERT',
         eventSource: 'aws:dynamodb',
         awsRegion: 'us-east-1',
         dynamodb: {
-          Keys: { pk: s(`SESSION#${event.session_id}`), sk: s(`EVENT#${String(event.version).padStart(10, '0')}#${event.event_id}`) },
-          NewImage: {
-            pk: s(`SESSION#${event.session_id}`),
-            sk: s(`EVENT#${String(event.version).padStart(10, '0')}#${event.event_id}`),
-            event_id: s(event.event_id),
-            type: s(event.type),
-            session_id: s(event.session_id),
-            state: s(event.state),
-            version: { N: String(event.version) },
-            occurred_at: s(event.occurred_at),
-          },
+          Keys: { pk: image.pk!, sk: image.sk! },
+          NewImage: image as never,
           StreamViewType: 'NEW_AND_OLD_IMAGES',
           SequenceNumber: '1',
-          SizeBytes: 200,
+          SizeBytes: JSON.stringify(image).length,
         },
       },
     ],

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expiryMinute } from '../functions/domain/expiry';
 import { dynamoExpiryIndex } from '../functions/adapters/aws/dynamo-expiry-index';
+import { dynamoSessions } from '../functions/adapters/aws/dynamo-session-repository';
 import { handler as createSession } from '../functions/handlers/http/create-session';
 import { awsCalls, OPERATIONS } from './aws-calls';
 import { BENCH_API_KEY, startAwsStage } from './aws-stage';
@@ -74,7 +75,8 @@ async function main(): Promise<void> {
     for (const op of ['create', 'retrieve'] as const) {
       figures[`http_rps.${op}`] = http[op];
       const r = ratio(http[op].rps, http.floor.rps);
-      rows.push([`http_rps.${op} (p50/p99 ms)`, `${http[op].rps} (${http[op].p50_ms}/${http[op].p99_ms})`, `${http.floor.rps} (${http.floor.p50_ms}/${http.floor.p99_ms})`, `${r}×`, goal(r, 0.5, true)]);
+      // Reported only: the 0.5× goal is retired (docs/benchmarks.md: it cannot hold by construction).
+      rows.push([`http_rps.${op} (p50/p99 ms)`, `${http[op].rps} (${http[op].p50_ms}/${http[op].p99_ms})`, `${http.floor.rps} (${http.floor.p50_ms}/${http.floor.p99_ms})`, `${r}×`, 'reported']);
     }
 
     // 2, 5, 6. Against moto: cold starts of the bundles, AWS calls and overhead, cost.
@@ -85,7 +87,8 @@ async function main(): Promise<void> {
       // As the every-minute schedule leaves it: swept up to a few minutes ago (else the first
       // sweep looks back a whole day, 14 400 index queries).
       await dynamoExpiryIndex().markSwept(expiryMinute(new Date(Date.now() - 3 * 60_000)));
-      const seed = { apiKey: BENCH_API_KEY, sessionId: JSON.parse(created.body).session_id as string };
+      const sessionId = JSON.parse(created.body).session_id as string;
+      const seed = { apiKey: BENCH_API_KEY, sessionId, session: (await dynamoSessions().get(sessionId))! };
       const cold = await coldStarts(bundles, seed, stage.lambdaEnv, settings.coldStartRounds);
       for (const [id, { ours, floor }] of cold) {
         figures[`init_ms.${id}`] = ours.init_ms;
@@ -133,13 +136,28 @@ async function main(): Promise<void> {
         rows.push([`aws_overhead.${op} ms`, `${o.ours_ms}`, `${o.raw_ms} (same DynamoDB calls, bare)`, `${r}×`, goal(r, 1.2)]);
       }
 
-      const cost = costModel(aws);
+      const cost = costModel(aws, handler.floor.p50);
       figures.cost_per_million_sessions_usd = cost.total;
+      figures.cost_floor_per_million_sessions_usd = cost.floor;
       figures.cost_lines = cost.lines;
+      figures.cost_floor_lines = cost.floor_lines;
+      figures.cost_memory_mb = cost.memoryMb;
+      figures.cost_memory_options = cost.memory_options;
+      figures.cost_modelled_ms = cost.modelled_ms;
+      figures.cpu_ms = aws.cpu_ms;
+      figures.cost_duration_moto_usd = cost.duration_moto_usd_per_million_sessions;
       figures.email_usd_per_million_sessions = cost.email_usd_per_million_sessions;
       figures.prices_as_of = PRICES.asOf;
+      const wru = Object.values(aws.calls).length && cost.lines.find((l) => l.unit === 'WRU')!.quantity;
+      figures.wru_per_session = wru;
+      rows.push(['wru_per_session', `${wru}`, '4 (one per state change)', '', `${wru <= 12 ? 'ok' : 'MISSED'} (≤12)`]);
+      for (const op of OPERATIONS) rows.push([`duration_ms.${op} cpu / modelled / moto`, `${aws.cpu_ms[op]} / ${cost.modelled_ms[op]} / ${aws.ms[op]}`, '', '', '']);
+      for (const o of cost.memory_options) rows.push([`memory ${o.memory_mb} MB: duration $/M, slowest HTTP ms`, `$${o.usd_per_million_sessions}, ${o.slowest_http_ms} ms`, o.memory_mb === cost.memoryMb ? 'chosen' : '', '', '']);
       for (const line of cost.lines) rows.push([`cost: ${line.item}`, `${line.quantity} ${line.unit}/session`, `$${line.usd_per_million_sessions}/M sessions`, '', '']);
-      rows.push(['cost_per_million_sessions_usd', `$${cost.total}`, `+ e-mail $${cost.email_usd_per_million_sessions}, SMS per country`, '', '']);
+      rows.push(['cost: Lambda duration from moto wall time (not in the total)', '', `$${cost.duration_moto_usd_per_million_sessions}/M sessions`, '', '']);
+      for (const line of cost.floor_lines) rows.push([`cost floor: ${line.item}`, `${line.quantity} ${line.unit}/session`, `$${line.usd_per_million_sessions}/M sessions`, '', '']);
+      const r = ratio(cost.total, cost.floor);
+      rows.push(['cost_per_million_sessions_usd', `$${cost.total} (+ e-mail $${cost.email_usd_per_million_sessions}, SMS per country)`, `$${cost.floor}`, `${r}×`, `${goal(r, 1.3)}, ${cost.total <= 15 ? 'ok' : 'MISSED'} (≤$15)`]);
     } finally {
       await stage.close();
     }

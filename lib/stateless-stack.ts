@@ -6,13 +6,12 @@ import { ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-li
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { STREAM_EVENT_SOURCE, WORK_QUEUE } from '../functions/config/queues';
-import { TABLE_KEYS } from '../functions/config/table';
 import type { Needs } from '../functions/config/needs';
 import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../functions/config/routes';
 import { WORKERS, type Worker } from '../functions/config/workers';
@@ -168,12 +167,11 @@ export class CheckoutStatelessStack extends Stack {
     const { trigger } = worker;
     switch (trigger.kind) {
       case 'table-stream': {
-        const { filter } = STREAM_EVENT_SOURCE;
         fn.addEventSource(
           new DynamoEventSource(this.data.table, {
             startingPosition: StartingPosition[STREAM_EVENT_SOURCE.startingPosition],
             batchSize: STREAM_EVENT_SOURCE.batchSize,
-            filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual(filter.eventName), dynamodb: { Keys: { [TABLE_KEYS.sort]: { S: FilterRule.beginsWith(filter.sortKeyBeginsWith) } } } })],
+            filters: STREAM_EVENT_SOURCE.filterPatterns.map((pattern) => FilterCriteria.filter(pattern)),
             bisectBatchOnError: STREAM_EVENT_SOURCE.bisectBatchOnError,
             reportBatchItemFailures: true,
             retryAttempts: STREAM_EVENT_SOURCE.retryAttempts,

@@ -39,7 +39,8 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
       last_error: judged.verdict === 'delivered' ? null : judged.reason,
       last_attempt_at: ports.clock.now().toISOString(),
     };
-    await recordWebhookStatus(ports, session.session_id, status);
+    // The session read above: its version guards the write; a conflict re-reads.
+    await recordWebhookStatus(ports, session.session_id, status, session);
     ports.log.info('webhook attempt', {
       session_id: session.session_id,
       event_id: message.event.event_id,

@@ -11,9 +11,11 @@ const MAX_REJECTIONS = 20;
  * state, no event). It yields to the payment flow: on a conflict it re-reads and applies its
  * small change to whatever the payment flow wrote; it never touches the state, and it skips an
  * outcome older than the one already stored (deliveries of two events may finish out of order).
+ * `read` is the session as the caller just read it, if it has: the write is conditional on its
+ * version anyway, so a stale one costs a conflict and a re-read, never a lost update.
  */
-async function amendSession(ports: RecordStatusPorts, sessionId: string, change: (session: Session) => Partial<Session> | undefined): Promise<void> {
-  const session = await ports.sessions.get(sessionId);
+async function amendSession(ports: RecordStatusPorts, sessionId: string, change: (session: Session) => Partial<Session> | undefined, read?: Session): Promise<void> {
+  const session = read ?? (await ports.sessions.get(sessionId));
   if (!session) return;
   await changeSession(ports, session, (current) => {
     const changes = change(current);
@@ -21,13 +23,18 @@ async function amendSession(ports: RecordStatusPorts, sessionId: string, change:
   }, { retry: true });
 }
 
-export function recordWebhookStatus(ports: RecordStatusPorts, sessionId: string, status: WebhookStatus): Promise<void> {
+export function recordWebhookStatus(ports: RecordStatusPorts, sessionId: string, status: WebhookStatus, read?: Session): Promise<void> {
   return bestEffort(ports, 'webhook_status', () =>
-    amendSession(ports, sessionId, (session) => {
-      const stored = session.webhook_status?.last_attempt_at;
-      if (stored && status.last_attempt_at && stored > status.last_attempt_at) return undefined;
-      return { webhook_status: status };
-    }),
+    amendSession(
+      ports,
+      sessionId,
+      (session) => {
+        const stored = session.webhook_status?.last_attempt_at;
+        if (stored && status.last_attempt_at && stored > status.last_attempt_at) return undefined;
+        return { webhook_status: status };
+      },
+      read,
+    ),
   );
 }
 

@@ -1,5 +1,5 @@
 import { MAX_ATTEMPTS } from '../domain/delivery-schedule';
-import { EVENT_SK_PREFIX } from './table';
+import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE, TABLE_KEYS } from './table';
 
 /**
  * The queues' settings, as plain data: the CDK stacks, the emulator bootstrap and the embedded
@@ -40,8 +40,16 @@ export const STREAM_EVENT_SOURCE = {
   bisectBatchOnError: true,
   retryAttempts: 10,
   maxRecordAgeSeconds: DAY_SECONDS,
-  /** Outbox event items only: not session, claim or idempotency writes, nor TTL deletes. */
-  filter: { eventName: 'INSERT', sortKeyBeginsWith: EVENT_SK_PREFIX },
+  /**
+   * Lambda event-filter patterns (any one matches; the stack passes each to FilterCriteria, the
+   * emulator matches records against them): a write whose new image carries committed events,
+   * and an outbox item of the earlier layout. Not writes without events (delivery status, claims,
+   * idempotency, configuration), nor TTL deletes (no new image).
+   */
+  filterPatterns: [
+    { dynamodb: { NewImage: { [EVENTS_ATTRIBUTE]: { S: [{ exists: true }] } } } },
+    { eventName: ['INSERT'], dynamodb: { Keys: { [TABLE_KEYS.sort]: { S: [{ prefix: EVENT_SK_PREFIX }] } } } },
+  ],
 } as const;
 
 /** The stream's on-failure queue (records the router gave up on) is a DLQ: kept as long. */

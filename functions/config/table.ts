@@ -21,10 +21,21 @@ export const EXPIRY_INDEX_PROJECTION = 'KEYS_ONLY';
 /** Epoch seconds after which DynamoDB deletes an item (events, idempotency records, claims). */
 export const TTL_ATTRIBUTE = 'ttl';
 
-/** The outbox: the event router reads committed event items from the stream, old images included. */
+/** The outbox: the event router reads the committed events from the stream's new images. */
 export const STREAM_VIEW_TYPE = 'NEW_AND_OLD_IMAGES';
 
-/** Sort-key prefix of the outbox event items; the stream filter and the router select on it. */
+/**
+ * The session item's attribute holding the events its latest write committed (JSON text of
+ * SessionEvent[]; absent when that write committed none). The stream's new image of the write
+ * is the outbox record: the stream filter selects on it and the router reads it.
+ */
+export const EVENTS_ATTRIBUTE = 'events';
+
+/**
+ * Sort-key prefix of the outbox event items of the earlier layout (one item per event, in a
+ * transaction with the session). Nothing writes them any more; the router still routes one the
+ * stream holds, so a deployment over unrouted records of the old layout loses none.
+ */
 export const EVENT_SK_PREFIX = 'EVENT#';
 
 /** CreateTable input for the table (everything but TTL, which DynamoDB sets with its own call). */

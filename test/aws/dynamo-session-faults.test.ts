@@ -19,15 +19,18 @@ import { DEMO_ENV } from '../fixtures/local-api';
 import { describeAws } from '../fixtures/moto';
 import { changed, newOrderNo, sampleSession } from '../fixtures/sessions';
 
+/** The session repository's writes: one PutItem, or a transaction when the order_no claim moves too. */
+const WRITES = new Set(['TransactWriteItemsCommand', 'PutItemCommand']);
+
 /**
- * Injects `failures` errors into TransactWriteItems calls, inside the SDK's retry loop (right
- * after its retry middleware), as DynamoDB itself would answer. No module is mocked: the real
- * client and adapter run, one layer of the SDK's own middleware stack misbehaves.
+ * Injects `failures` errors into write calls (PutItem, TransactWriteItems), inside the SDK's
+ * retry loop (right after its retry middleware), as DynamoDB itself would answer. No module is
+ * mocked: the real client and adapter run, one layer of the SDK's own middleware stack misbehaves.
  */
 function injectTransactionFaults(client: DynamoDBDocumentClient, makeError: () => Error, failures: number) {
   const seen = { attempts: 0, injected: 0 };
   const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-    if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+    if (!WRITES.has(context.commandName ?? '')) return next(args);
     seen.attempts++;
     if (seen.injected < failures) {
       seen.injected++;
@@ -45,12 +48,13 @@ function injectTransactionFaults(client: DynamoDBDocumentClient, makeError: () =
  * the whole table taken when that transaction began, undoing transactions committed meanwhile
  * (moto/dynamodb/models/__init__.py, transact_write_items). DynamoDB serialises transactions on
  * an item. To test our optimistic locking rather than moto's races, this sends the client's
- * transactions one at a time, as DynamoDB would apply them; the reads still race freely.
+ * writes (transactions and conditional puts) one at a time, as DynamoDB would apply them; the
+ * reads still race freely.
  */
 function serialiseTransactions(client: DynamoDBDocumentClient): void {
   let queue: Promise<unknown> = Promise.resolve();
   const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-    if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+    if (!WRITES.has(context.commandName ?? '')) return next(args);
     const turn = queue.then(() => next(args));
     queue = turn.catch(() => undefined);
     return turn;
@@ -59,6 +63,8 @@ function serialiseTransactions(client: DynamoDBDocumentClient): void {
 }
 
 const throttled = () => new ProvisionedThroughputExceededException({ message: 'injected throttling', $metadata: { httpStatusCode: 400 } });
+/** A single-item write on an item that a transaction in flight holds. */
+const itemInTransaction = () => Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException', $metadata: { httpStatusCode: 400 } });
 const conflicted = () =>
   new TransactionCanceledException({
     message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]',
@@ -112,6 +118,29 @@ describeAws('DynamoDB session repository under faults and contention', () => {
     expect(await storedEvents(reader, table.name, session.session_id)).toHaveLength(1);
   });
 
+  test('a write that committed but whose answer was lost: the SDK retry meets its own write, which is success, not a 409', async () => {
+    const client = createDocumentClient();
+    let attempts = 0;
+    const loseFirstAnswer = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      if (context.commandName !== 'PutItemCommand') return next(args);
+      const result = await next(args);
+      if (++attempts === 1) throw throttled(); // committed, then its answer is lost
+      return result;
+    };
+    client.middlewareStack.addRelativeTo(loseFirstAnswer as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'loseFirstAnswer' });
+    const repo = new DynamoSessionRepository(client, table.name);
+    const session = sampleSession();
+    await new DynamoSessionRepository(reader, table.name).create(session, []);
+    const next = changed(session, { state: 'pending' });
+    await repo.update(next, session, [sessionEvent('pending', next, randomUUID(), new Date())]);
+    client.destroy();
+    // The first attempt committed and its answer was dropped; the SDK's retry failed its condition
+    // on that very write (its own attempts never reach here), which the repository took as done.
+    expect(attempts).toBe(1);
+    expect(await repo.get(session.session_id)).toEqual(next);
+    expect(await storedEvents(reader, table.name, session.session_id)).toHaveLength(1);
+  });
+
   test('TransactionConflict on every attempt: 503 after our retries; the stored session, its claim and outbox unchanged', async () => {
     const setup = new DynamoSessionRepository(reader, table.name);
     const [oldNo, newNo] = [newOrderNo(), newOrderNo()];
@@ -131,11 +160,11 @@ describeAws('DynamoDB session repository under faults and contention', () => {
     expect(await storedEvents(reader, table.name, session.session_id)).toHaveLength(1);
   });
 
-  test('TransactionConflict once: retried, applied once, one event', async () => {
+  test('TransactionConflict once on a single-item write: retried, applied once, one event', async () => {
     const setup = new DynamoSessionRepository(reader, table.name);
     const session = sampleSession();
     await setup.create(session, []);
-    const { repo, seen, client } = faultyRepo(conflicted, 1);
+    const { repo, seen, client } = faultyRepo(itemInTransaction, 1);
     const next = changed(session, { state: 'pending' });
     await repo.update(next, session, [sessionEvent('pending', next, randomUUID(), new Date())]);
     client.destroy();
@@ -179,8 +208,8 @@ describeAws('DynamoDB session repository under faults and contention', () => {
     // Each applied update moved the version by one: no two writers applied from the same read.
     expect(new Set(applied.map((s) => s.version)).size).toBe(applied.length);
     expect(applied.find((s) => s.version === final.version)?.customer_first_name).toBe(final.customer_first_name);
-    // The configuration was cached: one GetItem per session read, one transaction per attempt.
-    expect(callsDuringUpdates).toEqual({ GetItem: 50, TransactWriteItems: 50 });
+    // The configuration was cached: one GetItem per session read, one conditional PutItem per attempt.
+    expect(callsDuringUpdates).toEqual({ GetItem: 50, PutItem: 50 });
     client.destroy();
   });
 });

@@ -79,20 +79,19 @@ describeAws('SessionRepository contract: DynamoDB on moto', () => {
       });
     });
 
-    test('claims and outbox events are items of their own', async () => {
+    test('the claim is an item of its own; the events ride on the session item of the write that commits them', async () => {
       const repo = new DynamoSessionRepository(client, table.name);
       const orderNo = newOrderNo();
       const session = sampleSession({ order_no: orderNo, version: 7 });
       const event = sessionEvent('created', session, randomUUID(), new Date('2026-11-25T10:00:00.000Z'));
       await repo.create(session, [event]);
       expect(await rawItem(client, table.name, orderNoKey(orderNo))).toEqual({ ...orderNoKey(orderNo), session_id: session.session_id });
-      const eventItem = await rawItem(client, table.name, { pk: `SESSION#${session.session_id}`, sk: `EVENT#0000000007#${event.event_id}` });
-      expect(eventItem).toEqual({
-        pk: `SESSION#${session.session_id}`,
-        sk: `EVENT#0000000007#${event.event_id}`,
-        ...event,
-        ttl: Date.parse('2026-12-02T10:00:00.000Z') / 1000,
-      });
+      const item = await rawItem(client, table.name, sessionKey(session.session_id));
+      expect(JSON.parse(String(item?.events))).toEqual([event]);
+      // The next write without events drops them, so no stream record repeats an event.
+      await repo.update(changed(session, {}), session, []);
+      expect((await rawItem(client, table.name, sessionKey(session.session_id)))?.events).toBeUndefined();
+      expect(await storedEvents(client, table.name, session.session_id)).toEqual([event]);
     });
   });
 });

@@ -74,6 +74,8 @@ test('the consumers\' timeout and event sources are the configured ones', () => 
       BisectBatchOnFunctionError: STREAM_EVENT_SOURCE.bisectBatchOnError,
       MaximumRetryAttempts: STREAM_EVENT_SOURCE.retryAttempts,
       MaximumRecordAgeInSeconds: STREAM_EVENT_SOURCE.maxRecordAgeSeconds,
+      // The filter patterns are in the template as defined once, so the emulator can match on them.
+      FilterCriteria: { Filters: STREAM_EVENT_SOURCE.filterPatterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })) },
     }),
   ]);
 });

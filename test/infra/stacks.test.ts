@@ -153,7 +153,7 @@ describe('workers', () => {
     Properties: { LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp(`^${id}Logs`) } } },
   }))[0];
 
-  test('table-stream: outbox INSERTs only, bisect, partial failures, bounded retries, on-failure queue', () => {
+  test('table-stream: writes that carry events (and earlier-layout outbox INSERTs) only, bisect, partial failures, bounded retries, on-failure queue', () => {
     withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: workerFunction('RouteEvents') },
       EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('Table[0-9A-F]+StreamArn') },
@@ -163,7 +163,10 @@ describe('workers', () => {
       MaximumRetryAttempts: Match.anyValue(),
       DestinationConfig: { OnFailure: { Destination: { 'Fn::ImportValue': Match.stringLikeRegexp('StreamFailures') } } },
       FilterCriteria: {
-        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'EVENT#' }] } } } }) }],
+        Filters: [
+          { Pattern: JSON.stringify({ dynamodb: { NewImage: { events: { S: [{ exists: true }] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'EVENT#' }] } } } }) },
+        ],
       },
     });
   });

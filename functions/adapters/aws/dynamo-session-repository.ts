@@ -1,32 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { OrderNoTakenError, ServiceUnavailableError, VersionConflictError } from '../../domain/errors';
 import type { SessionEvent } from '../../domain/events';
 import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, type Session } from '../../domain/session';
 import type { SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
-import { eventKey, orderNoKey, sessionKey, ttlSeconds } from './table-keys';
+import { orderNoKey, sessionKey } from './table-keys';
+import { EVENTS_ATTRIBUTE } from '../../config/table';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
 import { dynamoDocumentClient } from './aws-clients';
 
-/** Outbox items outlive their delivery by a week, for replays and audits, then TTL drops them. */
-const EVENT_TTL_DAYS = 7;
-
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What each item of a transaction stands for, so a cancellation reason can be named. */
-type Role = { kind: 'session' } | { kind: 'claim'; orderNo: string } | { kind: 'release'; orderNo: string } | { kind: 'event' };
+type Role = { kind: 'session' } | { kind: 'claim'; orderNo: string } | { kind: 'release'; orderNo: string };
 type Write = { role: Role; item: TransactItem };
+type SessionPut = NonNullable<TransactItem['Put']>;
 export interface DynamoSessionRepositoryOptions {
   /** Attempts of one write when DynamoDB cancels it for a conflicting transaction or throttling. */
   transactionAttempts?: number;
 }
 
 /**
- * Sessions on the single table (docs/dynamodb.md). Every write is ONE TransactWriteItems: the
- * session (conditional on its version), its order_no claim moves and its outbox events commit
- * together or not at all.
+ * Sessions on the single table (docs/dynamodb.md, docs/durability.md). A change is ONE write of
+ * the session item, conditional on its version, that carries the events it commits in its
+ * `events` attribute: the table stream's new image of that write is the outbox record, so the
+ * change and its events commit together or not at all, for one write unit per KB. Only when the
+ * order_no claim item must change too is the write a TransactWriteItems (session + claim moves).
  */
 export class DynamoSessionRepository implements SessionRepository {
   private readonly attempts: number;
@@ -53,36 +55,53 @@ export class DynamoSessionRepository implements SessionRepository {
 
   async create(session: Session, events: SessionEvent[]): Promise<void> {
     const claim = claimedOrderNo(session);
-    await this.transact([
-      { role: { kind: 'session' }, item: { Put: { TableName: this.table, Item: sessionItem(session), ConditionExpression: 'attribute_not_exists(pk)' } } },
-      ...(claim === undefined ? [] : [this.claim(claim, session.session_id)]),
-      ...events.map((event) => this.event(event)),
-    ], session.session_id);
+    const put: SessionPut = { TableName: this.table, Item: sessionItem(session, events), ConditionExpression: 'attribute_not_exists(pk)' };
+    if (claim === undefined) return this.put(put, session.session_id);
+    await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, this.claim(claim, session.session_id)], session.session_id);
   }
 
   async update(next: Session, previous: Session, events: SessionEvent[]): Promise<void> {
     // The version condition makes `previous` the stored item, so its claim is the stored claim.
     const before = claimedOrderNo(previous);
     const after = claimedOrderNo(next);
-    const moves = before === after ? [] : [...(before === undefined ? [] : [this.release(before, previous.session_id)]), ...(after === undefined ? [] : [this.claim(after, next.session_id)])];
-    await this.transact([
-      {
-        role: { kind: 'session' },
-        item: {
-          // A whole-item Put: attributes the new item lacks are gone, so leaving the open states
-          // drops the expiry index keys in the same write.
-          Put: {
-            TableName: this.table,
-            Item: sessionItem(next),
-            ConditionExpression: '#version = :version',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':version': previous.version },
-          },
-        },
-      },
-      ...moves,
-      ...events.map((event) => this.event(event)),
-    ], previous.session_id);
+    // A whole-item Put: attributes the new item lacks are gone, so leaving the open states drops
+    // the expiry index keys, and a write without events drops the previous write's events.
+    const put: SessionPut = {
+      TableName: this.table,
+      Item: sessionItem(next, events),
+      ConditionExpression: '#version = :version',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':version': previous.version },
+    };
+    if (before === after) return this.put(put, previous.session_id);
+    const moves = [...(before === undefined ? [] : [this.release(before, previous.session_id)]), ...(after === undefined ? [] : [this.claim(after, next.session_id)])];
+    await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, ...moves], previous.session_id);
+  }
+
+  /**
+   * One conditional PutItem. The SDK retries throttling and timeouts itself; should a retry
+   * follow an attempt that did commit, its condition fails on our own write, which the returned
+   * old item shows (same version and events): that is success, not a conflict.
+   */
+  private async put(put: SessionPut, sessionId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await dynamoCall(() => this.client.send(new PutCommand({ ...put, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
+        return;
+      } catch (error) {
+        if (!(error instanceof Error)) throw error;
+        if (error.name === 'ConditionalCheckFailedException') {
+          const stored = (error as Error & { Item?: Record<string, { N?: string; S?: string; B?: Uint8Array }> }).Item;
+          if (stored && isSameWrite(stored, put.Item!)) return;
+          throw new VersionConflictError(sessionId);
+        }
+        // The item is part of another's transaction in flight (an order_no move): as a cancelled
+        // transaction, nothing was written; run it again, then 503.
+        if (error.name !== 'TransactionConflictException') throw error;
+        if (attempt >= this.attempts) throw new ServiceUnavailableError();
+        await pause(attempt);
+      }
+    }
   }
 
   private claim(orderNo: string, sessionId: string): Write {
@@ -107,10 +126,6 @@ export class DynamoSessionRepository implements SessionRepository {
     };
   }
 
-  private event(event: SessionEvent): Write {
-    return { role: { kind: 'event' }, item: { Put: { TableName: this.table, Item: { ...eventKey(event), ...event, ttl: ttlSeconds(new Date(event.occurred_at), EVENT_TTL_DAYS) } } } };
-  }
-
   private async transact(writes: Write[], sessionId: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -130,6 +145,20 @@ export class DynamoSessionRepository implements SessionRepository {
       }
     }
   }
+}
+
+/**
+ * The stored item is the one this write put (a retried request whose first attempt committed).
+ * The item of a failed condition comes as DynamoDB sent it: attribute values, not unmarshalled.
+ */
+function isSameWrite(stored: Record<string, { N?: string; S?: string; B?: Uint8Array }>, written: Record<string, unknown>): boolean {
+  const document = stored.document?.B;
+  return (
+    Number(stored.version?.N) === Number(written.version) &&
+    document !== undefined &&
+    Buffer.compare(Buffer.from(document), Buffer.from(written.document as Uint8Array)) === 0 &&
+    stored[EVENTS_ATTRIBUTE]?.S === written[EVENTS_ATTRIBUTE]
+  );
 }
 
 /**
@@ -156,27 +185,70 @@ function pause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The session item: keys, the attributes conditions and the expiry index need, the document. */
-/** The stored item of a session (exported for fixtures that seed tables in bulk). */
-export function sessionItem(session: Session): Record<string, unknown> {
+/**
+ * The stored item of a session: keys, the attributes conditions and the expiry index need, the
+ * document, and the events this write commits (absent when none), which the stream's new image
+ * carries to the event router. Exported for fixtures that seed tables in bulk.
+ */
+export function sessionItem(session: Session, events: SessionEvent[] = []): Record<string, unknown> {
+  const { version: _version, state: _state, expires_at: _expires, ...document } = session;
   return {
     ...sessionKey(session.session_id),
     version: session.version,
     state: session.state,
     expires_at: session.expires_at,
-    // The document is JSON text: `extra` is any JSON, and not every JSON number or key fits
-    // DynamoDB's types (38 digits, 1e-130..1e126, no empty map keys).
-    document: JSON.stringify(session),
+    document: packDocument(document),
     ...expiryIndexKeys(session),
+    // JSON text: whatever SessionEvent holds travels whole, in one attribute the stream filter
+    // can test for.
+    ...(events.length > 0 ? { [EVENTS_ATTRIBUTE]: JSON.stringify(events) } : {}),
   };
 }
 
 export function fromItem(item: Record<string, unknown>): Session {
-  const session = JSON.parse(String(item.document)) as Session;
+  const session = unpackDocument(item.document) as Session;
   return { ...session, version: Number(item.version), state: item.state as Session['state'], expires_at: String(item.expires_at) };
 }
 
-/** Reads (consistent GetItem) and transactional writes of sessions, order_no claims and events. */
+/**
+ * The document is JSON, so `extra` round-trips exactly (not every JSON number or key fits
+ * DynamoDB's types: 38 digits, 1e-130..1e126, no empty map keys), stored as a binary attribute:
+ * a format byte, then the JSON deflated against a preset dictionary of the session's field
+ * names and usual values. A paid session's 1.4 KB of JSON becomes about 200 bytes, which keeps
+ * the item, its events included, under the 1 KB of one write unit (docs/dynamodb.md). Version,
+ * state and expires_at live only as attributes. Items of the earlier layout hold the JSON as text
+ * and still read.
+ */
+const DOCUMENT_FORMAT_DEFLATE_V1 = 1;
+/**
+ * Part of the stored format: NEVER edit it (stored documents would no longer inflate). A better
+ * dictionary is a new format byte, with this one kept for reading.
+ */
+const DICTIONARY_V1 = Buffer.from(
+  JSON.stringify({
+    type: 'payment_request', amount: '', currency_code: 'KWD', pg_codes: [], customer_id: '', customer_first_name: '', customer_last_name: '', customer_email: '',
+    customer_phone: '', billing_address: null, order_no: null, notifications: { email: [], sms: [] }, vendor_name: '', expiration_time: '01:00:00', email_recipients: [],
+    extra: {}, product_type: '', language: 'en', mode: 'payment', webhook_url: 'https://', redirect_url: 'https://', initiator_id: null, operation: 'purchase',
+    payment_methods: [{ code: '', name: '', pg: '', type: 'sandbox', amount: '', currency_code: '', fee: '0.000', icon: '/static/pg-icons/card.svg', flow: 'redirect' }],
+    attachment: '', attachment_short_url: '', checkout_short_url: '', remarks: null, created_at: '2026-', updated_at: '2026-',
+    attempts: [{ reference_number: '', pg_code: '', result: 'success', card_brand: 'visa', card_last4: '', attempted_at: '2026-' }],
+    reference_number: null, result: null, settled_pg_code: null, paid_at: null,
+    webhook_status: { state: 'delivered', event: 'paid', attempts: 1, last_status_code: 200, last_error: null, last_attempt_at: '2026-' },
+  }),
+);
+
+function packDocument(document: object): Uint8Array {
+  return Buffer.concat([Buffer.of(DOCUMENT_FORMAT_DEFLATE_V1), deflateRawSync(JSON.stringify(document), { dictionary: DICTIONARY_V1 })]);
+}
+
+function unpackDocument(stored: unknown): unknown {
+  if (typeof stored === 'string') return JSON.parse(stored); // the earlier layout: JSON text
+  if (!(stored instanceof Uint8Array)) throw new Error('session item lacks its document');
+  if (stored[0] !== DOCUMENT_FORMAT_DEFLATE_V1) throw new Error(`session document in unknown format ${stored[0]}`);
+  return JSON.parse(inflateRawSync(stored.subarray(1), { dictionary: DICTIONARY_V1 }).toString('utf8'));
+}
+
+/** Reads (consistent GetItem) and conditional writes of sessions (with their events) and order_no claims. */
 export function dynamoSessions() {
   uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] });
   return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));

@@ -2,11 +2,13 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoSessions, fromItem } from '../../adapters/aws/dynamo-session-repository';
+import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE } from '../../config/table';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
 import { routeEvent } from '../../app/route-event';
 import { QUEUE_NAMES } from '../../domain/deliveries';
 import type { SessionEvent } from '../../domain/events';
+import type { Session } from '../../domain/session';
 import type { Ports } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
@@ -14,17 +16,35 @@ import { logger } from '../logger';
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
 /**
- * The table stream's consumer. Outbox items (sk `EVENT#…`) are inserted in the same
- * transaction as the session change, so every committed change reaches this function; a
- * record that fails is reported and the stream retries it (duplicates are fine: consumers
- * dedupe on event_id). Session items and deletions (TTL) are ignored.
+ * The table stream's consumer. A session write that commits events carries them in its
+ * `events` attribute (docs/durability.md), so every committed change reaches this function in
+ * the new image of its own write, and the session as that write left it comes with them: no
+ * read. A record that fails is reported and the stream retries it (duplicates are fine:
+ * consumers dedupe on event_id). Writes without events and deletions (TTL) are filtered out by
+ * the event source (STREAM_EVENT_SOURCE) and ignored here too. An outbox item of the earlier
+ * layout (sk `EVENT#…`) is still routed, reading its session.
  */
 async function routeRecord(ports: RouterPorts, record: DynamoDBRecord): Promise<void> {
   const image = record.dynamodb?.NewImage;
-  if (record.eventName !== 'INSERT' || !image || !image.sk?.S?.startsWith('EVENT#')) return;
-  await routeEvent(ports, eventFromImage(image));
+  if (!image || record.eventName === 'REMOVE') return;
+  const committed = image[EVENTS_ATTRIBUTE]?.S;
+  if (committed !== undefined) {
+    const session = sessionFromImage(image);
+    for (const event of JSON.parse(committed) as SessionEvent[]) await routeEvent(ports, event, session);
+    return;
+  }
+  if (record.eventName === 'INSERT' && image.sk?.S?.startsWith(EVENT_SK_PREFIX)) await routeEvent(ports, eventFromImage(image));
 }
 
+/** The session as the write that committed the events stored it. */
+function sessionFromImage(image: Image): Session {
+  // A binary attribute arrives base64-encoded in the Lambda event; the earlier layout's is text.
+  const binary = image.document?.B as string | Uint8Array | undefined;
+  const document = binary === undefined ? image.document?.S : typeof binary === 'string' ? Buffer.from(binary, 'base64') : binary;
+  return fromItem({ document, version: image.version?.N, state: image.state?.S, expires_at: image.expires_at?.S });
+}
+
+/** An outbox item of the earlier layout (one item per event). */
 export function eventFromImage(image: Image): SessionEvent {
   const text = (name: string) => {
     const value = image[name]?.S;
