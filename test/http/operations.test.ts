@@ -96,8 +96,8 @@ test('void an authorization: the session is voided; its webhook is Ottu\'s signe
   expect(voided.json).toMatchObject({ amount: '14.000', operation: 'void', txn: { state: 'voided' } });
   expect((await doc(id)).state).toBe('voided');
   const hook = await waitFor(() => receiver.requests.find((request) => request.body.session_id === id && request.body.event_type === 'voided'), { what: 'the voided webhook' });
-  expect(hook.body).toMatchObject({ operation: 'void', amount: '14.000', reference_number: voided.json.reference_number, txn: { state: 'voided' }, source: 'input' });
-  expect(verifyWebhookSignature(hook.body, KEY)).toBe(true);
+  expect(hook!.body).toMatchObject({ operation: 'void', amount: '14.000', reference_number: voided.json.reference_number, txn: { state: 'voided' }, source: 'input' });
+  expect(verifyWebhookSignature(hook!.body, KEY)).toBe(true);
   await waitFor(() => api.outbox.entries.filter((entry) => entry.channel === 'email' && entry.to === 'customer@example.com').length >= 3, { what: 'created, authorized and voided e-mails' });
   await waitFor(() => api.outbox.entries.some((entry) => entry.channel === 'sms' && /void/i.test(JSON.stringify(entry))), { what: 'the voided SMS' });
 });
@@ -106,7 +106,7 @@ test('refund and capture events send their webhooks, e-mails and SMS', async () 
   const id = await settled('sandbox-kwd', { notifications: { email: ['refunded'], sms: ['refunded'] }, customer_email: 'refund-me@example.com' });
   const refunded = await operate({ session_id: id, operation: 'refund', amount: '1.5' });
   const hook = await waitFor(() => receiver.requests.find((request) => request.body.session_id === id && request.body.event_type === 'refunded'), { what: 'the refund webhook' });
-  expect(hook.body).toMatchObject({ amount: '1.500', operation: 'refund', reference_number: refunded.json.reference_number, signature: refunded.json.signature });
+  expect(hook!.body).toMatchObject({ amount: '1.500', operation: 'refund', reference_number: refunded.json.reference_number, signature: refunded.json.signature });
   await waitFor(() => api.outbox.entries.some((entry) => entry.channel === 'email' && entry.to === 'refund-me@example.com'), { what: 'the refunded e-mail' });
   await waitFor(() => api.outbox.entries.some((entry) => entry.channel === 'sms' && /refund/i.test(JSON.stringify(entry))), { what: 'the refunded SMS' });
 
