@@ -245,3 +245,12 @@ test('payment methods: filtered by currency and operation; a Basic user sees onl
   expect(basic.json.payment_methods.map((method: { code: string }) => method.code)).toEqual(['sandbox-kwd']);
   expect((await api.request('POST', '/b/pbl/v2/payment-methods/', { body: {} })).json).toEqual({ plugin: ['This field is required.'] });
 });
+
+test('the hosted page\'s receipt shows the refunds', async () => {
+  const id = await settled();
+  const refund = await operate({ session_id: id, operation: 'refund', amount: '2.5' });
+  const page = await api.request('GET', `/checkout/${id}`, { auth: 'none' });
+  expect(page.text).toContain('Refunded');
+  expect(page.text).toContain('2.500');
+  expect(page.text).toContain(refund.json.reference_number);
+});
