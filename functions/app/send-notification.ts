@@ -28,7 +28,7 @@ export async function sendNotification(ports: SendNotificationPorts, delivery: D
   if (!session || !isNotificationEvent(event.type)) return { kind: 'done' };
   const type = event.type;
   const language = languageOf(session);
-  const vars = templateVariables(session, settings.publicUrl);
+  const vars = templateVariables(session, settings.publicUrl, event);
 
   return once(ports, deliveryKey(message), attempt, async () => {
     try {

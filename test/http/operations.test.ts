@@ -107,7 +107,9 @@ test('refund and capture events send their webhooks, e-mails and SMS', async () 
   const refunded = await operate({ session_id: id, operation: 'refund', amount: '1.5' });
   const hook = await waitFor(() => receiver.requests.find((request) => request.body.session_id === id && request.body.event_type === 'refunded'), { what: 'the refund webhook' });
   expect(hook!.body).toMatchObject({ amount: '1.500', operation: 'refund', reference_number: refunded.json.reference_number, signature: refunded.json.signature });
-  await waitFor(() => api.outbox.entries.some((entry) => entry.channel === 'email' && entry.to === 'refund-me@example.com'), { what: 'the refunded e-mail' });
+  const mail = await waitFor(() => api.outbox.entries.find((entry) => entry.channel === 'email' && entry.to === 'refund-me@example.com'), { what: 'the refunded e-mail' });
+  // The partial refund's own amount, not the payment's.
+  expect(mail!.channel === 'email' && mail!.text).toContain('1.500 KWD of your payment');
   await waitFor(() => api.outbox.entries.some((entry) => entry.channel === 'sms' && /refund/i.test(JSON.stringify(entry))), { what: 'the refunded SMS' });
 
   const auth = await settled('sandbox-authorize', { notifications: { email: ['captured'], sms: [] }, customer_email: 'capture-me@example.com' });
