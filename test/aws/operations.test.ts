@@ -7,6 +7,24 @@ import { countCalls } from '../fixtures/dynamo-table';
 import { DEMO_ENV, requester, seedBody, type ApiRequest } from '../fixtures/local-api';
 import { awsTestEnv, describeAws, useMotoEnv } from '../fixtures/moto';
 
+/**
+ * moto 5.2 does not isolate concurrent writes (TransactWriteItems checks and writes item by item
+ * without a lock; see test/aws/dynamo-session-faults.test.ts), so a race fired at it tests moto,
+ * not our conditional writes. As there, the shared client's writes are sent one at a time, as
+ * DynamoDB serialises writes to one item; the reads and the plans still race freely.
+ */
+function serialiseWrites(): void {
+  let queue: Promise<unknown> = Promise.resolve();
+  const writes = new Set(['TransactWriteItemsCommand', 'PutCommand', 'UpdateCommand', 'DeleteCommand', 'PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+  const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
+    if (!writes.has(context.commandName ?? '')) return next(args);
+    const turn = queue.then(() => next(args));
+    queue = turn.catch(() => undefined);
+    return turn;
+  };
+  dynamoDocumentClient().middlewareStack.add(middleware as never, { step: 'initialize', name: 'serialiseWritesForMoto' });
+}
+
 /** The operation endpoint on the AWS adapters (DynamoDB on moto), as each Lambda builds them. */
 describeAws('operations over CHECKOUT_BACKEND=aws (moto)', () => {
   let aws: Awaited<ReturnType<typeof startLocalAws>>;
@@ -16,6 +34,7 @@ describeAws('operations over CHECKOUT_BACKEND=aws (moto)', () => {
     const suffix = `${process.pid}-${randomBytes(3).toString('hex')}`;
     const env = { ...DEMO_ENV, ...awsTestEnv(), CHECKOUT_STAGE: `ops-${suffix}`, CHECKOUT_TABLE: `ops-${suffix}` };
     aws = await startLocalAws({ port: 0, env, bootstrap: true });
+    serialiseWrites();
     request = requester(aws.url);
   }, 60_000);
   afterAll(() => aws.close());
@@ -36,6 +55,7 @@ describeAws('operations over CHECKOUT_BACKEND=aws (moto)', () => {
     const id = await paid();
     const answers = await Promise.all(Array.from({ length: 8 }, () => operate({ session_id: id, operation: 'refund', amount: '3' })));
     const ok = answers.filter((answer) => answer.status === 200);
+    // 14.000 paid: at most four refunds of 3.000 fit (the losers of a race re-read and re-plan).
     expect(ok.length).toBeLessThanOrEqual(4);
     expect(ok.length).toBeGreaterThanOrEqual(1);
     for (const answer of answers.filter((a) => a.status !== 200)) expect([400, 409]).toContain(answer.status);
