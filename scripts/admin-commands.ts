@@ -16,6 +16,8 @@ export const USAGE = `Usage: npm run admin -- <command> [options]   (against --t
   create-api-key --label <label>                 prints the key once; only its hash is stored
   create-user --username <name> [--password <pw>] --permission payment_request=add,change,view
               [--permission e_commerce=view] [--pg-codes code1,code2]
+              [--operations refund,capture,void,cancel,expire,delete]
+                                                 operations the user may perform on /b/pbl/v2/operation/ (none without)
                                                  without --password one is generated and printed once
   set-webhook-key [--key <key>] [--secret-id <id>]
                                                  writes the Secrets Manager secret (CHECKOUT_WEBHOOK_SECRET_ID);
@@ -167,7 +169,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'create-user': {
     positionals: 0,
-    options: { username: { type: 'string' }, password: { type: 'string' }, permission: { type: 'string', multiple: true }, 'pg-codes': { type: 'string' } },
+    options: { username: { type: 'string' }, password: { type: 'string' }, permission: { type: 'string', multiple: true }, 'pg-codes': { type: 'string' }, operations: { type: 'string' } },
     async run({ values, table, io }) {
       const generated = typeof values.password === 'string' ? undefined : randomBytes(15).toString('base64url');
       const input = {
@@ -175,6 +177,7 @@ const COMMANDS: Record<string, Command> = {
         password: generated ?? text(values, 'password'),
         permissions: (values.permission as string[] | undefined) ?? [],
         pg_codes: list(text(values, 'pg-codes', '')),
+        operations: list(text(values, 'operations', '')),
       };
       await editConfig(table, (config) => addUser(config, input));
       io.out(generated ? `User ${input.username} created. Password (shown once): ${generated}` : `User ${input.username} created.`);

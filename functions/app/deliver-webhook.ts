@@ -2,7 +2,7 @@ import type { DeliveryMessage } from '../domain/deliveries';
 import { deliveryKey } from '../domain/deliveries';
 import { judgeWebhookResult } from '../domain/delivery-schedule';
 import type { WebhookStatus } from '../domain/session';
-import { signedWebhookPayload } from '../domain/webhook-payload';
+import { signedEventPayload } from '../domain/webhook-payload';
 import type { Ports } from '../ports';
 import { once, retryOrGiveUp, type Delivery, type DeliveryOutcome } from './delivery-outcome';
 import { recordWebhookStatus, type RecordStatusPorts } from './record-delivery-status';
@@ -27,7 +27,7 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
   const url = session.webhook_url;
 
   return once(ports, deliveryKey(message), attempt, async () => {
-    const body = JSON.stringify(signedWebhookPayload(session, message.event, await ports.config.webhookKey()));
+    const body = JSON.stringify(signedEventPayload(session, message.event, await ports.config.webhookKey()));
     const result = await ports.webhooks.post(url, body, { timeoutMs });
     const judged = judgeWebhookResult(result, timeoutMs);
     const outcome = judged.verdict === 'delivered' ? ({ kind: 'done' } as const) : judged.verdict === 'retry' ? retryOrGiveUp(attempt, judged.reason) : ({ kind: 'dead', reason: judged.reason } as const);

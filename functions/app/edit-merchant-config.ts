@@ -1,3 +1,4 @@
+import { OPERATIONS, type OperationName } from '../domain/operations';
 import { PLUGINS, type ApiKey, type GatewaySetting, type MerchantConfig, type Plugin, type PluginPermission, type User } from '../domain/config';
 import { hashPassword, newApiKey } from '../domain/credentials';
 import { isIsoCurrency } from '../domain/currencies';
@@ -82,6 +83,8 @@ export interface UserInput {
   /** `plugin=add,change,view` entries. */
   permissions: string[];
   pg_codes: string[];
+  /** Operations the user may perform (refund, capture, void, cancel, expire, delete); none when absent. */
+  operations?: string[];
 }
 
 export async function addUser(config: MerchantConfig, input: UserInput): Promise<MerchantConfig> {
@@ -93,6 +96,8 @@ export async function addUser(config: MerchantConfig, input: UserInput): Promise
   if (typeof permissions === 'string') errors.permissions = [permissions];
   const unknownCodes = input.pg_codes.filter((code) => !config.gateways.some((g) => g.code === code));
   if (unknownCodes.length > 0) errors.pg_codes = [`Unknown gateway codes: ${unknownCodes.join(', ')} (add-gateway first).`];
+  const badOperations = (input.operations ?? []).filter((operation) => !OPERATIONS.includes(operation as OperationName));
+  if (badOperations.length > 0) errors.operations = [`Unknown operations: ${badOperations.join(', ')} (use ${OPERATIONS.join(', ')}).`];
   if (Object.keys(errors).length > 0 || typeof permissions === 'string') throw new ValidationError(errors);
   const user: User = {
     username: input.username,
@@ -100,6 +105,7 @@ export async function addUser(config: MerchantConfig, input: UserInput): Promise
     active: true,
     permissions,
     pg_codes: [...new Set(input.pg_codes)],
+    operations: [...new Set(input.operations ?? [])] as OperationName[],
   };
   return { ...config, users: [...config.users, user] };
 }

@@ -16,7 +16,8 @@ export async function expireIfDue(ports: SessionWritePorts, session: Session): P
 
 /** expireIfDue that also tells whether this call made the change (the sweep counts them). */
 export async function tryExpire(ports: SessionWritePorts, session: Session): Promise<{ session: Session; expired: boolean }> {
-  const due = (current: Session) => transition(current.state, 'expire').ok && isPastExpiry(current, ports.clock.now());
+  // A deleted session stays deleted: no sweep brings it back as an `expired` event.
+  const due = (current: Session) => !current.deleted_at && transition(current.state, 'expire').ok && isPastExpiry(current, ports.clock.now());
   const { session: after, changed } = await changeSession(ports, session, (current) => (due(current) ? { action: 'expire' } : undefined), { retry: true });
   return { session: after, expired: changed };
 }

@@ -9,6 +9,7 @@ export type GetSessionPorts = Pick<Ports, 'sessions'>;
 export async function getSession(ports: GetSessionPorts, sessionId: string): Promise<Session> {
   // Ids are 40 hex characters; anything else cannot exist, so it costs no read.
   const session = SESSION_ID.test(sessionId) ? await ports.sessions.get(sessionId) : undefined;
-  if (!session) throw new NotFoundError('Not found.');
+  // A deleted session (the `delete` operation) is kept for its money trail but found by no one.
+  if (!session || session.deleted_at) throw new NotFoundError('Not found.');
   return session;
 }

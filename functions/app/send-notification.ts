@@ -28,7 +28,7 @@ export async function sendNotification(ports: SendNotificationPorts, delivery: D
   if (!session || !isNotificationEvent(event.type)) return { kind: 'done' };
   const type = event.type;
   const language = languageOf(session);
-  const vars = templateVariables(session, settings.publicUrl);
+  const vars = templateVariables(session, settings.publicUrl, event);
 
   const report = (outcome: string, fields: Record<string, unknown> = {}) =>
     ports.log.info(`${message.channel} attempt`, { session_id: session.session_id, event_id: event.event_id, event: type, to: message.to, attempt, outcome, ...fields });

@@ -44,6 +44,14 @@ export const ROUTES: readonly Route[] = [
   { id: 'CheckoutRedirect', method: 'GET', path: '/b/checkout/redirect/start', handler: 'http/checkout-redirect', needs: { table: ['GetItem'] } },
   { id: 'CheckoutPage', method: 'GET', path: '/checkout/{session_id}', handler: 'http/checkout-page', needs: { table: SESSION_WRITE, webhookKey: true } },
   { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: SESSION_WRITE, webhookKey: true } },
+  // Operations: authenticate (config read), Tracking-/Idempotency-Key records, one session change
+  // with its event, and the webhook key to sign the operation document.
+  { id: 'SessionOperation', method: 'POST', path: '/b/pbl/v2/operation', handler: 'http/session-operation', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], webhookKey: true } },
+  // Payment status query: reads the session and signs its status (`notify_webhook_url` POSTs it
+  // once over HTTP, no AWS grant); the sessions factory declares the write grants it never uses here.
+  { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], webhookKey: true } },
+  // Reads the merchant configuration only.
+  { id: 'PaymentMethods', method: 'POST', path: '/b/pbl/v2/payment-methods', handler: 'http/payment-methods', needs: { table: AUTH_AND_IDEMPOTENCY } },
   { id: 'StaticIcon', method: 'GET', path: '/static/pg-icons/card.svg', handler: 'http/static-icon' },
   { id: 'OpenApiDocument', method: 'GET', path: '/openapi.json', handler: 'http/api-reference' },
   { id: 'ApiReference', method: 'GET', path: '/docs', handler: 'http/api-reference' },

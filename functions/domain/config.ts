@@ -1,3 +1,5 @@
+import type { OperationName } from './operations';
+
 /** The merchant's configuration (one deployment serves one merchant, as an Ottu instance does). */
 
 export type Operation = 'purchase' | 'authorize';
@@ -29,6 +31,11 @@ export interface User {
   permissions: Partial<Record<Plugin, PluginPermission[]>>;
   /** Gateway codes the user has `use` permission on. */
   pg_codes: string[];
+  /**
+   * Operations the user may perform through /b/pbl/v2/operation/ (Ottu's `payment.refund`,
+   * `payment.capture`, … permissions). Absent or empty: none. An API key may do all of them.
+   */
+  operations?: OperationName[];
 }
 
 export interface ApiKey {

@@ -69,3 +69,17 @@ export class ServiceUnavailableError extends DetailError {
     super(message);
   }
 }
+
+/**
+ * An operation (refund, capture, void, cancel, expire, delete) the session's state or amounts
+ * do not allow, or that the gateway rejected: Ottu's `{detail, operation, result: "failed"}`.
+ */
+export class OperationFailedError extends Error {
+  override readonly name = 'OperationFailedError';
+  constructor(
+    readonly operation: string,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}

@@ -1,3 +1,5 @@
+import type { SessionEvent } from './events';
+import { childOfEvent } from './operation-payload';
 import type { Session } from './session';
 import { checkoutUrl } from './session';
 import type { NotificationEvent } from './state-machine';
@@ -18,13 +20,14 @@ export interface EmailContent {
 
 const FALLBACK_NAME: Record<Language, string> = { en: 'customer', ar: 'عميلنا العزيز' };
 
-export function templateVariables(session: Session, publicUrl: string): Record<string, string> {
+export function templateVariables(session: Session, publicUrl: string, event?: Pick<SessionEvent, 'type' | 'version'>): Record<string, string> {
   const language = languageOf(session);
   const name = [session.customer_first_name, session.customer_last_name].filter(Boolean).join(' ');
   return {
     customer_name: name || FALLBACK_NAME[language],
     // Stored amounts carry exactly the currency's ISO 4217 decimals ("14.000" for KWD).
-    amount: session.amount,
+    // A refund, capture or void tells its own amount (a partial refund is not the whole payment).
+    amount: (event && childOfEvent(session, event)?.amount) ?? session.amount,
     currency_code: session.currency_code,
     order_ref: session.order_no || session.session_id,
     session_id: session.session_id,

@@ -1,4 +1,5 @@
 import type { Plugin, PluginPermission, User } from './config';
+import type { OperationName } from './operations';
 
 /** Who is calling: an API key may do everything; a Basic user only what their permissions say. */
 export type Principal = { kind: 'api_key'; id: string } | { kind: 'user'; id: string; user: User };
@@ -11,4 +12,9 @@ export function mayOnPlugin(principal: Principal, plugin: Plugin, permission: Pl
 export function unusableCodes(principal: Principal, codes: readonly string[]): string[] {
   if (principal.kind === 'api_key') return [];
   return codes.filter((code) => !principal.user.pg_codes.includes(code));
+}
+
+/** Whether the caller may perform `operation` (refund, capture, …): API keys may; users need it granted. */
+export function mayOperate(principal: Principal, operation: OperationName): boolean {
+  return principal.kind === 'api_key' || (principal.user.operations ?? []).includes(operation);
 }

@@ -1,6 +1,7 @@
 import type { CardBrand } from './card';
 import type { GatewaySetting, Operation, Plugin } from './config';
 import type { NotificationChannel } from './deliveries';
+import { operationAmounts, type ChildTransaction } from './operations';
 import type { GatewayResult } from './sandbox-gateway';
 import { holdsOrderNo, type EventType, type State, type NotificationEvent } from './state-machine';
 
@@ -87,6 +88,10 @@ export interface Session extends SessionFields {
   /** The gateway that took the payment, and when (null until paid or authorized). */
   settled_pg_code: string | null;
   paid_at: string | null;
+  /** Refunds, captures and voids, oldest first (absent until the first). */
+  transactions?: ChildTransaction[];
+  /** Set by the `delete` operation: every read answers 404 from then on; the record stays. */
+  deleted_at?: string;
   /** Outcome of the latest webhook delivery (absent until the first attempt). */
   webhook_status?: WebhookStatus;
   /** E-mail and SMS notifications the provider refused for good (absent when none). */
@@ -146,7 +151,7 @@ export function defaultFields(defaultExpiration: string): Omit<SessionFields, 't
 
 /** The session as the API returns it: links are absolute under the deployment's base URL. */
 export function renderSession(session: Session, baseUrl: string) {
-  const { version: _version, created_at: _created, updated_at: _updated, ...fields } = session;
+  const { version: _version, created_at: _created, updated_at: _updated, deleted_at: _deleted, ...fields } = session;
   // Stored links are paths, so one session renders right under any base URL (custom domain).
   const absolute = (link: string) => (link.startsWith('/') ? baseUrl + link : link);
   const document = {
@@ -156,6 +161,9 @@ export function renderSession(session: Session, baseUrl: string) {
     checkout_short_url: absolute(session.checkout_short_url),
     ...(session.webhook_url && !session.webhook_status ? { webhook_status: PENDING_WEBHOOK } : {}),
     checkout_url: checkoutUrl(baseUrl, session.session_id),
+    // Ottu shows an operation's child transactions and the sums they make.
+    transactions: (session.transactions ?? []).map(({ version: _v, tracking_key: _k, ...child }) => child),
+    ...operationAmounts(session),
     payment_methods: session.payment_methods.map((method) => ({
       ...method,
       icon: absolute(method.icon),

@@ -52,7 +52,8 @@ export type Action =
   | 'expire'
   | 'capture'
   | 'void'
-  | 'refund';
+  | 'refund'
+  | 'delete';
 
 /** A new session has no state yet; only `create` starts from here. */
 export const NEW = 'new';
@@ -79,9 +80,16 @@ const RULES: Record<Action, Rule> = {
   fail: { from: OPEN_STATES, to: 'failed', event: 'failed' },
   cancel: { from: OPEN_STATES, to: 'canceled', event: 'canceled' },
   expire: { from: OPEN_STATES, to: 'expired', event: 'expired' },
-  capture: { from: ['authorized'], to: 'paid', event: 'captured' },
+  // Operations (POST /b/pbl/v2/operation/), as Ottu documents them: a capture or refund is a
+  // child transaction and the parent keeps its state (an authorized parent stays `authorized`
+  // with captured children; a paid one stays `paid` with refunded children). How much is left
+  // to capture or refund is domain/operations.ts's to check; which state allows what is here.
+  capture: { from: ['authorized'], to: 'same', event: 'captured' },
   void: { from: ['authorized'], to: 'voided', event: 'voided' },
-  refund: { from: ['paid'], to: 'refunded', event: 'refunded' },
+  refund: { from: ['paid', 'authorized'], to: 'same', event: 'refunded' },
+  // Hidden from every read afterwards; the record stays (soft) so a paid session's money trail
+  // is kept. Ottu sends no event for it.
+  delete: { from: STATES, to: 'same' },
 };
 
 export type Transition = { ok: true; to: State; event?: EventType } | { ok: false; reason: string };
@@ -93,9 +101,14 @@ export function transition(from: From, action: Action): Transition {
   }
   if (rule.to === 'same') {
     if (from === NEW) return { ok: false, reason: `Cannot ${action} a payment transaction that does not exist.` };
-    return { ok: true, to: from };
+    return { ok: true, to: from, event: rule.event };
   }
   return { ok: true, to: rule.to, event: rule.event };
+}
+
+/** Whether the table allows `action` from `from` (the operation endpoint asks before it plans). */
+export function allows(from: State, action: Action): boolean {
+  return RULES[action].from.includes(from);
 }
 
 export function isOpen(state: State): boolean {

@@ -1,6 +1,7 @@
 import { minorUnits } from './currencies';
 import type { SessionEvent } from './events';
 import { formatMinor } from './money';
+import { childOfEvent, signedOperationPayload } from './operation-payload';
 import type { Session } from './session';
 import type { EventType } from './state-machine';
 import { signWebhook } from './webhook-signature';
@@ -105,6 +106,17 @@ export type WebhookPayload = ReturnType<typeof webhookPayload>;
 export function signedWebhookPayload(session: Session, event: SessionEvent, key: string): WebhookPayload & { signature: string } {
   const payload = webhookPayload(session, event);
   return { ...payload, signature: signWebhook(payload, key) };
+}
+
+/**
+ * What an event's webhook carries: a refund, capture or void sends Ottu's operation payload
+ * (its child transaction in `txn`, plus event_id and event_type for deduplication); every other
+ * event the payment payload.
+ */
+export function signedEventPayload(session: Session, event: SessionEvent, key: string) {
+  const child = childOfEvent(session, event);
+  if (!child) return signedWebhookPayload(session, event, key);
+  return { event_id: event.event_id, event_type: event.type, ...signedOperationPayload(session, child, key) };
 }
 
 /** "2026-11-25 10:31:07", the form of Ottu's payload examples. */

@@ -40,6 +40,8 @@ export async function demoConfig(env: DemoValues = fromSettings()): Promise<{ co
         active: true,
         permissions: { payment_request: ['add', 'change', 'view'] },
         pg_codes: ['sandbox-kwd'],
+        // Everything but delete, so the demo shows both an allowed and a refused operation.
+        operations: ['refund', 'capture', 'void', 'cancel', 'expire'],
       },
     ],
     api_keys: [{ prefix: apiKey.split('.')[0]!, key_hash: sha256Hex(apiKey), label: 'demo' }],

@@ -138,6 +138,10 @@ function receiptView(session: Session, t: Messages): SafeHtml {
   if (session.paid_at) rows.push([t.date, html`<bdi dir="ltr" class="nowrap">${displayTime(session.paid_at)}</bdi>`]);
   if (settled) rows.push([t.card, cardText(settled, t)]);
   if (method) rows.push([t.paymentMethod, method.name]);
+  // Refunds (and captures) since the payment, each with its own reference number.
+  for (const child of session.transactions ?? []) {
+    rows.push([t.operations[child.operation], html`${money(child.amount, child.currency_code)} <span class="muted nowrap">${t.referenceShort} <bdi>${child.reference_number}</bdi></span>`]);
+  }
   return html`<section class="panel status">
 <div class="badge ok">${icons.check}</div>
 <h1>${session.state === 'authorized' ? t.authorizedTitle : t.paidTitle}</h1>

@@ -39,6 +39,8 @@ export interface Messages {
   paidTitle: string;
   authorizedTitle: string;
   receiptNote: string;
+  /** Receipt rows of the operations done since (refunds, captures). */
+  operations: { refund: string; capture: string; void: string };
   amountPaid: string;
   date: string;
   card: string;
@@ -114,6 +116,7 @@ const en: Messages = {
   paidTitle: 'Payment successful',
   authorizedTitle: 'Payment authorized',
   receiptNote: 'Thank you. Keep this reference number for your records.',
+  operations: { refund: 'Refunded', capture: 'Captured', void: 'Voided' },
   amountPaid: 'Amount',
   date: 'Date',
   card: 'Card',
@@ -178,6 +181,7 @@ const ar: Messages = {
   paidTitle: 'تم الدفع بنجاح',
   authorizedTitle: 'تم تفويض الدفع',
   receiptNote: 'شكراً لك. احتفظ بالرقم المرجعي للرجوع إليه.',
+  operations: { refund: 'المبلغ المسترد', capture: 'المبلغ المحصّل', void: 'ملغى' },
   amountPaid: 'المبلغ',
   date: 'التاريخ',
   card: 'البطاقة',

@@ -27,7 +27,7 @@ describeAws('npm run admin against a stage table on moto', () => {
   test('builds a working configuration from an empty table', async () => {
     expect(await admin('add-gateway', '--code', 'knet', '--name', 'KNET', '--operation', 'purchase', '--currencies', 'kwd,USD', '--fee-percent', '2.5')).toBe(0);
     expect(await admin('add-currency', 'KWD')).toBe(0);
-    expect(await admin('create-user', '--username', 'clerk', '--password', 'a long enough password', '--permission', 'payment_request=add,view', '--pg-codes', 'knet')).toBe(0);
+    expect(await admin('create-user', '--username', 'clerk', '--password', 'a long enough password', '--permission', 'payment_request=add,view', '--pg-codes', 'knet', '--operations', 'refund,cancel')).toBe(0);
     expect(await admin('create-api-key', '--label', 'shop')).toBe(0);
     const key = /API key \(shown once, store it now\): (\S+)/.exec(out.join('\n'))![1]!;
 
@@ -39,7 +39,7 @@ describeAws('npm run admin against a stage table on moto', () => {
     expect(JSON.stringify(config)).not.toContain('a long enough password');
     expect(await authenticate(config, `Api-Key ${key}`)).toEqual({ kind: 'api_key', id: key.split('.')[0] });
     const basic = `Basic ${Buffer.from('clerk:a long enough password').toString('base64')}`;
-    expect(await authenticate(config, basic)).toMatchObject({ kind: 'user', user: { permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'] } });
+    expect(await authenticate(config, basic)).toMatchObject({ kind: 'user', user: { permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'], operations: ['refund', 'cancel'] } });
   });
 
   test.each([
@@ -50,6 +50,7 @@ describeAws('npm run admin against a stage table on moto', () => {
     [['create-user', '--username', 'u2', '--password', 'short'], /password: Use at least 12 characters/],
     [['create-user', '--username', 'u3', '--password', 'a long enough password', '--pg-codes', 'nope'], /Unknown gateway codes: nope/],
     [['create-user', '--username', 'u4', '--password', 'a long enough password', '--permission', 'payment_request=delete'], /permissions/],
+    [['create-user', '--username', 'u5', '--password', 'a long enough password', '--operations', 'refund,launder'], /operations: Unknown operations: launder/],
     [['set-expire-transactions', 'maybe'], /Use on or off/],
     [['add-gateway', '--unknown-flag'], /Unknown option '--unknown-flag'/],
     [['frobnicate'], /Unknown command "frobnicate"/],
@@ -75,7 +76,7 @@ describeAws('npm run admin against a stage table on moto', () => {
   test('show-config prints no hashes', async () => {
     expect(await admin('show-config')).toBe(0);
     const shown = JSON.parse(out.join('\n'));
-    expect(shown.users[0]).toEqual({ username: 'clerk', active: true, permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'] });
+    expect(shown.users[0]).toEqual({ username: 'clerk', active: true, permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'], operations: ['refund', 'cancel'] });
     expect(shown.api_keys[0]).toEqual({ prefix: expect.any(String), label: 'shop' });
     expect(out.join('\n')).not.toMatch(/hash|scrypt/);
   });

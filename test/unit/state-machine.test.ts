@@ -16,10 +16,13 @@ test('final states refuse payment and expiry', () => {
   }
 });
 
-test('authorized sessions are captured or voided, paid ones refunded', () => {
-  expect(transition('authorized', 'capture')).toEqual({ ok: true, to: 'paid', event: 'captured' });
+test('authorized sessions are captured (a child; the parent stays authorized) or voided, paid ones refunded (the parent stays paid)', () => {
+  expect(transition('authorized', 'capture')).toEqual({ ok: true, to: 'authorized', event: 'captured' });
   expect(transition('authorized', 'void')).toEqual({ ok: true, to: 'voided', event: 'voided' });
-  expect(transition('paid', 'refund')).toEqual({ ok: true, to: 'refunded', event: 'refunded' });
+  expect(transition('paid', 'refund')).toEqual({ ok: true, to: 'paid', event: 'refunded' });
+  expect(transition('authorized', 'refund')).toEqual({ ok: true, to: 'authorized', event: 'refunded' });
+  expect(transition('voided', 'refund').ok).toBe(false);
+  expect(transition('created', 'capture').ok).toBe(false);
   expect(transition('paid', 'void').ok).toBe(false);
 });
 

@@ -6,7 +6,7 @@ import { setting } from '../../config/env';
 import { logger } from '../logger';
 import { errorResponse, type ErrorRendering } from './error-response';
 import { baseUrlOf, type HttpEvent, type HttpResult } from './http-event';
-import { idempotency, type IdempotencyPorts } from './idempotency';
+import { idempotency, type IdempotencyOptions, type IdempotencyPorts } from './idempotency';
 import { parseBody } from './parse-body';
 import { pathParameters } from './path-parameters';
 import { requireAuth, type AuthPorts } from './require-auth';
@@ -17,6 +17,8 @@ export interface HttpHandlerOptions {
   auth?: AuthPorts & IdempotencyPorts;
   /** How errors are shown: Ottu's JSON (API routes, the default) or an HTML page (the customer's pages). */
   errors?: ErrorRendering;
+  /** How the route's POSTs are deduplicated beyond Idempotency-Key (the operation route's Tracking-Key). */
+  idempotency?: IdempotencyOptions;
 }
 
 export type HttpFunction = (event: HttpEvent) => Promise<HttpResult>;
@@ -57,6 +59,6 @@ export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions = {}):
     .use(pathParameters())
     .use(httpHeaderNormalizer())
     .use(parseBody());
-  if (options.auth) stack.use(requireAuth(options.auth)).use(idempotency(options.auth));
+  if (options.auth) stack.use(requireAuth(options.auth)).use(idempotency(options.auth, options.idempotency));
   return stack as unknown as LambdaHttpHandler;
 }

@@ -9,12 +9,25 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 
 export type IdempotencyPorts = Pick<Ports, 'idempotency' | 'clock'>;
 
+export interface IdempotencyOptions {
+  /**
+   * Also honour Ottu's `Tracking-Key` (the operation route): the key names one operation, so a
+   * repeat returns the first result whatever its body, and a repeat that arrives while the first
+   * is still running waits for its answer instead of getting 409.
+   */
+  trackingKey?: boolean;
+}
+
+/** How long a repeated Tracking-Key waits for the first request's answer, and how often it looks. */
+const TRACKING_WAIT_MS = 10_000;
+const TRACKING_POLL_MS = 50;
+
 /**
  * Stripe-style `Idempotency-Key` on POST: the same key with the same body returns the first
  * response again; with another body, 409. Keys are scoped to the caller and the route. 5xx
  * answers are not remembered, so a retry after a server fault runs again.
  */
-export function idempotency(ports: IdempotencyPorts): MiddlewareObj<HttpEvent, HttpResult> {
+export function idempotency(ports: IdempotencyPorts, options: IdempotencyOptions = {}): MiddlewareObj<HttpEvent, HttpResult> {
   const claims = new WeakMap<object, { key: string; fingerprint: string }>();
   const remember = async (event: HttpEvent, response: HttpResult) => {
     const claim = claims.get(event);
@@ -24,15 +37,24 @@ export function idempotency(ports: IdempotencyPorts): MiddlewareObj<HttpEvent, H
   };
   return {
     before: async ({ event }) => {
-      const key = event.headers['idempotency-key'];
+      const idempotencyKey = event.headers['idempotency-key'];
+      const trackingKey = options.trackingKey && idempotencyKey === undefined ? event.headers['tracking-key'] : undefined;
+      const key = idempotencyKey ?? trackingKey;
+      const header = trackingKey === undefined ? 'Idempotency-Key' : 'Tracking-Key';
       if (key === undefined || event.requestContext.http.method !== 'POST') return;
-      if (!KEY.test(key)) throw new BadRequestError('Idempotency-Key must be 1 to 255 printable ASCII characters.');
-      const scoped = `${event.principal?.kind ?? 'anonymous'}:${event.principal?.id ?? ''}:${event.routeKey}:${key}`;
+      if (!KEY.test(key)) throw new BadRequestError(`${header} must be 1 to 255 printable ASCII characters.`);
+      const kind = trackingKey === undefined ? '' : 'tracking:';
+      const scoped = `${kind}${event.principal?.kind ?? 'anonymous'}:${event.principal?.id ?? ''}:${event.routeKey}:${key}`;
       const fingerprint = fingerprintOf(event);
-      const begun = await ports.idempotency.begin(scoped, fingerprint, ports.clock.now());
-      if (begun.status === 'in_progress') throw new ConflictError('A request with this Idempotency-Key is still being processed.');
+      let begun = await ports.idempotency.begin(scoped, fingerprint, ports.clock.now());
+      // A repeated Tracking-Key waits for the first request's answer (it is one operation).
+      for (let waited = 0; trackingKey !== undefined && begun.status === 'in_progress' && waited < TRACKING_WAIT_MS; waited += TRACKING_POLL_MS) {
+        await new Promise((resolve) => setTimeout(resolve, TRACKING_POLL_MS));
+        begun = await ports.idempotency.begin(scoped, fingerprint, ports.clock.now());
+      }
+      if (begun.status === 'in_progress') throw new ConflictError(`A request with this ${header} is still being processed.`);
       if (begun.status === 'completed') {
-        if (begun.fingerprint !== fingerprint) throw new ConflictError('This Idempotency-Key was already used with a different request body.');
+        if (begun.fingerprint !== fingerprint && trackingKey === undefined) throw new ConflictError('This Idempotency-Key was already used with a different request body.');
         // The store keeps our own serialized response; it is replayed as it was sent.
         const stored = JSON.parse(begun.response) as HttpResult;
         return { ...stored, headers: { ...stored.headers, 'idempotent-replayed': 'true' } };

@@ -1,0 +1,44 @@
+import { findGateway } from '../domain/config';
+import type { PaymentMethodsBody } from '../domain/operation-schema';
+import { EXTERNAL_OPERATIONS } from '../domain/operations';
+import { unusableCodes, type Principal } from '../domain/permissions';
+import type { Ports } from '../ports';
+
+export type ListPaymentMethodsPorts = Pick<Ports, 'config'>;
+
+/**
+ * POST /b/pbl/v2/payment-methods/: the gateway codes the caller may use (a Basic user only its
+ * own), narrowed by currency, operation, type and gateway name as Ottu documents. There are no
+ * saved cards here, so `customer_payment_methods` is always empty.
+ */
+export async function listPaymentMethods(ports: ListPaymentMethodsPorts, principal: Principal, body: PaymentMethodsBody, baseUrl: string) {
+  const config = await ports.config.load();
+  const codes = config.gateways.map((gateway) => gateway.code);
+  const unusable = new Set(unusableCodes(principal, codes));
+  const gateways = codes
+    .filter((code) => !unusable.has(code))
+    .map((code) => findGateway(config, code)!)
+    .filter((gateway) => !body.currencies?.length || body.currencies.some((currency) => gateway.currencies.includes(currency)))
+    .filter((gateway) => !body.operation || gateway.operation === body.operation)
+    .filter((gateway) => !body.type || (body.type === 'sandbox') === gateway.is_sandbox)
+    .filter((gateway) => !body.pg_names?.length || body.pg_names.some((name) => name.toLowerCase() === gateway.pg.toLowerCase()));
+  return {
+    customer_payment_methods: [],
+    payment_methods: gateways.map((gateway) => ({
+      code: gateway.code,
+      name: gateway.name,
+      pg: gateway.pg,
+      is_sandbox: gateway.is_sandbox,
+      logo: gateway.icon.startsWith('/') ? baseUrl + gateway.icon : gateway.icon,
+      wallets: [],
+      payment_services: [],
+      default_currency: gateway.currencies[0] ?? '',
+      accepted_currencies: gateway.currencies,
+      operation: gateway.operation,
+      operations: gateway.operation === 'authorize' ? [...EXTERNAL_OPERATIONS] : ['refund'],
+      is_tokenizable: false,
+      auto_debit_enabled: false,
+      tags: [],
+    })),
+  };
+}

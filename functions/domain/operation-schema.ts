@@ -1,0 +1,80 @@
+import * as v from 'valibot';
+import { PLUGINS, type Operation } from './config';
+import { decimalText } from './money';
+import { OPERATIONS } from './operations';
+
+/**
+ * Request bodies of Ottu's operation, inquiry and payment-methods endpoints
+ * (`/b/pbl/v2/operation/`, `/b/pbl/v2/inquiry/`, `/b/pbl/v2/payment-methods/`), with Django REST
+ * framework's messages. Unknown fields (Ottu's `extra`, `destination`, `tokenizable`, …) are
+ * dropped, not refused, so Ottu's SDKs work unchanged.
+ */
+
+const isDict = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const typeName = (input: unknown): string =>
+  input === null ? 'null' : Array.isArray(input) ? 'list' : typeof input === 'object' ? 'dict' : typeof input === 'string' ? 'str' : typeof input;
+const notDict = (issue: v.BaseIssue<unknown>) => `Invalid data. Expected a dictionary, but got ${typeName(issue.input)}.`;
+const dict = <T extends v.ObjectEntries>(entries: T) => v.pipe(v.custom<Record<string, unknown>>(isDict, notDict), v.object(entries, notDict));
+
+const text = (max: number) =>
+  v.pipe(
+    v.custom<string | number>((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)), 'Not a valid string.'),
+    v.transform((x) => String(x).trim()),
+    v.maxLength<string, number, string>(max, `Ensure this field has no more than ${max} characters.`),
+  );
+
+const choice = <const T extends readonly string[]>(options: T) => v.picklist(options, (issue) => `"${String(issue.input)}" is not a valid choice.`);
+
+/** DRF's BooleanField: true/false, 1/0 and their form spellings. */
+const flag = v.pipe(
+  v.custom<boolean | string | number>((x) => typeof x === 'boolean' || (typeof x === 'string' && /^(true|false|1|0|yes|no|on|off)$/i.test(x.trim())) || x === 1 || x === 0, 'Must be a valid boolean.'),
+  v.transform((x) => (typeof x === 'boolean' ? x : /^(true|1|yes|on)$/i.test(String(x).trim()))),
+);
+
+/** A decimal amount as text; the currency's decimals are checked against the session. */
+const amount = v.pipe(
+  v.custom<string | number>((x) => decimalText(x) !== undefined, 'A valid number is required.'),
+  v.transform((x) => decimalText(x)!),
+  v.check((x) => /^\d+(\.\d+)?$/.test(x), 'A valid number is required.'),
+);
+
+/** The session an operation or inquiry names: `session_id` or `order_no` (one is required). */
+const target = {
+  session_id: v.nullish(text(128)),
+  order_no: v.nullish(text(128)),
+};
+const hasTarget = (input: { session_id?: string | null; order_no?: string | null }) => !!(input.session_id || input.order_no);
+const TARGET_REQUIRED = 'Either session_id or order_no must be provided.';
+
+export const operationSchema = v.pipe(
+  dict({
+    ...target,
+    operation: choice(OPERATIONS),
+    // Blank means absent, as a form sends it.
+    amount: v.nullish(v.union([v.literal(''), amount], 'A valid number is required.')),
+  }),
+  v.check((input) => hasTarget(input), TARGET_REQUIRED),
+);
+
+export const inquirySchema = v.pipe(
+  dict({
+    ...target,
+    notify_webhook_url: v.optional(flag),
+  }),
+  v.check((input) => hasTarget(input), TARGET_REQUIRED),
+);
+
+const OPERATION_KINDS = ['purchase', 'authorize'] as const satisfies readonly Operation[];
+
+export const paymentMethodsSchema = dict({
+  plugin: choice(PLUGINS),
+  currencies: v.optional(v.array(v.pipe(text(3), v.toUpperCase()), 'Expected a list of items.')),
+  operation: v.optional(choice(OPERATION_KINDS)),
+  type: v.optional(choice(['sandbox', 'production'] as const)),
+  pg_names: v.optional(v.array(text(64), 'Expected a list of items.')),
+  customer_id: v.optional(text(64)),
+});
+
+export type OperationBody = v.InferOutput<typeof operationSchema>;
+export type InquiryBody = v.InferOutput<typeof inquirySchema>;
+export type PaymentMethodsBody = v.InferOutput<typeof paymentMethodsSchema>;

@@ -1,0 +1,148 @@
+import { minorUnits } from './currencies';
+import { formatMinor, parseAmount } from './money';
+import { sandboxOperationDecision } from './sandbox-gateway';
+import type { Session } from './session';
+import { allows, type Action, type State } from './state-machine';
+
+/**
+ * Ottu's operations on an existing payment transaction (POST /b/pbl/v2/operation/). Three are
+ * internal (cancel, expire, delete: the session's own state changes) and three are external
+ * (refund, capture, void: the gateway is asked, and on success a child transaction records it).
+ * Which state allows which is the transition table's (domain/state-machine.ts); this module
+ * adds the amounts: what is left to capture or refund, in the currency's minor units.
+ */
+export const OPERATIONS = ['refund', 'capture', 'void', 'cancel', 'expire', 'delete'] as const;
+export type OperationName = (typeof OPERATIONS)[number];
+export type ExternalOperation = 'refund' | 'capture' | 'void';
+export const EXTERNAL_OPERATIONS: readonly OperationName[] = ['refund', 'capture', 'void'];
+
+export function isExternal(operation: OperationName): operation is ExternalOperation {
+  return EXTERNAL_OPERATIONS.includes(operation);
+}
+
+/** A child transaction: what one successful refund, capture or void did (Ottu's ChildPayment). */
+export interface ChildTransaction {
+  operation: ExternalOperation;
+  /** Ottu's child states: a capture is `paid`, a refund `refunded`, a void `voided`. */
+  state: 'paid' | 'refunded' | 'voided';
+  amount: string;
+  currency_code: string;
+  /** Unique per operation; sent to the gateway, shown to the merchant. */
+  reference_number: string;
+  pg_code: string;
+  /** The merchant's Tracking-Key, when it sent one. */
+  tracking_key: string | null;
+  /** The session version this child was committed with: its event carries the same version. */
+  version: number;
+  created_at: string;
+}
+
+const CHILD_STATE: Record<ExternalOperation, ChildTransaction['state']> = { capture: 'paid', refund: 'refunded', void: 'voided' };
+
+const ACTIONS: Record<OperationName, Action> = { refund: 'refund', capture: 'capture', void: 'void', cancel: 'cancel', expire: 'expire', delete: 'delete' };
+
+/** The sums of a session's children, in minor units. */
+export function operationTotals(session: Pick<Session, 'transactions'>) {
+  const sum = (operation: ExternalOperation) =>
+    (session.transactions ?? []).filter((child) => child.operation === operation).reduce((total, child) => total + digits(child.amount), 0n);
+  return { captured: sum('capture'), refunded: sum('refund'), voided: sum('void') };
+}
+
+/** The document's money fields for operations, as decimal strings with the currency's decimals. */
+export function operationAmounts(session: Pick<Session, 'transactions' | 'currency_code'>) {
+  const totals = operationTotals(session);
+  const decimals = minorUnits(session.currency_code) ?? 0;
+  return {
+    captured_amount: formatMinor(totals.captured, decimals),
+    refunded_amount: formatMinor(totals.refunded, decimals),
+    voided_amount: formatMinor(totals.voided, decimals),
+  };
+}
+
+/**
+ * What is left for an operation: a paid session refunds what was paid; an authorized one
+ * captures what is not captured yet, and refunds what was captured (Ottu: "for authorized
+ * transactions, a capture must be completed first").
+ */
+export function remainingFor(session: Session, operation: 'refund' | 'capture'): bigint {
+  const totals = operationTotals(session);
+  const amount = digits(session.amount);
+  if (operation === 'capture') return amount - totals.captured;
+  const refundable = session.state === 'paid' ? amount : totals.captured;
+  return refundable - totals.refunded;
+}
+
+export type OperationPlan =
+  | { ok: true; action: Action; changes: Partial<Session>; transaction?: ChildTransaction }
+  | { ok: false; reason: string };
+
+export interface OperationRequest {
+  operation: OperationName;
+  /** Decimal text as sent; absent means the full (or remaining) amount. */
+  amount?: string;
+  trackingKey?: string;
+}
+
+/**
+ * The change one operation makes to `session`, or why it is refused. Pure: the reference
+ * number and the clock come in, so a retried plan after a lost race is computed afresh.
+ */
+export function planOperation(session: Session, request: OperationRequest, context: { referenceNumber: string; now: Date }): OperationPlan {
+  const { operation } = request;
+  const action = ACTIONS[operation];
+  if (session.deleted_at) return { ok: false, reason: 'Not found.' };
+  if (!allows(session.state, action)) return { ok: false, reason: `Cannot ${operation} a payment transaction in state "${session.state}".` };
+  if (!isExternal(operation)) {
+    return { ok: true, action, changes: operation === 'delete' ? { deleted_at: context.now.toISOString() } : {} };
+  }
+  const decimals = minorUnits(session.currency_code) ?? 0;
+  let minor: bigint;
+  if (operation === 'void') {
+    if (operationTotals(session).captured > 0n) return { ok: false, reason: 'Cannot void an authorization that was already captured in part; refund the captured amount instead.' };
+    // Ottu: a void always applies to the full amount, whatever `amount` says.
+    minor = digits(session.amount);
+  } else {
+    const left = remainingFor(session, operation);
+    if (left <= 0n) {
+      return { ok: false, reason: operation === 'refund' && session.state === 'authorized' && operationTotals(session).captured === 0n ? 'Nothing was captured yet: capture the authorized amount before refunding it.' : `Nothing is left to ${operation}.` };
+    }
+    if (request.amount === undefined) minor = left;
+    else {
+      const parsed = parseAmount(request.amount, decimals);
+      if (!parsed.ok) return { ok: false, reason: amountProblem(parsed.problem, decimals) };
+      minor = parsed.minor;
+      if (minor > left) return { ok: false, reason: `The amount exceeds what is left to ${operation} (${formatMinor(left, decimals)} ${session.currency_code}).` };
+    }
+  }
+  const pgCode = session.settled_pg_code ?? session.attempts.at(-1)?.pg_code ?? '';
+  if (sandboxOperationDecision(session) === 'rejected') return { ok: false, reason: `The payment gateway rejected the ${operation}.` };
+  const transaction: ChildTransaction = {
+    operation,
+    state: CHILD_STATE[operation],
+    amount: formatMinor(minor, decimals),
+    currency_code: session.currency_code,
+    reference_number: context.referenceNumber,
+    pg_code: pgCode,
+    tracking_key: request.trackingKey ?? null,
+    version: session.version + 1,
+    created_at: context.now.toISOString(),
+  };
+  return { ok: true, action, changes: { transactions: [...(session.transactions ?? []), transaction] }, transaction };
+}
+
+function amountProblem(problem: string, decimals: number): string {
+  if (problem === 'too_many_decimals') return `Ensure that there are no more than ${decimals} decimal places.`;
+  if (problem === 'not_positive') return 'Ensure this value is greater than 0.';
+  if (problem === 'too_many_digits') return 'Ensure that there are no more than 20 digits in total.';
+  return 'A valid number is required.';
+}
+
+/** Stored amounts carry exactly the currency's decimals, so their digits are the minor units. */
+function digits(decimal: string): bigint {
+  return BigInt(decimal.replace('.', ''));
+}
+
+/** The states Ottu soft-deletes (the money trail stays); others it removes for good. */
+export function isSoftDelete(state: State): boolean {
+  return state === 'paid' || state === 'authorized';
+}

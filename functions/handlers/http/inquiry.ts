@@ -1,0 +1,37 @@
+import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
+import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { HttpWebhookSender } from '../../adapters/http-webhook-sender';
+import { systemClock } from '../../adapters/system-clock';
+import { inquireSession, type InquireSessionPorts } from '../../app/inquire-session';
+import { ValidationError } from '../../domain/errors';
+import { inquirySchema } from '../../domain/operation-schema';
+import { parseWith } from '../../domain/session-schema';
+import { lambdaEntry } from '../lambda-entry';
+import { json } from './http-event';
+import { httpHandler } from './http-handler';
+import type { IdempotencyPorts } from './idempotency';
+
+/** POST /b/pbl/v2/inquiry/ (Ottu's payment status query). */
+export function wire(ports: InquireSessionPorts & IdempotencyPorts) {
+  return httpHandler(
+    async (event) => {
+      const parsed = parseWith(inquirySchema, event.body);
+      if (!parsed.ok) throw new ValidationError(parsed.errors);
+      const body = parsed.value;
+      return json(200, await inquireSession(ports, { sessionId: body.session_id, orderNo: body.order_no, notifyWebhookUrl: body.notify_webhook_url }));
+    },
+    { auth: ports },
+  );
+}
+
+export const build = () =>
+  wire({
+    sessions: dynamoSessions(),
+    config: dynamoConfigWithWebhookKey(),
+    idempotency: dynamoIdempotency(),
+    // Never loopback on AWS, as the webhook worker.
+    webhooks: new HttpWebhookSender({ allowLoopback: false }),
+    clock: systemClock,
+  });
+export const handler = lambdaEntry(build);

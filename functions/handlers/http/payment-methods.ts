@@ -1,0 +1,26 @@
+import { dynamoConfig } from '../../adapters/aws/dynamo-config-store';
+import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
+import { systemClock } from '../../adapters/system-clock';
+import { listPaymentMethods, type ListPaymentMethodsPorts } from '../../app/list-payment-methods';
+import { ValidationError } from '../../domain/errors';
+import { paymentMethodsSchema } from '../../domain/operation-schema';
+import { parseWith } from '../../domain/session-schema';
+import { lambdaEntry } from '../lambda-entry';
+import { json } from './http-event';
+import { httpHandler } from './http-handler';
+import type { IdempotencyPorts } from './idempotency';
+
+/** POST /b/pbl/v2/payment-methods/ (Ottu's Payment Methods for a plugin). */
+export function wire(ports: ListPaymentMethodsPorts & IdempotencyPorts) {
+  return httpHandler(
+    async (event) => {
+      const parsed = parseWith(paymentMethodsSchema, event.body);
+      if (!parsed.ok) throw new ValidationError(parsed.errors);
+      return json(200, await listPaymentMethods(ports, event.principal!, parsed.value, event.baseUrl));
+    },
+    { auth: ports },
+  );
+}
+
+export const build = () => wire({ config: dynamoConfig(), idempotency: dynamoIdempotency(), clock: systemClock });
+export const handler = lambdaEntry(build);

@@ -1,0 +1,57 @@
+import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
+import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { randomIds } from '../../adapters/random-ids';
+import { systemClock } from '../../adapters/system-clock';
+import { operateSession, type OperateSessionPorts } from '../../app/operate-session';
+import { ValidationError } from '../../domain/errors';
+import { signedOperationPayload } from '../../domain/operation-payload';
+import { operationSchema } from '../../domain/operation-schema';
+import type { OperationName } from '../../domain/operations';
+import { parseWith } from '../../domain/session-schema';
+import { lambdaEntry } from '../lambda-entry';
+import { json } from './http-event';
+import { httpHandler } from './http-handler';
+import type { IdempotencyPorts } from './idempotency';
+import type { AuthPorts } from './require-auth';
+
+export type SessionOperationPorts = OperateSessionPorts & AuthPorts & IdempotencyPorts;
+
+const DONE: Record<OperationName, string> = {
+  refund: 'The payment was refunded.',
+  capture: 'The authorized payment was captured.',
+  void: 'The authorization was voided.',
+  cancel: 'The payment transaction was canceled.',
+  expire: 'The payment transaction was expired.',
+  delete: 'The payment transaction was deleted.',
+};
+
+/**
+ * POST /b/pbl/v2/operation/ (Ottu's Payment Operations): refund, capture, void, cancel, expire,
+ * delete. Internal operations answer `{detail, operation, result}`; external ones Ottu's signed
+ * operation document with the child transaction in `txn`. Tracking-Key replays the first answer.
+ */
+export function wire(ports: SessionOperationPorts) {
+  return httpHandler(
+    async (event) => {
+      const parsed = parseWith(operationSchema, event.body);
+      if (!parsed.ok) throw new ValidationError(parsed.errors);
+      const body = parsed.value;
+      const outcome = await operateSession(ports, {
+        principal: event.principal!,
+        operation: body.operation,
+        sessionId: body.session_id,
+        orderNo: body.order_no,
+        amount: body.amount,
+        trackingKey: event.headers['tracking-key'],
+      });
+      const detail = DONE[outcome.operation];
+      if (!outcome.transaction) return json(200, { detail, operation: outcome.operation, result: 'success' });
+      return json(200, { detail, ...signedOperationPayload(outcome.session, outcome.transaction, await ports.config.webhookKey()) });
+    },
+    { auth: ports, idempotency: { trackingKey: true } },
+  );
+}
+
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigWithWebhookKey(), idempotency: dynamoIdempotency(), clock: systemClock, ids: randomIds });
+export const handler = lambdaEntry(build);

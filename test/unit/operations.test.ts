@@ -1,0 +1,66 @@
+import { operationAmounts, planOperation, remainingFor } from '../../functions/domain/operations';
+import { operationSchema } from '../../functions/domain/operation-schema';
+import { parseWith } from '../../functions/domain/session-schema';
+import type { Session } from '../../functions/domain/session';
+import { sampleSession } from '../fixtures/sessions';
+
+const now = new Date('2026-12-01T09:00:00.000Z');
+const context = { referenceNumber: 'REF000000001', now };
+const success = { reference_number: 'PAY000000001', pg_code: 'sandbox-kwd', result: 'success' as const, card_brand: 'visa' as const, card_last4: '1111', attempted_at: now.toISOString() };
+
+function paid(overrides: Partial<Session> = {}): Session {
+  return sampleSession({ state: 'paid', attempts: [success], settled_pg_code: 'sandbox-kwd', reference_number: 'PAY000000001', result: 'success', ...overrides });
+}
+
+/** Applies a plan as changeSession would. */
+function apply(session: Session, plan: ReturnType<typeof planOperation>): Session {
+  if (!plan.ok) throw new Error(plan.reason);
+  return { ...session, ...plan.changes, version: session.version + 1 };
+}
+
+test('refunds in part and in full follow the currency decimals and never exceed what was paid', () => {
+  let session = paid();
+  const first = planOperation(session, { operation: 'refund', amount: '4.5' }, context);
+  expect(first).toMatchObject({ ok: true, action: 'refund', transaction: { amount: '4.500', state: 'refunded', pg_code: 'sandbox-kwd', version: 2 } });
+  session = apply(session, first);
+  expect(remainingFor(session, 'refund')).toBe(9500n);
+  expect(planOperation(session, { operation: 'refund', amount: '9.501' }, context)).toEqual({ ok: false, reason: 'The amount exceeds what is left to refund (9.500 KWD).' });
+  expect(planOperation(session, { operation: 'refund', amount: '1.0005' }, context)).toEqual({ ok: false, reason: 'Ensure that there are no more than 3 decimal places.' });
+  expect(planOperation(session, { operation: 'refund', amount: '0.000' }, context)).toEqual({ ok: false, reason: 'Ensure this value is greater than 0.' });
+  session = apply(session, planOperation(session, { operation: 'refund' }, context));
+  expect(operationAmounts(session)).toEqual({ refunded_amount: '14.000', captured_amount: '0.000', voided_amount: '0.000' });
+  expect(planOperation(session, { operation: 'refund' }, context)).toEqual({ ok: false, reason: 'Nothing is left to refund.' });
+});
+
+test('captures of an authorization (JPY, no decimals), refunds of what was captured, void only before a capture', () => {
+  let session = paid({ state: 'authorized', currency_code: 'JPY', amount: '1000', operation: 'authorize' });
+  expect(planOperation(session, { operation: 'refund' }, context)).toMatchObject({ ok: false, reason: expect.stringContaining('capture') });
+  expect(planOperation(session, { operation: 'capture', amount: '1.5' }, context)).toEqual({ ok: false, reason: 'Ensure that there are no more than 0 decimal places.' });
+  expect(planOperation(session, { operation: 'void' }, context)).toMatchObject({ ok: true, action: 'void', transaction: { amount: '1000', state: 'voided' } });
+  session = apply(session, planOperation(session, { operation: 'capture', amount: '600' }, context));
+  expect(planOperation(session, { operation: 'void' }, context)).toMatchObject({ ok: false });
+  expect(planOperation(session, { operation: 'capture', amount: '401' }, context)).toMatchObject({ ok: false });
+  expect(planOperation(session, { operation: 'refund', amount: '601' }, context)).toMatchObject({ ok: false });
+  expect(planOperation(session, { operation: 'refund' }, context)).toMatchObject({ ok: true, transaction: { amount: '600' } });
+});
+
+test('the transition table decides the state; internal operations carry no child', () => {
+  const open = sampleSession();
+  expect(planOperation(open, { operation: 'cancel' }, context)).toEqual({ ok: true, action: 'cancel', changes: {} });
+  expect(planOperation(open, { operation: 'refund' }, context)).toEqual({ ok: false, reason: 'Cannot refund a payment transaction in state "created".' });
+  expect(planOperation(paid(), { operation: 'expire' }, context)).toMatchObject({ ok: false });
+  expect(planOperation(paid(), { operation: 'delete' }, context)).toEqual({ ok: true, action: 'delete', changes: { deleted_at: now.toISOString() } });
+  expect(planOperation({ ...open, deleted_at: now.toISOString() }, { operation: 'cancel' }, context)).toMatchObject({ ok: false });
+});
+
+test('the sandbox rejects operations on a session paid with the rejecting card', () => {
+  const session = paid({ attempts: [{ ...success, card_last4: '5126' }] });
+  expect(planOperation(session, { operation: 'refund' }, context)).toEqual({ ok: false, reason: 'The payment gateway rejected the refund.' });
+});
+
+test('the operation body schema: session_id or order_no, a known operation, amount as text or number', () => {
+  expect(parseWith(operationSchema, { session_id: 'abc', operation: 'refund', amount: 1.5 })).toEqual({ ok: true, value: { session_id: 'abc', operation: 'refund', amount: '1.5' } });
+  expect(parseWith(operationSchema, { order_no: 'A1', operation: 'void', extra: { x: 1 }, destination: 'pg' })).toEqual({ ok: true, value: { order_no: 'A1', operation: 'void' } });
+  expect(parseWith(operationSchema, { operation: 'refund' })).toEqual({ ok: false, errors: { non_field_errors: ['Either session_id or order_no must be provided.'] } });
+  expect(parseWith(operationSchema, { session_id: 'abc', operation: 'refund', amount: '-1' })).toEqual({ ok: false, errors: { amount: ['A valid number is required.'] } });
+});
