@@ -15,6 +15,8 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesComman
 import { randomBytes } from 'node:crypto';
 import { createDocumentClient } from '../../adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../../adapters/aws/dynamo-config-store';
+import { DynamoExpiryIndex } from '../../adapters/aws/dynamo-expiry-index';
+import { expiryMinute } from '../../domain/expiry';
 import { demoConfig, type DemoCredentials } from '../demo-config';
 import { resourcesOfType, type Assembly, type CfnTemplate } from './assembly';
 import { resolveValue, type Lookup } from './template-values';
@@ -89,7 +91,10 @@ export async function provisionData(assembly: Assembly, target: AwsTarget, optio
   let tableName = '';
   for (const [id, table] of resourcesOfType(template, 'AWS::DynamoDB::Table')) {
     tableName = physical(id);
-    const streamArn = await ensureTable(dynamo, tableName, table.Properties ?? {});
+    const { streamArn, created } = await ensureTable(dynamo, tableName, table.Properties ?? {});
+    // A new table has no session expiring before now: the expiry sweep's checkpoint starts here
+    // rather than walking the 24 hours of empty buckets of a first run (14,400 queries on moto).
+    if (created) await new DynamoExpiryIndex(createDocumentClient(dynamo), tableName).markSwept(expiryMinute(new Date(Date.now() - 120_000)));
     resources.set(id, { ref: tableName, attributes: { Arn: `arn:aws:dynamodb:${target.region}:${ACCOUNT}:table/${tableName}`, StreamArn: streamArn ?? '' } });
   }
 
@@ -147,10 +152,10 @@ export async function verifySender(target: AwsTarget, from: string): Promise<voi
   });
 }
 
-async function ensureTable(client: DynamoDBClient, name: string, props: Record<string, any>): Promise<string | undefined> {
+async function ensureTable(client: DynamoDBClient, name: string, props: Record<string, any>): Promise<{ streamArn?: string; created: boolean }> {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-    return Table?.LatestStreamArn;
+    return { streamArn: Table?.LatestStreamArn, created: false };
   } catch (error) {
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;
   }
@@ -172,7 +177,7 @@ async function ensureTable(client: DynamoDBClient, name: string, props: Record<s
     }
   }
   const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-  return Table?.LatestStreamArn;
+  return { streamArn: Table?.LatestStreamArn, created: true };
 }
 
 export type { CfnTemplate };
