@@ -43,7 +43,9 @@ export class SqsEventQueue implements EventQueue {
   }
 
   async retryLater(queue: QueueName, receipt: string, delaySeconds: number): Promise<void> {
-    const timeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.round(delaySeconds * this.delayScale)));
+    // A scaled wait stays at least a second (SQS's granularity) so a retry never races the attempt before it.
+    const scaled = Math.max(delaySeconds > 0 ? Math.min(1, delaySeconds) : 0, delaySeconds * this.delayScale);
+    const timeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.round(scaled)));
     await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.url(queue), ReceiptHandle: receipt, VisibilityTimeout: timeout }));
   }
 
