@@ -9,6 +9,7 @@ import { verifyWebhookSignature } from '../../functions/domain/webhook-signature
 import { startLocalCloud, type LocalCloud } from '../../functions/local/cloud/local-cloud';
 import type { AwsTarget } from '../../functions/local/cloud/provision';
 import { GOOD_CARD, openPage, postPayment } from '../fixtures/checkout-form';
+import { tinyPdf } from '../fixtures/sample-files';
 import { DEMO_ENV, requester, seedBody, type ApiRequest } from '../fixtures/local-api';
 import { describeAws, MOTO_ENDPOINT, motoData } from '../fixtures/moto';
 import { startReceiver, waitFor, type ReceivedRequest, type WebhookReceiver } from '../fixtures/webhook-receiver';
@@ -120,6 +121,26 @@ describeAws('the synthesized dev stage on moto', () => {
     // Two creates, one environment: the second call was warm.
     expect(stats('CreateSession').invocations).toBeGreaterThanOrEqual(2);
   }, 90_000);
+
+  test('attachments and short links: a multipart create stores the PDF in S3; its short links redirect; the file downloads', async () => {
+    const pdf = tinyPdf(`Invoice ${run}`);
+    const form = new FormData();
+    for (const [name, value] of Object.entries({ type: 'payment_request', pg_codes: 'sandbox-kwd', amount: '14', currency_code: 'KWD', shortify_attachment_url: 'true', shortify_checkout_url: 'true' })) form.append(name, value);
+    form.append('attachment', new Blob([pdf], { type: 'application/pdf' }), 'invoice.pdf');
+    const created = await api('POST', `${TXN}/`, { body: form });
+    expect(created.status).toBe(201);
+    const session = created.json as { attachment: string; attachment_short_url: string; checkout_short_url: string; checkout_url: string };
+    expect(session.attachment).toMatch(new RegExp(`^${cloud.url}/b/checkout/v1/attachments/`));
+    const toCheckout = await api('GET', new URL(session.checkout_short_url).pathname, { auth: 'none' });
+    expect(toCheckout.status).toBe(302);
+    expect(toCheckout.headers.get('location')).toBe(session.checkout_url);
+    const toAttachment = await api('GET', new URL(session.attachment_short_url).pathname, { auth: 'none' });
+    expect(toAttachment.headers.get('location')).toBe(session.attachment);
+    // Served from S3 (moto), directly or by a presigned redirect.
+    const file = await fetch(session.attachment);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(pdf)).toBe(true);
+  }, 60_000);
 
   test('a session that expires in 3 seconds is expired by the schedule rule', async () => {
     const created = await create(TXN, { order_no: `${run}-3`, expiration_time: '00:00:03' });
