@@ -172,5 +172,6 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(stdout).toMatch(/1/);
     await waitFor(() => failing.requests.filter((r) => r.body?.session_id === id).length === MAX_ATTEMPTS + 1, { timeoutMs: 30_000, what: 'the redriven webhook' });
     expect(await inDlq()).toBe(0);
+    sqs.destroy();
   }, 180_000);
 });

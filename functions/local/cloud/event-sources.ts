@@ -82,6 +82,7 @@ export function pollQueue(target: AwsTarget, mapping: SqsMapping, invoke: Invoke
     stop: async () => {
       running = false;
       await Promise.all(loops);
+      sqs.destroy();
     },
   };
 }
@@ -110,8 +111,13 @@ function sqsRecord(message: Message, queueArn: string, region: string) {
 
 /** The queue's visibility timeout (Lambda hides a received batch for as long). */
 export async function queueAttributes(target: AwsTarget, queueUrl: string): Promise<Record<string, string>> {
-  const { Attributes = {} } = await new SQSClient(clientConfig(target)).send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }));
-  return Attributes;
+  const sqs = new SQSClient(clientConfig(target));
+  try {
+    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }));
+    return Attributes;
+  } finally {
+    sqs.destroy();
+  }
 }
 
 export interface StreamMapping {
@@ -232,6 +238,7 @@ export function pollStream(target: AwsTarget, mapping: StreamMapping, invoke: In
     stop: async () => {
       running = false;
       await loop;
+      sqs.destroy();
     },
   };
 }

@@ -142,14 +142,18 @@ export async function provisionData(assembly: Assembly, target: AwsTarget, optio
     parameters.set(name, resolve(parameter.Properties!.Value));
     resources.set(id, { ref: name, attributes: {} });
   }
+  // Their keep-alive sockets would hold the process open.
+  for (const client of [sqs, dynamo, s3, sns, secrets]) client.destroy();
   return { resources, parameters, lookup: { ...lookup, parameter: (name) => parameters.get(name) }, tableName, credentials };
 }
 
 /** SES sends only from a verified identity: verifies the sender the functions are given. */
 export async function verifySender(target: AwsTarget, from: string): Promise<void> {
-  await new SESv2Client(clientConfig(target)).send(new CreateEmailIdentityCommand({ EmailIdentity: from })).catch((error: Error) => {
+  const ses = new SESv2Client(clientConfig(target));
+  await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: from })).catch((error: Error) => {
     if (error.name !== 'AlreadyExistsException') throw error;
   });
+  ses.destroy();
 }
 
 async function ensureTable(client: DynamoDBClient, name: string, props: Record<string, any>): Promise<{ streamArn?: string; created: boolean }> {
