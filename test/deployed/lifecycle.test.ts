@@ -115,10 +115,12 @@ describeAws('the synthesized dev stage on moto', () => {
 
     const stats = (name: string) => cloud.functions.get(name)!.stats;
     expect(stats('RouteEvents').invocations).toBeGreaterThan(0);
-    for (const name of ['DeliverWebhook', 'SendEmail', 'SendSms', 'CreateSession', 'CheckoutPay']) {
-      expect([name, stats(name).coldStarts]).toEqual([name, 1]);
+    for (const name of ['DeliverWebhook', 'SendEmail', 'SendSms', 'CheckoutPay']) {
+      // Consumers may run batches concurrently (up to the mapping's maximum), each environment cold once.
+      expect([name, stats(name).coldStarts >= 1 && stats(name).coldStarts <= stats(name).invocations]).toEqual([name, true]);
     }
-    // Two creates, one environment: the second call was warm.
+    // Sequential creates share one environment: cold once, then warm.
+    expect(stats('CreateSession')).toMatchObject({ coldStarts: 1, errors: 0 });
     expect(stats('CreateSession').invocations).toBeGreaterThanOrEqual(2);
   }, 90_000);
 
