@@ -4,12 +4,16 @@ import { setting } from '../functions/config/env';
 import { ActivityLog } from '../functions/local/activity-log';
 import { startLocal } from '../functions/local/local-runtime';
 import { startLocalAws } from '../functions/local/local-aws-runtime';
+import { startCloudFromEnv } from './local-cloud';
 
 // The console: one line per request and per delivery attempt (LOG_FORMAT=json: one JSON object each).
 const logFormat = setting('LOG_FORMAT');
 const activity = new ActivityLog({ format: logFormat, print: (line) => console.log(line) });
 
-/** CHECKOUT_BACKEND=aws serves from AWS services at AWS_ENDPOINT_URL (CHECKOUT_BOOTSTRAP=1 creates them). */
+/**
+ * CHECKOUT_BACKEND=aws serves from AWS services at AWS_ENDPOINT_URL; with CHECKOUT_BOOTSTRAP=1 it
+ * runs the synthesized dev stage on that emulator (functions/local/cloud).
+ */
 async function start() {
   const port = setting('PORT');
   const host = setting('HOST');
@@ -17,7 +21,12 @@ async function start() {
     const runtime = await startLocal({ port, host, activity });
     return { ...runtime, config: runtime.ports.config, backend: 'embedded stores' };
   }
-  const runtime = await startLocalAws({ port, host, bootstrap: setting('CHECKOUT_BOOTSTRAP') });
+  if (setting('CHECKOUT_BOOTSTRAP')) {
+    // The synthesized stage itself: its resources, bundles, routes, event sources and schedule.
+    const cloud = await startCloudFromEnv(port, host);
+    return { ...cloud, backend: `the synthesized dev stage's Lambda bundles, table ${cloud.tableName} at ${setting('AWS_ENDPOINT_URL')}` };
+  }
+  const runtime = await startLocalAws({ port, host });
   return { ...runtime, backend: `AWS adapters, table ${runtime.env.CHECKOUT_TABLE} at ${setting('AWS_ENDPOINT_URL') ?? 'AWS'}` };
 }
 

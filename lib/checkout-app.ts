@@ -22,7 +22,7 @@ export function stageFromContext(app: App): StageConfig {
     const value: unknown = app.node.tryGetContext(key);
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
-  const overrides: StageOverrides = { alarmEmail: read('alarmEmail'), emailFrom: read('emailFrom'), publicUrl: read('publicUrl') };
+  const overrides: StageOverrides = { alarmEmail: read('alarmEmail'), emailFrom: read('emailFrom'), publicUrl: read('publicUrl'), domainName: read('domainName'), certificateArn: read('certificateArn') };
   return stageConfig(read('stage') ?? 'dev', overrides);
 }
 
@@ -39,11 +39,11 @@ export function addCheckoutStacks(app: App, config: StageConfig, options: Checko
   const stateless = new CheckoutStatelessStack(app, `Checkout-${config.stage}-Api`, {
     env,
     config,
-    data: stateful,
     routes: options.routes,
     workers: options.workers,
     description: `Checkout API ${config.stage}: HTTP API, functions, triggers, alarms`,
   });
+  // Deploy order only: the Api stack reads the Data stack's SSM parameters, it imports no export.
   stateless.addStackDependency(stateful);
   Tags.of(stateful).add('app', 'checkout-api');
   Tags.of(stateful).add('stage', config.stage);

@@ -24,8 +24,10 @@ export interface StageConfig {
   workerTimeout: Duration;
   /** SES sender (CHECKOUT_EMAIL_FROM); its address or domain must be a verified SES identity. */
   emailFrom: string;
-  /** Public base URL (custom domain) for links; unset, links use the host the request came to. */
+  /** Public base URL for links; unset, the custom domain's URL, else the API's own URL. */
   publicUrl?: string;
+  /** Optional custom domain for the API (`-c domainName=pay.example.com -c certificateArn=…`). */
+  customDomain?: { domainName: string; certificateArn: string };
   /** Uploaded files still under `uploads/` (never attached to a session) are deleted after this. */
   unattachedUploadDays: number;
 }
@@ -76,6 +78,9 @@ export interface StageOverrides {
   alarmEmail?: string;
   emailFrom?: string;
   publicUrl?: string;
+  /** Both or neither: an ACM certificate in the stack's region covering the domain. */
+  domainName?: string;
+  certificateArn?: string;
 }
 
 export function stageConfig(stage: string, overrides: StageOverrides = {}): StageConfig {
@@ -86,5 +91,11 @@ export function stageConfig(stage: string, overrides: StageOverrides = {}): Stag
   if (overrides.alarmEmail) config.alarmEmail = overrides.alarmEmail;
   if (overrides.emailFrom) config.emailFrom = overrides.emailFrom;
   if (overrides.publicUrl) config.publicUrl = overrides.publicUrl.replace(/\/+$/, '');
+  if (Boolean(overrides.domainName) !== Boolean(overrides.certificateArn)) {
+    throw new Error('A custom domain needs both -c domainName=… and -c certificateArn=… (an ACM certificate in the stack\'s region).');
+  }
+  if (overrides.domainName && overrides.certificateArn) {
+    config.customDomain = { domainName: overrides.domainName.toLowerCase(), certificateArn: overrides.certificateArn };
+  }
   return config;
 }

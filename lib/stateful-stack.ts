@@ -3,7 +3,8 @@ import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -19,6 +20,11 @@ export interface StatefulStackProps extends StackProps {
   config: StageConfig;
 }
 
+/** The SSM parameter through which the Data stack shares one value with the Api stack. */
+export function sharedParameterName(stage: string, key: string): string {
+  return `/checkout/${stage}/${key}`;
+}
+
 /** Prefix of uploaded files not yet attached to a session (see the bucket's lifecycle rules). */
 export const UPLOADS_PREFIX = 'uploads/';
 
@@ -30,8 +36,6 @@ export const UPLOADS_PREFIX = 'uploads/';
 export class CheckoutStatefulStack extends Stack {
   readonly table: Table;
   readonly bucket: Bucket;
-  /** The bucket ARN as an import of an export we name (see bindBucket: its IAM finding is named by it). */
-  readonly bucketArnImport: string;
   readonly queues: Record<Channel, QueueWithDlq>;
   /** On-failure destination of the table-stream consumer (records it gave up on). */
   readonly streamFailures: Queue;
@@ -45,7 +49,6 @@ export class CheckoutStatefulStack extends Stack {
     this.alarmTopic = this.createAlarmTopic(config);
     this.table = this.createTable(config);
     this.bucket = this.createBucket(config);
-    this.bucketArnImport = this.exportValue(this.bucket.bucketArn, { name: `${id}-AttachmentsArn` });
     this.queues = Object.fromEntries(CHANNELS.map((channel) => [channel, this.createQueue(channel, config)])) as Record<Channel, QueueWithDlq>;
     this.streamFailures = new Queue(this, 'StreamFailures', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -73,6 +76,35 @@ export class CheckoutStatefulStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'CHECKOUT_TABLE for npm run admin' });
     new CfnOutput(this, 'WebhookSecretId', { value: this.webhookSecret.secretName, description: 'CHECKOUT_WEBHOOK_SECRET_ID for npm run admin -- set-webhook-key' });
     new CfnOutput(this, 'WebhookQueueUrl', { value: this.queues.webhook.queue.queueUrl, description: 'CHECKOUT_WEBHOOK_QUEUE_URL for npm run redrive-webhooks' });
+    this.shareWithApiStack(config);
+  }
+
+  /**
+   * What the Api stack uses, as SSM parameters under /checkout/<stage>/ rather than CloudFormation
+   * exports: an export in use locks the resource (replacing or removing it fails with "export in
+   * use"), a parameter does not; the Api stack reads the current values on each of its deploys.
+   */
+  private shareWithApiStack(config: StageConfig): void {
+    const values: Record<string, string> = {
+      'table-name': this.table.tableName,
+      'table-arn': this.table.tableArn,
+      'table-stream-arn': this.table.tableStreamArn!,
+      'bucket-arn': this.bucket.bucketArn,
+      'bucket-name': this.bucket.bucketName,
+      'stream-failures-arn': this.streamFailures.queueArn,
+      'webhook-secret-arn': this.webhookSecret.secretArn,
+      'alarm-topic-arn': this.alarmTopic.topicArn,
+    };
+    for (const channel of CHANNELS) {
+      const { queue, dlq } = this.queues[channel];
+      values[`${channel}-queue-arn`] = queue.queueArn;
+      values[`${channel}-queue-url`] = queue.queueUrl;
+      values[`${channel}-dlq-arn`] = dlq.queueArn;
+      values[`${channel}-dlq-url`] = dlq.queueUrl;
+    }
+    for (const [key, value] of Object.entries(values)) {
+      new StringParameter(this, `Shared-${key}`, { parameterName: sharedParameterName(config.stage, key), stringValue: value, description: `Checkout ${config.stage}: ${key} for the Api stack` });
+    }
   }
 
   private createTable(config: StageConfig): Table {
@@ -159,6 +191,17 @@ export class CheckoutStatefulStack extends Stack {
     });
     key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     const topic = new Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: `Checkout ${config.stage} alarms` });
+    // enforceSSL gives the topic a resource policy, which replaces the default one: CloudWatch
+    // alarms of this account must be allowed to publish explicitly.
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
     if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
     return topic;
   }

@@ -1,6 +1,12 @@
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination, type HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ApiMapping, DomainName, HttpApi, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination, type HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -11,21 +17,31 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { STREAM_EVENT_SOURCE, WORK_QUEUE } from '../functions/config/queues';
+import { CHANNELS, STREAM_EVENT_SOURCE, STREAM_ITERATOR_AGE_ALARM_SECONDS, WEBHOOK_MAX_CONCURRENCY, WORK_QUEUE, type Channel } from '../functions/config/queues';
 import type { Needs } from '../functions/config/needs';
 import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../functions/config/routes';
 import { WORKERS, type Worker } from '../functions/config/workers';
 import { bindBucket, bindEmail, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
-import type { CheckoutStatefulStack } from './stateful-stack';
+import { sharedParameterName } from './stateful-stack';
 import type { StageConfig } from './stage-config';
 
 export interface StatelessStackProps extends StackProps {
   config: StageConfig;
-  data: CheckoutStatefulStack;
   /** Defaults to the app's route table; tests may pass another. */
   routes?: readonly Route[];
   /** Defaults to the app's worker table; tests may pass another. */
   workers?: readonly Worker[];
+}
+
+interface SharedData {
+  table: ITable;
+  tableName: string;
+  bucket: IBucket;
+  bucketName: string;
+  queues: Record<Channel, { queue: IQueue; dlq: IQueue }>;
+  streamFailures: IQueue;
+  webhookSecret: ISecret;
+  alarmTopic: ITopic;
 }
 
 /**
@@ -37,15 +53,14 @@ export class CheckoutStatelessStack extends Stack {
   readonly routeFunctions = new Map<string, CheckoutFunction>();
   readonly workerFunctions = new Map<string, CheckoutFunction>();
   private readonly config: StageConfig;
-  private readonly data: CheckoutStatefulStack;
+  /** The Data stack's resources, read from its SSM parameters (no CloudFormation exports). */
+  private readonly data: SharedData;
   private readonly functionEnv: Record<string, string>;
-  private readonly bucket: IBucket;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     this.config = props.config;
-    this.data = props.data;
-    this.bucket = Bucket.fromBucketArn(this, 'Attachments', props.data.bucketArnImport);
+    this.data = this.sharedData();
 
     this.api = new HttpApi(this, 'Api', { description: `Checkout API (${this.config.stage})`, createDefaultStage: false });
     this.functionEnv = this.functionEnvironment();
@@ -54,11 +69,45 @@ export class CheckoutStatelessStack extends Stack {
       { id: 'AwsSolutions-COG4', reason: 'Merchants authenticate with Ottu\'s Api-Key or Basic credentials, checked in the Lambdas; there are no Cognito users.' },
     );
     const stage = this.createStage();
+    this.mapCustomDomain(stage);
     for (const route of props.routes ?? ROUTES) this.addRoute(route);
     for (const worker of props.workers ?? WORKERS) this.addWorker(worker);
     this.alarmOnServerErrors();
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the Checkout API' });
+  }
+
+  /** The Data stack's resources by their SSM parameters (resolved at each deploy of this stack). */
+  private sharedData(): SharedData {
+    const read = (key: string) => StringParameter.valueForStringParameter(this, sharedParameterName(this.config.stage, key));
+    const queue = (channel: Channel, kind: 'queue' | 'dlq') =>
+      Queue.fromQueueAttributes(this, `${channel}-${kind}`, { queueArn: read(`${channel}-${kind}-arn`), queueUrl: read(`${channel}-${kind}-url`) });
+    return {
+      table: Table.fromTableAttributes(this, 'Table', { tableArn: read('table-arn'), tableStreamArn: read('table-stream-arn') }),
+      tableName: read('table-name'),
+      bucket: Bucket.fromBucketArn(this, 'Attachments', read('bucket-arn')),
+      bucketName: read('bucket-name'),
+      queues: Object.fromEntries(CHANNELS.map((c) => [c, { queue: queue(c, 'queue'), dlq: queue(c, 'dlq') }])) as SharedData['queues'],
+      streamFailures: Queue.fromQueueArn(this, 'StreamFailures', read('stream-failures-arn')),
+      webhookSecret: Secret.fromSecretCompleteArn(this, 'WebhookKey', read('webhook-secret-arn')),
+      alarmTopic: Topic.fromTopicArn(this, 'AlarmTopic', read('alarm-topic-arn')),
+    };
+  }
+
+  /** `-c domainName=… -c certificateArn=…`: the API answers on the domain, which is then the public URL. */
+  private mapCustomDomain(stage: HttpStage): void {
+    const custom = this.config.customDomain;
+    if (!custom) return;
+    const domainName = new DomainName(this, 'Domain', {
+      domainName: custom.domainName,
+      certificate: Certificate.fromCertificateArn(this, 'Certificate', custom.certificateArn),
+    });
+    new ApiMapping(this, 'DomainMapping', { api: this.api, domainName, stage });
+    new CfnOutput(this, 'CustomDomainUrl', { value: `https://${custom.domainName}`, description: 'Public URL (custom domain)' });
+    new CfnOutput(this, 'CustomDomainTarget', {
+      value: domainName.regionalDomainName,
+      description: `DNS: point ${custom.domainName} (CNAME, or an alias A record in Route 53) at this name`,
+    });
   }
 
   private functionEnvironment(): Record<string, string> {
@@ -67,8 +116,8 @@ export class CheckoutStatelessStack extends Stack {
     // (functions/config/env.ts) at cold start, and a name grants nothing without the matching IAM
     // statement. test/infra checks every function's environment against what its entry reads.
     return {
-      CHECKOUT_TABLE: data.table.tableName,
-      CHECKOUT_BUCKET: data.bucket.bucketName,
+      CHECKOUT_TABLE: data.tableName,
+      CHECKOUT_BUCKET: data.bucketName,
       CHECKOUT_WEBHOOK_QUEUE_URL: data.queues.webhook.queue.queueUrl,
       CHECKOUT_EMAIL_QUEUE_URL: data.queues.email.queue.queueUrl,
       CHECKOUT_SMS_QUEUE_URL: data.queues.sms.queue.queueUrl,
@@ -76,7 +125,7 @@ export class CheckoutStatelessStack extends Stack {
       CHECKOUT_EMAIL_FROM: config.emailFrom,
       // Links in e-mails and SMS need the base URL even when no request carries it: the API's own
       // URL unless a custom domain is configured.
-      CHECKOUT_PUBLIC_URL: config.publicUrl ?? this.api.apiEndpoint,
+      CHECKOUT_PUBLIC_URL: config.publicUrl ?? (config.customDomain ? `https://${config.customDomain.domainName}` : this.api.apiEndpoint),
       POWERTOOLS_SERVICE_NAME: 'checkout-api',
       POWERTOOLS_LOG_LEVEL: config.logLevel,
     };
@@ -129,13 +178,23 @@ export class CheckoutStatelessStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       })
       .addAlarmAction(new SnsAction(this.data.alarmTopic));
+    // A throttled invocation is a request answered 429/503, or a consumer falling behind.
+    fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' })
+      .createAlarm(this, `${id}Throttles`, {
+        alarmDescription: `${id} was throttled (account or reserved concurrency exhausted).`,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      })
+      .addAlarmAction(new SnsAction(this.data.alarmTopic));
     return fn;
   }
 
   private grantNeeds(fn: CheckoutFunction, needs: Needs): void {
     const { data } = this;
     bindTable(fn, data.table, needs.table ?? []);
-    bindBucket(fn, this.bucket, needs.bucket ?? []);
+    bindBucket(fn, data.bucket, needs.bucket ?? []);
     for (const name of needs.sendTo ?? []) bindQueue(fn, data.queues[name].queue);
     for (const name of needs.deadLetterTo ?? []) bindQueue(fn, data.queues[name].dlq);
     if (needs.webhookKey) bindSecret(fn, data.webhookSecret);
@@ -179,6 +238,16 @@ export class CheckoutStatelessStack extends Stack {
             onFailure: new SqsDlq(this.data.streamFailures),
           }),
         );
+        // Records waiting: the router is failing or too slow, and events reach merchants late.
+        fn.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' })
+          .createAlarm(this, `${worker.id}IteratorAge`, {
+            alarmDescription: `${worker.id} lags the table stream by more than ${STREAM_ITERATOR_AGE_ALARM_SECONDS} s.`,
+            threshold: STREAM_ITERATOR_AGE_ALARM_SECONDS * 1000,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 1,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          })
+          .addAlarmAction(new SnsAction(this.data.alarmTopic));
         Validations.of(fn.role!).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::*]',
           reason: 'dynamodb:ListStreams (granted with the stream event source) and X-Ray actions support no resource-level permissions.',
@@ -191,6 +260,8 @@ export class CheckoutStatelessStack extends Stack {
             batchSize: WORK_QUEUE.batchSize,
             maxBatchingWindow: Duration.seconds(WORK_QUEUE.maxBatchingWindowSeconds),
             reportBatchItemFailures: true,
+            // A backlog (a merchant down for hours, then back) must not flood the merchant.
+            maxConcurrency: trigger.queue === 'webhook' ? WEBHOOK_MAX_CONCURRENCY : undefined,
           }),
         );
         break;

@@ -61,16 +61,18 @@ const LAMBDA = {
 const LOCAL = {
   /** `aws`: serve from the AWS adapters at AWS_ENDPOINT_URL instead of embedded stores. */
   CHECKOUT_BACKEND: v.optional(v.picklist(['aws', 'embedded'], 'must be aws or embedded'), 'embedded'),
-  /** 1: create the table, bucket, queues and secret first (against an emulator). */
+  /** 1 (with CHECKOUT_BACKEND=aws): run the synthesized dev stage on the emulator at AWS_ENDPOINT_URL (functions/local/cloud). */
   CHECKOUT_BOOTSTRAP: v.optional(flag, '0'),
+  /** A cloud assembly (cdk.out of `cdk synth -c stage=dev`) for CHECKOUT_BOOTSTRAP=1 to run instead of synthesizing. */
+  CHECKOUT_ASSEMBLY: v.optional(text),
   CHECKOUT_STAGE: v.optional(v.pipe(text, v.regex(/^[a-z0-9-]+$/, 'must be lowercase letters, digits and dashes')), 'local'),
   CHECKOUT_DEMO_API_KEY: v.optional(text),
   /** `user:password` of the demo Basic user. */
   CHECKOUT_DEMO_BASIC: v.optional(v.pipe(text, v.regex(/^[^:]+:.+$/, 'must be user:password'))),
   CHECKOUT_DEMO_WEBHOOK_KEY: v.optional(text),
-  /** 1: webhooks may call loopback addresses (a receiver on this machine). */
+  /** 1: webhooks may call loopback addresses (a receiver on this machine); the local cloud passes it to its functions. */
   CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: v.optional(flag, '0'),
-  /** Scales every queue wait: 0.001 runs the 24 h retry schedule a thousand times faster. */
+  /** Scales every queue wait: 0.001 runs the 24 h retry schedule a thousand times faster (the local cloud passes it to its functions). */
   CHECKOUT_LOCAL_DELAY_SCALE: v.optional(scale, '1'),
   CHECKOUT_EXPIRY_INTERVAL_MS: v.optional(positiveMs),
   PORT: v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/, 'must be a port number'), v.transform(Number)), '3000'),

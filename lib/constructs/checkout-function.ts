@@ -106,9 +106,12 @@ export function bindBucket(fn: CheckoutFunction, bucket: IBucket, actions: reado
   if (objectActions.length === 0) return;
   const objects = bucket.arnForObjects(`${prefix}*`);
   fn.addToRolePolicy(new PolicyStatement({ actions: objectActions.map((a) => `s3:${a}`), resources: [objects] }));
+  // cdk-nag names the finding by the resource as written: a literal, an import, or `<Ref>`
+  // (a parameter, e.g. the Data stack's SSM parameter).
   const arn: unknown = Stack.of(fn).resolve(bucket.bucketArn);
-  const name = typeof arn === 'string' ? arn : (arn as { 'Fn::ImportValue'?: unknown })['Fn::ImportValue'];
-  if (typeof name !== 'string') throw new Error('bindBucket: pass a bucket whose ARN is a literal or an import by export name.');
+  const node = arn as { 'Fn::ImportValue'?: unknown; Ref?: unknown };
+  const name = typeof arn === 'string' ? arn : typeof node.Ref === 'string' ? `<${node.Ref}>` : node['Fn::ImportValue'];
+  if (typeof name !== 'string') throw new Error('bindBucket: pass a bucket whose ARN is a literal, a parameter or an import by export name.');
   Validations.of(fn.role!).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${name}/${prefix}*]`,
     reason: 'Object actions need a key pattern; it is limited to this one bucket and key prefix.',

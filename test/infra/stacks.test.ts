@@ -156,12 +156,12 @@ describe('workers', () => {
   test('table-stream: writes that carry events (and earlier-layout outbox INSERTs) only, bisect, partial failures, bounded retries, on-failure queue', () => {
     withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: workerFunction('RouteEvents') },
-      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('Table[0-9A-F]+StreamArn') },
+      EventSourceArn: { Ref: Match.stringLikeRegexp('^SsmParameterValuecheckoutstagingtablestreamarn') },
       StartingPosition: 'TRIM_HORIZON',
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       MaximumRetryAttempts: Match.anyValue(),
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::ImportValue': Match.stringLikeRegexp('StreamFailures') } } },
+      DestinationConfig: { OnFailure: { Destination: { Ref: Match.stringLikeRegexp('^SsmParameterValuecheckoutstagingstreamfailuresarn') } } },
       FilterCriteria: {
         Filters: [
           { Pattern: JSON.stringify({ dynamodb: { NewImage: { events: { S: [{ exists: true }] } } } }) },
@@ -178,7 +178,7 @@ describe('workers', () => {
   ])('queue: %s consumes %s and reports partial batch failures', (id, queue) => {
     withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: workerFunction(id) },
-      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp(`${queue}[0-9A-F]+Arn`) },
+      EventSourceArn: { Ref: Match.stringLikeRegexp(`^SsmParameterValuecheckoutstaging${queue.replace('Queue', '').toLowerCase()}queuearn`) },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
@@ -307,7 +307,7 @@ describe('alarms', () => {
         MetricName: 'Errors',
         Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
         Threshold: 0,
-        AlarmActions: [{ 'Fn::ImportValue': Match.stringLikeRegexp('AlarmTopic') }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^SsmParameterValuecheckoutstagingalarmtopicarn') }],
       });
     }
     dev.api.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -336,5 +336,82 @@ describe('cdk-nag AwsSolutions', () => {
     const report = new AwsSolutionsChecks(app).validateScope(app);
     expect(report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
     expect(report.success).toBe(true);
+  });
+});
+
+describe('a deploy that delivers', () => {
+  test('the alarm topic lets CloudWatch alarms of this account publish (its TLS-only policy replaces the default one)', () => {
+    dev.data.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the stacks share resources through SSM parameters, never CloudFormation exports', () => {
+    for (const app of [dev, prod]) {
+      const outputs = Object.values(app.data.toJSON().Outputs ?? {}) as Array<{ Export?: unknown }>;
+      expect(outputs.filter((o) => o.Export)).toEqual([]);
+      expect(JSON.stringify(app.api.toJSON())).not.toContain('Fn::ImportValue');
+    }
+    dev.data.hasResourceProperties('AWS::SSM::Parameter', { Name: '/checkout/dev/table-stream-arn', Type: 'String' });
+    dev.api.hasParameter('*', { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/checkout/dev/table-stream-arn' });
+  });
+
+  test('the public URL is the API\'s own URL by default, so workers always have a base for links', () => {
+    dev.api.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CHECKOUT_PUBLIC_URL: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Api'), 'ApiEndpoint'] } }) },
+    });
+    dev.api.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
+  });
+
+  test('a custom domain maps the API and becomes the public URL; half of one is refused', () => {
+    const custom = synthStage('dev', { overrides: { domainName: 'pay.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' } });
+    custom.api.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'pay.example.com',
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', EndpointType: 'REGIONAL' })],
+    });
+    custom.api.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { Stage: Match.anyValue(), DomainName: Match.anyValue() });
+    custom.api.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CHECKOUT_PUBLIC_URL: 'https://pay.example.com' }) } });
+    const report = new AwsSolutionsChecks(custom.app).validateScope(custom.app);
+    expect(report.violations).toEqual([]);
+    expect(() => synthStage('dev', { overrides: { domainName: 'pay.example.com' } })).toThrow(/both -c domainName/);
+  });
+
+  test('the stream router alarms on iterator age, and every function on throttles', () => {
+    withWorkers.api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Maximum',
+      Threshold: Match.anyValue(),
+      AlarmActions: [Match.anyValue()],
+    });
+    const functions = Object.keys(resources(withWorkers.api, 'AWS::Lambda::Function'));
+    for (const fn of functions) {
+      withWorkers.api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Throttles',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
+        Threshold: 0,
+        AlarmActions: [Match.anyValue()],
+      });
+    }
+  });
+
+  test('the webhook consumer has a maximum concurrency; the others do not need one', () => {
+    withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { Ref: Match.stringLikeRegexp('^SsmParameterValuecheckoutstagingwebhookqueuearn') },
+      ScalingConfig: { MaximumConcurrency: Match.anyValue() },
+    });
+    withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { Ref: Match.stringLikeRegexp('^SsmParameterValuecheckoutstagingemailqueuearn') },
+      ScalingConfig: Match.absent(),
+    });
   });
 });

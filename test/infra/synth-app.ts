@@ -26,6 +26,8 @@ export function synthStage(stage: string, options: SynthOptions = {}): Synthesiz
   const context: Record<string, unknown> = { ...CDK_CONTEXT, stage };
   // CDK's own switch: bundling runs only for the stacks listed here (none = placeholder assets).
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
+  // As the CLI does: each function's resource names its asset directory (the local cloud runs it).
+  else context['aws:cdk:enable-asset-metadata'] = true;
   const app = new App({ context, outdir: options.outdir });
   const stacks = addCheckoutStacks(app, stageConfig(stage, options.overrides), options);
   return { ...stacks, app, data: Template.fromStack(stacks.stateful), api: Template.fromStack(stacks.stateless) };

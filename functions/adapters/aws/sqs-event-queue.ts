@@ -28,6 +28,8 @@ export class SqsEventQueue implements EventQueue {
   constructor(
     private readonly client: SQSClient,
     private readonly urls: Readonly<Partial<Record<QueueName, string>>>,
+    /** Scales retry delays (the local cloud's CHECKOUT_LOCAL_DELAY_SCALE); 1 on AWS. */
+    private readonly delayScale = 1,
   ) {}
 
   async publish(queue: QueueName, message: DeliveryMessage): Promise<void> {
@@ -41,7 +43,9 @@ export class SqsEventQueue implements EventQueue {
   }
 
   async retryLater(queue: QueueName, receipt: string, delaySeconds: number): Promise<void> {
-    const timeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.round(delaySeconds)));
+    // A scaled wait stays at least a second (SQS's granularity) so a retry never races the attempt before it.
+    const scaled = Math.max(delaySeconds > 0 ? Math.min(1, delaySeconds) : 0, delaySeconds * this.delayScale);
+    const timeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.round(scaled)));
     await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.url(queue), ReceiptHandle: receipt, VisibilityTimeout: timeout }));
   }
 
@@ -113,7 +117,8 @@ export function sqsPublisher(channels: readonly QueueName[]): SqsEventQueue {
 /** A consumer's own queue: to delay a retry (visibility) and to dead-letter with the reason. */
 export function sqsConsumerQueue(channel: QueueName): SqsEventQueue {
   uses({ deadLetterTo: [channel] });
-  return new SqsEventQueue(sqsClient(), urlsOf([channel]));
+  // Never set by the stacks (default 1): the local cloud passes it to run the retry schedule faster.
+  return new SqsEventQueue(sqsClient(), urlsOf([channel]), setting('CHECKOUT_LOCAL_DELAY_SCALE'));
 }
 
 function urlsOf(channels: readonly QueueName[]): Partial<Record<QueueName, string>> {

@@ -6,6 +6,7 @@ import { HttpWebhookSender } from '../../adapters/http-webhook-sender';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { deliverWebhook, WEBHOOK_TIMEOUT_MS, type DeliverWebhookPorts } from '../../app/deliver-webhook';
+import { setting } from '../../config/env';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
 import { queueFunction, queueHandler, type ConsumerPorts } from './queue-consumer';
@@ -20,8 +21,9 @@ export const build = () =>
     config: dynamoConfigWithWebhookKey(),
     idempotency: dynamoIdempotency(),
     queue: sqsConsumerQueue('webhook'),
-    // Never loopback on AWS: CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS is for the local runtime only.
-    webhooks: new HttpWebhookSender({ allowLoopback: false }),
+    // Off unless set, and the stacks never set it: the local cloud passes it so the bundle can
+    // call a receiver on this machine.
+    webhooks: new HttpWebhookSender({ allowLoopback: setting('CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS') }),
     clock: systemClock,
     ids: randomIds,
     log: logger,

@@ -1,0 +1,61 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { App } from 'aws-cdk-lib';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createDocumentClient } from '../functions/adapters/aws/aws-clients';
+import { DynamoConfigStore } from '../functions/adapters/aws/dynamo-config-store';
+import { environment, setting } from '../functions/config/env';
+import { startLocalCloud, type LocalCloud } from '../functions/local/cloud/local-cloud';
+import { clientConfig, type AwsTarget } from '../functions/local/cloud/provision';
+import { addCheckoutStacks } from '../lib/checkout-app';
+import { stageConfig } from '../lib/stage-config';
+
+const ROOT = resolve(__dirname, '..');
+
+/**
+ * `CHECKOUT_BACKEND=aws CHECKOUT_BOOTSTRAP=1 npm start`: the dev stage as `cdk synth -c stage=dev`
+ * builds it (bundles included), run by the local cloud against the emulator at AWS_ENDPOINT_URL.
+ * CHECKOUT_ASSEMBLY names an existing cloud assembly (a cdk.out) to run instead of synthesizing.
+ */
+export async function startCloudFromEnv(port: number, host: string): Promise<LocalCloud & { config: DynamoConfigStore }> {
+  const env = environment();
+  const endpoint = setting('AWS_ENDPOINT_URL');
+  if (!endpoint) throw new Error('CHECKOUT_BOOTSTRAP=1 runs the synthesized stage on an emulator: set AWS_ENDPOINT_URL (python3 -m moto.server -p 5000).');
+  const target: AwsTarget = {
+    endpoint,
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID || 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY || 'local' },
+  };
+  const stage = 'dev';
+  const assemblyDir = setting('CHECKOUT_ASSEMBLY') ?? synthesize(stage);
+  // Emulator-only settings: passed to the emulated functions, never part of the template.
+  const emulatorEnv: Record<string, string> = { POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL || 'WARN' };
+  for (const name of ['CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS', 'CHECKOUT_LOCAL_DELAY_SCALE'] as const) {
+    const value = env[name];
+    if (value) emulatorEnv[name] = value;
+  }
+  const cloud = await startLocalCloud({
+    assemblyDir,
+    stage,
+    target,
+    port,
+    host,
+    emulatorEnv,
+    scheduleIntervalMs: setting('CHECKOUT_EXPIRY_INTERVAL_MS'),
+    seed: { CHECKOUT_DEMO_API_KEY: env.CHECKOUT_DEMO_API_KEY, CHECKOUT_DEMO_BASIC: env.CHECKOUT_DEMO_BASIC, CHECKOUT_DEMO_WEBHOOK_KEY: env.CHECKOUT_DEMO_WEBHOOK_KEY },
+  });
+  const config = new DynamoConfigStore(createDocumentClient(new DynamoDBClient(clientConfig(target))), cloud.tableName);
+  return { ...cloud, config };
+}
+
+/** `cdk synth -c stage=…` in-process (with cdk.json's context), into cdk.out.local/. */
+function synthesize(stage: string): string {
+  const outdir = join(ROOT, 'cdk.out.local');
+  const context = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+  console.log(`Synthesizing the ${stage} stage with its bundles into ${outdir} …`);
+  const app = new App({ outdir, context: { ...context, stage, 'aws:cdk:enable-asset-metadata': true } });
+  addCheckoutStacks(app, stageConfig(stage));
+  app.synth();
+  if (!existsSync(join(outdir, 'manifest.json'))) throw new Error(`synthesis wrote no cloud assembly to ${outdir}`);
+  return outdir;
+}

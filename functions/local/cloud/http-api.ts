@@ -1,0 +1,162 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resourcesOfType, type CfnTemplate } from './assembly';
+import { FunctionError } from './lambda-pool';
+
+/**
+ * API Gateway HTTP API (payload 2.0) from the template: every AWS::ApiGatewayV2::Route's route
+ * key, to the function its integration names. Matching follows API Gateway's rules as
+ * documented: an exact route beats one with variables, which beats a greedy `{name+}`; a greedy
+ * variable here also matches the empty rest of `/path/` (what a real deploy must confirm).
+ */
+
+export interface HttpRoute {
+  routeKey: string;
+  method: string;
+  pattern: RegExp;
+  params: string[];
+  /** Lower is tried first. */
+  rank: number;
+  functionLogicalId: string;
+}
+
+/** API Gateway's integration timeout. */
+const INTEGRATION_TIMEOUT_MS = 30_000;
+/** API Gateway's payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export function routesOf(template: CfnTemplate): HttpRoute[] {
+  const integrations = new Map<string, string>();
+  for (const [id, integration] of resourcesOfType(template, 'AWS::ApiGatewayV2::Integration')) {
+    const uri = integration.Properties?.IntegrationUri as { 'Fn::GetAtt'?: [string, string] } | undefined;
+    if (uri?.['Fn::GetAtt']) integrations.set(id, uri['Fn::GetAtt'][0]);
+  }
+  const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([id, route]) => {
+    const routeKey = String(route.Properties!.RouteKey);
+    const target = JSON.stringify(route.Properties!.Target ?? '');
+    const integrationId = [...integrations.keys()].find((key) => target.includes(`"${key}"`));
+    if (!integrationId) throw new Error(`route ${id} (${routeKey}) has no Lambda integration`);
+    const [method, path] = routeKey.split(' ') as [string, string];
+    const params: string[] = [];
+    let greedy = false;
+    let variables = 0;
+    const source = path.replace(/[.*?^$()[\]|\\]/g, '\\$&').replace(/\/\{(\w+)(\+?)\}/g, (_all, name: string, plus: string) => {
+      params.push(name);
+      variables += 1;
+      if (plus) {
+        greedy = true;
+        return '/(.*)';
+      }
+      return '/([^/]+)';
+    });
+    return { routeKey, method, params, pattern: new RegExp(`^${source}$`), rank: (greedy ? 1000 : 0) + variables, functionLogicalId: integrations.get(integrationId)! };
+  });
+  return routes.sort((a, b) => a.rank - b.rank);
+}
+
+export type Invoke = (functionLogicalId: string, event: unknown) => Promise<unknown>;
+type Extra = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+export function createHttpApi(routes: HttpRoute[], invoke: Invoke, extra?: Extra): Server {
+  return createServer((req, res) => {
+    serve(req, res, routes, invoke, extra).catch((error: unknown) => {
+      if (!res.headersSent) {
+        // What API Gateway answers when the integration fails or times out.
+        const timedOut = error instanceof FunctionError && error.errorType === 'Sandbox.Timedout';
+        process.stderr.write(`[http] ${req.method} ${req.url}: ${(error as Error).message}\n`);
+        res.writeHead(timedOut ? 503 : 500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: timedOut ? 'Service Unavailable' : 'Internal Server Error' }));
+      }
+    });
+  });
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, routes: HttpRoute[], invoke: Invoke, extra?: Extra): Promise<void> {
+  if (extra && (await extra(req, res))) return;
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  let match: RegExpExecArray | null = null;
+  const route = routes.find((r) => (r.method === method || r.method === 'ANY') && (match = r.pattern.exec(url.pathname)) !== null);
+  if (!route || !match) {
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: 'Not Found' }));
+    return;
+  }
+  const body = await readBody(req);
+  if (body === 'too-large') {
+    res.writeHead(413, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: 'Request Entity Too Large' }));
+    return;
+  }
+  const found: RegExpExecArray = match;
+  const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]));
+  const event = toEvent(req, url, route.routeKey, pathParameters, body);
+  let timer: NodeJS.Timeout | undefined;
+  const result = (await Promise.race([
+    invoke(route.functionLogicalId, event),
+    new Promise((_resolve, reject) => (timer = setTimeout(() => reject(new FunctionError('http', 'Sandbox.Timedout', 'integration timeout')), INTEGRATION_TIMEOUT_MS))),
+  ]).finally(() => clearTimeout(timer))) as { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean; cookies?: string[] };
+  const headers: Record<string, string | string[]> = { ...result.headers };
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : result.body ?? '');
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function toEvent(req: IncomingMessage, url: URL, routeKey: string, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const keys = [...new Set(url.searchParams.keys())];
+  const query = keys.length ? Object.fromEntries(keys.map((key) => [key, url.searchParams.getAll(key).join(',')])) : undefined;
+  const cookies = headers.cookie?.split(';').map((cookie) => cookie.trim()).filter(Boolean);
+  delete headers.cookie;
+  const now = new Date();
+  const textual = /^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(headers['content-type'] ?? '');
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies,
+    headers,
+    queryStringParameters: query,
+    pathParameters: Object.keys(pathParameters).length ? pathParameters : undefined,
+    isBase64Encoded: body.length > 0 && !textual,
+    body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { execFile } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { MAX_ATTEMPTS } from '../../functions/domain/delivery-schedule';
+import { verifyWebhookSignature } from '../../functions/domain/webhook-signature';
+import { startLocalCloud, type LocalCloud } from '../../functions/local/cloud/local-cloud';
+import type { AwsTarget } from '../../functions/local/cloud/provision';
+import { GOOD_CARD, openPage, postPayment } from '../fixtures/checkout-form';
+import { tinyPdf } from '../fixtures/sample-files';
+import { DEMO_ENV, requester, seedBody, type ApiRequest } from '../fixtures/local-api';
+import { describeAws, MOTO_ENDPOINT, motoData } from '../fixtures/moto';
+import { startReceiver, waitFor, type ReceivedRequest, type WebhookReceiver } from '../fixtures/webhook-receiver';
+import { synthStage } from '../infra/synth-app';
+
+/**
+ * What `cdk deploy` ships, run end to end: the dev stage is synthesized with its bundles (once
+ * per run), its Data stack created on moto from the template, and every function run from its
+ * bundle with the template's environment by the local cloud (functions/local/cloud).
+ */
+
+const ROOT = join(__dirname, '..', '..');
+const TXN = '/b/checkout/v1/pymt-txn';
+
+let outdir: string;
+let cloud: LocalCloud;
+let api: ApiRequest;
+let receiver: WebhookReceiver;
+let failing: WebhookReceiver;
+let target: AwsTarget;
+const run = `t${Date.now().toString(36)}`;
+
+describeAws('the synthesized dev stage on moto', () => {
+  beforeAll(async () => {
+    outdir = mkdtempSync(join(tmpdir(), 'checkout-assembly-'));
+    // Bundles all functions with esbuild, as `cdk synth` does: the very assets a deploy uploads.
+    synthStage('dev', { bundle: true, outdir });
+    receiver = await startReceiver(200);
+    failing = await startReceiver(500);
+    target = { endpoint: MOTO_ENDPOINT!, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    cloud = await startLocalCloud({
+      assemblyDir: outdir,
+      stage: 'dev',
+      target,
+      namePrefix: `deployed-${run}`,
+      seed: DEMO_ENV,
+      // Emulator-only settings, never in the template.
+      emulatorEnv: { CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1', CHECKOUT_LOCAL_DELAY_SCALE: '0.0001', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      scheduleIntervalMs: 1000,
+      log: (line) => void appendFileSync(join(tmpdir(), `checkout-local-cloud-${run}.log`), line),
+    });
+    api = requester(cloud.url);
+  }, 240_000);
+
+  afterAll(async () => {
+    await cloud?.close();
+    await receiver?.close();
+    await failing?.close();
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+  });
+
+  const create = (path: string, body: Record<string, unknown>) => api('POST', path, { body: { ...seedBody(), ...body } });
+
+  test('every function runs with exactly the environment the template gives it, and that satisfies its configuration', () => {
+    const { checkEnvironment, LAMBDA_VARIABLES } = require('../../functions/config/env') as typeof import('../../functions/config/env');
+    expect(cloud.functions.size).toBe(16);
+    for (const [name, env] of cloud.templateEnvironments) {
+      // No emulator-only setting comes from the template.
+      expect([name, Object.keys(env).filter((v) => v.startsWith('CHECKOUT_') && !(LAMBDA_VARIABLES as string[]).includes(v))]).toEqual([name, []]);
+      expect([name, checkEnvironment(LAMBDA_VARIABLES.filter((v) => v !== 'AWS_LAMBDA_FUNCTION_NAME' && v !== 'AWS_ENDPOINT_URL' && v !== 'CHECKOUT_CSRF_SECRET'), env)]).toEqual([name, []]);
+      expect(env.CHECKOUT_PUBLIC_URL).toBe(cloud.url);
+    }
+  });
+
+  test('create with and without the trailing slash, open the page, pay; the stream router fans out to a signed webhook, an e-mail in SES and an SMS in SNS', async () => {
+    const email = `customer-${run}@example.com`;
+    const phone = `9655${String(Date.now()).slice(-7)}`;
+    const slash = await create(`${TXN}/`, { order_no: `${run}-1`, webhook_url: receiver.url, customer_email: email, customer_phone: phone, notifications: { email: ['paid'], sms: ['paid'] } });
+    expect(slash.status).toBe(201);
+    const bare = await create(TXN, { order_no: `${run}-2` });
+    expect(bare.status).toBe(201);
+    const id = slash.json.session_id as string;
+    expect(slash.json.checkout_url).toContain(cloud.url);
+    expect((await api('GET', `${TXN}/${id}/`, { auth: 'none' })).json.session_id).toBe(id);
+    expect((await api('GET', `${TXN}/${id}`, { auth: 'none' })).json.session_id).toBe(id);
+    // An extra segment after a route is not that route.
+    expect((await api('GET', `${TXN}/${id}/extra`, { auth: 'none' })).status).toBe(404);
+
+    const visit = await openPage({ request: api }, id);
+    expect(visit.status).toBe(200);
+    expect(visit.token).not.toBe('');
+    const paid = await postPayment({ request: api }, id, GOOD_CARD, visit);
+    expect(paid.status).toBe(303);
+    expect((await api('GET', `${TXN}/${id}`, { auth: 'none' })).json).toMatchObject({ state: 'paid', result: 'success' });
+
+    const hooks = await waitFor(() => {
+      const mine = receiver.requests.filter((r) => r.body?.session_id === id);
+      return mine.some((r) => r.body.state === 'paid') ? mine : undefined;
+    }, { timeoutMs: 30_000, what: 'the paid webhook' }) as ReceivedRequest[];
+    const hook = hooks.find((r) => r.body.state === 'paid')!;
+    expect(verifyWebhookSignature(hook.body, DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY)).toBe(true);
+
+    const sent = await waitFor(async () => {
+      const data = await motoData();
+      const mails = (data.ses?.Message ?? []).filter((m: any) => (m.destinations?.ToAddresses ?? []).includes(email));
+      const texts = (data.sns?.SMS ?? []).filter((m: any) => m.phone_number === `+${phone}`);
+      return mails.length > 0 && texts.length > 0 ? { mails, texts } : undefined;
+    }, { timeoutMs: 30_000, what: 'the e-mail in SES and the SMS in SNS' }) as { mails: any[]; texts: any[] };
+    expect(sent.mails[0].subject).toMatch(/Payment received/);
+    expect(sent.texts[0].message).toContain('14.000 KWD');
+    const outbox = (await (await fetch(`${cloud.url}/_local/outbox.json`)).json()) as { messages: Array<{ to: string }> };
+    expect(outbox.messages.map((m) => m.to)).toEqual(expect.arrayContaining([email, `+${phone}`]));
+
+    const stats = (name: string) => cloud.functions.get(name)!.stats;
+    expect(stats('RouteEvents').invocations).toBeGreaterThan(0);
+    for (const name of ['DeliverWebhook', 'SendEmail', 'SendSms', 'CheckoutPay']) {
+      // Consumers may run batches concurrently (up to the mapping's maximum), each environment cold once.
+      expect([name, stats(name).coldStarts >= 1 && stats(name).coldStarts <= stats(name).invocations]).toEqual([name, true]);
+    }
+    // Sequential creates share one environment: cold once, then warm.
+    expect(stats('CreateSession')).toMatchObject({ coldStarts: 1, errors: 0 });
+    expect(stats('CreateSession').invocations).toBeGreaterThanOrEqual(2);
+  }, 90_000);
+
+  test('attachments and short links: a multipart create stores the PDF in S3; its short links redirect; the file downloads', async () => {
+    const pdf = tinyPdf(`Invoice ${run}`);
+    const form = new FormData();
+    for (const [name, value] of Object.entries({ type: 'payment_request', pg_codes: 'sandbox-kwd', amount: '14', currency_code: 'KWD', shortify_attachment_url: 'true', shortify_checkout_url: 'true' })) form.append(name, value);
+    form.append('attachment', new Blob([pdf], { type: 'application/pdf' }), 'invoice.pdf');
+    const created = await api('POST', `${TXN}/`, { body: form });
+    expect(created.status).toBe(201);
+    const session = created.json as { attachment: string; attachment_short_url: string; checkout_short_url: string; checkout_url: string };
+    expect(session.attachment).toMatch(new RegExp(`^${cloud.url}/b/checkout/v1/attachments/`));
+    const toCheckout = await api('GET', new URL(session.checkout_short_url).pathname, { auth: 'none' });
+    expect(toCheckout.status).toBe(302);
+    expect(toCheckout.headers.get('location')).toBe(session.checkout_url);
+    const toAttachment = await api('GET', new URL(session.attachment_short_url).pathname, { auth: 'none' });
+    expect(toAttachment.headers.get('location')).toBe(session.attachment);
+    // Served from S3 (moto), directly or by a presigned redirect.
+    const file = await fetch(session.attachment);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(pdf)).toBe(true);
+  }, 60_000);
+
+  test('a session that expires in 3 seconds is expired by the schedule rule', async () => {
+    const created = await create(TXN, { order_no: `${run}-3`, expiration_time: '00:00:03' });
+    expect(created.status).toBe(201);
+    const id = created.json.session_id as string;
+    await waitFor(async () => (await api('GET', `${TXN}/${id}`, { auth: 'none' })).json.state === 'expired', { timeoutMs: 30_000, what: 'the expiry sweep' });
+    expect(cloud.functions.get('ExpireSessions')!.stats.invocations).toBeGreaterThan(0);
+  }, 60_000);
+
+  test('a receiver that always fails: the message dead-letters within the template\'s maxReceiveCount, and `npm run admin -- redrive-webhooks` sends it again', async () => {
+    const created = await create(TXN, { order_no: `${run}-4`, webhook_url: failing.url });
+    const id = created.json.session_id as string;
+    const queue = [...cloud.provisioned.resources.values()].find((r) => r.attributes.QueueUrl === cloud.templateEnvironments.get('DeliverWebhook')!.CHECKOUT_WEBHOOK_QUEUE_URL)!;
+    const webhookQueueId = [...cloud.provisioned.resources.entries()].find(([, r]) => r === queue)![0];
+    const redrive = cloud.assembly.data.template.Resources[webhookQueueId]!.Properties!.RedrivePolicy;
+    const dlqUrl = cloud.provisioned.parameters.get('/checkout/dev/webhook-dlq-url')!;
+    const sqs = new SQSClient(target);
+    const inDlq = async () => Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes?.ApproximateNumberOfMessages ?? 0);
+    await waitFor(async () => (await inDlq()) === 1, { timeoutMs: 90_000, what: 'the dead letter' });
+    const attempts = failing.requests.filter((r) => r.body?.session_id === id).length;
+    expect(attempts).toBe(MAX_ATTEMPTS);
+    expect(attempts).toBeLessThanOrEqual(Number(redrive.maxReceiveCount));
+
+    failing.fallback = 200;
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'admin', '--', 'redrive-webhooks'], {
+      cwd: ROOT,
+      env: { ...process.env, AWS_ENDPOINT_URL: target.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', CHECKOUT_WEBHOOK_QUEUE_URL: queue.attributes.QueueUrl!, NODE_NO_WARNINGS: '1' },
+    });
+    expect(stdout).toMatch(/1/);
+    await waitFor(() => failing.requests.filter((r) => r.body?.session_id === id).length === MAX_ATTEMPTS + 1, { timeoutMs: 30_000, what: 'the redriven webhook' });
+    expect(await inDlq()).toBe(0);
+    sqs.destroy();
+  }, 180_000);
+});
