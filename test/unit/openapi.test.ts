@@ -8,10 +8,19 @@ const doc = openApiDocument('http://localhost:3000') as any;
 
 /** The object entries of a valibot schema, through pipes (dict = pipe(custom, object)). */
 function entriesOf(schema: v.GenericSchema): Record<string, v.GenericSchema> {
+  const found = findEntries(schema);
+  if (!found) throw new Error('not an object schema');
+  return found;
+}
+
+function findEntries(schema: v.GenericSchema): Record<string, v.GenericSchema> | undefined {
   const s = schema as any;
   if (s.entries) return s.entries;
-  for (const item of s.pipe ?? []) if (item.entries) return item.entries;
-  throw new Error('not an object schema');
+  for (const item of s.pipe ?? []) {
+    const found = item !== schema && item.kind === 'schema' ? findEntries(item) : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 test('every route of the route table is in the document, with its method', () => {

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { minorUnits } from '../../domain/currencies';
+import { inquirySchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
 import { fullSchema, partialSchema, uploadSchema } from '../../domain/session-schema';
 import { NOTIFICATION_EVENTS, STATES } from '../../domain/state-machine';
 
@@ -163,6 +164,27 @@ const sessionErrors = {
 const notFound = { 404: { description: 'No such session.', body: detailErrorSchema } } as const;
 const sessionFiles = { attachment: 'pdf, jpeg, jpg, png, doc, docx, xls or xlsx; at most 2.5 MB; the content must match the extension.' };
 
+const operationResultSchema = v.looseObject({
+  operation: str('refund, capture, void, cancel, expire or delete.'),
+  result: v.picklist(['success', 'failed']),
+  detail: v.optional(str('What happened, in a sentence (cancel, expire, delete, and every refusal).')),
+  amount: v.optional(money),
+  session_id: v.optional(v.string()),
+  order_no: v.optional(nullableStr()),
+  pg_code: v.optional(v.string()),
+  is_sandbox: v.optional(v.boolean()),
+  reference_number: v.optional(str('The child transaction\'s reference.')),
+  success: v.optional(v.boolean()),
+  signature: v.optional(str('HMAC-SHA256 over Ottu\'s field list, with the webhook key (docs/webhooks.md).')),
+  timestamp_utc: v.optional(v.string()),
+  txn: v.optional(v.looseObject({}, 'The child transaction.')),
+});
+const operationErrors = {
+  400: { description: 'Not allowed in the session\'s state, too much, or a malformed field (`result: "failed"`).', body: v.union([operationResultSchema, fieldErrorsSchema]) },
+  ...authErrors,
+  ...notFound,
+} as const;
+
 export const CONTRACTS: Record<string, RouteContract> = {
   CreateSession: {
     tag: 'Payment transactions',
@@ -241,6 +263,30 @@ export const CONTRACTS: Record<string, RouteContract> = {
     tag: 'Reference',
     summary: 'The generic card icon of the demo gateways',
     responses: { 200: { description: 'SVG image.', body: 'svg' } },
+  },
+  SessionOperation: {
+    tag: 'Operations',
+    summary: 'Refund, capture, void, cancel, expire or delete a payment transaction',
+    description: 'Names the session by session_id or order_no. amount (refund, capture) defaults to what is left. A Tracking-Key header returns the first result for a repeated key and performs nothing again. See docs/operations.md.',
+    auth: true,
+    request: { schema: operationSchema, mediaTypes: BODY_TYPES },
+    responses: { 200: { description: 'Performed.', body: operationResultSchema }, ...operationErrors },
+  },
+  Inquiry: {
+    tag: 'Operations',
+    summary: 'Payment status query',
+    description: 'The session\'s status in the payment-webhook shape, signed; with notify_webhook_url it is also POSTed to the session\'s webhook_url.',
+    auth: true,
+    request: { schema: inquirySchema, mediaTypes: BODY_TYPES },
+    responses: { 200: { description: 'The signed status.', body: v.looseObject({ session_id: v.string(), state: v.picklist(STATES), signature: v.string() }) }, ...operationErrors },
+  },
+  PaymentMethods: {
+    tag: 'Operations',
+    summary: 'The caller\'s usable payment gateway codes',
+    description: 'Filtered by plugin, currencies, operation, type and gateway names; a Basic user sees only the codes it may use.',
+    auth: true,
+    request: { schema: paymentMethodsSchema, mediaTypes: BODY_TYPES },
+    responses: { 200: { description: 'The payment methods.', body: v.looseObject({ payment_methods: v.array(v.looseObject({ code: v.string() })) }) }, 400: { description: 'Validation failed.', body: fieldErrorsSchema }, ...authErrors },
   },
   OpenApiDocument: {
     tag: 'Reference',
