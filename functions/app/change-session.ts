@@ -61,10 +61,6 @@ export async function changeSession(
   }
 }
 
-/** changeSession for one action, when a lost race is the caller's to handle. */
-export async function commitTransition(ports: SessionWritePorts, session: Session, action: Action, changes: Partial<Session> = {}): Promise<Session> {
-  return (await changeSession(ports, session, () => ({ action, changes }))).session;
-}
 
 function eventsOf(ports: SessionWritePorts, session: Session, type: EventType | undefined) {
   return type ? [sessionEvent(type, session, ports.ids.eventId(), ports.clock.now())] : [];

@@ -7,7 +7,7 @@ import { sandboxDecision } from '../domain/sandbox-gateway';
 import type { PaymentAttempt, Session } from '../domain/session';
 import { isOpen } from '../domain/state-machine';
 import type { Ports } from '../ports';
-import { commitTransition, type SessionWritePorts } from './change-session';
+import { changeSession, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
 import { settleOnOpen } from './open-checkout';
 
@@ -55,19 +55,25 @@ export async function paySession(ports: PaySessionPorts, { sessionId, form }: Pa
     card_last4: card.card.last4,
     attempted_at: now.toISOString(),
   };
-  const action = attemptAction(session, result, session.operation, attemptLimit(gateway));
   const settled = result === 'success' ? { settled_pg_code: pgCode, paid_at: now.toISOString() } : {};
+  // A bookkeeping write (a webhook's delivery status) may land between the read and this write:
+  // the attempt is re-planned on the fresh session as long as nothing the customer paid for, or
+  // the attempt count, changed. A double submit, a second tab or a merchant's edit did change it:
+  // then this attempt is dropped (never a second charge) and the customer sees the session as it is.
+  const samePayment = (current: Session) =>
+    current.state === session.state && current.attempts.length === session.attempts.length && current.amount === session.amount && current.currency_code === session.currency_code;
+  const plan = (current: Session) =>
+    samePayment(current)
+      ? {
+          action: attemptAction(current, result, current.operation, attemptLimit(gateway)),
+          changes: { attempts: [...current.attempts, attempt], reference_number: attempt.reference_number, result, ...settled },
+        }
+      : undefined;
   try {
-    const next = await commitTransition(ports, session, action, {
-      attempts: [...session.attempts, attempt],
-      reference_number: attempt.reference_number,
-      result,
-      ...settled,
-    });
+    const { session: next, changed } = await changeSession(ports, session, plan, { retry: true });
+    if (!changed) return { kind: 'unchanged', session: next, conflict: true };
     return { kind: result === 'success' ? 'charged' : 'declined', session: next, attempt };
   } catch (error) {
-    // A double submit, a second tab or the merchant wrote first: this attempt is dropped
-    // (never a second charge) and the customer sees what the session is now.
     if (!(error instanceof VersionConflictError)) throw error;
     return { kind: 'unchanged', session: await getSession(ports, sessionId), conflict: true };
   }

@@ -4,6 +4,8 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ROUTES } from '../../functions/config/routes';
+import { WORKERS } from '../../functions/config/workers';
 import { MAX_ATTEMPTS } from '../../functions/domain/delivery-schedule';
 import { verifyWebhookSignature } from '../../functions/domain/webhook-signature';
 import { startLocalCloud, type LocalCloud } from '../../functions/local/cloud/local-cloud';
@@ -65,7 +67,7 @@ describeAws('the synthesized dev stage on moto', () => {
 
   test('every function runs with exactly the environment the template gives it, and that satisfies its configuration', () => {
     const { checkEnvironment, LAMBDA_VARIABLES } = require('../../functions/config/env') as typeof import('../../functions/config/env');
-    expect(cloud.functions.size).toBe(16);
+    expect(cloud.functions.size).toBe(ROUTES.length + WORKERS.length);
     for (const [name, env] of cloud.templateEnvironments) {
       // No emulator-only setting comes from the template.
       expect([name, Object.keys(env).filter((v) => v.startsWith('CHECKOUT_') && !(LAMBDA_VARIABLES as string[]).includes(v))]).toEqual([name, []]);
