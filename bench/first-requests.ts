@@ -64,6 +64,18 @@ export function firstRequest(id: string, seed: Seed): unknown {
       return httpEvent({ method: 'POST', path: `/checkout/${seed.sessionId}/pay`, route: '/checkout/{session_id}/pay', pathParameters: session, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'pg_code=sandbox-kwd' });
     case 'StaticIcon':
       return httpEvent({ method: 'GET', path: '/static/pg-icons/card.svg' });
+    case 'OpenApiDocument':
+      return httpEvent({ method: 'GET', path: '/openapi.json' });
+    case 'ApiReference':
+      return httpEvent({ method: 'GET', path: '/docs' });
+    case 'SessionOperation':
+      // Refusing a refund of an unpaid session does the operation's real first work (auth, read,
+      // the transition table) and changes nothing the other first requests depend on.
+      return httpEvent({ method: 'POST', path: '/b/pbl/v2/operation/', route: '/b/pbl/v2/operation', headers: auth, body: JSON.stringify({ ...session, operation: 'refund', amount: '1' }) });
+    case 'Inquiry':
+      return httpEvent({ method: 'POST', path: '/b/pbl/v2/inquiry/', route: '/b/pbl/v2/inquiry', headers: auth, body: JSON.stringify(session) });
+    case 'PaymentMethods':
+      return httpEvent({ method: 'POST', path: '/b/pbl/v2/payment-methods/', route: '/b/pbl/v2/payment-methods', headers: auth, body: JSON.stringify({ plugin: 'payment_request' }) });
     case 'RouteEvents':
       return streamEvent(event, seed.session);
     case 'DeliverWebhook':
