@@ -1,5 +1,3 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ROUTES, type Route } from '../config/routes';
@@ -10,6 +8,7 @@ import type { HttpResult } from '../handlers/http/http-event';
 import type { LambdaHttpHandler } from '../handlers/http/http-handler';
 import { MAX_BODY_BYTES } from '../handlers/http/parse-body';
 import type { RequestRecord } from './activity-log';
+import { apiGatewayEvent, requestUrl } from './api-gateway-event';
 import { lambdaContext } from './lambda-context';
 
 /** API Gateway's integration timeout. */
@@ -83,7 +82,7 @@ export function createGateway(handlerFor: HandlerFor, extra?: Extra, onRequest?:
 async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Route) => Promise<LambdaHttpHandler>, requestId: string, extra?: Extra): Promise<void> {
   if (extra && (await extra(req, res))) return;
   // Origin-form paths are joined, not resolved: `//x` is a path here, not a host (else 500).
-  const url = new URL(`http://localhost${(req.url ?? '/').startsWith('/') ? req.url : `/${req.url}`}`);
+  const url = requestUrl(req);
   const candidates = matchers.map((m) => ({ m, match: m.pattern.exec(url.pathname) })).filter((c) => c.match);
   if (candidates.length === 0) throw new NotFoundError('Not found.');
   const hit = candidates.find((c) => c.m.route.method === req.method);
@@ -91,7 +90,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Ro
   const body = await readBody(req);
   // As API Gateway does: raw, percent-escapes and all; the handler's middleware decodes them.
   const pathParameters = Object.fromEntries(hit.m.params.map((name, i) => [name, hit.match![i + 1]!]));
-  const event = toEvent(req, url, hit.m.route, pathParameters, body, requestId);
+  const event = apiGatewayEvent(req, url, `${hit.m.route.method} ${hit.m.route.path}`, pathParameters, body, requestId);
   const handler = await load(hit.m.route);
   const result = await handler(event, lambdaContext(hit.m.route.id, Date.now() + API_TIMEOUT_MS, event.requestContext.requestId));
   if (result.statusCode === 201) {
@@ -121,53 +120,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer, requestId: string): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
-  // API Gateway joins a repeated header with commas (Node would keep only the first Authorization).
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    if (values !== undefined) headers[name] = values.join(name === 'cookie' ? '; ' : ',');
-  }
-  const query = [...url.searchParams.keys()].length
-    ? Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key).join(',')]))
-    : undefined;
-  // API Gateway (payload v2) moves the Cookie header into `cookies`, one `name=value` each.
-  const cookies = headers.cookie?.split(';').map((cookie) => cookie.trim()).filter(Boolean);
-  delete headers.cookie;
-  const now = new Date();
-  // Text goes as a string, like API Gateway; bytes that are not UTF-8 go as base64, unchanged,
-  // so the handler sees (and refuses) them instead of U+FFFD in their place.
-  const textual = /^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(headers['content-type'] ?? '') && isUtf8(body);
-  return {
-    version: '2.0',
-    routeKey: `${route.method} ${route.path}`,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    cookies,
-    headers,
-    queryStringParameters: query,
-    pathParameters,
-    isBase64Encoded: body.length > 0 && !textual,
-    body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId,
-      routeKey: `${route.method} ${route.path}`,
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
-  };
-}
 
 function send(res: ServerResponse, result: HttpResult & { isBase64Encoded?: boolean; cookies?: string[] }): void {
   if (res.headersSent) return;

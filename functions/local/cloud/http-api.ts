@@ -1,6 +1,6 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { apiGatewayEvent, requestUrl } from '../api-gateway-event';
 import { resourcesOfType, type CfnTemplate } from './assembly';
 import { FunctionError } from './lambda-pool';
 
@@ -74,7 +74,7 @@ export function createHttpApi(routes: HttpRoute[], invoke: Invoke, extra?: Extra
 
 async function serve(req: IncomingMessage, res: ServerResponse, routes: HttpRoute[], invoke: Invoke, extra?: Extra): Promise<void> {
   if (extra && (await extra(req, res))) return;
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req);
   const method = req.method ?? 'GET';
   let match: RegExpExecArray | null = null;
   const route = routes.find((r) => (r.method === method || r.method === 'ANY') && (match = r.pattern.exec(url.pathname)) !== null);
@@ -90,8 +90,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: HttpRout
     return;
   }
   const found: RegExpExecArray = match;
-  const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]));
-  const event = toEvent(req, url, route.routeKey, pathParameters, body);
+  const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, found[i + 1] ?? '']));
+  const event = apiGatewayEvent(req, url, route.routeKey, pathParameters, body, randomUUID());
   let timer: NodeJS.Timeout | undefined;
   const result = (await Promise.race([
     invoke(route.functionLogicalId, event),
@@ -116,47 +116,4 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-function toEvent(req: IncomingMessage, url: URL, routeKey: string, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  const keys = [...new Set(url.searchParams.keys())];
-  const query = keys.length ? Object.fromEntries(keys.map((key) => [key, url.searchParams.getAll(key).join(',')])) : undefined;
-  const cookies = headers.cookie?.split(';').map((cookie) => cookie.trim()).filter(Boolean);
-  delete headers.cookie;
-  const now = new Date();
-  const textual = /^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(headers['content-type'] ?? '');
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    cookies,
-    headers,
-    queryStringParameters: query,
-    pathParameters: Object.keys(pathParameters).length ? pathParameters : undefined,
-    isBase64Encoded: body.length > 0 && !textual,
-    body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
-      http: {
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
-  };
 }
