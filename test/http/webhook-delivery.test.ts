@@ -27,9 +27,12 @@ async function createWithWebhook(url = receiver.url) {
 const sessionDoc = async (id: string) => (await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`, { auth: 'none' })).json;
 
 test('retries a 500 and a timeout, then delivers; the session shows it; duplicates are dropped', async () => {
-  receiver.script(500, 'hang'); // then the fallback, 200
+  // The first answer waits until the test has seen the session before any attempt ended.
+  let answerFirst!: (status: number) => void;
+  receiver.script(new Promise<number>((resolve) => (answerFirst = resolve)), 'hang'); // then the fallback, 200
   const id = await createWithWebhook();
   expect((await sessionDoc(id)).webhook_status).toMatchObject({ state: 'pending', attempts: 0 });
+  answerFirst(500);
 
   await waitFor(() => receiver.requests.length === 3, { what: 'three attempts' });
   const status = await waitFor(async () => {
