@@ -80,14 +80,19 @@ export class CheckoutStatelessStack extends Stack {
   /** The Data stack's resources by their SSM parameters (resolved at each deploy of this stack). */
   private sharedData(): SharedData {
     const read = (key: string) => StringParameter.valueForStringParameter(this, sharedParameterName(this.config.stage, key));
-    const queue = (channel: Channel, kind: 'queue' | 'dlq') =>
-      Queue.fromQueueAttributes(this, `${channel}-${kind}`, { queueArn: read(`${channel}-${kind}-arn`), queueUrl: read(`${channel}-${kind}-url`) });
+    const queue = (channel: Channel) =>
+      Queue.fromQueueAttributes(this, `${channel}-queue`, { queueArn: read(`${channel}-queue-arn`), queueUrl: read(`${channel}-queue-url`) });
+    // A DLQ is read (by ARN only, for the grant) when a function needs it: an unused read leaves
+    // an unreferenced template parameter (CloudFormation Validate W2001). The Data stack still
+    // publishes each DLQ's URL for operators.
+    const dlqs = new Map<Channel, IQueue>();
+    const dlq = (channel: Channel) => dlqs.get(channel) ?? dlqs.set(channel, Queue.fromQueueArn(this, `${channel}-dlq`, read(`${channel}-dlq-arn`))).get(channel)!;
     return {
       table: Table.fromTableAttributes(this, 'Table', { tableArn: read('table-arn'), tableStreamArn: read('table-stream-arn') }),
       tableName: read('table-name'),
       bucket: Bucket.fromBucketArn(this, 'Attachments', read('bucket-arn')),
       bucketName: read('bucket-name'),
-      queues: Object.fromEntries(CHANNELS.map((c) => [c, { queue: queue(c, 'queue'), dlq: queue(c, 'dlq') }])) as SharedData['queues'],
+      queues: Object.fromEntries(CHANNELS.map((c) => [c, { queue: queue(c), get dlq() { return dlq(c); } }])) as SharedData['queues'],
       streamFailures: Queue.fromQueueArn(this, 'StreamFailures', read('stream-failures-arn')),
       webhookSecret: Secret.fromSecretCompleteArn(this, 'WebhookKey', read('webhook-secret-arn')),
       alarmTopic: Topic.fromTopicArn(this, 'AlarmTopic', read('alarm-topic-arn')),
