@@ -90,11 +90,28 @@ const multipartBody = fc
     return form;
   });
 
+/** Multipart with hand-written part headers (what FormData never sends): missing or odd dispositions, charsets, transfer encodings. */
+const partHeader = fc.oneof(
+  fieldName.map((name) => `Content-Disposition: form-data; name="${name}"`),
+  fc.tuple(fieldName, fc.constantFrom('a.pdf', '', 'x')).map(([name, file]) => `Content-Disposition: form-data; name="${name}"; filename="${file}"`),
+  fc.constantFrom('Content-Disposition: form-data', 'Content-Disposition: attachment; name="order_no"', 'Content-Disposition: form-data; name*=UTF-8\'\'order_no'),
+  fc.constantFrom('Content-Type: text/plain; charset=utf-8', 'Content-Type: text/plain; charset=utf-16le', 'Content-Type: text/plain; charset=latin1', 'Content-Type: application/octet-stream', 'Content-Type: text/plain; charset="x-unknown"'),
+  fc.constantFrom('Content-Transfer-Encoding: base64', 'Content-Transfer-Encoding: quoted-printable', 'Content-Transfer-Encoding: 8bit'),
+);
+const rawMultipart = fc
+  .tuple(mostly, fc.array(fc.tuple(fc.array(partHeader, { minLength: 0, maxLength: 3 }), fc.oneof(text.map((t) => Buffer.from(t)), rawBytes.map((b) => Buffer.from(b)))), { maxLength: 4 }))
+  .map(([withValid, parts]) => {
+    const valid = withValid ? Object.entries({ type: 'payment_request', amount: '14', currency_code: 'KWD', pg_codes: 'sandbox-kwd' }).map(([key, value]): [string[], Buffer] => [[`Content-Disposition: form-data; name="${key}"`], Buffer.from(value)]) : [];
+    const chunks = [...valid, ...parts].flatMap(([headers, content]) => [Buffer.from(`--fzB\r\n${headers.join('\r\n')}\r\n\r\n`), content, Buffer.from('\r\n')]);
+    return Buffer.concat([...chunks, Buffer.from('--fzB--\r\n')]);
+  });
+
 type Body = Pick<FuzzRequest, 'body' | 'headers'>;
 const body: fc.Arbitrary<Body> = fc.oneof(
   { weight: 4, arbitrary: jsonBody.map((b): Body => ({ body: b, headers: { 'content-type': 'application/json' } })) },
   { weight: 2, arbitrary: formBody.map((b): Body => ({ body: b, headers: {} })) },
   { weight: 2, arbitrary: multipartBody.map((b): Body => ({ body: b, headers: {} })) },
+  { weight: 1, arbitrary: rawMultipart.map((b): Body => ({ body: b, headers: { 'content-type': 'multipart/form-data; boundary=fzB' } })) },
   { weight: 1, arbitrary: rawForm.map((b): Body => ({ body: b, headers: { 'content-type': 'application/x-www-form-urlencoded' } })) },
   {
     weight: 1,

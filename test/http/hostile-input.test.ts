@@ -139,6 +139,41 @@ describe('text: strict UTF-8, no NUL, no lone surrogates, lengths in characters'
     expect(json).toEqual({ order_no: ['This field is not valid UTF-8 text.'] });
   });
 
+  describe('multipart parts are read exactly as sent, or refused', () => {
+    const part = (headers: string, body: Buffer | string) => Buffer.concat([Buffer.from(`--XyZ\r\n${headers}\r\n\r\n`), Buffer.from(body), Buffer.from('\r\n')]);
+    const field = (name: string, value: string) => part(`Content-Disposition: form-data; name="${name}"`, value);
+    const send = (extra: Buffer) =>
+      rawRequest(api.url, 'POST', PATH, [['authorization', `Api-Key ${DEMO_ENV.CHECKOUT_DEMO_API_KEY}`], ['content-type', 'multipart/form-data; boundary=XyZ']], Buffer.concat([
+        ...Object.entries(minimal()).map(([name, value]) => field(name, String(value))),
+        extra,
+        Buffer.from('--XyZ--\r\n'),
+      ]));
+    const named = 'Content-Disposition: form-data; name="customer_first_name"';
+
+    test('a text part that says charset=utf-8 is read as UTF-8', async () => {
+      const { status, json } = await send(part(`${named}\r\nContent-Type: text/plain; charset=UTF-8`, 'Zoë 😀'));
+      expect(status).toBe(201);
+      expect(json.customer_first_name).toBe('Zoë 😀');
+    });
+
+    test.each([
+      ['charset=utf-16le', `${named}\r\nContent-Type: text/plain; charset=utf-16le`, Buffer.from('ab', 'utf16le'), 'a text part declares charset=utf-16le; text parts must be UTF-8'],
+      ['charset=iso-8859-1', `${named}\r\nContent-Type: text/plain; charset="iso-8859-1"`, Buffer.from([0xc3, 0xa9]), 'a text part declares charset=iso-8859-1; text parts must be UTF-8'],
+      ['no Content-Disposition (busboy skipped the part)', 'Content-Type: text/plain', 'x', 'every part needs "Content-Disposition: form-data; name=…"'],
+      ['a part with no name (crashed the request)', 'Content-Disposition: form-data', 'x', 'a part has no name in its Content-Disposition'],
+      ['Content-Transfer-Encoding: base64 (stored still encoded)', `${named}\r\nContent-Transfer-Encoding: base64`, 'Ym9i', "Content-Transfer-Encoding base64 is not supported; send the part's bytes as they are"],
+    ])('%s: 400, nothing created', async (_label, headers, body, message) => {
+      const before = api.ports.sessions.outbox.length;
+      expect(await send(part(headers, body))).toMatchObject({ status: 400, json: { detail: `Multipart form parse error - ${message}.` } });
+      expect(api.ports.sessions.outbox.length).toBe(before);
+    });
+
+    test("a file's own charset, and header-like lines in its content, are the file's business", async () => {
+      const file = part('Content-Disposition: form-data; name="attachment"; filename="a.pdf"\r\nContent-Type: application/pdf; charset=latin1', '%PDF-1.4\r\nContent-Type: text/plain; charset=utf-16\r\n\r\nx');
+      expect((await send(file)).status).toBe(201);
+    });
+  });
+
   test('NUL and lone surrogates are refused with DRF messages', async () => {
     expect(await create({ ...minimal(), order_no: 'A\u0000B' })).toMatchObject({ status: 400, json: { order_no: ['Null characters are not allowed.'] } });
     const lone = await jsonCreate('{"type":"payment_request","pg_codes":["sandbox-kwd"],"currency_code":"KWD","amount":"1","customer_first_name":"a\\ud800b"}');

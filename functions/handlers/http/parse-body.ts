@@ -117,50 +117,58 @@ function decodeFormText(text: string): string {
   }
 }
 
-/** Streams a multipart body through busboy; repeated fields become lists, files are kept whole. */
+/** Text parts are read as UTF-8 only; a part may say so (or say US-ASCII, a subset). */
+const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii']);
+/** busboy reports a part's Content-Transfer-Encoding (7bit when absent) but never decodes one. */
+const RAW_TRANSFER_ENCODINGS = new Set(['7bit', '8bit', 'binary']);
+
+/**
+ * Streams a multipart body through busboy; repeated fields become lists, files are kept whole.
+ * busboy hands over every part's raw bytes (`isPartAFile`), so text is decoded here, strictly, as
+ * UTF-8: left to busboy, a part naming its own charset would be decoded leniently in that charset.
+ * A part is a file as busboy would judge it (a filename, or application/octet-stream).
+ */
 function parseMultipart(raw: Buffer, contentType: string): Promise<{ fields: Record<string, string | string[]>; files: UploadedFile[] }> {
   const fields: Record<string, string | string[]> = Object.create(null);
   const files: UploadedFile[] = [];
   const malformed = () => new BadRequestError('Multipart form parse error - the body is not valid multipart/form-data.');
   const tooMany = (what: string, limit: number) => new BadRequestError(`Multipart form parse error - more than ${limit} ${what}; at most ${limit} are read.`);
+  const problem = partHeaderProblem(raw, contentType);
+  if (problem) return Promise.reject(new BadRequestError(`Multipart form parse error - ${problem}.`));
   return new Promise((resolve, reject) => {
     let parser: ReturnType<typeof Busboy>;
     try {
-      // latin1 keeps a text field's bytes as they came, so it is decoded (strictly) below.
       parser = Busboy({
         headers: { 'content-type': contentType },
-        defCharset: 'latin1',
-        limits: { fileSize: MAX_BODY_BYTES, files: MAX_MULTIPART_FILES, fields: MAX_MULTIPART_FIELDS, fieldSize: MAX_FIELD_BYTES },
+        isPartAFile: () => true,
+        limits: { fileSize: MAX_BODY_BYTES, files: MAX_MULTIPART_FILES + MAX_MULTIPART_FIELDS + 1 },
       });
     } catch {
       return reject(malformed());
     }
-    parser.on('fieldsLimit', () => reject(tooMany('text fields', MAX_MULTIPART_FIELDS)));
-    parser.on('filesLimit', () => reject(tooMany('file parts', MAX_MULTIPART_FILES)));
-    parser.on('field', (name, value, _nameTruncated, valueTruncated) => {
-      if (valueTruncated) return reject(new ValidationError({ [name]: [`Ensure this field has no more than ${MAX_FIELD_BYTES} bytes.`] }));
-      let text: string;
-      try {
-        text = utf8.decode(Buffer.from(value, 'latin1'));
-      } catch {
-        return reject(new ValidationError({ [name]: ['This field is not valid UTF-8 text.'] }));
-      }
-      const key = name.endsWith('[]') ? name.slice(0, -2) : name;
-      const seen = fields[key];
-      fields[key] = seen === undefined ? text : ([] as string[]).concat(seen, text);
-    });
-    // The file part being read: if the body ends inside it, the error names its field.
+    let textParts = 0;
+    let fileParts = 0;
+    // The part being read: if the body ends inside it, the error names its field.
     let open: string | undefined;
-    parser.on('file', (field, stream, filename, _encoding, mimetype) => {
+    parser.on('filesLimit', () => reject(tooMany('parts', MAX_MULTIPART_FILES + MAX_MULTIPART_FIELDS)));
+    parser.on('file', (field: string | undefined, stream, filename, encoding, mimetype) => {
+      stream.on('error', () => undefined); // the parser reports a cut-off part itself (below)
+      if (field === undefined) return reject(new BadRequestError('Multipart form parse error - a part has no name in its Content-Disposition.'));
+      // busboy does not decode base64 or quoted-printable parts (RFC 7578 retired them): refused, not stored encoded.
+      if (!RAW_TRANSFER_ENCODINGS.has(encoding)) return reject(new BadRequestError(`Multipart form parse error - Content-Transfer-Encoding ${encoding} is not supported; send the part's bytes as they are.`));
+      const isFile = filename !== undefined || mimetype === 'application/octet-stream';
+      if (isFile ? ++fileParts > MAX_MULTIPART_FILES : ++textParts > MAX_MULTIPART_FIELDS) {
+        return reject(isFile ? tooMany('file parts', MAX_MULTIPART_FILES) : tooMany('text fields', MAX_MULTIPART_FIELDS));
+      }
       const chunks: Buffer[] = [];
       open = field;
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      // The parser reports a cut-off part itself (below); unhandled, this would crash the process.
-      stream.on('error', () => undefined);
       stream.on('end', () => {
         if (open === field) open = undefined;
+        const content = Buffer.concat(chunks);
         // busboy gives no filename for `filename=""`; the attachment rules then refuse the part.
-        files.push({ field, filename: filename ?? '', mimetype, content: Buffer.concat(chunks), truncated: stream.truncated });
+        if (isFile) files.push({ field, filename: filename ?? '', mimetype, content, truncated: stream.truncated });
+        else addText(fields, field, content, reject);
       });
     });
     parser.on('error', () =>
@@ -169,4 +177,44 @@ function parseMultipart(raw: Buffer, contentType: string): Promise<{ fields: Rec
     parser.on('finish', () => resolve({ fields, files }));
     parser.end(raw);
   });
+}
+
+/** One text part: at most MAX_FIELD_BYTES of strict UTF-8; `name[]` and repeats make a list. */
+function addText(fields: Record<string, string | string[]>, name: string, content: Buffer, reject: (error: Error) => void): void {
+  if (content.length > MAX_FIELD_BYTES) return reject(new ValidationError({ [name]: [`Ensure this field has no more than ${MAX_FIELD_BYTES} bytes.`] }));
+  let text: string;
+  try {
+    text = utf8.decode(content);
+  } catch {
+    return reject(new ValidationError({ [name]: ['This field is not valid UTF-8 text.'] }));
+  }
+  const key = name.endsWith('[]') ? name.slice(0, -2) : name;
+  const seen = fields[key];
+  fields[key] = seen === undefined ? text : ([] as string[]).concat(seen, text);
+}
+
+/**
+ * What busboy would pass over in silence, read from the parts' header blocks only (so a file's
+ * content is never mistaken for headers): a part that is not a form-data field (busboy skips it)
+ * and a text part declaring a charset other than UTF-8 (busboy decodes it leniently).
+ */
+function partHeaderProblem(raw: Buffer, contentType: string): string | undefined {
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  if (!boundary) return undefined;
+  const text = raw.toString('latin1');
+  const delimiter = `--${boundary[1] ?? boundary[2]}`;
+  const next = (from: number) => {
+    const at = text.indexOf(`\r\n${delimiter}`, from);
+    return at < 0 ? -1 : at + 2;
+  };
+  for (let at = text.startsWith(delimiter) ? 0 : next(0); at >= 0; at = next(at)) {
+    const lineEnd = text.indexOf('\r\n', at);
+    if (lineEnd < 0 || text.startsWith('--', at + delimiter.length)) break; // the close delimiter
+    const headers = text.slice(lineEnd + 2, Math.max(lineEnd + 2, text.indexOf('\r\n\r\n', lineEnd)));
+    if (!/^content-disposition\s*:\s*form-data\s*(;|$)/im.test(headers)) return 'every part needs "Content-Disposition: form-data; name=…"';
+    if (/filename\*?\s*=|^content-type\s*:\s*application\/octet-stream/im.test(headers)) continue;
+    const charset = /^content-type\s*:[^\r\n]*;\s*charset\s*=\s*"?([^";\s]+)/im.exec(headers)?.[1];
+    if (charset && !UTF8_NAMES.has(charset.toLowerCase())) return `a text part declares charset=${charset}; text parts must be UTF-8`;
+  }
+  return undefined;
 }
