@@ -26,7 +26,7 @@ async function start() {
     const cloud = await startCloudFromEnv(port, host);
     return { ...cloud, backend: `the synthesized dev stage's Lambda bundles, table ${cloud.tableName} at ${setting('AWS_ENDPOINT_URL')}` };
   }
-  const runtime = await startLocalAws({ port, host });
+  const runtime = await startLocalAws({ port, host, activity });
   return { ...runtime, backend: `AWS adapters, table ${runtime.env.CHECKOUT_TABLE} at ${setting('AWS_ENDPOINT_URL') ?? 'AWS'}` };
 }
 

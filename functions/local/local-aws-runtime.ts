@@ -1,6 +1,7 @@
 import { dynamoConfig } from '../adapters/aws/dynamo-config-store';
 import { environment, useEnvironment } from '../config/env';
 import type { ConfigStore } from '../ports';
+import type { ActivityLog } from './activity-log';
 import { bootstrapAws } from './aws-bootstrap';
 import type { DemoCredentials } from './demo-config';
 import type { HandlerFor } from './local-gateway';
@@ -21,16 +22,18 @@ export interface LocalAwsOptions {
   env?: Record<string, string | undefined>;
   /** Create the table, bucket, queues and secret first and seed the demo merchant (CHECKOUT_BOOTSTRAP=1). */
   bootstrap?: boolean;
+  /** Where each request is reported (npm start prints one line each). */
+  activity?: ActivityLog;
 }
 
 /**
  * `CHECKOUT_BACKEND=aws npm start`: the same local gateway, serving each route with the handler
  * its Lambda would build (`build`: the AWS adapter factories), against AWS_ENDPOINT_URL (moto).
  */
-export async function startLocalAws({ port = 3000, host = '127.0.0.1', env = environment(), bootstrap = false }: LocalAwsOptions = {}): Promise<LocalAwsRuntime> {
+export async function startLocalAws({ port = 3000, host = '127.0.0.1', env = environment(), bootstrap = false, activity }: LocalAwsOptions = {}): Promise<LocalAwsRuntime> {
   const booted = bootstrap ? await bootstrapAws(env) : undefined;
   const handlersEnv = { ...env, ...booted?.env };
   useEnvironment(handlersEnv);
   const built: HandlerFor = (module) => module.build();
-  return { ...(await listenGateway(port, host, built)), config: dynamoConfig(), credentials: booted?.credentials, env: handlersEnv };
+  return { ...(await listenGateway(port, host, built, undefined, activity && ((record) => activity.request(record)))), config: dynamoConfig(), credentials: booted?.credentials, env: handlersEnv };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
+import { ActivityLog } from '../../functions/local/activity-log';
 import { startLocalAws } from '../../functions/local/local-aws-runtime';
 import { countCalls } from '../fixtures/dynamo-table';
 import { DEMO_ENV, requester, seedBody, startTestApi, type ApiRequest } from '../fixtures/local-api';
@@ -57,7 +58,8 @@ describeAws('HTTP API over CHECKOUT_BACKEND=aws (moto)', () => {
     useMotoEnv();
     const suffix = `${process.pid}-${randomBytes(3).toString('hex')}`;
     const env = { ...DEMO_ENV, ...awsTestEnv(), CHECKOUT_STAGE: `http-${suffix}`, CHECKOUT_TABLE: `http-api-${suffix}` };
-    const aws = await startLocalAws({ port: 0, env, bootstrap: true });
+    const activity = new ActivityLog();
+    const aws = await startLocalAws({ port: 0, env, bootstrap: true, activity });
     expect(aws.credentials?.apiKey).toBe(DEMO_ENV.CHECKOUT_DEMO_API_KEY);
     const calls = countCalls(dynamoDocumentClient());
     const perStep: Record<string, Record<string, number>> = {};
@@ -72,6 +74,8 @@ describeAws('HTTP API over CHECKOUT_BACKEND=aws (moto)', () => {
     await aws.close();
 
     expect(actual).toEqual(expected);
+    // npm start's console hears of every request here too.
+    expect(activity.entries.map((entry) => [entry.kind, entry.status])).toEqual((actual as Step[]).map((step) => ['request', step.status]));
     expect((expected as Step[]).map((s) => s.status)).toEqual([201, 200, 200, 200, 400, 400, 201, 201, 201, 409, 404]);
     expect(perStep).toEqual({
       // Each route is its own function, as on Lambda: its first request also reads the
