@@ -73,8 +73,9 @@ export interface ExpiryIndexKeys {
  * The index keys a session carries while it can still expire (created, pending, attempted);
  * undefined once it has left those states, so every write that closes it removes them.
  */
-export function expiryIndexKeys(session: Pick<Session, 'session_id' | 'state' | 'expires_at'>): ExpiryIndexKeys | undefined {
-  if (!isOpen(session.state)) return undefined;
+export function expiryIndexKeys(session: Pick<Session, 'session_id' | 'state' | 'expires_at' | 'deleted_at'>): ExpiryIndexKeys | undefined {
+  // A deleted session is never expired (no event may follow its delete).
+  if (!isOpen(session.state) || session.deleted_at !== undefined) return undefined;
   return {
     gsi1pk: expiryPartitionKey(expiryMinute(session.expires_at), expiryShard(session.session_id)),
     gsi1sk: expirySortKey(session.expires_at, session.session_id),

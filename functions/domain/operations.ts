@@ -2,7 +2,7 @@ import { minorUnits } from './currencies';
 import { formatMinor, parseAmount } from './money';
 import { sandboxOperationDecision } from './sandbox-gateway';
 import type { Session } from './session';
-import { allows, type Action, type State } from './state-machine';
+import { allows, type Action } from './state-machine';
 
 /**
  * Ottu's operations on an existing payment transaction (POST /b/pbl/v2/operation/). Three are
@@ -140,9 +140,4 @@ function amountProblem(problem: string, decimals: number): string {
 /** Stored amounts carry exactly the currency's decimals, so their digits are the minor units. */
 function digits(decimal: string): bigint {
   return BigInt(decimal.replace('.', ''));
-}
-
-/** The states Ottu soft-deletes (the money trail stays); others it removes for good. */
-export function isSoftDelete(state: State): boolean {
-  return state === 'paid' || state === 'authorized';
 }

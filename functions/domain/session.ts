@@ -187,7 +187,16 @@ export function paymentMethodType(gateway: GatewaySetting): PaymentMethod['type'
   return gateway.is_sandbox ? 'sandbox' : 'production';
 }
 
-/** The order_no this session keeps from other sessions: none once it reached a releasing state. */
-export function claimedOrderNo(session: Pick<Session, 'order_no' | 'state'>): string | undefined {
-  return session.order_no && holdsOrderNo(session.state) ? session.order_no : undefined;
+/** The order_no this session keeps from other sessions: none once it reached a releasing state or was deleted for good. */
+export function claimedOrderNo(session: Pick<Session, 'order_no' | 'state' | 'deleted_at'>): string | undefined {
+  return session.order_no && holdsOrderNo(session.state) && !isHardDeleted(session) ? session.order_no : undefined;
+}
+
+/**
+ * Ottu's delete: a paid or authorized session is soft-deleted (hidden, the money trail and its
+ * order_no kept); any other is removed for good (its order_no free again; on AWS the table's TTL
+ * removes the item).
+ */
+export function isHardDeleted(session: Pick<Session, 'state' | 'deleted_at'>): boolean {
+  return session.deleted_at !== undefined && session.state !== 'paid' && session.state !== 'authorized';
 }

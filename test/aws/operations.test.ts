@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
+import { sessionKey } from '../../functions/adapters/aws/table-keys';
+import { TTL_ATTRIBUTE } from '../../functions/config/table';
 import { startLocalAws } from '../../functions/local/local-aws-runtime';
 import { verifyWebhookSignature } from '../../functions/domain/webhook-signature';
 import { GOOD_CARD, openPage, postPayment } from '../fixtures/checkout-form';
@@ -29,11 +32,13 @@ function serialiseWrites(): void {
 describeAws('operations over CHECKOUT_BACKEND=aws (moto)', () => {
   let aws: Awaited<ReturnType<typeof startLocalAws>>;
   let request: ApiRequest;
+  let tableName: string;
   beforeAll(async () => {
     useMotoEnv();
     const suffix = `${process.pid}-${randomBytes(3).toString('hex')}`;
     const env = { ...DEMO_ENV, ...awsTestEnv(), CHECKOUT_STAGE: `ops-${suffix}`, CHECKOUT_TABLE: `ops-${suffix}` };
     aws = await startLocalAws({ port: 0, env, bootstrap: true });
+    tableName = env.CHECKOUT_TABLE;
     serialiseWrites();
     request = requester(aws.url);
   }, 60_000);
@@ -104,5 +109,16 @@ describeAws('operations over CHECKOUT_BACKEND=aws (moto)', () => {
 
     expect((await operate({ session_id: refunded, operation: 'delete' })).json.result).toBe('success');
     expect((await request('GET', `/b/checkout/v1/pymt-txn/${refunded}`, { auth: 'none' })).status).toBe(404);
+
+    // Deleted for good (an open session): the table's TTL will remove the item; meanwhile it is
+    // out of the expiry index and its order_no is free. A paid one is kept (no TTL).
+    const openOrder = `ops-${randomBytes(3).toString('hex')}`;
+    const toDelete = (await request('POST', '/b/checkout/v1/pymt-txn/', { body: { ...seedBody(), notifications: {}, order_no: openOrder } })).json.session_id;
+    expect((await operate({ session_id: toDelete, operation: 'delete' })).json.result).toBe('success');
+    const item = async (id: string) => (await dynamoDocumentClient().send(new GetCommand({ TableName: tableName, Key: sessionKey(id) }))).Item!;
+    expect(await item(toDelete)).toMatchObject({ [TTL_ATTRIBUTE]: expect.any(Number) });
+    expect((await item(toDelete)).gsi1pk).toBeUndefined();
+    expect((await item(refunded))[TTL_ATTRIBUTE]).toBeUndefined();
+    expect((await request('POST', '/b/checkout/v1/pymt-txn/', { body: { ...seedBody(), notifications: {}, order_no: openOrder } })).status).toBe(201);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { verifyWebhookSignature } from '../../functions/domain/webhook-signature';
 import { SANDBOX_CARDS } from '../../functions/domain/sandbox-gateway';
 import { GOOD_CARD, openPage, postPayment } from '../fixtures/checkout-form';
+import { expiryIndexKeys } from '../../functions/domain/expiry';
 import { DEMO_ENV, seedBody, startTestApi, type TestApi } from '../fixtures/local-api';
 import { startReceiver, waitFor, type WebhookReceiver } from '../fixtures/webhook-receiver';
 
@@ -153,8 +154,8 @@ test('refused states: refund of an open session, capture/void of a paid one, can
   expect((await doc(paid)).state).toBe('paid');
 });
 
-test('delete: soft for a paid session, and retrieve answers 404 afterwards either way', async () => {
-  const paid = await settled();
+test('delete: soft for a paid session, for good for an open one, and retrieve answers 404 afterwards either way', async () => {
+  const paid = await settled('sandbox-kwd', { order_no: 'ops-delete-paid' });
   const open = await create({ order_no: 'ops-delete-1' });
   expect((await operate({ session_id: paid, operation: 'delete' })).json).toMatchObject({ operation: 'delete', result: 'success' });
   expect((await operate({ order_no: 'ops-delete-1', operation: 'delete' })).json).toMatchObject({ operation: 'delete', result: 'success' });
@@ -162,8 +163,14 @@ test('delete: soft for a paid session, and retrieve answers 404 afterwards eithe
     expect((await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`, { auth: 'none' })).status).toBe(404);
     expect((await operate({ session_id: id, operation: 'refund' })).status).toBe(404);
   }
-  // The record (the money trail) stays.
+  // The paid record (the money trail) stays, with its order_no; the open one's order_no is free again.
   expect((await api.ports.sessions.get(paid))?.deleted_at).toEqual(expect.any(String));
+  expect((await api.request('POST', '/b/checkout/v1/pymt-txn/', { body: { ...seedBody(), order_no: 'ops-delete-paid' } })).status).toBe(400);
+  expect((await api.request('POST', '/b/checkout/v1/pymt-txn/', { body: { ...seedBody(), order_no: 'ops-delete-1' } })).status).toBe(201);
+  // A deleted open session is out of the expiry index: no event can follow its delete.
+  const deleted = (await api.ports.sessions.get(open))!;
+  expect(expiryIndexKeys(deleted)).toBeUndefined();
+  expect(expiryIndexKeys({ ...deleted, deleted_at: undefined })).toBeDefined();
 });
 
 test('the sandbox rejects every operation on a session paid with the rejecting card', async () => {

@@ -4,11 +4,11 @@ import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClie
 import { OrderNoTakenError, ServiceUnavailableError, VersionConflictError } from '../../domain/errors';
 import type { SessionEvent } from '../../domain/events';
 import { expiryIndexKeys } from '../../domain/expiry';
-import { claimedOrderNo, type Session } from '../../domain/session';
+import { claimedOrderNo, isHardDeleted, type Session } from '../../domain/session';
 import type { SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
 import { orderNoKey, sessionKey } from './table-keys';
-import { EVENTS_ATTRIBUTE } from '../../config/table';
+import { EVENTS_ATTRIBUTE, TTL_ATTRIBUTE } from '../../config/table';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
 import { dynamoDocumentClient } from './aws-clients';
@@ -199,6 +199,8 @@ export function sessionItem(session: Session, events: SessionEvent[] = []): Reco
     expires_at: session.expires_at,
     document: packDocument(document),
     ...expiryIndexKeys(session),
+    // Deleted for good: the table's TTL removes the item (within days; reads already answer 404).
+    ...(isHardDeleted(session) ? { [TTL_ATTRIBUTE]: Math.floor(Date.parse(session.deleted_at!) / 1000) } : {}),
     // JSON text: whatever SessionEvent holds travels whole, in one attribute the stream filter
     // can test for.
     ...(events.length > 0 ? { [EVENTS_ATTRIBUTE]: JSON.stringify(events) } : {}),
