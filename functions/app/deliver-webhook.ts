@@ -1,4 +1,5 @@
 import type { DeliveryMessage } from '../domain/deliveries';
+import { statusDocument } from '../domain/payment-status';
 import { deliveryKey } from '../domain/deliveries';
 import { judgeWebhookResult } from '../domain/delivery-schedule';
 import type { WebhookStatus } from '../domain/session';
@@ -27,7 +28,8 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
   const url = session.webhook_url;
 
   return once(ports, deliveryKey(message), attempt, async () => {
-    const body = JSON.stringify(signedEventPayload(session, message.event, await ports.config.webhookKey()));
+    const key = await ports.config.webhookKey();
+    const body = JSON.stringify(message.status ? statusDocument(session, key) : signedEventPayload(session, message.event, key));
     const result = await ports.webhooks.post(url, body, { timeoutMs });
     const judged = judgeWebhookResult(result, timeoutMs);
     const outcome = judged.verdict === 'delivered' ? ({ kind: 'done' } as const) : judged.verdict === 'retry' ? retryOrGiveUp(attempt, judged.reason) : ({ kind: 'dead', reason: judged.reason } as const);

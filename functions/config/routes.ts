@@ -47,9 +47,9 @@ export const ROUTES: readonly Route[] = [
   // Operations: authenticate (config read), Tracking-/Idempotency-Key records, one session change
   // with its event, and the webhook key to sign the operation document.
   { id: 'SessionOperation', method: 'POST', path: '/b/pbl/v2/operation', handler: 'http/session-operation', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], webhookKey: true } },
-  // Payment status query: reads the session and signs its status (`notify_webhook_url` POSTs it
-  // once over HTTP, no AWS grant); the sessions factory declares the write grants it never uses here.
-  { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], webhookKey: true } },
+  // Payment status query: reads the session and signs its status (`notify_webhook_url` queues it
+  // for the webhook worker); the sessions factory declares the write grants it never uses here.
+  { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], webhookKey: true, sendTo: ['webhook'] } },
   // Reads the merchant configuration only.
   { id: 'PaymentMethods', method: 'POST', path: '/b/pbl/v2/payment-methods', handler: 'http/payment-methods', needs: { table: AUTH_AND_IDEMPOTENCY } },
   { id: 'StaticIcon', method: 'GET', path: '/static/pg-icons/card.svg', handler: 'http/static-icon' },

@@ -1,3 +1,4 @@
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { startLocalAws } from '../../functions/local/local-aws-runtime';
@@ -104,5 +105,16 @@ describeAws('operations over CHECKOUT_BACKEND=aws (moto)', () => {
 
     expect((await operate({ session_id: refunded, operation: 'delete' })).json.result).toBe('success');
     expect((await request('GET', `/b/checkout/v1/pymt-txn/${refunded}`, { auth: 'none' })).status).toBe(404);
+  }, 60_000);
+
+  test('inquiry with notify_webhook_url queues the status for the webhook worker (SQS), as every webhook', async () => {
+    const id = await paid({ webhook_url: 'https://merchant.example/hooks' });
+    const answer = await request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id, notify_webhook_url: true } });
+    expect(answer.json).toMatchObject({ session_id: id, state: 'paid' });
+    const sqs = new SQSClient({});
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.env.CHECKOUT_WEBHOOK_QUEUE_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const messages = (received.Messages ?? []).map((message) => JSON.parse(message.Body!));
+    expect(messages).toContainEqual({ channel: 'webhook', status: true, event: expect.objectContaining({ session_id: id, type: 'paid', state: 'paid' }) });
+    sqs.destroy();
   }, 60_000);
 });

@@ -224,9 +224,20 @@ test('inquiry: the signed status by session_id or order_no, with its child trans
   expect(status.status).toBe(200);
   expect(status.json).toMatchObject({ session_id: id, order_no: 'ops-inquiry-1', state: 'paid', result: 'success', amount: '14.000', transactions: [{ amount: '1.000', state: 'refunded' }] });
   expect(verifyWebhookSignature(status.json, KEY)).toBe(true);
+  // notify_webhook_url goes through the webhook queue: the merchant's first answer fails, the
+  // worker retries, and the inquiry's own answer never waited on it.
+  await waitFor(() => receiver.requests.some((request) => request.body.session_id === id && request.body.event_type === 'refunded'), { what: 'the refund webhook' });
   const before = receiver.requests.length;
-  await api.request('POST', '/b/pbl/v2/inquiry', { body: { session_id: id, notify_webhook_url: true } });
-  await waitFor(() => receiver.requests.slice(before).some((request) => request.body.session_id === id && request.body.state === 'paid' && !request.body.event_type));
+  receiver.script(500);
+  const notified = await api.request('POST', '/b/pbl/v2/inquiry', { body: { session_id: id, notify_webhook_url: true } });
+  expect(notified.json).toEqual(status.json);
+  const sent = () => receiver.requests.slice(before).filter((request) => request.body.session_id === id);
+  await waitFor(() => sent().length >= 2, { what: 'the inquiry webhook and its retry' });
+  for (const request of sent()) {
+    expect(request.body).toEqual(status.json);
+    expect(verifyWebhookSignature(request.body, KEY)).toBe(true);
+  }
+  await waitFor(async () => (await doc(id)).webhook_status?.state === 'delivered', { what: 'the delivered webhook status' });
   expect((await api.request('POST', '/b/pbl/v2/inquiry/', { body: {} })).status).toBe(400);
   expect((await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id }, auth: 'none' })).status).toBe(401);
 });
