@@ -18,7 +18,8 @@ export interface InquireSessionInput {
  * does not wait on the merchant's endpoint.
  */
 export async function inquireSession(ports: InquireSessionPorts, input: InquireSessionInput) {
-  const session = await findSession(ports, input);
+  // A merchant asks what became of an order: a failed or expired session answers too.
+  const session = await findSession(ports, input, { orReleased: true });
   const document = statusDocument(session, await ports.config.webhookKey());
   if (input.notifyWebhookUrl && session.webhook_url) {
     await ports.queue.publish('webhook', { channel: 'webhook', event: statusEvent(session, ports.ids.eventId()), status: true });

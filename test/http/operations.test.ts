@@ -137,6 +137,13 @@ test('cancel and expire open sessions (by session_id or order_no); the canceled 
   expect(expired.json).toMatchObject({ operation: 'expire', result: 'success' });
   expect((await doc(pending)).state).toBe('expired');
   expect((await operate({ session_id: pending, operation: 'expire' })).json.result).toBe('failed');
+  // The expired session gave its order_no back: operations by it find nothing, the status query
+  // still reports it, until a new session takes the order_no.
+  expect((await operate({ order_no: 'ops-expire-1', operation: 'cancel' })).status).toBe(404);
+  const status = await api.request('POST', '/b/pbl/v2/inquiry/', { body: { order_no: 'ops-expire-1' } });
+  expect(status.json).toMatchObject({ session_id: pending, order_no: 'ops-expire-1', state: 'expired' });
+  const next = await create({ order_no: 'ops-expire-1' });
+  expect((await api.request('POST', '/b/pbl/v2/inquiry/', { body: { order_no: 'ops-expire-1' } })).json).toMatchObject({ session_id: next, state: 'created' });
 });
 
 test('refused states: refund of an open session, capture/void of a paid one, cancel of a paid one', async () => {
