@@ -272,12 +272,15 @@ def main() -> int:
         expect(succeeded(ottu.session.retrieve(session_id), "retrieve")["state"] == "canceled", "state after cancel")
         signed(webhook(session_id, "canceled"), "canceled webhook")
 
-    @check("expire by session_id: expired")
+    @check("expire by session_id: expired; psq by its order_no still reports it")
     def _():
-        session_id, _ = new_session(ottu, "sandbox-kwd", "5", "KWD", hook, settle=False)
+        session_id, order_no = new_session(ottu, "sandbox-kwd", "5", "KWD", hook, settle=False)
         expired = succeeded(ottu.session.expire(session_id=session_id), "expire")
         expect(expired["result"] == "success" and expired["operation"] == "expire", "expire answer", expired)
         expect(ottu.session.state == "expired", "refreshed session", ottu.session.as_dict())
+        status = succeeded(client().session.psq(order_id=order_no), "psq")
+        expect(status["session_id"] == session_id and status["state"] == "expired", "status", status)
+        signed(status, "psq answer")
 
     @check("refused operation: cancel of a paid session is 400, result failed")
     def _():
