@@ -23,9 +23,9 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
 export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: WebhookDelivery, { timeoutMs = WEBHOOK_TIMEOUT_MS } = {}): Promise<DeliveryOutcome> {
   const { message, attempt } = delivery;
   const session = await ports.sessions.get(message.event.session_id);
+  const url = message.url ?? session?.webhook_url;
   // Gone, or the merchant removed the URL since: there is no one to call.
-  if (!session?.webhook_url) return { kind: 'done' };
-  const url = session.webhook_url;
+  if (!session || !url) return { kind: 'done' };
 
   return once(ports, deliveryKey(message), attempt, async () => {
     const key = await ports.config.webhookKey();

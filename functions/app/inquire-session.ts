@@ -9,20 +9,23 @@ export interface InquireSessionInput {
   orderNo?: string | null;
   /** Also send the status to the session's webhook_url (Ottu's `notify_webhook_url`). */
   notifyWebhookUrl?: boolean;
+  /** Send the status here instead (Ottu's inquiry `webhook_url`; naming one asks for it to be sent). */
+  webhookUrl?: string | null;
 }
 
 /**
  * Payment status query (POST /b/pbl/v2/inquiry/): the session's signed status document. With
- * `notifyWebhookUrl` the same document also goes to the session's webhook_url through the
- * webhook queue, so it is retried, dead-lettered and recorded like every webhook, and the answer
- * does not wait on the merchant's endpoint.
+ * `notifyWebhookUrl` the same document also goes to the session's webhook_url, or to the
+ * inquiry's own `webhookUrl`, through the webhook queue, so it is retried, dead-lettered and
+ * recorded like every webhook, and the answer does not wait on the merchant's endpoint.
  */
 export async function inquireSession(ports: InquireSessionPorts, input: InquireSessionInput) {
   // A merchant asks what became of an order: a failed or expired session answers too.
   const session = await findSession(ports, input, { orReleased: true });
   const document = statusDocument(session, await ports.config.webhookKey());
-  if (input.notifyWebhookUrl && session.webhook_url) {
-    await ports.queue.publish('webhook', { channel: 'webhook', event: statusEvent(session, ports.ids.eventId()), status: true });
+  const url = input.webhookUrl || undefined;
+  if (url || (input.notifyWebhookUrl && session.webhook_url)) {
+    await ports.queue.publish('webhook', { channel: 'webhook', event: statusEvent(session, ports.ids.eventId()), status: true, ...(url ? { url } : {}) });
   }
   return document;
 }

@@ -111,10 +111,13 @@ describeAws('operations over CHECKOUT_BACKEND=aws (moto)', () => {
     const id = await paid({ webhook_url: 'https://merchant.example/hooks' });
     const answer = await request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id, notify_webhook_url: true } });
     expect(answer.json).toMatchObject({ session_id: id, state: 'paid' });
+    await request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id, webhook_url: 'https://other.example/status' } });
     const sqs = new SQSClient({});
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.env.CHECKOUT_WEBHOOK_QUEUE_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     const messages = (received.Messages ?? []).map((message) => JSON.parse(message.Body!));
-    expect(messages).toContainEqual({ channel: 'webhook', status: true, event: expect.objectContaining({ session_id: id, type: 'paid', state: 'paid' }) });
+    const event = expect.objectContaining({ session_id: id, type: 'paid', state: 'paid' });
+    expect(messages).toContainEqual({ channel: 'webhook', status: true, event });
+    expect(messages).toContainEqual({ channel: 'webhook', status: true, event, url: 'https://other.example/status' });
     sqs.destroy();
   }, 60_000);
 });

@@ -245,6 +245,19 @@ test('inquiry: the signed status by session_id or order_no, with its child trans
     expect(verifyWebhookSignature(request.body, KEY)).toBe(true);
   }
   await waitFor(async () => (await doc(id)).webhook_status?.state === 'delivered', { what: 'the delivered webhook status' });
+  // A webhook_url of the inquiry's own: the status goes there (naming it asks for it), not to the session's.
+  const other = await startReceiver();
+  try {
+    const sessionHooks = receiver.requests.length;
+    await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id, webhook_url: `${other.url}?inquiry=1` } });
+    await waitFor(() => other.requests.length === 1, { what: 'the status at the inquiry\'s webhook_url' });
+    expect(other.requests[0]!.path).toBe('/hooks/payments?inquiry=1');
+    expect(other.requests[0]!.body).toEqual(status.json);
+    expect(receiver.requests.slice(sessionHooks).filter((request) => request.body.session_id === id)).toEqual([]);
+  } finally {
+    await other.close();
+  }
+  expect((await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id, webhook_url: 'ftp://merchant.example/' } })).json).toEqual({ webhook_url: ['Enter a valid URL.'] });
   expect((await api.request('POST', '/b/pbl/v2/inquiry/', { body: {} })).status).toBe(400);
   expect((await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id }, auth: 'none' })).status).toBe(401);
 });

@@ -20,7 +20,7 @@ export function wire(ports: InquireSessionPorts & IdempotencyPorts) {
       const parsed = parseWith(inquirySchema, event.body);
       if (!parsed.ok) throw new ValidationError(parsed.errors);
       const body = parsed.value;
-      return json(200, await inquireSession(ports, { sessionId: body.session_id, orderNo: body.order_no, notifyWebhookUrl: body.notify_webhook_url }));
+      return json(200, await inquireSession(ports, { sessionId: body.session_id, orderNo: body.order_no, notifyWebhookUrl: body.notify_webhook_url, webhookUrl: body.webhook_url }));
     },
     { auth: ports },
   );
