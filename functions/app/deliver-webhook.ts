@@ -1,7 +1,7 @@
 import type { DeliveryMessage } from '../domain/deliveries';
-import { statusDocument } from '../domain/payment-status';
 import { deliveryKey } from '../domain/deliveries';
 import { judgeWebhookResult } from '../domain/delivery-schedule';
+import { statusDocument } from '../domain/payment-status';
 import type { WebhookStatus } from '../domain/session';
 import { signedEventPayload } from '../domain/webhook-payload';
 import type { Ports } from '../ports';
@@ -41,8 +41,9 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
       last_error: judged.verdict === 'delivered' ? null : judged.reason,
       last_attempt_at: ports.clock.now().toISOString(),
     };
-    // The session read above: its version guards the write; a conflict re-reads.
-    await recordWebhookStatus(ports, session.session_id, status, session);
+    // The session read above: its version guards the write; a conflict re-reads. The status
+    // describes the session's own webhook_url, not an inquiry's one-off URL.
+    if (!message.url) await recordWebhookStatus(ports, session.session_id, status, session);
     ports.log.info('webhook attempt', {
       session_id: session.session_id,
       event_id: message.event.event_id,

@@ -254,6 +254,8 @@ test('inquiry: the signed status by session_id or order_no, with its child trans
     expect(other.requests[0]!.path).toBe('/hooks/payments?inquiry=1');
     expect(other.requests[0]!.body).toEqual(status.json);
     expect(receiver.requests.slice(sessionHooks).filter((request) => request.body.session_id === id)).toEqual([]);
+    // The session's webhook status still describes its own webhook_url.
+    expect((await doc(id)).webhook_status).toMatchObject({ state: 'delivered', attempts: 2 });
   } finally {
     await other.close();
   }
