@@ -58,13 +58,13 @@ function expect(ok: boolean, what: string): void {
   if (!ok) throw new Error(`bench: ${what}`);
 }
 
-/** One paid-session lifecycle, each step a function so it can be counted on its own. */
-async function lifecycle(step: (op: Operation, run: () => Promise<void>) => Promise<void>, webhookUrl: string): Promise<void> {
+/** Create, the page view and the payment: each a step, so the lifecycle can count them. */
+async function settle(step: (op: Operation, run: () => Promise<void>) => Promise<void>, body: Record<string, unknown>, pgCode = 'sandbox-kwd'): Promise<string> {
   let id = '';
   let cookies: string[] = [];
   let csrf = '';
   await step('create', async () => {
-    const r = await http('create-session', httpEvent({ method: 'POST', path: `${PYMT}/`, route: PYMT, headers: AUTH, body: JSON.stringify({ ...TYPICAL_BODY, webhook_url: webhookUrl }) }));
+    const r = await http('create-session', httpEvent({ method: 'POST', path: `${PYMT}/`, route: PYMT, headers: AUTH, body: JSON.stringify(body) }));
     expect(r.statusCode === 201, `create answered ${r.statusCode} ${r.body}`);
     id = JSON.parse(r.body).session_id;
   });
@@ -85,27 +85,42 @@ async function lifecycle(step: (op: Operation, run: () => Promise<void>) => Prom
     csrf = /name="csrf_token" value="([^"]+)"/.exec(r.body)?.[1] ?? '';
   });
   await step('pay', async () => {
-    const form = new URLSearchParams({ csrf_token: csrf, pg_code: 'sandbox-kwd', card_number: '4111111111111111', expiry: '12/39', cvv: '123', name_on_card: 'Ada Lovelace' });
+    const form = new URLSearchParams({ csrf_token: csrf, pg_code: pgCode, card_number: '4111111111111111', expiry: '12/39', cvv: '123', name_on_card: 'Ada Lovelace' });
     const event = httpEvent({ method: 'POST', path: `/checkout/${id}/pay`, route: '/checkout/{session_id}/pay', pathParameters: { session_id: id }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
     const r = await http('checkout-pay', { ...event, cookies });
     expect(r.statusCode === 303, `pay answered ${r.statusCode} ${r.body.slice(0, 300)}`);
   });
-  // Outside the steps: the bench's own read, not the operation's.
+  return id;
+}
+
+/**
+ * The stream record that routes the event the session's latest write committed, and its webhook
+ * (the bench builds the event from a read of its own, outside the steps).
+ */
+async function fanOut<Op extends string>(step: (op: Op, run: () => Promise<void>) => Promise<void>, id: string, type: SessionEvent['type'], ops: { route: Op; webhook: Op }, email?: Op): Promise<void> {
   const stored = (await ports.sessions.get(id))!;
-  const paid: SessionEvent = { event_id: `bench-${randomBytes(8).toString('hex')}`, type: 'paid', session_id: id, state: 'paid', version: stored.version, occurred_at: new Date().toISOString() };
-  await step('route', async () => {
-    // The stream record of pay's write: the session's new image carrying the `paid` event.
-    const r = await worker('stream/route-events', streamEvent(paid, stored));
+  const event: SessionEvent = { event_id: `bench-${randomBytes(8).toString('hex')}`, type, session_id: id, state: stored.state, version: stored.version, occurred_at: new Date().toISOString() };
+  await step(ops.route, async () => {
+    // The stream record of the write: the session's new image carrying the event.
+    const r = await worker('stream/route-events', streamEvent(event, stored));
     expect(r.batchItemFailures.length === 0, 'route-events failed');
   });
-  await step('webhook', async () => {
-    const r = await worker('queue/deliver-webhook', sqsEvent({ channel: 'webhook', event: paid }));
+  await step(ops.webhook, async () => {
+    const r = await worker('queue/deliver-webhook', sqsEvent({ channel: 'webhook', event }));
     expect(r.batchItemFailures.length === 0, 'deliver-webhook failed');
   });
-  await step('email', async () => {
-    const r = await worker('queue/send-email', sqsEvent({ channel: 'email', event: paid, to: 'customer@example.com' }));
-    expect(r.batchItemFailures.length === 0, 'send-email failed');
-  });
+  if (email) {
+    await step(email, async () => {
+      const r = await worker('queue/send-email', sqsEvent({ channel: 'email', event, to: 'customer@example.com' }));
+      expect(r.batchItemFailures.length === 0, 'send-email failed');
+    });
+  }
+}
+
+/** One paid-session lifecycle, each step a function so it can be counted on its own. */
+async function lifecycle(step: (op: Operation, run: () => Promise<void>) => Promise<void>, webhookUrl: string): Promise<void> {
+  const id = await settle(step, { ...TYPICAL_BODY, webhook_url: webhookUrl });
+  await fanOut(step, id, 'paid', { route: 'route', webhook: 'webhook' }, 'email');
 }
 
 function tally(calls: Call[], times: number): OperationCalls {
@@ -124,6 +139,14 @@ function tally(calls: Call[], times: number): OperationCalls {
   };
 }
 
+/**
+ * A merchant's operations on a settled session, apart from the typical session (which has none):
+ * a partial refund of a paid session without and with a `Tracking-Key`, the stream record that
+ * routes its `refunded` event and its webhook, and a partial capture of an authorization.
+ */
+export const MERCHANT_OPERATIONS = ['refund', 'refund_tracked', 'refund_route', 'refund_webhook', 'capture'] as const;
+export type MerchantOperation = (typeof MERCHANT_OPERATIONS)[number];
+
 export interface ExpireCalls extends OperationCalls {
   /** What one sweep costs whatever it finds: one Query per shard of each minute bucket. */
   queries_per_minute: number;
@@ -133,6 +156,9 @@ export interface ExpireCalls extends OperationCalls {
 export interface AwsFigures {
   calls: Record<Operation, OperationCalls>;
   expire: ExpireCalls;
+  operations: Record<MerchantOperation, OperationCalls>;
+  /** Median ms per merchant operation in this process (handler + SDK + moto). */
+  operations_ms: Record<MerchantOperation, number>;
   /** Median ms per operation in this process (handler + SDK + moto). */
   ms: Record<Operation, number>;
   /** Median CPU ms per operation in this process (handler + SDK + the counting proxy). */
@@ -177,9 +203,12 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
         http('retrieve-session', httpEvent({ method: 'GET', path: `${PYMT}/${id}/`, route: `${PYMT}/{session_id}`, pathParameters: { session_id: id } })),
       ),
     };
+    const operations = await merchantOperationCalls(stage, iterations, webhookUrl);
     const expire = await expireCalls(stage, Math.max(5, iterations));
     return {
       expire,
+      operations: operations.calls,
+      operations_ms: operations.ms,
       calls: Object.fromEntries(OPERATIONS.map((op) => [op, tally(calls.get(op)!, count(op))])) as Record<Operation, OperationCalls>,
       ms: Object.fromEntries(OPERATIONS.map((op) => [op, round(median(times.get(op)!), 2)])) as Record<Operation, number>,
       cpu_ms: Object.fromEntries(OPERATIONS.map((op) => [op, round(median(cpu.get(op)!), 2)])) as Record<Operation, number>,
@@ -188,6 +217,47 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
   } finally {
     await receiver.close();
   }
+}
+
+const operate = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  http('session-operation', httpEvent({ method: 'POST', path: '/b/pbl/v2/operation/', route: '/b/pbl/v2/operation', headers: { ...AUTH, ...headers }, body: JSON.stringify(body) }));
+
+/** The steps of MERCHANT_OPERATIONS on a paid and an authorized session (their set-up not counted). */
+async function merchantOperations(step: (op: MerchantOperation, run: () => Promise<void>) => Promise<void>, webhookUrl: string): Promise<void> {
+  const untimed = async (_op: Operation, run: () => Promise<void>) => run();
+  const paid = await settle(untimed, { ...CREATE_BODY, webhook_url: webhookUrl });
+  const refund = async (headers: Record<string, string> = {}) => {
+    const r = await operate({ session_id: paid, operation: 'refund', amount: '4' }, headers);
+    expect(r.statusCode === 200, `refund answered ${r.statusCode} ${r.body}`);
+  };
+  await step('refund', () => refund());
+  await fanOut(step, paid, 'refunded', { route: 'refund_route', webhook: 'refund_webhook' });
+  await step('refund_tracked', () => refund({ 'tracking-key': `bench-${randomBytes(8).toString('hex')}` }));
+  const authorized = await settle(untimed, { ...CREATE_BODY, pg_codes: ['sandbox-authorize'], webhook_url: webhookUrl }, 'sandbox-authorize');
+  await step('capture', async () => {
+    const r = await operate({ session_id: authorized, operation: 'capture', amount: '5' });
+    expect(r.statusCode === 200, `capture answered ${r.statusCode} ${r.body}`);
+  });
+}
+
+async function merchantOperationCalls(stage: AwsStage, iterations: number, webhookUrl: string): Promise<{ calls: Record<MerchantOperation, OperationCalls>; ms: Record<MerchantOperation, number> }> {
+  const calls = new Map<MerchantOperation, Call[]>(MERCHANT_OPERATIONS.map((op) => [op, []]));
+  const times = new Map<MerchantOperation, number[]>(MERCHANT_OPERATIONS.map((op) => [op, []]));
+  // The first round warms the operation handler's modules and its webhook key.
+  for (let i = 0; i <= iterations; i++) {
+    await merchantOperations(async (op, run) => {
+      stage.counter.take();
+      const started = performance.now();
+      await run();
+      if (i === 0) return;
+      times.get(op)!.push(performance.now() - started);
+      calls.get(op)!.push(...stage.counter.take());
+    }, webhookUrl);
+  }
+  return {
+    calls: Object.fromEntries(MERCHANT_OPERATIONS.map((op) => [op, tally(calls.get(op)!, iterations)])) as Record<MerchantOperation, OperationCalls>,
+    ms: Object.fromEntries(MERCHANT_OPERATIONS.map((op) => [op, round(median(times.get(op)!), 2)])) as Record<MerchantOperation, number>,
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import { expiryMinute } from '../functions/domain/expiry';
 import { dynamoExpiryIndex } from '../functions/adapters/aws/dynamo-expiry-index';
 import { dynamoSessions } from '../functions/adapters/aws/dynamo-session-repository';
 import { handler as createSession } from '../functions/handlers/http/create-session';
-import { awsCalls, OPERATIONS } from './aws-calls';
+import { awsCalls, MERCHANT_OPERATIONS, OPERATIONS } from './aws-calls';
 import { BENCH_API_KEY, startAwsStage } from './aws-stage';
 import { bundleSizes } from './bundle-size';
 import { ROOT } from './functions';
@@ -122,6 +122,12 @@ async function main(): Promise<void> {
         figures[`aws_calls.${op}`] = c;
         const detail = Object.entries(c.detail).map(([name, n]) => `${name.split(' ')[1]}×${n}`).join(' ');
         rows.push([`aws_calls.${op} ddb/sqs/s3/other`, `${c.dynamodb}/${c.sqs}/${c.s3}/${c.other} (${aws.ms[op]} ms)`, detail, '', '']);
+      }
+      for (const op of MERCHANT_OPERATIONS) {
+        const c = aws.operations[op];
+        figures[`aws_calls.${op}`] = c;
+        const detail = Object.entries(c.detail).map(([name, n]) => `${name.split(' ')[1]}×${n}`).join(' ');
+        rows.push([`aws_calls.${op} ddb/sqs/s3/other`, `${c.dynamodb}/${c.sqs}/${c.s3}/${c.other} (${aws.operations_ms[op]} ms)`, `${detail}; WRU ${c.wru}, RRU ${c.rru}`, '', '']);
       }
       {
         const e = aws.expire;

@@ -1,6 +1,7 @@
 import type { DeliveryMessage } from '../domain/deliveries';
 import { deliveryKey } from '../domain/deliveries';
 import { judgeWebhookResult } from '../domain/delivery-schedule';
+import { statusDocument } from '../domain/payment-status';
 import type { WebhookStatus } from '../domain/session';
 import { signedEventPayload } from '../domain/webhook-payload';
 import type { Ports } from '../ports';
@@ -22,12 +23,13 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
 export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: WebhookDelivery, { timeoutMs = WEBHOOK_TIMEOUT_MS } = {}): Promise<DeliveryOutcome> {
   const { message, attempt } = delivery;
   const session = await ports.sessions.get(message.event.session_id);
+  const url = message.url ?? session?.webhook_url;
   // Gone, or the merchant removed the URL since: there is no one to call.
-  if (!session?.webhook_url) return { kind: 'done' };
-  const url = session.webhook_url;
+  if (!session || !url) return { kind: 'done' };
 
   return once(ports, deliveryKey(message), attempt, async () => {
-    const body = JSON.stringify(signedEventPayload(session, message.event, await ports.config.webhookKey()));
+    const key = await ports.config.webhookKey();
+    const body = JSON.stringify(message.status ? statusDocument(session, key) : signedEventPayload(session, message.event, key));
     const result = await ports.webhooks.post(url, body, { timeoutMs });
     const judged = judgeWebhookResult(result, timeoutMs);
     const outcome = judged.verdict === 'delivered' ? ({ kind: 'done' } as const) : judged.verdict === 'retry' ? retryOrGiveUp(attempt, judged.reason) : ({ kind: 'dead', reason: judged.reason } as const);
@@ -39,8 +41,9 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
       last_error: judged.verdict === 'delivered' ? null : judged.reason,
       last_attempt_at: ports.clock.now().toISOString(),
     };
-    // The session read above: its version guards the write; a conflict re-reads.
-    await recordWebhookStatus(ports, session.session_id, status, session);
+    // The session read above: its version guards the write; a conflict re-reads. The status
+    // describes the session's own webhook_url, not an inquiry's one-off URL.
+    if (!message.url) await recordWebhookStatus(ports, session.session_id, status, session);
     ports.log.info('webhook attempt', {
       session_id: session.session_id,
       event_id: message.event.event_id,

@@ -1,52 +1,31 @@
-import type { SessionEvent } from '../domain/events';
-import type { Session } from '../domain/session';
-import type { EventType, State } from '../domain/state-machine';
-import { signedWebhookPayload } from '../domain/webhook-payload';
+import { statusDocument, statusEvent } from '../domain/payment-status';
 import type { Ports } from '../ports';
 import { findSession } from './operate-session';
 
-export type InquireSessionPorts = Pick<Ports, 'sessions' | 'config' | 'webhooks'>;
+export type InquireSessionPorts = Pick<Ports, 'sessions' | 'config' | 'queue' | 'ids'>;
 
 export interface InquireSessionInput {
   sessionId?: string | null;
   orderNo?: string | null;
-  /** Also POST the status to the session's webhook_url (Ottu's `notify_webhook_url`). */
+  /** Also send the status to the session's webhook_url (Ottu's `notify_webhook_url`). */
   notifyWebhookUrl?: boolean;
+  /** Send the status here instead (Ottu's inquiry `webhook_url`; naming one asks for it to be sent). */
+  webhookUrl?: string | null;
 }
-
-/** The event each state's status reads as (Ottu reports an invalid transaction as failed). */
-const STATUS_EVENT: Record<State, EventType> = {
-  created: 'created',
-  pending: 'pending',
-  attempted: 'attempted',
-  authorized: 'authorized',
-  paid: 'paid',
-  failed: 'failed',
-  canceled: 'canceled',
-  expired: 'expired',
-  invalided: 'failed',
-  refunded: 'refunded',
-  voided: 'voided',
-};
-
-/** Ottu waits 15 s for a webhook response. */
-const NOTIFY_TIMEOUT_MS = 15_000;
 
 /**
- * Payment status query (POST /b/pbl/v2/inquiry/): the session's status in the payment webhook's
- * shape, signed with the webhook key, with its child transactions; optionally POSTed once to
- * its webhook_url as well (best effort: the answer does not wait on the merchant's retries).
+ * Payment status query (POST /b/pbl/v2/inquiry/): the session's signed status document. With
+ * `notifyWebhookUrl` the same document also goes to the session's webhook_url, or to the
+ * inquiry's own `webhookUrl`, through the webhook queue, so it is retried, dead-lettered and
+ * recorded like every webhook, and the answer does not wait on the merchant's endpoint.
  */
 export async function inquireSession(ports: InquireSessionPorts, input: InquireSessionInput) {
-  const session = await findSession(ports, input);
-  const { event_id: _id, event_type: _type, ...status } = signedWebhookPayload(session, statusEvent(session), await ports.config.webhookKey());
-  const document = { ...status, transactions: (session.transactions ?? []).map(({ version: _v, tracking_key: _k, ...child }) => child) };
-  if (input.notifyWebhookUrl && session.webhook_url) {
-    await ports.webhooks.post(session.webhook_url, JSON.stringify(document), { timeoutMs: NOTIFY_TIMEOUT_MS });
+  // A merchant asks what became of an order: a failed or expired session answers too.
+  const session = await findSession(ports, input, { orReleased: true });
+  const document = statusDocument(session, await ports.config.webhookKey());
+  const url = input.webhookUrl || undefined;
+  if (url || (input.notifyWebhookUrl && session.webhook_url)) {
+    await ports.queue.publish('webhook', { channel: 'webhook', event: statusEvent(session, ports.ids.eventId()), status: true, ...(url ? { url } : {}) });
   }
   return document;
-}
-
-function statusEvent(session: Session): SessionEvent {
-  return { event_id: '', type: STATUS_EVENT[session.state], session_id: session.session_id, state: session.state, version: session.version, occurred_at: session.updated_at };
 }

@@ -54,10 +54,14 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
   return { operation, session: after, transaction };
 }
 
-/** The session named by `session_id`, else by `order_no`; deleted ones are not found. */
-export async function findSession(ports: Pick<Ports, 'sessions'>, input: { sessionId?: string | null; orderNo?: string | null }): Promise<Session> {
+/**
+ * The session named by `session_id`, else by `order_no`: the live one holding it or, with
+ * `orReleased` (the status query), the last one that gave it back. Deleted ones are not found.
+ */
+export async function findSession(ports: Pick<Ports, 'sessions'>, input: { sessionId?: string | null; orderNo?: string | null }, { orReleased = false } = {}): Promise<Session> {
   if (input.sessionId) return getSession(ports, input.sessionId);
-  const session = input.orderNo ? await ports.sessions.findByOrderNo(input.orderNo) : undefined;
+  const byOrderNo = (orderNo: string) => (orReleased ? ports.sessions.lastByOrderNo(orderNo) : ports.sessions.findByOrderNo(orderNo));
+  const session = input.orderNo ? await byOrderNo(input.orderNo) : undefined;
   if (!session || session.deleted_at) throw new NotFoundError();
   return session;
 }

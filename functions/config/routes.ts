@@ -47,10 +47,10 @@ export const ROUTES: readonly Route[] = [
   // Operations: authenticate (config read), Tracking-/Idempotency-Key records, one session change
   // with its event, and the webhook key to sign the operation document.
   { id: 'SessionOperation', method: 'POST', path: '/b/pbl/v2/operation', handler: 'http/session-operation', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], webhookKey: true } },
-  // Payment status query: reads the session and signs its status (`notify_webhook_url` POSTs it
-  // over HTTP, no AWS grant). It never changes a session, so no ConditionCheckItem (session
-  // writes); the table actions it has are the authentication and Idempotency-Key ones.
-  { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: AUTH_AND_IDEMPOTENCY, webhookKey: true } },
+  // Payment status query: reads the session and signs its status (`notify_webhook_url` queues it
+  // for the webhook worker). It never changes a session, so no ConditionCheckItem (session
+  // writes); its table actions are the authentication and Idempotency-Key ones.
+  { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: AUTH_AND_IDEMPOTENCY, webhookKey: true, sendTo: ['webhook'] } },
   // Reads the merchant configuration only.
   { id: 'PaymentMethods', method: 'POST', path: '/b/pbl/v2/payment-methods', handler: 'http/payment-methods', needs: { table: AUTH_AND_IDEMPOTENCY } },
   { id: 'StaticIcon', method: 'GET', path: '/static/pg-icons/card.svg', handler: 'http/static-icon' },

@@ -16,7 +16,12 @@ export type QueueName = Channel;
 export const QUEUE_NAMES: readonly QueueName[] = CHANNELS;
 
 export type DeliveryMessage =
-  | { channel: 'webhook'; event: SessionEvent }
+  /**
+   * `status`: send the session's status document as it is at delivery (an inquiry's
+   * `notify_webhook_url`; the event is its status, not a committed one) instead of the event's
+   * payload, to `url` when the inquiry named one, else to the session's webhook_url.
+   */
+  | { channel: 'webhook'; event: SessionEvent; status?: true; url?: string }
   /** One message per address, so one rejected address neither blocks nor repeats the others. */
   | { channel: 'email'; event: SessionEvent; to: string }
   | { channel: 'sms'; event: SessionEvent; to: string };

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { PLUGINS, type Operation } from './config';
 import { decimalText } from './money';
 import { OPERATIONS } from './operations';
+import { httpUrl } from './session-schema';
 
 /**
  * Request bodies of Ottu's operation, inquiry and payment-methods endpoints
@@ -60,6 +61,9 @@ export const inquirySchema = v.pipe(
   dict({
     ...target,
     notify_webhook_url: v.optional(flag),
+    // Where to send the status instead of the session's webhook_url (Ottu: "or to a new one
+    // specified during the inquiry API call"); blank means absent.
+    webhook_url: v.nullish(httpUrl),
   }),
   v.check((input) => hasTarget(input), TARGET_REQUIRED),
 );

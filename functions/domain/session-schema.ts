@@ -58,7 +58,8 @@ const dict = <T extends v.ObjectEntries>(entries: T) => v.pipe(v.custom<Record<s
 const email = v.pipe(text(128), v.email('Enter a valid email address.'));
 const optionalEmail = v.pipe(text(128), v.check((x) => x === '' || v.is(v.pipe(v.string(), v.email()), x), 'Enter a valid email address.'));
 
-const httpUrl = v.pipe(
+/** webhook_url and redirect_url (also the payment status query's webhook_url). */
+export const httpUrl = v.pipe(
   text(200),
   v.metadata({ format: 'uri', description: 'An absolute http(s) URL.' }),
   v.check((x) => x === '' || isHttpUrl(x), 'Enter a valid URL.'),

@@ -6,6 +6,12 @@ export interface SessionRepository {
   /** The live session holding the `order_no` claim (the ORDERNO# item), if any. */
   findByOrderNo(orderNo: string): Promise<Session | undefined>;
   /**
+   * The live session holding `order_no` or, when none does, the last one that gave it back by
+   * reaching a final failed state (the payment status query reports those too). A session that
+   * changed or cleared its order_no since is not found by the old one.
+   */
+  lastByOrderNo(orderNo: string): Promise<Session | undefined>;
+  /**
    * Writes a new session, its order_no claim and its events in one atomic commit.
    * Throws OrderNoTakenError when a live session holds the order_no.
    */

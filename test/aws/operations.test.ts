@@ -1,3 +1,4 @@
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
@@ -120,5 +121,19 @@ describeAws('operations over CHECKOUT_BACKEND=aws (moto)', () => {
     expect((await item(toDelete)).gsi1pk).toBeUndefined();
     expect((await item(refunded))[TTL_ATTRIBUTE]).toBeUndefined();
     expect((await request('POST', '/b/checkout/v1/pymt-txn/', { body: { ...seedBody(), notifications: {}, order_no: openOrder } })).status).toBe(201);
+  }, 60_000);
+
+  test('inquiry with notify_webhook_url queues the status for the webhook worker (SQS), as every webhook', async () => {
+    const id = await paid({ webhook_url: 'https://merchant.example/hooks' });
+    const answer = await request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id, notify_webhook_url: true } });
+    expect(answer.json).toMatchObject({ session_id: id, state: 'paid' });
+    await request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id, webhook_url: 'https://other.example/status' } });
+    const sqs = new SQSClient({});
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.env.CHECKOUT_WEBHOOK_QUEUE_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const messages = (received.Messages ?? []).map((message) => JSON.parse(message.Body!));
+    const event = expect.objectContaining({ session_id: id, type: 'paid', state: 'paid' });
+    expect(messages).toContainEqual({ channel: 'webhook', status: true, event });
+    expect(messages).toContainEqual({ channel: 'webhook', status: true, event, url: 'https://other.example/status' });
+    sqs.destroy();
   }, 60_000);
 });

@@ -95,6 +95,24 @@ export function sessionRepositoryContract(harness: () => SessionRepositoryHarnes
     expect((await repo.get(second.session_id))?.order_no).toBe(orderNo);
   });
 
+  test('the last session to give its order_no back is still found by lastByOrderNo, until another claims it', async () => {
+    const orderNo = newOrderNo();
+    const first = await stored(sampleSession({ order_no: orderNo }));
+    expect((await repo.lastByOrderNo(orderNo))?.session_id).toBe(first.session_id);
+    await repo.update(changed(first, { state: 'expired' }), first, []);
+    expect(await repo.findByOrderNo(orderNo)).toBeUndefined();
+    expect(await repo.lastByOrderNo(orderNo)).toMatchObject({ session_id: first.session_id, state: 'expired' });
+    const second = await stored(sampleSession({ order_no: orderNo }));
+    expect((await repo.findByOrderNo(orderNo))?.session_id).toBe(second.session_id);
+    expect((await repo.lastByOrderNo(orderNo))?.session_id).toBe(second.session_id);
+    // An order_no the session no longer has does not find it.
+    const [oldNo, newNo] = [newOrderNo(), newOrderNo()];
+    const moved = await stored(sampleSession({ order_no: oldNo }));
+    await repo.update(changed(moved, { order_no: newNo }), moved, []);
+    expect(await repo.lastByOrderNo(oldNo)).toBeUndefined();
+    expect((await repo.lastByOrderNo(newNo))?.session_id).toBe(moved.session_id);
+  });
+
   test('a paid session keeps its order_no', async () => {
     const orderNo = newOrderNo();
     const first = await stored(sampleSession({ order_no: orderNo }));

@@ -138,6 +138,13 @@ test('cancel and expire open sessions (by session_id or order_no); the canceled 
   expect(expired.json).toMatchObject({ operation: 'expire', result: 'success' });
   expect((await doc(pending)).state).toBe('expired');
   expect((await operate({ session_id: pending, operation: 'expire' })).json.result).toBe('failed');
+  // The expired session gave its order_no back: operations by it find nothing, the status query
+  // still reports it, until a new session takes the order_no.
+  expect((await operate({ order_no: 'ops-expire-1', operation: 'cancel' })).status).toBe(404);
+  const status = await api.request('POST', '/b/pbl/v2/inquiry/', { body: { order_no: 'ops-expire-1' } });
+  expect(status.json).toMatchObject({ session_id: pending, order_no: 'ops-expire-1', state: 'expired' });
+  const next = await create({ order_no: 'ops-expire-1' });
+  expect((await api.request('POST', '/b/pbl/v2/inquiry/', { body: { order_no: 'ops-expire-1' } })).json).toMatchObject({ session_id: next, state: 'created' });
 });
 
 test('refused states: refund of an open session, capture/void of a paid one, cancel of a paid one', async () => {
@@ -231,9 +238,35 @@ test('inquiry: the signed status by session_id or order_no, with its child trans
   expect(status.status).toBe(200);
   expect(status.json).toMatchObject({ session_id: id, order_no: 'ops-inquiry-1', state: 'paid', result: 'success', amount: '14.000', transactions: [{ amount: '1.000', state: 'refunded' }] });
   expect(verifyWebhookSignature(status.json, KEY)).toBe(true);
+  // notify_webhook_url goes through the webhook queue: the merchant's first answer fails, the
+  // worker retries, and the inquiry's own answer never waited on it.
+  await waitFor(() => receiver.requests.some((request) => request.body.session_id === id && request.body.event_type === 'refunded'), { what: 'the refund webhook' });
   const before = receiver.requests.length;
-  await api.request('POST', '/b/pbl/v2/inquiry', { body: { session_id: id, notify_webhook_url: true } });
-  await waitFor(() => receiver.requests.slice(before).some((request) => request.body.session_id === id && request.body.state === 'paid' && !request.body.event_type));
+  receiver.script(500);
+  const notified = await api.request('POST', '/b/pbl/v2/inquiry', { body: { session_id: id, notify_webhook_url: true } });
+  expect(notified.json).toEqual(status.json);
+  const sent = () => receiver.requests.slice(before).filter((request) => request.body.session_id === id);
+  await waitFor(() => sent().length >= 2, { what: 'the inquiry webhook and its retry' });
+  for (const request of sent()) {
+    expect(request.body).toEqual(status.json);
+    expect(verifyWebhookSignature(request.body, KEY)).toBe(true);
+  }
+  await waitFor(async () => (await doc(id)).webhook_status?.state === 'delivered', { what: 'the delivered webhook status' });
+  // A webhook_url of the inquiry's own: the status goes there (naming it asks for it), not to the session's.
+  const other = await startReceiver();
+  try {
+    const sessionHooks = receiver.requests.length;
+    await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id, webhook_url: `${other.url}?inquiry=1` } });
+    await waitFor(() => other.requests.length === 1, { what: 'the status at the inquiry\'s webhook_url' });
+    expect(other.requests[0]!.path).toBe('/hooks/payments?inquiry=1');
+    expect(other.requests[0]!.body).toEqual(status.json);
+    expect(receiver.requests.slice(sessionHooks).filter((request) => request.body.session_id === id)).toEqual([]);
+    // The session's webhook status still describes its own webhook_url.
+    expect((await doc(id)).webhook_status).toMatchObject({ state: 'delivered', attempts: 2 });
+  } finally {
+    await other.close();
+  }
+  expect((await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id, webhook_url: 'ftp://merchant.example/' } })).json).toEqual({ webhook_url: ['Enter a valid URL.'] });
   expect((await api.request('POST', '/b/pbl/v2/inquiry/', { body: {} })).status).toBe(400);
   expect((await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id }, auth: 'none' })).status).toBe(401);
 });

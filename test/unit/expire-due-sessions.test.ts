@@ -130,6 +130,7 @@ test('a failing expiry keeps its bucket out of the checkpoint, lets later bucket
   const flaky: SessionRepository = {
     get: (id) => repository.get(id),
     findByOrderNo: (orderNo) => repository.findByOrderNo(orderNo),
+    lastByOrderNo: (orderNo) => repository.lastByOrderNo(orderNo),
     create: (s, e) => repository.create(s, e),
     update: (next, previous, events) =>
       broken && next.session_id === stuck.session_id ? Promise.reject(new Error('ProvisionedThroughputExceeded')) : repository.update(next, previous, events),
@@ -204,6 +205,7 @@ describe('races between the sweep and other writers have one winner', () => {
     return {
       get: async (id) => (await hop(), repository.get(id)),
       findByOrderNo: async (orderNo) => (await hop(), repository.findByOrderNo(orderNo)),
+      lastByOrderNo: async (orderNo) => (await hop(), repository.lastByOrderNo(orderNo)),
       create: async (session, events) => (await hop(), repository.create(session, events)),
       update: async (next, previous, events) => (await hop(), repository.update(next, previous, events)),
     };

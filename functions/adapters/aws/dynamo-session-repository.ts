@@ -49,8 +49,20 @@ export class DynamoSessionRepository implements SessionRepository {
 
   /** The live session holding `orderNo`: its claim item, then the session (two GetItems). */
   async findByOrderNo(orderNo: string): Promise<Session | undefined> {
+    const claim = await this.claimItem(orderNo);
+    return typeof claim?.session_id === 'string' && claim.released !== true ? this.get(claim.session_id) : undefined;
+  }
+
+  /** The claim item points at its holder, or at the last session that released it (two GetItems). */
+  async lastByOrderNo(orderNo: string): Promise<Session | undefined> {
+    const claim = await this.claimItem(orderNo);
+    const session = typeof claim?.session_id === 'string' ? await this.get(claim.session_id) : undefined;
+    return session?.order_no === orderNo ? session : undefined;
+  }
+
+  private async claimItem(orderNo: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await dynamoCall(() => this.client.send(new GetCommand({ TableName: this.table, Key: orderNoKey(orderNo), ConsistentRead: true })));
-    return typeof Item?.session_id === 'string' ? this.get(Item.session_id) : undefined;
+    return Item;
   }
 
   async create(session: Session, events: SessionEvent[]): Promise<void> {
@@ -104,23 +116,38 @@ export class DynamoSessionRepository implements SessionRepository {
     }
   }
 
+  /** Takes a free order_no: never claimed, or released (the whole-item Put drops `released`). */
   private claim(orderNo: string, sessionId: string): Write {
     return {
       role: { kind: 'claim', orderNo },
-      item: { Put: { TableName: this.table, Item: { ...orderNoKey(orderNo), session_id: sessionId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      item: {
+        Put: {
+          TableName: this.table,
+          Item: { ...orderNoKey(orderNo), session_id: sessionId },
+          ConditionExpression: 'attribute_not_exists(pk) OR #released = :released',
+          ExpressionAttributeNames: { '#released': 'released' },
+          ExpressionAttributeValues: { ':released': true },
+        },
+      },
     };
   }
 
-  /** Deletes the claim only if it is this session's (or already gone): never another's. */
+  /**
+   * Marks the claim released only if it is this session's (or already gone): never another's.
+   * It keeps pointing at this session, so a status query by order_no still finds it until
+   * another session claims the order_no (same write units as deleting it).
+   */
   private release(orderNo: string, sessionId: string): Write {
     return {
       role: { kind: 'release', orderNo },
       item: {
-        Delete: {
+        Update: {
           TableName: this.table,
           Key: orderNoKey(orderNo),
+          UpdateExpression: 'SET session_id = :session, #released = :released',
           ConditionExpression: 'attribute_not_exists(pk) OR session_id = :session',
-          ExpressionAttributeValues: { ':session': sessionId },
+          ExpressionAttributeNames: { '#released': 'released' },
+          ExpressionAttributeValues: { ':session': sessionId, ':released': true },
         },
       },
     };

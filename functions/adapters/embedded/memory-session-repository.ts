@@ -11,6 +11,8 @@ import type { SessionRepository } from '../../ports';
 export class MemorySessionRepository implements SessionRepository {
   private readonly sessions = new Map<string, Session>();
   private readonly orderNos = new Map<string, string>();
+  /** order_no → the session that last gave it back (the claim item's `released` pointer on AWS). */
+  private readonly releasedOrderNos = new Map<string, string>();
   /** The expiry index (gsi1 on AWS): partition key → session id → sort key, open sessions only. */
   private readonly expiryIndex = new Map<string, Map<string, string>>();
   /** Committed events, oldest first: the outbox the event router drains. */
@@ -32,6 +34,12 @@ export class MemorySessionRepository implements SessionRepository {
     return sessionId === undefined ? undefined : this.get(sessionId);
   }
 
+  async lastByOrderNo(orderNo: string): Promise<Session | undefined> {
+    const sessionId = this.orderNos.get(orderNo) ?? this.releasedOrderNos.get(orderNo);
+    const session = sessionId === undefined ? undefined : await this.get(sessionId);
+    return session?.order_no === orderNo ? session : undefined;
+  }
+
   async create(session: Session, events: SessionEvent[]): Promise<void> {
     if (this.sessions.has(session.session_id)) throw new VersionConflictError(session.session_id);
     const claim = claimedOrderNo(session);
@@ -48,7 +56,10 @@ export class MemorySessionRepository implements SessionRepository {
     const before = claimedOrderNo(stored);
     const after = claimedOrderNo(next);
     if (after !== undefined && after !== before && this.orderNos.has(after)) throw new OrderNoTakenError(after);
-    if (before !== undefined && before !== after) this.orderNos.delete(before);
+    if (before !== undefined && before !== after) {
+      this.orderNos.delete(before);
+      this.releasedOrderNos.set(before, previous.session_id);
+    }
     if (after !== undefined) this.orderNos.set(after, next.session_id);
     this.sessions.set(next.session_id, structuredClone(next));
     this.reindex(stored, next);

@@ -275,7 +275,7 @@ export const CONTRACTS: Record<string, RouteContract> = {
   Inquiry: {
     tag: 'Operations',
     summary: 'Payment status query',
-    description: 'The session\'s status in the payment-webhook shape, signed; with notify_webhook_url it is also POSTed to the session\'s webhook_url.',
+    description: 'The session\'s status in the payment-webhook shape, signed; with notify_webhook_url it is also sent to the session\'s webhook_url (or to the inquiry\'s own webhook_url), through the webhook queue (retried like every webhook).',
     auth: true,
     request: { schema: inquirySchema, mediaTypes: BODY_TYPES },
     responses: { 200: { description: 'The signed status.', body: v.looseObject({ session_id: v.string(), state: v.picklist(STATES), signature: v.string() }) }, ...operationErrors },

@@ -1,7 +1,8 @@
 import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
-import { HttpWebhookSender } from '../../adapters/http-webhook-sender';
+import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
+import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { inquireSession, type InquireSessionPorts } from '../../app/inquire-session';
 import { ValidationError } from '../../domain/errors';
@@ -19,7 +20,7 @@ export function wire(ports: InquireSessionPorts & IdempotencyPorts) {
       const parsed = parseWith(inquirySchema, event.body);
       if (!parsed.ok) throw new ValidationError(parsed.errors);
       const body = parsed.value;
-      return json(200, await inquireSession(ports, { sessionId: body.session_id, orderNo: body.order_no, notifyWebhookUrl: body.notify_webhook_url }));
+      return json(200, await inquireSession(ports, { sessionId: body.session_id, orderNo: body.order_no, notifyWebhookUrl: body.notify_webhook_url, webhookUrl: body.webhook_url }));
     },
     { auth: ports },
   );
@@ -30,8 +31,9 @@ export const build = () =>
     sessions: dynamoSessions(),
     config: dynamoConfigWithWebhookKey(),
     idempotency: dynamoIdempotency(),
-    // Never loopback on AWS, as the webhook worker.
-    webhooks: new HttpWebhookSender({ allowLoopback: false }),
+    // notify_webhook_url: the webhook worker delivers it, with its retries.
+    queue: sqsPublisher(['webhook']),
+    ids: randomIds,
     clock: systemClock,
   });
 export const handler = lambdaEntry(build);
