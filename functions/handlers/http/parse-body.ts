@@ -148,7 +148,7 @@ function parseMultipart(raw: Buffer, contentType: string): Promise<{ fields: Rec
     }
     let textParts = 0;
     let fileParts = 0;
-    // The part being read: if the body ends inside it, the error names its field.
+    // The file part being read: if the body ends inside it, the error names its field.
     let open: string | undefined;
     parser.on('filesLimit', () => reject(tooMany('parts', MAX_MULTIPART_FILES + MAX_MULTIPART_FIELDS)));
     parser.on('file', (field: string | undefined, stream, filename, encoding, mimetype) => {
@@ -161,7 +161,7 @@ function parseMultipart(raw: Buffer, contentType: string): Promise<{ fields: Rec
         return reject(isFile ? tooMany('file parts', MAX_MULTIPART_FILES) : tooMany('text fields', MAX_MULTIPART_FIELDS));
       }
       const chunks: Buffer[] = [];
-      open = field;
+      if (isFile) open = field;
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         if (open === field) open = undefined;
