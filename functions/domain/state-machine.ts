@@ -87,8 +87,8 @@ const RULES: Record<Action, Rule> = {
   capture: { from: ['authorized'], to: 'same', event: 'captured' },
   void: { from: ['authorized'], to: 'voided', event: 'voided' },
   refund: { from: ['paid', 'authorized'], to: 'same', event: 'refunded' },
-  // Hidden from every read afterwards; the record stays (soft) so a paid session's money trail
-  // is kept. Ottu sends no event for it.
+  // Hidden from every read afterwards: soft for paid and authorized sessions (the money trail
+  // stays), for good for the others (domain/session.ts isHardDeleted). Ottu sends no event for it.
   delete: { from: STATES, to: 'same' },
 };
 

@@ -1,4 +1,5 @@
-import { operationAmounts, planOperation, remainingFor } from '../../functions/domain/operations';
+import { OPERATIONS, operationAmounts, planOperation, remainingFor } from '../../functions/domain/operations';
+import { STATES } from '../../functions/domain/state-machine';
 import { operationSchema } from '../../functions/domain/operation-schema';
 import { parseWith } from '../../functions/domain/session-schema';
 import type { Session } from '../../functions/domain/session';
@@ -63,4 +64,23 @@ test('the operation body schema: session_id or order_no, a known operation, amou
   expect(parseWith(operationSchema, { order_no: 'A1', operation: 'void', extra: { x: 1 }, destination: 'pg' })).toEqual({ ok: true, value: { order_no: 'A1', operation: 'void' } });
   expect(parseWith(operationSchema, { operation: 'refund' })).toEqual({ ok: false, errors: { non_field_errors: ['Either session_id or order_no must be provided.'] } });
   expect(parseWith(operationSchema, { session_id: 'abc', operation: 'refund', amount: '-1' })).toEqual({ ok: false, errors: { amount: ['A valid number is required.'] } });
+});
+
+test('every operation in every state: allowed exactly where docs/operations.md says, refused with the state named elsewhere', () => {
+  const allowed: Record<string, readonly string[]> = {
+    refund: ['paid'], // an authorized session is refundable once captured (above)
+    capture: ['authorized'],
+    void: ['authorized'],
+    cancel: ['created', 'pending', 'attempted'],
+    expire: ['created', 'pending', 'attempted'],
+    delete: STATES,
+  };
+  for (const state of STATES) {
+    for (const operation of OPERATIONS) {
+      const plan = planOperation(paid({ state }), { operation }, context);
+      const expected = allowed[operation]!.includes(state);
+      expect([state, operation, plan.ok]).toEqual([state, operation, expected]);
+      if (!plan.ok && !(operation === 'refund' && state === 'authorized')) expect(plan.reason).toBe(`Cannot ${operation} a payment transaction in state "${state}".`);
+    }
+  }
 });
