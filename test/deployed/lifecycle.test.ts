@@ -126,6 +126,38 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(stats('CreateSession').invocations).toBeGreaterThanOrEqual(2);
   }, 90_000);
 
+  test('operations on the shipped bundles: a refund (its Tracking-Key replayed) sends its signed webhook, e-mail and SMS; an inquiry with notify_webhook_url reaches the receiver', async () => {
+    const email = `refund-${run}@example.com`;
+    const phone = `9656${String(Date.now()).slice(-7)}`;
+    const created = await create(TXN, { order_no: `${run}-ops`, webhook_url: receiver.url, customer_email: email, customer_phone: phone, notifications: { email: ['refunded'], sms: ['refunded'] } });
+    const id = created.json.session_id as string;
+    const visit = await openPage({ request: api }, id);
+    expect((await postPayment({ request: api }, id, GOOD_CARD, visit)).status).toBe(303);
+
+    const refund = () => api('POST', '/b/pbl/v2/operation/', { body: { session_id: id, operation: 'refund', amount: '1.5' }, headers: { 'tracking-key': `${run}-refund` } });
+    const first = await refund();
+    expect(first.json).toMatchObject({ operation: 'refund', result: 'success', amount: '1.500', session_id: id });
+    expect(verifyWebhookSignature(first.json, DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY)).toBe(true);
+    expect((await refund()).json.reference_number).toBe(first.json.reference_number);
+    expect((await api('GET', `${TXN}/${id}`, { auth: 'none' })).json).toMatchObject({ state: 'paid', refunded_amount: '1.500' });
+
+    const hook = await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.event_type === 'refunded'), { timeoutMs: 30_000, what: 'the refund webhook' });
+    expect(hook!.body).toMatchObject({ operation: 'refund', reference_number: first.json.reference_number });
+    expect(verifyWebhookSignature(hook!.body, DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY)).toBe(true);
+    await waitFor(async () => {
+      const data = await motoData();
+      const mail = (data.ses?.Message ?? []).some((m: any) => (m.destinations?.ToAddresses ?? []).includes(email));
+      const text = (data.sns?.SMS ?? []).some((m: any) => m.phone_number === `+${phone}`);
+      return mail && text;
+    }, { timeoutMs: 30_000, what: 'the refunded e-mail in SES and SMS in SNS' });
+
+    const before = receiver.requests.filter((r) => r.body?.session_id === id).length;
+    const status = await api('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id, notify_webhook_url: true } });
+    expect(status.json).toMatchObject({ session_id: id, state: 'paid', transactions: [{ amount: '1.500', state: 'refunded' }] });
+    await waitFor(() => receiver.requests.filter((r) => r.body?.session_id === id).length > before, { timeoutMs: 30_000, what: 'the inquiry webhook' });
+    expect(receiver.requests.filter((r) => r.body?.session_id === id).at(-1)!.body).toEqual(status.json);
+  }, 90_000);
+
   test('attachments and short links: a multipart create stores the PDF in S3; its short links redirect; the file downloads', async () => {
     const pdf = tinyPdf(`Invoice ${run}`);
     const form = new FormData();
