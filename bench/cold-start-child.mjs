@@ -22,4 +22,5 @@ const loaded = performance.now();
 const response = await mod.handler(event, context);
 const served = performance.now();
 const status = response?.statusCode ?? (Array.isArray(response?.batchItemFailures) ? (response.batchItemFailures.length ? 207 : 200) : 200);
-process.send({ load_ms: loaded - started, total_ms: served - started, status });
+// Peak resident memory after the first request: the least Lambda memory size that can hold it.
+process.send({ load_ms: loaded - started, total_ms: served - started, status, max_rss_mb: process.resourceUsage().maxRSS / 1024 });
