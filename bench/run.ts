@@ -11,7 +11,7 @@ import { BENCH_API_KEY, startAwsStage, type AwsStage } from './aws-stage';
 import { bundleSizes } from './bundle-size';
 import { ROOT } from './functions';
 import { coldStarts } from './cold-start';
-import { costModel, PRICES } from './cost-model';
+import { costModel, PRICES, type PeakMemory } from './cost-model';
 import { NOTIFIED_BODY, type Seed } from './first-requests';
 import { handlerLatency } from './handler-latency';
 import { httpThroughput } from './http-throughput';
@@ -90,7 +90,8 @@ async function main(): Promise<void> {
         rows.push([`init_ms.${id} (load) [status] rss MB`, `${ours.init_ms} (${ours.load_ms}) [${ours.status}] ${ours.max_rss_mb}`, `${floor.init_ms} (${floor.load_ms}) ${floor.max_rss_mb}`, `${r}×`, goal(r, 1.3)]);
       }
 
-      if (handlerFloorUs !== undefined) await awsFigures(stage, seed, handlerFloorUs);
+      const peak = Object.fromEntries([...cold].map(([id, { ours, floor }]) => [id, { ours: ours.max_rss_mb, floor: floor.max_rss_mb }]));
+      if (handlerFloorUs !== undefined) await awsFigures(stage, seed, handlerFloorUs, peak);
     } finally {
       await stage.close();
     }
@@ -128,7 +129,7 @@ async function inProcessFigures(): Promise<number> {
 }
 
 /** The SDK left external, AWS calls and overhead, the cost model: against the moto stage. */
-async function awsFigures(stage: AwsStage, seed: Seed, handlerFloorUs: number): Promise<void> {
+async function awsFigures(stage: AwsStage, seed: Seed, handlerFloorUs: number, peak: PeakMemory): Promise<void> {
   // The SDK left to the runtime (NodejsFunction's default on nodejs22.x) against bundled, for two functions.
   const externalDir = join(ROOT, '.bench-out');
   try {
@@ -165,13 +166,12 @@ async function awsFigures(stage: AwsStage, seed: Seed, handlerFloorUs: number): 
     rows.push([`aws_overhead.${op} ms`, `${o.ours_ms}`, `${o.raw_ms} (same DynamoDB calls, bare)`, `${r}×`, goal(r, 1.2)]);
   }
 
-  const cost = costModel(aws, handlerFloorUs);
+  const cost = costModel(aws, handlerFloorUs, peak);
   figures.cost_per_million_sessions_usd = cost.total;
   figures.cost_floor_per_million_sessions_usd = cost.floor;
   figures.cost_lines = cost.lines;
   figures.cost_floor_lines = cost.floor_lines;
-  figures.cost_memory_mb = cost.memoryMb;
-  figures.cost_memory_options = cost.memory_options;
+  figures.cost_memory = cost.memory;
   figures.cost_modelled_ms = cost.modelled_ms;
   figures.cpu_ms = aws.cpu_ms;
   figures.cost_duration_moto_usd = cost.duration_moto_usd_per_million_sessions;
@@ -181,7 +181,11 @@ async function awsFigures(stage: AwsStage, seed: Seed, handlerFloorUs: number): 
   figures.wru_per_session = wru;
   rows.push(['wru_per_session', `${wru}`, '4 (one per state change)', '', `${wru <= 12 ? 'ok' : 'MISSED'} (≤12)`]);
   for (const op of OPERATIONS) rows.push([`duration_ms.${op} cpu / modelled / moto`, `${aws.cpu_ms[op]} / ${cost.modelled_ms[op]} / ${aws.ms[op]}`, '', '', '']);
-  for (const o of cost.memory_options) rows.push([`memory ${o.memory_mb} MB: duration $/M, slowest HTTP ms`, `$${o.usd_per_million_sessions}, ${o.slowest_http_ms} ms`, o.memory_mb === cost.memoryMb ? 'chosen' : '', '', '']);
+  for (const m of cost.memory) {
+    const options = m.options.map((o) => `${o.memory_mb}:${o.ms}ms${o.fits ? '' : '✗'}`).join(' ');
+    const held = m.configured_mb === m.chosen_mb ? 'ok' : 'DIFFERS';
+    rows.push([`memory_mb.${m.fn} stage / chosen (rss MB) [size:ms]`, `${m.configured_mb} / ${m.chosen_mb} (${m.rss_mb}) ${options}`, `${m.floor_mb}`, '', `${held} (stage = chosen)`]);
+  }
   for (const line of cost.lines) rows.push([`cost: ${line.item}`, `${line.quantity} ${line.unit}/session`, `$${line.usd_per_million_sessions}/M sessions`, '', '']);
   rows.push(['cost: Lambda duration from moto wall time (not in the total)', '', `$${cost.duration_moto_usd_per_million_sessions}/M sessions`, '', '']);
   for (const line of cost.floor_lines) rows.push([`cost floor: ${line.item}`, `${line.quantity} ${line.unit}/session`, `$${line.usd_per_million_sessions}/M sessions`, '', '']);
