@@ -16,6 +16,8 @@ export interface ColdStart {
   init_ms: number;
   /** Import (module evaluation) alone, ms (median). */
   load_ms: number;
+  /** CPU time of the import and the first request, ms (median). */
+  cpu_ms: number;
   /** Peak resident set after the first request, MB (the largest sample). */
   max_rss_mb: number;
   status: number;
@@ -24,6 +26,7 @@ export interface ColdStart {
 interface Sample {
   load_ms: number;
   total_ms: number;
+  cpu_ms: number;
   max_rss_mb: number;
   status: number;
 }
@@ -48,6 +51,7 @@ function summarise(samples: Sample[]): ColdStart {
   return {
     init_ms: round(median(samples.map((s) => s.total_ms))),
     load_ms: round(median(samples.map((s) => s.load_ms))),
+    cpu_ms: round(median(samples.map((s) => s.cpu_ms))),
     max_rss_mb: round(Math.max(...samples.map((s) => s.max_rss_mb))),
     status: samples[samples.length - 1]!.status,
   };

@@ -1,5 +1,6 @@
 import { functionMemoryMb, stageConfig } from '../lib/stage-config';
 import type { AwsFigures, Operation } from './aws-calls';
+import type { Call } from './call-counter';
 import { round } from './stats';
 
 /**
@@ -97,12 +98,36 @@ export const FUNCTION_OF: Record<Operation, { id: string; kind: 'route' | 'worke
   email: { id: 'SendEmail', kind: 'worker' },
 };
 
-/** The modelled in-region wait of one operation: each counted call at its documented latency. */
+/** The documented in-region latency of one AWS call. */
+export function callLatencyMs(call: Pick<Call, 'service' | 'operation'>): number {
+  if (call.service === 'dynamodb') return call.operation === 'TransactWriteItems' ? LATENCY_MS.dynamodbTransaction : LATENCY_MS.dynamodb;
+  if (call.service === 'sqs') return LATENCY_MS.sqs;
+  // SES and anything else (Secrets Manager, SNS): no published figure, SES's assumption.
+  return LATENCY_MS.ses;
+}
+
+/**
+ * The time an operation waits on its calls in region: calls that overlapped on the wire ran
+ * concurrently and wait as long as the slowest of them; calls one after another add up.
+ */
+export function criticalPathMs(calls: readonly Pick<Call, 'service' | 'operation' | 'started' | 'ended'>[]): number {
+  let total = 0;
+  let round: { ends: number; latency: number } | undefined;
+  for (const call of [...calls].sort((a, b) => a.started - b.started)) {
+    if (round && call.started < round.ends) {
+      round.ends = Math.max(round.ends, call.ended);
+      round.latency = Math.max(round.latency, callLatencyMs(call));
+      continue;
+    }
+    total += round?.latency ?? 0;
+    round = { ends: call.ended, latency: callLatencyMs(call) };
+  }
+  return total + (round?.latency ?? 0);
+}
+
+/** The modelled in-region wait of one operation: its calls' critical path, and the merchant's endpoint for a webhook. */
 function waitMs(aws: AwsFigures, op: Operation): number {
-  const c = aws.calls[op];
-  const transactions = c.detail['dynamodb TransactWriteItems'] ?? 0;
-  const ses = c.detail['ses SendEmail'] ?? 0;
-  return (c.dynamodb - transactions) * LATENCY_MS.dynamodb + transactions * LATENCY_MS.dynamodbTransaction + c.sqs * LATENCY_MS.sqs + ses * LATENCY_MS.ses + (c.other - ses) * LATENCY_MS.ses + (op === 'webhook' ? LATENCY_MS.webhook : 0);
+  return aws.wait_ms[op] + (op === 'webhook' ? LATENCY_MS.webhook : 0);
 }
 
 /** CPU time measured at full speed, as it runs at `memoryMb` (slower below a full vCPU). */
