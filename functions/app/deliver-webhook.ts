@@ -4,6 +4,7 @@ import { judgeWebhookResult } from '../domain/delivery-schedule';
 import type { WebhookStatus } from '../domain/session';
 import { signedEventPayload } from '../domain/webhook-payload';
 import type { Ports } from '../ports';
+import { inFlight } from './in-flight';
 import { once, retryOrGiveUp, type Delivery, type DeliveryOutcome } from './delivery-outcome';
 import { recordWebhookStatus, type RecordStatusPorts } from './record-delivery-status';
 
@@ -21,13 +22,17 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
  */
 export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: WebhookDelivery, { timeoutMs = WEBHOOK_TIMEOUT_MS } = {}): Promise<DeliveryOutcome> {
   const { message, attempt } = delivery;
-  const session = await ports.sessions.get(message.event.session_id);
-  // Gone, or the merchant removed the URL since: there is no one to call.
-  if (!session?.webhook_url) return { kind: 'done' };
-  const url = session.webhook_url;
-
-  return once(ports, deliveryKey(message), attempt, async () => {
-    const body = JSON.stringify(signedEventPayload(session, message.event, await ports.config.webhookKey()));
+  // Read while the claim is written (and the signing key fetched, on a cold start): neither
+  // depends on the other, so the first attempt waits one round trip for all three, not three.
+  const reading = inFlight(ports.sessions.get(message.event.session_id));
+  const signingKey = inFlight(ports.config.webhookKey());
+  let recording: Promise<void> | undefined;
+  const outcome = await once(ports, deliveryKey(message), attempt, async () => {
+    const session = await reading;
+    // Gone, or the merchant removed the URL since: there is no one to call.
+    if (!session?.webhook_url) return { kind: 'done' };
+    const url = session.webhook_url;
+    const body = JSON.stringify(signedEventPayload(session, message.event, await signingKey));
     const result = await ports.webhooks.post(url, body, { timeoutMs });
     const judged = judgeWebhookResult(result, timeoutMs);
     const outcome = judged.verdict === 'delivered' ? ({ kind: 'done' } as const) : judged.verdict === 'retry' ? retryOrGiveUp(attempt, judged.reason) : ({ kind: 'dead', reason: judged.reason } as const);
@@ -39,8 +44,9 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
       last_error: judged.verdict === 'delivered' ? null : judged.reason,
       last_attempt_at: ports.clock.now().toISOString(),
     };
-    // The session read above: its version guards the write; a conflict re-reads.
-    await recordWebhookStatus(ports, session.session_id, status, session);
+    // The session read above: its version guards the write; a conflict re-reads. Best effort
+    // (it never throws), so it runs while `once` completes or releases the claim.
+    recording = recordWebhookStatus(ports, session.session_id, status, session);
     ports.log.info('webhook attempt', {
       session_id: session.session_id,
       event_id: message.event.event_id,
@@ -54,4 +60,6 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
     });
     return outcome;
   });
+  await recording;
+  return outcome;
 }
