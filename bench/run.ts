@@ -9,7 +9,8 @@ import { handler as createSession } from '../functions/handlers/http/create-sess
 import { awsCalls, OPERATIONS } from './aws-calls';
 import { BENCH_API_KEY, startAwsStage, type AwsStage } from './aws-stage';
 import { bundleSizes } from './bundle-size';
-import { ROOT, sdkClients } from './functions';
+import { FLOOR_WEBHOOK_URL_ENV, ROOT, sdkClients } from './functions';
+import { startReceiver } from '../test/fixtures/webhook-receiver';
 import { coldStarts } from './cold-start';
 import { costModel, PRICES, type PeakMemory } from './cost-model';
 import { NOTIFIED_BODY, type Seed } from './first-requests';
@@ -75,15 +76,21 @@ async function main(): Promise<void> {
 
     // 2, 5, 6. Against moto: cold starts of the bundles, AWS calls and overhead, cost.
     const stage = await startAwsStage();
+    // The seeded session's webhook endpoint: the webhook consumer's first request is a delivery
+    // (the typical one), answered 200 on this machine, and the floor POSTs to it too.
+    const receiver = await startReceiver(200);
     try {
-      const created = await createSession(httpEvent({ method: 'POST', path: '/b/checkout/v1/pymt-txn/', route: '/b/checkout/v1/pymt-txn', headers: { authorization: `Api-Key ${BENCH_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(NOTIFIED_BODY) }), lambdaContext());
+      const seedBody = { ...NOTIFIED_BODY, webhook_url: `${receiver.url}/hook` };
+      const created = await createSession(httpEvent({ method: 'POST', path: '/b/checkout/v1/pymt-txn/', route: '/b/checkout/v1/pymt-txn', headers: { authorization: `Api-Key ${BENCH_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(seedBody) }), lambdaContext());
       if (created.statusCode !== 201) throw new Error(`bench: seeding a session answered ${created.statusCode} ${created.body}`);
       // As the every-minute schedule leaves it: swept up to a few minutes ago (else the first
       // sweep looks back a whole day, 14 400 index queries).
       await dynamoExpiryIndex().markSwept(expiryMinute(new Date(Date.now() - 3 * 60_000)));
       const sessionId = JSON.parse(created.body).session_id as string;
       const seed = { apiKey: BENCH_API_KEY, sessionId, session: (await dynamoSessions().get(sessionId))! };
-      const cold = await coldStarts(bundles, seed, stage.lambdaEnv, settings.coldStartRounds);
+      // Loopback is refused on AWS (the SSRF guard); allowed here so the receiver is reachable.
+      const coldEnv = { ...stage.lambdaEnv, CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1', [FLOOR_WEBHOOK_URL_ENV]: `${receiver.url}/hook` };
+      const cold = await coldStarts(bundles, seed, coldEnv, settings.coldStartRounds);
       for (const [id, { ours, floor }] of cold) {
         figures[`init_ms.${id}`] = ours.init_ms;
         figures[`init_ms_floor.${id}`] = floor.init_ms;
@@ -100,6 +107,7 @@ async function main(): Promise<void> {
       const peak = Object.fromEntries([...cold].map(([id, { ours, floor }]) => [id, { ours: ours.max_rss_mb, floor: floor.max_rss_mb }]));
       if (handlerFloorUs !== undefined) await awsFigures(stage, seed, handlerFloorUs, peak);
     } finally {
+      await receiver.close();
       await stage.close();
     }
     figures.bench_seconds = round((Date.now() - started) / 1000);
