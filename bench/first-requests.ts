@@ -21,6 +21,12 @@ export const NOTIFIED_BODY = {
   notifications: { email: ['created'], sms: ['created'] },
 };
 
+/**
+ * The minute buckets the expiry sweep's first request finds unswept: the bench marks the index
+ * swept up to this many minutes ago, as the every-minute schedule leaves it.
+ */
+export const SWEPT_MINUTES = 3;
+
 export interface Seed {
   apiKey: string;
   sessionId: string;

@@ -1,7 +1,10 @@
 import { join, resolve } from 'node:path';
 import type { Needs } from '../functions/config/needs';
 import { ROUTES } from '../functions/config/routes';
+import { EXPIRY_INDEX } from '../functions/config/table';
 import { WORKERS } from '../functions/config/workers';
+import { EXPIRY_SHARDS } from '../functions/domain/expiry';
+import { SWEPT_MINUTES } from './first-requests';
 
 /** Every Lambda the CDK app ships (one per route, one per worker), with what it may use. */
 export interface LambdaFunction {
@@ -14,6 +17,8 @@ export interface LambdaFunction {
   postsWebhooks?: boolean;
   /** Its trigger brings the session (the stream's new image): the floor reads nothing either. */
   sessionInEvent?: boolean;
+  /** The expiry sweep: its job is one index Query per shard of each minute bucket since its checkpoint. */
+  sweepsExpiryIndex?: boolean;
 }
 
 export const ROOT = resolve(__dirname, '..');
@@ -27,6 +32,7 @@ export const FUNCTIONS: readonly LambdaFunction[] = [
     kind: 'worker' as const,
     postsWebhooks: w.trigger.kind === 'queue' && w.trigger.queue === 'webhook',
     sessionInEvent: w.trigger.kind === 'table-stream',
+    sweepsExpiryIndex: w.needs?.table?.includes('Query') ?? false,
   })),
 ];
 
@@ -79,13 +85,13 @@ export const FLOOR_WEBHOOK_URL_ENV = 'BENCH_WEBHOOK_URL';
  * answers a small JSON document. It asks nothing twice and waits for no call another could
  * overlap, so any implementation of the same first request does at least this.
  */
-export function floorSource(needs: Needs, { postsWebhooks = false, sessionInEvent = false } = {}): string {
+export function floorSource(needs: Needs, { postsWebhooks = false, sessionInEvent = false, sweepsExpiryIndex = false } = {}): string {
   const clients = sdkClients(needs);
   const lines: string[] = [];
   clients.forEach((c, i) => {
     const commands = (c.jobCalls ?? []).map(([command]) => command);
     lines.push(`import { ${[c.client, ...new Set(commands)].join(', ')} } from '${c.pkg}';`);
-    if (c.wrap) lines.push(`import { ${c.wrap.name}, GetCommand } from '${c.wrap.pkg}';`);
+    if (c.wrap) lines.push(`import { ${c.wrap.name}, GetCommand, QueryCommand } from '${c.wrap.pkg}';`);
     lines.push(c.wrap ? `const client${i} = ${c.wrap.name}.from(new ${c.client}({}));` : `const client${i} = new ${c.client}({});`);
   });
   if (postsWebhooks) {
@@ -102,6 +108,12 @@ export function floorSource(needs: Needs, { postsWebhooks = false, sessionInEven
   if (reads) {
     lines.push(`  const key = { pk: 'SESSION#' + (event.pathParameters?.session_id ?? 'none'), sk: 'SESSION' };`);
     calls.unshift(`client${table}.send(new GetCommand({ TableName: process.env.CHECKOUT_TABLE, Key: key }))`);
+  }
+  if (sweepsExpiryIndex) {
+    // The buckets the bench leaves unswept (bench/run.ts), each shard's due entries, all at once.
+    lines.push(`  const now = new Date();`);
+    lines.push(`  const partitions = Array.from({ length: ${SWEPT_MINUTES * EXPIRY_SHARDS} }, (_, i) => 'EXPIRY#' + new Date(now.getTime() - Math.floor(i / ${EXPIRY_SHARDS}) * 60000).toISOString().slice(0, 16) + '#' + (i % ${EXPIRY_SHARDS}));`);
+    calls.push(`...partitions.map((pk) => client${table}.send(new QueryCommand({ TableName: process.env.CHECKOUT_TABLE, IndexName: '${EXPIRY_INDEX}', KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :due', ExpressionAttributeValues: { ':pk': pk, ':due': now.toISOString() } })))`);
   }
   if (calls.length > 0) lines.push(`  const [read] = await Promise.all([${calls.join(', ')}]);`);
   lines.push(reads ? `  const answer = JSON.stringify({ ...body, item: read.Item ?? null });` : `  const answer = text;`);

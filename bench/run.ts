@@ -13,7 +13,7 @@ import { FLOOR_WEBHOOK_URL_ENV, ROOT, sdkClients } from './functions';
 import { startReceiver } from '../test/fixtures/webhook-receiver';
 import { coldStarts } from './cold-start';
 import { costModel, PRICES, type PeakMemory } from './cost-model';
-import { NOTIFIED_BODY, type Seed } from './first-requests';
+import { NOTIFIED_BODY, SWEPT_MINUTES, type Seed } from './first-requests';
 import { handlerLatency } from './handler-latency';
 import { httpThroughput } from './http-throughput';
 import { httpEvent, lambdaContext } from './lambda-events';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       if (created.statusCode !== 201) throw new Error(`bench: seeding a session answered ${created.statusCode} ${created.body}`);
       // As the every-minute schedule leaves it: swept up to a few minutes ago (else the first
       // sweep looks back a whole day, 14 400 index queries).
-      await dynamoExpiryIndex().markSwept(expiryMinute(new Date(Date.now() - 3 * 60_000)));
+      await dynamoExpiryIndex().markSwept(expiryMinute(new Date(Date.now() - SWEPT_MINUTES * 60_000)));
       const sessionId = JSON.parse(created.body).session_id as string;
       const seed = { apiKey: BENCH_API_KEY, sessionId, session: (await dynamoSessions().get(sessionId))! };
       // Loopback is refused on AWS (the SSRF guard); allowed here so the receiver is reachable.
