@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import Busboy from '@fastify/busboy';
+import type BusboyFactory from '@fastify/busboy';
 import { BadRequestError, ValidationError } from '../../domain/errors';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import { formToJson } from './form-fields';
@@ -42,7 +42,7 @@ export function parseBody(): MiddlewareObj<HttpEvent> {
         if (LOOKS_LIKE_JSON.test(text)) throw new UnsupportedMediaTypeError(contentType, SEND_JSON);
         event.body = exactNumbers(formToJson(parseForm(text)));
       } else if (MULTIPART_TYPE.test(contentType)) {
-        const { fields, files } = await parseMultipart(raw, contentType);
+        const { fields, files } = await parseMultipart(await loadBusboy(), raw, contentType);
         event.body = exactNumbers(formToJson(fields));
         event.files = files;
       } else {
@@ -117,8 +117,16 @@ function decodeFormText(text: string): string {
   }
 }
 
+/**
+ * busboy is loaded with the first multipart body, not at cold start: most requests are JSON, and
+ * every HTTP function bundles this parser.
+ */
+async function loadBusboy(): Promise<typeof BusboyFactory> {
+  return (await import('@fastify/busboy')).default;
+}
+
 /** Streams a multipart body through busboy; repeated fields become lists, files are kept whole. */
-function parseMultipart(raw: Buffer, contentType: string): Promise<{ fields: Record<string, string | string[]>; files: UploadedFile[] }> {
+function parseMultipart(Busboy: typeof BusboyFactory, raw: Buffer, contentType: string): Promise<{ fields: Record<string, string | string[]>; files: UploadedFile[] }> {
   const fields: Record<string, string | string[]> = Object.create(null);
   const files: UploadedFile[] = [];
   const malformed = () => new BadRequestError('Multipart form parse error - the body is not valid multipart/form-data.');
