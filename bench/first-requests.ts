@@ -27,6 +27,13 @@ export const NOTIFIED_BODY = {
  */
 export const SWEPT_MINUTES = 3;
 
+/**
+ * The functions whose first request above changes the session: their job is a read, then a
+ * conditional write that depends on it (the caller's credentials, the stored version), so
+ * their floor writes after its read too (bench/functions.ts).
+ */
+export const FIRST_REQUEST_WRITES: ReadonlySet<string> = new Set(['CreateSession', 'PatchSession', 'PutSession', 'CheckoutPage']);
+
 export interface Seed {
   apiKey: string;
   sessionId: string;

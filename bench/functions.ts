@@ -4,7 +4,7 @@ import { ROUTES } from '../functions/config/routes';
 import { EXPIRY_INDEX } from '../functions/config/table';
 import { WORKERS } from '../functions/config/workers';
 import { EXPIRY_SHARDS } from '../functions/domain/expiry';
-import { SWEPT_MINUTES } from './first-requests';
+import { FIRST_REQUEST_WRITES, SWEPT_MINUTES } from './first-requests';
 
 /** Every Lambda the CDK app ships (one per route, one per worker), with what it may use. */
 export interface LambdaFunction {
@@ -19,12 +19,20 @@ export interface LambdaFunction {
   sessionInEvent?: boolean;
   /** The expiry sweep: its job is one index Query per shard of each minute bucket since its checkpoint. */
   sweepsExpiryIndex?: boolean;
+  /** Its first request writes the session after reading (FIRST_REQUEST_WRITES). */
+  writesSession?: boolean;
 }
 
 export const ROOT = resolve(__dirname, '..');
 
 export const FUNCTIONS: readonly LambdaFunction[] = [
-  ...ROUTES.map((r) => ({ id: r.id, entry: join(ROOT, 'functions', 'handlers', `${r.handler}.ts`), needs: r.needs ?? {}, kind: 'route' as const })),
+  ...ROUTES.map((r) => ({
+    id: r.id,
+    entry: join(ROOT, 'functions', 'handlers', `${r.handler}.ts`),
+    needs: r.needs ?? {},
+    kind: 'route' as const,
+    writesSession: FIRST_REQUEST_WRITES.has(r.id),
+  })),
   ...WORKERS.map((w) => ({
     id: w.id,
     entry: join(ROOT, 'functions', 'handlers', `${w.handler}.ts`),
@@ -80,18 +88,19 @@ export const FLOOR_WEBHOOK_URL_ENV = 'BENCH_WEBHOOK_URL';
  * The floor handler of a function: its SDK clients created at module scope (as ours are), and a
  * handler that parses the request and makes, all at once, the calls its job cannot skip: one
  * DynamoDB GetItem when it has the table (the session read; not when its event brings it), each client's job calls (the
- * signing key, the e-mail, the SMS, the queue messages) and, when its job is a webhook, a POST
- * with node:http to the merchant's endpoint (after the read, whose result it sends). Then it
+ * signing key, the e-mail, the SMS, the queue messages); then, when its first request changes
+ * the session, one PutItem, and when its job is a webhook, a POST with node:http to the
+ * merchant's endpoint (both after the read they depend on). Then it
  * answers a small JSON document. It asks nothing twice and waits for no call another could
  * overlap, so any implementation of the same first request does at least this.
  */
-export function floorSource(needs: Needs, { postsWebhooks = false, sessionInEvent = false, sweepsExpiryIndex = false } = {}): string {
+export function floorSource(needs: Needs, { postsWebhooks = false, sessionInEvent = false, sweepsExpiryIndex = false, writesSession = false } = {}): string {
   const clients = sdkClients(needs);
   const lines: string[] = [];
   clients.forEach((c, i) => {
     const commands = (c.jobCalls ?? []).map(([command]) => command);
     lines.push(`import { ${[c.client, ...new Set(commands)].join(', ')} } from '${c.pkg}';`);
-    if (c.wrap) lines.push(`import { ${c.wrap.name}, GetCommand, QueryCommand } from '${c.wrap.pkg}';`);
+    if (c.wrap) lines.push(`import { ${c.wrap.name}, GetCommand, PutCommand, QueryCommand } from '${c.wrap.pkg}';`);
     lines.push(c.wrap ? `const client${i} = ${c.wrap.name}.from(new ${c.client}({}));` : `const client${i} = new ${c.client}({});`);
   });
   if (postsWebhooks) {
@@ -116,6 +125,8 @@ export function floorSource(needs: Needs, { postsWebhooks = false, sessionInEven
     calls.push(`...partitions.map((pk) => client${table}.send(new QueryCommand({ TableName: process.env.CHECKOUT_TABLE, IndexName: '${EXPIRY_INDEX}', KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :due', ExpressionAttributeValues: { ':pk': pk, ':due': now.toISOString() } })))`);
   }
   if (calls.length > 0) lines.push(`  const [read] = await Promise.all([${calls.join(', ')}]);`);
+  // A write that depends on the read (credentials, version) waits for it: one more round trip.
+  if (reads && writesSession) lines.push(`  await client${table}.send(new PutCommand({ TableName: process.env.CHECKOUT_TABLE, Item: { pk: 'FLOOR#' + Math.random(), sk: 'SESSION', body: text } }));`);
   lines.push(reads ? `  const answer = JSON.stringify({ ...body, item: read.Item ?? null });` : `  const answer = text;`);
   if (postsWebhooks) lines.push(`  await post(process.env.${FLOOR_WEBHOOK_URL_ENV}, answer);`);
   lines.push(`  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: answer };`);
