@@ -13,6 +13,7 @@ import { benchHandlers, benchPorts } from './aws-ports';
 import type { AwsStage } from './aws-stage';
 import { BENCH_API_KEY } from './aws-stage';
 import type { Call } from './call-counter';
+import { criticalPathMs } from './cost-model';
 import { CREATE_BODY } from './first-requests';
 import { httpEvent, lambdaContext, sqsEvent, streamEvent } from './lambda-events';
 import { median, round } from './stats';
@@ -163,6 +164,8 @@ export interface AwsFigures {
   ms: Record<Operation, number>;
   /** Median CPU ms per operation in this process (handler + SDK + the counting proxy). */
   cpu_ms: Record<Operation, number>;
+  /** Median modelled wait on AWS per operation: the critical path of its calls at documented latencies (cost-model.ts). */
+  wait_ms: Record<Operation, number>;
   overhead: Record<'create' | 'retrieve', { ours_ms: number; raw_ms: number }>;
 }
 
@@ -178,6 +181,7 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
     const calls = new Map<Operation, Call[]>(OPERATIONS.map((op) => [op, []]));
     const times = new Map<Operation, number[]>(OPERATIONS.map((op) => [op, []]));
     const cpu = new Map<Operation, number[]>(OPERATIONS.map((op) => [op, []]));
+    const waits = new Map<Operation, number[]>(OPERATIONS.map((op) => [op, []]));
     for (let i = 0; i < iterations; i++) {
       await lifecycle(async (op, run) => {
         stage.counter.take();
@@ -191,6 +195,7 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
         cpu.get(op)!.push((used.user + used.system) / 1000);
         const taken = stage.counter.take();
         calls.get(op)!.push(...taken);
+        waits.get(op)!.push(criticalPathMs(taken));
       }, webhookUrl);
     }
     const count = (op: Operation) => (op === 'retrieve' ? 2 * iterations : iterations);
@@ -212,6 +217,7 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
       calls: Object.fromEntries(OPERATIONS.map((op) => [op, tally(calls.get(op)!, count(op))])) as Record<Operation, OperationCalls>,
       ms: Object.fromEntries(OPERATIONS.map((op) => [op, round(median(times.get(op)!), 2)])) as Record<Operation, number>,
       cpu_ms: Object.fromEntries(OPERATIONS.map((op) => [op, round(median(cpu.get(op)!), 2)])) as Record<Operation, number>,
+      wait_ms: Object.fromEntries(OPERATIONS.map((op) => [op, round(median(waits.get(op)!), 2)])) as Record<Operation, number>,
       overhead,
     };
   } finally {

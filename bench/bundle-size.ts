@@ -62,7 +62,7 @@ export async function bundleSizes(outdir: string, options: { sdkExternal?: boole
     FUNCTIONS.filter((fn) => !options.only || options.only.includes(fn.id)).map(async (fn) => ({
       fn,
       ours: await bundle(join(outdir, 'ours', fn.id), fn.entry, fn.needs, overrides),
-      floor: await bundle(join(outdir, 'floor', fn.id), { contents: floorSource(fn.needs) }, fn.needs, overrides),
+      floor: await bundle(join(outdir, 'floor', fn.id), { contents: floorSource(fn.needs, fn) }, fn.needs, overrides),
     })),
   );
 }

@@ -18,6 +18,9 @@ export interface Call {
   wru: number;
   rru: number;
   ms: number;
+  /** When the request reached the proxy and when its answer was back (performance.now()): calls that overlap ran concurrently. */
+  started: number;
+  ended: number;
   /** DynamoDB's request (wire JSON = the low-level command input), to replay it bare. */
   body?: string;
 }
@@ -47,7 +50,7 @@ export async function startCallCounter(target: string): Promise<CallCounter> {
           answer.on('end', () => {
             const response = Buffer.concat(parts);
             const call = classify(req.method ?? 'GET', req.url ?? '/', req.headers, body);
-            if (call) calls.push({ ...call, ...units(call, body, response, answer.statusCode === 200), ms: performance.now() - started, ...(call.service === 'dynamodb' ? { body: body.toString('utf8') } : {}) });
+            if (call) calls.push({ ...call, ...units(call, body, response, answer.statusCode === 200), ms: performance.now() - started, started, ended: performance.now(), ...(call.service === 'dynamodb' ? { body: body.toString('utf8') } : {}) });
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.end(response);
           });

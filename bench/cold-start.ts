@@ -16,12 +16,18 @@ export interface ColdStart {
   init_ms: number;
   /** Import (module evaluation) alone, ms (median). */
   load_ms: number;
+  /** CPU time of the import and the first request, ms (median). */
+  cpu_ms: number;
+  /** Peak resident set after the first request, MB (the largest sample). */
+  max_rss_mb: number;
   status: number;
 }
 
 interface Sample {
   load_ms: number;
   total_ms: number;
+  cpu_ms: number;
+  max_rss_mb: number;
   status: number;
 }
 
@@ -42,7 +48,13 @@ async function coldStart(file: string, event: unknown, env: Record<string, strin
 }
 
 function summarise(samples: Sample[]): ColdStart {
-  return { init_ms: round(median(samples.map((s) => s.total_ms))), load_ms: round(median(samples.map((s) => s.load_ms))), status: samples[samples.length - 1]!.status };
+  return {
+    init_ms: round(median(samples.map((s) => s.total_ms))),
+    load_ms: round(median(samples.map((s) => s.load_ms))),
+    cpu_ms: round(median(samples.map((s) => s.cpu_ms))),
+    max_rss_mb: round(Math.max(...samples.map((s) => s.max_rss_mb))),
+    status: samples[samples.length - 1]!.status,
+  };
 }
 
 export async function coldStarts(pairs: BundlePair[], seed: Seed, env: Record<string, string>, rounds: number): Promise<Map<string, { ours: ColdStart; floor: ColdStart }>> {

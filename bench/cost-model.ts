@@ -1,5 +1,6 @@
-import { stageConfig } from '../lib/stage-config';
+import { functionMemoryMb, stageConfig } from '../lib/stage-config';
 import type { AwsFigures, Operation } from './aws-calls';
+import type { Call } from './call-counter';
 import { round } from './stats';
 
 /**
@@ -74,40 +75,114 @@ export const LATENCY_MS = {
 
 /** Lambda gives a function one full vCPU at 1 769 MB and CPU in proportion below that (Lambda docs, "Memory and computing power"). */
 const FULL_VCPU_MB = 1769;
-/** The memory sizes the model compares. */
-export const MEMORY_CHOICES = [256, 512, 1024, 1769] as const;
-/** The API's latency budget for choosing memory: every HTTP operation's modelled p50 within it. */
+/** The memory sizes the model compares (128 MB is Lambda's least). */
+export const MEMORY_CHOICES = [128, 256, 512, 1024, 1769] as const;
+/** The API's latency budget for choosing memory: an HTTP operation's modelled p50 within it. */
 export const HTTP_LATENCY_BUDGET_MS = 50;
+/**
+ * A size must hold the function's peak resident memory, measured after its first request
+ * (bench/cold-start.ts), with this much room: a warm instance grows (caches, sockets, the heap
+ * the collector has not yet returned), and running out of memory kills the invocation.
+ */
+export const RSS_HEADROOM = 1.5;
 
-/** The modelled in-region wait of one operation: each counted call at its documented latency. */
-function waitMs(aws: AwsFigures, op: Operation): number {
-  const c = aws.calls[op];
-  const transactions = c.detail['dynamodb TransactWriteItems'] ?? 0;
-  const ses = c.detail['ses SendEmail'] ?? 0;
-  return (c.dynamodb - transactions) * LATENCY_MS.dynamodb + transactions * LATENCY_MS.dynamodbTransaction + c.sqs * LATENCY_MS.sqs + ses * LATENCY_MS.ses + (c.other - ses) * LATENCY_MS.ses + (op === 'webhook' ? LATENCY_MS.webhook : 0);
+/** The Lambda that serves each operation of the typical session, whose memory the stage sets. */
+export const FUNCTION_OF: Record<Operation, { id: string; kind: 'route' | 'worker' }> = {
+  create: { id: 'CreateSession', kind: 'route' },
+  retrieve: { id: 'RetrieveSession', kind: 'route' },
+  patch: { id: 'PatchSession', kind: 'route' },
+  page: { id: 'CheckoutPage', kind: 'route' },
+  pay: { id: 'CheckoutPay', kind: 'route' },
+  route: { id: 'RouteEvents', kind: 'worker' },
+  webhook: { id: 'DeliverWebhook', kind: 'worker' },
+  email: { id: 'SendEmail', kind: 'worker' },
+};
+
+/** The documented in-region latency of one AWS call. */
+export function callLatencyMs(call: Pick<Call, 'service' | 'operation'>): number {
+  if (call.service === 'dynamodb') return call.operation === 'TransactWriteItems' ? LATENCY_MS.dynamodbTransaction : LATENCY_MS.dynamodb;
+  if (call.service === 'sqs') return LATENCY_MS.sqs;
+  // SES and anything else (Secrets Manager, SNS): no published figure, SES's assumption.
+  return LATENCY_MS.ses;
 }
+
+/**
+ * The time an operation waits on its calls in region: calls that overlapped on the wire ran
+ * concurrently and wait as long as the slowest of them; calls one after another add up.
+ */
+export function criticalPathMs(calls: readonly Pick<Call, 'service' | 'operation' | 'started' | 'ended'>[]): number {
+  let total = 0;
+  let round: { ends: number; latency: number } | undefined;
+  for (const call of [...calls].sort((a, b) => a.started - b.started)) {
+    if (round && call.started < round.ends) {
+      round.ends = Math.max(round.ends, call.ended);
+      round.latency = Math.max(round.latency, callLatencyMs(call));
+      continue;
+    }
+    total += round?.latency ?? 0;
+    round = { ends: call.ended, latency: callLatencyMs(call) };
+  }
+  return total + (round?.latency ?? 0);
+}
+
+/** The modelled in-region wait of one operation: its calls' critical path, and the merchant's endpoint for a webhook. */
+function waitMs(aws: AwsFigures, op: Operation): number {
+  return aws.wait_ms[op] + (op === 'webhook' ? LATENCY_MS.webhook : 0);
+}
+
+/** CPU time measured at full speed, as it runs at `memoryMb` (slower below a full vCPU). */
+const cpuAt = (cpuMs: number, memoryMb: number) => cpuMs * Math.max(1, FULL_VCPU_MB / memoryMb);
 
 /** Billed ms of an operation at `memoryMb`: its measured CPU, slowed below a full vCPU, plus its waits. */
 export function modelledMs(aws: AwsFigures, op: Operation, memoryMb: number): number {
-  return aws.cpu_ms[op] * Math.max(1, FULL_VCPU_MB / memoryMb) + waitMs(aws, op);
+  return cpuAt(aws.cpu_ms[op], memoryMb) + waitMs(aws, op);
 }
 
 const M = 1_000_000;
 const HTTP_REQUESTS = SESSION.filter(([op]) => HTTP_OPERATIONS.includes(op)).reduce((s, [, n]) => s + n, 0);
 const INVOCATIONS = SESSION.reduce((s, [, n]) => s + n, 0);
 const perSession = (pick: (op: Operation) => number) => SESSION.reduce((sum, [op, times]) => sum + times * pick(op), 0);
-const gbSecondsAt = (ms: (op: Operation) => number, memoryMb: number) => perSession((op) => Math.ceil(ms(op)) / 1000) * (memoryMb / 1024);
+/** Lambda bills each invocation's duration rounded up to the millisecond, times its memory. */
+const gbSeconds = (ms: number, memoryMb: number) => (Math.ceil(ms) / 1000) * (memoryMb / 1024);
+const timesPerSession = (op: Operation) => SESSION.find(([o]) => o === op)![1];
 
-/** The memory size with the lowest modelled cost whose HTTP operations stay within the latency budget. */
-export function chooseMemory(aws: AwsFigures): { memoryMb: number; options: { memory_mb: number; usd_per_million_sessions: number; slowest_http_ms: number }[] } {
-  const options = MEMORY_CHOICES.map((memoryMb) => ({
-    memory_mb: memoryMb,
-    usd_per_million_sessions: round(gbSecondsAt((op) => modelledMs(aws, op, memoryMb), memoryMb) * M * PRICES.lambdaGbSecond, 2),
-    slowest_http_ms: round(Math.max(...HTTP_OPERATIONS.map((op) => modelledMs(aws, op, memoryMb))), 1),
-  }));
-  const fitting = options.filter((o) => o.slowest_http_ms <= HTTP_LATENCY_BUDGET_MS);
+export interface MemoryOption {
+  memory_mb: number;
+  /** This operation's Lambda duration per million sessions at this size. */
+  usd_per_million_sessions: number;
+  ms: number;
+  fits: boolean;
+}
+
+/**
+ * The one memory rule, for our functions and the floor's alike: the size with the lowest
+ * duration cost that holds the function's peak memory (× RSS_HEADROOM) and, for an HTTP
+ * operation, keeps its modelled p50 within HTTP_LATENCY_BUDGET_MS; none fitting, the largest.
+ */
+export function chooseMemory(op: Operation, msAt: (memoryMb: number) => number, rssMb: number): { memoryMb: number; options: MemoryOption[] } {
+  const options = MEMORY_CHOICES.map((memoryMb) => {
+    const ms = msAt(memoryMb);
+    const fits = memoryMb >= rssMb * RSS_HEADROOM && (!HTTP_OPERATIONS.includes(op) || ms <= HTTP_LATENCY_BUDGET_MS);
+    return { memory_mb: memoryMb, usd_per_million_sessions: round(timesPerSession(op) * gbSeconds(ms, memoryMb) * M * PRICES.lambdaGbSecond, 3), ms: round(ms, 1), fits };
+  });
+  const fitting = options.filter((o) => o.fits);
   const best = (fitting.length > 0 ? fitting : options.slice(-1)).reduce((a, b) => (b.usd_per_million_sessions < a.usd_per_million_sessions ? b : a));
   return { memoryMb: best.memory_mb, options };
+}
+
+/** Peak resident memory after the first request, MB, of our bundle and the floor's, by function id. */
+export type PeakMemory = Record<string, { ours: number; floor: number }>;
+
+export interface MemoryChoice {
+  op: Operation;
+  fn: string;
+  /** lib/stage-config.ts, prod: what ships and what the total is priced at. */
+  configured_mb: number;
+  /** What the rule picks from this run's figures. */
+  chosen_mb: number;
+  floor_mb: number;
+  rss_mb: number;
+  options: MemoryOption[];
 }
 
 export interface CostModel {
@@ -117,20 +192,24 @@ export interface CostModel {
   floor_lines: CostLine[];
   floor: number;
   email_usd_per_million_sessions: number;
-  memoryMb: number;
-  /** The stage's configured memory (lib/stage-config.ts, prod). */
-  configuredMemoryMb: number;
-  memory_options: ReturnType<typeof chooseMemory>['options'];
+  memory: MemoryChoice[];
   /** Lambda duration from the moto-measured wall time, at the chosen memory: for comparison only. */
   duration_moto_usd_per_million_sessions: number;
   modelled_ms: Record<Operation, number>;
 }
 
-export function costModel(aws: AwsFigures, handlerFloorUs = 5): CostModel {
-  const configuredMemoryMb = stageConfig('prod').lambdaMemoryMb;
-  const { memoryMb, options } = chooseMemory(aws);
-  const modelled = (op: Operation) => modelledMs(aws, op, memoryMb);
-  const gbSeconds = gbSecondsAt(modelled, memoryMb);
+export function costModel(aws: AwsFigures, handlerFloorUs: number, peak: PeakMemory): CostModel {
+  const prod = stageConfig('prod');
+  const memory = SESSION.map(([op]): MemoryChoice => {
+    const fn = FUNCTION_OF[op];
+    const rss = peak[fn.id] ?? { ours: 0, floor: 0 };
+    const chosen = chooseMemory(op, (mb) => modelledMs(aws, op, mb), rss.ours);
+    const floor = chooseMemory(op, (mb) => floorMs(op, mb, handlerFloorUs), rss.floor);
+    return { op, fn: fn.id, configured_mb: functionMemoryMb(prod, fn.id, fn.kind), chosen_mb: chosen.memoryMb, floor_mb: floor.memoryMb, rss_mb: rss.ours, options: chosen.options };
+  });
+  const memoryOf = (op: Operation) => memory.find((m) => m.op === op)!;
+  const modelled = (op: Operation) => modelledMs(aws, op, memoryOf(op).configured_mb);
+  const durationGbSeconds = perSession((op) => gbSeconds(modelled(op), memoryOf(op).configured_mb));
   const wru = perSession((op) => aws.calls[op].wru);
   const rru = perSession((op) => aws.calls[op].rru);
   const sqs = perSession((op) => aws.calls[op].sqs) + QUEUE_MESSAGES * SQS_POLLER_REQUESTS_PER_MESSAGE;
@@ -141,7 +220,7 @@ export function costModel(aws: AwsFigures, handlerFloorUs = 5): CostModel {
   const lines = priced([
     { item: 'API Gateway HTTP API requests', quantity: HTTP_REQUESTS, unit: 'requests', usd_per_million_sessions: HTTP_REQUESTS * PRICES.httpApiPerMillion },
     { item: 'Lambda requests (arm64)', quantity: INVOCATIONS, unit: 'invocations', usd_per_million_sessions: INVOCATIONS * PRICES.lambdaRequestPerMillion },
-    { item: `Lambda duration (${memoryMb} MB; measured CPU + documented call latency)`, quantity: round(gbSeconds, 4), unit: 'GB-s', usd_per_million_sessions: gbSeconds * M * PRICES.lambdaGbSecond },
+    { item: 'Lambda duration (stage memory per function; measured CPU + documented call latency)', quantity: round(durationGbSeconds, 4), unit: 'GB-s', usd_per_million_sessions: durationGbSeconds * M * PRICES.lambdaGbSecond },
     { item: 'DynamoDB write request units (table + expiry index)', quantity: round(wru, 2), unit: 'WRU', usd_per_million_sessions: wru * PRICES.dynamoWriteUnitPerMillion },
     { item: 'DynamoDB read request units', quantity: round(rru, 2), unit: 'RRU', usd_per_million_sessions: rru * PRICES.dynamoReadUnitPerMillion },
     { item: 'SQS requests (send + receive + delete)', quantity: round(sqs, 2), unit: 'requests', usd_per_million_sessions: sqs * PRICES.sqsPerMillion },
@@ -152,37 +231,41 @@ export function costModel(aws: AwsFigures, handlerFloorUs = 5): CostModel {
   // The floor: the requests the lifecycle cannot avoid (API, Lambda, the two queue messages of
   // a durable fan-out and their polling), one write unit per state change (create, patch, page,
   // pay), one eventually consistent read per operation that must read the session (retrieve ×2,
-  // patch, page, pay, webhook, e-mail), the floor handler's time plus one documented call
-  // latency per floor call (and the webhook's and SES's own waits), at the same memory.
+  // patch, page, pay, webhook, e-mail), floorMs per operation at the memory the same rule picks
+  // for the floor's bundle.
   const floorWrites = 4;
   const floorReads = 7 * 0.5;
-  const floorCalls: Record<Operation, number> = { create: 1, retrieve: 1, patch: 2, page: 2, pay: 2, route: 2, webhook: 1, email: 1 };
-  const floorMs = (op: Operation) =>
-    (handlerFloorUs / 1000) * Math.max(1, FULL_VCPU_MB / memoryMb) + floorCalls[op] * (op === 'route' ? LATENCY_MS.sqs : LATENCY_MS.dynamodb) + (op === 'webhook' ? LATENCY_MS.webhook : 0) + (op === 'email' ? LATENCY_MS.ses : 0);
-  const floorGbSeconds = gbSecondsAt(floorMs, memoryMb);
+  const floorGbSeconds = perSession((op) => gbSeconds(floorMs(op, memoryOf(op).floor_mb, handlerFloorUs), memoryOf(op).floor_mb));
   const floorSqs = QUEUE_MESSAGES * (1 + SQS_POLLER_REQUESTS_PER_MESSAGE);
   const floor_lines = priced([
     { item: 'API Gateway HTTP API requests', quantity: HTTP_REQUESTS, unit: 'requests', usd_per_million_sessions: HTTP_REQUESTS * PRICES.httpApiPerMillion },
     { item: 'Lambda requests (arm64)', quantity: INVOCATIONS, unit: 'invocations', usd_per_million_sessions: INVOCATIONS * PRICES.lambdaRequestPerMillion },
-    { item: `Lambda duration (${memoryMb} MB)`, quantity: round(floorGbSeconds, 4), unit: 'GB-s', usd_per_million_sessions: floorGbSeconds * M * PRICES.lambdaGbSecond },
+    { item: 'Lambda duration (the floor bundle\'s memory by the same rule)', quantity: round(floorGbSeconds, 4), unit: 'GB-s', usd_per_million_sessions: floorGbSeconds * M * PRICES.lambdaGbSecond },
     { item: 'DynamoDB write request units', quantity: floorWrites, unit: 'WRU', usd_per_million_sessions: floorWrites * PRICES.dynamoWriteUnitPerMillion },
     { item: 'DynamoDB read request units', quantity: floorReads, unit: 'RRU', usd_per_million_sessions: floorReads * PRICES.dynamoReadUnitPerMillion },
     { item: 'SQS requests (send + receive + delete)', quantity: floorSqs, unit: 'requests', usd_per_million_sessions: floorSqs * PRICES.sqsPerMillion },
   ]);
   const emails = detail('ses SendEmail');
-  const motoGbSeconds = gbSecondsAt((op) => aws.ms[op], memoryMb);
+  const motoGbSeconds = perSession((op) => gbSeconds(aws.ms[op], memoryOf(op).configured_mb));
   return {
     lines,
     total: round(lines.reduce((s, l) => s + l.usd_per_million_sessions, 0), 2),
     floor_lines,
     floor: round(floor_lines.reduce((s, l) => s + l.usd_per_million_sessions, 0), 2),
     email_usd_per_million_sessions: round((emails * M * PRICES.sesPer1000) / 1000, 2),
-    memoryMb,
-    configuredMemoryMb,
-    memory_options: options,
+    memory,
     duration_moto_usd_per_million_sessions: round(motoGbSeconds * M * PRICES.lambdaGbSecond, 2),
     modelled_ms: Object.fromEntries(SESSION.map(([op]) => [op, round(modelled(op), 2)])) as Record<Operation, number>,
   };
+}
+
+/** The floor's calls per operation: the session read or write it cannot avoid, route's two sends. */
+const FLOOR_CALLS: Record<Operation, number> = { create: 1, retrieve: 1, patch: 2, page: 2, pay: 2, route: 2, webhook: 1, email: 1 };
+
+/** The floor handler's time (its measured CPU) plus one documented latency per floor call, and the webhook's and SES's own waits. */
+function floorMs(op: Operation, memoryMb: number, handlerFloorUs: number): number {
+  const call = op === 'route' ? LATENCY_MS.sqs : LATENCY_MS.dynamodb;
+  return cpuAt(handlerFloorUs / 1000, memoryMb) + FLOOR_CALLS[op] * call + (op === 'webhook' ? LATENCY_MS.webhook : 0) + (op === 'email' ? LATENCY_MS.ses : 0);
 }
 
 function priced(lines: CostLine[]): CostLine[] {

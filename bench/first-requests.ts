@@ -16,10 +16,23 @@ export const CREATE_BODY = { type: 'payment_request', pg_codes: ['sandbox-kwd'],
 export const NOTIFIED_BODY = {
   ...CREATE_BODY,
   customer_phone: '96550000000',
-  // Loopback: the SSRF guard refuses it on AWS, so the webhook consumer dead-letters, with no traffic off the machine.
+  // Loopback, so no traffic leaves the machine; the bench seeds its session with a receiver's URL instead.
   webhook_url: 'http://127.0.0.1:9/hook',
   notifications: { email: ['created'], sms: ['created'] },
 };
+
+/**
+ * The minute buckets the expiry sweep's first request finds unswept: the bench marks the index
+ * swept up to this many minutes ago, as the every-minute schedule leaves it.
+ */
+export const SWEPT_MINUTES = 3;
+
+/**
+ * The functions whose first request above changes the session: their job is a read, then a
+ * conditional write that depends on it (the caller's credentials, the stored version), so
+ * their floor writes after its read too (bench/functions.ts).
+ */
+export const FIRST_REQUEST_WRITES: ReadonlySet<string> = new Set(['CreateSession', 'PatchSession', 'PutSession', 'CheckoutPage']);
 
 export interface Seed {
   apiKey: string;
@@ -42,7 +55,8 @@ export function firstRequest(id: string, seed: Seed): unknown {
     case 'PatchSession':
       return httpEvent({ method: 'PATCH', path: `${PYMT}/${seed.sessionId}/`, route: `${PYMT}/{session_id}`, pathParameters: session, headers: auth, body: JSON.stringify({ vendor_name: 'bench' }) });
     case 'PutSession':
-      return httpEvent({ method: 'PUT', path: `${PYMT}/${seed.sessionId}/`, route: `${PYMT}/{session_id}`, pathParameters: session, headers: auth, body: JSON.stringify(NOTIFIED_BODY) });
+      // The seeded webhook_url is kept: the webhook consumer's first request delivers to it.
+      return httpEvent({ method: 'PUT', path: `${PYMT}/${seed.sessionId}/`, route: `${PYMT}/{session_id}`, pathParameters: session, headers: auth, body: JSON.stringify({ ...NOTIFIED_BODY, webhook_url: seed.session.webhook_url }) });
     case 'UploadAttachment': {
       const boundary = 'benchboundary';
       const body = Buffer.concat([
@@ -79,6 +93,7 @@ export function firstRequest(id: string, seed: Seed): unknown {
     case 'RouteEvents':
       return streamEvent(event, seed.session);
     case 'DeliverWebhook':
+      // A delivery to the seeded session's webhook_url, a receiver on this machine (bench/run.ts).
       return sqsEvent({ channel: 'webhook', event });
     case 'SendEmail':
       return sqsEvent({ channel: 'email', event, to: 'customer@example.com' });

@@ -17,7 +17,8 @@ export interface StageConfig {
   apiThrottle: { rateLimit: number; burstLimit: number };
   /** Alarm when more than this percentage of API requests answer 5xx over 5 minutes. */
   api5xxRatePercent: number;
-  lambdaMemoryMb: number;
+  /** Lambda memory per function; read it with `functionMemoryMb`. */
+  lambdaMemory: LambdaMemory;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   httpTimeout: Duration;
   /** Queue, stream and schedule consumers; the queues' visibility timeouts assume it (functions/config/queues.ts). */
@@ -31,6 +32,38 @@ export interface StageConfig {
   /** Uploaded files still under `uploads/` (never attached to a session) are deleted after this. */
   unattachedUploadDays: number;
 }
+
+/**
+ * Lambda memory (MB): `route` and `worker` for functions not named in `byFunction`. Lambda bills
+ * GB-seconds and gives CPU in proportion to memory below 1 769 MB, so a function that mostly
+ * waits on I/O costs less at a smaller size; prod's sizes are what `npm run bench` chose by
+ * measurement (docs/benchmarks.md, "Memory per function"), and the bench's cost model reads
+ * them from here.
+ */
+export interface LambdaMemory {
+  route: number;
+  worker: number;
+  byFunction?: Readonly<Record<string, number>>;
+}
+
+/** The memory of one function (a route's or a worker's id) in a stage. */
+export function functionMemoryMb(config: Pick<StageConfig, 'lambdaMemory'>, id: string, kind: 'route' | 'worker'): number {
+  return config.lambdaMemory.byFunction?.[id] ?? config.lambdaMemory[kind];
+}
+
+/**
+ * Prod's sizes, by measurement (`npm run bench`, rows `memory_mb.*`): the cheapest size that
+ * holds 1.5× the function's peak memory (55–71 MB measured) and, for an HTTP function, keeps its
+ * modelled p50 within 50 ms. The stream router and the queue consumers wait on AWS and the
+ * merchant's endpoint with no latency goal: 128 MB. Create and retrieve stay within budget at
+ * 512 MB; patch, pay and the page need 1024 MB; routes the typical session does not use keep
+ * 1024 MB until measured.
+ */
+const MEASURED_MEMORY: LambdaMemory = {
+  route: 1024,
+  worker: 128,
+  byFunction: { CreateSession: 512, RetrieveSession: 512 },
+};
 
 const BASE = {
   httpTimeout: Duration.seconds(10),
@@ -48,7 +81,7 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
     apiThrottle: { rateLimit: 20, burstLimit: 40 },
-    lambdaMemoryMb: 512,
+    lambdaMemory: { route: 512, worker: 512 },
     logLevel: 'DEBUG',
   },
   staging: {
@@ -58,7 +91,7 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
     apiThrottle: { rateLimit: 100, burstLimit: 200 },
-    lambdaMemoryMb: 1024,
+    lambdaMemory: MEASURED_MEMORY,
     logLevel: 'INFO',
   },
   prod: {
@@ -68,7 +101,7 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     apiThrottle: { rateLimit: 500, burstLimit: 1000 },
-    lambdaMemoryMb: 1024,
+    lambdaMemory: MEASURED_MEMORY,
     logLevel: 'INFO',
   },
 };

@@ -23,7 +23,7 @@ import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../functions/config/ro
 import { WORKERS, type Worker } from '../functions/config/workers';
 import { bindBucket, bindEmail, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
 import { sharedParameterName } from './stateful-stack';
-import type { StageConfig } from './stage-config';
+import { functionMemoryMb, type StageConfig } from './stage-config';
 
 export interface StatelessStackProps extends StackProps {
   config: StageConfig;
@@ -163,11 +163,11 @@ export class CheckoutStatelessStack extends Stack {
     });
   }
 
-  private newFunction(id: string, handler: string, timeout: Duration, needs: Needs | undefined, description: string): CheckoutFunction {
+  private newFunction(id: string, kind: 'route' | 'worker', handler: string, timeout: Duration, needs: Needs | undefined, description: string): CheckoutFunction {
     const fn = new CheckoutFunction(this, id, {
       handler,
       description,
-      memorySize: this.config.lambdaMemoryMb,
+      memorySize: functionMemoryMb(this.config, id, kind),
       timeout,
       logRetention: this.config.logRetention,
       removalPolicy: this.config.removalPolicy,
@@ -208,7 +208,7 @@ export class CheckoutStatelessStack extends Stack {
   }
 
   private addRoute(route: Route): void {
-    const fn = this.newFunction(route.id, route.handler, this.config.httpTimeout, route.needs, `${route.method} ${route.path}`);
+    const fn = this.newFunction(route.id, 'route', route.handler, this.config.httpTimeout, route.needs, `${route.method} ${route.path}`);
     this.routeFunctions.set(route.id, fn);
     const integration = new HttpLambdaIntegration(`${route.id}Integration`, fn);
     const method = route.method as HttpMethod;
@@ -226,7 +226,7 @@ export class CheckoutStatelessStack extends Stack {
   }
 
   private addWorker(worker: Worker): void {
-    const fn = this.newFunction(worker.id, worker.handler, this.config.workerTimeout, worker.needs, `worker: ${worker.trigger.kind}`);
+    const fn = this.newFunction(worker.id, 'worker', worker.handler, this.config.workerTimeout, worker.needs, `worker: ${worker.trigger.kind}`);
     this.workerFunctions.set(worker.id, fn);
     const { trigger } = worker;
     switch (trigger.kind) {

@@ -1,10 +1,11 @@
 import type { DeliveryMessage } from '../domain/deliveries';
 import { deliveryKey } from '../domain/deliveries';
 import { judgeWebhookResult } from '../domain/delivery-schedule';
-import { statusDocument } from '../domain/payment-status';
 import type { WebhookStatus } from '../domain/session';
+import { statusDocument } from '../domain/payment-status';
 import { signedEventPayload } from '../domain/webhook-payload';
 import type { Ports } from '../ports';
+import { inFlight } from './in-flight';
 import { once, retryOrGiveUp, type Delivery, type DeliveryOutcome } from './delivery-outcome';
 import { recordWebhookStatus, type RecordStatusPorts } from './record-delivery-status';
 
@@ -22,13 +23,17 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
  */
 export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: WebhookDelivery, { timeoutMs = WEBHOOK_TIMEOUT_MS } = {}): Promise<DeliveryOutcome> {
   const { message, attempt } = delivery;
-  const session = await ports.sessions.get(message.event.session_id);
-  const url = message.url ?? session?.webhook_url;
-  // Gone, or the merchant removed the URL since: there is no one to call.
-  if (!session || !url) return { kind: 'done' };
-
-  return once(ports, deliveryKey(message), attempt, async () => {
-    const key = await ports.config.webhookKey();
+  // Read while the claim is written (and the signing key fetched, on a cold start): neither
+  // depends on the other, so the first attempt waits one round trip for all three, not three.
+  const reading = inFlight(ports.sessions.get(message.event.session_id));
+  const signingKey = inFlight(ports.config.webhookKey());
+  let recording: Promise<void> | undefined;
+  const outcome = await once(ports, deliveryKey(message), attempt, async () => {
+    const session = await reading;
+    const url = message.url ?? session?.webhook_url;
+    // Gone, or the merchant removed the URL since: there is no one to call.
+    if (!session || !url) return { kind: 'done' };
+    const key = await signingKey;
     const body = JSON.stringify(message.status ? statusDocument(session, key) : signedEventPayload(session, message.event, key));
     const result = await ports.webhooks.post(url, body, { timeoutMs });
     const judged = judgeWebhookResult(result, timeoutMs);
@@ -41,9 +46,10 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
       last_error: judged.verdict === 'delivered' ? null : judged.reason,
       last_attempt_at: ports.clock.now().toISOString(),
     };
-    // The session read above: its version guards the write; a conflict re-reads. The status
+    // The session read above: its version guards the write; a conflict re-reads. Best effort
+    // (it never throws), so it runs while `once` completes or releases the claim. The status
     // describes the session's own webhook_url, not an inquiry's one-off URL.
-    if (!message.url) await recordWebhookStatus(ports, session.session_id, status, session);
+    if (!message.url) recording = recordWebhookStatus(ports, session.session_id, status, session);
     ports.log.info('webhook attempt', {
       session_id: session.session_id,
       event_id: message.event.event_id,
@@ -57,4 +63,6 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
     });
     return outcome;
   });
+  await recording;
+  return outcome;
 }

@@ -3,6 +3,7 @@ import { findGateway } from '../domain/config';
 import { VersionConflictError } from '../domain/errors';
 import type { Session } from '../domain/session';
 import type { Ports } from '../ports';
+import { inFlight } from './in-flight';
 import { changeSession, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
 
@@ -19,9 +20,11 @@ export interface OpenedCheckout {
  * expiry is marked `expired` if the sweep has not done so yet. Returns the session to show.
  */
 export async function openCheckout(ports: OpenCheckoutPorts, sessionId: string): Promise<OpenedCheckout> {
+  // Cached for 30 s, but read on a cold start: alongside the session, not after its write.
+  const config = inFlight(ports.config.load());
   const session = await settleOnOpen(ports, sessionId);
   const gatewayCode = session.attempts.at(-1)?.pg_code ?? session.pg_codes[0] ?? '';
-  const gateway = findGateway(await ports.config.load(), gatewayCode);
+  const gateway = findGateway(await config, gatewayCode);
   return { session, attemptsLeft: attemptsLeft(session, { attempt_limit: gateway?.attempt_limit ?? 0 }) };
 }
 

@@ -2,6 +2,7 @@ import { deliveryKey, isNotificationEvent, type DeliveryMessage } from '../domai
 import { PermanentDeliveryError } from '../domain/delivery-errors';
 import { languageOf, renderEmail, renderSms, templateVariables, type Templates } from '../domain/notification-message';
 import type { Ports } from '../ports';
+import { inFlight } from './in-flight';
 import { once, retryOrGiveUp, type Delivery, type DeliveryOutcome } from './delivery-outcome';
 import { recordRejection, type RecordStatusPorts } from './record-delivery-status';
 
@@ -24,15 +25,18 @@ export interface NotificationSettings {
 export async function sendNotification(ports: SendNotificationPorts, delivery: Delivery<Notification>, settings: NotificationSettings): Promise<DeliveryOutcome> {
   const { message, attempt } = delivery;
   const { event } = message;
-  const session = await ports.sessions.get(event.session_id);
-  if (!session || !isNotificationEvent(event.type)) return { kind: 'done' };
+  if (!isNotificationEvent(event.type)) return { kind: 'done' };
   const type = event.type;
-  const language = languageOf(session);
-  const vars = templateVariables(session, settings.publicUrl, event);
-
-  const report = (outcome: string, fields: Record<string, unknown> = {}) =>
-    ports.log.info(`${message.channel} attempt`, { session_id: session.session_id, event_id: event.event_id, event: type, to: message.to, attempt, outcome, ...fields });
+  // Read while the claim is written: one round trip for both.
+  const reading = inFlight(ports.sessions.get(event.session_id));
   return once(ports, deliveryKey(message), attempt, async () => {
+    const session = await reading;
+    // A session that no longer exists has no one left to notify.
+    if (!session) return { kind: 'done' };
+    const language = languageOf(session);
+    const vars = templateVariables(session, settings.publicUrl, event);
+    const report = (outcome: string, fields: Record<string, unknown> = {}) =>
+      ports.log.info(`${message.channel} attempt`, { session_id: session.session_id, event_id: event.event_id, event: type, to: message.to, attempt, outcome, ...fields });
     try {
       if (message.channel === 'email') await mailerOf(ports).send({ to: message.to, ...renderEmail(settings.templates, language, type, vars) });
       else await smsOf(ports).send({ to: message.to, text: renderSms(settings.templates, language, type, vars) });

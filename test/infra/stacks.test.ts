@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { CHANNELS } from '../../functions/config/queues';
 import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../../functions/config/routes';
 import { WORKERS, type Worker } from '../../functions/config/workers';
+import { functionMemoryMb } from '../../lib/stage-config';
 import { synthStage, type SynthesizedApp } from './synth-app';
 
 // Assertion-only: synthesized without esbuild (bundle.test.ts covers a real bundle), once per stage.
@@ -90,6 +91,16 @@ describe('HTTP API', () => {
   });
 });
 
+/** The route or worker a function's logical id (`<id><8 hex>`) belongs to, and its kind. */
+function definitionOf(logicalId: string, workers: readonly Worker[]): [string, 'route' | 'worker'] {
+  const named = (id: string) => new RegExp(`^${id}[0-9A-F]{8}$`).test(logicalId);
+  const route = ROUTES.find((r) => named(r.id));
+  if (route) return [route.id, 'route'];
+  const worker = workers.find((w) => named(w.id));
+  if (!worker) throw new Error(`no route or worker for function ${logicalId}`);
+  return [worker.id, 'worker'];
+}
+
 describe('functions', () => {
   test('every function: nodejs22.x on arm64, X-Ray active, source maps, its own log group', () => {
     for (const app of [dev, withWorkers]) {
@@ -101,7 +112,7 @@ describe('functions', () => {
           Architectures: ['arm64'],
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
-          MemorySize: app.config.lambdaMemoryMb,
+          MemorySize: functionMemoryMb(app.config, ...definitionOf(id, app === withWorkers ? TEST_WORKERS : WORKERS)),
           LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/Logs/) } },
         });
         expect(fn.Properties!.Environment.Variables).toMatchObject({

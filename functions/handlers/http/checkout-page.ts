@@ -2,6 +2,7 @@ import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-sto
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
+import { inFlight } from '../../app/in-flight';
 import { openCheckout, type OpenCheckoutPorts } from '../../app/open-checkout';
 import { lambdaEntry } from '../lambda-entry';
 import { csrf } from './checkout-csrf';
@@ -13,8 +14,12 @@ export function wire(ports: OpenCheckoutPorts) {
   const tokens = csrf(ports);
   return httpHandler(
     async (event) => {
-      const { session, attemptsLeft } = await openCheckout(ports, event.pathParameters?.session_id ?? '');
-      const issued = await tokens.issue(event, session.session_id);
+      const sessionId = event.pathParameters?.session_id ?? '';
+      // The form's token is signed with a key a cold start reads from Secrets Manager: fetched
+      // while the session is opened rather than after.
+      const issuing = inFlight(tokens.issue(event, sessionId));
+      const { session, attemptsLeft } = await openCheckout(ports, sessionId);
+      const issued = await issuing;
       const pgCode = event.queryStringParameters?.pg_code;
       return checkoutPageResponse(200, { session, csrfToken: issued.token, pgCode, attemptsLeft }, issued.cookies);
     },

@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import Busboy from '@fastify/busboy';
+import type BusboyFactory from '@fastify/busboy';
 import { BadRequestError, ValidationError } from '../../domain/errors';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import { formToJson } from './form-fields';
@@ -42,7 +42,7 @@ export function parseBody(): MiddlewareObj<HttpEvent> {
         if (LOOKS_LIKE_JSON.test(text)) throw new UnsupportedMediaTypeError(contentType, SEND_JSON);
         event.body = exactNumbers(formToJson(parseForm(text)));
       } else if (MULTIPART_TYPE.test(contentType)) {
-        const { fields, files } = await parseMultipart(raw, contentType);
+        const { fields, files } = await parseMultipart(await loadBusboy(), raw, contentType);
         event.body = exactNumbers(formToJson(fields));
         event.files = files;
       } else {
@@ -117,6 +117,14 @@ function decodeFormText(text: string): string {
   }
 }
 
+/**
+ * busboy is loaded with the first multipart body, not at cold start: most requests are JSON, and
+ * every HTTP function bundles this parser.
+ */
+async function loadBusboy(): Promise<typeof BusboyFactory> {
+  return (await import('@fastify/busboy')).default;
+}
+
 /** Text parts are read as UTF-8 only; a part may say so (or say US-ASCII, a subset). */
 const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii']);
 /** busboy reports a part's Content-Transfer-Encoding (7bit when absent) but never decodes one. */
@@ -128,7 +136,7 @@ const RAW_TRANSFER_ENCODINGS = new Set(['7bit', '8bit', 'binary']);
  * UTF-8: left to busboy, a part naming its own charset would be decoded leniently in that charset.
  * A part is a file as busboy would judge it (a filename, or application/octet-stream).
  */
-function parseMultipart(raw: Buffer, contentType: string): Promise<{ fields: Record<string, string | string[]>; files: UploadedFile[] }> {
+function parseMultipart(Busboy: typeof BusboyFactory, raw: Buffer, contentType: string): Promise<{ fields: Record<string, string | string[]>; files: UploadedFile[] }> {
   const fields: Record<string, string | string[]> = Object.create(null);
   const files: UploadedFile[] = [];
   const malformed = () => new BadRequestError('Multipart form parse error - the body is not valid multipart/form-data.');

@@ -1,0 +1,41 @@
+import { chooseMemory, criticalPathMs, LATENCY_MS, RSS_HEADROOM } from '../../bench/cost-model';
+
+/** A call on the wire from `started` to `ended` (ms), as the bench's call counter records it. */
+const call = (service: string, operation: string, started: number, ended: number) => ({ service, operation, started, ended });
+
+describe('criticalPathMs: the modelled wait of an operation', () => {
+  test('calls one after another add up at their documented latencies', () => {
+    const calls = [call('dynamodb', 'GetItem', 0, 5), call('dynamodb', 'PutItem', 6, 9), call('ses', 'SendEmail', 10, 12)];
+    expect(criticalPathMs(calls)).toBe(2 * LATENCY_MS.dynamodb + LATENCY_MS.ses);
+  });
+
+  test('calls that overlapped wait once, as long as the slowest of them', () => {
+    const calls = [call('dynamodb', 'GetItem', 0, 5), call('dynamodb', 'PutItem', 1, 4), call('secretsmanager', 'GetSecretValue', 2, 8), call('dynamodb', 'PutItem', 9, 12)];
+    expect(criticalPathMs(calls)).toBe(LATENCY_MS.ses + LATENCY_MS.dynamodb);
+  });
+
+  test('a transaction counts as two writes; no calls, no wait', () => {
+    expect(criticalPathMs([call('dynamodb', 'TransactWriteItems', 0, 1)])).toBe(LATENCY_MS.dynamodbTransaction);
+    expect(criticalPathMs([])).toBe(0);
+  });
+});
+
+describe('chooseMemory: one rule for ours and the floor', () => {
+  // Waits cost in proportion to memory, CPU the same GB-s below a full vCPU.
+  const msAt = (cpuMs: number, waitMs: number) => (mb: number) => cpuMs * Math.max(1, 1769 / mb) + waitMs;
+
+  test('a worker waiting on I/O takes the smallest size that holds its peak memory', () => {
+    expect(chooseMemory('webhook', msAt(20, 120), 60).memoryMb).toBe(128);
+    expect(chooseMemory('webhook', msAt(20, 120), 128 / RSS_HEADROOM + 1).memoryMb).toBe(256);
+  });
+
+  test('an HTTP operation takes the cheapest size within the 50 ms p50 budget', () => {
+    const choice = chooseMemory('patch', msAt(12, 20), 60);
+    expect(choice.memoryMb).toBe(1024);
+    expect(choice.options.find((o) => o.memory_mb === 512)).toMatchObject({ fits: false });
+  });
+
+  test('when no size fits, the largest', () => {
+    expect(chooseMemory('retrieve', msAt(100, 20), 60).memoryMb).toBe(1769);
+  });
+});
