@@ -4,7 +4,7 @@ import { deliveryKey, type DeliveryMessage } from '../domain/deliveries';
 import type { SessionEvent } from '../domain/events';
 import { escapeHtml } from '../domain/notification-message';
 import { renderSession, type Session } from '../domain/session';
-import { baseUrlOf } from '../handlers/http/http-event';
+import { baseUrlOf } from '../handlers/http/base-url';
 import type { ActivityLog, Activity } from './activity-log';
 import type { EmbeddedPorts } from './embedded-ports';
 

@@ -1,3 +1,7 @@
+import { gunzipSync } from 'node:zlib';
+import { API_REFERENCE_CSP, API_REFERENCE_HTML_GZIP, OPENAPI_JSON_GZIP } from '../../functions/handlers/http/openapi.generated';
+import { API_REFERENCE_CSP as VIEW_CSP } from '../../functions/views/api-reference';
+import { openApiTexts } from '../../scripts/build-openapi';
 import * as v from 'valibot';
 import { ROUTES } from '../../functions/config/routes';
 import { fullSchema, partialSchema, uploadSchema } from '../../functions/domain/session-schema';
@@ -70,4 +74,11 @@ test('limits, required fields and error shapes come from the schemas', () => {
   expect(doc.components.schemas.DetailError.required).toEqual(['detail']);
   expect(doc.openapi).toBe('3.1.0');
   expect(JSON.stringify(doc)).not.toContain('"$schema"');
+});
+
+test('the generated module the OpenAPI functions serve matches the schemas (run `npm run build:openapi`)', () => {
+  const unpack = (base64: string) => gunzipSync(Buffer.from(base64, 'base64')).toString('utf8');
+  expect({ json: unpack(OPENAPI_JSON_GZIP), html: unpack(API_REFERENCE_HTML_GZIP) }).toEqual(openApiTexts());
+  expect(JSON.parse(unpack(OPENAPI_JSON_GZIP))).toEqual(openApiDocument());
+  expect(API_REFERENCE_CSP).toBe(VIEW_CSP);
 });
