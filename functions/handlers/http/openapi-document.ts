@@ -18,7 +18,10 @@ export function jsonSchemaOf(schema: v.GenericSchema): Json {
 
 const SHARED = { Session: sessionDocumentSchema, FieldErrors: fieldErrorsSchema, DetailError: detailErrorSchema } as const;
 
-/** The OpenAPI 3.1 document: every route of the route table with its contract. */
+/**
+ * The OpenAPI 3.1 document: every route of the route table with its contract. Built ahead of time
+ * (scripts/build-openapi.ts), never in a Lambda, so @valibot/to-json-schema is a dev dependency.
+ */
 export function openApiDocument(serverUrl?: string): Json {
   const components = Object.fromEntries(Object.entries(SHARED).map(([name, schema]) => [name, jsonSchemaOf(schema)]));
   const refOf = (schema: v.GenericSchema): Json => {
