@@ -23,7 +23,7 @@ async function start() {
   }
   if (setting('CHECKOUT_BOOTSTRAP')) {
     // The synthesized stage itself: its resources, bundles, routes, event sources and schedule.
-    const cloud = await startCloudFromEnv(port, host);
+    const cloud = await startCloudFromEnv(port, host, (record) => activity.request(record));
     return { ...cloud, backend: `the synthesized dev stage's Lambda bundles, table ${cloud.tableName} at ${setting('AWS_ENDPOINT_URL')}` };
   }
   const runtime = await startLocalAws({ port, host, activity });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROUTES } from '../../functions/config/routes';
+import type { RequestRecord } from '../../functions/local/activity-log';
 import { WORKERS } from '../../functions/config/workers';
 import { MAX_ATTEMPTS } from '../../functions/domain/delivery-schedule';
 import { verifyWebhookSignature } from '../../functions/domain/webhook-signature';
@@ -33,6 +34,7 @@ let receiver: WebhookReceiver;
 let failing: WebhookReceiver;
 let target: AwsTarget;
 const run = `t${Date.now().toString(36)}`;
+const served: RequestRecord[] = [];
 
 describeAws('the synthesized dev stage on moto', () => {
   beforeAll(async () => {
@@ -52,6 +54,7 @@ describeAws('the synthesized dev stage on moto', () => {
       emulatorEnv: { CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1', CHECKOUT_LOCAL_DELAY_SCALE: '0.0001', POWERTOOLS_LOG_LEVEL: 'ERROR' },
       scheduleIntervalMs: 1000,
       log: (line) => void appendFileSync(join(tmpdir(), `checkout-local-cloud-${run}.log`), line),
+      onRequest: (record) => void served.push(record),
     });
     api = requester(cloud.url);
   }, 240_000);
@@ -83,6 +86,8 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(slash.status).toBe(201);
     const bare = await create(TXN, { order_no: `${run}-2` });
     expect(bare.status).toBe(201);
+    // npm start's console line for it: the request id is the one the answer carries.
+    expect(served.find((record) => record.request_id === bare.headers.get('x-request-id'))).toMatchObject({ method: 'POST', path: TXN, status: 201 });
     const id = slash.json.session_id as string;
     expect(slash.json.checkout_url).toContain(cloud.url);
     expect((await api('GET', `${TXN}/${id}/`, { auth: 'none' })).json.session_id).toBe(id);

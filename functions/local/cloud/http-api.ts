@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { apiGatewayEvent, requestUrl } from '../api-gateway-event';
+import type { OnRequest } from '../local-gateway';
 import { resourcesOfType, type CfnTemplate } from './assembly';
 import { FunctionError } from './lambda-pool';
 
@@ -58,9 +59,15 @@ export function routesOf(template: CfnTemplate): HttpRoute[] {
 export type Invoke = (functionLogicalId: string, event: unknown) => Promise<unknown>;
 type Extra = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
-export function createHttpApi(routes: HttpRoute[], invoke: Invoke, extra?: Extra): Server {
+export function createHttpApi(routes: HttpRoute[], invoke: Invoke, extra?: Extra, onRequest?: OnRequest): Server {
   return createServer((req, res) => {
-    serve(req, res, routes, invoke, extra).catch((error: unknown) => {
+    // API Gateway's request id: the event carries it, the handlers answer it as X-Request-Id.
+    const requestId = randomUUID();
+    const started = performance.now();
+    res.once('finish', () =>
+      onRequest?.({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status: res.statusCode, duration_ms: Math.round(performance.now() - started), request_id: requestId }),
+    );
+    serve(req, res, routes, invoke, requestId, extra).catch((error: unknown) => {
       if (!res.headersSent) {
         // What API Gateway answers when the integration fails or times out.
         const timedOut = error instanceof FunctionError && error.errorType === 'Sandbox.Timedout';
@@ -72,7 +79,7 @@ export function createHttpApi(routes: HttpRoute[], invoke: Invoke, extra?: Extra
   });
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, routes: HttpRoute[], invoke: Invoke, extra?: Extra): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, routes: HttpRoute[], invoke: Invoke, requestId: string, extra?: Extra): Promise<void> {
   if (extra && (await extra(req, res))) return;
   const url = requestUrl(req);
   const method = req.method ?? 'GET';
@@ -91,7 +98,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: HttpRout
   }
   const found: RegExpExecArray = match;
   const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, found[i + 1] ?? '']));
-  const event = apiGatewayEvent(req, url, route.routeKey, pathParameters, body, randomUUID());
+  const event = apiGatewayEvent(req, url, route.routeKey, pathParameters, body, requestId);
   let timer: NodeJS.Timeout | undefined;
   const result = (await Promise.race([
     invoke(route.functionLogicalId, event),

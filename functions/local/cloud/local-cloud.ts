@@ -4,6 +4,7 @@ import { escapeHtml } from '../../domain/notification-message';
 import type { DemoCredentials } from '../demo-config';
 import { functionsOf, readAssembly, resourcesOfType, type Assembly, type FunctionSpec } from './assembly';
 import { pollQueue, pollStream, queueAttributes, type Poller } from './event-sources';
+import type { OnRequest } from '../local-gateway';
 import { createHttpApi, routesOf } from './http-api';
 import { LambdaFunctionPool } from './lambda-pool';
 import { ACCOUNT, provisionData, verifySender, type AwsTarget, type Provisioned } from './provision';
@@ -35,6 +36,8 @@ export interface LocalCloudOptions {
   seed?: Record<string, string | undefined>;
   /** Where the functions' and pollers' logs go (default stderr). */
   log?: (line: string) => void;
+  /** Hears of every HTTP request served (npm start prints one line each). */
+  onRequest?: OnRequest;
   /** How often the stream is polled (ms). */
   streamPollMs?: number;
 }
@@ -72,7 +75,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
   // The HTTP API first: its URL is the API endpoint the template's environment refers to.
   const routes = routesOf(assembly.api.template);
-  const server = createHttpApi(routes, (id, event) => poolOf(id).invoke(event), localPages(target));
+  const server = createHttpApi(routes, (id, event) => poolOf(id).invoke(event), localPages(target), options.onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
