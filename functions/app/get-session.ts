@@ -1,10 +1,11 @@
 import { NotFoundError } from '../domain/errors';
 import type { Session } from '../domain/session';
-import type { Ports } from '../ports';
+import type { SessionReader } from '../ports';
 
 const SESSION_ID = /^[0-9a-f]{40}$/;
 
-export type GetSessionPorts = Pick<Ports, 'sessions'>;
+/** Reads only: a function granted GetItem alone can serve it. */
+export type GetSessionPorts = { sessions: SessionReader };
 
 export async function getSession(ports: GetSessionPorts, sessionId: string): Promise<Session> {
   // Ids are 40 hex characters; anything else cannot exist, so it costs no read.

@@ -1,8 +1,8 @@
 import { statusDocument, statusEvent } from '../domain/payment-status';
-import type { Ports } from '../ports';
+import type { Ports, SessionReader } from '../ports';
 import { findSession } from './operate-session';
 
-export type InquireSessionPorts = Pick<Ports, 'sessions' | 'config' | 'queue' | 'ids'>;
+export type InquireSessionPorts = Pick<Ports, 'config' | 'queue' | 'ids'> & { sessions: SessionReader };
 
 export interface InquireSessionInput {
   sessionId?: string | null;

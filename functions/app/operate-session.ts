@@ -2,7 +2,7 @@ import { OperationFailedError, NotFoundError, PermissionDeniedError } from '../d
 import { planOperation, type ChildTransaction, type OperationName } from '../domain/operations';
 import { mayOperate, type Principal } from '../domain/permissions';
 import type { Session } from '../domain/session';
-import type { Ports } from '../ports';
+import type { SessionReader } from '../ports';
 import { changeSession, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
 
@@ -58,7 +58,7 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
  * The session named by `session_id`, else by `order_no`: the live one holding it or, with
  * `orReleased` (the status query), the last one that gave it back. Deleted ones are not found.
  */
-export async function findSession(ports: Pick<Ports, 'sessions'>, input: { sessionId?: string | null; orderNo?: string | null }, { orReleased = false } = {}): Promise<Session> {
+export async function findSession(ports: { sessions: SessionReader }, input: { sessionId?: string | null; orderNo?: string | null }, { orReleased = false } = {}): Promise<Session> {
   if (input.sessionId) return getSession(ports, input.sessionId);
   const byOrderNo = (orderNo: string) => (orReleased ? ports.sessions.lastByOrderNo(orderNo) : ports.sessions.findByOrderNo(orderNo));
   const session = input.orderNo ? await byOrderNo(input.orderNo) : undefined;

@@ -7,8 +7,8 @@ import type { IdempotencyBegin, IdempotencyStore, StoredResult } from './idempot
 import type { Ids } from './ids';
 import type { Log } from './log';
 import type { EmailMessage, Mailer } from './mailer';
-import type { SessionRepository } from './session-repository';
-import type { ShortLinkStore } from './short-link-store';
+import type { SessionReader, SessionRepository } from './session-repository';
+import type { ShortLinkReader, ShortLinkStore } from './short-link-store';
 
 import type { SmsMessage, SmsSender } from './sms-sender';
 import type { WebhookResult, WebhookSender } from './webhook-sender';
@@ -28,7 +28,9 @@ export type {
   Ids,
   Log,
   Mailer,
+  SessionReader,
   SessionRepository,
+  ShortLinkReader,
   ShortLinkStore,
   SmsMessage,
   SmsSender,

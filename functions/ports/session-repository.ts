@@ -23,3 +23,6 @@ export interface SessionRepository {
    */
   update(next: Session, previous: Session, events: SessionEvent[]): Promise<void>;
 }
+
+/** The reads alone: what a function granted only GetItem on the table may build (dynamoSessionReader). */
+export type SessionReader = Pick<SessionRepository, 'get' | 'findByOrderNo' | 'lastByOrderNo'>;

@@ -4,3 +4,6 @@ export interface ShortLinkStore {
   resolve(code: string): Promise<string | undefined>;
   delete(code: string): Promise<void>;
 }
+
+/** Resolving alone (dynamoShortLinkReader: GetItem only). */
+export type ShortLinkReader = Pick<ShortLinkStore, 'resolve'>;

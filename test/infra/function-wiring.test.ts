@@ -56,6 +56,7 @@ export function grantProblems(granted: Needs, used: Needs[]): string[] {
     if (uses[kind].size > 0 && given.length === 0) problems.push(`its adapters use the ${kind} but it has no ${kind} grant`);
     if (uses[kind].size === 0 && given.length > 0) problems.push(`it is granted the ${kind} but builds nothing that uses it`);
     for (const action of given) if (!uses[kind].has(action as never)) problems.push(`${kind} action ${action} is granted but no adapter it builds uses it`);
+    if (given.length > 0) for (const action of uses[kind]) if (!(given as readonly string[]).includes(action)) problems.push(`${kind} action ${action} is used but not granted`);
   }
   for (const kind of ['sendTo', 'deadLetterTo'] as const) {
     const given = new Set(granted[kind] ?? []);
@@ -93,6 +94,8 @@ test('a grant missing from the route table, or one nothing uses, is reported', (
   const usage = coldBuild(create.handler, templateEnvironment('CreateSession', 'route'));
   expect(grantProblems({ ...create.needs, bucket: [] }, usage.needs)).toEqual(['its adapters use the bucket but it has no bucket grant']);
   expect(grantProblems({ ...create.needs, sms: true }, usage.needs)).toEqual(['sms is granted but not used']);
+  // One table action short: the write would be refused on AWS, at run time.
+  expect(grantProblems({ ...create.needs, table: create.needs!.table!.filter((action) => action !== 'ConditionCheckItem') }, usage.needs)).toEqual(['table action ConditionCheckItem is used but not granted']);
 });
 
 test('the icon builds no adapter and reads no setting', () => {

@@ -5,7 +5,7 @@ import { OrderNoTakenError, ServiceUnavailableError, VersionConflictError } from
 import type { SessionEvent } from '../../domain/events';
 import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, isHardDeleted, type Session } from '../../domain/session';
-import type { SessionRepository } from '../../ports';
+import type { SessionReader, SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
 import { orderNoKey, sessionKey } from './table-keys';
 import { EVENTS_ATTRIBUTE, TTL_ATTRIBUTE } from '../../config/table';
@@ -280,5 +280,11 @@ function unpackDocument(stored: unknown): unknown {
 /** Reads (consistent GetItem) and conditional writes of sessions (with their events) and order_no claims. */
 export function dynamoSessions() {
   uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] });
+  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+}
+
+/** Reads of sessions only (GetItem): for the functions that never change one. */
+export function dynamoSessionReader(): SessionReader {
+  uses({ table: ['GetItem'] });
   return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

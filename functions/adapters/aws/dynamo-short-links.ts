@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { ShortLinkStore } from '../../ports';
+import type { ShortLinkReader, ShortLinkStore } from '../../ports';
 import { dynamoClient } from './aws-clients';
 import { shortLinkKey } from './table-keys';
 import { setting } from '../../config/env';
@@ -49,5 +49,11 @@ export class DynamoShortLinkStore implements ShortLinkStore {
 
 export function dynamoShortLinks() {
   uses({ table: ['GetItem', 'PutItem', 'DeleteItem'] });
+  return new DynamoShortLinkStore(dynamoClient(), setting('CHECKOUT_TABLE'));
+}
+
+/** Resolving short links only (GetItem). */
+export function dynamoShortLinkReader(): ShortLinkReader {
+  uses({ table: ['GetItem'] });
   return new DynamoShortLinkStore(dynamoClient(), setting('CHECKOUT_TABLE'));
 }

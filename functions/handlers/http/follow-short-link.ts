@@ -1,10 +1,10 @@
-import { dynamoShortLinks } from '../../adapters/aws/dynamo-short-links';
+import { dynamoShortLinkReader } from '../../adapters/aws/dynamo-short-links';
 import { followShortLink } from '../../app/follow-short-link';
-import type { Ports } from '../../ports';
+import type { ShortLinkReader } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
 import { httpHandler } from './http-handler';
 
-export function wire(ports: Pick<Ports, 'shortLinks'>) {
+export function wire(ports: { shortLinks: ShortLinkReader }) {
   return httpHandler(async (event) => {
     const target = await followShortLink(ports, event.pathParameters?.code ?? '');
     const location = target.startsWith('/') ? event.baseUrl + target : target;
@@ -12,5 +12,5 @@ export function wire(ports: Pick<Ports, 'shortLinks'>) {
   });
 }
 
-export const build = () => wire({ shortLinks: dynamoShortLinks() });
+export const build = () => wire({ shortLinks: dynamoShortLinkReader() });
 export const handler = lambdaEntry(build);

@@ -1,6 +1,6 @@
 import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
-import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoSessionReader } from '../../adapters/aws/dynamo-session-repository';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
@@ -28,7 +28,7 @@ export function wire(ports: InquireSessionPorts & IdempotencyPorts) {
 
 export const build = () =>
   wire({
-    sessions: dynamoSessions(),
+    sessions: dynamoSessionReader(),
     config: dynamoConfigWithWebhookKey(),
     idempotency: dynamoIdempotency(),
     // notify_webhook_url: the webhook worker delivers it, with its retries.

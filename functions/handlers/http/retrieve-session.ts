@@ -1,4 +1,4 @@
-import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoSessionReader } from '../../adapters/aws/dynamo-session-repository';
 import { getSession, type GetSessionPorts } from '../../app/get-session';
 import { renderSession } from '../../domain/session';
 import { lambdaEntry } from '../lambda-entry';
@@ -13,5 +13,5 @@ export function wire(ports: GetSessionPorts) {
   });
 }
 
-export const build = () => wire({ sessions: dynamoSessions() });
+export const build = () => wire({ sessions: dynamoSessionReader() });
 export const handler = lambdaEntry(build);

@@ -2,14 +2,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamoSessions, fromItem } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoSessionReader, fromItem } from '../../adapters/aws/dynamo-session-repository';
 import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE } from '../../config/table';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
 import { routeEvent } from '../../app/route-event';
 import { QUEUE_NAMES } from '../../domain/deliveries';
 import type { SessionEvent } from '../../domain/events';
 import type { Session } from '../../domain/session';
-import type { Ports } from '../../ports';
+import type { Ports, SessionReader } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
 
@@ -61,7 +61,7 @@ export function eventFromImage(image: Image): SessionEvent {
   };
 }
 
-type RouterPorts = Pick<Ports, 'sessions' | 'queue'>;
+type RouterPorts = Pick<Ports, 'queue'> & { sessions: SessionReader };
 
 export function wire(ports: RouterPorts) {
   const records = (event: DynamoDBStreamEvent, context?: Context) =>
@@ -69,5 +69,5 @@ export function wire(ports: RouterPorts) {
   return middy(records).use(injectLambdaContext(logger));
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), queue: sqsPublisher(QUEUE_NAMES) });
+export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(QUEUE_NAMES) });
 export const handler = lambdaEntry(build);
