@@ -17,12 +17,8 @@ export interface Route {
   needs?: Needs;
 }
 
-/**
- * HTTP APIs refuse route paths ending in "/" and do not route `/path/` to the route `/path`, so
- * the CDK app gives every route a sibling `<path>/{proxy+}` route to the same Lambda. The HTTP
- * middleware treats a non-empty `proxy` (extra segments) as 404 and an empty one as the route.
- */
-export const TRAILING_SLASH_PARAM = 'proxy';
+// Its own module, so the handlers with no middleware (icon, OpenAPI) do not bundle the route table.
+export { TRAILING_SLASH_PARAM } from './trailing-slash';
 
 // Authenticated routes read the merchant config (credentials) and keep Idempotency-Key records.
 const AUTH_AND_IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
@@ -54,6 +50,6 @@ export const ROUTES: readonly Route[] = [
   // Reads the merchant configuration only.
   { id: 'PaymentMethods', method: 'POST', path: '/b/pbl/v2/payment-methods', handler: 'http/payment-methods', needs: { table: AUTH_AND_IDEMPOTENCY } },
   { id: 'StaticIcon', method: 'GET', path: '/static/pg-icons/card.svg', handler: 'http/static-icon' },
-  { id: 'OpenApiDocument', method: 'GET', path: '/openapi.json', handler: 'http/api-reference' },
+  { id: 'OpenApiDocument', method: 'GET', path: '/openapi.json', handler: 'http/openapi-json' },
   { id: 'ApiReference', method: 'GET', path: '/docs', handler: 'http/api-reference' },
 ];

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { TRAILING_SLASH_PARAM } from '../../config/routes';
+import { TRAILING_SLASH_PARAM } from '../../config/trailing-slash';
 
 /** The generic card icon the demo gateways name (`/static/pg-icons/card.svg`), drawn inline. */
 const CARD_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 26" width="40" height="26" role="img" aria-label="Card">

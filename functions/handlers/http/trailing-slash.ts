@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { NotFoundError } from '../../domain/errors';
-import { TRAILING_SLASH_PARAM } from '../../config/routes';
+import { TRAILING_SLASH_PARAM } from '../../config/trailing-slash';
 import type { HttpEvent, HttpResult } from './http-event';
 
 const SUFFIX = `/{${TRAILING_SLASH_PARAM}+}`;
