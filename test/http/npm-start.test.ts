@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../fixtures/webhook-receiver';
 
 // `npm start` as a newcomer meets it: the banner, one line per request, quiet handler logs
 // (the expiry sweep, scheduled every 100 ms here, prints nothing), and one line for each of the
@@ -28,18 +29,10 @@ function start(env: Record<string, string>) {
   return { child, exited, stop, out: () => out, err: () => err };
 }
 
-async function waitFor(check: () => boolean, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test('npm start prints the banner and one line per request, and the expiry sweep stays quiet', async () => {
   const run = start({ PORT: '0', CHECKOUT_EXPIRY_INTERVAL_MS: '100', CHECKOUT_DEMO_API_KEY: 'demo.start-test-0123456789' });
   try {
-    await waitFor(() => /listening on (http:\/\/\S+)/.test(run.out()));
+    await waitFor(() => /listening on (http:\/\/\S+)/.test(run.out()), { timeoutMs: 30_000, what: 'the banner' });
     const url = /listening on (http:\/\/\S+)/.exec(run.out())![1]!;
     expect(run.out()).toContain('CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1');
     expect(run.out()).toContain(`${url}/docs`);
@@ -50,7 +43,7 @@ test('npm start prints the banner and one line per request, and the expiry sweep
     });
     expect(response.status).toBe(201);
     const id = response.headers.get('x-request-id')!;
-    await waitFor(() => run.out().includes(id));
+    await waitFor(() => run.out().includes(id), { timeoutMs: 30_000, what: 'the request line' });
     expect(run.out()).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d\\.\\d{3} POST /b/checkout/v1/pymt-txn/ 201 \\d+ ms {2}req ${id}`));
     await new Promise((r) => setTimeout(r, 500));
     expect(run.out()).not.toContain('Expiry sweep');

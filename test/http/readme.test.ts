@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startTestApi, type TestApi } from '../fixtures/local-api';
+import { waitFor } from '../fixtures/webhook-receiver';
 
 // The README runs as written: its `sh` blocks that call the local API are run in order, in one
 // bash, against a started server (its URL in place of http://localhost:3000), with the
@@ -42,14 +43,6 @@ afterAll(async () => {
   receiver?.kill();
   await api?.close();
 });
-
-async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('the README curl examples run as written against a started server', async () => {
   const runnable = blocks.filter((block) => block.includes('curl') && block.includes('http://localhost:3000'));
