@@ -14,6 +14,12 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const minimal = () => ({ type: 'payment_request', pg_codes: ['sandbox-kwd'], amount: '14', currency_code: 'KWD' });
+/** The minimal create as multipart form fields, to add hostile parts to. */
+function minimalForm(): FormData {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(minimal())) form.append(key, String(value));
+  return form;
+}
 const create = (body: unknown, init: Parameters<TestApi['request']>[2] = {}) => api.request('POST', PATH, { body, ...init });
 const jsonCreate = (text: string | Buffer) =>
   rawRequest(api.url, 'POST', PATH, [['authorization', `Api-Key ${DEMO_ENV.CHECKOUT_DEMO_API_KEY}`], ['content-type', 'application/json']], text);
@@ -192,8 +198,7 @@ describe('text: strict UTF-8, no NUL, no lone surrogates, lengths in characters'
 
 describe('limits are errors, not truncation', () => {
   test(`more than ${MAX_MULTIPART_FIELDS} multipart fields`, async () => {
-    const form = new FormData();
-    for (const [key, value] of Object.entries(minimal())) form.append(key, String(value));
+    const form = minimalForm();
     for (let i = 0; i < MAX_MULTIPART_FIELDS; i++) form.append(`x${i}`, 'y');
     const { status, json } = await create(form);
     expect(status).toBe(400);
@@ -201,8 +206,7 @@ describe('limits are errors, not truncation', () => {
   });
 
   test(`more than ${MAX_MULTIPART_FILES} file parts`, async () => {
-    const form = new FormData();
-    for (const [key, value] of Object.entries(minimal())) form.append(key, String(value));
+    const form = minimalForm();
     for (let i = 0; i <= MAX_MULTIPART_FILES; i++) form.append(`f${i}`, new Blob(['x']), `f${i}.pdf`);
     const { status, json } = await create(form);
     expect(status).toBe(400);
@@ -218,8 +222,7 @@ describe('limits are errors, not truncation', () => {
   });
 
   test('a file part named like a text field is an error on that field', async () => {
-    const form = new FormData();
-    for (const [key, value] of Object.entries(minimal())) form.append(key, String(value));
+    const form = minimalForm();
     form.append('order_no', new Blob(['%PDF-1.4']), 'order.pdf');
     expect(await create(form)).toMatchObject({ status: 400, json: { order_no: ['Not a valid string: a file was sent in this text field.'] } });
     const upload = new FormData();
@@ -229,12 +232,10 @@ describe('limits are errors, not truncation', () => {
   });
 
   test('found by the fuzz suite: a file part with an empty filename, a file as attachment_upload_url', async () => {
-    const form = new FormData();
-    for (const [key, value] of Object.entries(minimal())) form.append(key, String(value));
+    const form = minimalForm();
     form.append('attachment', new Blob(['%PDF-1']), '');
     expect(await create(form)).toMatchObject({ status: 400, json: { attachment: ['No filename could be determined.'] } });
-    const upload = new FormData();
-    for (const [key, value] of Object.entries(minimal())) upload.append(key, String(value));
+    const upload = minimalForm();
     upload.append('attachment_upload_url', new Blob(['x']), 'a.pdf');
     expect(await create(upload)).toMatchObject({ status: 400, json: { attachment_upload_url: ['Not a valid string: a file was sent in this text field.'] } });
   });
