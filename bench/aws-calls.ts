@@ -8,8 +8,8 @@ import { expiryMinute } from '../functions/domain/expiry';
 import type { SessionEvent } from '../functions/domain/events';
 import type { HttpResult } from '../functions/handlers/http/http-event';
 import type { Ports } from '../functions/ports';
-import { startReceiver } from '../test/fixtures/webhook-receiver';
 import { benchHandlers, benchPorts } from './aws-ports';
+import { startReceiverProcess } from './receiver-process';
 import type { AwsStage } from './aws-stage';
 import { BENCH_API_KEY } from './aws-stage';
 import type { Call } from './call-counter';
@@ -162,7 +162,7 @@ export interface AwsFigures {
   operations_ms: Record<MerchantOperation, number>;
   /** Median ms per operation in this process (handler + SDK + moto). */
   ms: Record<Operation, number>;
-  /** Median CPU ms per operation in this process (handler + SDK + the counting proxy). */
+  /** Median CPU ms per operation in this process (handler + SDK; the proxy, moto and the receiver run apart). */
   cpu_ms: Record<Operation, number>;
   /** Median modelled wait on AWS per operation: the critical path of its calls at documented latencies (cost-model.ts). */
   wait_ms: Record<Operation, number>;
@@ -170,30 +170,30 @@ export interface AwsFigures {
 }
 
 export async function awsCalls(stage: AwsStage, iterations: number): Promise<AwsFigures> {
-  const receiver = await startReceiver(200);
+  const receiver = await startReceiverProcess();
   // The AWS ports as a Lambda has them, except that the webhook may reach this loopback receiver.
   usePorts(benchPorts({ webhooks: new HttpWebhookSender({ allowLoopback: true }) }));
   const webhookUrl = `${receiver.url}/hook`;
   try {
     // Warm: the first run loads modules, the configuration (cached 30 s) and the webhook key.
     await lifecycle(async (_op, run) => run(), webhookUrl);
-    stage.counter.take();
+    await stage.counter.take();
     const calls = new Map<Operation, Call[]>(OPERATIONS.map((op) => [op, []]));
     const times = new Map<Operation, number[]>(OPERATIONS.map((op) => [op, []]));
     const cpu = new Map<Operation, number[]>(OPERATIONS.map((op) => [op, []]));
     const waits = new Map<Operation, number[]>(OPERATIONS.map((op) => [op, []]));
     for (let i = 0; i < iterations; i++) {
       await lifecycle(async (op, run) => {
-        stage.counter.take();
+        await stage.counter.take();
         const started = performance.now();
         const cpuBefore = process.cpuUsage();
         await run();
         const used = process.cpuUsage(cpuBefore);
         times.get(op)!.push(performance.now() - started);
-        // This process's CPU: the handler, the SDK's marshalling and signing, and the counting
-        // proxy's forwarding (moto runs in its own process), so an upper bound of the handler's.
+        // This process's CPU: the handler and the SDK's marshalling and signing. The counting
+        // proxy, moto and the webhook receiver run in processes of their own.
         cpu.get(op)!.push((used.user + used.system) / 1000);
-        const taken = stage.counter.take();
+        const taken = await stage.counter.take();
         calls.get(op)!.push(...taken);
         waits.get(op)!.push(criticalPathMs(taken));
       }, webhookUrl);
@@ -252,12 +252,12 @@ async function merchantOperationCalls(stage: AwsStage, iterations: number, webho
   // The first round warms the operation handler's modules and its webhook key.
   for (let i = 0; i <= iterations; i++) {
     await merchantOperations(async (op, run) => {
-      stage.counter.take();
+      await stage.counter.take();
       const started = performance.now();
       await run();
       if (i === 0) return;
       times.get(op)!.push(performance.now() - started);
-      calls.get(op)!.push(...stage.counter.take());
+      calls.get(op)!.push(...(await stage.counter.take()));
     }, webhookUrl);
   }
   return {
@@ -283,10 +283,10 @@ async function expireCalls(stage: AwsStage, count: number): Promise<ExpireCalls>
     const due = new Date(clock.now().getTime() + 30_000);
     await ports.expiry.markSwept(expiryMinute(new Date(due.getTime() - 2 * 60_000)));
     clock.set(new Date(due.getTime() + 2 * 60_000));
-    stage.counter.take();
+    await stage.counter.take();
     const summary = (await (await handlerOf('schedule/expire-sessions'))({}, lambdaContext())) as { expired: number; bucketsSwept: number };
     expect(summary.expired === count, `the sweep expired ${summary.expired} of ${count}`);
-    const calls = stage.counter.take();
+    const calls = await stage.counter.take();
     const queries = calls.filter((c) => c.operation === 'Query');
     return {
       ...tally(calls.filter((c) => c.operation !== 'Query'), count),
@@ -317,11 +317,11 @@ async function overheadOf(stage: AwsStage, times: number, run: () => Promise<unk
   const raw: number[] = [];
   try {
     for (let i = 0; i <= times; i++) {
-      stage.counter.take();
+      await stage.counter.take();
       let started = performance.now();
       await run();
       const oursMs = performance.now() - started;
-      const calls = stage.counter.take().filter((c) => c.service === 'dynamodb');
+      const calls = (await stage.counter.take()).filter((c) => c.service === 'dynamodb');
       const renamed = new Map<string, string>();
       const fresh = (text: string) => text.replace(/\b[0-9a-f]{40}\b/g, (id) => renamed.get(id) ?? renamed.set(id, randomBytes(20).toString('hex')).get(id)!);
       const writes = calls.some((c) => c.operation !== 'GetItem' && c.operation !== 'Query');

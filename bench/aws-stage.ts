@@ -36,7 +36,7 @@ export async function startAwsStage(): Promise<AwsStage> {
   // This process serves as the Lambdas do: their settings come from this environment.
   Object.assign(process.env, lambdaEnv);
   useEnvironment(process.env);
-  counter.take();
+  await counter.take();
   return {
     moto,
     counter,

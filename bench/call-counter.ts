@@ -1,5 +1,7 @@
+import { fork } from 'node:child_process';
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 /**
  * A loopback proxy in front of moto that counts every AWS API call on the wire, whichever client
@@ -27,13 +29,37 @@ export interface Call {
 
 export interface CallCounter {
   url: string;
-  calls: Call[];
   /** Calls since the last take(), then forgets them. */
-  take(): Call[];
+  take(): Promise<Call[]>;
   close(): Promise<void>;
 }
 
+/** The counting proxy in a child process; `take()` asks it for the calls it has answered. */
 export async function startCallCounter(target: string): Promise<CallCounter> {
+  const child = fork(join(__dirname, 'call-counter-process.ts'), [target], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting: Array<(message: any) => void> = [];
+  child.on('message', (message) => waiting.shift()?.(message));
+  const next = () => new Promise<any>((resolve) => waiting.push(resolve));
+  const { url } = (await next()) as { url: string };
+  return {
+    url,
+    // Answers come in the order of the requests: the child handles its IPC messages one by one.
+    // A call is recorded before its answer is sent, so every call whose answer arrived is in it.
+    take: async () => {
+      const answer = next();
+      child.send('take');
+      return (await answer) as Call[];
+    },
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+/** The proxy itself, serving in this process (the child's job). */
+export async function serveCallCounter(target: string): Promise<{ url: string; take(): Call[]; close(): Promise<void> }> {
   const upstream = new URL(target);
   let calls: Call[] = [];
   const server = createServer((req, res) => {
@@ -67,9 +93,6 @@ export async function startCallCounter(target: string): Promise<CallCounter> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    get calls() {
-      return calls;
-    },
     take() {
       const taken = calls;
       calls = [];

@@ -1,0 +1,12 @@
+import { serveCallCounter } from './call-counter';
+
+/** The child process of `startCallCounter`: serves the proxy, sends its URL, then the calls on each 'take'. */
+async function main(): Promise<void> {
+  const counter = await serveCallCounter(process.argv[2]!);
+  process.on('message', (message) => {
+    if (message === 'take') process.send!(counter.take());
+  });
+  process.send!({ url: counter.url });
+}
+
+void main();
