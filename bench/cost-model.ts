@@ -85,6 +85,13 @@ export const HTTP_LATENCY_BUDGET_MS = 50;
  * the collector has not yet returned), and running out of memory kills the invocation.
  */
 export const RSS_HEADROOM = 1.5;
+/**
+ * The cold-start budget of an HTTP function at a size: its measured start-up CPU (import and first
+ * request, bench/cold-start.ts) slowed as below a full vCPU. A merchant's call or a customer's page
+ * after a quiet spell should still answer in about a second; at 128 MB a ~150 ms start-up would
+ * take ~2 s. The workers behind queues and the stream have no latency goal.
+ */
+export const HTTP_COLD_START_BUDGET_MS = 1000;
 
 /** The Lambda that serves each operation of the typical session, whose memory the stage sets. */
 export const FUNCTION_OF: Record<Operation, { id: string; kind: 'route' | 'worker' }> = {
@@ -151,27 +158,40 @@ export interface MemoryOption {
   /** This operation's Lambda duration per million sessions at this size. */
   usd_per_million_sessions: number;
   ms: number;
+  /** The modelled cold start at this size (start-up CPU slowed below a full vCPU). */
+  cold_ms: number;
   fits: boolean;
+}
+
+/** What a function's cold start measured (bench/cold-start.ts), for the size it needs. */
+export interface StartUp {
+  /** Peak resident memory after the first request. */
+  rssMb: number;
+  /** CPU time of the import and the first request. */
+  initCpuMs: number;
 }
 
 /**
  * The one memory rule, for our functions and the floor's alike: the size with the lowest
  * duration cost that holds the function's peak memory (× RSS_HEADROOM) and, for an HTTP
- * operation, keeps its modelled p50 within HTTP_LATENCY_BUDGET_MS; none fitting, the largest.
+ * operation, keeps its modelled p50 within HTTP_LATENCY_BUDGET_MS and its cold start within
+ * HTTP_COLD_START_BUDGET_MS; none fitting, the largest.
  */
-export function chooseMemory(op: Operation, msAt: (memoryMb: number) => number, rssMb: number): { memoryMb: number; options: MemoryOption[] } {
+export function chooseMemory(op: Operation, msAt: (memoryMb: number) => number, start: StartUp): { memoryMb: number; options: MemoryOption[] } {
+  const http = HTTP_OPERATIONS.includes(op);
   const options = MEMORY_CHOICES.map((memoryMb) => {
     const ms = msAt(memoryMb);
-    const fits = memoryMb >= rssMb * RSS_HEADROOM && (!HTTP_OPERATIONS.includes(op) || ms <= HTTP_LATENCY_BUDGET_MS);
-    return { memory_mb: memoryMb, usd_per_million_sessions: round(timesPerSession(op) * gbSeconds(ms, memoryMb) * M * PRICES.lambdaGbSecond, 3), ms: round(ms, 1), fits };
+    const coldMs = cpuAt(start.initCpuMs, memoryMb);
+    const fits = memoryMb >= start.rssMb * RSS_HEADROOM && (!http || (ms <= HTTP_LATENCY_BUDGET_MS && coldMs <= HTTP_COLD_START_BUDGET_MS));
+    return { memory_mb: memoryMb, usd_per_million_sessions: round(timesPerSession(op) * gbSeconds(ms, memoryMb) * M * PRICES.lambdaGbSecond, 3), ms: round(ms, 1), cold_ms: round(coldMs), fits };
   });
   const fitting = options.filter((o) => o.fits);
   const best = (fitting.length > 0 ? fitting : options.slice(-1)).reduce((a, b) => (b.usd_per_million_sessions < a.usd_per_million_sessions ? b : a));
   return { memoryMb: best.memory_mb, options };
 }
 
-/** Peak resident memory after the first request, MB, of our bundle and the floor's, by function id. */
-export type PeakMemory = Record<string, { ours: number; floor: number }>;
+/** The cold starts of our bundle and the floor's, by function id. */
+export type StartUps = Record<string, { ours: StartUp; floor: StartUp }>;
 
 export interface MemoryChoice {
   op: Operation;
@@ -198,14 +218,15 @@ export interface CostModel {
   modelled_ms: Record<Operation, number>;
 }
 
-export function costModel(aws: AwsFigures, handlerFloorUs: number, peak: PeakMemory): CostModel {
+export function costModel(aws: AwsFigures, handlerFloorUs: number, startUps: StartUps): CostModel {
   const prod = stageConfig('prod');
+  const unmeasured = { rssMb: 0, initCpuMs: 0 };
   const memory = SESSION.map(([op]): MemoryChoice => {
     const fn = FUNCTION_OF[op];
-    const rss = peak[fn.id] ?? { ours: 0, floor: 0 };
-    const chosen = chooseMemory(op, (mb) => modelledMs(aws, op, mb), rss.ours);
-    const floor = chooseMemory(op, (mb) => floorMs(op, mb, handlerFloorUs), rss.floor);
-    return { op, fn: fn.id, configured_mb: functionMemoryMb(prod, fn.id, fn.kind), chosen_mb: chosen.memoryMb, floor_mb: floor.memoryMb, rss_mb: rss.ours, options: chosen.options };
+    const start = startUps[fn.id] ?? { ours: unmeasured, floor: unmeasured };
+    const chosen = chooseMemory(op, (mb) => modelledMs(aws, op, mb), start.ours);
+    const floor = chooseMemory(op, (mb) => floorMs(op, mb, handlerFloorUs), start.floor);
+    return { op, fn: fn.id, configured_mb: functionMemoryMb(prod, fn.id, fn.kind), chosen_mb: chosen.memoryMb, floor_mb: floor.memoryMb, rss_mb: start.ours.rssMb, options: chosen.options };
   });
   const memoryOf = (op: Operation) => memory.find((m) => m.op === op)!;
   const modelled = (op: Operation) => modelledMs(aws, op, memoryOf(op).configured_mb);

@@ -54,15 +54,15 @@ export function functionMemoryMb(config: Pick<StageConfig, 'lambdaMemory'>, id: 
 /**
  * Prod's sizes, by measurement (`npm run bench`, rows `memory_mb.*`): the cheapest size that
  * holds 1.5× the function's peak memory (55–71 MB measured) and, for an HTTP function, keeps its
- * modelled p50 within 50 ms. The stream router and the queue consumers wait on AWS and the
- * merchant's endpoint with no latency goal: 128 MB. Create and retrieve stay within budget at
- * 512 MB; patch, pay and the page need 1024 MB; routes the typical session does not use keep
- * 1024 MB until measured.
+ * modelled p50 within 50 ms and its cold start within 1 s. The stream router and the queue
+ * consumers wait on AWS and the merchant's endpoint with no latency goal: 128 MB. The five routes
+ * of the typical session fit both budgets at 512 MB (below it their ~150–250 ms of start-up CPU
+ * takes over a second); routes the typical session does not use keep 1024 MB until measured.
  */
 const MEASURED_MEMORY: LambdaMemory = {
   route: 1024,
   worker: 128,
-  byFunction: { CreateSession: 512, RetrieveSession: 512 },
+  byFunction: { CreateSession: 512, RetrieveSession: 512, PatchSession: 512, CheckoutPage: 512, CheckoutPay: 512 },
 };
 
 const BASE = {
