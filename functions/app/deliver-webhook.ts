@@ -1,12 +1,12 @@
 import type { DeliveryMessage } from '../domain/deliveries';
 import { deliveryKey } from '../domain/deliveries';
 import { judgeWebhookResult } from '../domain/delivery-schedule';
-import type { WebhookStatus } from '../domain/session';
+import { isWebhookDelivered, type WebhookStatus } from '../domain/session';
 import { statusDocument } from '../domain/payment-status';
 import { signedEventPayload } from '../domain/webhook-payload';
 import type { Ports } from '../ports';
 import { inFlight } from './in-flight';
-import { once, retryOrGiveUp, type Delivery, type DeliveryOutcome } from './delivery-outcome';
+import { once, retryOrGiveUp, type Delivered, type Delivery, type DeliveryOutcome } from './delivery-outcome';
 import { recordWebhookStatus, type RecordStatusPorts } from './record-delivery-status';
 
 export type DeliverWebhookPorts = RecordStatusPorts & Pick<Ports, 'config' | 'webhooks' | 'idempotency'>;
@@ -20,19 +20,29 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
  * One attempt at a webhook: sign the payload for the event's state with the merchant's key,
  * POST it to the session's current webhook_url, record the outcome on the session and tell
  * the queue what comes next.
+ *
+ * An event's webhook is delivered once per event version (docs/durability.md): the status write
+ * after a delivery also lists the version on the session, and that record replaces the claim's
+ * completion (2 writes a delivery, not 3). A copy that finds the version listed sends nothing.
+ * An inquiry's status message repeats an earlier event's version, and one to a one-off URL
+ * writes no status: both keep the claim's completion.
  */
 export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: WebhookDelivery, { timeoutMs = WEBHOOK_TIMEOUT_MS } = {}): Promise<DeliveryOutcome> {
   const { message, attempt } = delivery;
+  const { version } = message.event;
+  const ownEvent = !message.status && !message.url;
   // Read while the claim is written (and the signing key fetched, on a cold start): neither
   // depends on the other, so the first attempt waits one round trip for all three, not three.
   const reading = inFlight(ports.sessions.get(message.event.session_id));
   const signingKey = inFlight(ports.config.webhookKey());
-  let recording: Promise<void> | undefined;
-  const outcome = await once(ports, deliveryKey(message), attempt, async () => {
+  let recording: Promise<boolean> | undefined;
+  const deliver = async (): Promise<Delivered> => {
     const session = await reading;
     const url = message.url ?? session?.webhook_url;
     // Gone, or the merchant removed the URL since: there is no one to call.
     if (!session || !url) return { kind: 'done' };
+    // A copy that took over a stale claim (or an expired one) of a delivery that went through.
+    if (ownEvent && isWebhookDelivered(session, version)) return { kind: 'done', recordedElsewhere: true };
     const key = await signingKey;
     const body = JSON.stringify(message.status ? statusDocument(session, key) : signedEventPayload(session, message.event, key));
     const result = await ports.webhooks.post(url, body, { timeoutMs });
@@ -46,10 +56,11 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
       last_error: judged.verdict === 'delivered' ? null : judged.reason,
       last_attempt_at: ports.clock.now().toISOString(),
     };
+    const listsDelivery = ownEvent && outcome.kind === 'done';
     // The session read above: its version guards the write; a conflict re-reads. Best effort
-    // (it never throws), so it runs while `once` completes or releases the claim. The status
-    // describes the session's own webhook_url, not an inquiry's one-off URL.
-    if (!message.url) recording = recordWebhookStatus(ports, session.session_id, status, session);
+    // (it never throws). The status describes the session's own webhook_url, not an inquiry's
+    // one-off URL.
+    if (!message.url) recording = recordWebhookStatus(ports, session.session_id, status, { read: session, delivered: listsDelivery ? version : undefined });
     ports.log.info('webhook attempt', {
       session_id: session.session_id,
       event_id: message.event.event_id,
@@ -61,8 +72,13 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
       outcome: status.state,
       next_retry_seconds: outcome.kind === 'retry' ? outcome.delaySeconds : null,
     });
+    // Delivered: the session's write is the record, unless it failed (then `once` completes the
+    // claim, so a duplicate is still dropped). Otherwise the status is written while `once`
+    // releases the claim.
+    if (listsDelivery && (await recording)) return { kind: 'done', recordedElsewhere: true };
     return outcome;
-  });
+  };
+  const outcome = await once(ports, deliveryKey(message), attempt, deliver, ownEvent ? { deliveredElsewhere: async () => isWebhookDelivered(await reading, version) } : {});
   await recording;
   return outcome;
 }

@@ -21,22 +21,54 @@ export function retryOrGiveUp(attempt: number, reason: string): DeliveryOutcome 
 }
 
 /**
+ * What `deliver` answers `once`: the outcome, or done with `recordedElsewhere` when the
+ * delivery's own write (the webhook's status on the session) already records that it happened,
+ * so the claim need not be completed.
+ */
+export type Delivered = DeliveryOutcome | { kind: 'done'; recordedElsewhere: true };
+
+export interface OnceOptions {
+  /**
+   * For a delivery that records itself elsewhere (`recordedElsewhere`): its claim is never
+   * completed, so a copy that finds the claim in progress asks this before scheduling a retry.
+   * Without it (e-mail, SMS), a claim in progress means another copy is still delivering.
+   */
+  deliveredElsewhere?: () => Promise<boolean>;
+}
+
+/**
  * Runs `deliver` at most once per key, so a duplicated event (the outbox and the stream
  * deliver at least once) sends one webhook, one e-mail, one SMS. A delivery that fails
  * releases its claim so the retry may run; one cut off by a crash becomes stale after a minute.
+ * A delivery done is recorded by completing the claim, unless `deliver` says it is recorded
+ * elsewhere: then the claim stays in progress (a write saved), which turns a concurrent copy to
+ * `deliveredElsewhere`; once stale it lets a later copy in, whose `deliver` finds the record.
  */
-export async function once(ports: Pick<Ports, 'idempotency' | 'clock'>, key: string, attempt: number, deliver: () => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
+export async function once(
+  ports: Pick<Ports, 'idempotency' | 'clock'>,
+  key: string,
+  attempt: number,
+  deliver: () => Promise<Delivered>,
+  { deliveredElsewhere }: OnceOptions = {},
+): Promise<DeliveryOutcome> {
   const begun = await ports.idempotency.begin(key, 'delivery', ports.clock.now());
   if (begun.status === 'completed') return { kind: 'done' };
-  if (begun.status === 'in_progress') return retryOrGiveUp(attempt, 'another consumer is delivering this message');
-  let outcome: DeliveryOutcome;
+  if (begun.status === 'in_progress') {
+    // The claim is another copy's: never released here, whatever the check answers.
+    if (deliveredElsewhere && (await deliveredElsewhere())) return { kind: 'done' };
+    return retryOrGiveUp(attempt, 'another consumer is delivering this message');
+  }
+  let outcome: Delivered;
   try {
     outcome = await deliver();
   } catch (error) {
     await ports.idempotency.release(key);
     throw error;
   }
-  if (outcome.kind === 'done') await ports.idempotency.complete(key, 'delivery', '', ports.clock.now());
-  else await ports.idempotency.release(key);
-  return outcome;
+  if (outcome.kind !== 'done') {
+    await ports.idempotency.release(key);
+    return outcome;
+  }
+  if (!('recordedElsewhere' in outcome)) await ports.idempotency.complete(key, 'delivery', '', ports.clock.now());
+  return { kind: 'done' };
 }

@@ -94,6 +94,12 @@ export interface Session extends SessionFields {
   deleted_at?: string;
   /** Outcome of the latest webhook delivery (absent until the first attempt). */
   webhook_status?: WebhookStatus;
+  /**
+   * Versions of the events whose webhook was delivered, the latest delivered last, at most
+   * DELIVERED_WEBHOOKS_KEPT (absent until the first): how the webhook consumer drops a duplicate
+   * without a write of its own (docs/durability.md). Internal: never rendered, never input.
+   */
+  webhook_delivered?: number[];
   /** E-mail and SMS notifications the provider refused for good (absent when none). */
   notification_status?: NotificationStatus;
 }
@@ -111,6 +117,29 @@ export interface WebhookStatus {
   last_status_code: number | null;
   last_error: string | null;
   last_attempt_at: string | null;
+}
+
+/**
+ * How many delivered webhook events a session remembers. A session has a handful of events in
+ * its life (created, pending, paid, a few refunds) and a duplicate comes within minutes (the
+ * stream, SQS, a copy taking over a dead consumer's claim), so 16 covers it in practice. 16
+ * versions add 40 to 60 bytes to the stored (deflated) document: a paid session's item, its event
+ * included, stays near 650 bytes, under one write unit.
+ */
+export const DELIVERED_WEBHOOKS_KEPT = 16;
+
+/** Whether the session records that the webhook of its event `version` was delivered. */
+export function isWebhookDelivered(session: Pick<Session, 'webhook_delivered'> | undefined, version: number): boolean {
+  return session?.webhook_delivered?.includes(version) ?? false;
+}
+
+/**
+ * The delivered list with `version` added last, the earliest added dropped beyond the bound. In
+ * the order of delivery, not of version: an event delivered late (after retries) is as likely to
+ * meet a duplicate as the latest one.
+ */
+export function withWebhookDelivered(session: Pick<Session, 'webhook_delivered'>, version: number): number[] {
+  return [...(session.webhook_delivered ?? []).filter((kept) => kept !== version), version].slice(-DELIVERED_WEBHOOKS_KEPT);
 }
 
 export interface NotificationRejection {
@@ -151,7 +180,8 @@ export function defaultFields(defaultExpiration: string): Omit<SessionFields, 't
 
 /** The session as the API returns it: links are absolute under the deployment's base URL. */
 export function renderSession(session: Session, baseUrl: string) {
-  const { version: _version, created_at: _created, updated_at: _updated, deleted_at: _deleted, ...fields } = session;
+  // webhook_delivered is the webhook consumer's bookkeeping, not the merchant's.
+  const { version: _version, created_at: _created, updated_at: _updated, deleted_at: _deleted, webhook_delivered: _delivered, ...fields } = session;
   // Stored links are paths, so one session renders right under any base URL (custom domain).
   const absolute = (link: string) => (link.startsWith('/') ? baseUrl + link : link);
   const document = {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { paySession } from '../app/pay-session';
+import { forgetWebhookDelivery } from '../app/record-delivery-status';
 import { deliveryKey, type DeliveryMessage } from '../domain/deliveries';
 import type { SessionEvent } from '../domain/events';
 import { escapeHtml } from '../domain/notification-message';
@@ -50,7 +51,9 @@ export function localDashboard(ports: EmbeddedPorts, activity: ActivityLog) {
       if (!session.webhook_url || !latest) sendJson(res, 409, { detail: 'This session has no webhook_url or no event yet.' });
       else {
         const message: DeliveryMessage = { channel: 'webhook', event: latest };
-        // A delivered message is remembered (at most once); forget it so this one is sent.
+        // A delivered message is remembered (at most once): on the session (its event's version)
+        // or by its claim. Forget both so this one is sent.
+        await forgetWebhookDelivery(ports, sessionId, latest.version);
         await ports.idempotency.release(deliveryKey(message));
         await ports.queue.publish('webhook', message);
         res.writeHead(303, { location: `/_local/sessions/${sessionId}`, 'cache-control': 'no-store' }).end();

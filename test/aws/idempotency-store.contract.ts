@@ -46,6 +46,12 @@ export function idempotencyStoreContract(harness: () => IdempotencyStore): void 
     expect(await store.begin(key, 'f1', later(IDEMPOTENCY_TTL_MS))).toEqual({ status: 'started' });
   });
 
+  test('an empty result (a delivery keeps nothing) completes the key too', async () => {
+    await store.begin(key, 'delivery', T0);
+    await store.complete(key, 'delivery', '', later(10));
+    expect(await store.begin(key, 'delivery', later(IN_PROGRESS_STALE_MS * 10))).toEqual({ status: 'completed', fingerprint: 'delivery', response: '' });
+  });
+
   test('keys are independent', async () => {
     await store.begin(key, 'f1', T0);
     expect(await store.begin(`${key}-other`, 'f1', T0)).toEqual({ status: 'started' });

@@ -48,10 +48,26 @@ test('retries a 500 and a timeout, then delivers; the session shows it; duplicat
     expect(verifyWebhookSignature(body, KEY)).toBe(true);
   }
 
+  // The session lists the delivered event's version; the API never shows that list.
+  expect((await api.ports.sessions.get(id))!.webhook_delivered).toEqual([api.ports.sessions.outbox[0]!.version]);
+  expect(await sessionDoc(id)).not.toHaveProperty('webhook_delivered');
+
   // The same event again (the stream and the outbox deliver at least once): no second call.
   await api.ports.queue.publish('webhook', { channel: 'webhook', event: api.ports.sessions.outbox[0]! });
   await waitFor(() => api.ports.queue.depth('webhook') === 0);
   expect(receiver.requests).toHaveLength(3);
+});
+
+test('webhook_delivered is no input: create and PATCH ignore it, so a merchant cannot suppress a webhook', async () => {
+  const created = await api.request('POST', '/b/checkout/v1/pymt-txn/', { body: { ...seedBody(), notifications: {}, webhook_url: receiver.url, webhook_delivered: [1, 2, 3] } });
+  expect(created.status).toBe(201);
+  expect(created.json).not.toHaveProperty('webhook_delivered');
+  const id = created.json.session_id as string;
+  await waitFor(() => receiver.requests.length === 1, { what: 'the created webhook' });
+  const patched = await api.request('PATCH', `/b/checkout/v1/pymt-txn/${id}/`, { body: { webhook_delivered: [] } });
+  expect(patched.status).toBe(200);
+  expect(patched.json).not.toHaveProperty('webhook_delivered');
+  expect((await api.ports.sessions.get(id))!.webhook_delivered).toEqual([1]);
 });
 
 test('a dead receiver: every attempt of the schedule, then the DLQ with the reason; redrive delivers it', async () => {

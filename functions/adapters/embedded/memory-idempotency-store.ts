@@ -11,9 +11,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   async begin(key: string, fingerprint: string, now: Date): Promise<IdempotencyBegin> {
     const at = now.getTime();
     const entry = this.entries.get(key);
-    const usable = entry && entry.expiresAt > at && (entry.response || at - entry.startedAt < IN_PROGRESS_STALE_MS);
+    // A delivery completes with an empty result: completed is "has a response", not "a truthy one".
+    const completed = entry?.response !== undefined;
+    const usable = entry && entry.expiresAt > at && (completed || at - entry.startedAt < IN_PROGRESS_STALE_MS);
     if (entry && usable) {
-      return entry.response ? { status: 'completed', fingerprint: entry.fingerprint, response: entry.response } : { status: 'in_progress' };
+      return completed ? { status: 'completed', fingerprint: entry.fingerprint, response: entry.response! } : { status: 'in_progress' };
     }
     this.entries.set(key, { fingerprint, startedAt: at, expiresAt: at + TTL_MS });
     return { status: 'started' };
