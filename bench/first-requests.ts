@@ -34,6 +34,12 @@ export const SWEPT_MINUTES = 3;
  */
 export const FIRST_REQUEST_WRITES: ReadonlySet<string> = new Set(['CreateSession', 'PatchSession', 'PutSession', 'CheckoutPage']);
 
+/**
+ * The functions whose first request above stores a file: its job is to authenticate the caller
+ * (a read), then put the object, so their floor puts one after its read too.
+ */
+export const FIRST_REQUEST_UPLOADS: ReadonlySet<string> = new Set(['UploadAttachment']);
+
 export interface Seed {
   apiKey: string;
   sessionId: string;

@@ -4,7 +4,7 @@ import { ROUTES } from '../functions/config/routes';
 import { EXPIRY_INDEX } from '../functions/config/table';
 import { WORKERS } from '../functions/config/workers';
 import { EXPIRY_SHARDS } from '../functions/domain/expiry';
-import { FIRST_REQUEST_WRITES, SWEPT_MINUTES } from './first-requests';
+import { FIRST_REQUEST_UPLOADS, FIRST_REQUEST_WRITES, SWEPT_MINUTES } from './first-requests';
 
 /** Every Lambda the CDK app ships (one per route, one per worker), with what it may use. */
 export interface LambdaFunction {
@@ -21,6 +21,8 @@ export interface LambdaFunction {
   sweepsExpiryIndex?: boolean;
   /** Its first request writes the session after reading (FIRST_REQUEST_WRITES). */
   writesSession?: boolean;
+  /** Its first request stores a file after reading (FIRST_REQUEST_UPLOADS). */
+  storesFile?: boolean;
 }
 
 export const ROOT = resolve(__dirname, '..');
@@ -32,6 +34,7 @@ export const FUNCTIONS: readonly LambdaFunction[] = [
     needs: r.needs ?? {},
     kind: 'route' as const,
     writesSession: FIRST_REQUEST_WRITES.has(r.id),
+    storesFile: FIRST_REQUEST_UPLOADS.has(r.id),
   })),
   ...WORKERS.map((w) => ({
     id: w.id,
@@ -56,6 +59,8 @@ export interface SdkClient {
    * Each is `[command class, input as source text]`.
    */
   jobCalls?: Array<[command: string, input: string]>;
+  /** The client's constructor options, as source text. */
+  options?: string;
 }
 
 /**
@@ -65,7 +70,8 @@ export interface SdkClient {
 export function sdkClients(needs: Needs): SdkClient[] {
   const clients: SdkClient[] = [];
   if (needs.table?.length) clients.push({ pkg: '@aws-sdk/client-dynamodb', client: 'DynamoDBClient', wrap: { pkg: '@aws-sdk/lib-dynamodb', name: 'DynamoDBDocumentClient' } });
-  if (needs.bucket?.length) clients.push({ pkg: '@aws-sdk/client-s3', client: 'S3Client' });
+  // Path-style against an emulator, as our s3Client() does (moto has no virtual-host DNS here).
+  if (needs.bucket?.length) clients.push({ pkg: '@aws-sdk/client-s3', client: 'S3Client', options: '{ forcePathStyle: process.env.AWS_ENDPOINT_URL !== undefined }' });
   if (needs.sendTo?.length || needs.deadLetterTo?.length) {
     const sends = (needs.sendTo ?? []).map((q): [string, string] => ['SendMessageCommand', `{ QueueUrl: process.env.CHECKOUT_${q.toUpperCase()}_QUEUE_URL, MessageBody: text }`]);
     clients.push({ pkg: '@aws-sdk/client-sqs', client: 'SQSClient', jobCalls: sends });
@@ -89,19 +95,19 @@ export const FLOOR_WEBHOOK_URL_ENV = 'BENCH_WEBHOOK_URL';
  * handler that parses the request and makes, all at once, the calls its job cannot skip: one
  * DynamoDB GetItem when it has the table (the session read; not when its event brings it), each client's job calls (the
  * signing key, the e-mail, the SMS, the queue messages); then, when its first request changes
- * the session, one PutItem, and when its job is a webhook, a POST with node:http to the
+ * the session, one PutItem, when it stores a file, one PutObject, and when its job is a webhook, a POST with node:http to the
  * merchant's endpoint (both after the read they depend on). Then it
  * answers a small JSON document. It asks nothing twice and waits for no call another could
  * overlap, so any implementation of the same first request does at least this.
  */
-export function floorSource(needs: Needs, { postsWebhooks = false, sessionInEvent = false, sweepsExpiryIndex = false, writesSession = false } = {}): string {
+export function floorSource(needs: Needs, { postsWebhooks = false, sessionInEvent = false, sweepsExpiryIndex = false, writesSession = false, storesFile = false } = {}): string {
   const clients = sdkClients(needs);
   const lines: string[] = [];
   clients.forEach((c, i) => {
     const commands = (c.jobCalls ?? []).map(([command]) => command);
     lines.push(`import { ${[c.client, ...new Set(commands)].join(', ')} } from '${c.pkg}';`);
     if (c.wrap) lines.push(`import { ${c.wrap.name}, GetCommand, PutCommand, QueryCommand } from '${c.wrap.pkg}';`);
-    lines.push(c.wrap ? `const client${i} = ${c.wrap.name}.from(new ${c.client}({}));` : `const client${i} = new ${c.client}({});`);
+    lines.push(c.wrap ? `const client${i} = ${c.wrap.name}.from(new ${c.client}({}));` : `const client${i} = new ${c.client}(${c.options ?? '{}'});`);
   });
   if (postsWebhooks) {
     lines.push(`import { request } from 'node:http';`);
@@ -127,6 +133,11 @@ export function floorSource(needs: Needs, { postsWebhooks = false, sessionInEven
   if (calls.length > 0) lines.push(`  const [read] = await Promise.all([${calls.join(', ')}]);`);
   // A write that depends on the read (credentials, version) waits for it: one more round trip.
   if (reads && writesSession) lines.push(`  await client${table}.send(new PutCommand({ TableName: process.env.CHECKOUT_TABLE, Item: { pk: 'FLOOR#' + Math.random(), sk: 'SESSION', body: text } }));`);
+  const bucket = clients.findIndex((c) => c.client === 'S3Client');
+  if (storesFile && bucket >= 0) {
+    lines.unshift(`import { PutObjectCommand } from '@aws-sdk/client-s3';`);
+    lines.push(`  await client${bucket}.send(new PutObjectCommand({ Bucket: process.env.CHECKOUT_BUCKET, Key: 'floor/' + Math.random(), Body: event.body ?? '' }));`);
+  }
   lines.push(reads ? `  const answer = JSON.stringify({ ...body, item: read.Item ?? null });` : `  const answer = text;`);
   if (postsWebhooks) lines.push(`  await post(process.env.${FLOOR_WEBHOOK_URL_ENV}, answer);`);
   lines.push(`  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: answer };`);
