@@ -6,6 +6,8 @@ async function main(): Promise<void> {
   process.on('message', (message) => {
     if (message === 'take') process.send!(counter.take());
   });
+  // The bench gone (finished or killed), so is its proxy.
+  process.on('disconnect', () => process.exit(0));
   process.send!({ url: counter.url });
 }
 

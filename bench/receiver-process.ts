@@ -20,5 +20,6 @@ export async function startReceiverProcess(): Promise<{ url: string; close(): Pr
 }
 
 if (require.main === module) {
+  process.on('disconnect', () => process.exit(0));
   void startReceiver(200).then((receiver) => process.send!({ url: receiver.url }));
 }
