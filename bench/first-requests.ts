@@ -87,7 +87,8 @@ export function firstRequest(id: string, seed: Seed): unknown {
     case 'OpenApiDocument':
       return httpEvent({ method: 'GET', path: '/openapi.json' });
     case 'ApiReference':
-      return httpEvent({ method: 'GET', path: '/docs' });
+      // A browser's request: it takes gzip, so the page is served as stored.
+      return httpEvent({ method: 'GET', path: '/docs', headers: { 'accept-encoding': 'gzip, deflate, br' } });
     case 'SessionOperation':
       // Refusing a refund of an unpaid session does the operation's real first work (auth, read,
       // the transition table) and changes nothing the other first requests depend on.

@@ -1,4 +1,6 @@
+import { gunzipSync } from 'node:zlib';
 import { ActivityLog, formatLine } from '../../functions/local/activity-log';
+import { rawRequest } from '../fixtures/raw-request';
 import { DEMO_ENV, seedBody, startTestApi, type TestApi } from '../fixtures/local-api';
 import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 
@@ -88,6 +90,19 @@ test('GET /openapi.json and GET /docs: the document and its reference, nothing f
   for (const op of ['CreateSession', 'RetrieveSession', 'PatchSession', 'PutSession', 'UploadAttachment', 'CheckoutPay']) expect(page.text).toContain(`id="${op}"`);
   expect(page.text).toContain('max 128 chars');
   expect(page.text).not.toMatch(/<script|<link|@import|src="http|href="https?:\/\/(?!localhost)/);
+});
+
+test('GET /docs: a browser gets the stored gzip, a client that does not take gzip the text', async () => {
+  const plain = await rawRequest(api.url, 'GET', '/docs', []);
+  expect(plain.status).toBe(200);
+  expect(plain.headers['content-encoding']).toBeUndefined();
+  expect(plain.text).toContain('id="CreateSession"');
+  const zipped = await rawRequest(api.url, 'GET', '/docs', [['accept-encoding', 'gzip, deflate, br']]);
+  expect(zipped.status).toBe(200);
+  expect(zipped.headers).toMatchObject({ 'content-encoding': 'gzip', vary: 'accept-encoding', 'content-type': 'text/html; charset=utf-8' });
+  expect(gunzipSync(zipped.body).toString('utf8')).toBe(plain.text);
+  expect(zipped.body.length).toBeLessThan(plain.body.length / 5);
+  expect((await rawRequest(api.url, 'GET', '/docs', [['accept-encoding', 'gzip;q=0, br']])).headers['content-encoding']).toBeUndefined();
 });
 
 test('the sandbox pay helper runs the page\'s payment: a success, a decline, a gateway error, a bad card', async () => {

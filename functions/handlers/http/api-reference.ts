@@ -1,13 +1,20 @@
 import { API_REFERENCE_CSP, API_REFERENCE_HTML_GZIP } from './openapi.generated';
-import { staticAnswer, unpacked } from './static-answer';
+import { acceptsGzip, staticAnswer, unpacked } from './static-answer';
 
 /**
  * GET /docs: the HTML API reference, rendered at build time from the OpenAPI document
- * (scripts/build-openapi.ts). No ports and no settings: nothing to configure.
+ * (scripts/build-openapi.ts). No ports and no settings: nothing to configure. A browser gets the
+ * stored gzip as it is (6 KB on the wire instead of 70; API Gateway does not compress), a client
+ * that does not take gzip the text.
  */
 export function wire() {
   const page = unpacked(API_REFERENCE_HTML_GZIP);
-  return staticAnswer(() => ({ statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': API_REFERENCE_CSP }, body: page() }));
+  const headers = { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': API_REFERENCE_CSP, vary: 'accept-encoding' };
+  return staticAnswer((event) =>
+    acceptsGzip(event.headers)
+      ? { statusCode: 200, headers: { ...headers, 'content-encoding': 'gzip' }, body: API_REFERENCE_HTML_GZIP, isBase64Encoded: true }
+      : { statusCode: 200, headers, body: page() },
+  );
 }
 
 export const build = wire;

@@ -1,9 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { gunzipSync } from 'node:zlib';
 import { TRAILING_SLASH_PARAM } from '../../config/trailing-slash';
 
 export type StaticEvent = Pick<APIGatewayProxyEventV2, 'headers' | 'requestContext' | 'pathParameters'>;
-type Answer = { statusCode: number; headers: Record<string, string>; body: string };
+type Answer = { statusCode: number; headers: Record<string, string>; body: string; isBase64Encoded?: boolean };
 
 /**
  * A handler for a fixed document, without the middleware stack (no body to parse, no caller to
@@ -15,13 +14,32 @@ export function staticAnswer(answer: (event: StaticEvent) => Answer): (event: St
   return async (event) => {
     const requestId = { 'x-request-id': event.requestContext.requestId };
     if (event.pathParameters?.[TRAILING_SLASH_PARAM]) return { statusCode: 404, headers: { 'content-type': 'application/json', ...requestId }, body: '{"detail":"Not found."}' };
-    const { statusCode, headers, body } = answer(event);
-    return { statusCode, headers: { 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff', ...headers, ...requestId }, body };
+    const { headers, ...rest } = answer(event);
+    return { ...rest, headers: { 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff', ...headers, ...requestId } };
   };
 }
 
-/** A gzipped, base64 text from openapi.generated.ts, unpacked on first use. */
+/**
+ * A gzipped, base64 text from openapi.generated.ts, unpacked on first use. node:zlib is loaded
+ * then too (3–4 ms), not at every cold start: a client that accepts gzip gets the stored bytes.
+ */
 export function unpacked(base64: string): () => string {
   let text: string | undefined;
-  return () => (text ??= gunzipSync(Buffer.from(base64, 'base64')).toString('utf8'));
+  return () => (text ??= process.getBuiltinModule('node:zlib').gunzipSync(Buffer.from(base64, 'base64')).toString('utf8'));
+}
+
+/**
+ * Whether the request's Accept-Encoding takes gzip (browsers and HTTP libraries send it; curl
+ * without --compressed does not). `gzip;q=0` refuses it, and so does `*;q=0` without a gzip entry.
+ */
+export function acceptsGzip(headers: StaticEvent['headers']): boolean {
+  const weights = new Map<string, number>();
+  for (const part of (headers['accept-encoding'] ?? '').toLowerCase().split(',')) {
+    const [coding, ...params] = part.split(';').map((piece) => piece.trim());
+    if (!coding) continue;
+    const q = params.find((param) => param.startsWith('q='));
+    weights.set(coding, q === undefined ? 1 : Number(q.slice(2)));
+  }
+  const weight = weights.get('gzip') ?? weights.get('x-gzip') ?? weights.get('*') ?? 0;
+  return weight > 0;
 }
