@@ -85,7 +85,8 @@ export function firstRequest(id: string, seed: Seed): unknown {
     case 'StaticIcon':
       return httpEvent({ method: 'GET', path: '/static/pg-icons/card.svg' });
     case 'OpenApiDocument':
-      return httpEvent({ method: 'GET', path: '/openapi.json' });
+      // What Node's fetch, Python's requests and the browser tools send: they take gzip.
+      return httpEvent({ method: 'GET', path: '/openapi.json', headers: { 'accept-encoding': 'gzip, deflate' } });
     case 'ApiReference':
       // A browser's request: it takes gzip, so the page is served as stored.
       return httpEvent({ method: 'GET', path: '/docs', headers: { 'accept-encoding': 'gzip, deflate, br' } });

@@ -92,6 +92,16 @@ test('GET /openapi.json and GET /docs: the document and its reference, nothing f
   expect(page.text).not.toMatch(/<script|<link|@import|src="http|href="https?:\/\/(?!localhost)/);
 });
 
+test('GET /openapi.json: gzipped for a client that takes gzip, the same document as text for one that does not', async () => {
+  const plain = await rawRequest(api.url, 'GET', '/openapi.json', []);
+  expect(plain.headers['content-encoding']).toBeUndefined();
+  expect(plain.json).toMatchObject({ openapi: '3.1.0', servers: [{ url: api.url }] });
+  const zipped = await rawRequest(api.url, 'GET', '/openapi.json', [['accept-encoding', 'gzip']]);
+  expect(zipped.headers).toMatchObject({ 'content-encoding': 'gzip', vary: 'accept-encoding', 'content-type': 'application/json' });
+  expect(gunzipSync(zipped.body).toString('utf8')).toBe(plain.text);
+  expect(zipped.body.length).toBeLessThan(plain.body.length / 5);
+});
+
 test('GET /docs: a browser gets the stored gzip, a client that does not take gzip the text', async () => {
   const plain = await rawRequest(api.url, 'GET', '/docs', []);
   expect(plain.status).toBe(200);

@@ -20,12 +20,16 @@ export function staticAnswer(answer: (event: StaticEvent) => Answer): (event: St
 }
 
 /**
- * A gzipped, base64 text from openapi.generated.ts, unpacked on first use. node:zlib is loaded
- * then too (3–4 ms), not at every cold start: a client that accepts gzip gets the stored bytes.
+ * A compressed, base64 text from openapi.generated.ts (gzip, or a raw deflate stream), unpacked on
+ * first use. node:zlib is loaded then too (3–4 ms), not at every cold start: a client that
+ * accepts gzip gets the stored bytes.
  */
-export function unpacked(base64: string): () => string {
+export function unpacked(base64: string, format: 'gzip' | 'raw' = 'gzip'): () => string {
   let text: string | undefined;
-  return () => (text ??= process.getBuiltinModule('node:zlib').gunzipSync(Buffer.from(base64, 'base64')).toString('utf8'));
+  return () => {
+    const zlib = process.getBuiltinModule('node:zlib');
+    return (text ??= (format === 'gzip' ? zlib.gunzipSync : zlib.inflateRawSync)(Buffer.from(base64, 'base64')).toString('utf8'));
+  };
 }
 
 /**
