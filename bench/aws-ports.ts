@@ -15,7 +15,7 @@ import { requiredSetting } from '../functions/config/env';
 import { CHANNELS } from '../functions/config/queues';
 import { logger } from '../functions/handlers/logger';
 import type { Ports } from '../functions/ports';
-import { TEMPLATES } from '../functions/templates/templates.generated';
+import { TEMPLATES } from '../functions/templates/all-templates';
 
 /**
  * The bench runs the handler modules in this process on the AWS adapters, built by the same

@@ -9,7 +9,7 @@ import { WEBHOOK_TIMEOUT_MS } from '../app/deliver-webhook';
 import { setting, useEnvironment } from '../config/env';
 import { logger } from '../handlers/logger';
 import type { Clock } from '../ports';
-import { TEMPLATES } from '../templates/templates.generated';
+import { TEMPLATES } from '../templates/all-templates';
 import { ActivityLog } from './activity-log';
 import { embeddedPorts, type EmbeddedPorts } from './embedded-ports';
 import { demoConfig, type DemoCredentials } from './demo-config';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { renderEmail, renderSms, templateVariables } from '../../functions/domain/notification-message';
 import { NOTIFICATION_EVENTS } from '../../functions/domain/state-machine';
-import { TEMPLATES } from '../../functions/templates/templates.generated';
+import { TEMPLATES } from '../../functions/templates/all-templates';
 import { GENERATED, templateModuleSource } from '../../scripts/build-templates';
 import { sampleSession } from '../fixtures/event-ports';
 

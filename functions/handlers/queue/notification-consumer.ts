@@ -6,7 +6,6 @@ import { systemClock } from '../../adapters/system-clock';
 import { sendNotification, type NotificationSettings, type SendNotificationPorts } from '../../app/send-notification';
 import { requiredSetting } from '../../config/env';
 import type { NotificationChannel } from '../../domain/deliveries';
-import { TEMPLATES } from '../../templates/templates.generated';
 import { logger } from '../logger';
 import { queueFunction, queueHandler, type ConsumerPorts } from './queue-consumer';
 
@@ -21,7 +20,10 @@ export function awsNotificationPorts(channel: NotificationChannel) {
   return { sessions: dynamoSessions(), idempotency: dynamoIdempotency(), queue: sqsConsumerQueue(channel), clock: systemClock, ids: randomIds, log: logger };
 }
 
-/** The `created` message links to the checkout page: the stack always sets the public URL. */
-export function awsNotificationSettings(): NotificationSettings {
-  return { templates: TEMPLATES, publicUrl: requiredSetting('CHECKOUT_PUBLIC_URL') };
+/**
+ * The `created` message links to the checkout page: the stack always sets the public URL. Each
+ * entry passes its own channel's templates, so it bundles no other's.
+ */
+export function awsNotificationSettings(templates: NotificationSettings['templates']): NotificationSettings {
+  return { templates, publicUrl: requiredSetting('CHECKOUT_PUBLIC_URL') };
 }
