@@ -4,6 +4,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { ROUTES } from '../../functions/config/routes';
 import type { RequestRecord } from '../../functions/local/activity-log';
 import { WORKERS } from '../../functions/config/workers';
@@ -12,6 +13,7 @@ import { verifyWebhookSignature } from '../../functions/domain/webhook-signature
 import { startLocalCloud, type LocalCloud } from '../../functions/local/cloud/local-cloud';
 import type { AwsTarget } from '../../functions/local/cloud/provision';
 import { GOOD_CARD, openPage, postPayment } from '../fixtures/checkout-form';
+import { rawRequest } from '../fixtures/raw-request';
 import { tinyPdf } from '../fixtures/sample-files';
 import { DEMO_ENV, requester, seedBody, type ApiRequest } from '../fixtures/local-api';
 import { describeAws, MOTO_ENDPOINT, motoData } from '../fixtures/moto';
@@ -181,6 +183,18 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(file.status).toBe(200);
     expect(Buffer.from(await file.arrayBuffer()).equals(pdf)).toBe(true);
   }, 60_000);
+
+  test('the OpenAPI document and its reference from the shipped bundles: gzipped for a client that takes gzip, text for one that does not', async () => {
+    for (const path of ['/openapi.json', '/docs']) {
+      const plain = await rawRequest(cloud.url, 'GET', path, []);
+      expect(plain.status).toBe(200);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      const zipped = await rawRequest(cloud.url, 'GET', path, [['accept-encoding', 'gzip, deflate, br']]);
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(zipped.body).toString('utf8')).toBe(plain.text);
+    }
+    expect(JSON.parse((await rawRequest(cloud.url, 'GET', '/openapi.json', [])).text)).toMatchObject({ openapi: '3.1.0', servers: [{ url: cloud.url }] });
+  });
 
   test('a session that expires in 3 seconds is expired by the schedule rule', async () => {
     const created = await create(TXN, { order_no: `${run}-3`, expiration_time: '00:00:03' });
