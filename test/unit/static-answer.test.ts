@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { acceptsGzip } from '../../functions/handlers/http/static-answer';
 
 describe('acceptsGzip: whether Accept-Encoding takes the stored gzip', () => {
@@ -20,5 +21,10 @@ describe('acceptsGzip: whether Accept-Encoding takes the stored gzip', () => {
 
   test('no header: no gzip', () => {
     expect(acceptsGzip({})).toBe(false);
+  });
+
+  test('any header value answers yes or no, and never throws', () => {
+    const piece = fc.oneof(fc.constantFrom('gzip', 'x-gzip', '*', 'br', ';', ',', 'q=', '0', '1', '.', ' ', 'q=NaN', 'q=-1'), fc.string({ maxLength: 6 }));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => expect(typeof acceptsGzip({ 'accept-encoding': pieces.join('') })).toBe('boolean')));
   });
 });
