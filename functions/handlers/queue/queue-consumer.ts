@@ -1,11 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { retryOrGiveUp, type DeliveryOutcome } from '../../app/delivery-outcome';
 import { parseDeliveryMessage, type DeliveryMessage, type QueueName } from '../../domain/deliveries';
 import type { Ports } from '../../ports';
 import { logger } from '../logger';
+import { withLogContext } from '../with-log-context';
 
 export type QueueFunction = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 type Deliver<C extends QueueName> = (message: Extract<DeliveryMessage, { channel: C }>, attempt: number) => Promise<DeliveryOutcome>;
@@ -55,5 +54,5 @@ export function queueFunction<C extends QueueName>(queue: C, ports: ConsumerPort
 }
 
 export function queueHandler(fn: QueueFunction) {
-  return middy(fn).use(injectLambdaContext(logger));
+  return withLogContext(fn);
 }

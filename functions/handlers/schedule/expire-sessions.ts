@@ -1,5 +1,3 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { dynamoConfig } from '../../adapters/aws/dynamo-config-store';
 import { dynamoExpiryIndex } from '../../adapters/aws/dynamo-expiry-index';
@@ -9,6 +7,7 @@ import { systemClock } from '../../adapters/system-clock';
 import { expireDueSessions, type ExpireDuePorts, type SweepReport } from '../../app/expire-due-sessions';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
+import { withLogContext } from '../with-log-context';
 
 export type ExpirySummary = Omit<SweepReport, 'errors'>;
 
@@ -23,7 +22,7 @@ async function expireSessions(ports: ExpireDuePorts, context: Context): Promise<
 }
 
 export function wire(ports: ExpireDuePorts) {
-  return middy((_event: ScheduledEvent, context: Context) => expireSessions(ports, context)).use(injectLambdaContext(logger));
+  return withLogContext((_event: ScheduledEvent, context: Context) => expireSessions(ports, context));
 }
 
 export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfig(), expiry: dynamoExpiryIndex(), clock: systemClock, ids: randomIds });

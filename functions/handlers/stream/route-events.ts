@@ -1,6 +1,4 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { dynamoSessionReader, fromItem } from '../../adapters/aws/dynamo-session-repository';
 import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE } from '../../config/table';
@@ -11,7 +9,7 @@ import type { SessionEvent } from '../../domain/events';
 import type { Session } from '../../domain/session';
 import type { Ports, SessionReader } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
-import { logger } from '../logger';
+import { withLogContext } from '../with-log-context';
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
@@ -66,7 +64,7 @@ type RouterPorts = Pick<Ports, 'queue'> & { sessions: SessionReader };
 export function wire(ports: RouterPorts) {
   const records = (event: DynamoDBStreamEvent, context?: Context) =>
     processPartialResponse(event, (record: DynamoDBRecord) => routeRecord(ports, record), new BatchProcessor(EventType.DynamoDBStreams), { context, throwOnFullBatchFailure: false }) as Promise<DynamoDBBatchResponse>;
-  return middy(records).use(injectLambdaContext(logger));
+  return withLogContext(records);
 }
 
 export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(QUEUE_NAMES) });
