@@ -17,8 +17,6 @@ export interface Route {
   needs?: Needs;
 }
 
-// Its own module, so the handlers with no middleware (icon, OpenAPI) do not bundle the route table.
-export { TRAILING_SLASH_PARAM } from './trailing-slash';
 
 // Authenticated routes read the merchant config (credentials) and keep Idempotency-Key records.
 const AUTH_AND_IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];

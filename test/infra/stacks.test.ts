@@ -1,7 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CHANNELS } from '../../functions/config/queues';
-import { ROUTES, TRAILING_SLASH_PARAM, type Route } from '../../functions/config/routes';
+import { ROUTES, type Route } from '../../functions/config/routes';
+import { TRAILING_SLASH_PARAM } from '../../functions/config/trailing-slash';
 import { WORKERS, type Worker } from '../../functions/config/workers';
 import { functionMemoryMb } from '../../lib/stage-config';
 import { synthStage, type SynthesizedApp } from './synth-app';

@@ -1,5 +1,5 @@
 import { API_REFERENCE_CSP, API_REFERENCE_HTML_GZIP } from './openapi.generated';
-import { acceptsGzip, staticAnswer, unpacked } from './static-answer';
+import { negotiated, staticAnswer, unpacked } from './static-answer';
 
 /**
  * GET /docs: the HTML API reference, rendered at build time from the OpenAPI document
@@ -9,12 +9,8 @@ import { acceptsGzip, staticAnswer, unpacked } from './static-answer';
  */
 export function wire() {
   const page = unpacked(API_REFERENCE_HTML_GZIP);
-  const headers = { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': API_REFERENCE_CSP, vary: 'accept-encoding' };
-  return staticAnswer((event) =>
-    acceptsGzip(event.headers)
-      ? { statusCode: 200, headers: { ...headers, 'content-encoding': 'gzip' }, body: API_REFERENCE_HTML_GZIP, isBase64Encoded: true }
-      : { statusCode: 200, headers, body: page() },
-  );
+  const headers = { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': API_REFERENCE_CSP };
+  return staticAnswer((event) => negotiated(event, headers, { gzipBase64: () => API_REFERENCE_HTML_GZIP, text: page }));
 }
 
 export const build = wire;

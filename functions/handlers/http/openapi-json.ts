@@ -1,7 +1,7 @@
 import { baseUrlOf } from './base-url';
 import { gzipWithPrefix } from './gzip-with-prefix';
 import { OPENAPI_JSON_TAIL } from './openapi.generated';
-import { acceptsGzip, staticAnswer, unpacked } from './static-answer';
+import { negotiated, staticAnswer, unpacked } from './static-answer';
 
 /**
  * GET /openapi.json: the OpenAPI 3.1 document, generated at build time from the route table and
@@ -11,14 +11,13 @@ import { acceptsGzip, staticAnswer, unpacked } from './static-answer';
  */
 export function wire() {
   const tail = unpacked(OPENAPI_JSON_TAIL.deflated, 'raw');
-  const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*', vary: 'accept-encoding' };
+  const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*' };
   return staticAnswer((event) => {
     // `servers` names the host the caller used (API Gateway passes a custom domain's own) and goes
     // first, so the stored text is spliced, not parsed and written again. Not CHECKOUT_PUBLIC_URL:
     // reading the settings would double this function's cold start.
     const prefix = `{"servers":${JSON.stringify([{ url: baseUrlOf(event) }])},`;
-    if (!acceptsGzip(event.headers)) return { statusCode: 200, headers, body: prefix + tail() };
-    return { statusCode: 200, headers: { ...headers, 'content-encoding': 'gzip' }, body: gzipWithPrefix(prefix, OPENAPI_JSON_TAIL).toString('base64'), isBase64Encoded: true };
+    return negotiated(event, headers, { gzipBase64: () => gzipWithPrefix(prefix, OPENAPI_JSON_TAIL).toString('base64'), text: () => prefix + tail() });
   });
 }
 

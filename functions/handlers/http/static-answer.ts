@@ -26,10 +26,22 @@ export function staticAnswer(answer: (event: StaticEvent) => Answer): (event: St
  */
 export function unpacked(base64: string, format: 'gzip' | 'raw' = 'gzip'): () => string {
   let text: string | undefined;
-  return () => {
+  const unpack = () => {
     const zlib = process.getBuiltinModule('node:zlib');
-    return (text ??= (format === 'gzip' ? zlib.gunzipSync : zlib.inflateRawSync)(Buffer.from(base64, 'base64')).toString('utf8'));
+    return (format === 'gzip' ? zlib.gunzipSync : zlib.inflateRawSync)(Buffer.from(base64, 'base64')).toString('utf8');
   };
+  return () => (text ??= unpack());
+}
+
+/**
+ * A 200 of a stored text in the form the client takes: gzip bytes (base64, as API Gateway wants a
+ * binary body) when its Accept-Encoding takes gzip, the text otherwise. Only the one asked for is
+ * made; both vary on Accept-Encoding for caches.
+ */
+export function negotiated(event: StaticEvent, headers: Record<string, string>, forms: { gzipBase64: () => string; text: () => string }): Answer {
+  const varying = { ...headers, vary: 'accept-encoding' };
+  if (!acceptsGzip(event.headers)) return { statusCode: 200, headers: varying, body: forms.text() };
+  return { statusCode: 200, headers: { ...varying, 'content-encoding': 'gzip' }, body: forms.gzipBase64(), isBase64Encoded: true };
 }
 
 /**
