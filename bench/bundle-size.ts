@@ -13,7 +13,9 @@ import { round } from './stats';
 
 export interface Bundle {
   file: string;
+  /** KB rounded for the table; `bytes` for a goal, which rounding must not decide. */
   kb: number;
+  bytes: number;
   /** The largest packages in the output (what dominates), in KB. */
   top: Array<[string, number]>;
 }
@@ -37,7 +39,8 @@ function summarise(file: string, metafile: Metafile): Bundle {
   const byOwner = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput);
   const top = [...byOwner.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([name, bytes]) => [name, round(bytes / 1024)] as [string, number]);
-  return { file, kb: round(statSync(file).size / 1024), top };
+  const bytes = statSync(file).size;
+  return { file, kb: round(bytes / 1024), bytes, top };
 }
 
 async function bundle(outdir: string, entry: string | { contents: string }, needs: Needs, overrides = {}): Promise<Bundle> {

@@ -14,8 +14,8 @@ export interface DeflatedText {
   bytes: number;
   /** CRC-32 of the text alone. */
   crc: number;
-  /** shift[i]: how bit i of a starting CRC changes the CRC-32 at the end of the text. */
-  shift: readonly number[];
+  /** Base64 of 32 little-endian uint32s; the i-th: how bit i of a starting CRC changes the CRC-32 at the end of the text. */
+  shift: string;
 }
 
 const GZIP_HEADER = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
@@ -41,8 +41,9 @@ export function crc32(bytes: Uint8Array): number {
 
 /** The CRC-32 of `prefix` followed by the text. */
 function crcAfter(prefixCrc: number, text: DeflatedText): number {
+  const shift = Buffer.from(text.shift, 'base64');
   let crc = text.crc;
-  for (let bit = 0; bit < 32; bit++) if ((prefixCrc >>> bit) & 1) crc ^= text.shift[bit]!;
+  for (let bit = 0; bit < 32; bit++) if ((prefixCrc >>> bit) & 1) crc ^= shift.readUInt32LE(bit * 4);
   return crc >>> 0;
 }
 
