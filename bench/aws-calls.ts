@@ -152,6 +152,12 @@ export interface ExpireCalls extends OperationCalls {
   /** What one sweep costs whatever it finds: one Query per shard of each minute bucket. */
   queries_per_minute: number;
   sessions: number;
+  /**
+   * Per paid session whose expiry minute the sweep reaches (every typical session's, since the
+   * index keeps settled sessions): its calls other than the index queries, and its share of the
+   * sweep's CPU and modelled wait.
+   */
+  settled: OperationCalls & { cpu_ms: number; wait_ms: number };
 }
 
 export interface AwsFigures {
@@ -166,17 +172,34 @@ export interface AwsFigures {
   cpu_ms: Record<Operation, number>;
   /** Median modelled wait on AWS per operation: the critical path of its calls at documented latencies (cost-model.ts). */
   wait_ms: Record<Operation, number>;
-  overhead: Record<'create' | 'retrieve', { ours_ms: number; raw_ms: number }>;
+  overhead: Record<'create' | 'retrieve', Overhead>;
 }
 
-export async function awsCalls(stage: AwsStage, iterations: number): Promise<AwsFigures> {
+export interface Overhead {
+  ours_ms: number;
+  /** The same DynamoDB requests sent with the bare client. */
+  raw_ms: number;
+  /** CPU of one of those bare requests: what the SDK costs a handler per call (the floor's handler time per call). */
+  raw_cpu_ms_per_call: number;
+}
+
+/**
+ * Lifecycles run before measuring: enough for V8 to optimise the hot paths (the CPU per operation
+ * settles after about 45 of them on this machine). At a million sessions a month each function
+ * sees a request every few seconds, so a warm instance serves thousands before it is recycled:
+ * its steady-state CPU is what the month is billed at; start-up is measured apart (cold-start.ts).
+ */
+export const WARM_LIFECYCLES = 60;
+
+export async function awsCalls(stage: AwsStage, iterations: number, warmLifecycles = WARM_LIFECYCLES): Promise<AwsFigures> {
   const receiver = await startReceiverProcess();
   // The AWS ports as a Lambda has them, except that the webhook may reach this loopback receiver.
   usePorts(benchPorts({ webhooks: new HttpWebhookSender({ allowLoopback: true }) }));
   const webhookUrl = `${receiver.url}/hook`;
   try {
-    // Warm: the first run loads modules, the configuration (cached 30 s) and the webhook key.
-    await lifecycle(async (_op, run) => run(), webhookUrl);
+    // Warm: the first run loads modules, the configuration (cached 30 s) and the webhook key;
+    // the rest bring the code to the steady state a busy instance runs in.
+    for (let i = 0; i < Math.max(1, warmLifecycles); i++) await lifecycle(async (_op, run) => run(), webhookUrl);
     await stage.counter.take();
     const calls = new Map<Operation, Call[]>(OPERATIONS.map((op) => [op, []]));
     const times = new Map<Operation, number[]>(OPERATIONS.map((op) => [op, []]));
@@ -209,7 +232,7 @@ export async function awsCalls(stage: AwsStage, iterations: number): Promise<Aws
       ),
     };
     const operations = await merchantOperationCalls(stage, iterations, webhookUrl);
-    const expire = await expireCalls(stage, Math.max(5, iterations));
+    const expire = await expireCalls(stage, Math.max(5, iterations), webhookUrl);
     return {
       expire,
       operations: operations.calls,
@@ -272,7 +295,7 @@ async function merchantOperationCalls(stage: AwsStage, iterations: number, webho
  * every minute finds it). Per expired session: the sweep's calls other than its index queries;
  * the queries are its fixed cost per minute, reported apart.
  */
-async function expireCalls(stage: AwsStage, count: number): Promise<ExpireCalls> {
+async function expireCalls(stage: AwsStage, count: number, webhookUrl: string): Promise<ExpireCalls> {
   const clock = new ManualClock();
   usePorts(benchPorts({ clock }));
   {
@@ -292,8 +315,44 @@ async function expireCalls(stage: AwsStage, count: number): Promise<ExpireCalls>
       ...tally(calls.filter((c) => c.operation !== 'Query'), count),
       queries_per_minute: round(queries.length / summary.bucketsSwept, 2),
       sessions: count,
+      settled: await sweepSettled(stage, clock, count, webhookUrl),
     };
   }
+}
+
+/**
+ * `count` sessions paid before their expiry, then the sweep of their minute bucket, which must
+ * leave them as they are; less an empty sweep over as many buckets (its queries and checkpoint
+ * are the sweep's fixed cost per minute, not the sessions').
+ */
+async function sweepSettled(stage: AwsStage, clock: ManualClock, count: number, webhookUrl: string): Promise<ExpireCalls['settled']> {
+  const sweep = async () => {
+    const due = new Date(clock.now().getTime() + 30_000);
+    await ports.expiry.markSwept(expiryMinute(new Date(due.getTime() - 2 * 60_000)));
+    clock.set(new Date(due.getTime() + 2 * 60_000));
+    await stage.counter.take();
+    const cpuBefore = process.cpuUsage();
+    const summary = (await (await handlerOf('schedule/expire-sessions'))({}, lambdaContext())) as { expired: number };
+    const cpu = process.cpuUsage(cpuBefore);
+    expect(summary.expired === 0, `the sweep expired ${summary.expired} paid sessions`);
+    return { cpuMs: (cpu.user + cpu.system) / 1000, calls: await stage.counter.take() };
+  };
+  const empty = await sweep();
+  const untimed = async (_op: Operation, run: () => Promise<void>) => run();
+  for (let i = 0; i < count; i++) await settle(untimed, { ...TYPICAL_BODY, webhook_url: webhookUrl, expiration_time: '00:00:30' });
+  const full = await sweep();
+  const calls = without(full.calls, empty.calls);
+  return { ...tally(calls, count), cpu_ms: round(Math.max(0, full.cpuMs - empty.cpuMs) / count, 3), wait_ms: round(criticalPathMs(calls) / count, 2) };
+}
+
+/** `calls` less one call of the same operation for each of `fixed`. */
+function without(calls: Call[], fixed: Call[]): Call[] {
+  const left = [...calls];
+  for (const f of fixed) {
+    const i = left.findIndex((c) => c.service === f.service && c.operation === f.operation);
+    if (i >= 0) left.splice(i, 1);
+  }
+  return left;
 }
 
 const COMMANDS: Record<string, new (input: any) => any> = {
@@ -311,10 +370,11 @@ const COMMANDS: Record<string, new (input: any) => any> = {
  * machine's load are the same for both. A write's session ids are replaced by new ones so its
  * conditional writes succeed again; reads keep theirs. Medians in ms.
  */
-async function overheadOf(stage: AwsStage, times: number, run: () => Promise<unknown>): Promise<{ ours_ms: number; raw_ms: number }> {
+async function overheadOf(stage: AwsStage, times: number, run: () => Promise<unknown>): Promise<Overhead> {
   const client = new DynamoDBClient({});
   const ours: number[] = [];
   const raw: number[] = [];
+  const rawCpuPerCall: number[] = [];
   try {
     for (let i = 0; i <= times; i++) {
       await stage.counter.take();
@@ -327,16 +387,19 @@ async function overheadOf(stage: AwsStage, times: number, run: () => Promise<unk
       const writes = calls.some((c) => c.operation !== 'GetItem' && c.operation !== 'Query');
       const inputs = calls.map((c) => ({ Command: COMMANDS[c.operation]!, input: JSON.parse(writes ? fresh(c.body!) : c.body!) }));
       started = performance.now();
+      const cpuBefore = process.cpuUsage();
       for (const { Command, input } of inputs) await client.send(new Command(input));
+      const cpu = process.cpuUsage(cpuBefore);
       const rawMs = performance.now() - started;
       // The first round warms the bare client's connection and code paths, as ours already are.
       if (i > 0) {
         ours.push(oursMs);
         raw.push(rawMs);
+        rawCpuPerCall.push((cpu.user + cpu.system) / 1000 / inputs.length);
       }
     }
   } finally {
     client.destroy();
   }
-  return { ours_ms: round(median(ours), 2), raw_ms: round(median(raw), 2) };
+  return { ours_ms: round(median(ours), 2), raw_ms: round(median(raw), 2), raw_cpu_ms_per_call: round(median(rawCpuPerCall), 3) };
 }

@@ -225,14 +225,19 @@ export function costModel(aws: AwsFigures, handlerFloorUs: number, startUps: Sta
     const fn = FUNCTION_OF[op];
     const start = startUps[fn.id] ?? { ours: unmeasured, floor: unmeasured };
     const chosen = chooseMemory(op, (mb) => modelledMs(aws, op, mb), start.ours);
-    const floor = chooseMemory(op, (mb) => floorMs(op, mb, handlerFloorUs), start.floor);
+    const floor = chooseMemory(op, (mb) => floorMs(op, mb, floorCpuMs(aws, op, handlerFloorUs)), start.floor);
     return { op, fn: fn.id, configured_mb: functionMemoryMb(prod, fn.id, fn.kind), chosen_mb: chosen.memoryMb, floor_mb: floor.memoryMb, rss_mb: start.ours.rssMb, options: chosen.options };
   });
   const memoryOf = (op: Operation) => memory.find((m) => m.op === op)!;
   const modelled = (op: Operation) => modelledMs(aws, op, memoryOf(op).configured_mb);
-  const durationGbSeconds = perSession((op) => gbSeconds(modelled(op), memoryOf(op).configured_mb));
-  const wru = perSession((op) => aws.calls[op].wru);
-  const rru = perSession((op) => aws.calls[op].rru);
+  // The expiry sweep meets each paid session once, at its expiry minute (the index keeps settled
+  // sessions): its share of the every-minute run, whose own invocation the session does not add.
+  const settled = aws.expire.settled;
+  const sweepMb = functionMemoryMb(prod, 'ExpireSessions', 'worker');
+  const sweepGbSeconds = ((cpuAt(settled.cpu_ms, sweepMb) + settled.wait_ms) / 1000) * (sweepMb / 1024);
+  const durationGbSeconds = perSession((op) => gbSeconds(modelled(op), memoryOf(op).configured_mb)) + sweepGbSeconds;
+  const wru = perSession((op) => aws.calls[op].wru) + settled.wru;
+  const rru = perSession((op) => aws.calls[op].rru) + settled.rru;
   const sqs = perSession((op) => aws.calls[op].sqs) + QUEUE_MESSAGES * SQS_POLLER_REQUESTS_PER_MESSAGE;
   const detail = (name: string) => perSession((op) => aws.calls[op].detail[name] ?? 0);
   const secrets = detail('secretsmanager GetSecretValue');
@@ -241,9 +246,9 @@ export function costModel(aws: AwsFigures, handlerFloorUs: number, startUps: Sta
   const lines = priced([
     { item: 'API Gateway HTTP API requests', quantity: HTTP_REQUESTS, unit: 'requests', usd_per_million_sessions: HTTP_REQUESTS * PRICES.httpApiPerMillion },
     { item: 'Lambda requests (arm64)', quantity: INVOCATIONS, unit: 'invocations', usd_per_million_sessions: INVOCATIONS * PRICES.lambdaRequestPerMillion },
-    { item: 'Lambda duration (stage memory per function; measured CPU + documented call latency)', quantity: round(durationGbSeconds, 4), unit: 'GB-s', usd_per_million_sessions: durationGbSeconds * M * PRICES.lambdaGbSecond },
+    { item: 'Lambda duration (stage memory per function; measured CPU + documented call latency; the sweep\'s share)', quantity: round(durationGbSeconds, 4), unit: 'GB-s', usd_per_million_sessions: durationGbSeconds * M * PRICES.lambdaGbSecond },
     { item: 'DynamoDB write request units (table + expiry index)', quantity: round(wru, 2), unit: 'WRU', usd_per_million_sessions: wru * PRICES.dynamoWriteUnitPerMillion },
-    { item: 'DynamoDB read request units', quantity: round(rru, 2), unit: 'RRU', usd_per_million_sessions: rru * PRICES.dynamoReadUnitPerMillion },
+    { item: 'DynamoDB read request units (the sweep\'s read of the paid session included)', quantity: round(rru, 2), unit: 'RRU', usd_per_million_sessions: rru * PRICES.dynamoReadUnitPerMillion },
     { item: 'SQS requests (send + receive + delete)', quantity: round(sqs, 2), unit: 'requests', usd_per_million_sessions: sqs * PRICES.sqsPerMillion },
     { item: 'Secrets Manager GetSecretValue', quantity: round(secrets, 2), unit: 'calls', usd_per_million_sessions: (secrets * M * PRICES.secretsManagerPer10k) / 10_000 },
     { item: 'S3 PUT/COPY + GET', quantity: round(s3Puts + s3Gets, 2), unit: 'requests', usd_per_million_sessions: (s3Puts * M * PRICES.s3PutPer1000 + s3Gets * M * PRICES.s3GetPer1000) / 1000 },
@@ -256,7 +261,7 @@ export function costModel(aws: AwsFigures, handlerFloorUs: number, startUps: Sta
   // for the floor's bundle.
   const floorWrites = 4;
   const floorReads = 7 * 0.5;
-  const floorGbSeconds = perSession((op) => gbSeconds(floorMs(op, memoryOf(op).floor_mb, handlerFloorUs), memoryOf(op).floor_mb));
+  const floorGbSeconds = perSession((op) => gbSeconds(floorMs(op, memoryOf(op).floor_mb, floorCpuMs(aws, op, handlerFloorUs)), memoryOf(op).floor_mb));
   const floorSqs = QUEUE_MESSAGES * (1 + SQS_POLLER_REQUESTS_PER_MESSAGE);
   const floor_lines = priced([
     { item: 'API Gateway HTTP API requests', quantity: HTTP_REQUESTS, unit: 'requests', usd_per_million_sessions: HTTP_REQUESTS * PRICES.httpApiPerMillion },
@@ -283,10 +288,20 @@ export function costModel(aws: AwsFigures, handlerFloorUs: number, startUps: Sta
 /** The floor's calls per operation: the session read or write it cannot avoid, route's two sends. */
 const FLOOR_CALLS: Record<Operation, number> = { create: 1, retrieve: 1, patch: 2, page: 2, pay: 2, route: 2, webhook: 1, email: 1 };
 
-/** The floor handler's time (its measured CPU) plus one documented latency per floor call, and the webhook's and SES's own waits. */
-function floorMs(op: Operation, memoryMb: number, handlerFloorUs: number): number {
+/**
+ * The floor handler's CPU: the bare handler's, plus what the bare SDK client spends on each of its
+ * calls (measured in this run: our DynamoDB requests replayed with the bare client, aws-calls.ts),
+ * e-mail's SES send included. A handler that makes a call cannot spend less than the client does.
+ */
+export function floorCpuMs(aws: Pick<AwsFigures, 'overhead'>, op: Operation, handlerFloorUs: number): number {
+  const perCall = (aws.overhead.create.raw_cpu_ms_per_call + aws.overhead.retrieve.raw_cpu_ms_per_call) / 2;
+  return handlerFloorUs / 1000 + (FLOOR_CALLS[op] + (op === 'email' ? 1 : 0)) * perCall;
+}
+
+/** The floor handler's CPU, slowed below a full vCPU, plus one documented latency per floor call, and the webhook's and SES's own waits. */
+function floorMs(op: Operation, memoryMb: number, cpuMs: number): number {
   const call = op === 'route' ? LATENCY_MS.sqs : LATENCY_MS.dynamodb;
-  return cpuAt(handlerFloorUs / 1000, memoryMb) + FLOOR_CALLS[op] * call + (op === 'webhook' ? LATENCY_MS.webhook : 0) + (op === 'email' ? LATENCY_MS.ses : 0);
+  return cpuAt(cpuMs, memoryMb) + FLOOR_CALLS[op] * call + (op === 'webhook' ? LATENCY_MS.webhook : 0) + (op === 'email' ? LATENCY_MS.ses : 0);
 }
 
 function priced(lines: CostLine[]): CostLine[] {

@@ -6,13 +6,13 @@ import { expiryMinute } from '../functions/domain/expiry';
 import { dynamoExpiryIndex } from '../functions/adapters/aws/dynamo-expiry-index';
 import { dynamoSessions } from '../functions/adapters/aws/dynamo-session-repository';
 import { handler as createSession } from '../functions/handlers/http/create-session';
-import { awsCalls, MERCHANT_OPERATIONS, OPERATIONS } from './aws-calls';
+import { awsCalls, MERCHANT_OPERATIONS, OPERATIONS, WARM_LIFECYCLES } from './aws-calls';
 import { BENCH_API_KEY, startAwsStage, type AwsStage } from './aws-stage';
 import { bundleSizes } from './bundle-size';
 import { FLOOR_WEBHOOK_URL_ENV, ROOT, sdkClients } from './functions';
 import { startReceiver } from '../test/fixtures/webhook-receiver';
 import { coldStarts } from './cold-start';
-import { costModel, PRICES, type StartUps } from './cost-model';
+import { costModel, floorCpuMs, PRICES, type StartUps } from './cost-model';
 import { NOTIFIED_BODY, SWEPT_MINUTES, type Seed } from './first-requests';
 import { handlerLatency } from './handler-latency';
 import { httpThroughput } from './http-throughput';
@@ -37,6 +37,7 @@ const settings = {
   handlerIterations: quick ? 200 : 10_000,
   httpSeconds: quick ? 1 : 10,
   awsIterations: quick ? 2 : 15,
+  awsWarmLifecycles: quick ? 1 : WARM_LIFECYCLES,
 };
 
 /** The bundle goal of a function with no AWS access (its floor is an empty handler). */
@@ -162,7 +163,7 @@ async function awsFigures(stage: AwsStage, seed: Seed, handlerFloorUs: number, s
     rmSync(externalDir, { recursive: true, force: true });
   }
 
-  const aws = await awsCalls(stage, settings.awsIterations);
+  const aws = await awsCalls(stage, settings.awsIterations, settings.awsWarmLifecycles);
   for (const op of OPERATIONS) {
     const c = aws.calls[op];
     figures[`aws_calls.${op}`] = c;
@@ -180,12 +181,15 @@ async function awsFigures(stage: AwsStage, seed: Seed, handlerFloorUs: number, s
     figures['aws_calls.expire'] = e;
     const detail = Object.entries(e.detail).map(([name, n]) => `${name.split(' ')[1]}×${n}`).join(' ');
     rows.push([`aws_calls.expire ddb/sqs/s3/other`, `${e.dynamodb}/${e.sqs}/${e.s3}/${e.other} per session`, `${detail}; + Query×${e.queries_per_minute} per minute`, '', '']);
+    const p = e.settled;
+    const paidDetail = Object.entries(p.detail).map(([name, n]) => `${name.split(' ')[1]}×${n}`).join(' ') || 'none';
+    rows.push([`aws_calls.sweep_paid ddb (cpu ms)`, `${p.dynamodb} per paid session (${p.cpu_ms})`, `${paidDetail}; WRU ${p.wru}, RRU ${p.rru}`, '', '']);
   }
   for (const op of ['create', 'retrieve'] as const) {
     const o = aws.overhead[op];
     const r = ratio(o.ours_ms, o.raw_ms);
     figures[`aws_overhead.${op}`] = { ...o, ratio: r };
-    rows.push([`aws_overhead.${op} ms`, `${o.ours_ms}`, `${o.raw_ms} (same DynamoDB calls, bare)`, `${r}×`, goal(r, 1.2)]);
+    rows.push([`aws_overhead.${op} ms`, `${o.ours_ms}`, `${o.raw_ms} (same DynamoDB calls, bare; ${o.raw_cpu_ms_per_call} ms CPU per call)`, `${r}×`, goal(r, 1.2)]);
   }
 
   const cost = costModel(aws, handlerFloorUs, startUps);
@@ -196,6 +200,7 @@ async function awsFigures(stage: AwsStage, seed: Seed, handlerFloorUs: number, s
   figures.cost_memory = cost.memory;
   figures.cost_modelled_ms = cost.modelled_ms;
   figures.cpu_ms = aws.cpu_ms;
+  figures.cpu_ms_floor = Object.fromEntries(OPERATIONS.map((op) => [op, round(floorCpuMs(aws, op, handlerFloorUs), 2)]));
   figures.wait_ms = aws.wait_ms;
   figures.cost_duration_moto_usd = cost.duration_moto_usd_per_million_sessions;
   figures.email_usd_per_million_sessions = cost.email_usd_per_million_sessions;
@@ -203,7 +208,7 @@ async function awsFigures(stage: AwsStage, seed: Seed, handlerFloorUs: number, s
   const wru = Object.values(aws.calls).length && cost.lines.find((l) => l.unit === 'WRU')!.quantity;
   figures.wru_per_session = wru;
   rows.push(['wru_per_session', `${wru}`, '4 (one per state change)', '', `${wru <= 12 ? 'ok' : 'MISSED'} (≤12)`]);
-  for (const op of OPERATIONS) rows.push([`duration_ms.${op} cpu / wait / modelled / moto`, `${aws.cpu_ms[op]} / ${aws.wait_ms[op]} / ${cost.modelled_ms[op]} / ${aws.ms[op]}`, '', '', '']);
+  for (const op of OPERATIONS) rows.push([`duration_ms.${op} cpu / wait / modelled / moto`, `${aws.cpu_ms[op]} / ${aws.wait_ms[op]} / ${cost.modelled_ms[op]} / ${aws.ms[op]}`, `cpu ${round(floorCpuMs(aws, op, handlerFloorUs), 2)}`, '', '']);
   for (const m of cost.memory) {
     const options = m.options.map((o) => `${o.memory_mb}:${o.ms}ms/${o.cold_ms}${o.fits ? '' : '✗'}`).join(' ');
     const held = m.configured_mb === m.chosen_mb ? 'ok' : 'DIFFERS';

@@ -1,4 +1,4 @@
-import { chooseMemory, criticalPathMs, HTTP_COLD_START_BUDGET_MS, LATENCY_MS, RSS_HEADROOM } from '../../bench/cost-model';
+import { chooseMemory, criticalPathMs, floorCpuMs, HTTP_COLD_START_BUDGET_MS, LATENCY_MS, RSS_HEADROOM } from '../../bench/cost-model';
 
 /** A call on the wire from `started` to `ended` (ms), as the bench's call counter records it. */
 const call = (service: string, operation: string, started: number, ended: number) => ({ service, operation, started, ended });
@@ -52,5 +52,21 @@ describe('chooseMemory: one rule for ours and the floor', () => {
 
   test('when no size fits, the largest', () => {
     expect(chooseMemory('retrieve', msAt(100, 20), start(60)).memoryMb).toBe(1769);
+  });
+});
+
+describe('floorCpuMs: the floor handler spends what the bare SDK client spends on its calls', () => {
+  const overhead = (perCall: number) => ({ ours_ms: 0, raw_ms: 0, raw_cpu_ms_per_call: perCall });
+  const aws = { overhead: { create: overhead(1.2), retrieve: overhead(0.8) } };
+
+  test('the bare handler plus one measured call per floor call, at the mean of a write and a read', () => {
+    expect(floorCpuMs(aws, 'retrieve', 4)).toBeCloseTo(0.004 + 1);
+    expect(floorCpuMs(aws, 'pay', 4)).toBeCloseTo(0.004 + 2);
+    expect(floorCpuMs(aws, 'route', 0)).toBeCloseTo(2);
+  });
+
+  test("e-mail's SES send is a call too", () => {
+    expect(floorCpuMs(aws, 'email', 0)).toBeCloseTo(2);
+    expect(floorCpuMs(aws, 'webhook', 0)).toBeCloseTo(1);
   });
 });
