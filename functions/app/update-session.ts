@@ -29,7 +29,9 @@ export interface UpdateSessionInput {
  * But an older version may be why the request fails: a lost race, a 409 for a state the session
  * has left, a 400 or 403 on fields changed since. So a failure is answered only once a strong
  * read shows the version it was decided on; otherwise the request runs again on what that read
- * shows, and that answer stands (a race lost then is the client's to retry, as before).
+ * shows, and that answer stands. A race lost to another writer cannot be told from an older read,
+ * so it too runs once more (it used to answer 409 at once); a race lost again is the client's
+ * 409 to retry.
  */
 export async function updateSession(ports: UpdateSessionPorts, input: UpdateSessionInput): Promise<Session> {
   const [config, seen] = await Promise.all([ports.config.load(), getSession(ports, input.sessionId, { consistent: false })]);
