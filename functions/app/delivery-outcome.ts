@@ -41,7 +41,7 @@ export interface OnceOptions {
  * deliver at least once) sends one webhook, one e-mail, one SMS. A delivery that fails
  * releases its claim so the retry may run; one cut off by a crash becomes stale after a minute.
  * A delivery done is recorded by completing the claim, unless `deliver` says it is recorded
-   * elsewhere: then the claim stays in progress (a write saved), which turns a concurrent copy to
+ * elsewhere: then the claim stays in progress (a write saved), which turns a concurrent copy to
  * `deliveredElsewhere`; once stale it lets a later copy in, whose `deliver` finds the record
  * (told `takenOver`, so that it looks for it where no read can miss it).
  */
