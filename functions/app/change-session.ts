@@ -54,7 +54,9 @@ export async function changeSession(
       return { session: next, changed: true };
     } catch (error) {
       if (!(error instanceof VersionConflictError) || !retry || tries >= CONFLICT_RETRIES) throw error;
-      const reread = await ports.sessions.get(session.session_id);
+      // Strongly, whatever the first read was: the version that won is the one to build on, and
+      // an older one (what an eventually consistent read may answer) would only lose again.
+      const reread = await ports.sessions.get(session.session_id, { consistent: true });
       if (!reread) throw new NotFoundError();
       current = reread;
     }

@@ -7,6 +7,7 @@ import { signedEventPayload } from '../domain/webhook-payload';
 import type { Ports } from '../ports';
 import { inFlight } from './in-flight';
 import { once, retryOrGiveUp, type Delivered, type Delivery, type DeliveryOutcome } from './delivery-outcome';
+import { readEventSession } from './read-event-session';
 import { recordWebhookStatus, type RecordStatusPorts } from './record-delivery-status';
 
 export type DeliverWebhookPorts = RecordStatusPorts & Pick<Ports, 'config' | 'webhooks' | 'idempotency'>;
@@ -33,11 +34,18 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
   const ownEvent = !message.status && !message.url;
   // Read while the claim is written (and the signing key fetched, on a cold start): neither
   // depends on the other, so the first attempt waits one round trip for all three, not three.
-  const reading = inFlight(ports.sessions.get(message.event.session_id));
+  // The event's own webhook reads eventually consistently (docs/durability.md): a version older
+  // than the event is read again strongly, the status write is conditional on the version read,
+  // and a copy that finds the claim in progress only ever retries. An inquiry's status answers
+  // the merchant with the session as it is: a strong read.
+  const reading = inFlight(ownEvent ? readEventSession(ports, message.event) : ports.sessions.get(message.event.session_id));
   const signingKey = inFlight(ports.config.webhookKey());
   let recording: Promise<boolean> | undefined;
-  const deliver = async (): Promise<Delivered> => {
-    const session = await reading;
+  const deliver = async ({ takenOver }: { takenOver: boolean }): Promise<Delivered> => {
+    let session = await reading;
+    // The claim replaced a stale or expired one: its copy may have posted and listed the version
+    // a moment ago. Whether to post again is decided on a read that cannot miss that.
+    if (takenOver && ownEvent && session && !isWebhookDelivered(session, version)) session = await ports.sessions.get(session.session_id);
     const url = message.url ?? session?.webhook_url;
     // Gone, or the merchant removed the URL since: there is no one to call.
     if (!session || !url) return { kind: 'done' };

@@ -42,13 +42,14 @@ export interface OnceOptions {
  * releases its claim so the retry may run; one cut off by a crash becomes stale after a minute.
  * A delivery done is recorded by completing the claim, unless `deliver` says it is recorded
  * elsewhere: then the claim stays in progress (a write saved), which turns a concurrent copy to
- * `deliveredElsewhere`; once stale it lets a later copy in, whose `deliver` finds the record.
+ * `deliveredElsewhere`; once stale it lets a later copy in, whose `deliver` finds the record
+ * (told `takenOver`, so that it looks for it where no read can miss it).
  */
 export async function once(
   ports: Pick<Ports, 'idempotency' | 'clock'>,
   key: string,
   attempt: number,
-  deliver: () => Promise<Delivered>,
+  deliver: (claim: { takenOver: boolean }) => Promise<Delivered>,
   { deliveredElsewhere }: OnceOptions = {},
 ): Promise<DeliveryOutcome> {
   const begun = await ports.idempotency.begin(key, 'delivery', ports.clock.now());
@@ -60,7 +61,7 @@ export async function once(
   }
   let outcome: Delivered;
   try {
-    outcome = await deliver();
+    outcome = await deliver({ takenOver: begun.takenOver });
   } catch (error) {
     await ports.idempotency.release(key);
     throw error;

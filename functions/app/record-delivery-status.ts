@@ -11,8 +11,9 @@ const MAX_REJECTIONS = 20;
  * state, no event). It yields to the payment flow: on a conflict it re-reads and applies its
  * small change to whatever the payment flow wrote; it never touches the state. `read` is the
  * session as the caller just read it, if it has: the write is conditional on its version anyway,
- * so a stale one costs a conflict and a re-read, never a lost update. Answers the session as it
- * now stands (written or left as it was), or undefined when there is none.
+ * so a stale one (an eventually consistent read may be) costs a conflict and a strong re-read,
+ * never a lost update. Answers the session as it now stands (written or left as it was), or
+ * undefined when there is none.
  */
 async function amendSession(ports: RecordStatusPorts, sessionId: string, change: (session: Session) => Partial<Session> | undefined, read?: Session): Promise<Session | undefined> {
   const session = read ?? (await ports.sessions.get(sessionId));

@@ -4,6 +4,7 @@ import { languageOf, renderEmail, renderSms, templateVariables, type Templates }
 import type { Ports } from '../ports';
 import { inFlight } from './in-flight';
 import { once, retryOrGiveUp, type Delivery, type DeliveryOutcome } from './delivery-outcome';
+import { readEventSession } from './read-event-session';
 import { recordRejection, type RecordStatusPorts } from './record-delivery-status';
 
 type Notification = Extract<DeliveryMessage, { channel: 'email' | 'sms' }>;
@@ -27,8 +28,9 @@ export async function sendNotification(ports: SendNotificationPorts, delivery: D
   const { event } = message;
   if (!isNotificationEvent(event.type)) return { kind: 'done' };
   const type = event.type;
-  // Read while the claim is written: one round trip for both.
-  const reading = inFlight(ports.sessions.get(event.session_id));
+  // Read while the claim is written: one round trip for both. Eventually consistent: whether to
+  // send is the claim's to decide, never the read's, and the read is at least as new as the event.
+  const reading = inFlight(readEventSession(ports, event));
   return once(ports, deliveryKey(message), attempt, async () => {
     const session = await reading;
     // A session that no longer exists has no one left to notify.

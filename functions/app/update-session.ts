@@ -1,3 +1,4 @@
+import type { MerchantConfig } from '../domain/config';
 import { ConflictError } from '../domain/errors';
 import { isPastExpiry } from '../domain/expiry';
 import type { Principal } from '../domain/permissions';
@@ -22,8 +23,28 @@ export interface UpdateSessionInput {
   mode: 'partial' | 'full';
 }
 
-export async function updateSession(ports: UpdateSessionPorts, { principal, sessionId, request, mode }: UpdateSessionInput): Promise<Session> {
-  const [config, previous] = await Promise.all([ports.config.load(), getSession(ports, sessionId)]);
+/**
+ * PATCH and PUT read the session eventually consistently (half a read unit). The edit's write is
+ * conditional on the version read, so an older version can never be written over a newer one.
+ * But an older version may be why the request fails: a lost race, a 409 for a state the session
+ * has left, a 400 or 403 on fields changed since. So a failure is answered only once a strong
+ * read shows the version it was decided on; otherwise the request runs again on what that read
+ * shows, and that answer stands. A race lost to another writer cannot be told from an older read,
+ * so it too runs once more (it used to answer 409 at once); a race lost again is the client's
+ * 409 to retry.
+ */
+export async function updateSession(ports: UpdateSessionPorts, input: UpdateSessionInput): Promise<Session> {
+  const [config, seen] = await Promise.all([ports.config.load(), getSession(ports, input.sessionId, { consistent: false })]);
+  try {
+    return await applyUpdate(ports, input, config, seen);
+  } catch (error) {
+    const current = await getSession(ports, input.sessionId);
+    if (current.version === seen.version) throw error;
+    return applyUpdate(ports, input, config, current);
+  }
+}
+
+async function applyUpdate(ports: UpdateSessionPorts, { principal, request, mode }: UpdateSessionInput, config: MerchantConfig, previous: Session): Promise<Session> {
   const now = ports.clock.now();
   if (!isOpen(previous.state) || isPastExpiry(previous, now)) {
     // A session found past its time is marked expired now (with its event), flag or not. That is

@@ -10,7 +10,11 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 export const IN_PROGRESS_STALE_MS = 60_000;
 
 export type IdempotencyBegin =
-  | { status: 'started' }
+  /**
+   * The claim is the caller's. `takenOver`: it replaced a record still there, a claim gone stale
+   * or an expired one, so an earlier request may have done (part of) the work already.
+   */
+  | { status: 'started'; takenOver: boolean }
   | { status: 'in_progress' }
   | { status: 'completed'; fingerprint: string; response: StoredResult };
 

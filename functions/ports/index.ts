@@ -7,7 +7,7 @@ import type { IdempotencyBegin, IdempotencyStore, StoredResult } from './idempot
 import type { Ids } from './ids';
 import type { Log } from './log';
 import type { EmailMessage, Mailer } from './mailer';
-import type { SessionReader, SessionRepository } from './session-repository';
+import type { ReadOptions, SessionReader, SessionRepository } from './session-repository';
 import type { ShortLinkReader, ShortLinkStore } from './short-link-store';
 
 import type { SmsMessage, SmsSender } from './sms-sender';
@@ -28,6 +28,7 @@ export type {
   Ids,
   Log,
   Mailer,
+  ReadOptions,
   SessionReader,
   SessionRepository,
   ShortLinkReader,

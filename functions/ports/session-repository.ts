@@ -1,8 +1,19 @@
 import type { SessionEvent } from '../domain/events';
 import type { Session } from '../domain/session';
 
+/**
+ * How fresh a read must be. Strong (the default) answers the latest committed write. Eventually
+ * consistent (`consistent: false`, half the price on DynamoDB) may answer an older version, but
+ * never "not found" for a session that exists. Only a caller whose next step catches an older
+ * version may ask for it: a write conditional on the version read (VersionConflictError), or a
+ * check of the version against the event being delivered. docs/dynamodb.md lists who does.
+ */
+export interface ReadOptions {
+  consistent?: boolean;
+}
+
 export interface SessionRepository {
-  get(sessionId: string): Promise<Session | undefined>;
+  get(sessionId: string, options?: ReadOptions): Promise<Session | undefined>;
   /** The live session holding the `order_no` claim (the ORDERNO# item), if any. */
   findByOrderNo(orderNo: string): Promise<Session | undefined>;
   /**

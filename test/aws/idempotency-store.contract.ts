@@ -16,7 +16,7 @@ export function idempotencyStoreContract(harness: () => IdempotencyStore): void 
   });
 
   test('the first request with a key starts; a second while it runs is told it is in progress', async () => {
-    expect(await store.begin(key, 'f1', T0)).toEqual({ status: 'started' });
+    expect(await store.begin(key, 'f1', T0)).toEqual({ status: 'started', takenOver: false });
     expect(await store.begin(key, 'f1', later(1000))).toEqual({ status: 'in_progress' });
   });
 
@@ -29,13 +29,13 @@ export function idempotencyStoreContract(harness: () => IdempotencyStore): void 
   test('a released key can start again', async () => {
     await store.begin(key, 'f1', T0);
     await store.release(key);
-    expect(await store.begin(key, 'f1', later(10))).toEqual({ status: 'started' });
+    expect(await store.begin(key, 'f1', later(10))).toEqual({ status: 'started', takenOver: false });
   });
 
-  test('a claim left in progress by a request that died is taken over once stale', async () => {
+  test('a claim left in progress by a request that died is taken over once stale, and says so', async () => {
     await store.begin(key, 'f1', T0);
     expect(await store.begin(key, 'f1', later(IN_PROGRESS_STALE_MS - 1))).toEqual({ status: 'in_progress' });
-    expect(await store.begin(key, 'f1', later(IN_PROGRESS_STALE_MS))).toEqual({ status: 'started' });
+    expect(await store.begin(key, 'f1', later(IN_PROGRESS_STALE_MS))).toEqual({ status: 'started', takenOver: true });
     expect(await store.begin(key, 'f1', later(IN_PROGRESS_STALE_MS + 1))).toEqual({ status: 'in_progress' });
   });
 
@@ -43,7 +43,8 @@ export function idempotencyStoreContract(harness: () => IdempotencyStore): void 
     await store.begin(key, 'f1', T0);
     await store.complete(key, 'f1', RESPONSE, T0);
     expect((await store.begin(key, 'f1', later(IN_PROGRESS_STALE_MS * 10))).status).toBe('completed');
-    expect(await store.begin(key, 'f1', later(IDEMPOTENCY_TTL_MS))).toEqual({ status: 'started' });
+    // An expired record not yet deleted by the TTL is taken over too.
+    expect(await store.begin(key, 'f1', later(IDEMPOTENCY_TTL_MS))).toEqual({ status: 'started', takenOver: true });
   });
 
   test('an empty result (a delivery keeps nothing) completes the key too', async () => {
@@ -54,7 +55,7 @@ export function idempotencyStoreContract(harness: () => IdempotencyStore): void 
 
   test('keys are independent', async () => {
     await store.begin(key, 'f1', T0);
-    expect(await store.begin(`${key}-other`, 'f1', T0)).toEqual({ status: 'started' });
+    expect(await store.begin(`${key}-other`, 'f1', T0)).toEqual({ status: 'started', takenOver: false });
   });
 
   test('of ten concurrent first requests with one key exactly one starts', async () => {

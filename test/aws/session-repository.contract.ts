@@ -31,6 +31,15 @@ export function sessionRepositoryContract(harness: () => SessionRepositoryHarnes
 
   test('get of an unknown session is undefined', async () => {
     expect(await repo.get(sampleSession().session_id)).toBeUndefined();
+    expect(await repo.get(sampleSession().session_id, { consistent: false })).toBeUndefined();
+  });
+
+  test('an eventually consistent get answers what a strong one does once the write has settled', async () => {
+    const session = await stored(sampleSession());
+    expect(await repo.get(session.session_id, { consistent: false })).toEqual(session);
+    const next = changed(session, { amount: '15.000' });
+    await repo.update(next, session, []);
+    expect(await repo.get(session.session_id, { consistent: false })).toEqual(next);
   });
 
   test('create stores the session exactly and commits its events with it', async () => {

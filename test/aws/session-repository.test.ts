@@ -6,7 +6,7 @@ import { EXPIRY_INDEX, orderNoKey, sessionKey } from '../../functions/adapters/a
 import { expiryShard } from '../../functions/domain/expiry';
 import { MemorySessionRepository } from '../../functions/adapters/embedded/memory-session-repository';
 import { sessionEvent } from '../../functions/domain/events';
-import { createTestTable, rawItem, storedEvents } from '../fixtures/dynamo-table';
+import { createTestTable, rawItem, recordSessionReads, storedEvents } from '../fixtures/dynamo-table';
 import { describeAws } from '../fixtures/moto';
 import { changed, newOrderNo, sampleSession } from '../fixtures/sessions';
 import { sessionRepositoryContract } from './session-repository.contract';
@@ -92,6 +92,50 @@ describeAws('SessionRepository contract: DynamoDB on moto', () => {
       await repo.update(changed(session, {}), session, []);
       expect((await rawItem(client, table.name, sessionKey(session.session_id)))?.events).toBeUndefined();
       expect(await storedEvents(client, table.name, session.session_id)).toEqual([event]);
+    });
+  });
+
+  describe('eventually consistent reads', () => {
+    /** A client of its own, whose session GetItems are recorded (moto itself is always consistent). */
+    function recorded() {
+      const own = createDocumentClient();
+      return { own, repo: new DynamoSessionRepository(own, table.name), ...recordSessionReads(own) };
+    }
+
+    test('strong by default; `consistent: false` is sent as ConsistentRead false, one GetItem when it finds the session', async () => {
+      const { own, repo, reads } = recorded();
+      const session = sampleSession();
+      await repo.create(session, []);
+      expect(await repo.get(session.session_id)).toEqual(session);
+      expect(await repo.get(session.session_id, { consistent: false })).toEqual(session);
+      expect(reads).toEqual(['strong', 'eventual']);
+      own.destroy();
+    });
+
+    test('a replica that does not have the item yet: asked again strongly, so a session created a moment ago is found', async () => {
+      const { own, repo, reads } = recorded();
+      // The first eventually consistent GetItem answers as a replica the create has not reached.
+      let lagging = true;
+      const replica = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: { ConsistentRead?: boolean } }) => {
+        if (context.commandName === 'GetItemCommand' && args.input.ConsistentRead !== true && lagging) {
+          lagging = false;
+          return { output: { $metadata: {} } };
+        }
+        return next(args);
+      };
+      own.middlewareStack.add(replica as never, { step: 'initialize', name: 'laggingReplica' });
+      const session = sampleSession();
+      await repo.create(session, []);
+      expect(await repo.get(session.session_id, { consistent: false })).toEqual(session);
+      expect(reads).toEqual(['eventual', 'strong']);
+      own.destroy();
+    });
+
+    test('an unknown session is asked for twice (eventual, then strong) and is not found', async () => {
+      const { own, repo, reads } = recorded();
+      expect(await repo.get(sampleSession().session_id, { consistent: false })).toBeUndefined();
+      expect(reads).toEqual(['eventual', 'strong']);
+      own.destroy();
     });
   });
 });

@@ -25,10 +25,11 @@ const pdf = (): IncomingFile => ({ field: 'attachment', filename: 'invoice.pdf',
  * Lambdas produce, made deterministic by committing the rival update just before ours.
  */
 class RacedRepository extends MemorySessionRepository {
-  race = false;
+  /** How many of the next updates a rival beats. */
+  races = 0;
   override async update(next: Session, previous: Session, events: SessionEvent[]): Promise<void> {
-    if (this.race) {
-      this.race = false;
+    if (this.races > 0) {
+      this.races--;
       await super.update({ ...previous, version: previous.version + 1, customer_first_name: 'Rival' }, previous, []);
     }
     return super.update(next, previous, events);
@@ -46,7 +47,8 @@ test('a PATCH that loses a race removes the file and short link it stored, and k
   const session = await createSession(ports, { principal, body: { ...body, shortify_attachment_url: true }, files: [pdf()] });
   const before = { objects: await ports.attachments.list(), links: ports.shortLinks.codes() };
 
-  ports.sessions.race = true;
+  // Lost twice: the attempt on the eventually consistent read, then its run on the strong one.
+  ports.sessions.races = 2;
   const png: IncomingFile = { field: 'attachment', filename: 'logo.png', content: tinyPng() };
   await expect(updateSession(ports, { principal, sessionId: session.session_id, body: {}, files: [png], mode: 'partial' })).rejects.toBeInstanceOf(ConflictError);
 
@@ -55,6 +57,21 @@ test('a PATCH that loses a race removes the file and short link it stored, and k
   expect(stored?.customer_first_name).toBe('Rival');
   expect(stored?.attachment).toBe(session.attachment);
   expect(await ports.shortLinks.resolve(stored!.attachment_short_url.replace('/s/', ''))).toBe(session.attachment);
+});
+
+test('a PATCH that loses one race runs again on the strong read: the first attempt\'s file and link are removed, the old ones retired', async () => {
+  const ports = await embeddedPorts();
+  const session = await createSession(ports, { principal, body: { ...body, shortify_attachment_url: true }, files: [pdf()] });
+  ports.sessions.races = 1;
+  const png: IncomingFile = { field: 'attachment', filename: 'logo.png', content: tinyPng() };
+  const edited = await updateSession(ports, { principal, sessionId: session.session_id, body: {}, files: [png], mode: 'partial' });
+  expect(edited).toMatchObject({ customer_first_name: 'Rival', version: 3 });
+  expect(edited.attachment).not.toBe(session.attachment);
+  const code = (path: string) => path.replace('/s/', '');
+  // Only what the session now points at is stored.
+  expect(await ports.attachments.list()).toHaveLength(1);
+  expect(ports.shortLinks.codes()).toEqual([code(edited.attachment_short_url)]);
+  expect(await ports.shortLinks.resolve(code(edited.attachment_short_url))).toBe(edited.attachment);
 });
 
 test('a storage failure fails the create before any session exists', async () => {

@@ -25,7 +25,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   async begin(key: string, fingerprint: string, now: Date): Promise<IdempotencyBegin> {
     const at = now.getTime();
     try {
-      await dynamoCall(() =>
+      const { Attributes } = await dynamoCall(() =>
         this.client.send(
           new PutCommand({
             TableName: this.table,
@@ -33,11 +33,13 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
             ConditionExpression: 'attribute_not_exists(pk) OR expires_at <= :now OR (attribute_not_exists(#response) AND started_at <= :stale)',
             ExpressionAttributeNames: { '#response': 'response' },
             ExpressionAttributeValues: { ':now': at, ':stale': at - IN_PROGRESS_STALE_MS },
+            // The record it replaced, if any, says the claim was taken over (no extra units).
+            ReturnValues: 'ALL_OLD',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       );
-      return { status: 'started' };
+      return { status: 'started', takenOver: Attributes !== undefined };
     } catch (error) {
       if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
       const existing = (error as Error & { Item?: RawRecord }).Item;

@@ -5,7 +5,7 @@ import { OrderNoTakenError, ServiceUnavailableError, VersionConflictError } from
 import type { SessionEvent } from '../../domain/events';
 import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, isHardDeleted, type Session } from '../../domain/session';
-import type { SessionReader, SessionRepository } from '../../ports';
+import type { ReadOptions, SessionReader, SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
 import { orderNoKey, sessionKey } from './table-keys';
 import { EVENTS_ATTRIBUTE, TTL_ATTRIBUTE } from '../../config/table';
@@ -41,10 +41,17 @@ export class DynamoSessionRepository implements SessionRepository {
     this.attempts = options.transactionAttempts ?? 3;
   }
 
-  /** One strongly consistent GetItem: a client that just wrote reads its own write. */
-  async get(sessionId: string): Promise<Session | undefined> {
-    const { Item } = await dynamoCall(() => this.client.send(new GetCommand({ TableName: this.table, Key: sessionKey(sessionId), ConsistentRead: true })));
-    return Item ? fromItem(Item) : undefined;
+  /**
+   * One GetItem: strongly consistent unless asked otherwise, so a client that just wrote reads
+   * its own write. An eventually consistent read (half a read unit) that finds nothing asks once
+   * more, strongly: the replica it reached may not have the item yet, and a session created a
+   * moment ago must not answer 404. Not found twice costs 1.5 units, as rare as a 404 is.
+   */
+  async get(sessionId: string, { consistent = true }: ReadOptions = {}): Promise<Session | undefined> {
+    const read = async (strongly: boolean) =>
+      (await dynamoCall(() => this.client.send(new GetCommand({ TableName: this.table, Key: sessionKey(sessionId), ConsistentRead: strongly })))).Item;
+    const item = (await read(consistent)) ?? (consistent ? undefined : await read(true));
+    return item ? fromItem(item) : undefined;
   }
 
   /** The live session holding `orderNo`: its claim item, then the session (two GetItems). */
@@ -277,7 +284,7 @@ function unpackDocument(stored: unknown): unknown {
   return JSON.parse(inflateRawSync(stored.subarray(1), { dictionary: DICTIONARY_V1 }).toString('utf8'));
 }
 
-/** Reads (consistent GetItem) and conditional writes of sessions (with their events) and order_no claims. */
+/** Reads (GetItem, strongly consistent unless asked otherwise) and conditional writes of sessions (with their events) and order_no claims. */
 export function dynamoSessions() {
   uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] });
   return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));

@@ -18,7 +18,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       return completed ? { status: 'completed', fingerprint: entry.fingerprint, response: entry.response! } : { status: 'in_progress' };
     }
     this.entries.set(key, { fingerprint, startedAt: at, expiresAt: at + TTL_MS });
-    return { status: 'started' };
+    return { status: 'started', takenOver: entry !== undefined };
   }
 
   async complete(key: string, fingerprint: string, response: StoredResult, now: Date): Promise<void> {

@@ -2,7 +2,7 @@ import { OrderNoTakenError, VersionConflictError } from '../../domain/errors';
 import type { SessionEvent } from '../../domain/events';
 import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, type Session } from '../../domain/session';
-import type { SessionRepository } from '../../ports';
+import type { ReadOptions, SessionRepository } from '../../ports';
 
 /**
  * In-memory twin of the DynamoDB repository. Each method checks and writes without awaiting in
@@ -19,7 +19,8 @@ export class MemorySessionRepository implements SessionRepository {
   readonly outbox: SessionEvent[] = [];
   private readonly listeners: Array<(events: SessionEvent[]) => void> = [];
 
-  async get(sessionId: string): Promise<Session | undefined> {
+  /** Memory has no replicas: every read is the latest write, whatever consistency is asked for. */
+  async get(sessionId: string, _options?: ReadOptions): Promise<Session | undefined> {
     const session = this.sessions.get(sessionId);
     return session && structuredClone(session);
   }
