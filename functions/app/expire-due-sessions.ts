@@ -1,4 +1,4 @@
-import { EXPIRY_SHARDS, expiryMinute, expiryPartitionKey, nextMinute } from '../domain/expiry';
+import { EXPIRY_SHARDS, expiryMinute, expiryPartitionKey, isDueToExpire, nextMinute } from '../domain/expiry';
 import type { Ports } from '../ports';
 import type { SessionWritePorts } from './change-session';
 import { tryExpire } from './expire-session';
@@ -22,7 +22,10 @@ export interface SweepReport {
   enabled: boolean;
   /** Sessions this run moved to `expired`. */
   expired: number;
-  /** Listed as due but found closed, gone or given a later expiry when re-read. */
+  /**
+   * Listed as due but not expired by this run: found closed or deleted (the index keeps every
+   * session), gone, or given a later expiry when re-read, or expired by another writer first.
+   */
   skipped: number;
   /** Index reads or expiries that failed unexpectedly; their bucket is swept again next run. */
   failed: number;
@@ -53,7 +56,8 @@ type BucketOutcome = 'drained' | 'incomplete' | 'out_of_time';
  * open session whose `expires_at` has passed to `expired`, bucket by bucket from the checkpoint to
  * the current minute. Work per run is bounded by the time left; what is not done is found again
  * next run, from the checkpoint, and expiring twice is impossible because each expiry is a
- * conditional write through the state table.
+ * conditional write through the state table. The index also lists the sessions that closed before
+ * their expiry (domain/expiry.ts expiryIndexKeys): each costs one read and is skipped.
  */
 export type ExpireDuePorts = SessionWritePorts & Pick<Ports, 'config' | 'expiry'>;
 
@@ -128,12 +132,16 @@ async function sweepShard(
   return outcome;
 }
 
-/** Re-reads the session (the index may be stale) and expires it if it is still due; false on failure. */
+/**
+ * Reads the session (the index entry says nothing of its state, and may be stale) and expires it
+ * if it is still due; false on failure. A closed, deleted or vanished session (a hard delete's
+ * TTL) is skipped after that one read: no write, no event, not a failure.
+ */
 async function expireListed(ports: ExpireDuePorts, sessionId: string, report: SweepReport): Promise<boolean> {
   try {
     const session = await ports.sessions.get(sessionId);
-    const result = session && (await tryExpire(ports, session));
-    if (result?.expired) report.expired++;
+    const expired = session !== undefined && isDueToExpire(session, ports.clock.now()) && (await tryExpire(ports, session)).expired;
+    if (expired) report.expired++;
     else report.skipped++;
     return true;
   } catch (error) {

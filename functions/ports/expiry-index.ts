@@ -12,10 +12,11 @@ export interface DuePage {
 }
 
 /**
- * The sparse expiry index (gsi1 on AWS): open sessions by the minute their `expires_at` falls
- * in, write-sharded. It is read-only here; the session repository maintains it with every write.
- * It may lag the sessions (a DynamoDB GSI is eventually consistent), so a caller re-reads each
- * session before acting on it.
+ * The expiry index (gsi1 on AWS): every session, closed ones included, by the minute its
+ * `expires_at` falls in, write-sharded. It is read-only here; the session repository maintains it
+ * with every write. It holds no state (so that closing a session does not write it) and may lag
+ * the sessions (a DynamoDB GSI is eventually consistent), so a caller reads each session before
+ * acting on it.
  */
 export interface ExpiryIndex {
   /**

@@ -11,9 +11,9 @@ import { dynamoDocumentClient } from './aws-clients';
 const CURSOR_KEY = { pk: 'EXPIRY_CURSOR', sk: 'EXPIRY_CURSOR' };
 
 /**
- * The expiry index on DynamoDB: Query on the sparse gsi1 (KEYS_ONLY), which holds exactly the
- * open sessions, keyed `EXPIRY#<minute>#<shard>` / `<expires_at>#<session_id>` by the session
- * repository (domain/expiry.ts). No scan anywhere: one Query per shard per minute bucket.
+ * The expiry index on DynamoDB: Query on gsi1 (KEYS_ONLY), which holds every session item (and
+ * nothing else), closed ones too, keyed `EXPIRY#<minute>#<shard>` / `<expires_at>#<session_id>` by
+ * the session repository (domain/expiry.ts). No scan anywhere: one Query per shard per minute bucket.
  */
 export class DynamoExpiryIndex implements ExpiryIndex {
   constructor(

@@ -4,7 +4,7 @@ import type { MemorySessionRepository } from './memory-session-repository';
 
 /**
  * Embedded twin of the gsi1 expiry index: it reads the index the memory repository keeps with
- * every write, so it lists exactly the embedded sessions that are open, in that bucket and due.
+ * every write, so it lists exactly the embedded sessions in that bucket and due, closed ones too.
  */
 export class MemoryExpiryIndex implements ExpiryIndex {
   private swept: string | undefined;
