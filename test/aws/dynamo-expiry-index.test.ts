@@ -93,11 +93,20 @@ describeAws('DynamoDB expiry index (gsi1) against moto', () => {
     expect(await index.sweptThrough()).toBeUndefined();
     await index.markSwept('2026-11-25T10:31');
     await index.markSwept('2026-11-25T10:29'); // a slower, overlapping sweep finishing late
-    expect(await index.sweptThrough()).toBe('2026-11-25T10:31');
+    expect(await index.sweptThrough()).toEqual({ minute: '2026-11-25T10:31' });
     await index.markSwept('2026-11-25T10:32');
-    expect(await index.sweptThrough()).toBe('2026-11-25T10:32');
+    expect(await index.sweptThrough()).toEqual({ minute: '2026-11-25T10:32' });
     const { Items } = await client.send(new ScanCommand({ TableName: TABLE })); // test inspection only
     expect(Items).toEqual([{ pk: 'EXPIRY_CURSOR', sk: 'EXPIRY_CURSOR', minute: '2026-11-25T10:32' }]);
+    // Progress inside the next bucket: recorded at the same minute, dropped once the minute moves.
+    const within = { '3': `2026-11-25T10:33:05.000Z#${'a'.repeat(40)}` };
+    await index.markSwept('2026-11-25T10:32', within);
+    expect(await index.sweptThrough()).toEqual({ minute: '2026-11-25T10:32', within });
+    await index.markSwept('2026-11-25T10:32'); // a plain write at the same minute changes nothing
+    await index.markSwept('2026-11-25T10:31', { '4': within['3'] }); // nor one behind it
+    expect(await index.sweptThrough()).toEqual({ minute: '2026-11-25T10:32', within });
+    await index.markSwept('2026-11-25T10:33');
+    expect(await index.sweptThrough()).toEqual({ minute: '2026-11-25T10:33' });
   });
 
   test('the sweep over DynamoDB: bounded runs continue from the checkpoint, each session expired once with its event, keeping its index entry', async () => {
@@ -119,7 +128,7 @@ describeAws('DynamoDB expiry index (gsi1) against moto', () => {
     }
     expect(runs).toBeGreaterThan(1);
     expect(expired).toBe(60);
-    expect(await index.sweptThrough()).toBe(expiryMinute(at(3 * 60_000)));
+    expect(await index.sweptThrough()).toEqual({ minute: expiryMinute(at(3 * 60_000)) });
 
     const { Items = [] } = await client.send(new ScanCommand({ TableName: TABLE })); // test inspection only
     const items = Items.filter((item) => item.sk === 'SESSION');

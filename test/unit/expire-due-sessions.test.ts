@@ -80,7 +80,7 @@ test('the checkpoint covers drained buckets that ended over a minute ago, and th
   const report = await expireDueSessions(ports, { remainingMs: plentyOfTime });
   // 10:31 ended 2.5 min ago (settled); 10:32 ended 30 s ago, so it is swept again next time.
   expect(report.sweptThrough).toBe('2026-11-25T10:31');
-  expect(await ports.expiry.sweptThrough()).toBe('2026-11-25T10:31');
+  expect(await ports.expiry.sweptThrough()).toEqual({ minute: '2026-11-25T10:31' });
 
   // A session put into the unsettled bucket 10:32 (a writer with a slow clock) is still found.
   const straggler = makeSession(at(2 * 60_000 + 10_000));
@@ -116,7 +116,41 @@ test('a backlog larger than one run continues in the next without skipping or ex
   expect(events).toHaveLength(600);
   expect(new Set(events.map((e) => e.session_id)).size).toBe(600);
   for (const session of sessions) expect((await ports.sessions.get(session.session_id))?.state).toBe('expired');
-  expect(await ports.expiry.sweptThrough()).toBe(expiryMinute(at(8 * 60_000)));
+  expect(await ports.expiry.sweptThrough()).toEqual({ minute: expiryMinute(at(8 * 60_000)) });
+});
+
+test('a settled bucket too large for one run is resumed where the last run stopped: each listed session is read once', async () => {
+  const ports = embeddedPorts(T0);
+  // One bucket of 400 sessions, most of them paid before they fell due: the index keeps them all.
+  const sessions = Array.from({ length: 400 }, (_, i) => makeSession(at((i % 60) * 1000 + 500), { state: i % 10 === 0 ? 'created' : 'paid' }));
+  await seed(ports, sessions);
+  ports.clock.set(at(4 * 60_000));
+  const reads = new Map<string, number>();
+  const repository = ports.sessions;
+  const counting: SessionRepository = {
+    get: (id) => (reads.set(id, (reads.get(id) ?? 0) + 1), repository.get(id)),
+    findByOrderNo: (orderNo) => repository.findByOrderNo(orderNo),
+    lastByOrderNo: (orderNo) => repository.lastByOrderNo(orderNo),
+    create: (s, e) => repository.create(s, e),
+    update: (next, previous, events) => repository.update(next, previous, events),
+  };
+
+  let runs = 0;
+  let expired = 0;
+  for (;;) {
+    runs++;
+    let pages = 0; // 35 pages of 5 a run, where the bucket takes some 80 and each empty one 10
+    const report = await expireDueSessions({ ...ports, sessions: counting }, { remainingMs: () => (pages++ < 35 ? 60_000 : 0), pageSize: 5, reserveMs: 1, firstRunLookbackMs: 5 * 60_000 });
+    expect(report.failed).toBe(0);
+    expired += report.expired;
+    if (report.finished) break;
+    expect(runs).toBeLessThan(20);
+  }
+  expect(runs).toBeGreaterThan(2);
+  expect(expired).toBe(40);
+  expect(expiredEvents(ports)).toHaveLength(40);
+  expect(sessions.map((s) => reads.get(s.session_id))).toEqual(sessions.map(() => 1));
+  expect((await ports.expiry.sweptThrough())?.minute).toBe(expiryMinute(at(2 * 60_000)));
 });
 
 test('a failing expiry keeps its bucket out of the checkpoint, lets later buckets through, and is retried', async () => {
