@@ -9,7 +9,7 @@ import { sessionEvent } from '../../functions/domain/events';
 import type { Ports } from '../../functions/ports';
 import { DynamoSessionRepository } from '../../functions/adapters/aws/dynamo-session-repository';
 import { createCheckoutTable, documentClient, seedSessions, sessionItem } from '../fixtures/expiry-table';
-import { embeddedPorts, makeSession } from '../fixtures/expiry-sessions';
+import { embeddedPorts, makeSession, sweepUntilFinished } from '../fixtures/expiry-sessions';
 import { describeAws, useMotoEnv } from '../fixtures/moto';
 
 const TABLE = 'checkout-expiry-test';
@@ -115,17 +115,7 @@ describeAws('DynamoDB expiry index (gsi1) against moto', () => {
     await seedSessions(client, TABLE, [...sessions, later]);
     const ports = dynamoPorts(at(5 * 60_000));
 
-    let runs = 0;
-    let expired = 0;
-    for (;;) {
-      runs++;
-      let pages = 0;
-      const report = await expireDueSessions(ports, { remainingMs: () => (pages++ < 25 ? 60_000 : 0), reserveMs: 1, pageSize: 4, concurrency: 2, firstRunLookbackMs: 6 * 60_000 });
-      expect(report.failed).toBe(0);
-      expired += report.expired;
-      if (report.finished) break;
-      expect(runs).toBeLessThan(50);
-    }
+    const { runs, expired } = await sweepUntilFinished(ports, 25, { pageSize: 4, concurrency: 2, firstRunLookbackMs: 6 * 60_000 }, 50);
     expect(runs).toBeGreaterThan(1);
     expect(expired).toBe(60);
     expect(await index.sweptThrough()).toEqual({ minute: expiryMinute(at(3 * 60_000)) });

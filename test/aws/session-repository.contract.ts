@@ -7,7 +7,7 @@ import type { Session } from '../../functions/domain/session';
 import type { State } from '../../functions/domain/state-machine';
 import { wire as expireSessionsHandler } from '../../functions/handlers/schedule/expire-sessions';
 import type { ExpiryIndex, SessionRepository } from '../../functions/ports';
-import { embeddedPorts } from '../fixtures/expiry-sessions';
+import { countingRepository, embeddedPorts } from '../fixtures/expiry-sessions';
 import { changed, newOrderNo, sampleSession } from '../fixtures/sessions';
 
 export interface SessionRepositoryHarness {
@@ -207,16 +207,7 @@ export function sessionRepositoryContract(harness: () => SessionRepositoryHarnes
     const before = await Promise.all(closed.map(async (s) => ({ session: await repo.get(s.session_id), events: await events(s.session_id) })));
 
     // Every read and write the sweep makes through the port, per session.
-    const reads = new Map<string, number>();
-    const writes = new Map<string, number>();
-    const count = (tally: Map<string, number>, id: string) => tally.set(id, (tally.get(id) ?? 0) + 1);
-    const counted: SessionRepository = {
-      get: (id) => (count(reads, id), repo.get(id)),
-      findByOrderNo: (orderNo) => repo.findByOrderNo(orderNo),
-      lastByOrderNo: (orderNo) => repo.lastByOrderNo(orderNo),
-      create: (session, batch) => repo.create(session, batch),
-      update: (next, previous, batch) => (count(writes, next.session_id), repo.update(next, previous, batch)),
-    };
+    const { repository: counted, reads, writes } = countingRepository(repo);
     const ports = { ...embeddedPorts(new Date(`${bucket}:59.000Z`)), sessions: counted, expiry };
     const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
     const sweep = expireSessionsHandler(ports);

@@ -8,7 +8,7 @@ import { EXPIRY_SHARDS, expiryIndexKeys, expiryMinute } from '../../functions/do
 import type { Session } from '../../functions/domain/session';
 import { transition } from '../../functions/domain/state-machine';
 import type { Ports, SessionRepository } from '../../functions/ports';
-import { embeddedPorts, expiryConfig, makeSession, plentyOfTime, type EmbeddedPorts } from '../fixtures/expiry-sessions';
+import { countingRepository, embeddedPorts, expiryConfig, makeSession, plentyOfTime, sweepUntilFinished, type EmbeddedPorts } from '../fixtures/expiry-sessions';
 
 const T0 = new Date('2026-11-25T10:30:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -97,19 +97,8 @@ test('a backlog larger than one run continues in the next without skipping or ex
   await seed(ports, sessions);
   ports.clock.set(at(10 * 60_000));
 
-  let runs = 0;
-  let expired = 0;
-  for (;;) {
-    runs++;
-    // Each run may start only 40 page queries before its time is "up".
-    let pages = 0;
-    const budget = () => (pages++ < 40 ? 60_000 : 0);
-    const report = await expireDueSessions(ports, { remainingMs: budget, pageSize: 7, reserveMs: 1, firstRunLookbackMs: 11 * 60_000 });
-    expect(report.failed).toBe(0);
-    expired += report.expired;
-    if (report.finished) break;
-    expect(runs).toBeLessThan(200);
-  }
+  // Each run may start only 40 page queries before its time is "up".
+  const { runs, expired } = await sweepUntilFinished(ports, 40, { pageSize: 7, firstRunLookbackMs: 11 * 60_000 }, 200);
   expect(runs).toBeGreaterThan(3);
   expect(expired).toBe(600);
   const events = expiredEvents(ports);
@@ -125,27 +114,10 @@ test('a settled bucket too large for one run is resumed where the last run stopp
   const sessions = Array.from({ length: 400 }, (_, i) => makeSession(at((i % 60) * 1000 + 500), { state: i % 10 === 0 ? 'created' : 'paid' }));
   await seed(ports, sessions);
   ports.clock.set(at(4 * 60_000));
-  const reads = new Map<string, number>();
-  const repository = ports.sessions;
-  const counting: SessionRepository = {
-    get: (id) => (reads.set(id, (reads.get(id) ?? 0) + 1), repository.get(id)),
-    findByOrderNo: (orderNo) => repository.findByOrderNo(orderNo),
-    lastByOrderNo: (orderNo) => repository.lastByOrderNo(orderNo),
-    create: (s, e) => repository.create(s, e),
-    update: (next, previous, events) => repository.update(next, previous, events),
-  };
+  const { repository, reads } = countingRepository(ports.sessions);
 
-  let runs = 0;
-  let expired = 0;
-  for (;;) {
-    runs++;
-    let pages = 0; // 35 pages of 5 a run, where the bucket takes some 80 and each empty one 10
-    const report = await expireDueSessions({ ...ports, sessions: counting }, { remainingMs: () => (pages++ < 35 ? 60_000 : 0), pageSize: 5, reserveMs: 1, firstRunLookbackMs: 5 * 60_000 });
-    expect(report.failed).toBe(0);
-    expired += report.expired;
-    if (report.finished) break;
-    expect(runs).toBeLessThan(20);
-  }
+  // 35 pages of 5 a run, where the bucket takes some 80 and each empty one 10.
+  const { runs, expired } = await sweepUntilFinished({ ...ports, sessions: repository }, 35, { pageSize: 5, firstRunLookbackMs: 5 * 60_000 }, 20);
   expect(runs).toBeGreaterThan(2);
   expect(expired).toBe(40);
   expect(expiredEvents(ports)).toHaveLength(40);
