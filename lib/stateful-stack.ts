@@ -120,7 +120,7 @@ export class CheckoutStatefulStack extends Stack {
       deletionProtection: config.deletionProtection,
       removalPolicy: config.removalPolicy,
     });
-    // Sparse expiry index: only open sessions carry gsi1pk/gsi1sk; the expiry job reads keys only.
+    // Expiry index: every session item carries gsi1pk/gsi1sk (other items none); the expiry job reads keys only.
     table.addGlobalSecondaryIndex({
       indexName: EXPIRY_INDEX,
       partitionKey: { name: EXPIRY_INDEX_KEYS.partition, type: AttributeType.STRING },

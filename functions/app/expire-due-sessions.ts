@@ -1,5 +1,5 @@
-import { EXPIRY_SHARDS, expiryMinute, expiryPartitionKey, nextMinute } from '../domain/expiry';
-import type { Ports } from '../ports';
+import { EXPIRY_SHARDS, expiryMinute, expiryPartitionKey, expirySortKey, isDueToExpire, nextMinute } from '../domain/expiry';
+import type { Ports, ShardCursors } from '../ports';
 import type { SessionWritePorts } from './change-session';
 import { tryExpire } from './expire-session';
 import { inFlight } from './in-flight';
@@ -22,7 +22,10 @@ export interface SweepReport {
   enabled: boolean;
   /** Sessions this run moved to `expired`. */
   expired: number;
-  /** Listed as due but found closed, gone or given a later expiry when re-read. */
+  /**
+   * Listed as due but not expired by this run: found closed or deleted (the index keeps every
+   * session), gone, or given a later expiry when re-read, or expired by another writer first.
+   */
   skipped: number;
   /** Index reads or expiries that failed unexpectedly; their bucket is swept again next run. */
   failed: number;
@@ -47,13 +50,17 @@ const MAX_REPORTED_ERRORS = 10;
 const BUCKETS_AT_ONCE = 3;
 
 type BucketOutcome = 'drained' | 'incomplete' | 'out_of_time';
+/** How a bucket's sweep ended, and the sort key through which each shard's sessions were all handled. */
+type BucketResult = { outcome: BucketOutcome; done: ShardCursors };
+type ShardResult = { outcome: BucketOutcome; done?: string };
 
 /**
  * The expiry sweep (the EventBridge rule's Lambda, and the embedded runtime's timer): moves every
  * open session whose `expires_at` has passed to `expired`, bucket by bucket from the checkpoint to
  * the current minute. Work per run is bounded by the time left; what is not done is found again
  * next run, from the checkpoint, and expiring twice is impossible because each expiry is a
- * conditional write through the state table.
+ * conditional write through the state table. The index also lists the sessions that closed before
+ * their expiry (domain/expiry.ts expiryIndexKeys): each costs one read and is skipped.
  */
 export type ExpireDuePorts = SessionWritePorts & Pick<Ports, 'config' | 'expiry'>;
 
@@ -70,18 +77,28 @@ export async function expireDueSessions(ports: ExpireDuePorts, options: SweepOpt
   const current = expiryMinute(now);
   const settled = expiryMinute(new Date(now.getTime() - 60_000 - SETTLE_MS));
   const checkpoint = await reading;
-  report.sweptThrough = checkpoint;
+  report.sweptThrough = checkpoint?.minute;
   let contiguous = true;
-  const first = checkpoint ? nextMinute(checkpoint) : expiryMinute(new Date(now.getTime() - settings.firstRunLookbackMs));
+  // The checkpoint, or on the very first run the minute before the lookback starts.
+  const start = checkpoint?.minute ?? expiryMinute(new Date(now.getTime() - settings.firstRunLookbackMs - 60_000));
+  const first = nextMinute(start);
+  /** Progress inside the bucket after report.sweptThrough, for the next run to resume from. */
+  let within: ShardCursors | undefined;
   const minutes: string[] = [];
   for (let minute = first; minute <= current; minute = nextMinute(minute)) minutes.push(minute);
-  sweep: for (let start = 0; start < minutes.length; start += BUCKETS_AT_ONCE) {
-    const window = minutes.slice(start, start + BUCKETS_AT_ONCE);
+  sweep: for (let offset = 0; offset < minutes.length; offset += BUCKETS_AT_ONCE) {
+    const window = minutes.slice(offset, offset + BUCKETS_AT_ONCE);
     // A few buckets at once: a run normally finds three unswept (the settling margin), and
     // their queries then wait one round trip instead of three. Earlier buckets ask for time
-    // first; a bucket cut short keeps the checkpoint before it, and is swept again next run.
-    const outcomes = await Promise.all(window.map((minute) => sweepBucket(ports, minute, now, settings, report)));
-    for (const [i, outcome] of outcomes.entries()) {
+    // first; a bucket cut short keeps the checkpoint before it, and the next run sweeps it again
+    // (a settled one from where each of its shards stopped).
+    const results = await Promise.all(window.map((minute) => sweepBucket(ports, minute, minute === first ? checkpoint?.within : undefined, now, settings, report)));
+    for (const [i, { outcome, done }] of results.entries()) {
+      // The first settled bucket left unfinished keeps how far each shard got: the index keeps
+      // closed sessions, so a bucket does not shrink as it is swept, and one too large for a run
+      // must not be read from its start by every run. Not an unsettled bucket: a late entry may
+      // still land before a cursor there, and it is read whole again anyway until it settles.
+      if (contiguous && outcome !== 'drained' && window[i]! <= settled && Object.keys(done).length > 0) within = done;
       if (outcome === 'out_of_time') {
         report.finished = false;
         break sweep;
@@ -92,48 +109,68 @@ export async function expireDueSessions(ports: ExpireDuePorts, options: SweepOpt
       if (contiguous) report.sweptThrough = window[i];
     }
   }
-  if (report.sweptThrough && report.sweptThrough !== checkpoint) await ports.expiry.markSwept(report.sweptThrough);
+  if (report.sweptThrough !== checkpoint?.minute || within) await ports.expiry.markSwept(report.sweptThrough ?? start, within);
   return report;
 }
 
-async function sweepBucket(ports: ExpireDuePorts, minute: string, now: Date, settings: Required<SweepOptions>, report: SweepReport): Promise<BucketOutcome> {
-  const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => sweepShard(ports, minute, shard, now, settings, report));
-  const outcomes = await Promise.all(shards);
-  if (outcomes.includes('out_of_time')) return 'out_of_time';
-  return outcomes.includes('incomplete') ? 'incomplete' : 'drained';
+async function sweepBucket(
+  ports: ExpireDuePorts,
+  minute: string,
+  resume: ShardCursors | undefined,
+  now: Date,
+  settings: Required<SweepOptions>,
+  report: SweepReport,
+): Promise<BucketResult> {
+  const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => sweepShard(ports, minute, shard, resume?.[shard], now, settings, report));
+  const results = await Promise.all(shards);
+  const done: ShardCursors = {};
+  for (const [shard, result] of results.entries()) if (result.done !== undefined) done[shard] = result.done;
+  const outcomes = results.map((result) => result.outcome);
+  if (outcomes.includes('out_of_time')) return { outcome: 'out_of_time', done };
+  return { outcome: outcomes.includes('incomplete') ? 'incomplete' : 'drained', done };
 }
 
 async function sweepShard(
   ports: ExpireDuePorts,
   minute: string,
   shard: number,
+  resumeAfter: string | undefined,
   now: Date,
   settings: Required<SweepOptions>,
   report: SweepReport,
-): Promise<BucketOutcome> {
-  let cursor: string | undefined;
+): Promise<ShardResult> {
+  let cursor = resumeAfter;
+  // Every session listed up to this sort key has been handled (expired or skipped): where the
+  // next run may resume. It stops at a page with a failure, so that session is read again.
+  let done = resumeAfter;
   let outcome: BucketOutcome = 'drained';
   do {
-    if (settings.remainingMs() < settings.reserveMs) return 'out_of_time';
+    if (settings.remainingMs() < settings.reserveMs) return { outcome: 'out_of_time', done };
     const page = await ports.expiry.due(minute, shard, now, settings.pageSize, cursor).catch((error: unknown) => {
       recordFailure(report, expiryPartitionKey(minute, shard), error);
       return undefined;
     });
-    if (!page) return 'incomplete';
+    if (!page) return { outcome: 'incomplete', done };
     await forEachLimited(page.sessions, settings.concurrency, async ({ sessionId }) => {
       if (!(await expireListed(ports, sessionId, report))) outcome = 'incomplete';
     });
+    const last = page.sessions.at(-1);
+    if (outcome === 'drained' && last) done = expirySortKey(last.expiresAt, last.sessionId);
     cursor = page.cursor;
   } while (cursor !== undefined);
-  return outcome;
+  return { outcome, done };
 }
 
-/** Re-reads the session (the index may be stale) and expires it if it is still due; false on failure. */
+/**
+ * Reads the session (the index entry says nothing of its state, and may be stale) and expires it
+ * if it is still due; false on failure. A closed, deleted or vanished session (a hard delete's
+ * TTL) is skipped after that one read: no write, no event, not a failure.
+ */
 async function expireListed(ports: ExpireDuePorts, sessionId: string, report: SweepReport): Promise<boolean> {
   try {
     const session = await ports.sessions.get(sessionId);
-    const result = session && (await tryExpire(ports, session));
-    if (result?.expired) report.expired++;
+    const expired = session !== undefined && isDueToExpire(session, ports.clock.now()) && (await tryExpire(ports, session)).expired;
+    if (expired) report.expired++;
     else report.skipped++;
     return true;
   } catch (error) {

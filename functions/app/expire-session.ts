@@ -1,6 +1,5 @@
-import { isPastExpiry } from '../domain/expiry';
+import { isDueToExpire } from '../domain/expiry';
 import type { Session } from '../domain/session';
-import { transition } from '../domain/state-machine';
 import { changeSession, type SessionWritePorts } from './change-session';
 
 /**
@@ -16,8 +15,7 @@ export async function expireIfDue(ports: SessionWritePorts, session: Session): P
 
 /** expireIfDue that also tells whether this call made the change (the sweep counts them). */
 export async function tryExpire(ports: SessionWritePorts, session: Session): Promise<{ session: Session; expired: boolean }> {
-  // A deleted session stays deleted: no sweep brings it back as an `expired` event.
-  const due = (current: Session) => !current.deleted_at && transition(current.state, 'expire').ok && isPastExpiry(current, ports.clock.now());
-  const { session: after, changed } = await changeSession(ports, session, (current) => (due(current) ? { action: 'expire' } : undefined), { retry: true });
+  const plan = (current: Session) => (isDueToExpire(current, ports.clock.now()) ? { action: 'expire' as const } : undefined);
+  const { session: after, changed } = await changeSession(ports, session, plan, { retry: true });
   return { session: after, expired: changed };
 }

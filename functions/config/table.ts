@@ -9,7 +9,10 @@ import type { ExpiryIndexKeys } from '../domain/expiry';
 /** Every item is addressed by pk + sk (adapters/aws/table-keys.ts builds them). */
 export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const;
 
-/** The sparse expiry index: only open sessions carry its keys (domain/expiry.ts expiryIndexKeys). */
+/**
+ * The expiry index: every session item carries its keys for life, closed ones too, so closing a
+ * session writes no index entry (domain/expiry.ts expiryIndexKeys); other items carry none.
+ */
 export const EXPIRY_INDEX = 'gsi1';
 export const EXPIRY_INDEX_KEYS = {
   partition: 'gsi1pk',

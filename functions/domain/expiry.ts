@@ -1,8 +1,8 @@
 import type { Session } from './session';
-import { isOpen } from './state-machine';
+import { allows } from './state-machine';
 
 /**
- * When a session stops being payable, and where it sits in the expiry index while it is open.
+ * When a session stops being payable, and where it sits in the expiry index.
  *
  * The index layout is a shared contract (BRIEF "Fixed shared decisions"): the DynamoDB session
  * repository writes these keys on the session item, the embedded repository keeps the same keys
@@ -15,6 +15,16 @@ export const EXPIRY_SHARDS = 10;
 /** True once `now` has reached the session's `expires_at`: from then on it is never payable. */
 export function isPastExpiry(session: Pick<Session, 'expires_at'>, now: Date): boolean {
   return Date.parse(session.expires_at) <= now.getTime();
+}
+
+/**
+ * Whether expiring the session now is a change to make: the transition table allows `expire` from
+ * its state, it is not deleted and its time has come. The sweep asks it of every session the
+ * index lists, most of which are closed (the index keeps them: expiryIndexKeys).
+ */
+export function isDueToExpire(session: Pick<Session, 'state' | 'expires_at' | 'deleted_at'>, now: Date): boolean {
+  // A deleted session stays deleted: no expiry may bring it back as an `expired` event.
+  return !session.deleted_at && allows(session.state, 'expire') && isPastExpiry(session, now);
 }
 
 /** The minute bucket of an instant, `YYYY-MM-DDTHH:MM` in UTC (the index's time granularity). */
@@ -70,12 +80,14 @@ export interface ExpiryIndexKeys {
 }
 
 /**
- * The index keys a session carries while it can still expire (created, pending, attempted);
- * undefined once it has left those states, so every write that closes it removes them.
+ * The index keys of a session, from its id and `expires_at` alone: every session carries them for
+ * life, whatever its state and whether deleted. A write that closes a session (pay, cancel,
+ * expire, delete, …) thus leaves them as they were, and DynamoDB writes no index entry for it
+ * (a KEYS_ONLY index is written only when its keys change), so closing costs one write unit, not
+ * two. Only a new `expires_at` (a PATCH of an open session) moves them. The price: the sweep meets
+ * closed and deleted sessions in the index, reads each and leaves it alone (isDueToExpire).
  */
-export function expiryIndexKeys(session: Pick<Session, 'session_id' | 'state' | 'expires_at' | 'deleted_at'>): ExpiryIndexKeys | undefined {
-  // A deleted session is never expired (no event may follow its delete).
-  if (!isOpen(session.state) || session.deleted_at !== undefined) return undefined;
+export function expiryIndexKeys(session: Pick<Session, 'session_id' | 'expires_at'>): ExpiryIndexKeys {
   return {
     gsi1pk: expiryPartitionKey(expiryMinute(session.expires_at), expiryShard(session.session_id)),
     gsi1sk: expirySortKey(session.expires_at, session.session_id),

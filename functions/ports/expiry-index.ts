@@ -11,11 +11,27 @@ export interface DuePage {
   cursor?: string;
 }
 
+/** Shard (as a string) → the sort key through which that shard of a minute bucket is swept. */
+export type ShardCursors = Record<string, string>;
+
+/** How far the sweep has got. */
+export interface SweepCheckpoint {
+  /** The last minute bucket known to be drained. */
+  minute: string;
+  /**
+   * How far each shard of the bucket after `minute` is swept, when a run stopped inside it: the
+   * next run resumes there. The index keeps closed sessions, so a bucket does not shrink as it is
+   * swept, and one too large for a run would otherwise be read from its start by every run.
+   */
+  within?: ShardCursors;
+}
+
 /**
- * The sparse expiry index (gsi1 on AWS): open sessions by the minute their `expires_at` falls
- * in, write-sharded. It is read-only here; the session repository maintains it with every write.
- * It may lag the sessions (a DynamoDB GSI is eventually consistent), so a caller re-reads each
- * session before acting on it.
+ * The expiry index (gsi1 on AWS): every session, closed ones included, by the minute its
+ * `expires_at` falls in, write-sharded. It is read-only here; the session repository maintains it
+ * with every write. It holds no state (so that closing a session does not write it) and may lag
+ * the sessions (a DynamoDB GSI is eventually consistent), so a caller reads each session before
+ * acting on it.
  */
 export interface ExpiryIndex {
   /**
@@ -23,8 +39,11 @@ export interface ExpiryIndex {
    * `expires_at` is at or before `now`, oldest first, after `cursor` when given.
    */
   due(bucketMinute: string, shard: number, now: Date, limit: number, cursor?: string): Promise<DuePage>;
-  /** The last minute bucket the sweep has fully drained, if any sweep ever finished one. */
-  sweptThrough(): Promise<string | undefined>;
-  /** Records that every bucket up to and including `minute` is drained. Never moves backwards. */
-  markSwept(minute: string): Promise<void>;
+  /** The sweep's checkpoint, if a sweep ever recorded one. */
+  sweptThrough(): Promise<SweepCheckpoint | undefined>;
+  /**
+   * Records that every bucket up to and including `minute` is drained, and how far the next one
+   * is (`within`). The minute never moves backwards; `within` may be rewritten at the same minute.
+   */
+  markSwept(minute: string, within?: ShardCursors): Promise<void>;
 }

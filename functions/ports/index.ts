@@ -2,7 +2,7 @@ import type { AttachmentStore, FileDownload, StoredFile, StoredFileInfo } from '
 import type { Clock } from './clock';
 import type { ConfigStore } from './config-store';
 import type { EventQueue } from './event-queue';
-import type { DuePage, DueSession, ExpiryIndex } from './expiry-index';
+import type { DuePage, DueSession, ExpiryIndex, ShardCursors, SweepCheckpoint } from './expiry-index';
 import type { IdempotencyBegin, IdempotencyStore, StoredResult } from './idempotency-store';
 import type { Ids } from './ids';
 import type { Log } from './log';
@@ -31,6 +31,7 @@ export type {
   ReadOptions,
   SessionReader,
   SessionRepository,
+  ShardCursors,
   ShortLinkReader,
   ShortLinkStore,
   SmsMessage,
@@ -38,6 +39,7 @@ export type {
   StoredFile,
   StoredFileInfo,
   StoredResult,
+  SweepCheckpoint,
   WebhookResult,
   WebhookSender,
 };

@@ -1,15 +1,24 @@
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { OrderNoTakenError, VersionConflictError } from '../../functions/domain/errors';
 import { sessionEvent, type SessionEvent } from '../../functions/domain/events';
+import { expiryMinute, expiryShard } from '../../functions/domain/expiry';
 import type { Session } from '../../functions/domain/session';
 import type { State } from '../../functions/domain/state-machine';
-import type { SessionRepository } from '../../functions/ports';
+import { wire as expireSessionsHandler } from '../../functions/handlers/schedule/expire-sessions';
+import type { ExpiryIndex, SessionRepository } from '../../functions/ports';
+import { countingRepository, embeddedPorts } from '../fixtures/expiry-sessions';
 import { changed, newOrderNo, sampleSession } from '../fixtures/sessions';
 
 export interface SessionRepositoryHarness {
   repo: SessionRepository;
   /** The committed outbox events of one session, oldest first. */
   events(sessionId: string): Promise<SessionEvent[]>;
+  /**
+   * The expiry index the repository maintains (gsi1 on AWS). Its checkpoint may outlive one
+   * harness (the DynamoDB suite shares a table), so a sweep test uses minutes no other test does.
+   */
+  expiry: ExpiryIndex;
 }
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
@@ -22,7 +31,8 @@ const created = (session: Session) => [sessionEvent('created', session, randomUU
 export function sessionRepositoryContract(harness: () => SessionRepositoryHarness): void {
   let repo: SessionRepository;
   let events: SessionRepositoryHarness['events'];
-  beforeEach(() => ({ repo, events } = harness()));
+  let expiry: ExpiryIndex;
+  beforeEach(() => ({ repo, events, expiry } = harness()));
 
   async function stored(session: Session): Promise<Session> {
     await repo.create(session, created(session));
@@ -159,5 +169,78 @@ export function sessionRepositoryContract(harness: () => SessionRepositoryHarnes
     await expect(repo.create(clash, created(clash))).rejects.toBeInstanceOf(OrderNoTakenError);
     await repo.update(changed(claimed, { order_no: null }), claimed, []);
     await repo.create(clash, created(clash));
+  });
+
+  /** The session ids the index lists in `session`'s bucket and shard, due at `now`. */
+  async function listed(session: Pick<Session, 'session_id' | 'expires_at'>, now: Date): Promise<string[]> {
+    const page = await expiry.due(expiryMinute(session.expires_at), expiryShard(session.session_id), now, 100);
+    return page.sessions.map((entry) => entry.sessionId);
+  }
+
+  test('every session stays in the expiry index by its expires_at, closed and deleted ones too; a new expires_at moves it', async () => {
+    const expiresAt = '2030-06-01T08:20:30.000Z';
+    const after = new Date('2030-06-01T08:21:00.000Z');
+    const open = await stored(sampleSession({ expires_at: expiresAt }));
+    const closing = await Promise.all([0, 1, 2, 3].map(() => stored(sampleSession({ expires_at: expiresAt }))));
+    const [paid, canceled, deleted, paidDeleted] = closing as [Session, Session, Session, Session];
+    await repo.update(changed(paid, { state: 'paid' }), paid, []);
+    await repo.update(changed(canceled, { state: 'canceled' }), canceled, []);
+    await repo.update(changed(deleted, { deleted_at: '2030-06-01T08:00:00.000Z' }), deleted, []);
+    const paidNow = changed(paidDeleted, { state: 'paid' });
+    await repo.update(paidNow, paidDeleted, []);
+    await repo.update(changed(paidNow, { deleted_at: '2030-06-01T08:00:00.000Z' }), paidNow, []);
+    for (const session of [open, ...closing]) expect(await listed(session, after)).toContain(session.session_id);
+
+    const moved = changed(open, { expires_at: '2030-06-01T09:45:00.000Z' });
+    await repo.update(moved, open, []);
+    expect(await listed(open, after)).not.toContain(open.session_id);
+    expect(await listed(moved, new Date('2030-06-01T09:46:00.000Z'))).toContain(open.session_id);
+  });
+
+  test('the sweep at the expiry minute expires the open session and leaves the ones closed before it exactly as they were', async () => {
+    // Minutes of their own: on DynamoDB the sweep's checkpoint is the shared table's.
+    const [checkpoint, bucket] = ['2031-03-01T09:14', '2031-03-01T09:15'];
+    const open = await stored(sampleSession({ expires_at: `${bucket}:10.000Z` }));
+    const paid = await stored(sampleSession({ expires_at: `${bucket}:20.000Z` }));
+    const canceled = await stored(sampleSession({ expires_at: `${bucket}:30.000Z` }));
+    const deleted = await stored(sampleSession({ expires_at: `${bucket}:40.000Z` }));
+    const closeAt = new Date(`${bucket}:00.000Z`);
+    const close = async (session: Session, changes: Partial<Session>, type?: 'paid' | 'canceled') => {
+      const next = changed(session, changes);
+      await repo.update(next, session, type ? [sessionEvent(type, next, randomUUID(), closeAt)] : []);
+    };
+    await close(paid, { state: 'paid' }, 'paid');
+    await close(canceled, { state: 'canceled' }, 'canceled');
+    await close(deleted, { deleted_at: closeAt.toISOString() }); // Ottu's delete of an open session: state kept, no event
+    const closed = [paid, canceled, deleted];
+    const before = await Promise.all(closed.map(async (s) => ({ session: await repo.get(s.session_id), events: await events(s.session_id) })));
+
+    // Every read and write the sweep makes through the port, per session.
+    const { repository: counted, reads, writes } = countingRepository(repo);
+    const ports = { ...embeddedPorts(new Date(`${bucket}:59.000Z`)), sessions: counted, expiry };
+    const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
+    const sweep = expireSessionsHandler(ports);
+    await expiry.markSwept(checkpoint);
+
+    // The run in the minute after the bucket's sessions fell due sweeps it whole.
+    const first = await sweep({} as ScheduledEvent, context);
+    expect(first).toMatchObject({ enabled: true, expired: 1, skipped: 3, failed: 0, finished: true });
+    expect(await repo.get(open.session_id)).toMatchObject({ state: 'expired', version: open.version + 1 });
+    expect((await events(open.session_id)).map((e) => e.type)).toEqual(['created', 'expired']);
+    for (const [i, session] of closed.entries()) {
+      expect(await repo.get(session.session_id)).toEqual(before[i]!.session);
+      expect(await events(session.session_id)).toEqual(before[i]!.events);
+      // Closed sessions stay listed; each cost the sweep one read and nothing else.
+      expect(await listed(session, ports.clock.now())).toContain(session.session_id);
+      expect([reads.get(session.session_id), writes.get(session.session_id)]).toEqual([1, undefined]);
+    }
+    expect(writes.get(open.session_id)).toBe(1);
+
+    // A minute later the bucket has not settled, so it is swept again: nothing left to expire.
+    ports.clock.advance(60_000);
+    const second = await sweep({} as ScheduledEvent, context);
+    expect(second).toMatchObject({ expired: 0, skipped: 4, failed: 0 });
+    for (const [i, session] of closed.entries()) expect(await repo.get(session.session_id)).toEqual(before[i]!.session);
+    expect([...writes.values()]).toEqual([1]);
   });
 }

@@ -5,8 +5,10 @@ import { DynamoSessionRepository } from '../../functions/adapters/aws/dynamo-ses
 import { EXPIRY_INDEX, orderNoKey, sessionKey } from '../../functions/adapters/aws/table-keys';
 import { expiryShard } from '../../functions/domain/expiry';
 import { MemorySessionRepository } from '../../functions/adapters/embedded/memory-session-repository';
+import { MemoryExpiryIndex } from '../../functions/adapters/embedded/memory-expiry-index';
+import { DynamoExpiryIndex } from '../../functions/adapters/aws/dynamo-expiry-index';
 import { sessionEvent } from '../../functions/domain/events';
-import { createTestTable, rawItem, recordSessionReads, storedEvents } from '../fixtures/dynamo-table';
+import { countCalls, createTestTable, rawItem, recordSessionReads, storedEvents } from '../fixtures/dynamo-table';
 import { describeAws } from '../fixtures/moto';
 import { changed, newOrderNo, sampleSession } from '../fixtures/sessions';
 import { sessionRepositoryContract } from './session-repository.contract';
@@ -14,7 +16,7 @@ import { sessionRepositoryContract } from './session-repository.contract';
 describe('SessionRepository contract: embedded', () => {
   sessionRepositoryContract(() => {
     const repo = new MemorySessionRepository();
-    return { repo, events: async (id) => repo.outbox.filter((event) => event.session_id === id) };
+    return { repo, events: async (id) => repo.outbox.filter((event) => event.session_id === id), expiry: new MemoryExpiryIndex(repo) };
   });
 });
 
@@ -33,39 +35,39 @@ describeAws('SessionRepository contract: DynamoDB on moto', () => {
   sessionRepositoryContract(() => ({
     repo: new DynamoSessionRepository(client, table.name),
     events: (id) => storedEvents(client, table.name, id),
+    expiry: new DynamoExpiryIndex(client, table.name),
   }));
 
   describe('item layout', () => {
     const dueIn = (gsi1pk: string) =>
       client.send(new QueryCommand({ TableName: table.name, IndexName: EXPIRY_INDEX, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': gsi1pk } }));
 
-    test('an open session carries the expiry index keys; leaving the open states removes them', async () => {
-      const repo = new DynamoSessionRepository(client, table.name);
+    test('a session carries its expiry index keys for life: paying it writes the table item only', async () => {
+      const counted = createDocumentClient();
+      const calls = countCalls(counted);
+      const repo = new DynamoSessionRepository(counted, table.name);
       const session = sampleSession({ expires_at: '2026-11-25T10:31:42.123Z' });
       await repo.create(session, []);
       const open = await rawItem(client, table.name, sessionKey(session.session_id));
       const shard = expiryShard(session.session_id);
-      expect(open).toMatchObject({
-        version: 1,
-        state: 'created',
-        expires_at: '2026-11-25T10:31:42.123Z',
-        gsi1pk: `EXPIRY#2026-11-25T10:31#${shard}`,
-        gsi1sk: `2026-11-25T10:31:42.123Z#${session.session_id}`,
-      });
+      const keys = { gsi1pk: `EXPIRY#2026-11-25T10:31#${shard}`, gsi1sk: `2026-11-25T10:31:42.123Z#${session.session_id}` };
+      expect(open).toMatchObject({ version: 1, state: 'created', expires_at: '2026-11-25T10:31:42.123Z', ...keys });
       expect(shard).toBeGreaterThanOrEqual(0);
       expect(shard).toBeLessThan(10);
-      expect((await dueIn(String(open!.gsi1pk))).Items).toContainEqual(expect.objectContaining({ pk: `SESSION#${session.session_id}` }));
+      expect((await dueIn(keys.gsi1pk)).Items).toContainEqual(expect.objectContaining({ pk: `SESSION#${session.session_id}` }));
 
       const pending = changed(session, { state: 'pending' });
       await repo.update(pending, session, []);
-      expect(await rawItem(client, table.name, sessionKey(session.session_id))).toMatchObject({ gsi1pk: open!.gsi1pk, state: 'pending', version: 2 });
-
-      await repo.update(changed(pending, { state: 'paid' }), pending, []);
-      const closed = await rawItem(client, table.name, sessionKey(session.session_id));
-      expect(closed).toMatchObject({ state: 'paid', version: 3 });
-      expect(closed).not.toHaveProperty('gsi1pk');
-      expect(closed).not.toHaveProperty('gsi1sk');
-      expect((await dueIn(String(open!.gsi1pk))).Items).not.toContainEqual(expect.objectContaining({ pk: `SESSION#${session.session_id}` }));
+      calls.reset();
+      const paid = changed(pending, { state: 'paid' });
+      await repo.update(paid, pending, [sessionEvent('paid', paid, randomUUID(), new Date())]);
+      // One PutItem, and the index keys it puts are the ones the item had: DynamoDB writes no
+      // index entry (KEYS_ONLY), so paying costs the table's write unit alone.
+      expect(calls.counts).toEqual({ PutItem: 1 });
+      expect(await rawItem(client, table.name, sessionKey(session.session_id))).toMatchObject({ state: 'paid', version: 3, ...keys });
+      // Still listed: the sweep will read it at its expiry minute and leave it.
+      expect((await dueIn(keys.gsi1pk)).Items).toContainEqual(expect.objectContaining({ pk: `SESSION#${session.session_id}` }));
+      counted.destroy();
     });
 
     test('a changed expires_at moves the session in the index', async () => {

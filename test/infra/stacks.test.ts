@@ -225,7 +225,7 @@ describe('workers', () => {
 });
 
 describe('data', () => {
-  test('the single table as shared: pk/sk, ttl, stream, sparse keys-only gsi1, on demand, PITR, encrypted', () => {
+  test('the single table as shared: pk/sk, ttl, stream, keys-only gsi1, on demand, PITR, encrypted', () => {
     dev.data.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
       AttributeDefinitions: Match.arrayWith([{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }]),

@@ -8,7 +8,7 @@ import { EXPIRY_SHARDS, expiryIndexKeys, expiryMinute } from '../../functions/do
 import type { Session } from '../../functions/domain/session';
 import { transition } from '../../functions/domain/state-machine';
 import type { Ports, SessionRepository } from '../../functions/ports';
-import { embeddedPorts, expiryConfig, makeSession, plentyOfTime, type EmbeddedPorts } from '../fixtures/expiry-sessions';
+import { countingRepository, embeddedPorts, expiryConfig, makeSession, plentyOfTime, sweepUntilFinished, type EmbeddedPorts } from '../fixtures/expiry-sessions';
 
 const T0 = new Date('2026-11-25T10:30:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -19,14 +19,14 @@ async function seed(ports: EmbeddedPorts, sessions: Session[]): Promise<void> {
 
 /** Every session id in the embedded expiry index, whatever its bucket. */
 function indexed(ports: EmbeddedPorts, sessions: Session[]): string[] {
-  return sessions.filter((s) => ports.sessions.expiryPartition(expiryIndexKeys({ ...s, state: 'created' })!.gsi1pk).some((key) => key.endsWith(s.session_id))).map((s) => s.session_id);
+  return sessions.filter((s) => ports.sessions.expiryPartition(expiryIndexKeys(s).gsi1pk).some((key) => key.endsWith(s.session_id))).map((s) => s.session_id);
 }
 
 function expiredEvents(ports: EmbeddedPorts) {
   return ports.sessions.outbox.filter((event) => event.type === 'expired');
 }
 
-test('expires due open sessions with their event, leaves the rest, and drops them from the index', async () => {
+test('expires due open sessions with their event and leaves the rest; closed sessions stay listed and are skipped', async () => {
   const ports = embeddedPorts(T0);
   const due = [makeSession(at(5_000)), makeSession(at(30_000), { state: 'pending' }), makeSession(at(59_000), { state: 'attempted' })];
   const later = makeSession(at(10 * 60_000));
@@ -36,7 +36,7 @@ test('expires due open sessions with their event, leaves the rest, and drops the
 
   const report = await expireDueSessions(ports, { remainingMs: plentyOfTime });
 
-  expect(report).toMatchObject({ enabled: true, expired: 3, failed: 0, finished: true });
+  expect(report).toMatchObject({ enabled: true, expired: 3, skipped: 1, failed: 0, finished: true });
   for (const session of due) {
     const stored = await ports.sessions.get(session.session_id);
     expect(stored).toMatchObject({ state: 'expired', version: session.version + 1 });
@@ -45,8 +45,8 @@ test('expires due open sessions with their event, leaves the rest, and drops the
   expect((await ports.sessions.get(paid.session_id))?.state).toBe('paid');
   expect(expiredEvents(ports).map((e) => e.session_id).sort()).toEqual(due.map((s) => s.session_id).sort());
   expect(expiredEvents(ports).every((e) => e.state === 'expired' && e.occurred_at === at(60_000).toISOString())).toBe(true);
-  expect(indexed(ports, due)).toEqual([]);
-  expect(indexed(ports, [later])).toEqual([later.session_id]);
+  // The index holds no state: the expired and the paid sessions keep their entries.
+  expect(indexed(ports, [...due, later, paid])).toEqual([...due, later, paid].map((s) => s.session_id));
 });
 
 test('a session is due at its expires_at, not a millisecond before', async () => {
@@ -80,7 +80,7 @@ test('the checkpoint covers drained buckets that ended over a minute ago, and th
   const report = await expireDueSessions(ports, { remainingMs: plentyOfTime });
   // 10:31 ended 2.5 min ago (settled); 10:32 ended 30 s ago, so it is swept again next time.
   expect(report.sweptThrough).toBe('2026-11-25T10:31');
-  expect(await ports.expiry.sweptThrough()).toBe('2026-11-25T10:31');
+  expect(await ports.expiry.sweptThrough()).toEqual({ minute: '2026-11-25T10:31' });
 
   // A session put into the unsettled bucket 10:32 (a writer with a slow clock) is still found.
   const straggler = makeSession(at(2 * 60_000 + 10_000));
@@ -97,26 +97,32 @@ test('a backlog larger than one run continues in the next without skipping or ex
   await seed(ports, sessions);
   ports.clock.set(at(10 * 60_000));
 
-  let runs = 0;
-  let expired = 0;
-  for (;;) {
-    runs++;
-    // Each run may start only 40 page queries before its time is "up".
-    let pages = 0;
-    const budget = () => (pages++ < 40 ? 60_000 : 0);
-    const report = await expireDueSessions(ports, { remainingMs: budget, pageSize: 7, reserveMs: 1, firstRunLookbackMs: 11 * 60_000 });
-    expect(report.failed).toBe(0);
-    expired += report.expired;
-    if (report.finished) break;
-    expect(runs).toBeLessThan(200);
-  }
+  // Each run may start only 40 page queries before its time is "up".
+  const { runs, expired } = await sweepUntilFinished(ports, 40, { pageSize: 7, firstRunLookbackMs: 11 * 60_000 }, 200);
   expect(runs).toBeGreaterThan(3);
   expect(expired).toBe(600);
   const events = expiredEvents(ports);
   expect(events).toHaveLength(600);
   expect(new Set(events.map((e) => e.session_id)).size).toBe(600);
   for (const session of sessions) expect((await ports.sessions.get(session.session_id))?.state).toBe('expired');
-  expect(await ports.expiry.sweptThrough()).toBe(expiryMinute(at(8 * 60_000)));
+  expect(await ports.expiry.sweptThrough()).toEqual({ minute: expiryMinute(at(8 * 60_000)) });
+});
+
+test('a settled bucket too large for one run is resumed where the last run stopped: each listed session is read once', async () => {
+  const ports = embeddedPorts(T0);
+  // One bucket of 400 sessions, most of them paid before they fell due: the index keeps them all.
+  const sessions = Array.from({ length: 400 }, (_, i) => makeSession(at((i % 60) * 1000 + 500), { state: i % 10 === 0 ? 'created' : 'paid' }));
+  await seed(ports, sessions);
+  ports.clock.set(at(4 * 60_000));
+  const { repository, reads } = countingRepository(ports.sessions);
+
+  // 35 pages of 5 a run, where the bucket takes some 80 and each empty one 10.
+  const { runs, expired } = await sweepUntilFinished({ ...ports, sessions: repository }, 35, { pageSize: 5, firstRunLookbackMs: 5 * 60_000 }, 20);
+  expect(runs).toBeGreaterThan(2);
+  expect(expired).toBe(40);
+  expect(expiredEvents(ports)).toHaveLength(40);
+  expect(sessions.map((s) => reads.get(s.session_id))).toEqual(sessions.map(() => 1));
+  expect((await ports.expiry.sweptThrough())?.minute).toBe(expiryMinute(at(2 * 60_000)));
 });
 
 test('a failing expiry keeps its bucket out of the checkpoint, lets later buckets through, and is retried', async () => {
@@ -255,7 +261,7 @@ describe('races between the sweep and other writers have one winner', () => {
       }
     }
     expect(paid + report.expired).toBe(SESSIONS);
-    expect(indexed(ports, sessions)).toEqual([]);
+    expect(indexed(ports, sessions)).toHaveLength(SESSIONS);
     // Both writers must actually have won some races, or this test proved nothing.
     expect(paid).toBeGreaterThan(0);
     expect(report.expired).toBeGreaterThan(0);
@@ -293,8 +299,8 @@ describe('races between the sweep and other writers have one winner', () => {
       } else {
         // The new expiration_time won: open, due in half an hour, indexed under its new bucket only.
         expect(stored).toMatchObject({ state: 'created', expires_at: at(500 + 30 * 60_000).toISOString() });
-        expect(ports.sessions.expiryPartition(expiryIndexKeys(stored)!.gsi1pk).filter((key) => key.endsWith(session.session_id))).toHaveLength(1);
-        expect(ports.sessions.expiryPartition(expiryIndexKeys(session)!.gsi1pk).filter((key) => key.endsWith(session.session_id))).toHaveLength(0);
+        expect(ports.sessions.expiryPartition(expiryIndexKeys(stored).gsi1pk).filter((key) => key.endsWith(session.session_id))).toHaveLength(1);
+        expect(ports.sessions.expiryPartition(expiryIndexKeys(session).gsi1pk).filter((key) => key.endsWith(session.session_id))).toHaveLength(0);
       }
       expect(expired).toHaveLength(stored.state === 'expired' ? 1 : 0);
     }

@@ -5,11 +5,13 @@ import {
   expiryIndexKeys,
   expiryMinute,
   expiryShard,
+  isDueToExpire,
   isPastExpiry,
   nextMinute,
   sessionIdOfSortKey,
 } from '../../functions/domain/expiry';
 import { STATES, isOpen } from '../../functions/domain/state-machine';
+import { sampleSession } from '../fixtures/sessions';
 
 const id = 'a'.repeat(40);
 
@@ -21,15 +23,35 @@ test('isPastExpiry: payable up to the millisecond before expires_at, never from 
 });
 
 test('index keys follow the shared layout: EXPIRY#<minute>#<shard> / <expires_at>#<id>', () => {
-  const keys = expiryIndexKeys({ session_id: id, state: 'created', expires_at: '2026-11-25T10:31:59.999Z' });
+  const keys = expiryIndexKeys({ session_id: id, expires_at: '2026-11-25T10:31:59.999Z' });
   expect(keys).toEqual({ gsi1pk: `EXPIRY#2026-11-25T10:31#${expiryShard(id)}`, gsi1sk: `2026-11-25T10:31:59.999Z#${id}` });
-  expect(sessionIdOfSortKey(keys!.gsi1sk)).toBe(id);
+  expect(sessionIdOfSortKey(keys.gsi1sk)).toBe(id);
 });
 
-test('only open sessions carry index keys', () => {
+test('a session keeps the index keys it had while open, whatever its state and when deleted, so closing it writes no index entry', () => {
+  const open = sampleSession({ expires_at: '2026-11-25T10:31:00.000Z' });
+  const deletedAt = '2026-11-25T10:20:00.000Z';
+  for (const closed of [
+    { ...open, state: 'paid' as const, version: 2 },
+    { ...open, state: 'expired' as const, version: 2 },
+    { ...open, state: 'canceled' as const, version: 2, deleted_at: deletedAt },
+    { ...open, version: 2, deleted_at: deletedAt },
+    { ...open, state: 'paid' as const, version: 3, deleted_at: deletedAt },
+  ]) {
+    expect(expiryIndexKeys(closed)).toEqual(expiryIndexKeys(open));
+  }
+  // Only a new expires_at moves them.
+  expect(expiryIndexKeys({ ...open, expires_at: '2026-11-25T10:45:00.000Z' }).gsi1pk).toBe(`EXPIRY#2026-11-25T10:45#${expiryShard(open.session_id)}`);
+});
+
+test('the sweep expires only what the transition table lets expire, not deleted, past its expires_at', () => {
+  const expiresAt = '2026-11-25T10:31:00.000Z';
+  const after = new Date('2026-11-25T10:31:00.000Z');
+  const before = new Date('2026-11-25T10:30:59.999Z');
   for (const state of STATES) {
-    const keys = expiryIndexKeys({ session_id: id, state, expires_at: '2026-11-25T10:31:00.000Z' });
-    expect(keys !== undefined).toBe(isOpen(state));
+    expect(isDueToExpire({ state, expires_at: expiresAt }, after)).toBe(isOpen(state));
+    expect(isDueToExpire({ state, expires_at: expiresAt }, before)).toBe(false);
+    expect(isDueToExpire({ state, expires_at: expiresAt, deleted_at: '2026-11-25T10:20:00.000Z' }, after)).toBe(false);
   }
 });
 

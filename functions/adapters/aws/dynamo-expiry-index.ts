@@ -2,18 +2,18 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EXPIRY_INDEX } from '../../config/table';
 import { dueSortKeyLimit, expiryPartitionKey, sessionIdOfSortKey } from '../../domain/expiry';
-import type { DuePage, ExpiryIndex } from '../../ports';
+import type { DuePage, ExpiryIndex, ShardCursors, SweepCheckpoint } from '../../ports';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
 import { dynamoDocumentClient } from './aws-clients';
 
-/** The sweep's checkpoint item: the last minute bucket known to be drained. */
+/** The sweep's checkpoint item: `minute`, the last bucket known to be drained, and `within`, the next one's shard cursors. */
 const CURSOR_KEY = { pk: 'EXPIRY_CURSOR', sk: 'EXPIRY_CURSOR' };
 
 /**
- * The expiry index on DynamoDB: Query on the sparse gsi1 (KEYS_ONLY), which holds exactly the
- * open sessions, keyed `EXPIRY#<minute>#<shard>` / `<expires_at>#<session_id>` by the session
- * repository (domain/expiry.ts). No scan anywhere: one Query per shard per minute bucket.
+ * The expiry index on DynamoDB: Query on gsi1 (KEYS_ONLY), which holds every session item (and
+ * nothing else), closed ones too, keyed `EXPIRY#<minute>#<shard>` / `<expires_at>#<session_id>` by
+ * the session repository (domain/expiry.ts). No scan anywhere: one Query per shard per minute bucket.
  */
 export class DynamoExpiryIndex implements ExpiryIndex {
   constructor(
@@ -41,20 +41,23 @@ export class DynamoExpiryIndex implements ExpiryIndex {
     };
   }
 
-  async sweptThrough(): Promise<string | undefined> {
+  async sweptThrough(): Promise<SweepCheckpoint | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: CURSOR_KEY, ConsistentRead: true }));
-    const minute = result.Item?.minute;
-    return typeof minute === 'string' ? minute : undefined;
+    const { minute, within } = result.Item ?? {};
+    if (typeof minute !== 'string') return undefined;
+    return typeof within === 'object' && within !== null ? { minute, within: within as ShardCursors } : { minute };
   }
 
-  async markSwept(minute: string): Promise<void> {
+  async markSwept(minute: string, within?: ShardCursors): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...CURSOR_KEY, minute },
-          // Two overlapping sweeps may both finish buckets; the checkpoint only moves forward.
-          ConditionExpression: 'attribute_not_exists(pk) OR #minute < :minute',
+          Item: { ...CURSOR_KEY, minute, ...(within ? { within } : {}) },
+          // Two overlapping sweeps may both finish buckets; the minute only moves forward. Progress
+          // inside the next bucket may be rewritten at the same minute: should an older run's
+          // cursors win, the next run only reads a few sessions again.
+          ConditionExpression: `attribute_not_exists(pk) OR #minute ${within ? '<=' : '<'} :minute`,
           ExpressionAttributeNames: { '#minute': 'minute' },
           ExpressionAttributeValues: { ':minute': minute },
         }),

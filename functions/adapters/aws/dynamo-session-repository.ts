@@ -83,8 +83,9 @@ export class DynamoSessionRepository implements SessionRepository {
     // The version condition makes `previous` the stored item, so its claim is the stored claim.
     const before = claimedOrderNo(previous);
     const after = claimedOrderNo(next);
-    // A whole-item Put: attributes the new item lacks are gone, so leaving the open states drops
-    // the expiry index keys, and a write without events drops the previous write's events.
+    // A whole-item Put: attributes the new item lacks are gone, so a write without events drops
+    // the previous write's events. The expiry index keys are put again as they were (unless
+    // expires_at moved), so DynamoDB writes nothing to the index.
     const put: SessionPut = {
       TableName: this.table,
       Item: sessionItem(next, events),

@@ -1,13 +1,13 @@
 import { dueSortKeyLimit, expiryPartitionKey, sessionIdOfSortKey } from '../../domain/expiry';
-import type { DuePage, ExpiryIndex } from '../../ports';
+import type { DuePage, ExpiryIndex, ShardCursors, SweepCheckpoint } from '../../ports';
 import type { MemorySessionRepository } from './memory-session-repository';
 
 /**
  * Embedded twin of the gsi1 expiry index: it reads the index the memory repository keeps with
- * every write, so it lists exactly the embedded sessions that are open, in that bucket and due.
+ * every write, so it lists exactly the embedded sessions in that bucket and due, closed ones too.
  */
 export class MemoryExpiryIndex implements ExpiryIndex {
-  private swept: string | undefined;
+  private swept: SweepCheckpoint | undefined;
 
   constructor(private readonly sessions: MemorySessionRepository) {}
 
@@ -23,11 +23,13 @@ export class MemoryExpiryIndex implements ExpiryIndex {
     };
   }
 
-  async sweptThrough(): Promise<string | undefined> {
-    return this.swept;
+  async sweptThrough(): Promise<SweepCheckpoint | undefined> {
+    return this.swept && structuredClone(this.swept);
   }
 
-  async markSwept(minute: string): Promise<void> {
-    if (this.swept === undefined || minute > this.swept) this.swept = minute;
+  async markSwept(minute: string, within?: ShardCursors): Promise<void> {
+    const current = this.swept?.minute;
+    if (current !== undefined && (minute < current || (minute === current && !within))) return;
+    this.swept = within ? { minute, within: { ...within } } : { minute };
   }
 }

@@ -13,7 +13,7 @@ export class MemorySessionRepository implements SessionRepository {
   private readonly orderNos = new Map<string, string>();
   /** order_no → the session that last gave it back (the claim item's `released` pointer on AWS). */
   private readonly releasedOrderNos = new Map<string, string>();
-  /** The expiry index (gsi1 on AWS): partition key → session id → sort key, open sessions only. */
+  /** The expiry index (gsi1 on AWS): partition key → session id → sort key, every session, closed ones too. */
   private readonly expiryIndex = new Map<string, Map<string, string>>();
   /** Committed events, oldest first: the outbox the event router drains. */
   readonly outbox: SessionEvent[] = [];
@@ -77,7 +77,7 @@ export class MemorySessionRepository implements SessionRepository {
     this.listeners.push(listener);
   }
 
-  /** Moves the session's index entry as the DynamoDB item's gsi1 keys would move. */
+  /** Moves the session's index entry as the DynamoDB item's gsi1 keys would move (only with expires_at). */
   private reindex(before: Session | undefined, after: Session): void {
     const old = before && expiryIndexKeys(before);
     if (old) {
@@ -86,7 +86,6 @@ export class MemorySessionRepository implements SessionRepository {
       if (partition?.size === 0) this.expiryIndex.delete(old.gsi1pk);
     }
     const keys = expiryIndexKeys(after);
-    if (!keys) return;
     const partition = this.expiryIndex.get(keys.gsi1pk) ?? new Map<string, string>();
     partition.set(after.session_id, keys.gsi1sk);
     this.expiryIndex.set(keys.gsi1pk, partition);
