@@ -1,3 +1,5 @@
+import type { Session } from '../domain/session';
+import { isOpen } from '../domain/state-machine';
 import { EXPIRY_SHARDS, expiryMinute, expiryPartitionKey, expirySortKey, isDueToExpire, nextMinute } from '../domain/expiry';
 import type { Ports, ShardCursors } from '../ports';
 import type { SessionWritePorts } from './change-session';
@@ -168,7 +170,7 @@ async function sweepShard(
  */
 async function expireListed(ports: ExpireDuePorts, sessionId: string, report: SweepReport): Promise<boolean> {
   try {
-    const session = await ports.sessions.get(sessionId);
+    const session = await readListed(ports, sessionId);
     const expired = session !== undefined && isDueToExpire(session, ports.clock.now()) && (await tryExpire(ports, session)).expired;
     if (expired) report.expired++;
     else report.skipped++;
@@ -177,6 +179,19 @@ async function expireListed(ports: ExpireDuePorts, sessionId: string, report: Sw
     recordFailure(report, sessionId, error);
     return false;
   }
+}
+
+/**
+ * The listed session, read eventually consistently (half a read unit; the index lists every
+ * settled session, so most reads here find one). That is enough when the read shows it closed or
+ * deleted, which it stays, or due, since the expiry's write is version-conditional and re-reads
+ * strongly on a conflict. An open session not yet due may be an older version than the one whose
+ * expiry a PATCH just moved into this bucket: that one is read again, strongly.
+ */
+async function readListed(ports: ExpireDuePorts, sessionId: string): Promise<Session | undefined> {
+  const seen = await ports.sessions.get(sessionId, { consistent: false });
+  if (seen === undefined || !isOpen(seen.state) || seen.deleted_at !== undefined || isDueToExpire(seen, ports.clock.now())) return seen;
+  return ports.sessions.get(sessionId, { consistent: true });
 }
 
 function recordFailure(report: SweepReport, where: string, error: unknown): void {

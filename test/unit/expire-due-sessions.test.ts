@@ -1,6 +1,8 @@
 import { expireDueSessions } from '../../functions/app/expire-due-sessions';
 import { expireIfDue } from '../../functions/app/expire-session';
 import { updateSession } from '../fixtures/session-requests';
+import { MemoryExpiryIndex } from '../../functions/adapters/embedded/memory-expiry-index';
+import { LaggingSessions } from '../fixtures/lagging-sessions';
 import { ManualClock } from '../../functions/adapters/system-clock';
 import { ConflictError, VersionConflictError } from '../../functions/domain/errors';
 import { sessionEvent } from '../../functions/domain/events';
@@ -306,5 +308,50 @@ describe('races between the sweep and other writers have one winner', () => {
     }
     expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(0);
     expect(statuses.filter((status) => status === 409).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the sweep reads eventually consistently', () => {
+  /** Embedded ports whose session reads go through a lagging replica, the index over the same store. */
+  function laggingPorts() {
+    const sessions = new LaggingSessions();
+    return { ...embeddedPorts(T0), sessions, expiry: new MemoryExpiryIndex(sessions) };
+  }
+
+  test('a settled session costs one cheap read and no write', async () => {
+    const ports = laggingPorts();
+    const paid = makeSession(at(5_000), { state: 'paid' });
+    await ports.sessions.create(paid, []);
+    ports.clock.set(at(60_000));
+    expect(await expireDueSessions(ports, { remainingMs: plentyOfTime })).toMatchObject({ expired: 0, skipped: 1, failed: 0 });
+    expect(ports.sessions.reads).toEqual(['eventual']);
+    expect(await ports.sessions.get(paid.session_id)).toEqual(paid);
+  });
+
+  test('an older version open and not yet due is read again strongly: a PATCH moved its expiry into this bucket', async () => {
+    const ports = laggingPorts();
+    const session = makeSession(at(30 * 60_000));
+    await ports.sessions.create(session, []);
+    const moved = { ...session, expires_at: at(5_000).toISOString(), version: session.version + 1 };
+    await ports.sessions.update(moved, session, []);
+    ports.sessions.lag = 1;
+    ports.sessions.resetReads();
+    ports.clock.set(at(60_000));
+    expect(await expireDueSessions(ports, { remainingMs: plentyOfTime })).toMatchObject({ expired: 1, failed: 0 });
+    expect(ports.sessions.reads.slice(0, 2)).toEqual(['eventual', 'strong']);
+    expect((await ports.sessions.get(session.session_id))?.state).toBe('expired');
+  });
+
+  test('an older version that shows a paid session still due loses the conditional write and leaves it paid', async () => {
+    const ports = laggingPorts();
+    const session = makeSession(at(5_000));
+    await ports.sessions.create(session, []);
+    const paid = { ...session, state: 'paid' as const, version: session.version + 1 };
+    await ports.sessions.update(paid, session, []);
+    ports.sessions.lag = 1;
+    ports.clock.set(at(60_000));
+    expect(await expireDueSessions(ports, { remainingMs: plentyOfTime })).toMatchObject({ expired: 0, skipped: 1, failed: 0 });
+    expect(await ports.sessions.get(session.session_id)).toMatchObject({ state: 'paid', version: paid.version });
+    expect(expiredEvents(ports)).toEqual([]);
   });
 });
