@@ -154,8 +154,8 @@ export interface ExpireCalls extends OperationCalls {
   sessions: number;
   /**
    * Per paid session whose expiry minute the sweep reaches (every typical session's, since the
-   * index keeps settled sessions): its calls other than the index queries, and its share of the
-   * sweep's CPU and modelled wait.
+   * index keeps settled sessions): the calls on its own item over the runs that read it, and its
+   * share of their CPU and modelled wait.
    */
   settled: OperationCalls & { cpu_ms: number; wait_ms: number };
 }

@@ -230,8 +230,9 @@ export function costModel(aws: AwsFigures, handlerFloorUs: number, startUps: Sta
   });
   const memoryOf = (op: Operation) => memory.find((m) => m.op === op)!;
   const modelled = (op: Operation) => modelledMs(aws, op, memoryOf(op).configured_mb);
-  // The expiry sweep meets each paid session once, at its expiry minute (the index keeps settled
-  // sessions): its share of the every-minute run, whose own invocation the session does not add.
+  // The expiry sweep meets each paid session at its expiry minute (the index keeps settled
+  // sessions; the runs until the bucket settles read it 2–3 times): its share of the runs, whose
+  // invocations happen every minute whatever the sessions.
   const settled = aws.expire.settled;
   const sweepMb = functionMemoryMb(prod, 'ExpireSessions', 'worker');
   const sweepGbSeconds = ((cpuAt(settled.cpu_ms, sweepMb) + settled.wait_ms) / 1000) * (sweepMb / 1024);
