@@ -58,11 +58,15 @@ export function functionMemoryMb(config: Pick<StageConfig, 'lambdaMemory'>, id: 
  * consumers wait on AWS and the merchant's endpoint with no latency goal: 128 MB. The five routes
  * of the typical session fit both budgets at 512 MB (below it their ~150–250 ms of start-up CPU
  * takes over a second); routes the typical session does not use keep 1024 MB until measured.
+ * The expiry sweep is CPU-bound (a read and a write per due session, 2–3 ms of CPU at a full
+ * vCPU): at 128 MB one run expires some 1 500 sessions, at 1024 MB about 8 times that, for the
+ * same GB-s per session; the larger size costs only its waits, a few cents a month at one run a
+ * minute (docs/expiry.md).
  */
 const MEASURED_MEMORY: LambdaMemory = {
   route: 1024,
   worker: 128,
-  byFunction: { CreateSession: 512, RetrieveSession: 512, PatchSession: 512, CheckoutPage: 512, CheckoutPay: 512 },
+  byFunction: { CreateSession: 512, RetrieveSession: 512, PatchSession: 512, CheckoutPage: 512, CheckoutPay: 512, ExpireSessions: 1024 },
 };
 
 const BASE = {
