@@ -60,8 +60,8 @@ export function functionMemoryMb(config: Pick<StageConfig, 'lambdaMemory'>, id: 
  * takes over a second); routes the typical session does not use keep 1024 MB until measured.
  * The expiry sweep is CPU-bound (a read and a write per due session, 2–3 ms of CPU at a full
  * vCPU): at 128 MB one run expires some 1 500 sessions, at 1024 MB about 8 times that, for the
- * same GB-s per session; the larger size costs only its waits, a few cents a month at one run a
- * minute (docs/expiry.md).
+ * same GB-s per session; the larger size costs only its waits: a few cents a month for a run a
+ * minute, about a cent a million sessions for its reads (docs/expiry.md).
  */
 const MEASURED_MEMORY: LambdaMemory = {
   route: 1024,
