@@ -196,12 +196,18 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(JSON.parse((await rawRequest(cloud.url, 'GET', '/openapi.json', [])).text)).toMatchObject({ openapi: '3.1.0', servers: [{ url: cloud.url }] });
   });
 
-  test('a session that expires in 3 seconds is expired by the schedule rule', async () => {
+  test('a session that expires in 3 seconds is expired by the schedule rule; one paid before its expiry stays paid (the index keeps it, the sweep skips it)', async () => {
+    const settled = (await create(TXN, { order_no: `${run}-5`, expiration_time: '00:00:03' })).json.session_id as string;
+    expect((await postPayment({ request: api }, settled, GOOD_CARD, await openPage({ request: api }, settled))).status).toBe(303);
+    const paid = (await api('GET', `${TXN}/${settled}`, { auth: 'none' })).json;
+    expect(paid.state).toBe('paid');
     const created = await create(TXN, { order_no: `${run}-3`, expiration_time: '00:00:03' });
     expect(created.status).toBe(201);
     const id = created.json.session_id as string;
     await waitFor(async () => (await api('GET', `${TXN}/${id}`, { auth: 'none' })).json.state === 'expired', { timeoutMs: 30_000, what: 'the expiry sweep' });
     expect(cloud.functions.get('ExpireSessions')!.stats.invocations).toBeGreaterThan(0);
+    // Due before the expired one, so the run that expired that one read this one too.
+    expect((await api('GET', `${TXN}/${settled}`, { auth: 'none' })).json).toEqual(paid);
   }, 60_000);
 
   test('a receiver that always fails: the message dead-letters within the template\'s maxReceiveCount, and `npm run admin -- redrive-webhooks` sends it again', async () => {
