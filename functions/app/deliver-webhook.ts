@@ -7,7 +7,7 @@ import { signedEventPayload } from '../domain/webhook-payload';
 import type { Ports } from '../ports';
 import { inFlight } from './in-flight';
 import { once, retryOrGiveUp, type Delivered, type Delivery, type DeliveryOutcome } from './delivery-outcome';
-import { readEventSession } from './read-event-session';
+import { readEventSession } from './read-cheaply';
 import { recordWebhookStatus, type RecordStatusPorts } from './record-delivery-status';
 
 export type DeliverWebhookPorts = RecordStatusPorts & Pick<Ports, 'config' | 'webhooks' | 'idempotency'>;

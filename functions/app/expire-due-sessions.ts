@@ -5,6 +5,7 @@ import type { Ports, ShardCursors } from '../ports';
 import type { SessionWritePorts } from './change-session';
 import { tryExpire } from './expire-session';
 import { inFlight } from './in-flight';
+import { readCheaply } from './read-cheaply';
 
 export interface SweepOptions {
   /** Real time left in this invocation (Lambda's context.getRemainingTimeInMillis). */
@@ -188,10 +189,8 @@ async function expireListed(ports: ExpireDuePorts, sessionId: string, report: Sw
  * strongly on a conflict. An open session not yet due may be an older version than the one whose
  * expiry a PATCH just moved into this bucket: that one is read again, strongly.
  */
-async function readListed(ports: ExpireDuePorts, sessionId: string): Promise<Session | undefined> {
-  const seen = await ports.sessions.get(sessionId, { consistent: false });
-  if (seen === undefined || !isOpen(seen.state) || seen.deleted_at !== undefined || isDueToExpire(seen, ports.clock.now())) return seen;
-  return ports.sessions.get(sessionId, { consistent: true });
+function readListed(ports: ExpireDuePorts, sessionId: string): Promise<Session | undefined> {
+  return readCheaply(ports.sessions, sessionId, (seen) => !isOpen(seen.state) || seen.deleted_at !== undefined || isDueToExpire(seen, ports.clock.now()));
 }
 
 function recordFailure(report: SweepReport, where: string, error: unknown): void {

@@ -4,7 +4,7 @@ import { languageOf, renderEmail, renderSms, templateVariables, type Templates }
 import type { Ports } from '../ports';
 import { inFlight } from './in-flight';
 import { once, retryOrGiveUp, type Delivery, type DeliveryOutcome } from './delivery-outcome';
-import { readEventSession } from './read-event-session';
+import { readEventSession } from './read-cheaply';
 import { recordRejection, type RecordStatusPorts } from './record-delivery-status';
 
 type Notification = Extract<DeliveryMessage, { channel: 'email' | 'sms' }>;
