@@ -1,6 +1,6 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type ClientRequestArgs, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { classifyAddress, mayCall } from '../domain/ip-address';
 import type { WebhookResult, WebhookSender } from '../ports';
@@ -22,9 +22,15 @@ const systemResolve: Resolve = (hostname) => dns.lookup(hostname, { all: true, v
  * that was checked, handed to the socket through a custom `lookup`, so a second DNS answer
  * (rebinding) is never used; redirects are not followed (node:http never follows them).
  * Used by both runtimes: Lambda and the embedded one make the same real HTTP call.
+ *
+ * Connections are kept alive, pooled by the checked address (`PinnedPools`): a merchant that
+ * gets webhooks every few seconds pays the TCP and TLS handshakes (two round trips, and the
+ * client's CPU for the key exchange, billed at the worker's small memory size) once per
+ * connection instead of once per webhook, and a new connection resumes the TLS session.
  */
 export class HttpWebhookSender implements WebhookSender {
   private readonly resolve: Resolve;
+  private readonly pools = new PinnedPools();
 
   constructor(private readonly options: HttpWebhookSenderOptions) {
     this.resolve = options.resolve ?? systemResolve;
@@ -45,7 +51,7 @@ export class HttpWebhookSender implements WebhookSender {
     try {
       const checked = await this.checkedAddress(target.hostname.replace(/^\[|\]$/g, ''), controller.signal);
       if ('kind' in checked) return checked;
-      return await send(target, checked, body, controller.signal);
+      return await send(target, checked, body, controller.signal, this.pools);
     } finally {
       clearTimeout(timer);
     }
@@ -75,30 +81,96 @@ export class HttpWebhookSender implements WebhookSender {
   }
 }
 
-function send(target: URL, pinned: LookupAddress, body: string, signal: AbortSignal): Promise<WebhookResult> {
+/**
+ * How long a connection may stay idle in the pool: under the 5 s keep-alive of Node's own
+ * servers (the shortest common default), so the pool lets go first. Node shortens it further
+ * when the server announces a shorter `Keep-Alive: timeout`.
+ */
+const IDLE_MS = 4_000;
+/** A response body longer than this is not read to its end: the connection is closed instead. */
+const MAX_DRAINED_BYTES = 64 * 1024;
+
+type PinnedRequestArgs = ClientRequestArgs & { pinned?: string };
+
+/** The pool's name for a connection: Node's own (scheme, host, port, TLS options) plus the checked address. */
+const pinnedName = (name: string, options?: PinnedRequestArgs) => `${name}|${options?.pinned ?? ''}`;
+
+class PinnedHttpAgent extends HttpAgent {
+  override getName(options?: PinnedRequestArgs): string {
+    return pinnedName(super.getName(options), options);
+  }
+}
+
+class PinnedHttpsAgent extends HttpsAgent {
+  override getName(options?: PinnedRequestArgs & RequestOptions): string {
+    return pinnedName(super.getName(options), options);
+  }
+}
+
+/**
+ * Kept-alive connections, one pool per scheme, host and checked address: a socket is only ever
+ * reused for the address it was opened to, so pinning holds for pooled connections too.
+ */
+class PinnedPools {
+  private readonly http = new PinnedHttpAgent({ keepAlive: true, timeout: IDLE_MS });
+  private readonly https = new PinnedHttpsAgent({ keepAlive: true, timeout: IDLE_MS });
+
+  for(target: URL): HttpAgent {
+    return target.protocol === 'https:' ? this.https : this.http;
+  }
+}
+
+async function send(target: URL, pinned: LookupAddress, body: string, signal: AbortSignal, pools: PinnedPools): Promise<WebhookResult> {
+  const first = await attempt(target, pinned, body, signal, pools);
+  if (first.kind === 'done') return first.result;
+  // A pooled connection the server closed while it sat idle (or while Lambda was frozen) fails
+  // as soon as it is written to, before the server read anything: send once more. The pool has
+  // dropped that connection; should the next one be stale too, that is a network error.
+  const second = await attempt(target, pinned, body, signal, pools);
+  return second.kind === 'done' ? second.result : { kind: 'network', error: second.code };
+}
+
+type Attempt = { kind: 'stale'; code: string } | { kind: 'done'; result: WebhookResult };
+
+function attempt(target: URL, pinned: LookupAddress, body: string, signal: AbortSignal, pools: PinnedPools): Promise<Attempt> {
   // Whatever name the socket asks for, it gets the address we checked.
   const lookup = ((_hostname, options, callback) => {
     if (options.all) callback(null, [pinned]);
     else callback(null, pinned.address, pinned.family);
   }) as LookupFunction;
-  const options: RequestOptions = {
+  const options: RequestOptions & PinnedRequestArgs = {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'checkout-api-webhooks/1.0' },
-    agent: false,
+    agent: pools.for(target),
+    pinned: pinned.address,
     lookup,
     signal,
   };
   return new Promise((resolve) => {
-    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, options, (response) => {
-      resolve({ kind: 'response', status: response.statusCode ?? 0 });
-      // Only the status matters; do not let a slow body hold the connection.
-      response.destroy();
+    const request: ClientRequest = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, options, (response) => {
+      resolve({ kind: 'done', result: { kind: 'response', status: response.statusCode ?? 0 } });
+      drain(response);
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
-      resolve(signal.aborted ? { kind: 'timeout' } : { kind: 'network', error: error.code ?? error.message });
+      if (request.reusedSocket && !signal.aborted && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return resolve({ kind: 'stale', code: error.code });
+      resolve({ kind: 'done', result: signal.aborted ? { kind: 'timeout' } : { kind: 'network', error: error.code ?? error.message } });
     });
     request.end(body);
   });
+}
+
+/**
+ * Only the status matters, but a connection goes back to the pool only once its response has
+ * been read to the end: read and discard a short body; close the connection on a long one.
+ */
+function drain(response: NodeJS.ReadableStream & { destroy(): void }): void {
+  let bytes = 0;
+  response.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > MAX_DRAINED_BYTES) response.destroy();
+  });
+  // The outcome is already decided: a connection lost mid-body only means it is not reused.
+  response.on('error', () => {});
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -1,5 +1,6 @@
 import type { LookupAddress } from 'node:dns';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { HttpWebhookSender, type Resolve } from '../../functions/adapters/http-webhook-sender';
 import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 
@@ -101,4 +102,74 @@ test('reports a connection error for a closed port, and an unresolvable name', a
   expect(await sender.post(`http://127.0.0.1:${port}/`, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'network', error: 'ECONNREFUSED' });
   const failing = new HttpWebhookSender({ allowLoopback: true, resolve: async () => Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' })) });
   expect(await failing.post('http://nowhere.invalid/', BODY, { timeoutMs: 5000 })).toEqual({ kind: 'network', error: expect.stringContaining('ENOTFOUND') });
+});
+
+describe('kept-alive connections', () => {
+  test('webhooks to the same address share one connection', async () => {
+    const sender = new HttpWebhookSender({ allowLoopback: true });
+    for (let i = 0; i < 3; i++) expect(await sender.post(receiver.url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 200 });
+    expect(receiver.requests).toHaveLength(3);
+    expect(receiver.connections).toBe(1);
+  });
+
+  test('a host that now resolves to another address gets a new connection to that address', async () => {
+    const other = await startReceiver(201, { host: '127.0.0.2', port: receiver.port });
+    try {
+      const answers = ['127.0.0.1', '127.0.0.2'];
+      const sender = new HttpWebhookSender({ allowLoopback: true, resolve: async () => [{ address: answers.shift()!, family: 4 }] });
+      const url = `http://merchant.invalid:${receiver.port}/hooks`;
+      expect(await sender.post(url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 200 });
+      expect(await sender.post(url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 201 });
+      expect([receiver.requests.length, other.requests.length]).toEqual([1, 1]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('a pooled connection the server dropped is replaced, and the webhook still arrives', async () => {
+    // Answers the first request of each connection; drops the connection on a second one, as a
+    // server does that closed an idle connection just as the client wrote to it.
+    const seen: string[] = [];
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const served = (req.socket as { served?: number }).served ?? 0;
+        (req.socket as { served?: number }).served = served + 1;
+        seen.push(served === 0 ? 'answered' : 'dropped');
+        if (served === 0) res.end('ok');
+        else req.socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const sender = new HttpWebhookSender({ allowLoopback: true });
+      expect(await sender.post(url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 200 });
+      expect(await sender.post(url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 200 });
+      expect(seen).toEqual(['answered', 'dropped', 'answered']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('a long response body is not read: its connection is closed and the next webhook opens another', async () => {
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('x'.repeat(200 * 1024)));
+    });
+    let connections = 0;
+    server.on('connection', () => (connections += 1));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const sender = new HttpWebhookSender({ allowLoopback: true });
+      expect(await sender.post(url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 200 });
+      expect(await sender.post(url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 200 });
+      expect(connections).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
