@@ -124,8 +124,9 @@ async function send(target: URL, pinned: LookupAddress, body: string, signal: Ab
   const first = await attempt(target, pinned, body, signal, pools);
   if (first.kind === 'done') return first.result;
   // A pooled connection the server closed while it sat idle (or while Lambda was frozen) fails
-  // as soon as it is written to, before the server read anything: send once more. The pool has
-  // dropped that connection; should the next one be stale too, that is a network error.
+  // as soon as it is written to, almost always before the server read anything: send once more
+  // (webhooks are at least once anyway). The pool has dropped that connection; should the next
+  // one fail so too, that is a network error.
   const second = await attempt(target, pinned, body, signal, pools);
   return second.kind === 'done' ? second.result : { kind: 'network', error: second.code };
 }
