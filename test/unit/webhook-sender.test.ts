@@ -1,5 +1,5 @@
 import type { LookupAddress } from 'node:dns';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { HttpWebhookSender, type Resolve } from '../../functions/adapters/http-webhook-sender';
 import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
@@ -130,7 +130,7 @@ describe('kept-alive connections', () => {
     // Answers the first request of each connection; drops the connection on a second one, as a
     // server does that closed an idle connection just as the client wrote to it.
     const seen: string[] = [];
-    const server = createHttpServer((req, res) => {
+    const answer: RequestListener = (req, res) => {
       req.resume();
       req.on('end', () => {
         const served = (req.socket as { served?: number }).served ?? 0;
@@ -139,37 +139,39 @@ describe('kept-alive connections', () => {
         if (served === 0) res.end('ok');
         else req.socket.destroy();
       });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    };
+    await withServer(answer, async (url) => {
       const sender = new HttpWebhookSender({ allowLoopback: true });
       expect(await sender.post(url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 200 });
       expect(await sender.post(url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 200 });
       expect(seen).toEqual(['answered', 'dropped', 'answered']);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    });
   });
 
   test('a long response body is not read: its connection is closed and the next webhook opens another', async () => {
-    const server = createHttpServer((req, res) => {
+    const answer: RequestListener = (req, res) => {
       req.resume();
       req.on('end', () => res.end('x'.repeat(200 * 1024)));
-    });
-    let connections = 0;
-    server.on('connection', () => (connections += 1));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    };
+    await withServer(answer, async (url, connections) => {
       const sender = new HttpWebhookSender({ allowLoopback: true });
       expect(await sender.post(url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 200 });
       expect(await sender.post(url, BODY, { timeoutMs: 5000 })).toEqual({ kind: 'response', status: 200 });
-      expect(connections).toBe(2);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+      expect(connections()).toBe(2);
+    });
   });
 });
+
+/** A bare loopback server for one test: `run` gets its URL and how many connections it has accepted. */
+async function withServer(answer: RequestListener, run: (url: string, connections: () => number) => Promise<void>): Promise<void> {
+  const server = createHttpServer(answer);
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, () => connections);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
