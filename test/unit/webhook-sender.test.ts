@@ -126,6 +126,12 @@ describe('kept-alive connections', () => {
     }
   });
 
+  test('the idle timeout (4 s) never cuts a webhook the merchant is still answering', async () => {
+    receiver.script(new Promise<number>((resolve) => setTimeout(() => resolve(200), 5_000)));
+    const sender = new HttpWebhookSender({ allowLoopback: true });
+    expect(await sender.post(receiver.url, BODY, { timeoutMs: 15_000 })).toEqual({ kind: 'response', status: 200 });
+  }, 20_000);
+
   test('a pooled connection the server dropped is replaced, and the webhook still arrives', async () => {
     // Answers the first request of each connection; drops the connection on a second one, as a
     // server does that closed an idle connection just as the client wrote to it.
