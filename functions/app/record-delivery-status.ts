@@ -57,9 +57,10 @@ export async function recordWebhookStatus(ports: RecordStatusPorts, sessionId: s
   return stands !== undefined && (delivered === undefined || isWebhookDelivered(stands, delivered));
 }
 
-export async function recordRejection(ports: RecordStatusPorts, sessionId: string, rejection: NotificationRejection): Promise<void> {
+/** Records a message the provider refused for good. `read`: the session as the caller read it (see amendSession). */
+export async function recordRejection(ports: RecordStatusPorts, sessionId: string, rejection: NotificationRejection, read?: Session): Promise<void> {
   await bestEffort(ports, 'notification_status', () =>
-    amendSession(ports, sessionId, (session) => ({ notification_status: { rejected: [...(session.notification_status?.rejected ?? []), rejection].slice(-MAX_REJECTIONS) } })),
+    amendSession(ports, sessionId, (session) => ({ notification_status: { rejected: [...(session.notification_status?.rejected ?? []), rejection].slice(-MAX_REJECTIONS) } }), read),
   );
 }
 

@@ -51,7 +51,7 @@ export async function sendNotification(ports: SendNotificationPorts, delivery: D
         return outcome;
       }
       const rejection = { channel: message.channel, recipient: message.to, event: type, reason: error.reason, at: ports.clock.now().toISOString() };
-      await recordRejection(ports, session.session_id, rejection);
+      await recordRejection(ports, session.session_id, rejection, session);
       report('rejected', { error: error.reason });
       return { kind: 'done' };
     }

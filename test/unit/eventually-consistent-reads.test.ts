@@ -10,7 +10,7 @@ import { ValidationError, VersionConflictError } from '../../functions/domain/er
 import type { SessionEvent } from '../../functions/domain/events';
 import type { Log, WebhookSender } from '../../functions/ports';
 import { IN_PROGRESS_STALE_MS } from '../../functions/ports/idempotency-store';
-import { EMAIL_TEMPLATES } from '../../functions/templates/templates.generated';
+import { EMAIL_TEMPLATES, SMS_TEMPLATES } from '../../functions/templates/templates.generated';
 import { apiKeyCaller, embeddedPorts } from '../fixtures/embedded-ports';
 import { LaggingSessions } from '../fixtures/lagging-sessions';
 import { createSession, updateSession } from '../fixtures/session-requests';
@@ -249,5 +249,27 @@ describe('e-mail and SMS', () => {
     expect(sessions.reads).toEqual(['eventual', 'strong']);
     expect(await send(paid)).toEqual({ kind: 'done' });
     expect(sent()).toEqual([expect.stringContaining('Dear Grace')]);
+  });
+
+  /** An SMS to a number that is not E.164: the provider refuses it for good. */
+  const refusedSms = (event: SessionEvent) =>
+    sendNotification(ports, { message: { channel: 'sms', event, to: 'not-a-number' }, attempt: 1 }, { ...settings, templates: SMS_TEMPLATES });
+  const rejected = async (id: string) => (await stored(id)).notification_status?.rejected.map((entry) => entry.recipient);
+
+  test('a refusal is recorded on the read the message was rendered from: no second read', async () => {
+    const { id, paid } = await renamedAndPaid();
+    lagBy(0);
+    expect(await refusedSms(paid)).toEqual({ kind: 'done' });
+    expect(sessions.reads).toEqual(['eventual']);
+    expect(await rejected(id)).toEqual(['not-a-number']);
+  });
+
+  test('a refusal recorded on a stale read conflicts, re-reads strongly and keeps the other write', async () => {
+    const { id, paid } = await renamedAndPaid();
+    await recordRejection(ports, id, { channel: 'email', recipient: 'x@example.com', event: 'paid', reason: 'refused', at: ports.clock.now().toISOString() });
+    lagBy(1);
+    expect(await refusedSms(paid)).toEqual({ kind: 'done' });
+    expect(sessions.reads).toEqual(['eventual', 'strong']);
+    expect(await rejected(id)).toEqual(['x@example.com', 'not-a-number']);
   });
 });
