@@ -49,6 +49,9 @@ const lagBy = (lag: number) => {
   sessions.lag = lag;
   sessions.resetReads();
 };
+/** Another write on the session: an e-mail to x@example.com refused for good. */
+const rejectAnEmail = (id: string) =>
+  recordRejection(ports, id, { channel: 'email', recipient: 'x@example.com', event: 'paid', reason: 'refused', at: ports.clock.now().toISOString() });
 const eventsOf = (id: string) => sessions.outbox.filter((event) => event.session_id === id);
 const lastEvent = (id: string): SessionEvent => eventsOf(id).at(-1)!;
 
@@ -179,7 +182,7 @@ describe('webhook delivery', () => {
 
   test('a status write on a stale (but not older than the event) read conflicts, re-reads strongly and keeps the other write', async () => {
     const { id, paid } = await paidSession();
-    await recordRejection(ports, id, { channel: 'email', recipient: 'x@example.com', event: 'paid', reason: 'refused', at: ports.clock.now().toISOString() });
+    await rejectAnEmail(id);
     lagBy(1);
     expect(await deliver(paid)).toEqual({ kind: 'done' });
     expect(sessions.reads).toEqual(['eventual', 'strong']);
@@ -266,7 +269,7 @@ describe('e-mail and SMS', () => {
 
   test('a refusal recorded on a stale read conflicts, re-reads strongly and keeps the other write', async () => {
     const { id, paid } = await renamedAndPaid();
-    await recordRejection(ports, id, { channel: 'email', recipient: 'x@example.com', event: 'paid', reason: 'refused', at: ports.clock.now().toISOString() });
+    await rejectAnEmail(id);
     lagBy(1);
     expect(await refusedSms(paid)).toEqual({ kind: 'done' });
     expect(sessions.reads).toEqual(['eventual', 'strong']);
