@@ -1,5 +1,5 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type ClientRequestArgs, type RequestOptions } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type ClientRequestArgs, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { classifyAddress, mayCall } from '../domain/ip-address';
@@ -121,19 +121,6 @@ class PinnedPools {
 }
 
 async function send(target: URL, pinned: LookupAddress, body: string, signal: AbortSignal, pools: PinnedPools): Promise<WebhookResult> {
-  const first = await attempt(target, pinned, body, signal, pools);
-  if (first.kind === 'done') return first.result;
-  // A pooled connection the server closed while it sat idle (or while Lambda was frozen) fails
-  // as soon as it is written to, almost always before the server read anything: send once more
-  // (webhooks are at least once anyway). The pool has dropped that connection; should the next
-  // one fail so too, that is a network error.
-  const second = await attempt(target, pinned, body, signal, pools);
-  return second.kind === 'done' ? second.result : { kind: 'network', error: second.code };
-}
-
-type Attempt = { kind: 'stale'; code: string } | { kind: 'done'; result: WebhookResult };
-
-function attempt(target: URL, pinned: LookupAddress, body: string, signal: AbortSignal, pools: PinnedPools): Promise<Attempt> {
   // Whatever name the socket asks for, it gets the address we checked.
   const lookup = ((_hostname, options, callback) => {
     if (options.all) callback(null, [pinned]);
@@ -147,6 +134,19 @@ function attempt(target: URL, pinned: LookupAddress, body: string, signal: Abort
     lookup,
     signal,
   };
+  const first = await attempt(target, options, body, signal);
+  if (first.kind === 'done') return first.result;
+  // A pooled connection the server closed while it sat idle (or while Lambda was frozen) fails
+  // as soon as it is written to, almost always before the server read anything: send once more
+  // (webhooks are at least once anyway). The pool has dropped that connection; should the next
+  // one fail so too, that is a network error.
+  const second = await attempt(target, options, body, signal);
+  return second.kind === 'done' ? second.result : { kind: 'network', error: second.code };
+}
+
+type Attempt = { kind: 'stale'; code: string } | { kind: 'done'; result: WebhookResult };
+
+function attempt(target: URL, options: RequestOptions, body: string, signal: AbortSignal): Promise<Attempt> {
   return new Promise((resolve) => {
     const request: ClientRequest = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, options, (response) => {
       resolve({ kind: 'done', result: { kind: 'response', status: response.statusCode ?? 0 } });
@@ -164,7 +164,7 @@ function attempt(target: URL, pinned: LookupAddress, body: string, signal: Abort
  * Only the status matters, but a connection goes back to the pool only once its response has
  * been read to the end: read and discard a short body; close the connection on a long one.
  */
-function drain(response: NodeJS.ReadableStream & { destroy(): void }): void {
+function drain(response: IncomingMessage): void {
   let bytes = 0;
   response.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
