@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DEMO_MERCHANT } from '../../functions/local/mpgs/demo-merchant';
 import { startLocalMpgs, type LocalMpgs, type RecordedRequest } from '../../functions/local/mpgs/local-mpgs';
 import { EXPIRY_OUTCOMES } from '../../functions/local/mpgs/test-cards';
 import { startReceiver, waitFor, type WebhookReceiver } from '../fixtures/webhook-receiver';
@@ -382,6 +388,28 @@ describe('the request log', () => {
       expect(created).toMatchObject({ headers: { 'content-type': 'application/json' }, body: { apiOperation: 'INITIATE_CHECKOUT' }, status: 201 });
       const form = log.find((entry) => entry.path === `/checkout/pay/${session}` && entry.method === 'POST');
       expect(form?.body).toMatchObject({ cardNumber: '512345xxxxxx0008', securityCode: '[FILTERED]', expiryMonth: '01' });
+    }
+  });
+});
+
+describe("the fake's README", () => {
+  test('its curl session runs as written against a started fake', async () => {
+    const readme = readFileSync(join(__dirname, '../../functions/local/mpgs/README.md'), 'utf8');
+    const session = readme.match(/```sh\n([\s\S]*?)```/)![1]!;
+    const demo = await startLocalMpgs({ merchants: [DEMO_MERCHANT] });
+    const dir = mkdtempSync(join(tmpdir(), 'local-mpgs-readme-'));
+    try {
+      const script = session.replace('http://127.0.0.1:8091', demo.url);
+      const { stdout } = await promisify(execFile)('bash', ['-e', '-c', script], { cwd: dir, timeout: 20_000 });
+      expect(stdout).toMatch(/"successIndicator":"([0-9a-f]{16})"[\s\S]*location: http:\/\/127\.0\.0\.1:9\/return\?resultIndicator=\1&/i);
+      expect(stdout).toContain('"status":"AUTHORIZED"');
+      expect(stdout).toContain('"status":"PARTIALLY_REFUNDED"');
+      expect(stdout).toContain('"field":"transaction.amount"');
+      expect(stdout).toContain('"cause":"SERVER_BUSY"');
+      expect(stdout).not.toContain('5123450000000008');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await demo.stop();
     }
   });
 });

@@ -1,15 +1,7 @@
+import { DEMO_MERCHANT } from './demo-merchant';
 import { startLocalMpgs } from './local-mpgs';
 
-/**
- * `npm run local-mpgs [-- --port 8091]`: the local MPGS on its own, with one demo merchant,
- * until Ctrl-C. The demo credentials are the fake's own, not secrets of any real gateway.
- */
-
-export const DEMO_MERCHANT = {
-  id: 'TESTLOCALMPGS',
-  password: 'local-mpgs-api-password',
-  notificationSecret: 'local-mpgs-notification-secret',
-};
+/** `npm run local-mpgs [-- --port 8091]`: the local MPGS on its own, with the demo merchant, until Ctrl-C. */
 
 function portArgument(args: string[]): number {
   const at = args.indexOf('--port');

@@ -49,11 +49,12 @@ export function scrubbed(value: unknown): unknown {
 
 export function parsedBody(text: string, contentType: string | undefined): unknown {
   if (text === '') return undefined;
-  if (contentType?.startsWith('application/x-www-form-urlencoded')) return scrubbed(Object.fromEntries(new URLSearchParams(text)));
   try {
+    // MPGS reads a JSON body whatever its content type (curl -d sends a form type).
     return scrubbed(JSON.parse(text));
   } catch {
-    // Not JSON: keep the text, unless it could carry a card number.
+    if (contentType?.startsWith('application/x-www-form-urlencoded')) return scrubbed(Object.fromEntries(new URLSearchParams(text)));
+    // Neither: keep the text, unless it could carry a card number.
     return /\d{12,}/.test(text.replace(/[\s-]/g, '')) ? '[FILTERED: unparsed body with a long number]' : text;
   }
 }
