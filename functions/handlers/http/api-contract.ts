@@ -267,7 +267,7 @@ export const CONTRACTS: Record<string, RouteContract> = {
   SessionOperation: {
     tag: 'Operations',
     summary: 'Refund, capture, void, cancel, expire or delete a payment transaction',
-    description: 'Names the session by session_id or order_no. amount (refund, capture) defaults to what is left. A Tracking-Key header returns the first result for a repeated key and performs nothing again. See docs/operations.md.',
+    description: 'Names the session by session_id or order_no. amount (refund, capture) defaults to what is left. A Tracking-Key header (or Idempotency-Key) names one operation: a repeat with the same key and body returns the first result and performs nothing again; the same key with another body is a 409.',
     auth: true,
     request: { schema: operationSchema, mediaTypes: BODY_TYPES },
     responses: { 200: { description: 'Performed.', body: operationResultSchema }, ...operationErrors },
