@@ -45,6 +45,13 @@ const LAMBDA = {
   CHECKOUT_SMS_QUEUE_URL: httpUrl,
   /** Secrets Manager id of the merchant's webhook HMAC key (only the signing functions get it). */
   CHECKOUT_WEBHOOK_SECRET_ID: text,
+  /**
+   * Secrets Manager name prefix of the payment gateways' secrets: a gateway setting's secret is
+   * `<prefix><pg_code>` (a JSON object: MPGS's `api_password` and `notification_secret`).
+   */
+  CHECKOUT_GATEWAY_SECRET_PREFIX: v.pipe(text, v.regex(/^[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager name prefix')),
+  /** Per-call timeout towards a payment gateway, in milliseconds (default 20 s, inside the function's timeout). */
+  CHECKOUT_GATEWAY_TIMEOUT_MS: v.optional(positiveMs),
   /** SES sender; its address or domain must be a verified identity. */
   CHECKOUT_EMAIL_FROM: v.optional(v.pipe(v.string(), v.trim(), v.email('must be an e-mail address'))),
   /** Base URL for links (the API's own URL or a custom domain); HTTP routes fall back to the request's host. */

@@ -1,5 +1,5 @@
 import { verifyWebhookSignature } from '../../functions/domain/webhook-signature';
-import { SANDBOX_CARDS } from '../../functions/domain/sandbox-gateway';
+import { SANDBOX_CARDS } from '../../functions/adapters/sandbox/sandbox-cards';
 import { GOOD_CARD, openPage, postPayment } from '../fixtures/checkout-form';
 import { expiryIndexKeys, isDueToExpire } from '../../functions/domain/expiry';
 import { DEMO_ENV, seedBody, startTestApi, type TestApi } from '../fixtures/local-api';
