@@ -6,7 +6,7 @@ import { functionsOf, readAssembly, resourcesOfType, type Assembly, type Functio
 import { pollQueue, pollStream, queueAttributes, type Poller } from './event-sources';
 import type { OnRequest } from '../local-gateway';
 import { createHttpApi, routesOf } from './http-api';
-import { LambdaFunctionPool } from './lambda-pool';
+import { LambdaFunctionPool, type ChaosPolicy } from './lambda-pool';
 import { ACCOUNT, provisionData, verifySender, type AwsTarget, type Provisioned } from './provision';
 import { resolveValue, type Lookup } from './template-values';
 
@@ -40,6 +40,10 @@ export interface LocalCloudOptions {
   onRequest?: OnRequest;
   /** How often the stream is polled (ms). */
   streamPollMs?: number;
+  /** Kills function processes at random mid-invocation (CHECKOUT_LOCAL_CHAOS; chaos.ts). */
+  chaos?: ChaosPolicy;
+  /** Execution environments per function at most (default 4). */
+  maxEnvironments?: number;
 }
 
 export interface LocalCloud {
@@ -122,7 +126,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...environment,
       ...options.emulatorEnv,
     };
-    pools.set(spec.logicalId, new LambdaFunctionPool(spec, runtimeEnv, 4, log));
+    pools.set(spec.logicalId, new LambdaFunctionPool(spec, runtimeEnv, options.maxEnvironments ?? 4, log, options.chaos));
   }
   const emailFrom = [...templateEnvironments.values()].map((env) => env.CHECKOUT_EMAIL_FROM).find(Boolean);
   if (emailFrom) await verifySender(target, emailFrom);
