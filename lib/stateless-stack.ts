@@ -22,7 +22,7 @@ import type { Needs } from '../functions/config/needs';
 import { ROUTES, type Route } from '../functions/config/routes';
 import { TRAILING_SLASH_PARAM } from '../functions/config/trailing-slash';
 import { WORKERS, type Worker } from '../functions/config/workers';
-import { bindBucket, bindEmail, bindGatewaySecrets, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
+import { bindBucket, bindDeadLetterQueue, bindEmail, bindGatewaySecrets, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
 import { gatewaySecretPrefix } from '../functions/config/gateway-secrets';
 import { sharedParameterName } from './stateful-stack';
 import { functionMemoryMb, type StageConfig } from './stage-config';
@@ -204,7 +204,7 @@ export class CheckoutStatelessStack extends Stack {
     bindTable(fn, data.table, needs.table ?? []);
     bindBucket(fn, data.bucket, needs.bucket ?? []);
     for (const name of needs.sendTo ?? []) bindQueue(fn, data.queues[name].queue);
-    for (const name of needs.deadLetterTo ?? []) bindQueue(fn, data.queues[name].dlq);
+    for (const name of needs.deadLetterTo ?? []) bindDeadLetterQueue(fn, data.queues[name].queue, data.queues[name].dlq);
     if (needs.webhookKey) bindSecret(fn, data.webhookSecret);
     if (needs.gatewaySecrets) bindGatewaySecrets(fn, gatewaySecretPrefix(this.config.stage));
     if (needs.email) bindEmail(fn, this.config.emailFrom);
