@@ -1,5 +1,6 @@
 import type { GatewaySetting } from '../domain/config';
 import type { PaymentGateway, PaymentGateways } from '../ports/payment-gateway';
+import { mpgsConnector } from './mpgs/mpgs-connector';
 import { sandboxConnector } from './sandbox/sandbox-connector';
 
 /**
@@ -27,6 +28,7 @@ export type Connector = (setting: GatewaySetting, context: ConnectorContext) => 
 
 export const CONNECTORS: Readonly<Record<string, Connector>> = {
   'Ottu PG': sandboxConnector,
+  mpgs: mpgsConnector,
 };
 
 /**

@@ -61,12 +61,15 @@ export async function paySession(ports: PaySessionPorts, { sessionId, form, base
   const { gateway, connector } = chosen;
 
   const reference = ports.ids.referenceNumber();
+  // A cancel on the gateway's page comes back the same way: the return only triggers a sync.
+  const returnUrl = `${baseUrl}/checkout/${session.session_id}/return?attempt=${reference}`;
   const started = await connector.start({
     reference,
     operation: gateway.operation,
     amount: session.amount,
     currency: session.currency_code,
-    returnUrl: `${baseUrl}/checkout/${session.session_id}/return?attempt=${reference}`,
+    returnUrl,
+    cancelUrl: returnUrl,
     notificationUrl: `${baseUrl}/checkout/notify/${encodeURIComponent(gateway.code)}`,
     merchantName: session.vendor_name || 'Checkout',
     description: session.order_no ?? undefined,

@@ -39,8 +39,9 @@ export interface StartPayment {
   /** Decimal string with the currency's exponent. */
   amount: string;
   currency: string;
-  /** Where the gateway sends the customer back, and where it notifies us. */
+  /** Where the gateway sends the customer back (and back after a cancel), and where it notifies us. */
   returnUrl: string;
+  cancelUrl?: string;
   notificationUrl: string;
   merchantName: string;
   description?: string;
