@@ -18,21 +18,24 @@ export interface Route {
 }
 
 
-// Authenticated routes read the merchant config (credentials) and keep Idempotency-Key records.
-const AUTH_AND_IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
-// A session change is one TransactWriteItems: the session, its order_no claim (moved or released)
-// and its outbox events.
-const SESSION_WRITE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'];
+// Authenticated routes read the merchant config (credentials) and keep Idempotency-Key records
+// (claimed and completed by conditional PutItem, released by DeleteItem).
+const AUTH_AND_IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
+// A session change is one conditional PutItem of the session with its events, or a
+// TransactWriteItems of it with its order_no claim (Put) and a released claim (Update).
+const SESSION_WRITE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
+// Short links are created (PutItem) and replaced (DeleteItem) with the session's links.
+const SHORT_LINKS: TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
 
 // Attachments: store, copy (Get + Put), replace (Delete); ListBucket so a missing key is a 404, not a 403.
 const SESSION_FILES: BucketAction[] = ['GetObject', 'PutObject', 'DeleteObject', 'ListBucket'];
 
 export const ROUTES: readonly Route[] = [
-  { id: 'CreateSession', method: 'POST', path: '/b/checkout/v1/pymt-txn', handler: 'http/create-session', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], bucket: SESSION_FILES } },
+  { id: 'CreateSession', method: 'POST', path: '/b/checkout/v1/pymt-txn', handler: 'http/create-session', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE, ...SHORT_LINKS], bucket: SESSION_FILES } },
   { id: 'RetrieveSession', method: 'GET', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/retrieve-session', needs: { table: ['GetItem'] } },
-  { id: 'PatchSession', method: 'PATCH', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/patch-session', needs: { table: SESSION_WRITE, bucket: SESSION_FILES } },
-  { id: 'PutSession', method: 'PUT', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/put-session', needs: { table: SESSION_WRITE, bucket: SESSION_FILES } },
-  { id: 'UploadAttachment', method: 'POST', path: '/b/checkout/v1/upload-attachment', handler: 'http/upload-attachment', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], bucket: SESSION_FILES } },
+  { id: 'PatchSession', method: 'PATCH', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/patch-session', needs: { table: [...SESSION_WRITE, ...SHORT_LINKS], bucket: SESSION_FILES } },
+  { id: 'PutSession', method: 'PUT', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/put-session', needs: { table: [...SESSION_WRITE, ...SHORT_LINKS], bucket: SESSION_FILES } },
+  { id: 'UploadAttachment', method: 'POST', path: '/b/checkout/v1/upload-attachment', handler: 'http/upload-attachment', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE, ...SHORT_LINKS], bucket: SESSION_FILES } },
   { id: 'DownloadAttachment', method: 'GET', path: '/b/checkout/v1/attachments/{token}', handler: 'http/download-attachment', needs: { bucket: ['GetObject', 'ListBucket'] } },
   { id: 'FollowShortLink', method: 'GET', path: '/s/{code}', handler: 'http/follow-short-link', needs: { table: ['GetItem'] } },
   { id: 'CheckoutRedirect', method: 'GET', path: '/b/checkout/redirect/start', handler: 'http/checkout-redirect', needs: { table: ['GetItem'] } },

@@ -374,6 +374,24 @@ describe('fault switches', () => {
   });
 });
 
+describe('an UNKNOWN payment answered late', () => {
+  test('resolved over the control path: the order is captured and the update notified', async () => {
+    const { session, orderId } = await initiate({ notificationUrl: receiver.url });
+    await submitCard(session, '05/37');
+    expect((await call('GET', `${BASE}/order/${orderId}`)).json).toMatchObject({ status: 'INITIATED', result: 'UNKNOWN' });
+    const resolve = (body: unknown) => fetch(`${mpgs.url}/_fake/orders/${MERCHANT.id}/${orderId}/resolve`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await resolve({ gatewayCode: 'MAYBE' })).status).toBe(400);
+    expect((await resolve({ gatewayCode: 'APPROVED' })).status).toBe(200);
+    const order = (await call('GET', `${BASE}/order/${orderId}`)).json;
+    expect(order).toMatchObject({ status: 'CAPTURED', totalCapturedAmount: 14.125, transaction: [{ result: 'SUCCESS', response: { gatewayCode: 'APPROVED' } }] });
+    const mine = () => receiver.requests.filter((request) => request.body?.order?.id === orderId);
+    await waitFor(() => mine().length === 2);
+    expect(mine().map((request) => request.body.result)).toEqual(['UNKNOWN', 'SUCCESS']);
+    expect((await resolve({ gatewayCode: 'APPROVED' })).status).toBe(400);
+    expect(() => mpgs.control.resolvePayment(MERCHANT.id, orderId, 'DECLINED')).toThrow(/no payment with an unknown outcome/);
+  });
+});
+
 describe('the request log', () => {
   test('method, path, headers without Authorization, the body with the card masked and no CVV', async () => {
     const { session } = await initiate();

@@ -12,6 +12,7 @@ import { BodyTooLarge, readBody, segments, sendError, sendHtml } from './http-io
 import { DEFAULT_RETRY, Notifier, type NotificationRecord, type RetryPolicy } from './notifications';
 import { OrderBook, type IdSource } from './order-book';
 import { parsedBody, recordedHeaders, type RecordedRequest } from './request-log';
+import { resolvePayment } from './resolve-payment';
 
 /**
  * A local Mastercard Gateway (MPGS), Hosted Checkout, API version 100, on its own HTTP port:
@@ -41,6 +42,8 @@ export interface LocalMpgsOptions {
 export interface LocalMpgsControl extends Pick<FaultSwitches, 'set' | 'failNext' | 'delayNext' | 'browserNeverReturns' | 'notifications' | 'reset' | 'current'> {
   /** Sends the notifications held back by the out-of-order switch; resolves when they have been answered. */
   flushNotifications(): Promise<void>;
+  /** The acquirer's late answer to a payment that ended UNKNOWN (expiry 05/37), e.g. 'APPROVED'; notified as an update. Throws when there is none. */
+  resolvePayment(merchantId: string, orderId: string, gatewayCode: string): void;
   clearRequests(): void;
 }
 
@@ -111,6 +114,10 @@ export async function startLocalMpgs(options: LocalMpgsOptions): Promise<LocalMp
       reset: () => faults.reset(),
       current: () => faults.current(),
       flushNotifications: () => notifier.flush(),
+      resolvePayment: (merchantId, orderId, gatewayCode) => {
+        const refused = resolvePayment(context, merchantId, orderId, gatewayCode);
+        if (refused) throw new Error(refused);
+      },
       clearRequests: () => void (log.length = 0),
     },
     requests: () => structuredClone(log),
@@ -136,7 +143,10 @@ async function serve(context: GatewayContext, log: RecordedRequest[], req: Incom
     if (!(error instanceof BodyTooLarge)) throw error;
     tooLarge = true;
   }
-  if (path?.[0] === '_fake') return handleControl({ faults: context.faults, notifier: context.notifier, log }, res, method, path.slice(1), body);
+  if (path?.[0] === '_fake') {
+    const resolve = (merchantId: string, orderId: string, gatewayCode: string) => resolvePayment(context, merchantId, orderId, gatewayCode);
+    return handleControl({ faults: context.faults, notifier: context.notifier, log, resolve }, res, method, path.slice(1), body);
+  }
   const entry: RecordedRequest = {
     at: new Date().toISOString(),
     method,

@@ -1,5 +1,5 @@
 import { invalid, type ApiError } from './api-errors';
-import { maskedNumber, type Brand, type CardDecision, type CardEntry, type CscResult, type TransactionResult } from './test-cards';
+import { maskedNumber, type Brand, type CardDecision, type CardEntry, type CscResult, type Outcome, type TransactionResult } from './test-cards';
 
 /**
  * The gateway's state, pure: checkout sessions, orders, their transactions and running totals.
@@ -275,6 +275,25 @@ export class OrderBook {
     order.transactions.push(transaction);
     order.lastUpdatedTime = now;
     return { order, transaction, repeated: false };
+  }
+
+  /**
+   * The acquirer's late answer to a payment whose outcome was UNKNOWN (for tests: the gateway
+   * learns the outcome after the payer has gone). The documentation does not say how MPGS
+   * settles an UNKNOWN transaction; here the same transaction takes the outcome, and the
+   * gateway notifies it as an updated transaction.
+   */
+  resolveUnknown(merchantId: string, orderId: string, outcome: Outcome): { order: Order; transaction: Transaction } | string {
+    const order = this.order(merchantId, orderId);
+    if (!order) return `no order ${orderId} for merchant ${merchantId}`;
+    const transaction = order.transactions.find((txn) => txn.result === 'UNKNOWN' && (txn.type === 'PAYMENT' || txn.type === 'AUTHORIZATION'));
+    if (!transaction) return `order ${orderId} has no payment with an unknown outcome`;
+    Object.assign(transaction, outcome, {
+      ...(outcome.result === 'SUCCESS' && { authorizationCode: this.ids.digits(6) }),
+      ...(outcome.acquirerCode && { receipt: this.ids.digits(12) }),
+    });
+    order.lastUpdatedTime = this.now();
+    return { order, transaction };
   }
 
   private refusal(order: Order, request: OperationRequest): ApiError | undefined {
