@@ -28,6 +28,8 @@ export interface Needs {
   deadLetterTo?: readonly Channel[];
   /** Reads the webhook HMAC key from Secrets Manager. */
   webhookKey?: boolean;
+  /** Reads payment gateways' secrets (API password, notification secret) from Secrets Manager: the functions that call a gateway. */
+  gatewaySecrets?: boolean;
   /** Sends e-mail through SES as CHECKOUT_EMAIL_FROM. */
   email?: boolean;
   /** Sends SMS through SNS (Publish to a phone number). */

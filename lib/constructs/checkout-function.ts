@@ -136,6 +136,18 @@ export function bindSecret(fn: CheckoutFunction, secret: ISecret): void {
   fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
 }
 
+/** Reads the payment gateways' secrets (one per gateway setting, under one name prefix) and nothing else. */
+export function bindGatewaySecrets(fn: CheckoutFunction, prefix: string): void {
+  const { partition, region, account } = Stack.of(fn);
+  const resource = `arn:${partition}:secretsmanager:${region}:${account}:secret:${prefix}*`;
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [resource] }));
+  // cdk-nag names the resource as written, with the pseudo parameters as <AWS::…>.
+  Validations.of(fn.role!).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
+    reason: 'One secret per gateway setting (pg_code), all under this stage\'s prefix; added by npm run admin -- add-gateway.',
+  });
+}
+
 /** SES SendEmail as the sender address (or its domain, whichever identity is verified). */
 export function bindEmail(fn: CheckoutFunction, from: string): void {
   const { partition, region, account } = Stack.of(fn);

@@ -8,7 +8,6 @@ import { WORK_QUEUE } from '../../functions/config/queues';
 import { PermanentDeliveryError } from '../../functions/domain/delivery-errors';
 import { wire as deliverWebhookConsumer } from '../../functions/handlers/queue/deliver-webhook';
 import { lambdaContext } from '../../functions/local/lambda-context';
-import { redriveWebhooks } from '../../scripts/redrive-webhooks';
 import { createdEvent, eventPorts, sampleSession } from '../fixtures/event-ports';
 import { randomBytes } from 'node:crypto';
 import { describeAws, motoData, useMotoEnv } from '../fixtures/moto';
@@ -70,10 +69,10 @@ describeAws('event adapters against moto', () => {
     expect(parked!.MessageAttributes?.failure_reason?.StringValue).toBe('gave up after 13 attempts; last: HTTP 503');
   });
 
-  test('npm run redrive-webhooks moves the DLQ back into the webhook queue', async () => {
+  test('redrive moves the DLQ back into the webhook queue', async () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{"a":1}' }));
     await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{"b":2}' }));
-    expect(await redriveWebhooks({ CHECKOUT_WEBHOOK_QUEUE_URL: urls.webhook }, sqs)).toBe(2);
+    expect(await new SqsEventQueue(sqs, urls).redrive('webhook')).toBe(2);
     expect((await receive(urls.webhook)).map((m) => m.Body).sort()).toEqual(['{"a":1}', '{"b":2}']);
     expect(await receive(dlqUrl)).toHaveLength(0);
   });

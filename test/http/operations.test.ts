@@ -1,5 +1,5 @@
 import { verifyWebhookSignature } from '../../functions/domain/webhook-signature';
-import { SANDBOX_CARDS } from '../../functions/domain/sandbox-gateway';
+import { SANDBOX_CARDS } from '../../functions/adapters/sandbox/sandbox-cards';
 import { GOOD_CARD, openPage, postPayment } from '../fixtures/checkout-form';
 import { expiryIndexKeys, isDueToExpire } from '../../functions/domain/expiry';
 import { DEMO_ENV, seedBody, startTestApi, type TestApi } from '../fixtures/local-api';
@@ -221,6 +221,23 @@ test('Tracking-Key: the same key returns the first result and refunds once, also
   expect(later.json.reference_number).toBe(answers[0]!.json.reference_number);
   expect(later.headers.get('idempotent-replayed')).toBe('true');
   expect((await doc(id)).refunded_amount).toBe('2.000');
+});
+
+test('one idempotency rule: a Tracking-Key or an Idempotency-Key reused with another body is a 409 and refunds nothing', async () => {
+  const id = await settled();
+  for (const header of ['tracking-key', 'idempotency-key']) {
+    const headers = { [header]: `${header}-reuse-${id}` };
+    const first = await operate({ session_id: id, operation: 'refund', amount: '1' }, headers);
+    expect(first.status).toBe(200);
+    const other = await operate({ session_id: id, operation: 'refund', amount: '2' }, headers);
+    expect(other.status).toBe(409);
+    const name = header === 'tracking-key' ? 'Tracking-Key' : 'Idempotency-Key';
+    expect(other.json).toEqual({ detail: `This ${name} was already used with a different request body.` });
+    const again = await operate({ session_id: id, operation: 'refund', amount: '1' }, headers);
+    expect([again.status, again.json.reference_number, again.headers.get('idempotent-replayed')]).toEqual([200, first.json.reference_number, 'true']);
+  }
+  const session = await doc(id);
+  expect([session.refunded_amount, session.transactions.length]).toEqual(['2.000', 2]);
 });
 
 test('concurrent partial refunds never refund more than was paid', async () => {

@@ -39,7 +39,7 @@ export function grantProblems(granted: Needs, used: Needs[]): string[] {
     for (const queue of uses[kind]) if (!given.has(queue)) problems.push(`${kind} ${queue} is used but not granted`);
     for (const queue of given) if (!uses[kind].has(queue)) problems.push(`${kind} ${queue} is granted but not used`);
   }
-  for (const flag of ['webhookKey', 'email', 'sms'] as const) {
+  for (const flag of ['webhookKey', 'gatewaySecrets', 'email', 'sms'] as const) {
     const usesIt = used.some((n) => n[flag]);
     if (usesIt !== Boolean(granted[flag])) problems.push(usesIt ? `${flag} is used but not granted` : `${flag} is granted but not used`);
   }

@@ -49,7 +49,7 @@ function paymentEvents(eventsOf: (ports: Ports, sessionId: string) => Promise<Se
     ['attempted', 'sandbox-kwd', DECLINED, 'attempted'],
   ])('`%s`: paying through %s commits one event with the write that moves the session', async (type, pgCode, card, state) => {
     const session = await openSession(ports(), pgCode);
-    const outcome = await paySession(ports(), { sessionId: session.session_id, form: { pg_code: pgCode, ...card } });
+    const outcome = await paySession(ports(), { sessionId: session.session_id, form: { pg_code: pgCode, ...card }, baseUrl: 'http://checkout.test' });
     expect(outcome.session).toMatchObject({ state, version: 3 });
     const events = await eventsOf(ports(), session.session_id);
     expect(committed(events)).toEqual([
@@ -63,7 +63,7 @@ function paymentEvents(eventsOf: (ports: Ports, sessionId: string) => Promise<Se
 
   test('the third declined attempt commits `failed`, not another `attempted`', async () => {
     const session = await openSession(ports(), 'sandbox-kwd');
-    for (let i = 0; i < 3; i++) await paySession(ports(), { sessionId: session.session_id, form: { pg_code: 'sandbox-kwd', ...DECLINED } });
+    for (let i = 0; i < 3; i++) await paySession(ports(), { sessionId: session.session_id, form: { pg_code: 'sandbox-kwd', ...DECLINED }, baseUrl: 'http://checkout.test' });
     const types = (await eventsOf(ports(), session.session_id)).map((event) => event.type);
     expect(types).toEqual(['created', 'pending', 'attempted', 'attempted', 'failed']);
   });
@@ -94,7 +94,7 @@ describeAws('DynamoDB on moto', () => {
 
   test('the paid event is in the item written as paid (one write, the stream image carries it)', async () => {
     const session = await openSession(ports, 'sandbox-kwd');
-    await paySession(ports, { sessionId: session.session_id, form: { pg_code: 'sandbox-kwd', ...CARD } });
+    await paySession(ports, { sessionId: session.session_id, form: { pg_code: 'sandbox-kwd', ...CARD }, baseUrl: 'http://checkout.test' });
     const item = await rawItem(client, table.name, sessionKey(session.session_id));
     expect(item).toMatchObject({ state: 'paid', version: 3 });
     expect(committed(JSON.parse(String(item![EVENTS_ATTRIBUTE])) as SessionEvent[])).toEqual([{ type: 'paid', state: 'paid', version: 3 }]);
