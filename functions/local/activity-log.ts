@@ -19,6 +19,8 @@ export interface RequestRecord {
   duration_ms: number;
   request_id: string;
   session_id?: string;
+  /** The order_no the request's body named, when it named no session_id (an operation by order_no). */
+  order_no?: string;
 }
 
 const KEEP = 2000;
