@@ -1,14 +1,17 @@
 // First: sets the handlers' log level before their logger is built.
 import './local-log-level';
 import { setting } from '../functions/config/env';
-import { ActivityLog } from '../functions/local/activity-log';
+import { logger } from '../functions/handlers/logger';
+import { ActivityLog, readableLogText, routeHandlerLogs } from '../functions/local/activity-log';
 import { startLocal } from '../functions/local/local-runtime';
 import { startLocalAws } from '../functions/local/local-aws-runtime';
 import { startCloudFromEnv } from './local-cloud';
 
 // The console: one line per request and per delivery attempt (LOG_FORMAT=json: one JSON object each).
 const logFormat = setting('LOG_FORMAT');
-const activity = new ActivityLog({ format: logFormat, print: (line) => console.log(line) });
+const activity = new ActivityLog({ format: logFormat, print: (line) => console.log(line), delayScale: setting('CHECKOUT_LOCAL_DELAY_SCALE') });
+// The handlers' own warnings (Powertools JSON) as lines too, unless JSON lines were asked for.
+if (logFormat !== 'json') routeHandlerLogs(logger, activity);
 
 /**
  * CHECKOUT_BACKEND=aws serves from AWS services at AWS_ENDPOINT_URL; with CHECKOUT_BOOTSTRAP=1 it
@@ -23,7 +26,8 @@ async function start() {
   }
   if (setting('CHECKOUT_BOOTSTRAP')) {
     // The synthesized stage itself: its resources, bundles, routes, event sources and schedule.
-    const cloud = await startCloudFromEnv(port, host, (record) => activity.request(record));
+    const log = logFormat === 'json' ? undefined : (text: string) => void process.stderr.write(readableLogText(text));
+    const cloud = await startCloudFromEnv(port, host, (record) => activity.request(record), log);
     return { ...cloud, backend: `the synthesized dev stage's Lambda bundles, table ${cloud.tableName} at ${setting('AWS_ENDPOINT_URL')}` };
   }
   const runtime = await startLocalAws({ port, host, activity });

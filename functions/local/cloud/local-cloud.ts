@@ -117,8 +117,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-      // The bundles target Node 22; this machine's Node may warn about the SDK's support policy.
-      NODE_NO_WARNINGS: '1',
+      // The bundles target Node 22, where the SDK's Node-support warning does not apply; every
+      // other warning still prints.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...environment,
       ...options.emulatorEnv,
     };
