@@ -3,6 +3,7 @@ import './local-log-level';
 import { setting } from '../functions/config/env';
 import { logger } from '../functions/handlers/logger';
 import { ActivityLog, readableLogText, routeHandlerLogs } from '../functions/local/activity-log';
+import { adminBanner, stageSettings } from '../functions/local/aws-mode';
 import { startLocal } from '../functions/local/local-runtime';
 import { startLocalAws } from '../functions/local/local-aws-runtime';
 import { startCloudFromEnv } from './local-cloud';
@@ -22,16 +23,16 @@ async function start() {
   const host = setting('HOST');
   if (setting('CHECKOUT_BACKEND') !== 'aws') {
     const runtime = await startLocal({ port, host, activity });
-    return { ...runtime, config: runtime.ports.config, backend: 'embedded stores' };
+    return { ...runtime, config: runtime.ports.config, backend: 'embedded stores', stage: {}, outbox: true };
   }
   if (setting('CHECKOUT_BOOTSTRAP')) {
     // The synthesized stage itself: its resources, bundles, routes, event sources and schedule.
     const log = logFormat === 'json' ? undefined : (text: string) => void process.stderr.write(readableLogText(text));
     const cloud = await startCloudFromEnv(port, host, (record) => activity.request(record), log);
-    return { ...cloud, backend: `the synthesized dev stage's Lambda bundles, table ${cloud.tableName} at ${setting('AWS_ENDPOINT_URL')}` };
+    return { ...cloud, backend: `the synthesized dev stage's Lambda bundles, table ${cloud.tableName} at ${setting('AWS_ENDPOINT_URL')}`, stage: stageSettings(cloud.templateEnvironments.values()), outbox: true };
   }
   const runtime = await startLocalAws({ port, host, activity });
-  return { ...runtime, backend: `AWS adapters, table ${runtime.env.CHECKOUT_TABLE} at ${setting('AWS_ENDPOINT_URL') ?? 'AWS'}` };
+  return { ...runtime, backend: `AWS adapters, table ${runtime.env.CHECKOUT_TABLE} at ${setting('AWS_ENDPOINT_URL') ?? 'AWS'}`, stage: stageSettings([runtime.env as Record<string, string>]), outbox: false };
 }
 
 async function main(): Promise<void> {
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
           ]
         : ['  Credentials     as stored in the table (only hashes are kept): npm run admin -- create-api-key --label me']),
       `  Gateway codes   ${gateways.join(', ')}`,
-      `  Outbox          ${runtime.url}/_local/outbox  (e-mail and SMS the runtime would have sent)`,
+      ...(runtime.outbox ? [`  Outbox          ${runtime.url}/_local/outbox  (e-mail and SMS the runtime would have sent)`] : []),
       ...(runtime.backend === 'embedded stores'
         ? [
             `  Dashboard       ${runtime.url}/_local/  (sessions, events, webhook attempts, e-mail and SMS)`,
@@ -61,7 +62,11 @@ async function main(): Promise<void> {
               ? '  Webhooks        may call loopback URLs (CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1)'
               : '  Webhooks        public URLs only; start with CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1 to call a receiver on this machine',
           ]
-        : []),
+        : [
+            '  Dashboard       embedded runtime only (npm start without CHECKOUT_BACKEND=aws); here /_local/ says what to use instead',
+            `  API reference   ${runtime.url}/docs`,
+            ...adminBanner(runtime.stage, setting('AWS_ENDPOINT_URL')),
+          ]),
       '',
       'Try:',
       `  curl -s -X POST ${runtime.url}/b/checkout/v1/pymt-txn/ -H 'Authorization: Api-Key ${apiKey}' \\`,
