@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { localRoot } from './local-root';
 
 /**
  * What `CHECKOUT_BACKEND=aws npm start` tells a developer beyond the embedded runtime: the
@@ -28,11 +29,13 @@ export function stageSettings(environments: Iterable<Record<string, string>>): R
 }
 
 /**
- * Answers every /_local/ path that `served` did not: 404 with a sentence naming what works in
- * this mode instead. Returns false for other paths.
+ * GET / points to the reference; every /_local/ path not served in this mode answers 404 with a
+ * sentence naming what works here instead. Returns false for other paths.
  */
 export function embeddedOnlyPages(options: { outbox: boolean }) {
+  const root = localRoot({ dashboard: false, outbox: options.outbox });
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (await root(req, res)) return true;
     const path = new URL(`http://localhost/${(req.url ?? '/').replace(/^\/+/, '')}`).pathname;
     if (!/^\/_local(\/|$)/.test(path)) return false;
     const instead = [

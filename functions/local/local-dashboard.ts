@@ -7,6 +7,7 @@ import { escapeHtml } from '../domain/notification-message';
 import { operationAmounts } from '../domain/operations';
 import { renderSession, type Session } from '../domain/session';
 import { baseUrlOf } from '../handlers/http/base-url';
+import { messagesFor } from '../views/messages';
 import type { ActivityLog, Activity } from './activity-log';
 import { parseSessionQuery, queryString, searchSessions, shownState, STATE_FILTERS, type SessionQuery } from './local-session-query';
 import type { EmbeddedPorts } from './embedded-ports';
@@ -114,7 +115,9 @@ async function pay(req: IncomingMessage, res: ServerResponse, ports: EmbeddedPor
   const outcome = await paySession(ports, { sessionId: session.session_id, form });
   const baseUrl = baseUrlOfRequest(req);
   if (outcome.kind === 'invalid') {
-    sendJson(res, 400, Object.fromEntries(Object.entries(outcome.errors).map(([field, problem]) => [field, [String(problem)]])));
+    // The page's own sentences (English), as every other error of the API is one.
+    const sentences = messagesFor('en').formProblem;
+    sendJson(res, 400, Object.fromEntries(Object.entries(outcome.errors).map(([field, problem]) => [field, [problem ? sentences[problem] : 'This field is invalid.']])));
   } else if (outcome.kind === 'unchanged') {
     sendJson(res, 409, { detail: `The session is ${outcome.session.state}; it cannot be paid.` });
   } else sendJson(res, 200, renderSession(outcome.session, baseUrl));

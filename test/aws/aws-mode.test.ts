@@ -33,6 +33,8 @@ describeAws('AWS mode (moto): admin settings, embedded-only pages, trigger', () 
 
   test('/_local/ pages and the pay helper answer a sentence saying they are embedded-only, and what to use', async () => {
     const request = requester(aws.url);
+    const root = await request('GET', '/', { auth: 'none' });
+    expect(Object.keys(root.json.links)).toEqual(['/docs', '/openapi.json']);
     for (const [method, path] of [['GET', '/_local/'], ['POST', `/_local/sessions/${'a'.repeat(40)}/pay`], ['GET', '/_local/sessions.json'], ['GET', '/_local/outbox']] as const) {
       const answer = await request(method, path, { auth: 'none', body: method === 'POST' ? { card_number: '4111111111111111' } : undefined });
       expect([path, answer.status]).toEqual([path, 404]);

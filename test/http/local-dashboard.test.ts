@@ -128,3 +128,23 @@ test('dead letters are listed with a redrive button each; redriving one sends th
     await refusing.close();
   }
 });
+
+test('GET / points to the reference and the local pages (JSON for a client, a page for a browser)', async () => {
+  const json = await api.request('GET', '/', { auth: 'none' });
+  expect(json.status).toBe(200);
+  expect(json.json.detail).toBe('This is the Checkout API. Start at /docs, /openapi.json, /_local/, /_local/outbox.');
+  expect(Object.keys(json.json.links)).toEqual(['/docs', '/openapi.json', '/_local/', '/_local/outbox']);
+  const page = await api.request('GET', '/', { auth: 'none', headers: { accept: 'text/html,application/xhtml+xml' } });
+  expect(page.headers.get('content-type')).toContain('text/html');
+  expect(page.text).toContain('<a href="/docs">/docs</a>');
+  // The API's own 404 elsewhere is unchanged.
+  expect((await api.request('GET', '/nothing-here', { auth: 'none' })).status).toBe(404);
+});
+
+test('the sandbox pay helper answers field errors as sentences, like every other error', async () => {
+  const id = await create();
+  const bad = await api.request('POST', `/_local/sessions/${id}/pay`, { body: { card_number: '4111111111111112', expiry: '13/99' }, auth: 'none' });
+  expect(bad.status).toBe(400);
+  for (const messages of Object.values(bad.json) as string[][]) for (const message of messages) expect(message).toMatch(/^[A-Z].*\.$/);
+  expect(bad.json.card_number).toEqual(['This card number is not valid. Check it and try again.']);
+});
