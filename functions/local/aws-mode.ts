@@ -18,7 +18,7 @@ export function adminBanner(env: Readonly<Record<string, string | undefined>>, e
   return [
     '  Admin CLI       in another terminal (with the same AWS_* credentials and region):',
     ...exports.map((assignment, i) => `                    ${i === 0 ? 'export ' : '       '}${assignment}${i < exports.length - 1 ? ' \\' : ''}`),
-    '                  npm run admin -- show-config   (redrive: npm run admin -- redrive-webhooks)',
+    '                  npm run admin -- show-config   (redrive: npm run admin -- redrive --queue webhook)',
   ];
 }
 
@@ -41,7 +41,7 @@ export function embeddedOnlyPages(options: { outbox: boolean }) {
     const instead = [
       'pay on the hosted page (the session\'s checkout_url) or with npm run trigger -- paid',
       ...(options.outbox ? ['see e-mail and SMS at /_local/outbox'] : []),
-      'send webhook dead letters again with npm run admin -- redrive-webhooks',
+      'send webhook dead letters again with npm run admin -- redrive --queue webhook',
     ];
     const detail = `${path} is served by the embedded runtime only (npm start without CHECKOUT_BACKEND=aws): the dashboard, the pay helper, sessions.json and the dead letters read its in-memory stores. With CHECKOUT_BACKEND=aws, ${instead.join('; ')}.`;
     res.writeHead(404, { 'content-type': 'application/json', 'cache-control': 'no-store' });

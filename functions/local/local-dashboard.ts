@@ -112,12 +112,15 @@ async function pay(req: IncomingMessage, res: ServerResponse, ports: EmbeddedPor
   }
   const nextYear = String((ports.clock.now().getUTCFullYear() + 2) % 100).padStart(2, '0');
   const form = { pg_code: session.pg_codes[0], expiry: `12/${nextYear}`, cvv: '123', name_on_card: 'Sandbox Tester', ...body };
-  const outcome = await paySession(ports, { sessionId: session.session_id, form });
   const baseUrl = baseUrlOfRequest(req);
+  const outcome = await paySession(ports, { sessionId: session.session_id, form, baseUrl });
   if (outcome.kind === 'invalid') {
     // The page's own sentences (English), as every other error of the API is one.
     const sentences = messagesFor('en').formProblem;
     sendJson(res, 400, Object.fromEntries(Object.entries(outcome.errors).map(([field, problem]) => [field, [problem ? sentences[problem] : 'This field is invalid.']])));
+  } else if (outcome.kind === 'hosted' || outcome.kind === 'unavailable') {
+    // A hosted gateway's card is typed on its own page: this helper only pays the sandbox.
+    sendJson(res, 409, { detail: `${String(form.pg_code)} is paid on its gateway's page: open the session's checkout_url.` });
   } else if (outcome.kind === 'unchanged') {
     sendJson(res, 409, { detail: `The session is ${outcome.session.state}; it cannot be paid.` });
   } else sendJson(res, 200, renderSession(outcome.session, baseUrl));
