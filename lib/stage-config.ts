@@ -2,8 +2,9 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { WORK_QUEUE, type Channel } from '../functions/config/queues';
 
-export const STAGES = ['dev', 'staging', 'prod'] as const;
-export type StageName = (typeof STAGES)[number];
+import { STAGES, type StageName } from '../functions/config/stages';
+
+export { STAGES, type StageName };
 
 /** Everything that differs between environments; the stacks read nothing else. */
 export interface StageConfig {

@@ -21,7 +21,8 @@ import { ROUTES, type Route } from '../functions/config/routes';
 import { TRAILING_SLASH_PARAM } from '../functions/config/trailing-slash';
 import { WORKERS, type Worker } from '../functions/config/workers';
 import { FannedOutSchedule } from './constructs/fanned-out-schedule';
-import { bindBucket, bindEmail, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
+import { bindBucket, bindDeadLetterQueue, bindEmail, bindGatewaySecrets, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
+import { gatewaySecretPrefix } from '../functions/config/gateway-secrets';
 import { sharedParameterName } from './stateful-stack';
 import { functionMemoryMb, type StageConfig } from './stage-config';
 
@@ -127,6 +128,7 @@ export class CheckoutStatelessStack extends Stack {
       CHECKOUT_EMAIL_QUEUE_URL: data.queues.email.queue.queueUrl,
       CHECKOUT_SMS_QUEUE_URL: data.queues.sms.queue.queueUrl,
       CHECKOUT_WEBHOOK_SECRET_ID: data.webhookSecret.secretArn,
+      CHECKOUT_GATEWAY_SECRET_PREFIX: gatewaySecretPrefix(config.stage),
       CHECKOUT_EMAIL_FROM: config.emailFrom,
       // Links in e-mails and SMS need the base URL even when no request carries it: the API's own
       // URL unless a custom domain is configured.
@@ -201,8 +203,9 @@ export class CheckoutStatelessStack extends Stack {
     bindTable(fn, data.table, needs.table ?? []);
     bindBucket(fn, data.bucket, needs.bucket ?? []);
     for (const name of needs.sendTo ?? []) bindQueue(fn, data.queues[name].queue);
-    for (const name of needs.deadLetterTo ?? []) bindQueue(fn, data.queues[name].dlq);
+    for (const name of needs.deadLetterTo ?? []) bindDeadLetterQueue(fn, data.queues[name].queue, data.queues[name].dlq);
     if (needs.webhookKey) bindSecret(fn, data.webhookSecret);
+    if (needs.gatewaySecrets) bindGatewaySecrets(fn, gatewaySecretPrefix(this.config.stage));
     if (needs.email) bindEmail(fn, this.config.emailFrom);
     if (needs.sms) bindSms(fn);
   }
