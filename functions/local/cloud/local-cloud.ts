@@ -46,6 +46,8 @@ export interface LocalCloudOptions {
   chaos?: ChaosPolicy;
   /** Execution environments per function at most (default 4). */
   maxEnvironments?: number;
+  /** Scales the queues' visibility timeouts (provision.ts; tests and `npm run load` under chaos). */
+  queueTimeScale?: number;
   /** A local MPGS: the seeded merchant gets its gateways, their secrets go into Secrets Manager under the template's prefix. */
   mpgs?: DemoMpgs;
 }
@@ -71,7 +73,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const log = options.log ?? ((line: string) => process.stderr.write(line));
   const assembly = readAssembly(options.assemblyDir, options.stage);
   const { target } = options;
-  const provisioned = await provisionData(assembly, target, { namePrefix: options.namePrefix, seed: options.seed, mpgs: options.mpgs });
+  const provisioned = await provisionData(assembly, target, { namePrefix: options.namePrefix, seed: options.seed, mpgs: options.mpgs, queueTimeScale: options.queueTimeScale });
   const specs = functionsOf(assembly);
   const byLogicalId = new Map(specs.map((spec) => [spec.logicalId, spec]));
   const pools = new Map<string, LambdaFunctionPool>();
