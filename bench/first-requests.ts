@@ -80,6 +80,9 @@ export function firstRequest(id: string, seed: Seed): unknown {
       return httpEvent({ method: 'GET', path: '/b/checkout/redirect/start/', route: '/b/checkout/redirect/start', query: session });
     case 'CheckoutPage':
       return httpEvent({ method: 'GET', path: `/checkout/${seed.sessionId}`, route: '/checkout/{session_id}', pathParameters: session });
+    case 'CheckoutQrCode':
+      // The seeded session asked for no QR code: a read and its 404 (the QR library loads at init).
+      return httpEvent({ method: 'GET', path: `/checkout/${seed.sessionId}/qr-code.svg`, route: '/checkout/{session_id}/qr-code.svg', pathParameters: session });
     case 'CheckoutPay':
       return httpEvent({ method: 'POST', path: `/checkout/${seed.sessionId}/pay`, route: '/checkout/{session_id}/pay', pathParameters: session, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'pg_code=sandbox-kwd' });
     case 'StaticIcon':

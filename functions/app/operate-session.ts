@@ -1,6 +1,6 @@
-import { OperationFailedError, NotFoundError, PermissionDeniedError } from '../domain/errors';
+import { OperationFailedError, NotFoundError, PermissionDeniedError, ValidationError } from '../domain/errors';
 import { planOperation, type ChildTransaction, type OperationName } from '../domain/operations';
-import { mayOperate, type Principal } from '../domain/permissions';
+import { initiatorOf, mayOperate, type Principal } from '../domain/permissions';
 import type { Session } from '../domain/session';
 import type { SessionReader } from '../ports';
 import { changeSession, type SessionWritePorts } from './change-session';
@@ -36,14 +36,17 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
   if (!mayOperate(input.principal, operation)) throw new PermissionDeniedError();
   const session = await findSession(ports, input);
   const referenceNumber = ports.ids.referenceNumber();
+  const childSessionId = ports.ids.sessionId();
+  const initiator = initiatorOf(input.principal);
   let transaction: ChildTransaction | undefined;
   const { session: after } = await changeSession(
     ports,
     session,
     (current) => {
-      const plan = planOperation(current, { operation, amount: input.amount || undefined, trackingKey: input.trackingKey }, { referenceNumber, now: ports.clock.now() });
+      const plan = planOperation(current, { operation, amount: input.amount || undefined, trackingKey: input.trackingKey, initiator }, { referenceNumber, childSessionId, now: ports.clock.now() });
       if (!plan.ok) {
         if (current.deleted_at) throw new NotFoundError();
+        if (plan.field) throw new ValidationError({ [plan.field]: [plan.reason] });
         throw new OperationFailedError(operation, plan.reason);
       }
       transaction = plan.transaction;

@@ -37,6 +37,7 @@ export const ROUTES: readonly Route[] = [
   { id: 'FollowShortLink', method: 'GET', path: '/s/{code}', handler: 'http/follow-short-link', needs: { table: ['GetItem'] } },
   { id: 'CheckoutRedirect', method: 'GET', path: '/b/checkout/redirect/start', handler: 'http/checkout-redirect', needs: { table: ['GetItem'] } },
   { id: 'CheckoutPage', method: 'GET', path: '/checkout/{session_id}', handler: 'http/checkout-page', needs: { table: SESSION_WRITE, webhookKey: true } },
+  { id: 'CheckoutQrCode', method: 'GET', path: '/checkout/{session_id}/qr-code.svg', handler: 'http/checkout-qr-code', needs: { table: ['GetItem'] } },
   { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: SESSION_WRITE, webhookKey: true } },
   // Operations: authenticate (config read), Tracking-/Idempotency-Key records, one session change
   // with its event, and the webhook key to sign the operation document.

@@ -29,3 +29,15 @@ export function sandboxOperationDecision(session: { attempts: readonly { result:
   const paidWith = session.attempts.filter((attempt) => attempt.result === 'success').at(-1);
   return paidWith?.card_last4 === SANDBOX_CARDS.operationsRejected.slice(-4) ? 'rejected' : 'accepted';
 }
+
+/**
+ * The sandbox gateway's answer to an accepted refund, capture or void, as a connector reports
+ * one: its raw response (`pg_response`) and Ottu's normalized fields of it (`pg_params`).
+ */
+export function sandboxOperationAnswer(operation: string, amount: string, currencyCode: string, referenceNumber: string): { pg_response: Record<string, unknown>; pg_params: Record<string, unknown> } {
+  const transactionId = `sandbox-${operation}-${referenceNumber}`;
+  return {
+    pg_response: { gateway: 'sandbox', operation, result: 'SUCCESS', amount, currency: currencyCode, transaction_id: transactionId },
+    pg_params: { result: 'SUCCESS', transaction_id: transactionId, ref: referenceNumber, pg_message: `Sandbox ${operation} approved.` },
+  };
+}

@@ -3,7 +3,7 @@ import { isIsoCurrency, minorUnits } from './currencies';
 import type { FieldErrors } from './errors';
 import { formatMinor, parseAmount, percentOf, type AmountProblem } from './money';
 import type { PartialInput } from './session-schema';
-import { addFieldError } from './session-schema';
+import { addFieldError, REQUEST_ONLY_FIELDS } from './session-schema';
 import { defaultFields, paymentMethodType, type PaymentMethod, type SessionFields } from './session';
 
 /**
@@ -30,8 +30,9 @@ export function mergeInput(base: Draft, input: PartialInput): Draft {
   const empty = defaultFields(base.expiration_time);
   const merged: Draft = { ...base };
   for (const [key, value] of Object.entries(input)) {
-    // The shortify flags are requests, not fields: the use cases act on them (stage-session-links).
-    if (key === 'shortify_checkout_url' || key === 'shortify_attachment_url' || value === undefined) continue;
+    // Requests, not fields: the use cases act on the flags (stage-session-links); the others
+    // passed the schema only with their default value.
+    if ((REQUEST_ONLY_FIELDS as readonly string[]).includes(key) || value === undefined) continue;
     const target = merged as Record<string, unknown>;
     target[key] = value === null ? (empty as Record<string, unknown>)[key] ?? null : value;
   }

@@ -12,6 +12,7 @@ export interface Messages {
   payHeading: string;
   amount: string;
   orderNo: string;
+  dueBy: string;
   vendor: string;
   product: string;
   customer: string;
@@ -75,6 +76,7 @@ const en: Messages = {
   payHeading: 'Complete your payment',
   amount: 'Amount',
   orderNo: 'Order number',
+  dueBy: 'Due by',
   vendor: 'Merchant',
   product: 'Product',
   customer: 'Customer',
@@ -140,6 +142,7 @@ const ar: Messages = {
   payHeading: 'أكمل عملية الدفع',
   amount: 'المبلغ',
   orderNo: 'رقم الطلب',
+  dueBy: 'تاريخ الاستحقاق',
   vendor: 'التاجر',
   product: 'المنتج',
   customer: 'العميل',

@@ -37,7 +37,7 @@ describeAws('npm run admin against a stage table on moto', () => {
     expect(config.currencies).toEqual(['KWD']);
     expect(JSON.stringify(config)).not.toContain(key);
     expect(JSON.stringify(config)).not.toContain('a long enough password');
-    expect(await authenticate(config, `Api-Key ${key}`)).toEqual({ kind: 'api_key', id: key.split('.')[0] });
+    expect(await authenticate(config, `Api-Key ${key}`)).toEqual({ kind: 'api_key', id: key.split('.')[0], name: 'shop' });
     const basic = `Basic ${Buffer.from('clerk:a long enough password').toString('base64')}`;
     expect(await authenticate(config, basic)).toMatchObject({ kind: 'user', user: { permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'], operations: ['refund', 'cancel'] } });
   });
