@@ -99,6 +99,9 @@ export function firstRequest(id: string, seed: Seed): unknown {
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/operation/', route: '/b/pbl/v2/operation', headers: auth, body: JSON.stringify({ ...session, operation: 'refund', amount: '1' }) });
     case 'Inquiry':
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/inquiry/', route: '/b/pbl/v2/inquiry', headers: auth, body: JSON.stringify(session) });
+    case 'MessageNotification':
+      // The seeded session asks for a created e-mail and SMS: both are queued again.
+      return httpEvent({ method: 'POST', path: '/b/pbl/v2/message-notification/', route: '/b/pbl/v2/message-notification', headers: auth, body: JSON.stringify({ ...session, channels: ['email', 'sms'] }) });
     case 'PaymentMethods':
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/payment-methods/', route: '/b/pbl/v2/payment-methods', headers: auth, body: JSON.stringify({ plugin: 'payment_request' }) });
     case 'RouteEvents':

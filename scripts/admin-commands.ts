@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { dynamoDocumentClient, secretsManagerClient } from '../functions/adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../functions/adapters/aws/dynamo-config-store';
-import { addApiKey, addCurrency, addGateway, addUser, EMPTY_CONFIG, publicConfig, setExpireTransactions } from '../functions/app/edit-merchant-config';
+import { addApiKey, addCurrency, addGateway, addUser, EMPTY_CONFIG, publicConfig, setExpireTransactions, setPluginDefaults, setWebhookOpenEvents } from '../functions/app/edit-merchant-config';
 import type { MerchantConfig } from '../functions/domain/config';
 import { ValidationError, VersionConflictError } from '../functions/domain/errors';
 
@@ -23,6 +23,11 @@ export const USAGE = `Usage: npm run admin -- <command> [options]   (against --t
                                                  writes the Secrets Manager secret (CHECKOUT_WEBHOOK_SECRET_ID);
                                                  without --key one is generated and printed once
   set-expire-transactions on|off
+  set-plugin-defaults --plugin payment_request|e_commerce [--webhook-url <url>] [--redirect-url <url>]
+                                                 the URLs a session of that plugin gets when written without one
+                                                 (an empty value removes the default)
+  set-webhook-events created,pending|none        which events before a payment attempt also send the
+                                                 webhook (Ottu sends none for them by default)
   redrive-webhooks                               sends the webhook DLQ's messages again (CHECKOUT_WEBHOOK_QUEUE_URL)
   show-config                                    the configuration without password or key hashes
 `;
@@ -204,6 +209,26 @@ const COMMANDS: Record<string, Command> = {
       if (value !== 'on' && value !== 'off') throw new ValidationError({ value: ['Use on or off.'] });
       await editConfig(table, (config) => setExpireTransactions(config, value === 'on'));
       io.out(`Expire payment transactions: ${value}.`);
+    },
+  },
+  'set-plugin-defaults': {
+    positionals: 0,
+    options: { plugin: { type: 'string' }, 'webhook-url': { type: 'string' }, 'redirect-url': { type: 'string' } },
+    async run({ values, table, io }) {
+      const plugin = text(values, 'plugin');
+      const urls = { webhook_url: values['webhook-url'] as string | undefined, redirect_url: values['redirect-url'] as string | undefined };
+      await editConfig(table, (config) => setPluginDefaults(config, plugin, urls));
+      io.out(`Defaults of ${plugin} saved.`);
+    },
+  },
+  'set-webhook-events': {
+    positionals: 1,
+    options: {},
+    async run({ positionals, table, io }) {
+      const value = positionals[0]!;
+      const events = value === 'none' ? [] : list(value);
+      await editConfig(table, (config) => setWebhookOpenEvents(config, events));
+      io.out(`Webhooks before a payment attempt: ${events.length > 0 ? events.join(', ') : 'none'}.`);
     },
   },
   'redrive-webhooks': {

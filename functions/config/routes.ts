@@ -46,6 +46,8 @@ export const ROUTES: readonly Route[] = [
   // for the webhook worker). It never changes a session, so no ConditionCheckItem (session
   // writes); its table actions are the authentication and Idempotency-Key ones.
   { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: AUTH_AND_IDEMPOTENCY, webhookKey: true, sendTo: ['webhook'] } },
+  // Ottu's message notification: reads the session, queues its e-mail / SMS again.
+  { id: 'MessageNotification', method: 'POST', path: '/b/pbl/v2/message-notification', handler: 'http/message-notification', needs: { table: AUTH_AND_IDEMPOTENCY, sendTo: ['email', 'sms'] } },
   // Reads the merchant configuration only.
   { id: 'PaymentMethods', method: 'POST', path: '/b/pbl/v2/payment-methods', handler: 'http/payment-methods', needs: { table: AUTH_AND_IDEMPOTENCY } },
   { id: 'StaticIcon', method: 'GET', path: '/static/pg-icons/card.svg', handler: 'http/static-icon' },

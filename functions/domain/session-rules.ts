@@ -85,7 +85,18 @@ export function resolveSession(
   if (Object.keys(errors).length > 0 || minor === undefined || decimals === undefined || !draft.type || gateways.length === 0) {
     return { ok: false, errors };
   }
-  const fields: SessionFields = { ...draft, type: draft.type, currency_code: currency, pg_codes: codes, amount: formatMinor(minor, decimals) };
+  // Ottu's plugin configuration: a session written without a webhook_url or redirect_url gets
+  // the merchant's default for its plugin, copied in so that the session shows where it goes.
+  const defaults = config.plugin_defaults?.[draft.type];
+  const fields: SessionFields = {
+    ...draft,
+    type: draft.type,
+    currency_code: currency,
+    pg_codes: codes,
+    amount: formatMinor(minor, decimals),
+    webhook_url: draft.webhook_url || defaults?.webhook_url || '',
+    redirect_url: draft.redirect_url || defaults?.redirect_url || '',
+  };
   return {
     ok: true,
     value: {

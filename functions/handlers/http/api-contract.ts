@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { minorUnits } from '../../domain/currencies';
-import { inquirySchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
+import { inquirySchema, messageNotificationSchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
 import { fullSchema, partialSchema, uploadSchema } from '../../domain/session-schema';
 import { NOTIFICATION_EVENTS, STATES } from '../../domain/state-machine';
 
@@ -297,6 +297,22 @@ export const CONTRACTS: Record<string, RouteContract> = {
     auth: true,
     request: { schema: inquirySchema, mediaTypes: BODY_TYPES },
     responses: { 200: { description: 'The signed status.', body: v.looseObject({ session_id: v.string(), state: v.picklist(STATES), signature: v.string() }) }, ...operationErrors },
+  },
+  MessageNotification: {
+    tag: 'Operations',
+    summary: 'Send a session\'s e-mail or SMS again',
+    description: 'Ottu\'s message notification: on each channel asked for (email, sms), the session\'s message for its current state is queued again, when its notifications ask for that event on that channel. whatsapp is not supported yet.',
+    auth: true,
+    request: { schema: messageNotificationSchema, mediaTypes: BODY_TYPES },
+    responses: {
+      200: { description: 'Queued.', body: v.object({ message: v.literal('Customer notified.') }) },
+      400: {
+        description: 'A malformed field, or nothing to send on a channel (`result: "failed"`).',
+        body: v.union([fieldErrorsSchema, v.object({ session_id: v.string(), order_no: v.nullable(v.string()), channels: v.string(), result: v.literal('failed'), detail: v.string() })]),
+      },
+      ...authErrors,
+      ...notFound,
+    },
   },
   PaymentMethods: {
     tag: 'Operations',
