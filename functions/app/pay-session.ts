@@ -4,6 +4,7 @@ import { isPastExpiry } from '../domain/expiry';
 import { findGateway, type GatewaySetting } from '../domain/config';
 import { VersionConflictError } from '../domain/errors';
 import { sandboxDecision } from '../domain/sandbox-gateway';
+import type { SessionEvent } from '../domain/events';
 import type { PaymentAttempt, Session } from '../domain/session';
 import { isOpen } from '../domain/state-machine';
 import type { Ports } from '../ports';
@@ -22,8 +23,8 @@ export interface PaySessionInput {
 export type PayOutcome =
   /** The form was refused; no attempt was made. */
   | { kind: 'invalid'; session: Session; errors: PayFormErrors; pgCode: string }
-  /** This request paid (or authorized) the session. */
-  | { kind: 'charged'; session: Session; attempt: PaymentAttempt }
+  /** This request paid (or authorized) the session; `event` is the paid or authorized event it committed. */
+  | { kind: 'charged'; session: Session; attempt: PaymentAttempt; event: SessionEvent }
   /** This request's attempt failed; the session is `attempted` (may retry) or `failed`. */
   | { kind: 'declined'; session: Session; attempt: PaymentAttempt }
   /**
@@ -70,9 +71,10 @@ export async function paySession(ports: PaySessionPorts, { sessionId, form }: Pa
         }
       : undefined;
   try {
-    const { session: next, changed } = await changeSession(ports, session, plan, { retry: true });
+    const { session: next, changed, events } = await changeSession(ports, session, plan, { retry: true });
     if (!changed) return { kind: 'unchanged', session: next, conflict: true };
-    return { kind: result === 'success' ? 'charged' : 'declined', session: next, attempt };
+    if (result === 'success') return { kind: 'charged', session: next, attempt, event: events[0]! };
+    return { kind: 'declined', session: next, attempt };
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
     return { kind: 'unchanged', session: await getSession(ports, sessionId), conflict: true };
