@@ -11,6 +11,7 @@ import type { ReadOptions, SessionReader, SessionRepository } from './session-re
 import type { ShortLinkReader, ShortLinkStore } from './short-link-store';
 
 import type { SmsMessage, SmsSender } from './sms-sender';
+import type { PaymentGateway, PaymentGateways } from './payment-gateway';
 import type { WebhookResult, WebhookSender } from './webhook-sender';
 
 export type {
@@ -28,6 +29,8 @@ export type {
   Ids,
   Log,
   Mailer,
+  PaymentGateway,
+  PaymentGateways,
   ReadOptions,
   SessionReader,
   SessionRepository,
@@ -63,4 +66,6 @@ export interface Ports {
   mailer: Mailer;
   sms: SmsSender;
   log: Log;
+  /** The connectors table: the payment gateway that runs a gateway setting. */
+  gateways: PaymentGateways;
 }

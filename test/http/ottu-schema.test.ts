@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import { GOOD_CARD, openPage, postPayment } from '../fixtures/checkout-form';
 import { DEMO_ENV, seedBody, startTestApi, type TestApi } from '../fixtures/local-api';
 import { startReceiver, waitFor, type WebhookReceiver } from '../fixtures/webhook-receiver';
-import { SANDBOX_CARDS } from '../../functions/domain/sandbox-gateway';
+import { SANDBOX_CARDS } from '../../functions/adapters/sandbox/sandbox-cards';
 
 /**
  * Our webhook, inquiry and operation payloads, as sent and answered, against Ottu's own schemas:
