@@ -60,7 +60,13 @@ export const operationSchema = v.pipe(
     // A refund to the customer's wallet needs a wallet we do not have; `pg` is the default.
     destination: v.nullish(v.pipe(choice(['pg', 'wallet'] as const), v.check((x) => x === 'pg', notSupportedYet('Refunds to the wallet') + ' Only "pg" is.'))),
     // Gateway-specific parameters (IFG's partial-refund details): no connector here takes any.
-    extra: v.nullish(v.pipe(v.unknown(), v.check((x) => isDict(x) && Object.keys(x).length === 0, notSupportedYet('Operation parameters in extra')))),
+    extra: v.nullish(
+      v.pipe(
+        v.unknown(),
+        v.metadata({ type: 'object', properties: {}, additionalProperties: false, description: `${notSupportedYet('Operation parameters in extra')} Only an empty object (or null) is accepted.` }),
+        v.check((x) => isDict(x) && Object.keys(x).length === 0, notSupportedYet('Operation parameters in extra')),
+      ),
+    ),
   }),
   v.check((input) => hasTarget(input), TARGET_REQUIRED),
 );

@@ -127,7 +127,8 @@ export const notSupportedYet = (what: string) => `${what} is not supported yet.`
 const unsupported = (what: string) =>
   v.pipe(
     v.unknown(),
-    v.metadata({ description: `${notSupportedYet(what)} Only null (or an empty value) is accepted.` }),
+    // For the OpenAPI document: null is what a client should send (an empty value passes too).
+    v.metadata({ type: 'null', description: `${notSupportedYet(what)} Only null (or an empty value) is accepted.` }),
     v.check((x) => isEmptyValue(x), notSupportedYet(what)),
   );
 const isEmptyValue = (x: unknown) => x === undefined || x === null || x === '' || x === false || (Array.isArray(x) && x.length === 0) || (isDict(x) && Object.keys(x).length === 0);

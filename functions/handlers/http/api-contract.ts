@@ -407,7 +407,7 @@ export const CONTRACTS: Record<string, RouteContract> = {
   CreateSession: {
     tag: 'Payment transactions',
     summary: 'Create a payment transaction',
-    description: `Validates the fields, prices every payment gateway and answers the session with its checkout_url. Decimal places per currency: ${['KWD', 'BHD', 'OMR', 'JOD', 'USD', 'EUR', 'SAR', 'AED', 'JPY'].map((code) => `${code} ${minorUnits(code)}`).join(', ')}. Every field of Ottu\'s request schema is implemented or refused by name (docs/ottu-compatibility.md); fields unknown to Ottu\'s API are ignored.`,
+    description: `Validates the fields, prices every payment gateway and answers the session with its checkout_url. Decimal places per currency: ${['KWD', 'BHD', 'OMR', 'JOD', 'USD', 'EUR', 'SAR', 'AED', 'JPY'].map((code) => `${code} ${minorUnits(code)}`).join(', ')}. Every field of Ottu\'s request schema is implemented or refused by name with a 400 (those that would change what happens to the money or need what this API lacks); fields unknown to Ottu\'s API are ignored.`,
     auth: true,
     request: { schema: fullSchema, mediaTypes: BODY_TYPES, files: sessionFiles },
     example: { body: createBody },
