@@ -52,9 +52,9 @@ export const ROUTES: readonly Route[] = [
   // with its event, and the webhook key to sign the operation document.
   { id: 'SessionOperation', method: 'POST', path: '/b/pbl/v2/operation', handler: 'http/session-operation', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], webhookKey: true, gatewaySecrets: true } },
   // Payment status query: reads the session and signs its status (`notify_webhook_url` queues it
-  // for the webhook worker). It never changes a session, so no session writes; its table
-  // actions are the authentication and Idempotency-Key ones.
-  { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: AUTH_AND_IDEMPOTENCY, webhookKey: true, sendTo: ['webhook'] } },
+  // for the webhook worker). An attempt still pending at a hosted gateway is synced first (a
+  // session write with its event, and the gateway's secrets).
+  { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], webhookKey: true, sendTo: ['webhook'], gatewaySecrets: true } },
   // Ottu's message notification: reads the session, queues its e-mail / SMS again.
   { id: 'MessageNotification', method: 'POST', path: '/b/pbl/v2/message-notification', handler: 'http/message-notification', needs: { table: AUTH_AND_IDEMPOTENCY, sendTo: ['email', 'sms'] } },
   // Reads the merchant configuration only.

@@ -8,6 +8,7 @@ import type { Ids } from './ids';
 import type { Log } from './log';
 import type { EmailMessage, Mailer } from './mailer';
 import type { ReadOptions, SessionReader, SessionRepository } from './session-repository';
+import type { DeleteCardResult, SavedCard, SavedCards, StoredCard } from './saved-cards';
 import type { ShortLinkReader, ShortLinkStore } from './short-link-store';
 
 import type { SmsMessage, SmsSender } from './sms-sender';
@@ -16,6 +17,10 @@ import type { WebhookResult, WebhookSender } from './webhook-sender';
 
 export type {
   AttachmentStore,
+  DeleteCardResult,
+  SavedCard,
+  SavedCards,
+  StoredCard,
   Clock,
   ConfigStore,
   EmailMessage,

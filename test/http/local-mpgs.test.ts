@@ -92,7 +92,8 @@ describe('INITIATE_CHECKOUT', () => {
     [{ amount: '10.5', currency: 'JPY' }, 'order.amount', 'INVALID'],
     [{ currency: 'KWX' }, 'order.currency', 'INVALID'],
     [{ id: 'x'.repeat(41) }, 'order.id', 'INVALID'],
-    [{ operation: 'VERIFY' }, 'interaction.operation', 'UNSUPPORTED'],
+    [{ operation: 'NONE' }, 'interaction.operation', 'UNSUPPORTED'],
+    [{ operation: 'VERIFY' }, 'order.amount', 'INVALID'],
     [{ operation: 'SELL' }, 'interaction.operation', 'INVALID'],
   ])('%j is refused on %s in the error envelope', async (overrides, field, validationType) => {
     const refused = await call('POST', `${BASE}/session`, checkoutBody(overrides));

@@ -186,3 +186,18 @@ test('refund, capture and void reach the local MPGS with our child reference; a 
   expect(voided.status).toBe(200);
   expect((await api.ports.sessions.get(voidable))!.state).toBe('voided');
 });
+
+test("the merchant's inquiry asks MPGS about a pending attempt: paid though neither the browser nor a notification came back; unknown stays pending", async () => {
+  api.mpgs!.control.notifications('never');
+  const id = await mpgsSession();
+  const { sessionId } = await startMpgs(id);
+  api.mpgs!.control.browserNeverReturns();
+  await fetch(`${api.mpgs!.url}/checkout/pay/${sessionId}`, { method: 'POST', body: new URLSearchParams({ cardNumber: '5123450000000008', expiryMonth: '01', expiryYear: '39', securityCode: '100', nameOnCard: 'A' }), redirect: 'manual' });
+  api.mpgs!.control.failNext(1, 'server-busy');
+  const busy = await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id } });
+  expect(busy.json).toMatchObject({ state: 'pending', result: 'pending' });
+  const inquiry = await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: id } });
+  expect(inquiry.status).toBe(200);
+  expect(inquiry.json).toMatchObject({ state: 'paid', result: 'success', gateway_name: 'mpgs', gateway_account: 'mpgs-kwd' });
+  expect(eventTypes(id)).toEqual(['created', 'pending', 'paid']);
+});

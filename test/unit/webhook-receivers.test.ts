@@ -68,6 +68,17 @@ describe.each(receivers)('%s receiver', (_name, command, available) => {
     expect(out).toContain(`paid session ${'a'.repeat(40)} 14.000 KWD`);
   });
 
+  test('a refund webhook (Ottu\'s operation payload) prints its state from txn, never "undefined"', async () => {
+    if (!available) return;
+    const refund = { event_id: 'e-2', event_type: 'refunded', amount: '4.000', currency_code: 'KWD', session_id: 'b'.repeat(40), order_no: null, operation: 'refund', result: 'success', reference_number: 'R4N8W2C6J0HD', txn: { state: 'refunded' } };
+    expect((await post(JSON.stringify({ ...refund, signature: signWebhook(refund, KEY) }))).status).toBe(200);
+    const until = Date.now() + 5000;
+    while (!out.includes(`refunded session ${'b'.repeat(40)}`) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const line = out.split('\n').find((candidate) => candidate.includes(`refunded session ${'b'.repeat(40)}`))!;
+    expect(line).toContain('4.000 KWD state=refund refunded result=success event_id=e-2');
+    expect(line).not.toMatch(/undefined|None/);
+  });
+
   test("Ottu's published example verifies", async () => {
     if (!available) return;
     const body = { amount: '86.000', currency_code: 'KWD', customer_first_name: 'example-customer', signature: '6143b8ad4bd283540721ab000f6de746e722231aaaa90bc38f639081d3ff9f67' };

@@ -11,7 +11,8 @@ import { invalid, serverError } from './api-errors';
 import { BodyTooLarge, readBody, segments, sendError, sendHtml } from './http-io';
 import { DEFAULT_RETRY, Notifier, type NotificationRecord, type RetryPolicy } from './notifications';
 import { OrderBook, type IdSource } from './order-book';
-import { parsedBody, recordedHeaders, type RecordedRequest } from './request-log';
+import { TokenVault } from './token-vault';
+import { maskedPath, parsedBody, recordedHeaders, type RecordedRequest } from './request-log';
 import { resolvePayment } from './resolve-payment';
 
 /**
@@ -78,6 +79,7 @@ export async function startLocalMpgs(options: LocalMpgsOptions): Promise<LocalMp
   const notifier = new Notifier(policy, () => faults.current().notifications);
   const context: GatewayContext = {
     book: new OrderBook(() => new Date(), randomIds),
+    vault: new TokenVault(() => new Date(), randomIds.digits),
     merchants: checkMerchants(options.merchants),
     faults,
     notifier,
@@ -150,7 +152,7 @@ async function serve(context: GatewayContext, log: RecordedRequest[], req: Incom
   const entry: RecordedRequest = {
     at: new Date().toISOString(),
     method,
-    path: `${url.pathname}${url.search}`,
+    path: maskedPath(`${url.pathname}${url.search}`),
     headers: recordedHeaders(req.headers),
     body: tooLarge ? '[too large]' : parsedBody(body, req.headers['content-type']),
   };
