@@ -12,11 +12,9 @@ export const SERVICE_NAME = 'checkout-api';
 export const METRIC = {
   /** Session events as the router sees them committed, by `event` (COUNTED_EVENTS only). */
   sessionEvents: 'SessionEvents',
-  /** Payment attempts on the hosted page, by `result` (success, declined). */
-  paymentAttempts: 'PaymentAttempts',
   /** Webhook, e-mail and SMS delivery attempts, by `channel` and `outcome` (delivered/sent, retrying, failed, rejected). */
   deliveries: 'Deliveries',
-  /** How late the sweep expired a session after its expiry time (seconds). */
+  /** How late a session was expired after its expiry time (seconds; the router measures it on each `expired` event). */
   expiryLag: 'ExpiryLagSeconds',
 } as const;
 

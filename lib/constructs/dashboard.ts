@@ -48,7 +48,6 @@ export class StageDashboard extends Construct {
       graph('Sessions (events committed)', COUNTED_EVENTS.map((event) => own(METRIC.sessionEvents, { event }, 'Sum', event))),
     );
     this.dashboard.addWidgets(
-      graph('Payment attempts by result', ['success', 'declined'].map((result) => own(METRIC.paymentAttempts, { result }, 'Sum', result))),
       ...CHANNELS.map((channel) =>
         graph(`${channel} attempts by outcome`, deliveryOutcomes(channel).map((outcome) => own(METRIC.deliveries, { channel, outcome }, 'Sum', outcome))),
       ),
