@@ -9,23 +9,23 @@ import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { FilterCriteria, StartingPosition, type Alias } from 'aws-cdk-lib/aws-lambda';
+import { CfnFunction, FilterCriteria, StartingPosition, type Alias } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { CHANNELS, STREAM_EVENT_SOURCE, STREAM_ITERATOR_AGE_ALARM_SECONDS, WEBHOOK_MAX_CONCURRENCY, WORK_QUEUE, type Channel } from '../functions/config/queues';
+import { CHANNELS, STREAM_EVENT_SOURCE, STREAM_ITERATOR_AGE_ALARM_SECONDS, WORK_QUEUE, type Channel } from '../functions/config/queues';
 import type { Needs } from '../functions/config/needs';
 import { ROUTES, type Route } from '../functions/config/routes';
 import { TRAILING_SLASH_PARAM } from '../functions/config/trailing-slash';
 import { WORKERS, type Worker } from '../functions/config/workers';
 import { PERSISTENT, StageAlarms } from './constructs/alarms';
 import { StageDashboard } from './constructs/dashboard';
+import { FannedOutSchedule } from './constructs/fanned-out-schedule';
 import { SafeDeploy } from './constructs/safe-deploy';
 import { FAILED_DELIVERY_OUTCOMES, METRIC, metricsNamespace, SERVICE_NAME } from '../functions/config/metrics';
-import { bindBucket, bindEmail, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
+import { bindBucket, bindDeadLetterQueue, bindEmail, bindGatewaySecrets, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
+import { gatewaySecretPrefix } from '../functions/config/gateway-secrets';
 import { sharedParameterName } from './stateful-stack';
 import { functionMemoryMb, type StageConfig } from './stage-config';
 
@@ -146,6 +146,7 @@ export class CheckoutStatelessStack extends Stack {
       CHECKOUT_EMAIL_QUEUE_URL: data.queues.email.queue.queueUrl,
       CHECKOUT_SMS_QUEUE_URL: data.queues.sms.queue.queueUrl,
       CHECKOUT_WEBHOOK_SECRET_ID: data.webhookSecret.secretArn,
+      CHECKOUT_GATEWAY_SECRET_PREFIX: gatewaySecretPrefix(config.stage),
       CHECKOUT_EMAIL_FROM: config.emailFrom,
       // Links in e-mails and SMS need the base URL even when no request carries it: the API's own
       // URL unless a custom domain is configured.
@@ -227,8 +228,9 @@ export class CheckoutStatelessStack extends Stack {
     bindTable(fn, data.table, needs.table ?? []);
     bindBucket(fn, data.bucket, needs.bucket ?? []);
     for (const name of needs.sendTo ?? []) bindQueue(fn, data.queues[name].queue);
-    for (const name of needs.deadLetterTo ?? []) bindQueue(fn, data.queues[name].dlq);
+    for (const name of needs.deadLetterTo ?? []) bindDeadLetterQueue(fn, data.queues[name].queue, data.queues[name].dlq);
     if (needs.webhookKey) bindSecret(fn, data.webhookSecret);
+    if (needs.gatewaySecrets) bindGatewaySecrets(fn, gatewaySecretPrefix(this.config.stage));
     if (needs.email) bindEmail(fn, this.config.emailFrom);
     if (needs.sms) bindSms(fn);
   }
@@ -252,10 +254,14 @@ export class CheckoutStatelessStack extends Stack {
   }
 
   private addWorker(worker: Worker): void {
-    const fn = this.newFunction(worker.id, 'worker', worker.handler, this.config.workerTimeout, worker.needs, `worker: ${worker.trigger.kind}`);
+    const { trigger } = worker;
+    // A scheduled sweep's invocation has the period to itself (capacity.expiryTimeout).
+    const timeout = trigger.kind === 'schedule' ? this.config.capacity.expiryTimeout : this.config.workerTimeout;
+    const fn = this.newFunction(worker.id, 'worker', worker.handler, timeout, worker.needs, `worker: ${trigger.kind}`);
     this.workerFunctions.set(worker.id, fn);
     const live = this.aliases.get(worker.id)!;
-    const { trigger } = worker;
+    const reserved = this.config.capacity.reservedConcurrency[worker.id];
+    if (reserved !== undefined) (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = reserved;
     switch (trigger.kind) {
       case 'table-stream': {
         live.addEventSource(
@@ -288,16 +294,18 @@ export class CheckoutStatelessStack extends Stack {
             batchSize: WORK_QUEUE.batchSize,
             maxBatchingWindow: Duration.seconds(WORK_QUEUE.maxBatchingWindowSeconds),
             reportBatchItemFailures: true,
-            // A backlog (a merchant down for hours, then back) must not flood the merchant.
-            maxConcurrency: trigger.queue === 'webhook' ? WEBHOOK_MAX_CONCURRENCY : undefined,
+            // Sized in the stage's capacity: the webhook's so a backlog (a merchant down for hours,
+            // then back) reaches the merchant bounded; e-mail's and SMS's to the SES/SNS quotas.
+            maxConcurrency: this.config.capacity.queueConcurrency[trigger.queue],
           }),
         );
         break;
       case 'schedule':
-        new Rule(this, `${worker.id}Schedule`, {
+        new FannedOutSchedule(this, `${worker.id}Schedule`, {
+          fn: live,
+          everyMinutes: trigger.everyMinutes,
+          fanOut: trigger.fanOut,
           description: `${worker.id} every ${trigger.everyMinutes} minute(s)`,
-          schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
-          targets: [new LambdaFunction(live, { retryAttempts: 2, maxEventAge: Duration.minutes(trigger.everyMinutes) })],
         });
         break;
     }

@@ -32,12 +32,6 @@ export const WORK_QUEUE = {
 } as const;
 
 /**
- * At most this many concurrent webhook consumers (the SQS event source's maximum concurrency), so
- * a backlog after an outage reaches a merchant as a bounded stream, not a flood.
- */
-export const WEBHOOK_MAX_CONCURRENCY = 5;
-
-/**
  * Alarm when a work queue's oldest message has waited longer than this. A webhook may wait
  * hours by design while one merchant's endpoint is down (the retry schedule, docs/webhooks.md),
  * so its threshold is an hour; e-mail and SMS retry only on throttling, minutes at most.

@@ -1,4 +1,5 @@
 import { CHANNELS, type Channel } from '../domain/deliveries';
+import { EXPIRY_SHARDS } from '../domain/expiry';
 import type { Needs, TableAction } from './needs';
 
 /**
@@ -11,8 +12,11 @@ export type WorkerTrigger =
   | { kind: 'table-stream' }
   /** One of the stateful stack's queues; each has a DLQ and reports partial batch failures. */
   | { kind: 'queue'; queue: Channel }
-  /** An EventBridge schedule. */
-  | { kind: 'schedule'; everyMinutes: number };
+  /**
+   * An EventBridge schedule. With `fanOut`, each run is that many parallel invocations, the
+   * n-th with the input `{ "shard": n }` (lib/constructs/fanned-out-schedule.ts).
+   */
+  | { kind: 'schedule'; everyMinutes: number; fanOut?: number };
 
 export interface Worker {
   id: string;
@@ -23,9 +27,10 @@ export interface Worker {
   needs?: Needs;
 }
 
-// Consumers read the session, remember sent event ids (idempotency records) and write the
-// delivery status back with a version-checked update.
-const CONSUMER_TABLE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'];
+// Consumers read the session, remember sent event ids (idempotency records: PutItem, DeleteItem)
+// and write the delivery status back with a version-checked write (PutItem, or a transaction with
+// a released order_no claim: UpdateItem).
+const CONSUMER_TABLE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
 
 export const WORKERS: readonly Worker[] = [
   { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], sendTo: CHANNELS } },
@@ -37,6 +42,13 @@ export const WORKERS: readonly Worker[] = [
   },
   { id: 'SendEmail', handler: 'queue/send-email', trigger: { kind: 'queue', queue: 'email' }, needs: { table: CONSUMER_TABLE, email: true, deadLetterTo: ['email'] } },
   { id: 'SendSms', handler: 'queue/send-sms', trigger: { kind: 'queue', queue: 'sms' }, needs: { table: CONSUMER_TABLE, sms: true, deadLetterTo: ['sms'] } },
-  // Moves open sessions past their expires_at to `expired` when the merchant's expire flag is on.
-  { id: 'ExpireSessions', handler: 'schedule/expire-sessions', trigger: { kind: 'schedule', everyMinutes: 1 }, needs: { table: ['Query', ...CONSUMER_TABLE] } },
+  // Moves open sessions past their expires_at to `expired` when the merchant's expire flag is on:
+  // one invocation per expiry shard each minute, so the sweep scales out (docs/expiry.md).
+  // Query on the expiry index, its sweep checkpoint (GetItem, PutItem), and session writes.
+  {
+    id: 'ExpireSessions',
+    handler: 'schedule/expire-sessions',
+    trigger: { kind: 'schedule', everyMinutes: 1, fanOut: EXPIRY_SHARDS },
+    needs: { table: ['Query', 'GetItem', 'PutItem', 'UpdateItem'] },
+  },
 ];

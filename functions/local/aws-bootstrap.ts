@@ -13,6 +13,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesComman
 import { randomBytes } from 'node:crypto';
 import { dynamoClient, dynamoDocumentClient, s3Client, secretsManagerClient, sqsClient } from '../adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
+import { gatewaySecretPrefix } from '../config/gateway-secrets';
 import { CHANNELS, STREAM_FAILURES_QUEUE, WORK_QUEUE } from '../config/queues';
 import { tableDefinition, TTL_ATTRIBUTE } from '../config/table';
 import { demoConfig, type DemoCredentials } from './demo-config';
@@ -119,6 +120,7 @@ export async function bootstrapAws(env: Readonly<Record<string, string | undefin
       CHECKOUT_EMAIL_QUEUE_URL: emailQueue!,
       CHECKOUT_SMS_QUEUE_URL: smsQueue!,
       CHECKOUT_WEBHOOK_SECRET_ID: secretId,
+      CHECKOUT_GATEWAY_SECRET_PREFIX: env.CHECKOUT_GATEWAY_SECRET_PREFIX || gatewaySecretPrefix(stage),
       CHECKOUT_STAGE: stage,
       CHECKOUT_EMAIL_FROM: emailFrom,
     },

@@ -8,13 +8,19 @@ import type { Ids } from './ids';
 import type { Log } from './log';
 import type { EmailMessage, Mailer } from './mailer';
 import type { ReadOptions, SessionReader, SessionRepository } from './session-repository';
+import type { DeleteCardResult, SavedCard, SavedCards, StoredCard } from './saved-cards';
 import type { ShortLinkReader, ShortLinkStore } from './short-link-store';
 
 import type { SmsMessage, SmsSender } from './sms-sender';
+import type { PaymentGateway, PaymentGateways } from './payment-gateway';
 import type { WebhookResult, WebhookSender } from './webhook-sender';
 
 export type {
   AttachmentStore,
+  DeleteCardResult,
+  SavedCard,
+  SavedCards,
+  StoredCard,
   Clock,
   ConfigStore,
   EmailMessage,
@@ -28,6 +34,8 @@ export type {
   Ids,
   Log,
   Mailer,
+  PaymentGateway,
+  PaymentGateways,
   ReadOptions,
   SessionReader,
   SessionRepository,
@@ -63,4 +71,6 @@ export interface Ports {
   mailer: Mailer;
   sms: SmsSender;
   log: Log;
+  /** The connectors table: the payment gateway that runs a gateway setting. */
+  gateways: PaymentGateways;
 }

@@ -76,19 +76,32 @@ export class CheckoutFunction extends NodejsFunction {
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
-/** DynamoDB item actions on the table; `Query` also reaches its expiry index (gsi1) and no other. */
+/**
+ * DynamoDB item actions on the table, and `Query` on its expiry index (gsi1) only: nothing
+ * queries the base table, and item actions mean nothing on an index.
+ */
 export function bindTable(fn: CheckoutFunction, table: ITable, actions: readonly TableAction[]): void {
-  if (actions.length === 0) return;
-  const resources = [table.tableArn];
-  if (actions.includes('Query')) resources.push(`${table.tableArn}/index/${EXPIRY_INDEX}`);
-  fn.addToRolePolicy(new PolicyStatement({ actions: unique(actions).map((a) => `dynamodb:${a}`), resources }));
+  const itemActions = unique(actions.filter((a) => a !== 'Query'));
+  if (itemActions.length > 0) fn.addToRolePolicy(new PolicyStatement({ actions: itemActions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
+  if (actions.includes('Query')) fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${EXPIRY_INDEX}`] }));
 }
 
-/** Lets the function send to the queue (its consumers get receive/delete from their trigger). */
+/**
+ * Lets the function send to the queue, and nothing else: its URL comes from the environment
+ * (CDK's grantSendMessages would add GetQueueAttributes and GetQueueUrl). Consumers get
+ * receive/delete from their trigger.
+ */
 export function bindQueue(fn: CheckoutFunction, queue: IQueue): void {
-  queue.grantSendMessages(fn);
-  // The SDK finds a queue's URL by name (a DLQ is known by its ARN in the redrive policy).
-  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:GetQueueUrl'], resources: [queue.queueArn] }));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+}
+
+/**
+ * Lets a consumer dead-letter a message itself (with its reason): the DLQ is found from the work
+ * queue's RedrivePolicy (GetQueueAttributes) and then by name (GetQueueUrl), and sent to.
+ */
+export function bindDeadLetterQueue(fn: CheckoutFunction, queue: IQueue, dlq: IQueue): void {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [queue.queueArn] }));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'], resources: [dlq.queueArn] }));
 }
 
 /**
@@ -121,6 +134,18 @@ export function bindBucket(fn: CheckoutFunction, bucket: IBucket, actions: reado
 /** Reads the secret's value only (no describe, list or write). */
 export function bindSecret(fn: CheckoutFunction, secret: ISecret): void {
   fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+}
+
+/** Reads the payment gateways' secrets (one per gateway setting, under one name prefix) and nothing else. */
+export function bindGatewaySecrets(fn: CheckoutFunction, prefix: string): void {
+  const { partition, region, account } = Stack.of(fn);
+  const resource = `arn:${partition}:secretsmanager:${region}:${account}:secret:${prefix}*`;
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [resource] }));
+  // cdk-nag names the resource as written, with the pseudo parameters as <AWS::…>.
+  Validations.of(fn.role!).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
+    reason: 'One secret per gateway setting (pg_code), all under this stage\'s prefix; added by npm run admin -- add-gateway.',
+  });
 }
 
 /** SES SendEmail as the sender address (or its domain, whichever identity is verified). */

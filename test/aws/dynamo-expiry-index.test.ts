@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoExpiryIndex } from '../../functions/adapters/aws/dynamo-expiry-index';
 import { expireDueSessions } from '../../functions/app/expire-due-sessions';
@@ -12,7 +13,8 @@ import { createCheckoutTable, documentClient, seedSessions, sessionItem } from '
 import { embeddedPorts, makeSession, sweepUntilFinished } from '../fixtures/expiry-sessions';
 import { describeAws, useMotoEnv } from '../fixtures/moto';
 
-const TABLE = 'checkout-expiry-test';
+// Unique per run: other suites (and other runs) share the moto server.
+const TABLE = `checkout-expiry-test-${process.pid}-${randomBytes(3).toString('hex')}`;
 const T0 = new Date('2026-11-25T10:30:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
@@ -107,6 +109,20 @@ describeAws('DynamoDB expiry index (gsi1) against moto', () => {
     expect(await index.sweptThrough()).toEqual({ minute: '2026-11-25T10:32', within });
     await index.markSwept('2026-11-25T10:33');
     expect(await index.sweptThrough()).toEqual({ minute: '2026-11-25T10:33' });
+  });
+
+  test('each shard of the fanned-out sweep keeps its own checkpoint item beside the whole sweep\'s, and it only moves forward', async () => {
+    await index.markSwept('2026-11-25T10:40', undefined, 7);
+    await index.markSwept('2026-11-25T10:38', undefined, 7);
+    await index.markSwept('2026-11-25T10:41', { '2': `2026-11-25T10:42:00.000Z#${'b'.repeat(40)}` }, 2);
+    expect(await index.sweptThrough(7)).toEqual({ minute: '2026-11-25T10:40' });
+    expect(await index.sweptThrough(2)).toEqual({ minute: '2026-11-25T10:41', within: { '2': `2026-11-25T10:42:00.000Z#${'b'.repeat(40)}` } });
+    expect(await index.sweptThrough(0)).toBeUndefined();
+    const { Items } = await client.send(new ScanCommand({ TableName: TABLE })); // test inspection only
+    expect(Items!.filter((item) => String(item.pk).startsWith('EXPIRY_CURSOR#')).map((item) => [item.pk, item.sk, item.minute]).sort()).toEqual([
+      ['EXPIRY_CURSOR#2', 'EXPIRY_CURSOR#2', '2026-11-25T10:41'],
+      ['EXPIRY_CURSOR#7', 'EXPIRY_CURSOR#7', '2026-11-25T10:40'],
+    ]);
   });
 
   test('the sweep over DynamoDB: bounded runs continue from the checkpoint, each session expired once with its event, keeping its index entry', async () => {

@@ -2,10 +2,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { signWebhook } from '../../functions/domain/webhook-signature';
+import { SIGNED_VALUES, VECTOR_KEY, VECTOR_SIGNATURE, vectorPayload, withChanged } from '../fixtures/signature-vector';
 
 // The receivers in examples/ verify Ottu's signature as the platform makes it.
 const ROOT = join(__dirname, '../..');
-const KEY = 'receiver-test-key';
+// The signature vector's key, so the receivers verify the same vector the signer is tested on.
+const KEY = VECTOR_KEY;
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 const receivers: [string, string[], boolean][] = [
@@ -66,6 +68,17 @@ describe.each(receivers)('%s receiver', (_name, command, available) => {
     expect(out).toContain(`paid session ${'a'.repeat(40)} 14.000 KWD`);
   });
 
+  test('a refund webhook (Ottu\'s operation payload) prints its state from txn, never "undefined"', async () => {
+    if (!available) return;
+    const refund = { event_id: 'e-2', event_type: 'refunded', amount: '4.000', currency_code: 'KWD', session_id: 'b'.repeat(40), order_no: null, operation: 'refund', result: 'success', reference_number: 'R4N8W2C6J0HD', txn: { state: 'refunded' } };
+    expect((await post(JSON.stringify({ ...refund, signature: signWebhook(refund, KEY) }))).status).toBe(200);
+    const until = Date.now() + 5000;
+    while (!out.includes(`refunded session ${'b'.repeat(40)}`) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const line = out.split('\n').find((candidate) => candidate.includes(`refunded session ${'b'.repeat(40)}`))!;
+    expect(line).toContain('4.000 KWD state=refund refunded result=success event_id=e-2');
+    expect(line).not.toMatch(/undefined|None/);
+  });
+
   test("Ottu's published example verifies", async () => {
     if (!available) return;
     const body = { amount: '86.000', currency_code: 'KWD', customer_first_name: 'example-customer', signature: '6143b8ad4bd283540721ab000f6de746e722231aaaa90bc38f639081d3ff9f67' };
@@ -73,6 +86,17 @@ describe.each(receivers)('%s receiver', (_name, command, available) => {
     // Signed with Ottu's key, not ours: rejected here; the same payload with our key passes.
     expect(response.status).toBe(400);
     expect((await post(JSON.stringify({ ...body, signature: signWebhook(body, KEY) }))).status).toBe(200);
+  });
+
+  test('the signature vector (all 18 signed fields) verifies, and changing any signed field is refused', async () => {
+    if (!available) return;
+    expect((await post(JSON.stringify({ ...vectorPayload(), signature: VECTOR_SIGNATURE }))).status).toBe(200);
+    const notRefused: string[] = [];
+    for (const field of Object.keys(SIGNED_VALUES)) {
+      const status = (await post(JSON.stringify({ ...withChanged(field), signature: VECTOR_SIGNATURE }))).status;
+      if (status !== 400) notRefused.push(`${field}: ${status}`);
+    }
+    expect(notRefused).toEqual([]);
   });
 
   test('400 for a wrong signature, a tampered field, no signature or not JSON', async () => {

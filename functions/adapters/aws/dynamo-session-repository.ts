@@ -286,9 +286,14 @@ function unpackDocument(stored: unknown): unknown {
   return JSON.parse(inflateRawSync(stored.subarray(1), { dictionary: DICTIONARY_V1 }).toString('utf8'));
 }
 
-/** Reads (GetItem, strongly consistent unless asked otherwise) and conditional writes of sessions (with their events) and order_no claims. */
+/**
+ * Reads (GetItem, strongly consistent unless asked otherwise) and conditional writes of sessions
+ * (with their events) and order_no claims: a PutItem, or a TransactWriteItems of Puts (session,
+ * claim) and an Update (a released claim). Nothing is deleted or only condition-checked
+ * (test/aws/adapter-commands.test.ts records what it sends).
+ */
 export function dynamoSessions() {
-  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] });
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem'] });
   return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }
 

@@ -1,6 +1,9 @@
 import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
-import { dynamoSessionReader } from '../../adapters/aws/dynamo-session-repository';
+import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import type { Log } from '../../ports';
+import { logger } from '../logger';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
@@ -28,8 +31,10 @@ export function wire(ports: InquireSessionPorts & IdempotencyPorts) {
 
 export const build = () =>
   wire({
-    sessions: dynamoSessionReader(),
+    sessions: dynamoSessions(),
     config: dynamoConfigWithWebhookKey(),
+    gateways: awsPaymentGateways(),
+    log: logger as Log,
     idempotency: dynamoIdempotency(),
     // notify_webhook_url: the webhook worker delivers it, with its retries.
     queue: sqsPublisher(['webhook']),

@@ -1,3 +1,5 @@
+import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
+import { logger } from '../logger';
 import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
@@ -53,5 +55,5 @@ export function wire(ports: SessionOperationPorts) {
   );
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigWithWebhookKey(), idempotency: dynamoIdempotency(), clock: systemClock, ids: randomIds });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigWithWebhookKey(), idempotency: dynamoIdempotency(), clock: systemClock, ids: randomIds, log: logger, gateways: awsPaymentGateways() });
 export const handler = lambdaEntry(build);

@@ -1,13 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { DEMO_MPGS_CODES, type DemoMpgs } from '../demo-config';
 import { escapeHtml } from '../../domain/notification-message';
+import { embeddedOnlyPages } from '../aws-mode';
 import type { DemoCredentials } from '../demo-config';
 import { functionsOf, readAssembly, resourcesOfType, type Assembly, type FunctionSpec } from './assembly';
 import { pollQueue, pollStream, queueAttributes, type Poller } from './event-sources';
 import type { OnRequest } from '../local-gateway';
 import { createHttpApi, routesOf } from './http-api';
-import { LambdaFunctionPool } from './lambda-pool';
-import { ACCOUNT, provisionData, verifySender, type AwsTarget, type Provisioned } from './provision';
+import { LambdaFunctionPool, type ChaosPolicy } from './lambda-pool';
+import { ACCOUNT, provisionData, storeGatewaySecrets, verifySender, type AwsTarget, type Provisioned } from './provision';
 import { resolveValue, type Lookup } from './template-values';
 
 /**
@@ -40,6 +42,12 @@ export interface LocalCloudOptions {
   onRequest?: OnRequest;
   /** How often the stream is polled (ms). */
   streamPollMs?: number;
+  /** Kills function processes at random mid-invocation (CHECKOUT_LOCAL_CHAOS; chaos.ts). */
+  chaos?: ChaosPolicy;
+  /** Execution environments per function at most (default 4). */
+  maxEnvironments?: number;
+  /** A local MPGS: the seeded merchant gets its gateways, their secrets go into Secrets Manager under the template's prefix. */
+  mpgs?: DemoMpgs;
 }
 
 export interface LocalCloud {
@@ -63,7 +71,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const log = options.log ?? ((line: string) => process.stderr.write(line));
   const assembly = readAssembly(options.assemblyDir, options.stage);
   const { target } = options;
-  const provisioned = await provisionData(assembly, target, { namePrefix: options.namePrefix, seed: options.seed });
+  const provisioned = await provisionData(assembly, target, { namePrefix: options.namePrefix, seed: options.seed, mpgs: options.mpgs });
   const specs = functionsOf(assembly);
   const byLogicalId = new Map(specs.map((spec) => [spec.logicalId, spec]));
   const pools = new Map<string, LambdaFunctionPool>();
@@ -117,15 +125,18 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-      // The bundles target Node 22; this machine's Node may warn about the SDK's support policy.
-      NODE_NO_WARNINGS: '1',
+      // The bundles target Node 22, where the SDK's Node-support warning does not apply; every
+      // other warning still prints.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...environment,
       ...options.emulatorEnv,
     };
-    pools.set(spec.logicalId, new LambdaFunctionPool(spec, runtimeEnv, 4, log));
+    pools.set(spec.logicalId, new LambdaFunctionPool(spec, runtimeEnv, options.maxEnvironments ?? 4, log, options.chaos));
   }
   const emailFrom = [...templateEnvironments.values()].map((env) => env.CHECKOUT_EMAIL_FROM).find(Boolean);
   if (emailFrom) await verifySender(target, emailFrom);
+  const gatewayPrefix = [...templateEnvironments.values()].map((env) => env.CHECKOUT_GATEWAY_SECRET_PREFIX).find(Boolean);
+  if (options.mpgs && gatewayPrefix) await storeGatewaySecrets(target, gatewayPrefix, DEMO_MPGS_CODES, options.mpgs.secrets);
 
   const pollers: Poller[] = [];
   const queueByArn = new Map([...provisioned.resources.values()].filter((r) => r.attributes.QueueUrl).map((r) => [r.attributes.Arn!, r.attributes.QueueUrl!]));
@@ -191,16 +202,22 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const rate = /^rate\((\d+) (\w+)\)$/.exec(expression);
     if (!rate || rule.Properties?.State === 'DISABLED') continue;
     const interval = options.scheduleIntervalMs ?? Number(rate[1]) * (PERIOD_MS[rate[2]!] ?? 60_000);
-    const targets = ((rule.Properties?.Targets ?? []) as Array<{ Arn: { 'Fn::GetAtt': [string, string] } }>).map((t) => t.Arn['Fn::GetAtt'][0]);
+    // A target with `Input` gets that constant JSON instead of the event (the fanned-out sweep's `{ "shard": n }`).
+    const targets = ((rule.Properties?.Targets ?? []) as Array<{ Arn: { 'Fn::GetAtt': [string, string] }; Input?: string }>).map((t) => ({ fnId: t.Arn['Fn::GetAtt'][0], input: t.Input }));
     let running: Promise<void> | undefined;
     const fire = async () => {
       if (running) return running; // one at a time, as a slow sweep would not overlap itself here
-      running = (async () => {
-        for (const fnId of targets) {
-          const event = { version: '0', id: crypto.randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: new Date().toISOString(), region: target.region, resources: [`arn:aws:events:${target.region}:${ACCOUNT}:rule/${id}`], detail: {} };
+      // EventBridge invokes a rule's targets in parallel.
+      running = Promise.all(
+        targets.map(async ({ fnId, input }) => {
+          const event = input
+            ? (JSON.parse(input) as unknown)
+            : { version: '0', id: crypto.randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: new Date().toISOString(), region: target.region, resources: [`arn:aws:events:${target.region}:${ACCOUNT}:rule/${id}`], detail: {} };
           await poolOf(fnId).invoke(event).catch((error: Error) => log(`[schedule] ${id}: ${error.message}\n`));
-        }
-      })().finally(() => (running = undefined));
+        }),
+      )
+        .then(() => undefined)
+        .finally(() => (running = undefined));
       return running;
     };
     schedules.push({ fire, timer: setInterval(() => void fire(), interval) });
@@ -237,11 +254,12 @@ function functionArn(spec: FunctionSpec, target: AwsTarget): string {
   return `arn:aws:lambda:${target.region}:${ACCOUNT}:function:${spec.name}`;
 }
 
-/** What moto's SES and SNS received: GET /_local/outbox (HTML) and /_local/outbox.json. */
+/** What moto's SES and SNS received: GET /_local/outbox (HTML) and /_local/outbox.json; a sentence for the other /_local/ pages. */
 function localPages(target: AwsTarget) {
+  const embeddedOnly = embeddedOnlyPages({ outbox: true });
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
-    if (req.method !== 'GET' || (path !== '/_local/outbox' && path !== '/_local/outbox.json')) return false;
+    if (req.method !== 'GET' || (path !== '/_local/outbox' && path !== '/_local/outbox.json')) return embeddedOnly(req, res);
     const data = (await (await fetch(`${target.endpoint}/moto-api/data.json`)).json()) as {
       ses?: { Message?: Array<{ source: string; destinations: { ToAddresses?: string[] }; subject: string; body: string }> };
       sns?: { SMS?: Array<{ phone_number: string; message: string }> };
