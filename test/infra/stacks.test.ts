@@ -228,7 +228,8 @@ describe('workers', () => {
       expect(rule.Properties!.Targets.length).toBeLessThanOrEqual(5);
       return rule.Properties!.Targets as Array<{ Arn: unknown; Input?: string; RetryPolicy?: unknown }>;
     });
-    expect(targets.map((t) => t.Arn)).toEqual(Array(EXPIRY_SHARDS).fill({ 'Fn::GetAtt': [fnId, 'Arn'] }));
+    // Each target is the function's live alias (safe deploys), never $LATEST.
+    expect(targets.map((t) => t.Arn)).toEqual(Array(EXPIRY_SHARDS).fill({ Ref: aliasOf(dev.api, fnId) }));
     expect(targets.map((t) => JSON.parse(t.Input!).shard).sort((a, b) => a - b)).toEqual(Array.from({ length: EXPIRY_SHARDS }, (_, i) => i));
     for (const t of targets) expect(t.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 });
     // Its share of the minute: the sweep's timeout is the stage's capacity setting, not the queue consumers'.
@@ -498,7 +499,10 @@ describe('capacity (lib/stage-config.ts capacity; docs/capacity.md)', () => {
     const router = Object.values(resources(prod.api, 'AWS::Lambda::Function')).find((f) => f.Properties!.Description === 'worker: table-stream')!;
     expect(router.Properties!.ReservedConcurrentExecutions).toBe(prod.config.capacity.reservedConcurrency.RouteEvents);
     const webhook = mappingOf(prod, 'webhook');
-    const webhookFn = Object.entries(resources(prod.api, 'AWS::Lambda::Function')).find(([id]) => id === (webhook.Properties!.FunctionName as { Ref: string }).Ref)![1];
+    // The mapping names the function's live alias: `<function name>:live`, the name from the alias's ARN.
+    const aliasId = JSON.stringify(webhook.Properties!.FunctionName).match(/"Ref":"([^"]+)"/)![1]!;
+    const functionId = (prod.api.toJSON().Resources[aliasId].Properties.FunctionName as { Ref: string }).Ref;
+    const webhookFn = resources(prod.api, 'AWS::Lambda::Function')[functionId]!;
     expect(webhookFn.Properties!.ReservedConcurrentExecutions).toBe(prod.config.capacity.reservedConcurrency.DeliverWebhook);
     // Reserved at least what its event source may run at once, or the poller's batches are throttled.
     expect(prod.config.capacity.reservedConcurrency.DeliverWebhook).toBeGreaterThanOrEqual(prod.config.capacity.queueConcurrency.webhook);
