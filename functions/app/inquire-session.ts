@@ -1,4 +1,6 @@
 import { NotFoundError } from '../domain/errors';
+import type { ChildTransaction } from '../domain/operations';
+import type { Session } from '../domain/session';
 import { childStatusDocument, statusDocument, statusEvent } from '../domain/payment-status';
 import type { Ports } from '../ports';
 import { findSession } from './operate-session';
@@ -23,13 +25,11 @@ export interface InquireSessionInput {
  * recorded like every webhook, and the answer does not wait on the merchant's endpoint.
  */
 export async function inquireSession(ports: InquireSessionPorts, input: InquireSessionInput) {
-  const child = await childNamed(ports, input);
-  if (child) return childStatusDocument(child.session, child.transaction, await ports.config.webhookKey());
-  // A merchant asks what became of an order: a failed or expired session answers too.
-  const found = await findSession(ports, input, { orReleased: true });
+  const found = await sessionOrChild(ports, input);
+  if (found.transaction) return childStatusDocument(found.session, found.transaction, await ports.config.webhookKey());
   // As Ottu's inquiry does, a session whose latest attempt awaits its gateway asks the gateway
   // first (a sync: at most one state change and its event, whatever else races it).
-  const session = pendingAttempt(found) ? (await syncAttempt(ports, found.session_id)).session : found;
+  const session = pendingAttempt(found.session) ? (await syncAttempt(ports, found.session.session_id)).session : found.session;
   const document = statusDocument(session, await ports.config.webhookKey());
   const url = input.webhookUrl || undefined;
   if (url || (input.notifyWebhookUrl && session.webhook_url)) {
@@ -39,18 +39,18 @@ export async function inquireSession(ports: InquireSessionPorts, input: InquireS
 }
 
 /**
- * The child transaction whose own session_id the inquiry names, when it names no session: a
- * miss on the session (one GetItem) costs a second read, only for ids that are no session's.
+ * The session the inquiry names (a merchant asks what became of an order: a failed or expired
+ * session answers too), or else the child transaction whose own session_id it names: a miss on
+ * the session (one GetItem) costs a second read, only for ids that are no session's.
  */
-async function childNamed(ports: InquireSessionPorts, input: InquireSessionInput) {
-  if (!input.sessionId) return undefined;
+async function sessionOrChild(ports: InquireSessionPorts, input: InquireSessionInput): Promise<{ session: Session; transaction?: ChildTransaction }> {
   try {
-    await findSession(ports, { sessionId: input.sessionId });
-    return undefined;
+    return { session: await findSession(ports, input, { orReleased: true }) };
   } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
+    if (!(error instanceof NotFoundError) || !input.sessionId) throw error;
   }
   const session = await ports.sessions.findByChildId(input.sessionId);
   const transaction = session && !session.deleted_at ? session.transactions?.find((child) => child.session_id === input.sessionId) : undefined;
-  return session && transaction ? { session, transaction } : undefined;
+  if (!session || !transaction) throw new NotFoundError();
+  return { session, transaction };
 }

@@ -101,7 +101,7 @@ test('create with a webhook and notifications → signed `created` webhook, e-ma
   // The outbox viewer: newest first, rendered.
   const page = await (await fetch(`${api.url}/_local/outbox`)).text();
   expect(page.indexOf('Payment received')).toBeGreaterThan(-1);
-  expect(page.indexOf('Payment received')).toBeLessThan(page.indexOf('Payment request E2E-1'));
+  expect(page.indexOf('Payment received')).toBeLessThan(page.indexOf('Payment request: 14.000 KWD (E2E-1)'));
   const listed = (await (await fetch(`${api.url}/_local/outbox.json`)).json()) as { messages: unknown[]; dead_letters: Record<string, unknown[]> };
   expect(listed.messages).toHaveLength(6);
   expect(listed.dead_letters.webhook).toEqual([]);

@@ -184,7 +184,10 @@ test('refund, capture and void reach the local MPGS with our child reference; a 
   await comeBack(await payOnHostedForm(api.mpgs!, other.sessionId, { expiry: '01/39' }));
   const voided = await api.request('POST', '/b/pbl/v2/operation/', { body: { session_id: voidable, operation: 'void' } });
   expect(voided.status).toBe(200);
-  expect((await api.ports.sessions.get(voidable))!.state).toBe('voided');
+  // As Ottu's transaction states: the parent stays authorized, with a voided child.
+  const afterVoid = (await api.ports.sessions.get(voidable))!;
+  expect(afterVoid.state).toBe('authorized');
+  expect((afterVoid.transactions ?? []).map((t) => t.state)).toEqual(['voided']);
 });
 
 test("the merchant's inquiry asks MPGS about a pending attempt: paid though neither the browser nor a notification came back; unknown stays pending", async () => {
