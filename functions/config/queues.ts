@@ -6,7 +6,7 @@ import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE, TABLE_KEYS } from './table';
  * queue are all built from these, so SQS on AWS, on moto and in-process behave alike.
  */
 
-export { CHANNELS, type Channel } from '../domain/deliveries';
+export { CHANNELS, QUEUE_NAMES, type Channel, type QueueName } from '../domain/deliveries';
 
 const DAY_SECONDS = 24 * 60 * 60;
 const CONSUMER_TIMEOUT_SECONDS = 30;

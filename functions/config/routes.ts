@@ -40,7 +40,7 @@ export const ROUTES: readonly Route[] = [
   { id: 'FollowShortLink', method: 'GET', path: '/s/{code}', handler: 'http/follow-short-link', needs: { table: ['GetItem'] } },
   { id: 'CheckoutRedirect', method: 'GET', path: '/b/checkout/redirect/start', handler: 'http/checkout-redirect', needs: { table: ['GetItem'] } },
   { id: 'CheckoutPage', method: 'GET', path: '/checkout/{session_id}', handler: 'http/checkout-page', needs: { table: SESSION_WRITE, webhookKey: true } },
-  { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: SESSION_WRITE, webhookKey: true, gatewaySecrets: true } },
+  { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: SESSION_WRITE, webhookKey: true, gatewaySecrets: true, sendTo: ['sync'] } },
   // A hosted gateway's return and notification: each triggers a sync (Retrieve Order) and at most
   // one session change; they read the configuration and the gateway's secrets.
   { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: SESSION_WRITE, gatewaySecrets: true } },

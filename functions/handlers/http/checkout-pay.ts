@@ -10,6 +10,7 @@ import { csrf, type Csrf } from './checkout-csrf';
 import { checkoutPageResponse } from './checkout-response';
 import { renderGatewayRedirect } from '../../views/gateway-redirect';
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
+import { sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
 import { html, redirect, type HttpEvent } from './http-event';
 import { httpHandler } from './http-handler';
 
@@ -54,5 +55,5 @@ export function wire(ports: PaySessionPorts) {
   return httpHandler((event) => pay(ports, tokens, event), { errors: 'html' });
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigWithWebhookKey(), clock: systemClock, ids: randomIds, gateways: awsPaymentGateways() });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigWithWebhookKey(), clock: systemClock, ids: randomIds, gateways: awsPaymentGateways(), inquiries: sqsInquiryScheduler() });
 export const handler = lambdaEntry(build);

@@ -4,7 +4,7 @@ import { dynamoSessionReader, fromItem } from '../../adapters/aws/dynamo-session
 import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE } from '../../config/table';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
 import { routeEvent } from '../../app/route-event';
-import { QUEUE_NAMES } from '../../domain/deliveries';
+import { CHANNELS } from '../../domain/deliveries';
 import type { SessionEvent } from '../../domain/events';
 import type { Session } from '../../domain/session';
 import type { Ports, SessionReader } from '../../ports';
@@ -67,5 +67,5 @@ export function wire(ports: RouterPorts) {
   return withLogContext(records);
 }
 
-export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(QUEUE_NAMES) });
+export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(CHANNELS) });
 export const handler = lambdaEntry(build);
