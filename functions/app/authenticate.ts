@@ -50,7 +50,7 @@ function apiKeyPrincipal(config: MerchantConfig, key: string): Principal {
   const prefix = key.split('.')[0] ?? '';
   const record = config.api_keys.find((candidate) => candidate.prefix === prefix);
   if (!record || !sameHex(record.key_hash, sha256Hex(key))) throw new AuthenticationError('Invalid API key.');
-  return { kind: 'api_key', id: record.prefix };
+  return { kind: 'api_key', id: record.prefix, name: record.label };
 }
 
 async function basicPrincipal(config: MerchantConfig, encoded: string): Promise<Principal> {

@@ -59,9 +59,11 @@ test(`an attempt the gateway never answers is asked ${INQUIRY_TRIES} times, then
   api.mpgs!.control.notifications('never');
   const { id, reference } = await startMpgs(); // the customer never pays on the gateway's page
   await waitFor(() => retrieveOrders(reference) === INQUIRY_TRIES, { what: `${INQUIRY_TRIES} Retrieve Order calls` });
+  // The last try done (its message deleted), nothing is left scheduled: it stopped.
+  await waitFor(() => api.ports.queue.depth('sync') === 0, { what: 'the sync queue empty' });
+  expect(retrieveOrders(reference)).toBe(INQUIRY_TRIES);
   const session = (await api.ports.sessions.get(id))!;
   expect(session).toMatchObject({ state: 'pending', result: 'pending' });
   expect(session.attempts.at(-1)).toMatchObject({ reference_number: reference, result: 'pending' });
-  expect(api.ports.queue.depth('sync')).toBe(0); // nothing left scheduled: it stopped
   expect(eventTypes(id)).toEqual(['created', 'pending']);
 });

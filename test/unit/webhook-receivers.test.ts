@@ -51,9 +51,11 @@ describe.each(receivers)('%s receiver', (_name, command, available) => {
     port = await freePort();
     child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env: { ...process.env, PORT: String(port), CHECKOUT_WEBHOOK_KEY: KEY } });
     child.stdout!.on('data', (chunk) => (out += chunk));
-    const until = Date.now() + 10_000;
+    // A loaded machine (parallel workers) may take long to start python3: wait for it, then say so.
+    const until = Date.now() + 40_000;
     while (!out.includes('listening') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  }, 15_000);
+    if (!out.includes('listening')) throw new Error(`${command.join(' ')} did not start listening within 40 s: ${out}`);
+  }, 45_000);
 
   afterAll(() => child?.kill());
 

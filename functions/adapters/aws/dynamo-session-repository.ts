@@ -1,3 +1,4 @@
+import { stampRequestId } from '../request-context';
 import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -7,7 +8,7 @@ import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, isHardDeleted, type Session } from '../../domain/session';
 import type { ReadOptions, SessionReader, SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
-import { orderNoKey, sessionKey } from './table-keys';
+import { childKey, orderNoKey, sessionKey } from './table-keys';
 import { EVENTS_ATTRIBUTE, TTL_ATTRIBUTE } from '../../config/table';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
@@ -67,6 +68,16 @@ export class DynamoSessionRepository implements SessionRepository {
     return session?.order_no === orderNo ? session : undefined;
   }
 
+  /**
+   * The child's pointer item, then its parent (two GetItems). The pointer is written before the
+   * parent's write, which may then have failed: only a parent that holds the child counts.
+   */
+  async findByChildId(childSessionId: string): Promise<Session | undefined> {
+    const { Item } = await dynamoCall(() => this.client.send(new GetCommand({ TableName: this.table, Key: childKey(childSessionId), ConsistentRead: true })));
+    const parent = typeof Item?.session_id === 'string' ? await this.get(Item.session_id) : undefined;
+    return parent?.transactions?.some((child) => child.session_id === childSessionId) ? parent : undefined;
+  }
+
   private async claimItem(orderNo: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await dynamoCall(() => this.client.send(new GetCommand({ TableName: this.table, Key: orderNoKey(orderNo), ConsistentRead: true })));
     return Item;
@@ -80,6 +91,7 @@ export class DynamoSessionRepository implements SessionRepository {
   }
 
   async update(next: Session, previous: Session, events: SessionEvent[]): Promise<void> {
+    await this.pointToNewChildren(next, previous);
     // The version condition makes `previous` the stored item, so its claim is the stored claim.
     const before = claimedOrderNo(previous);
     const after = claimedOrderNo(next);
@@ -96,6 +108,19 @@ export class DynamoSessionRepository implements SessionRepository {
     if (before === after) return this.put(put, previous.session_id);
     const moves = [...(before === undefined ? [] : [this.release(before, previous.session_id)]), ...(after === undefined ? [] : [this.claim(after, next.session_id)])];
     await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, ...moves], previous.session_id);
+  }
+
+  /**
+   * A child transaction's pointer item, put before the session write that adds the child: an
+   * operation is rare, so one more PutItem beats turning its write into a transaction. A pointer
+   * whose session write then failed points at a parent without the child, and finds nothing.
+   */
+  private async pointToNewChildren(next: Session, previous: Session): Promise<void> {
+    const known = new Set((previous.transactions ?? []).map((child) => child.session_id));
+    const added = (next.transactions ?? []).filter((child) => child.session_id && !known.has(child.session_id));
+    for (const child of added) {
+      await dynamoCall(() => this.client.send(new PutCommand({ TableName: this.table, Item: { ...childKey(child.session_id!), session_id: next.session_id } })));
+    }
   }
 
   /**
@@ -238,7 +263,7 @@ export function sessionItem(session: Session, events: SessionEvent[] = []): Reco
     ...(isHardDeleted(session) ? { [TTL_ATTRIBUTE]: Math.floor(Date.parse(session.deleted_at!) / 1000) } : {}),
     // JSON text: whatever SessionEvent holds travels whole, in one attribute the stream filter
     // can test for.
-    ...(events.length > 0 ? { [EVENTS_ATTRIBUTE]: JSON.stringify(events) } : {}),
+    ...(events.length > 0 ? { [EVENTS_ATTRIBUTE]: JSON.stringify(stampRequestId(events)) } : {}),
   };
 }
 

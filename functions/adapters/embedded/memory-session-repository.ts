@@ -1,3 +1,4 @@
+import { stampRequestId } from '../request-context';
 import { OrderNoTakenError, VersionConflictError } from '../../domain/errors';
 import type { SessionEvent } from '../../domain/events';
 import { expiryIndexKeys } from '../../domain/expiry';
@@ -13,6 +14,8 @@ export class MemorySessionRepository implements SessionRepository {
   private readonly orderNos = new Map<string, string>();
   /** order_no → the session that last gave it back (the claim item's `released` pointer on AWS). */
   private readonly releasedOrderNos = new Map<string, string>();
+  /** Child transaction id → parent session id (the CHILD# items on AWS). */
+  private readonly children = new Map<string, string>();
   /** The expiry index (gsi1 on AWS): partition key → session id → sort key, every session, closed ones too. */
   private readonly expiryIndex = new Map<string, Map<string, string>>();
   /** Committed events, oldest first: the outbox the event router drains. */
@@ -41,6 +44,11 @@ export class MemorySessionRepository implements SessionRepository {
     return session?.order_no === orderNo ? session : undefined;
   }
 
+  async findByChildId(childSessionId: string): Promise<Session | undefined> {
+    const parentId = this.children.get(childSessionId);
+    return parentId === undefined ? undefined : this.get(parentId);
+  }
+
   async create(session: Session, events: SessionEvent[]): Promise<void> {
     if (this.sessions.has(session.session_id)) throw new VersionConflictError(session.session_id);
     const claim = claimedOrderNo(session);
@@ -63,6 +71,7 @@ export class MemorySessionRepository implements SessionRepository {
     }
     if (after !== undefined) this.orderNos.set(after, next.session_id);
     this.sessions.set(next.session_id, structuredClone(next));
+    for (const child of next.transactions ?? []) if (child.session_id) this.children.set(child.session_id, next.session_id);
     this.reindex(stored, next);
     this.commit(events);
   }
@@ -91,7 +100,8 @@ export class MemorySessionRepository implements SessionRepository {
     this.expiryIndex.set(keys.gsi1pk, partition);
   }
 
-  private commit(events: SessionEvent[]): void {
+  private commit(committed: SessionEvent[]): void {
+    const events = stampRequestId(committed);
     this.outbox.push(...events);
     for (const listener of this.listeners) listener(events);
   }

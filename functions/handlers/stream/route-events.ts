@@ -1,14 +1,16 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { dynamoConfig } from '../../adapters/aws/dynamo-config-store';
 import { dynamoSessionReader, fromItem } from '../../adapters/aws/dynamo-session-repository';
 import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE } from '../../config/table';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
-import { routeEvent } from '../../app/route-event';
+import { routeEvent, type RouteEventPorts } from '../../app/route-event';
 import { CHANNELS } from '../../domain/deliveries';
 import type { SessionEvent } from '../../domain/events';
 import type { Session } from '../../domain/session';
-import type { Ports, SessionReader } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
+import { logger } from '../logger';
+import { countSessionEvent } from '../metrics';
 import { withLogContext } from '../with-log-context';
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
@@ -28,7 +30,12 @@ async function routeRecord(ports: RouterPorts, record: DynamoDBRecord): Promise<
   const committed = image[EVENTS_ATTRIBUTE]?.S;
   if (committed !== undefined) {
     const session = sessionFromImage(image);
-    for (const event of JSON.parse(committed) as SessionEvent[]) await routeEvent(ports, event, session);
+    for (const event of JSON.parse(committed) as SessionEvent[]) {
+      // The request that committed it names this record's log lines too (one search follows a payment).
+      logger.appendKeys({ request_id: event.request_id, event_id: event.event_id });
+      await routeEvent(ports, event, session);
+      countSessionEvent(event, session);
+    }
     return;
   }
   if (record.eventName === 'INSERT' && image.sk?.S?.startsWith(EVENT_SK_PREFIX)) await routeEvent(ports, eventFromImage(image));
@@ -59,7 +66,7 @@ export function eventFromImage(image: Image): SessionEvent {
   };
 }
 
-type RouterPorts = Pick<Ports, 'queue'> & { sessions: SessionReader };
+type RouterPorts = RouteEventPorts;
 
 export function wire(ports: RouterPorts) {
   const records = (event: DynamoDBStreamEvent, context?: Context) =>
@@ -67,5 +74,5 @@ export function wire(ports: RouterPorts) {
   return withLogContext(records);
 }
 
-export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(CHANNELS) });
+export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(CHANNELS), config: dynamoConfig() });
 export const handler = lambdaEntry(build);
