@@ -7,7 +7,7 @@ import { s3Attachments } from '../functions/adapters/aws/s3-attachment-store';
 import { sesMailer } from '../functions/adapters/aws/ses-mailer';
 import { snsSmsSender } from '../functions/adapters/aws/sns-sms-sender';
 import { awsPaymentGateways } from '../functions/adapters/aws/gateway-secrets';
-import { sqsPublisher } from '../functions/adapters/aws/sqs-event-queue';
+import { sqsInquiryScheduler, sqsPublisher } from '../functions/adapters/aws/sqs-event-queue';
 import { HttpWebhookSender } from '../functions/adapters/http-webhook-sender';
 import { randomIds } from '../functions/adapters/random-ids';
 import { systemClock } from '../functions/adapters/system-clock';
@@ -38,6 +38,7 @@ export function benchPorts(overrides: Partial<Ports> = {}): Ports {
     ids: randomIds,
     log: logger,
     gateways: awsPaymentGateways(),
+    inquiries: sqsInquiryScheduler(),
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { WORK_QUEUE, type Channel } from '../functions/config/queues';
+import { WORK_QUEUE, type QueueName } from '../functions/config/queues';
 
 import { STAGES, type StageName } from '../functions/config/stages';
 
@@ -75,18 +75,20 @@ export interface Capacity {
    */
   reservedConcurrency: Readonly<Record<string, number>>;
   /** The SQS event sources' maximum concurrency (concurrent batches of 10) per queue. */
-  queueConcurrency: Readonly<Record<Channel, number>>;
+  queueConcurrency: Readonly<Record<QueueName, number>>;
   /** The expiry sweep: one invocation per shard a minute, each with this timeout (its share of the minute). */
   expiryTimeout: Duration;
 }
 
 /** Messages per SQS batch and how long a batch takes, per consumer (docs/capacity.md). */
-const SECONDS_PER_BATCH: Record<Channel, number> = {
+const SECONDS_PER_BATCH: Record<QueueName, number> = {
   // A merchant endpoint answering in 500 ms (the batch's ten calls run in parallel).
   webhook: 0.5,
   // SES SendEmail and SNS Publish answer in ~100 ms in-region; ten in parallel.
   email: 0.15,
   sms: 0.15,
+  // The automatic inquiry: one Retrieve Order (up to the gateway timeout, 4 s) and a write.
+  sync: 4,
 };
 
 /**
@@ -94,7 +96,7 @@ const SECONDS_PER_BATCH: Record<Channel, number> = {
  * event source's maximum concurrency is 2. For e-mail and SMS `perSecond` is the account's SES or
  * SNS quota: more concurrency than the quota only turns sends into throttling retries.
  */
-export function queueSlots(channel: Channel, perSecond: number): number {
+export function queueSlots(channel: QueueName, perSecond: number): number {
   return Math.max(2, Math.ceil((perSecond * SECONDS_PER_BATCH[channel]) / WORK_QUEUE.batchSize));
 }
 
@@ -159,7 +161,7 @@ const BASE = {
 const SMALL_CAPACITY = (sessionsPerSecond: number): Capacity => ({
   sessionsPerSecond,
   reservedConcurrency: {},
-  queueConcurrency: { webhook: 5, email: queueSlots('email', SES_PER_SECOND), sms: queueSlots('sms', SNS_SMS_PER_SECOND) },
+  queueConcurrency: { webhook: 5, email: queueSlots('email', SES_PER_SECOND), sms: queueSlots('sms', SNS_SMS_PER_SECOND), sync: 2 },
   expiryTimeout: Duration.seconds(60),
 });
 
@@ -178,7 +180,7 @@ const SMALL_CAPACITY = (sessionsPerSecond: number): Capacity => ({
 const PROD_CAPACITY: Capacity = {
   sessionsPerSecond: 1000,
   reservedConcurrency: { RouteEvents: 50, DeliverWebhook: 60 },
-  queueConcurrency: { webhook: queueSlots('webhook', 1000), email: queueSlots('email', SES_PER_SECOND), sms: queueSlots('sms', SNS_SMS_PER_SECOND) },
+  queueConcurrency: { webhook: queueSlots('webhook', 1000), email: queueSlots('email', SES_PER_SECOND), sms: queueSlots('sms', SNS_SMS_PER_SECOND), sync: queueSlots('sync', 25) },
   expiryTimeout: Duration.seconds(60),
 };
 

@@ -9,7 +9,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { CHANNELS, QUEUE_AGE_ALARM_SECONDS, STREAM_FAILURES_QUEUE, WORK_QUEUE, type Channel } from '../functions/config/queues';
+import { QUEUE_AGE_ALARM_SECONDS, QUEUE_NAMES, STREAM_FAILURES_QUEUE, WORK_QUEUE, type QueueName } from '../functions/config/queues';
 import { EXPIRY_INDEX, EXPIRY_INDEX_KEYS, EXPIRY_INDEX_PROJECTION, STREAM_VIEW_TYPE, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/config/table';
 import { sharedParameterName } from '../functions/config/stages';
 import { StageAlarms } from './constructs/alarms';
@@ -34,7 +34,7 @@ export const UPLOADS_PREFIX = 'uploads/';
 export class CheckoutStatefulStack extends Stack {
   readonly table: Table;
   readonly bucket: Bucket;
-  readonly queues: Record<Channel, QueueWithDlq>;
+  readonly queues: Record<QueueName, QueueWithDlq>;
   /** On-failure destination of the table-stream consumer (records it gave up on). */
   readonly streamFailures: Queue;
   readonly webhookSecret: Secret;
@@ -49,7 +49,7 @@ export class CheckoutStatefulStack extends Stack {
     this.table = this.createTable(config);
     new TableBackup(this, 'Backup', { table: this.table, stage: config.stage, ...config.backup, removalPolicy: config.removalPolicy });
     this.bucket = this.createBucket(config);
-    this.queues = Object.fromEntries(CHANNELS.map((channel) => [channel, this.createQueue(channel, config, alarms)])) as Record<Channel, QueueWithDlq>;
+    this.queues = Object.fromEntries(QUEUE_NAMES.map((channel) => [channel, this.createQueue(channel, config, alarms)])) as Record<QueueName, QueueWithDlq>;
     this.streamFailures = new Queue(this, 'StreamFailures', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -95,7 +95,7 @@ export class CheckoutStatefulStack extends Stack {
       'webhook-secret-arn': this.webhookSecret.secretArn,
       'alarm-topic-arn': this.alarmTopic.topicArn,
     };
-    for (const channel of CHANNELS) {
+    for (const channel of QUEUE_NAMES) {
       const { queue, dlq } = this.queues[channel];
       values[`${channel}-queue-arn`] = queue.queueArn;
       values[`${channel}-queue-url`] = queue.queueUrl;
@@ -164,7 +164,7 @@ export class CheckoutStatefulStack extends Stack {
     });
   }
 
-  private createQueue(channel: Channel, config: StageConfig, alarms: StageAlarms): QueueWithDlq {
+  private createQueue(channel: QueueName, config: StageConfig, alarms: StageAlarms): QueueWithDlq {
     // Construct ids as before (WebhookQueue, …): a new id would replace the deployed queues.
     const name = channel.charAt(0).toUpperCase() + channel.slice(1);
     const queues = new QueueWithDlq(this, `${name}Queue`, { settings: WORK_QUEUE, removalPolicy: config.removalPolicy });

@@ -14,7 +14,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { CHANNELS, STREAM_EVENT_SOURCE, STREAM_ITERATOR_AGE_ALARM_SECONDS, WORK_QUEUE, type Channel } from '../functions/config/queues';
+import { QUEUE_NAMES, STREAM_EVENT_SOURCE, STREAM_ITERATOR_AGE_ALARM_SECONDS, WORK_QUEUE, type QueueName } from '../functions/config/queues';
 import type { Needs } from '../functions/config/needs';
 import { ROUTES, type Route } from '../functions/config/routes';
 import { TRAILING_SLASH_PARAM } from '../functions/config/trailing-slash';
@@ -42,7 +42,7 @@ interface SharedData {
   tableName: string;
   bucket: IBucket;
   bucketName: string;
-  queues: Record<Channel, { queue: IQueue; dlq: IQueue }>;
+  queues: Record<QueueName, { queue: IQueue; dlq: IQueue }>;
   streamFailures: IQueue;
   webhookSecret: ISecret;
   alarmTopic: ITopic;
@@ -99,19 +99,19 @@ export class CheckoutStatelessStack extends Stack {
   /** The Data stack's resources by their SSM parameters (resolved at each deploy of this stack). */
   private sharedData(): SharedData {
     const read = (key: string) => StringParameter.valueForStringParameter(this, sharedParameterName(this.config.stage, key));
-    const queue = (channel: Channel) =>
+    const queue = (channel: QueueName) =>
       Queue.fromQueueAttributes(this, `${channel}-queue`, { queueArn: read(`${channel}-queue-arn`), queueUrl: read(`${channel}-queue-url`) });
     // A DLQ is read (by ARN only, for the grant) when a function needs it: an unused read leaves
     // an unreferenced template parameter (CloudFormation Validate W2001). The Data stack still
     // publishes each DLQ's URL for operators.
-    const dlqs = new Map<Channel, IQueue>();
-    const dlq = (channel: Channel) => dlqs.get(channel) ?? dlqs.set(channel, Queue.fromQueueArn(this, `${channel}-dlq`, read(`${channel}-dlq-arn`))).get(channel)!;
+    const dlqs = new Map<QueueName, IQueue>();
+    const dlq = (channel: QueueName) => dlqs.get(channel) ?? dlqs.set(channel, Queue.fromQueueArn(this, `${channel}-dlq`, read(`${channel}-dlq-arn`))).get(channel)!;
     return {
       table: Table.fromTableAttributes(this, 'Table', { tableArn: read('table-arn'), tableStreamArn: read('table-stream-arn') }),
       tableName: read('table-name'),
       bucket: Bucket.fromBucketArn(this, 'Attachments', read('bucket-arn')),
       bucketName: read('bucket-name'),
-      queues: Object.fromEntries(CHANNELS.map((c) => [c, { queue: queue(c), get dlq() { return dlq(c); } }])) as SharedData['queues'],
+      queues: Object.fromEntries(QUEUE_NAMES.map((c) => [c, { queue: queue(c), get dlq() { return dlq(c); } }])) as SharedData['queues'],
       streamFailures: Queue.fromQueueArn(this, 'StreamFailures', read('stream-failures-arn')),
       webhookSecret: Secret.fromSecretCompleteArn(this, 'WebhookKey', read('webhook-secret-arn')),
       alarmTopic: Topic.fromTopicArn(this, 'AlarmTopic', read('alarm-topic-arn')),
@@ -145,6 +145,7 @@ export class CheckoutStatelessStack extends Stack {
       CHECKOUT_WEBHOOK_QUEUE_URL: data.queues.webhook.queue.queueUrl,
       CHECKOUT_EMAIL_QUEUE_URL: data.queues.email.queue.queueUrl,
       CHECKOUT_SMS_QUEUE_URL: data.queues.sms.queue.queueUrl,
+      CHECKOUT_SYNC_QUEUE_URL: data.queues.sync.queue.queueUrl,
       CHECKOUT_WEBHOOK_SECRET_ID: data.webhookSecret.secretArn,
       CHECKOUT_GATEWAY_SECRET_PREFIX: gatewaySecretPrefix(config.stage),
       CHECKOUT_EMAIL_FROM: config.emailFrom,

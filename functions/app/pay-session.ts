@@ -5,6 +5,7 @@ import { findGateway, type GatewaySetting } from '../domain/config';
 import { VersionConflictError } from '../domain/errors';
 import { attemptResult, capabilityProblem } from '../domain/gateway';
 import type { SessionEvent } from '../domain/events';
+import { firstInquiry } from '../domain/inquiry';
 import type { PaymentAttempt, Session } from '../domain/session';
 import { isOpen } from '../domain/state-machine';
 import type { PaymentGateway, Ports } from '../ports';
@@ -13,7 +14,7 @@ import { changeSession, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
 import { settleOnOpen } from './open-checkout';
 
-export type PaySessionPorts = SessionWritePorts & Pick<Ports, 'config' | 'gateways'>;
+export type PaySessionPorts = SessionWritePorts & Pick<Ports, 'config' | 'gateways' | 'inquiries'>;
 
 export interface PaySessionInput {
   sessionId: string;
@@ -62,6 +63,11 @@ export async function paySession(ports: PaySessionPorts, { sessionId, form, base
   const { gateway, connector } = chosen;
 
   const reference = ports.ids.referenceNumber();
+  // The automatic inquiry is scheduled before the gateway is asked, so no attempt can exist
+  // without it (a Lambda dying after the commit); when nothing is attempted it finds nothing.
+  if (connector.capabilities.sync && !connector.capabilities.cardFormOnOurPage) {
+    await ports.inquiries.schedule(firstInquiry(session.session_id, reference, gateway));
+  }
   // A cancel on the gateway's page comes back the same way: the return only triggers a sync.
   const returnUrl = `${baseUrl}/checkout/${session.session_id}/return?attempt=${reference}`;
   const started = await connector.start({

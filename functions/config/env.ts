@@ -43,6 +43,7 @@ const LAMBDA = {
   CHECKOUT_WEBHOOK_QUEUE_URL: httpUrl,
   CHECKOUT_EMAIL_QUEUE_URL: httpUrl,
   CHECKOUT_SMS_QUEUE_URL: httpUrl,
+  CHECKOUT_SYNC_QUEUE_URL: httpUrl,
   /** Secrets Manager id of the merchant's webhook HMAC key (only the signing functions get it). */
   CHECKOUT_WEBHOOK_SECRET_ID: text,
   /**

@@ -1,4 +1,4 @@
-import type { Channel } from '../domain/deliveries';
+import type { QueueName } from '../domain/deliveries';
 import { watchSettings, type VariableName } from './env';
 
 /**
@@ -20,12 +20,12 @@ export interface Needs {
   /** S3 object actions on the attachments bucket. */
   bucket?: readonly BucketAction[];
   /** Queues it sends to: SendMessage only (a queue's consumer gets receive/delete from its trigger). */
-  sendTo?: readonly Channel[];
+  sendTo?: readonly QueueName[];
   /**
    * Queues whose DLQ it moves messages to itself (final failures, with their reason): the DLQ is
    * found from the queue's RedrivePolicy (GetQueueAttributes on the queue, GetQueueUrl on the DLQ).
    */
-  deadLetterTo?: readonly Channel[];
+  deadLetterTo?: readonly QueueName[];
   /** Reads the webhook HMAC key from Secrets Manager. */
   webhookKey?: boolean;
   /** Reads payment gateways' secrets (API password, notification secret) from Secrets Manager: the functions that call a gateway. */

@@ -6,7 +6,7 @@ import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE, TABLE_KEYS } from './table';
  * queue are all built from these, so SQS on AWS, on moto and in-process behave alike.
  */
 
-export { CHANNELS, type Channel } from '../domain/deliveries';
+export { CHANNELS, QUEUE_NAMES, type Channel, type QueueName } from '../domain/deliveries';
 
 const DAY_SECONDS = 24 * 60 * 60;
 const CONSUMER_TIMEOUT_SECONDS = 30;
@@ -34,9 +34,10 @@ export const WORK_QUEUE = {
 /**
  * Alarm when a work queue's oldest message has waited longer than this. A webhook may wait
  * hours by design while one merchant's endpoint is down (the retry schedule, docs/webhooks.md),
- * so its threshold is an hour; e-mail and SMS retry only on throttling, minutes at most.
+ * so its threshold is an hour; e-mail and SMS retry only on throttling, minutes at most. An
+ * automatic inquiry waits its gateway's window (15 minutes at most) by design: twice that.
  */
-export const QUEUE_AGE_ALARM_SECONDS = { webhook: 60 * 60, email: 15 * 60, sms: 15 * 60 } as const;
+export const QUEUE_AGE_ALARM_SECONDS = { webhook: 60 * 60, email: 15 * 60, sms: 15 * 60, sync: 30 * 60 } as const;
 
 /** Alarm when the event router lags the table stream by more than this (records waiting). */
 export const STREAM_ITERATOR_AGE_ALARM_SECONDS = 5 * 60;

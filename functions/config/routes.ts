@@ -43,7 +43,7 @@ export const ROUTES: readonly Route[] = [
   { id: 'CheckoutQrCode', method: 'GET', path: '/checkout/{session_id}/qr-code.svg', handler: 'http/checkout-qr-code', needs: { table: ['GetItem'] } },
   // The paid webhook is first sent from here (redirect-after-payment.ts), under the delivery's
   // claim (an idempotency record: PutItem, DeleteItem to release it).
-  { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: [...SESSION_WRITE, 'DeleteItem'], webhookKey: true, gatewaySecrets: true } },
+  { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: [...SESSION_WRITE, 'DeleteItem'], webhookKey: true, gatewaySecrets: true, sendTo: ['sync'] } },
   // A hosted gateway's return and notification: each triggers a sync (Retrieve Order) and at most
   // one session change; they read the configuration and the gateway's secrets.
   { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: SESSION_WRITE, gatewaySecrets: true } },

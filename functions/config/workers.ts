@@ -1,4 +1,4 @@
-import { CHANNELS, type Channel } from '../domain/deliveries';
+import { CHANNELS, type QueueName } from '../domain/deliveries';
 import { EXPIRY_SHARDS } from '../domain/expiry';
 import type { Needs, TableAction } from './needs';
 
@@ -11,7 +11,7 @@ export type WorkerTrigger =
   /** The table's change stream (event outbox items). */
   | { kind: 'table-stream' }
   /** One of the stateful stack's queues; each has a DLQ and reports partial batch failures. */
-  | { kind: 'queue'; queue: Channel }
+  | { kind: 'queue'; queue: QueueName }
   /**
    * An EventBridge schedule. With `fanOut`, each run is that many parallel invocations, the
    * n-th with the input `{ "shard": n }` (lib/constructs/fanned-out-schedule.ts).
@@ -42,6 +42,14 @@ export const WORKERS: readonly Worker[] = [
   },
   { id: 'SendEmail', handler: 'queue/send-email', trigger: { kind: 'queue', queue: 'email' }, needs: { table: CONSUMER_TABLE, email: true, deadLetterTo: ['email'] } },
   { id: 'SendSms', handler: 'queue/send-sms', trigger: { kind: 'queue', queue: 'sms' }, needs: { table: CONSUMER_TABLE, sms: true, deadLetterTo: ['sms'] } },
+  // The automatic inquiry: syncs a pending attempt after the gateway's window, again while
+  // pending (docs/gateways.md). The sync use case's session writes; gateway secrets; re-enqueues.
+  {
+    id: 'AutoInquiry',
+    handler: 'queue/auto-inquiry',
+    trigger: { kind: 'queue', queue: 'sync' },
+    needs: { table: ['GetItem', 'PutItem', 'UpdateItem'], gatewaySecrets: true, sendTo: ['sync'], deadLetterTo: ['sync'] },
+  },
   // Moves open sessions past their expires_at to `expired` when the merchant's expire flag is on:
   // one invocation per expiry shard each minute, so the sweep scales out (docs/expiry.md).
   // Query on the expiry index, its sweep checkpoint (GetItem, PutItem), and session writes.

@@ -1,5 +1,6 @@
 import type { MerchantConfig } from './config';
 import type { SessionEvent } from './events';
+import { INQUIRY_QUEUE } from './inquiry';
 import type { Session } from './session';
 import { NOTIFICATION_EVENTS, type NotificationEvent } from './state-machine';
 
@@ -12,9 +13,9 @@ export const CHANNELS = ['webhook', 'email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
 /** The channels that notify a person (SES and SNS), as opposed to the merchant's webhook. */
 export type NotificationChannel = Exclude<Channel, 'webhook'>;
-/** Each channel has one queue (and its DLQ), named after it. */
-export type QueueName = Channel;
-export const QUEUE_NAMES: readonly QueueName[] = CHANNELS;
+/** Each channel has one queue (and its DLQ), named after it; the automatic inquiry has one more. */
+export type QueueName = Channel | typeof INQUIRY_QUEUE;
+export const QUEUE_NAMES: readonly QueueName[] = [...CHANNELS, INQUIRY_QUEUE];
 
 export type DeliveryMessage =
   /**

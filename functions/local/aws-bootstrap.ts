@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { dynamoClient, dynamoDocumentClient, s3Client, secretsManagerClient, sqsClient } from '../adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
 import { gatewaySecretPrefix } from '../config/gateway-secrets';
-import { CHANNELS, STREAM_FAILURES_QUEUE, WORK_QUEUE } from '../config/queues';
+import { QUEUE_NAMES, STREAM_FAILURES_QUEUE, WORK_QUEUE } from '../config/queues';
 import { tableDefinition, TTL_ATTRIBUTE } from '../config/table';
 import { demoConfig, type DemoCredentials } from './demo-config';
 
@@ -94,7 +94,7 @@ export async function bootstrapAws(env: Readonly<Record<string, string | undefin
 
   await ensureTable(dynamoClient(), table);
   await ensureBucket(bucket);
-  const [webhookQueue, emailQueue, smsQueue] = await Promise.all(CHANNELS.map((channel) => ensureWorkQueue(`checkout-${stage}-${channel}`)));
+  const [webhookQueue, emailQueue, smsQueue, syncQueue] = await Promise.all(QUEUE_NAMES.map((channel) => ensureWorkQueue(`checkout-${stage}-${channel}`)));
   // Nothing reads it locally (no stream event source here), but the stage has what the stack has.
   await ensureQueue(`checkout-${stage}-stream-failures`, { MessageRetentionPeriod: String(STREAM_FAILURES_QUEUE.retentionSeconds) });
 
@@ -119,6 +119,7 @@ export async function bootstrapAws(env: Readonly<Record<string, string | undefin
       CHECKOUT_WEBHOOK_QUEUE_URL: webhookQueue!,
       CHECKOUT_EMAIL_QUEUE_URL: emailQueue!,
       CHECKOUT_SMS_QUEUE_URL: smsQueue!,
+      CHECKOUT_SYNC_QUEUE_URL: syncQueue!,
       CHECKOUT_WEBHOOK_SECRET_ID: secretId,
       CHECKOUT_GATEWAY_SECRET_PREFIX: env.CHECKOUT_GATEWAY_SECRET_PREFIX || gatewaySecretPrefix(stage),
       CHECKOUT_STAGE: stage,

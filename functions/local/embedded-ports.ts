@@ -38,6 +38,7 @@ export interface EmbeddedOptions {
  */
 export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock: Clock, options: EmbeddedOptions = {}) {
   const sessions = new MemorySessionRepository();
+  const queue = new MemoryEventQueue({ delayScale: options.delayScale ?? 1 });
   const outbox = new MemoryOutbox({ from: options.emailFrom || 'checkout@localhost', clock, reject: options.rejectNotification });
   return {
     sessions,
@@ -48,7 +49,8 @@ export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock:
     shortLinks: new MemoryShortLinkStore(),
     clock,
     ids: randomIds,
-    queue: new MemoryEventQueue({ delayScale: options.delayScale ?? 1 }),
+    queue,
+    inquiries: queue,
     webhooks: new HttpWebhookSender({ allowLoopback: options.allowLoopbackWebhooks ?? false, resolve: options.resolve }),
     mailer: outbox.mailer,
     sms: outbox.sms,

@@ -5,6 +5,7 @@ import type { EventQueue } from './event-queue';
 import type { DuePage, DueSession, ExpiryIndex, ShardCursors, SweepCheckpoint } from './expiry-index';
 import type { IdempotencyBegin, IdempotencyStore, StoredResult } from './idempotency-store';
 import type { Ids } from './ids';
+import type { InquiryScheduler } from './inquiry-scheduler';
 import type { Log } from './log';
 import type { EmailMessage, Mailer } from './mailer';
 import type { ReadOptions, SessionReader, SessionRepository } from './session-repository';
@@ -32,6 +33,7 @@ export type {
   IdempotencyBegin,
   IdempotencyStore,
   Ids,
+  InquiryScheduler,
   Log,
   Mailer,
   PaymentGateway,
@@ -73,4 +75,6 @@ export interface Ports {
   log: Log;
   /** The connectors table: the payment gateway that runs a gateway setting. */
   gateways: PaymentGateways;
+  /** The automatic inquiry's queue: a pending attempt synced after the gateway's window. */
+  inquiries: InquiryScheduler;
 }

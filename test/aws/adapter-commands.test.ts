@@ -14,7 +14,7 @@ import { dynamoShortLinkReader, dynamoShortLinks } from '../../functions/adapter
 import { s3AttachmentReader, s3Attachments } from '../../functions/adapters/aws/s3-attachment-store';
 import { sesMailer } from '../../functions/adapters/aws/ses-mailer';
 import { snsSmsSender } from '../../functions/adapters/aws/sns-sms-sender';
-import { sqsConsumerQueue, sqsPublisher } from '../../functions/adapters/aws/sqs-event-queue';
+import { sqsConsumerQueue, sqsInquiryScheduler, sqsPublisher } from '../../functions/adapters/aws/sqs-event-queue';
 import { WORK_QUEUE } from '../../functions/config/queues';
 import { useEnvironment } from '../../functions/config/env';
 import { recordUsage, type Needs } from '../../functions/config/needs';
@@ -103,6 +103,7 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
       CHECKOUT_WEBHOOK_QUEUE_URL: await queue('webhook'),
       CHECKOUT_EMAIL_QUEUE_URL: await queue('email'),
       CHECKOUT_SMS_QUEUE_URL: await queue('sms'),
+      CHECKOUT_SYNC_QUEUE_URL: await queue('sync'),
     };
     // The merchant configuration, written as the admin script does (not through a Lambda's adapter).
     const admin = createDocumentClient();
@@ -196,6 +197,17 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
       await queue().publish('webhook', { channel: 'webhook', event });
       await queue().publish('email', { channel: 'email', event, to: 'huda@example.com' });
       await queue().publish('sms', { channel: 'sms', event, to: '+96550000000' });
+    });
+  });
+
+  describeFactory('sqsInquiryScheduler()', sqsInquiryScheduler, (scheduler) => {
+    test('schedules a try on the sync queue, delayed by its window (SQS DelaySeconds)', async () => {
+      await scheduler().schedule({ session_id: 's1', reference: 'R1', try: 2, delay_seconds: 660 });
+      // Not visible before its delay: the message waits in the queue.
+      const seen = await sqs.send(new ReceiveMessageCommand({ QueueUrl: env.CHECKOUT_SYNC_QUEUE_URL, MaxNumberOfMessages: 1 }));
+      expect(seen.Messages ?? []).toEqual([]);
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: env.CHECKOUT_SYNC_QUEUE_URL, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }));
+      expect(Attributes?.ApproximateNumberOfMessagesDelayed).toBe('1');
     });
   });
 

@@ -1,4 +1,4 @@
-import { CHANNELS, STREAM_EVENT_SOURCE, STREAM_FAILURES_QUEUE, WORK_QUEUE } from '../../functions/config/queues';
+import { QUEUE_NAMES, STREAM_EVENT_SOURCE, STREAM_FAILURES_QUEUE, WORK_QUEUE } from '../../functions/config/queues';
 import { tableDefinition, TTL_ATTRIBUTE } from '../../functions/config/table';
 import { synthStage, type SynthesizedApp } from './synth-app';
 
@@ -34,10 +34,10 @@ test('the stack\'s table is tableDefinition: keys, expiry index, TTL, stream', (
   expect(p.TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
 });
 
-test('each channel\'s queue and DLQ carry WORK_QUEUE\'s settings', () => {
+test('each queue (the channels\' and the automatic inquiry\'s) and its DLQ carry WORK_QUEUE\'s settings', () => {
   const queues = Object.fromEntries(resourcesOf('AWS::SQS::Queue'));
   const work = Object.values(queues).filter((queue) => queue.Properties.RedrivePolicy);
-  expect(work).toHaveLength(CHANNELS.length);
+  expect(work).toHaveLength(QUEUE_NAMES.length);
   for (const queue of work) {
     const dlq = queues[queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]]!;
     expect({
@@ -63,7 +63,7 @@ test('the consumers\' timeout and event sources are the configured ones', () => 
   expect(dev.config.workerTimeout.toSeconds()).toBe(WORK_QUEUE.consumerTimeoutSeconds);
   const mappings = Object.values(dev.api.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>).map((m) => m.Properties);
   const sqs = mappings.filter((m) => !m.StartingPosition);
-  expect(sqs).toHaveLength(CHANNELS.length);
+  expect(sqs).toHaveLength(QUEUE_NAMES.length);
   for (const mapping of sqs) {
     expect([mapping.BatchSize, mapping.MaximumBatchingWindowInSeconds]).toEqual([WORK_QUEUE.batchSize, WORK_QUEUE.maxBatchingWindowSeconds]);
   }

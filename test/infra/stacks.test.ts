@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CHANNELS } from '../../functions/config/queues';
+import { CHANNELS, QUEUE_NAMES } from '../../functions/config/queues';
 import { ROUTES, type Route } from '../../functions/config/routes';
 import { TRAILING_SLASH_PARAM } from '../../functions/config/trailing-slash';
 import { WORKERS, type Worker } from '../../functions/config/workers';
@@ -21,6 +21,7 @@ const TEST_WORKERS: Worker[] = [
   { id: 'DeliverWebhook', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'webhook' }, needs: { webhookKey: true } },
   { id: 'SendEmail', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'email' }, needs: { email: true, bucket: ['GetObject'] } },
   { id: 'SendSms', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'sms' }, needs: { sms: true } },
+  { id: 'AutoInquiry', handler: 'http/retrieve-session', trigger: { kind: 'queue', queue: 'sync' }, needs: { gatewaySecrets: true, sendTo: ['sync'] } },
   { id: 'ExpireSessions', handler: 'http/retrieve-session', trigger: { kind: 'schedule', everyMinutes: 1 }, needs: { table: ['Query', 'UpdateItem'] } },
 ];
 
@@ -334,7 +335,7 @@ describe('alarms', () => {
 
   test('every DLQ (and the stream failure queue) alarms on new dead letters, not on "not empty", on every occurrence, and notifies on recovery', () => {
     const queues = Object.keys(resources(dev.data, 'AWS::SQS::Queue')).filter((id) => /Dlq|StreamFailures/.test(id));
-    expect(queues).toHaveLength(4);
+    expect(queues).toHaveLength(QUEUE_NAMES.length + 1);
     for (const queue of queues) {
       dev.data.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Metrics: Match.arrayWith([
@@ -477,7 +478,7 @@ describe('a deploy that delivers', () => {
   });
 
   test('every queue consumer has a maximum concurrency (the webhook\'s bounds a backlog\'s flood; e-mail\'s and SMS\'s the SES/SNS quotas)', () => {
-    for (const queue of CHANNELS) {
+    for (const queue of QUEUE_NAMES) {
       withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { Ref: Match.stringLikeRegexp(`^SsmParameterValuecheckoutstaging${queue}queuearn`) },
         ScalingConfig: { MaximumConcurrency: withWorkers.config.capacity.queueConcurrency[queue] },
@@ -512,7 +513,7 @@ describe('capacity (lib/stage-config.ts capacity; docs/capacity.md)', () => {
 
   test.each(['dev', 'prod'] as const)('%s: each queue event source runs at most its capacity\'s concurrent batches', (stage) => {
     const app = stage === 'dev' ? dev : prod;
-    for (const queue of CHANNELS) {
+    for (const queue of QUEUE_NAMES) {
       expect([queue, mappingOf(app, queue).Properties!.ScalingConfig]).toEqual([queue, { MaximumConcurrency: app.config.capacity.queueConcurrency[queue] }]);
     }
   });

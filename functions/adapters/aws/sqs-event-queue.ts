@@ -6,7 +6,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { DeliveryMessage, QueueName } from '../../domain/deliveries';
-import type { EventQueue } from '../../ports';
+import { INQUIRY_QUEUE, type InquiryMessage } from '../../domain/inquiry';
+import type { EventQueue, InquiryScheduler } from '../../ports';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
 import { sqsClient } from './aws-clients';
@@ -21,7 +22,7 @@ const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
  * The DLQ receives messages two ways: from our consumers, with a `failure_reason` attribute,
  * and from SQS itself once maxReceiveCount is exceeded (a consumer that kept crashing).
  */
-export class SqsEventQueue implements EventQueue {
+export class SqsEventQueue implements EventQueue, InquiryScheduler {
   private readonly dlqUrls = new Map<QueueName, Promise<string>>();
 
   constructor(
@@ -39,6 +40,12 @@ export class SqsEventQueue implements EventQueue {
         MessageAttributes: { event_type: { DataType: 'String', StringValue: message.event.type } },
       }),
     );
+  }
+
+  /** The inquiry queue's message, delivered after its delay (SendMessage DelaySeconds, at most 900). */
+  async schedule(message: InquiryMessage): Promise<void> {
+    const delay = Math.min(900, Math.max(0, Math.round(message.delay_seconds * this.delayScale)));
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.url(INQUIRY_QUEUE), MessageBody: JSON.stringify(message), DelaySeconds: delay }));
   }
 
   async retryLater(queue: QueueName, receipt: string, delaySeconds: number): Promise<void> {
@@ -94,7 +101,7 @@ export class SqsEventQueue implements EventQueue {
   }
 }
 
-const QUEUE_URL = { webhook: 'CHECKOUT_WEBHOOK_QUEUE_URL', email: 'CHECKOUT_EMAIL_QUEUE_URL', sms: 'CHECKOUT_SMS_QUEUE_URL' } as const;
+const QUEUE_URL = { webhook: 'CHECKOUT_WEBHOOK_QUEUE_URL', email: 'CHECKOUT_EMAIL_QUEUE_URL', sms: 'CHECKOUT_SMS_QUEUE_URL', sync: 'CHECKOUT_SYNC_QUEUE_URL' } as const;
 
 /** The queues the event router publishes to. */
 export function sqsPublisher(channels: readonly QueueName[]): SqsEventQueue {
@@ -107,6 +114,12 @@ export function sqsConsumerQueue(channel: QueueName): SqsEventQueue {
   uses({ deadLetterTo: [channel] });
   // Never set by the stacks (default 1): the local cloud passes it to run the retry schedule faster.
   return new SqsEventQueue(sqsClient(), urlsOf([channel]), setting('CHECKOUT_LOCAL_DELAY_SCALE'));
+}
+
+/** The automatic inquiry's queue, to schedule a try (the functions that start a payment, and the worker itself). */
+export function sqsInquiryScheduler(): SqsEventQueue {
+  uses({ sendTo: [INQUIRY_QUEUE] });
+  return new SqsEventQueue(sqsClient(), urlsOf([INQUIRY_QUEUE]), setting('CHECKOUT_LOCAL_DELAY_SCALE'));
 }
 
 function urlsOf(channels: readonly QueueName[]): Partial<Record<QueueName, string>> {

@@ -2,7 +2,8 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createHash, randomUUID } from 'node:crypto';
 import { WORK_QUEUE } from '../../config/queues';
 import type { DeliveryMessage, QueueName } from '../../domain/deliveries';
-import type { EventQueue } from '../../ports';
+import { INQUIRY_QUEUE, type InquiryMessage } from '../../domain/inquiry';
+import type { EventQueue, InquiryScheduler } from '../../ports';
 
 export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
@@ -52,7 +53,7 @@ interface Lane {
  * once, a receive count per message, visibility timeouts, partial batch failures, and the same
  * consumers (the handler modules) fed SQS-shaped events.
  */
-export class MemoryEventQueue implements EventQueue {
+export class MemoryEventQueue implements EventQueue, InquiryScheduler {
   private readonly lanes = new Map<QueueName, Lane>();
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
@@ -76,6 +77,11 @@ export class MemoryEventQueue implements EventQueue {
 
   async publish(queue: QueueName, message: DeliveryMessage): Promise<void> {
     this.enqueue(queue, JSON.stringify(message));
+  }
+
+  /** SQS's DelaySeconds, scaled like the retry delays. */
+  async schedule(message: InquiryMessage): Promise<void> {
+    this.enqueue(INQUIRY_QUEUE, JSON.stringify(message), message.delay_seconds * 1000 * this.scale);
   }
 
   async retryLater(queue: QueueName, receipt: string, delaySeconds: number): Promise<void> {
@@ -121,9 +127,9 @@ export class MemoryEventQueue implements EventQueue {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private enqueue(queue: QueueName, body: string): void {
+  private enqueue(queue: QueueName, body: string, delayMs = 0): void {
     const now = Date.now();
-    this.lane(queue).messages.push({ id: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt: now });
+    this.lane(queue).messages.push({ id: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt: now + delayMs });
     this.wake(queue);
   }
 

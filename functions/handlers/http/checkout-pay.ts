@@ -14,6 +14,7 @@ import { csrf, type Csrf } from './checkout-csrf';
 import { checkoutPageResponse } from './checkout-response';
 import { renderGatewayRedirect } from '../../views/gateway-redirect';
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
+import { sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
 import { html, redirect, type HttpEvent } from './http-event';
 import { httpHandler } from './http-handler';
 
@@ -68,6 +69,7 @@ export const build = () =>
     clock: systemClock,
     ids: randomIds,
     gateways: awsPaymentGateways(),
+    inquiries: sqsInquiryScheduler(),
     // The paid webhook is sent from here first (redirect-after-payment.ts), claimed like the queue's.
     idempotency: dynamoIdempotency(),
     webhooks: new HttpWebhookSender({ allowLoopback: setting('CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS') }),

@@ -5,7 +5,7 @@ import { dynamoSessionReader, fromItem } from '../../adapters/aws/dynamo-session
 import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE } from '../../config/table';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
 import { routeEvent, type RouteEventPorts } from '../../app/route-event';
-import { QUEUE_NAMES } from '../../domain/deliveries';
+import { CHANNELS } from '../../domain/deliveries';
 import type { SessionEvent } from '../../domain/events';
 import type { Session } from '../../domain/session';
 import { lambdaEntry } from '../lambda-entry';
@@ -74,5 +74,5 @@ export function wire(ports: RouterPorts) {
   return withLogContext(records);
 }
 
-export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(QUEUE_NAMES), config: dynamoConfig() });
+export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(CHANNELS), config: dynamoConfig() });
 export const handler = lambdaEntry(build);

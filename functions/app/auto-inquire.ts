@@ -1,0 +1,38 @@
+import { NotFoundError } from '../domain/errors';
+import { nextInquiry, type InquiryMessage } from '../domain/inquiry';
+import type { Ports } from '../ports';
+import { syncAttempt, type SyncAttemptPorts, type SyncOutcome } from './sync-attempt';
+
+export type AutoInquirePorts = SyncAttemptPorts & Pick<Ports, 'inquiries'>;
+
+export type AutoInquiryOutcome =
+  | SyncOutcome
+  /** Still pending: the next try is scheduled. */
+  | { kind: 'again'; next: InquiryMessage }
+  /** Still pending after the last try: an operator (or the merchant's inquiry) must look. */
+  | { kind: 'gave_up' }
+  /** The session is gone (deleted): nothing to ask. */
+  | { kind: 'gone' };
+
+/**
+ * One try of the automatic inquiry: syncs the attempt (the same use case as the return, the
+ * notification and the merchant's inquiry, so racing them gives one state change and one event)
+ * and, while the gateway still has no answer, schedules the next try, up to INQUIRY_TRIES.
+ */
+export async function autoInquire(ports: AutoInquirePorts, message: InquiryMessage): Promise<AutoInquiryOutcome> {
+  let outcome: SyncOutcome;
+  try {
+    outcome = await syncAttempt(ports, message.session_id, message.reference);
+  } catch (error) {
+    if (error instanceof NotFoundError) return { kind: 'gone' };
+    throw error;
+  }
+  if (outcome.kind !== 'pending') return outcome;
+  const next = nextInquiry(message);
+  if (!next) {
+    ports.log.warn('ALARM automatic inquiry gave up on a pending attempt', new Error(`session ${message.session_id} attempt ${message.reference} still pending after ${message.try} tries: check it at the gateway`));
+    return { kind: 'gave_up' };
+  }
+  await ports.inquiries.schedule(next);
+  return { kind: 'again', next };
+}

@@ -1,0 +1,47 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { dynamoConfig } from '../../adapters/aws/dynamo-config-store';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
+import { sqsConsumerQueue, sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
+import { randomIds } from '../../adapters/random-ids';
+import { systemClock } from '../../adapters/system-clock';
+import { autoInquire, type AutoInquirePorts } from '../../app/auto-inquire';
+import { INQUIRY_QUEUE, parseInquiryMessage } from '../../domain/inquiry';
+import type { Log } from '../../ports';
+import { lambdaEntry } from '../lambda-entry';
+import { logger } from '../logger';
+import { queueHandler, type ConsumerPorts, type QueueFunction } from './queue-consumer';
+
+/**
+ * The automatic inquiry's worker: each message is one try (sync, and the next try while the
+ * gateway has no answer). A message that is not an inquiry is dead-lettered with the reason; a
+ * failure of ours fails the record, so SQS delivers it again after its visibility timeout.
+ */
+export function wire(ports: AutoInquirePorts & ConsumerPorts): ReturnType<typeof queueHandler> {
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    const message = parseInquiryMessage(record.body);
+    if (!message) {
+      await ports.queue.deadLetter(INQUIRY_QUEUE, record.body, 'not an inquiry message');
+      return;
+    }
+    const outcome = await autoInquire(ports, message);
+    logger.info('automatic inquiry', { session_id: message.session_id, reference: message.reference, try: message.try, outcome: outcome.kind });
+  };
+  const fn: QueueFunction = (event, context) =>
+    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false }) as Promise<SQSBatchResponse>;
+  return queueHandler(fn);
+}
+
+export const build = () =>
+  wire({
+    sessions: dynamoSessions(),
+    config: dynamoConfig(),
+    clock: systemClock,
+    ids: randomIds,
+    log: logger as Log,
+    gateways: awsPaymentGateways(),
+    inquiries: sqsInquiryScheduler(),
+    queue: sqsConsumerQueue(INQUIRY_QUEUE),
+  });
+export const handler = lambdaEntry(build);

@@ -1,0 +1,69 @@
+import { INQUIRY_TRIES } from '../../functions/domain/inquiry';
+import { openPage, postPayment } from '../fixtures/checkout-form';
+import { DEMO_ENV, startTestApi, type TestApi } from '../fixtures/local-api';
+import { startReceiver, waitFor, type WebhookReceiver } from '../fixtures/webhook-receiver';
+
+/**
+ * The automatic inquiry on the embedded runtime and the local MPGS over real HTTP: a customer
+ * who paid and closed the browser, with no notification from the gateway, still ends paid (and
+ * the merchant gets the webhook); an attempt the gateway never answers is asked INQUIRY_TRIES
+ * times, then left pending. CHECKOUT_LOCAL_DELAY_SCALE makes the 11-minute window 0.66 s.
+ */
+let api: TestApi;
+let receiver: WebhookReceiver;
+
+beforeAll(async () => {
+  receiver = await startReceiver(200);
+  api = await startTestApi({ env: { ...DEMO_ENV, CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1' }, delayScale: 0.001, localMpgs: { notificationTimeScale: 0.001 }, gatewayTimeoutMs: 1_000 });
+});
+afterAll(async () => {
+  await api.close();
+  await receiver.close();
+});
+afterEach(() => api.mpgs!.control.reset());
+
+const eventTypes = (id: string) => api.ports.sessions.outbox.filter((event) => event.session_id === id).map((event) => event.type);
+const retrieveOrders = (reference: string) => api.mpgs!.requests().filter((entry) => entry.method === 'GET' && entry.path.endsWith(`/order/${reference}`)).length;
+
+/** Creates an MPGS session, posts our page's form and answers the gateway session and our attempt. */
+async function startMpgs() {
+  const created = await api.request('POST', '/b/checkout/v1/pymt-txn/', { body: { type: 'payment_request', pg_codes: ['mpgs-kwd'], amount: '14.125', currency_code: 'KWD', webhook_url: `${receiver.url}/hook` } });
+  expect(created.status).toBe(201);
+  const id = created.json.session_id as string;
+  const visit = await openPage(api, id);
+  const posted = await postPayment(api, id, { pg_code: 'mpgs-kwd' }, visit);
+  expect(posted.status).toBe(200);
+  const sessionId = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(posted.text)![1]!;
+  const attempt = (await api.ports.sessions.get(id))!.attempts.at(-1)!;
+  return { id, sessionId, reference: attempt.reference_number };
+}
+
+test('paid at the gateway, the browser never returns and no notification comes: the automatic inquiry pays the session, one paid event, the merchant gets the webhook', async () => {
+  api.mpgs!.control.notifications('never');
+  api.mpgs!.control.browserNeverReturns();
+  const { id, sessionId, reference } = await startMpgs();
+  const paid = await fetch(`${api.mpgs!.url}/checkout/pay/${sessionId}`, { method: 'POST', body: new URLSearchParams({ cardNumber: '5123450000000008', expiryMonth: '01', expiryYear: '39', securityCode: '100', nameOnCard: 'A' }), redirect: 'manual' });
+  expect(paid.status).toBe(200); // the gateway's own page: the browser is not sent back to us
+  await waitFor(async () => (await api.ports.sessions.get(id))!.state === 'paid', { what: 'paid by the automatic inquiry' });
+  expect((await api.ports.sessions.get(id))!.attempts.at(-1)).toMatchObject({ reference_number: reference, result: 'success', card_last4: '0008' });
+  // The gateway's notification was dropped: it never reached us.
+  expect(api.mpgs!.notifications().flatMap((notification) => notification.attempts)).toEqual([]);
+  const hook = await waitFor(() => receiver.requests.find((request) => request.body?.session_id === id && request.body?.state === 'paid'), { what: 'the paid webhook' });
+  expect(hook!.body).toMatchObject({ state: 'paid', result: 'success' });
+  // The tries left after the one that paid find the attempt settled and change nothing.
+  await waitFor(() => retrieveOrders(reference) >= 1, { what: 'the inquiry' });
+  expect(eventTypes(id)).toEqual(['created', 'pending', 'paid']);
+});
+
+test(`an attempt the gateway never answers is asked ${INQUIRY_TRIES} times, then left pending for an operator`, async () => {
+  api.mpgs!.control.notifications('never');
+  const { id, reference } = await startMpgs(); // the customer never pays on the gateway's page
+  await waitFor(() => retrieveOrders(reference) === INQUIRY_TRIES, { what: `${INQUIRY_TRIES} Retrieve Order calls` });
+  // The last try done (its message deleted), nothing is left scheduled: it stopped.
+  await waitFor(() => api.ports.queue.depth('sync') === 0, { what: 'the sync queue empty' });
+  expect(retrieveOrders(reference)).toBe(INQUIRY_TRIES);
+  const session = (await api.ports.sessions.get(id))!;
+  expect(session).toMatchObject({ state: 'pending', result: 'pending' });
+  expect(session.attempts.at(-1)).toMatchObject({ reference_number: reference, result: 'pending' });
+  expect(eventTypes(id)).toEqual(['created', 'pending']);
+});

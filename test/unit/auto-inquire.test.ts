@@ -1,0 +1,55 @@
+import { autoInquire } from '../../functions/app/auto-inquire';
+import { firstInquiry, INQUIRY_TRIES, inquiryDelaySeconds, parseInquiryMessage, type InquiryMessage } from '../../functions/domain/inquiry';
+import type { PaymentAttempt } from '../../functions/domain/session';
+import type { PaymentGateway } from '../../functions/ports';
+import { eventPorts, sampleSession } from '../fixtures/event-ports';
+
+/** The automatic inquiry's tries against a gateway that never answers, then one that does. */
+async function setup(answer: () => Awaited<ReturnType<PaymentGateway['sync']>>) {
+  const ports = await eventPorts();
+  const pgCode = (await ports.config.load()).gateways[0]!.code;
+  const attempt: PaymentAttempt = { reference_number: 'REF-1', pg_code: pgCode, result: 'pending', card_brand: 'card', card_last4: '', attempted_at: '2026-11-25T10:00:00.000Z' };
+  const session = sampleSession({ pg_codes: [pgCode], state: 'pending', attempts: [attempt], reference_number: 'REF-1' });
+  await ports.sessions.create(session, []);
+  const asked: string[] = [];
+  const connector = { capabilities: { sync: true }, sync: async (request: { reference: string }) => (asked.push(request.reference), answer()) } as unknown as PaymentGateway;
+  const scheduled: InquiryMessage[] = [];
+  const inquiries = { schedule: async (message: InquiryMessage) => void scheduled.push(message) };
+  return { ports: { ...ports, gateways: { connect: async () => connector }, inquiries }, session, asked, scheduled };
+}
+
+test(`while the gateway has no answer each try schedules the next; after ${INQUIRY_TRIES} tries it stops (and alarms)`, async () => {
+  const { ports, session, asked, scheduled } = await setup(() => ({ status: 'pending' }) as never);
+  const warnings: string[] = [];
+  const log = { ...ports.log, warn: (message: string) => void warnings.push(message) };
+  let message: InquiryMessage | undefined = firstInquiry(session.session_id, 'REF-1', { inquiry_window_minutes: 11 });
+  const outcomes: string[] = [];
+  while (message) {
+    const outcome = await autoInquire({ ...ports, log }, message);
+    outcomes.push(outcome.kind);
+    message = outcome.kind === 'again' ? outcome.next : undefined;
+  }
+  expect(outcomes).toEqual(['again', 'again', 'gave_up']);
+  expect(asked).toEqual(['REF-1', 'REF-1', 'REF-1']);
+  expect(scheduled.map((next) => [next.try, next.delay_seconds])).toEqual([[2, 660], [3, 660]]);
+  expect(warnings).toEqual([expect.stringMatching(/^ALARM automatic inquiry gave up/)]);
+  expect((await ports.sessions.get(session.session_id))!.attempts[0]!.result).toBe('pending');
+});
+
+test('an attempt already settled (by the return or a notification) is not asked about and nothing is scheduled; a deleted session is gone', async () => {
+  const { ports, session, asked, scheduled } = await setup(() => ({ status: 'pending' }) as never);
+  expect((await autoInquire(ports, { ...firstInquiry(session.session_id, 'OTHER', {}), reference: 'OTHER' })).kind).toBe('unchanged');
+  expect((await autoInquire(ports, firstInquiry('no-such-session', 'REF-1', {}))).kind).toBe('gone');
+  expect(asked).toEqual([]);
+  expect(scheduled).toEqual([]);
+});
+
+test('the window is the setting\'s, within what SQS can delay; messages that are not inquiries are refused', () => {
+  expect(inquiryDelaySeconds({ inquiry_window_minutes: 11 })).toBe(660);
+  expect(inquiryDelaySeconds({ inquiry_window_minutes: 60 })).toBe(900);
+  expect(inquiryDelaySeconds({})).toBe(900);
+  expect(parseInquiryMessage(JSON.stringify(firstInquiry('s', 'r', {})))).toEqual({ session_id: 's', reference: 'r', try: 1, delay_seconds: 900 });
+  for (const body of ['', 'null', '{}', JSON.stringify({ session_id: 's', reference: 'r', try: 0, delay_seconds: 60 }), JSON.stringify({ session_id: 's', reference: 'r', try: 1, delay_seconds: 901 })]) {
+    expect(parseInquiryMessage(body)).toBeUndefined();
+  }
+});
