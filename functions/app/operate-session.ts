@@ -1,3 +1,4 @@
+import { actorOf, auditEntry, type RequestOrigin } from '../domain/audit';
 import { OperationFailedError, NotFoundError, PermissionDeniedError } from '../domain/errors';
 import { planOperation, type ChildTransaction, type OperationName } from '../domain/operations';
 import { mayOperate, type Principal } from '../domain/permissions';
@@ -16,6 +17,8 @@ export interface OperateSessionInput {
   /** Decimal text; absent (or blank) means the full or remaining amount. */
   amount?: string | null;
   trackingKey?: string;
+  /** Where the request came from, for its audit entry. */
+  origin: RequestOrigin;
 }
 
 export interface OperationOutcome {
@@ -49,7 +52,27 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
       transaction = plan.transaction;
       return { action: plan.action, changes: plan.changes };
     },
-    { retry: true },
+    {
+      retry: true,
+      // Who did it, from where, in which request: committed with the change (docs/security.md).
+      audit: (next) =>
+        auditEntry(
+          {
+            entry_id: ports.ids.eventId(),
+            actor: actorOf(input.principal),
+            address: input.origin.address,
+            request_id: input.origin.requestId,
+            action: `operation.${operation}`,
+            session_id: next.session_id,
+            details: {
+              version: next.version,
+              ...(transaction && { amount: transaction.amount, reference_number: transaction.reference_number }),
+              ...(input.trackingKey && { tracking_key: input.trackingKey }),
+            },
+          },
+          ports.clock.now(),
+        ),
+    },
   );
   return { operation, session: after, transaction };
 }

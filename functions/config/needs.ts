@@ -1,5 +1,6 @@
 import type { Channel } from '../domain/deliveries';
 import { watchSettings, type VariableName } from './env';
+import type { KeyKind } from './table';
 
 /**
  * What one Lambda may do to the platform's resources. The CDK app grants exactly these actions
@@ -17,6 +18,14 @@ export interface Needs {
    * `Query` is granted on the table's indexes too (the expiry index).
    */
   table?: readonly TableAction[];
+  /**
+   * The kinds of table item it touches (config/table.ts KEY_PREFIXES). Given on a route or worker,
+   * its table grant is limited to them by an IAM condition on the partition key
+   * (`dynamodb:LeadingKeys`); the adapter factories always declare theirs.
+   */
+  keys?: readonly KeyKind[];
+  /** Kinds of item it only reads (GetItem/Query), never writes: with `keys`, a read-only grant on them. */
+  readOnlyKeys?: readonly KeyKind[];
   /** S3 object actions on the attachments bucket. */
   bucket?: readonly BucketAction[];
   /** Queues it sends to (a queue's consumer gets receive/delete from its trigger). */
@@ -25,6 +34,8 @@ export interface Needs {
   deadLetterTo?: readonly Channel[];
   /** Reads the webhook HMAC key from Secrets Manager. */
   webhookKey?: boolean;
+  /** Reads the payment form's CSRF secret from Secrets Manager. */
+  csrfKey?: boolean;
   /** Sends e-mail through SES as CHECKOUT_EMAIL_FROM. */
   email?: boolean;
   /** Sends SMS through SNS (Publish to a phone number). */

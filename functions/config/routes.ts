@@ -1,4 +1,5 @@
 import type { BucketAction, Needs, TableAction } from './needs';
+import type { KeyKind } from './table';
 
 /**
  * The one route table: the CDK app builds one Lambda per entry from it, and the embedded
@@ -24,29 +25,38 @@ const AUTH_AND_IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem',
 // and its outbox events.
 const SESSION_WRITE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'];
 
+// The kinds of item each function touches (IAM `dynamodb:LeadingKeys`, config/table.ts).
+// Authenticating: the configuration (read; a password's stronger hash written back with its
+// audit entry), failure counts and key uses, and Idempotency-Key records.
+const AUTH_KEYS: KeyKind[] = ['config', 'audit', 'authFailures', 'keyUse', 'idempotency'];
+// A session and its order_no claim.
+const SESSION_KEYS: KeyKind[] = ['session', 'orderNo'];
+const SESSION_ROUTE_KEYS: KeyKind[] = [...AUTH_KEYS, ...SESSION_KEYS, 'shortLink'];
+
 // Attachments: store, copy (Get + Put), replace (Delete); ListBucket so a missing key is a 404, not a 403.
 const SESSION_FILES: BucketAction[] = ['GetObject', 'PutObject', 'DeleteObject', 'ListBucket'];
 
 export const ROUTES: readonly Route[] = [
-  { id: 'CreateSession', method: 'POST', path: '/b/checkout/v1/pymt-txn', handler: 'http/create-session', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], bucket: SESSION_FILES } },
-  { id: 'RetrieveSession', method: 'GET', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/retrieve-session', needs: { table: ['GetItem'] } },
-  { id: 'PatchSession', method: 'PATCH', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/patch-session', needs: { table: SESSION_WRITE, bucket: SESSION_FILES } },
-  { id: 'PutSession', method: 'PUT', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/put-session', needs: { table: SESSION_WRITE, bucket: SESSION_FILES } },
-  { id: 'UploadAttachment', method: 'POST', path: '/b/checkout/v1/upload-attachment', handler: 'http/upload-attachment', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], bucket: SESSION_FILES } },
+  { id: 'CreateSession', method: 'POST', path: '/b/checkout/v1/pymt-txn', handler: 'http/create-session', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: SESSION_ROUTE_KEYS, bucket: SESSION_FILES } },
+  { id: 'RetrieveSession', method: 'GET', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/retrieve-session', needs: { table: ['GetItem'], keys: SESSION_KEYS } },
+  { id: 'PatchSession', method: 'PATCH', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/patch-session', needs: { table: SESSION_WRITE, keys: SESSION_ROUTE_KEYS, bucket: SESSION_FILES } },
+  { id: 'PutSession', method: 'PUT', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/put-session', needs: { table: SESSION_WRITE, keys: SESSION_ROUTE_KEYS, bucket: SESSION_FILES } },
+  { id: 'UploadAttachment', method: 'POST', path: '/b/checkout/v1/upload-attachment', handler: 'http/upload-attachment', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: SESSION_ROUTE_KEYS, bucket: SESSION_FILES } },
   { id: 'DownloadAttachment', method: 'GET', path: '/b/checkout/v1/attachments/{token}', handler: 'http/download-attachment', needs: { bucket: ['GetObject', 'ListBucket'] } },
-  { id: 'FollowShortLink', method: 'GET', path: '/s/{code}', handler: 'http/follow-short-link', needs: { table: ['GetItem'] } },
-  { id: 'CheckoutRedirect', method: 'GET', path: '/b/checkout/redirect/start', handler: 'http/checkout-redirect', needs: { table: ['GetItem'] } },
-  { id: 'CheckoutPage', method: 'GET', path: '/checkout/{session_id}', handler: 'http/checkout-page', needs: { table: SESSION_WRITE, webhookKey: true } },
-  { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: SESSION_WRITE, webhookKey: true } },
+  { id: 'FollowShortLink', method: 'GET', path: '/s/{code}', handler: 'http/follow-short-link', needs: { table: ['GetItem'], keys: ['shortLink'] } },
+  { id: 'CheckoutRedirect', method: 'GET', path: '/b/checkout/redirect/start', handler: 'http/checkout-redirect', needs: { table: ['GetItem'], keys: SESSION_KEYS } },
+  // The public checkout pages: session items only; the configuration read, never written (docs/security.md).
+  { id: 'CheckoutPage', method: 'GET', path: '/checkout/{session_id}', handler: 'http/checkout-page', needs: { table: SESSION_WRITE, keys: SESSION_KEYS, readOnlyKeys: ['config'], csrfKey: true } },
+  { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: SESSION_WRITE, keys: SESSION_KEYS, readOnlyKeys: ['config'], csrfKey: true } },
   // Operations: authenticate (config read), Tracking-/Idempotency-Key records, one session change
   // with its event, and the webhook key to sign the operation document.
-  { id: 'SessionOperation', method: 'POST', path: '/b/pbl/v2/operation', handler: 'http/session-operation', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], webhookKey: true } },
+  { id: 'SessionOperation', method: 'POST', path: '/b/pbl/v2/operation', handler: 'http/session-operation', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SESSION_KEYS], webhookKey: true } },
   // Payment status query: reads the session and signs its status (`notify_webhook_url` queues it
   // for the webhook worker). It never changes a session, so no ConditionCheckItem (session
   // writes); its table actions are the authentication and Idempotency-Key ones.
-  { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: AUTH_AND_IDEMPOTENCY, webhookKey: true, sendTo: ['webhook'] } },
+  { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: AUTH_AND_IDEMPOTENCY, keys: [...AUTH_KEYS, ...SESSION_KEYS], webhookKey: true, sendTo: ['webhook'] } },
   // Reads the merchant configuration only.
-  { id: 'PaymentMethods', method: 'POST', path: '/b/pbl/v2/payment-methods', handler: 'http/payment-methods', needs: { table: AUTH_AND_IDEMPOTENCY } },
+  { id: 'PaymentMethods', method: 'POST', path: '/b/pbl/v2/payment-methods', handler: 'http/payment-methods', needs: { table: AUTH_AND_IDEMPOTENCY, keys: AUTH_KEYS } },
   { id: 'StaticIcon', method: 'GET', path: '/static/pg-icons/card.svg', handler: 'http/static-icon' },
   { id: 'OpenApiDocument', method: 'GET', path: '/openapi.json', handler: 'http/openapi-json' },
   { id: 'ApiReference', method: 'GET', path: '/docs', handler: 'http/api-reference' },

@@ -24,7 +24,7 @@ const fromSettings = (): DemoValues => ({
 });
 
 export async function demoConfig(env: DemoValues = fromSettings()): Promise<{ config: MerchantConfig; credentials: DemoCredentials }> {
-  const apiKey = env.CHECKOUT_DEMO_API_KEY || newApiKey('demo').key;
+  const apiKey = env.CHECKOUT_DEMO_API_KEY || newApiKey().key;
   const [username = 'demo', password = randomBytes(12).toString('base64url')] = splitBasic(env.CHECKOUT_DEMO_BASIC);
   const webhookKey = env.CHECKOUT_DEMO_WEBHOOK_KEY || randomBytes(32).toString('hex');
   const config: MerchantConfig = {

@@ -1,3 +1,5 @@
+import type { AuditLog, AuditQuery } from './audit-log';
+import type { AuthAttempts, StoredFailures } from './auth-attempts';
 import type { AttachmentStore, FileDownload, StoredFile, StoredFileInfo } from './attachment-store';
 import type { Clock } from './clock';
 import type { ConfigStore } from './config-store';
@@ -10,10 +12,15 @@ import type { EmailMessage, Mailer } from './mailer';
 import type { ReadOptions, SessionReader, SessionRepository } from './session-repository';
 import type { ShortLinkReader, ShortLinkStore } from './short-link-store';
 
+import type { SecretSource } from './secret-source';
 import type { SmsMessage, SmsSender } from './sms-sender';
 import type { WebhookResult, WebhookSender } from './webhook-sender';
 
 export type {
+  AuditLog,
+  AuditQuery,
+  AuthAttempts,
+  StoredFailures,
   AttachmentStore,
   Clock,
   ConfigStore,
@@ -30,6 +37,7 @@ export type {
   Mailer,
   ReadOptions,
   SessionReader,
+  SecretSource,
   SessionRepository,
   ShardCursors,
   ShortLinkReader,
@@ -63,4 +71,9 @@ export interface Ports {
   mailer: Mailer;
   sms: SmsSender;
   log: Log;
+  /** Failed authentications (lockout) and API keys' last use. */
+  attempts: AuthAttempts;
+  audit: AuditLog;
+  /** The payment form's CSRF secret (its own, not the webhook key). */
+  csrfSecret: SecretSource;
 }

@@ -10,7 +10,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EXPIRY_INDEX } from '../../functions/config/table';
+import { EXPIRY_INDEX, KEY_PREFIXES, type KeyKind } from '../../functions/config/table';
 import type { BucketAction, TableAction } from '../../functions/config/needs';
 import { LAMBDA_BUNDLING } from './lambda-bundling';
 
@@ -76,12 +76,28 @@ export class CheckoutFunction extends NodejsFunction {
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
-/** DynamoDB item actions on the table; `Query` also reaches its expiry index (gsi1) and no other. */
-export function bindTable(fn: CheckoutFunction, table: ITable, actions: readonly TableAction[]): void {
+/**
+ * DynamoDB item actions on the table; `Query` also reaches its expiry index (gsi1) and no other.
+ * With `keys`, only items whose partition key starts with those prefixes (IAM's
+ * `dynamodb:LeadingKeys`): the public checkout functions cannot touch the configuration.
+ */
+export function bindTable(fn: CheckoutFunction, table: ITable, actions: readonly TableAction[], keys?: readonly KeyKind[], readOnlyKeys: readonly KeyKind[] = []): void {
   if (actions.length === 0) return;
   const resources = [table.tableArn];
   if (actions.includes('Query')) resources.push(`${table.tableArn}/index/${EXPIRY_INDEX}`);
-  fn.addToRolePolicy(new PolicyStatement({ actions: unique(actions).map((a) => `dynamodb:${a}`), resources }));
+  const on = (kinds: readonly KeyKind[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(kinds) } });
+  fn.addToRolePolicy(new PolicyStatement({ actions: unique(actions).map((a) => `dynamodb:${a}`), resources, conditions: keys ? on(keys) : undefined }));
+  const reads = actions.filter((a) => READ_ACTIONS.includes(a));
+  if (keys && readOnlyKeys.length > 0 && reads.length > 0) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: unique(reads).map((a) => `dynamodb:${a}`), resources, conditions: on(readOnlyKeys) }));
+  }
+}
+
+const READ_ACTIONS: readonly TableAction[] = ['GetItem', 'BatchGetItem', 'Query'];
+
+/** IAM patterns of the partition keys of these kinds of item (`SESSION#*`; `CONFIG` exactly). */
+export function leadingKeyPatterns(keys: readonly KeyKind[]): string[] {
+  return unique(keys).map((kind) => (KEY_PREFIXES[kind].endsWith('#') ? `${KEY_PREFIXES[kind]}*` : KEY_PREFIXES[kind]));
 }
 
 /** Lets the function send to the queue (its consumers get receive/delete from their trigger). */

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../../functions/adapters/aws/dynamo-config-store';
 import { authenticate } from '../../functions/app/authenticate';
+import { authPorts, origin } from '../fixtures/auth-ports';
 import { runAdmin } from '../../scripts/admin-commands';
 import { createTestTable } from '../fixtures/dynamo-table';
 import { describeAws } from '../fixtures/moto';
@@ -37,9 +38,10 @@ describeAws('npm run admin against a stage table on moto', () => {
     expect(config.currencies).toEqual(['KWD']);
     expect(JSON.stringify(config)).not.toContain(key);
     expect(JSON.stringify(config)).not.toContain('a long enough password');
-    expect(await authenticate(config, `Api-Key ${key}`)).toEqual({ kind: 'api_key', id: key.split('.')[0] });
+    const { ports } = authPorts(config);
+    expect(await authenticate(ports, { authorization: `Api-Key ${key}`, ...origin })).toEqual({ kind: 'api_key', id: key.split('.')[0], name: 'shop' });
     const basic = `Basic ${Buffer.from('clerk:a long enough password').toString('base64')}`;
-    expect(await authenticate(config, basic)).toMatchObject({ kind: 'user', user: { permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'], operations: ['refund', 'cancel'] } });
+    expect(await authenticate(ports, { authorization: basic, ...origin })).toMatchObject({ kind: 'user', user: { permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'], operations: ['refund', 'cancel'] } });
   });
 
   test.each([

@@ -76,7 +76,7 @@ describeAws('the synthesized dev stage on moto', () => {
     for (const [name, env] of cloud.templateEnvironments) {
       // No emulator-only setting comes from the template.
       expect([name, Object.keys(env).filter((v) => v.startsWith('CHECKOUT_') && !(LAMBDA_VARIABLES as string[]).includes(v))]).toEqual([name, []]);
-      expect([name, checkEnvironment(LAMBDA_VARIABLES.filter((v) => v !== 'AWS_LAMBDA_FUNCTION_NAME' && v !== 'AWS_ENDPOINT_URL' && v !== 'CHECKOUT_CSRF_SECRET'), env)]).toEqual([name, []]);
+      expect([name, checkEnvironment(LAMBDA_VARIABLES.filter((v) => v !== 'AWS_LAMBDA_FUNCTION_NAME' && v !== 'AWS_ENDPOINT_URL' && v !== 'CHECKOUT_RETRIEVE_REQUIRES_AUTH'), env)]).toEqual([name, []]);
       expect(env.CHECKOUT_PUBLIC_URL).toBe(cloud.url);
     }
   });

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EXPIRY_INDEX } from '../../config/table';
+import { EXPIRY_INDEX, KEY_PREFIXES } from '../../config/table';
 import { dueSortKeyLimit, expiryPartitionKey, sessionIdOfSortKey } from '../../domain/expiry';
 import type { DuePage, ExpiryIndex, ShardCursors, SweepCheckpoint } from '../../ports';
 import { setting } from '../../config/env';
@@ -8,7 +8,7 @@ import { uses } from '../../config/needs';
 import { dynamoDocumentClient } from './aws-clients';
 
 /** The sweep's checkpoint item: `minute`, the last bucket known to be drained, and `within`, the next one's shard cursors. */
-const CURSOR_KEY = { pk: 'EXPIRY_CURSOR', sk: 'EXPIRY_CURSOR' };
+const CURSOR_KEY = { pk: KEY_PREFIXES.expiryCursor, sk: 'EXPIRY_CURSOR' };
 
 /**
  * The expiry index on DynamoDB: Query on gsi1 (KEYS_ONLY), which holds every session item (and
@@ -75,6 +75,6 @@ function indexKey(partition: string, sortKey: string): Record<string, string> {
 
 /** Due-session queries on the expiry index and the sweep's checkpoint item. */
 export function dynamoExpiryIndex() {
-  uses({ table: ['Query', 'GetItem', 'PutItem'] });
+  uses({ table: ['Query', 'GetItem', 'PutItem'], keys: ['expiryCursor'] });
   return new DynamoExpiryIndex(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

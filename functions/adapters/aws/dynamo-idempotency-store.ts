@@ -65,6 +65,6 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
 }
 
 export function dynamoIdempotency() {
-  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['idempotency'] });
   return new DynamoIdempotencyStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

@@ -1,4 +1,6 @@
-import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
+import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
+import { csrfSecret } from '../../adapters/aws/secrets-manager-secret';
+import type { Ports } from '../../ports';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
@@ -40,10 +42,10 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export function wire(ports: PaySessionPorts) {
+export function wire(ports: PaySessionPorts & Pick<Ports, 'csrfSecret'>) {
   const tokens = csrf(ports);
   return httpHandler((event) => pay(ports, tokens, event), { errors: 'html' });
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigWithWebhookKey(), clock: systemClock, ids: randomIds });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), csrfSecret: csrfSecret(), clock: systemClock, ids: randomIds });
 export const handler = lambdaEntry(build);
