@@ -1,8 +1,9 @@
 /**
  * The webhook key secret's value. A plain key (as it always was) is one active key. During a
- * rotation it is JSON: `{"current": new, "previous": old, "previous_until": ISO time}`; both keys
- * sign the timestamped header until then (the current one alone signs Ottu's `signature`), so
- * a merchant can switch to the new key at any moment of the overlap.
+ * rotation it is JSON: `{"current": new, "previous": old, "previous_until": ISO time}`. Until
+ * then both keys sign the timestamped header, and the previous key still signs Ottu's
+ * `signature` field, so a merchant verifying only that field (Ottu's SDKs) keeps working through
+ * the overlap and one verifying the header can switch to the new key at any moment of it.
  */
 export interface WebhookKeySecret {
   current: string;
@@ -23,10 +24,13 @@ export function parseWebhookSecret(text: string): WebhookKeySecret {
   };
 }
 
-/** The keys that sign at `now`: the current one first, then the previous one while its overlap lasts. */
+/**
+ * The keys that sign at `now`, the one that signs Ottu's `signature` field first: the previous
+ * key while its overlap lasts (then the current one too), else the current one alone.
+ */
 export function activeWebhookKeys(secret: WebhookKeySecret, now: Date): string[] {
   const previousActive = secret.previous && secret.previous_until && Date.parse(secret.previous_until) > now.getTime();
-  return previousActive ? [secret.current, secret.previous!] : [secret.current];
+  return previousActive ? [secret.previous!, secret.current] : [secret.current];
 }
 
 /**
