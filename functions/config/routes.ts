@@ -38,7 +38,9 @@ const SESSION_FILES: BucketAction[] = ['GetObject', 'PutObject', 'DeleteObject',
 
 export const ROUTES: readonly Route[] = [
   { id: 'CreateSession', method: 'POST', path: '/b/checkout/v1/pymt-txn', handler: 'http/create-session', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: SESSION_ROUTE_KEYS, bucket: SESSION_FILES } },
-  { id: 'RetrieveSession', method: 'GET', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/retrieve-session', needs: { table: ['GetItem'], keys: SESSION_KEYS } },
+  // Public, or authenticated when credentials are given (or the stage requires them): the
+  // authentication's items besides the session read.
+  { id: 'RetrieveSession', method: 'GET', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/retrieve-session', needs: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['config', 'audit', 'authFailures', 'keyUse', ...SESSION_KEYS] } },
   { id: 'PatchSession', method: 'PATCH', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/patch-session', needs: { table: SESSION_WRITE, keys: SESSION_ROUTE_KEYS, bucket: SESSION_FILES } },
   { id: 'PutSession', method: 'PUT', path: '/b/checkout/v1/pymt-txn/{session_id}', handler: 'http/put-session', needs: { table: SESSION_WRITE, keys: SESSION_ROUTE_KEYS, bucket: SESSION_FILES } },
   { id: 'UploadAttachment', method: 'POST', path: '/b/checkout/v1/upload-attachment', handler: 'http/upload-attachment', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: SESSION_ROUTE_KEYS, bucket: SESSION_FILES } },

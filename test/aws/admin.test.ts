@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { randomBytes } from 'node:crypto';
 import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
+import { SecretsManagerSecret } from '../../functions/adapters/aws/secrets-manager-secret';
 import { DynamoConfigStore } from '../../functions/adapters/aws/dynamo-config-store';
 import { authenticate } from '../../functions/app/authenticate';
 import { authPorts, origin } from '../fixtures/auth-ports';
@@ -71,7 +72,7 @@ describeAws('npm run admin against a stage table on moto', () => {
     const secrets = new SecretsManagerClient({});
     expect((await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString).toBe(printed);
     expect(await admin('set-webhook-key', '--secret-id', secretId, '--key', 'k'.repeat(40))).toBe(0);
-    expect(await new DynamoConfigStore(dynamoDocumentClient(), table.name, { secretId, secrets }).webhookKey()).toBe('k'.repeat(40));
+    expect(await new DynamoConfigStore(dynamoDocumentClient(), table.name, { webhookSecret: new SecretsManagerSecret(secrets, secretId) }).webhookKey()).toBe('k'.repeat(40));
     secrets.destroy();
   });
 

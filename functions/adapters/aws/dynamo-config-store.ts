@@ -1,11 +1,10 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../domain/audit';
 import { activeWebhookKeys, parseWebhookSecret } from '../../domain/webhook-keys';
 import { auditPut } from './dynamo-audit-log';
 import type { MerchantConfig } from '../../domain/config';
 import { VersionConflictError } from '../../domain/errors';
-import type { Clock, ConfigStore } from '../../ports';
+import type { Clock, ConfigStore, SecretSource } from '../../ports';
 import { systemClock } from '../system-clock';
 import { dynamoCall } from './dynamo-errors';
 import { TtlCache } from './ttl-cache';
@@ -13,15 +12,18 @@ import { CONFIG_KEY } from './table-keys';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
 import { dynamoDocumentClient, secretsManagerClient } from './aws-clients';
+import { SecretsManagerSecret } from './secrets-manager-secret';
 
 export interface DynamoConfigStoreOptions {
-  /** Secrets Manager secret holding the webhook HMAC key (CHECKOUT_WEBHOOK_SECRET_ID). */
-  secretId?: string;
-  secrets?: SecretsManagerClient;
+  /**
+   * The Secrets Manager secret holding the webhook HMAC keys (CHECKOUT_WEBHOOK_SECRET_ID), read
+   * every WEBHOOK_KEY_TTL_MS. Passed in, so a function that never signs does not bundle the
+   * Secrets Manager client.
+   */
+  webhookSecret?: SecretSource;
   clock?: Clock;
   /** How long a Lambda serves the configuration it read; see docs/dynamodb.md. */
   configTtlMs?: number;
-  keyTtlMs?: number;
   /** Days an audit entry is kept (CHECKOUT_AUDIT_RETENTION_DAYS); needed to save with one. */
   auditRetentionDays?: number;
 }
@@ -51,7 +53,6 @@ export const WEBHOOK_KEY_TTL_MS = 5 * 60_000;
  */
 export class DynamoConfigStore implements ConfigStore {
   private readonly configCache: TtlCache<MerchantConfig>;
-  private readonly keyCache: TtlCache<string>;
   private readonly clock: Clock;
 
   constructor(
@@ -62,7 +63,6 @@ export class DynamoConfigStore implements ConfigStore {
     const clock = options.clock ?? systemClock;
     this.clock = clock;
     this.configCache = new TtlCache(options.configTtlMs ?? CONFIG_TTL_MS, clock);
-    this.keyCache = new TtlCache(options.keyTtlMs ?? WEBHOOK_KEY_TTL_MS, clock);
   }
 
   load(): Promise<MerchantConfig> {
@@ -82,13 +82,9 @@ export class DynamoConfigStore implements ConfigStore {
   }
 
   private secretText(): Promise<string> {
-    return this.keyCache.get(async () => {
-      const { secretId, secrets } = this.options;
-      if (!secretId || !secrets) throw new Error('CHECKOUT_WEBHOOK_SECRET_ID is not set: no webhook key to sign with.');
-      const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
-      if (!SecretString) throw new Error(`Secret ${secretId} has no string value.`);
-      return SecretString;
-    });
+    const { webhookSecret } = this.options;
+    if (!webhookSecret) return Promise.reject(new Error('CHECKOUT_WEBHOOK_SECRET_ID is not set: no webhook key to sign with.'));
+    return webhookSecret.value();
   }
 
   /** The stored configuration and its version, bypassing the cache (admin tools). */
@@ -173,8 +169,7 @@ export function dynamoConfig() {
 export function dynamoConfigWithWebhookKey() {
   uses({ table: ['GetItem', 'PutItem'], keys: ['config', 'audit'], webhookKey: true });
   return new DynamoConfigStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), {
-    secretId: setting('CHECKOUT_WEBHOOK_SECRET_ID'),
-    secrets: secretsManagerClient(),
+    webhookSecret: webhookSecret(),
     auditRetentionDays: setting('CHECKOUT_AUDIT_RETENTION_DAYS'),
   });
 }
@@ -182,5 +177,9 @@ export function dynamoConfigWithWebhookKey() {
 /** The webhook HMAC keys and the configuration, read-only: the webhook worker. */
 export function dynamoWebhookSigner() {
   uses({ table: ['GetItem'], readOnlyKeys: ['config'], webhookKey: true });
-  return new DynamoConfigStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { secretId: setting('CHECKOUT_WEBHOOK_SECRET_ID'), secrets: secretsManagerClient() });
+  return new DynamoConfigStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { webhookSecret: webhookSecret() });
+}
+
+function webhookSecret(): SecretSource {
+  return new SecretsManagerSecret(secretsManagerClient(), setting('CHECKOUT_WEBHOOK_SECRET_ID'), WEBHOOK_KEY_TTL_MS);
 }
