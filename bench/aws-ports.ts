@@ -10,6 +10,7 @@ import { dynamoShortLinks } from '../functions/adapters/aws/dynamo-short-links';
 import { s3Attachments } from '../functions/adapters/aws/s3-attachment-store';
 import { sesMailer } from '../functions/adapters/aws/ses-mailer';
 import { snsSmsSender } from '../functions/adapters/aws/sns-sms-sender';
+import { awsPaymentGateways } from '../functions/adapters/aws/gateway-secrets';
 import { sqsPublisher } from '../functions/adapters/aws/sqs-event-queue';
 import { HttpWebhookSender } from '../functions/adapters/http-webhook-sender';
 import { randomIds } from '../functions/adapters/random-ids';
@@ -43,6 +44,7 @@ export function benchPorts(overrides: Partial<Ports> = {}): Ports {
     clock: systemClock,
     ids: randomIds,
     log: logger,
+    gateways: awsPaymentGateways(),
     ...overrides,
   };
 }

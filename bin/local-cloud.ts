@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { createDocumentClient } from '../functions/adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../functions/adapters/aws/dynamo-config-store';
 import { environment, setting } from '../functions/config/env';
+import { chaosPolicy, parseChaos } from '../functions/local/cloud/chaos';
 import { startLocalCloud, type LocalCloud } from '../functions/local/cloud/local-cloud';
 import type { OnRequest } from '../functions/local/local-gateway';
 import { clientConfig, type AwsTarget } from '../functions/local/cloud/provision';
@@ -35,7 +36,10 @@ export async function startCloudFromEnv(port: number, host: string, onRequest?: 
     const value = env[name];
     if (value) emulatorEnv[name] = value;
   }
+  const chaos = setting('CHECKOUT_LOCAL_CHAOS');
+  if (chaos) console.log(`CHECKOUT_LOCAL_CHAOS=${chaos}: function processes are killed at random mid-invocation`);
   const cloud = await startLocalCloud({
+    chaos: chaos ? chaosPolicy(parseChaos(chaos)) : undefined,
     assemblyDir,
     stage,
     target,

@@ -13,6 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CHANNELS, STREAM_FAILURES_QUEUE, WORK_QUEUE, type Channel } from '../functions/config/queues';
 import { EXPIRY_INDEX, EXPIRY_INDEX_KEYS, EXPIRY_INDEX_PROJECTION, STREAM_VIEW_TYPE, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/config/table';
+import { sharedParameterName } from '../functions/config/stages';
 import { QueueWithDlq } from './constructs/queue-with-dlq';
 import type { StageConfig } from './stage-config';
 
@@ -20,10 +21,7 @@ export interface StatefulStackProps extends StackProps {
   config: StageConfig;
 }
 
-/** The SSM parameter through which the Data stack shares one value with the Api stack. */
-export function sharedParameterName(stage: string, key: string): string {
-  return `/checkout/${stage}/${key}`;
-}
+export { sharedParameterName };
 
 /** Prefix of uploaded files not yet attached to a session (see the bucket's lifecycle rules). */
 export const UPLOADS_PREFIX = 'uploads/';
@@ -84,10 +82,10 @@ export class CheckoutStatefulStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'Rotating it invalidates the payment forms open at that moment; a manual `put-secret-value` when wanted, no rotation Lambda.',
     });
-    // What `npm run admin` and `npm run redrive-webhooks` need to reach this stage.
+    // What `npm run admin` needs to reach this stage without --stage (with it, the SSM parameters below).
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'CHECKOUT_TABLE for npm run admin' });
     new CfnOutput(this, 'WebhookSecretId', { value: this.webhookSecret.secretName, description: 'CHECKOUT_WEBHOOK_SECRET_ID for npm run admin -- set-webhook-key' });
-    new CfnOutput(this, 'WebhookQueueUrl', { value: this.queues.webhook.queue.queueUrl, description: 'CHECKOUT_WEBHOOK_QUEUE_URL for npm run redrive-webhooks' });
+    new CfnOutput(this, 'WebhookQueueUrl', { value: this.queues.webhook.queue.queueUrl, description: 'CHECKOUT_WEBHOOK_QUEUE_URL for npm run admin -- redrive' });
     this.shareWithApiStack(config);
   }
 

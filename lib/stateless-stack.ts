@@ -10,19 +10,19 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { CfnFunction, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { CHANNELS, STREAM_EVENT_SOURCE, STREAM_ITERATOR_AGE_ALARM_SECONDS, WEBHOOK_MAX_CONCURRENCY, WORK_QUEUE, type Channel } from '../functions/config/queues';
+import { CHANNELS, STREAM_EVENT_SOURCE, STREAM_ITERATOR_AGE_ALARM_SECONDS, WORK_QUEUE, type Channel } from '../functions/config/queues';
 import type { Needs } from '../functions/config/needs';
 import { ROUTES, type Route } from '../functions/config/routes';
 import { TRAILING_SLASH_PARAM } from '../functions/config/trailing-slash';
 import { WORKERS, type Worker } from '../functions/config/workers';
-import { bindBucket, bindEmail, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
+import { FannedOutSchedule } from './constructs/fanned-out-schedule';
+import { bindBucket, bindDeadLetterQueue, bindEmail, bindGatewaySecrets, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
+import { gatewaySecretPrefix } from '../functions/config/gateway-secrets';
 import { sharedParameterName } from './stateful-stack';
 import { functionMemoryMb, type StageConfig } from './stage-config';
 
@@ -133,6 +133,7 @@ export class CheckoutStatelessStack extends Stack {
       CHECKOUT_CSRF_SECRET_ID: data.csrfSecret.secretArn,
       CHECKOUT_AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
       CHECKOUT_RETRIEVE_REQUIRES_AUTH: config.retrieveRequiresAuth ? '1' : '0',
+      CHECKOUT_GATEWAY_SECRET_PREFIX: gatewaySecretPrefix(config.stage),
       CHECKOUT_EMAIL_FROM: config.emailFrom,
       // Links in e-mails and SMS need the base URL even when no request carries it: the API's own
       // URL unless a custom domain is configured.
@@ -207,9 +208,10 @@ export class CheckoutStatelessStack extends Stack {
     bindTable(fn, data.table, needs.table ?? [], needs.keys, needs.readOnlyKeys);
     bindBucket(fn, data.bucket, needs.bucket ?? []);
     for (const name of needs.sendTo ?? []) bindQueue(fn, data.queues[name].queue);
-    for (const name of needs.deadLetterTo ?? []) bindQueue(fn, data.queues[name].dlq);
+    for (const name of needs.deadLetterTo ?? []) bindDeadLetterQueue(fn, data.queues[name].queue, data.queues[name].dlq);
     if (needs.webhookKey) bindSecret(fn, data.webhookSecret);
     if (needs.csrfKey) bindSecret(fn, data.csrfSecret);
+    if (needs.gatewaySecrets) bindGatewaySecrets(fn, gatewaySecretPrefix(this.config.stage));
     if (needs.email) bindEmail(fn, this.config.emailFrom);
     if (needs.sms) bindSms(fn);
   }
@@ -233,9 +235,13 @@ export class CheckoutStatelessStack extends Stack {
   }
 
   private addWorker(worker: Worker): void {
-    const fn = this.newFunction(worker.id, 'worker', worker.handler, this.config.workerTimeout, worker.needs, `worker: ${worker.trigger.kind}`);
-    this.workerFunctions.set(worker.id, fn);
     const { trigger } = worker;
+    // A scheduled sweep's invocation has the period to itself (capacity.expiryTimeout).
+    const timeout = trigger.kind === 'schedule' ? this.config.capacity.expiryTimeout : this.config.workerTimeout;
+    const fn = this.newFunction(worker.id, 'worker', worker.handler, timeout, worker.needs, `worker: ${trigger.kind}`);
+    this.workerFunctions.set(worker.id, fn);
+    const reserved = this.config.capacity.reservedConcurrency[worker.id];
+    if (reserved !== undefined) (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = reserved;
     switch (trigger.kind) {
       case 'table-stream': {
         fn.addEventSource(
@@ -272,16 +278,18 @@ export class CheckoutStatelessStack extends Stack {
             batchSize: WORK_QUEUE.batchSize,
             maxBatchingWindow: Duration.seconds(WORK_QUEUE.maxBatchingWindowSeconds),
             reportBatchItemFailures: true,
-            // A backlog (a merchant down for hours, then back) must not flood the merchant.
-            maxConcurrency: trigger.queue === 'webhook' ? WEBHOOK_MAX_CONCURRENCY : undefined,
+            // Sized in the stage's capacity: the webhook's so a backlog (a merchant down for hours,
+            // then back) reaches the merchant bounded; e-mail's and SMS's to the SES/SNS quotas.
+            maxConcurrency: this.config.capacity.queueConcurrency[trigger.queue],
           }),
         );
         break;
       case 'schedule':
-        new Rule(this, `${worker.id}Schedule`, {
+        new FannedOutSchedule(this, `${worker.id}Schedule`, {
+          fn,
+          everyMinutes: trigger.everyMinutes,
+          fanOut: trigger.fanOut,
           description: `${worker.id} every ${trigger.everyMinutes} minute(s)`,
-          schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
-          targets: [new LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.minutes(trigger.everyMinutes) })],
         });
         break;
     }

@@ -18,6 +18,11 @@ export interface SweepOptions {
   concurrency?: number;
   /** Where the very first sweep starts, before any bucket was ever marked swept. */
   firstRunLookbackMs?: number;
+  /**
+   * Sweep this shard only, with its own checkpoint (the schedule fans out one invocation per
+   * shard, so the sweep's throughput grows with its parallel workers). Absent: every shard.
+   */
+  shard?: number;
 }
 
 export interface SweepReport {
@@ -41,7 +46,8 @@ export interface SweepReport {
   finished: boolean;
 }
 
-const DEFAULTS = { reserveMs: 10_000, pageSize: 100, concurrency: 5, firstRunLookbackMs: 24 * 60 * 60_000 };
+const DEFAULTS = { reserveMs: 10_000, pageSize: 100, concurrency: 5, firstRunLookbackMs: 24 * 60 * 60_000, shard: undefined };
+type Settings = Required<Omit<SweepOptions, 'shard'>> & Pick<SweepOptions, 'shard'>;
 /**
  * A bucket is only marked swept once it ended this long ago. A writer with a slightly slow clock
  * could still put a session into a just-ended bucket, and the GSI itself may lag the table; a
@@ -68,11 +74,17 @@ type ShardResult = { outcome: BucketOutcome; done?: string };
 export type ExpireDuePorts = SessionWritePorts & Pick<Ports, 'config' | 'expiry'>;
 
 export async function expireDueSessions(ports: ExpireDuePorts, options: SweepOptions): Promise<SweepReport> {
-  const settings = { ...DEFAULTS, ...options };
+  const settings: Settings = { ...DEFAULTS, ...options };
+  const { shard } = settings;
+  if (shard !== undefined && !(Number.isInteger(shard) && shard >= 0 && shard < EXPIRY_SHARDS)) throw new RangeError(`no expiry shard ${shard} (0..${EXPIRY_SHARDS - 1})`);
   const report: SweepReport = { enabled: true, expired: 0, skipped: 0, failed: 0, errors: [], bucketsSwept: 0, finished: true };
   // Both reads at once: a run with expiry switched off wastes one small read, a run with it on
   // (the one that matters) waits one round trip instead of two.
-  const reading = inFlight(ports.expiry.sweptThrough());
+  // A shard's first own run starts where the whole sweep stopped (the one-function sweep before
+  // the fan-out), so switching to the fan-out neither skips nor re-reads a day of buckets.
+  const reading = inFlight(
+    shard === undefined ? ports.expiry.sweptThrough() : ports.expiry.sweptThrough(shard).then(async (own) => own ?? (await ports.expiry.sweptThrough())),
+  );
   const config = await ports.config.load();
   if (!config.expire_transactions) return { ...report, enabled: false };
 
@@ -112,7 +124,7 @@ export async function expireDueSessions(ports: ExpireDuePorts, options: SweepOpt
       if (contiguous) report.sweptThrough = window[i];
     }
   }
-  if (report.sweptThrough !== checkpoint?.minute || within) await ports.expiry.markSwept(report.sweptThrough ?? start, within);
+  if (report.sweptThrough !== checkpoint?.minute || within) await ports.expiry.markSwept(report.sweptThrough ?? start, within, shard);
   return report;
 }
 
@@ -121,13 +133,14 @@ async function sweepBucket(
   minute: string,
   resume: ShardCursors | undefined,
   now: Date,
-  settings: Required<SweepOptions>,
+  settings: Settings,
   report: SweepReport,
 ): Promise<BucketResult> {
-  const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => sweepShard(ports, minute, shard, resume?.[shard], now, settings, report));
+  const swept = settings.shard === undefined ? Array.from({ length: EXPIRY_SHARDS }, (_, shard) => shard) : [settings.shard];
+  const shards = swept.map((shard) => sweepShard(ports, minute, shard, resume?.[shard], now, settings, report));
   const results = await Promise.all(shards);
   const done: ShardCursors = {};
-  for (const [shard, result] of results.entries()) if (result.done !== undefined) done[shard] = result.done;
+  for (const [i, result] of results.entries()) if (result.done !== undefined) done[swept[i]!] = result.done;
   const outcomes = results.map((result) => result.outcome);
   if (outcomes.includes('out_of_time')) return { outcome: 'out_of_time', done };
   return { outcome: outcomes.includes('incomplete') ? 'incomplete' : 'drained', done };
@@ -139,7 +152,7 @@ async function sweepShard(
   shard: number,
   resumeAfter: string | undefined,
   now: Date,
-  settings: Required<SweepOptions>,
+  settings: Settings,
   report: SweepReport,
 ): Promise<ShardResult> {
   let cursor = resumeAfter;

@@ -1,13 +1,16 @@
-import { actorOf, auditEntry, type RequestOrigin } from '../domain/audit';
-import { OperationFailedError, NotFoundError, PermissionDeniedError } from '../domain/errors';
-import { planOperation, type ChildTransaction, type OperationName } from '../domain/operations';
+import { actorOf, auditEntry, type AuditEntry, type RequestOrigin } from '../domain/audit';
+import { findGateway, type GatewaySetting } from '../domain/config';
+import { OperationFailedError, NotFoundError, PermissionDeniedError, ServiceUnavailableError } from '../domain/errors';
+import { capabilityProblem } from '../domain/gateway';
+import { isExternal, liveInFlight, operationTotals, planOperation, settledAttempt, type ChildTransaction, type OperationName } from '../domain/operations';
 import { mayOperate, type Principal } from '../domain/permissions';
 import type { Session } from '../domain/session';
-import type { SessionReader } from '../ports';
+import type { Ports, SessionReader } from '../ports';
+import type { OperationResult, PaymentGateway } from '../ports/payment-gateway';
 import { changeSession, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
 
-export type OperateSessionPorts = SessionWritePorts;
+export type OperateSessionPorts = SessionWritePorts & Pick<Ports, 'config' | 'gateways' | 'log'>;
 
 export interface OperateSessionInput {
   principal: Principal;
@@ -31,50 +34,114 @@ export interface OperationOutcome {
 /**
  * One operation on a session (POST /b/pbl/v2/operation/): checked against the caller's
  * permissions, planned against the session as stored (the transition table and the amounts
- * left), and committed with its event through changeSession. A lost race re-reads and plans
- * again, so concurrent partial refunds never refund more than was paid.
+ * left: our own rules first), then, for a refund, capture or void, sent to the gateway that took
+ * the payment with the child's reference as its id, and committed with its event only when the
+ * gateway confirms. A lost race re-reads and plans again, so concurrent partial refunds never
+ * refund more than was paid.
  */
 export async function operateSession(ports: OperateSessionPorts, input: OperateSessionInput): Promise<OperationOutcome> {
   const { operation } = input;
   if (!mayOperate(input.principal, operation)) throw new PermissionDeniedError();
   const session = await findSession(ports, input);
   const referenceNumber = ports.ids.referenceNumber();
-  let transaction: ChildTransaction | undefined;
-  const { session: after } = await changeSession(
+  const request = { operation, amount: input.amount || undefined, trackingKey: input.trackingKey };
+  const plan = (current: Session) => {
+    const planned = planOperation(current, request, { referenceNumber, now: ports.clock.now() });
+    if (!planned.ok) {
+      if (current.deleted_at) throw new NotFoundError();
+      throw new OperationFailedError(operation, planned.reason);
+    }
+    return planned;
+  };
+  if (!isExternal(operation)) {
+    const { session: after } = await changeSession(ports, session, (current) => plan(current), { retry: true, audit: auditOf(ports, input, () => ({ result: 'success' })) });
+    return { operation, session: after };
+  }
+
+  // 1. Reserve: our rules applied and the child kept in flight, in one conditional write, so two
+  // operations at once cannot both take what is left while the gateway is asked.
+  let child: ChildTransaction | undefined;
+  const { session: reserved } = await changeSession(
     ports,
     session,
     (current) => {
-      const plan = planOperation(current, { operation, amount: input.amount || undefined, trackingKey: input.trackingKey }, { referenceNumber, now: ports.clock.now() });
-      if (!plan.ok) {
-        if (current.deleted_at) throw new NotFoundError();
-        throw new OperationFailedError(operation, plan.reason);
-      }
-      transaction = plan.transaction;
-      return { action: plan.action, changes: plan.changes };
+      child = plan(current).transaction!;
+      return { action: 'record', changes: { operations_in_flight: [...liveInFlight(current, ports.clock.now()), child] } };
     },
-    {
-      retry: true,
-      // Who did it, from where, in which request: committed with the change (docs/security.md).
-      audit: (next) =>
-        auditEntry(
-          {
-            entry_id: ports.ids.eventId(),
-            actor: actorOf(input.principal),
-            address: input.origin.address,
-            request_id: input.origin.requestId,
-            action: `operation.${operation}`,
-            session_id: next.session_id,
-            details: {
-              version: next.version,
-              ...(transaction && { amount: transaction.amount, reference_number: transaction.reference_number }),
-              ...(input.trackingKey && { tracking_key: input.trackingKey }),
-            },
-          },
-          ports.clock.now(),
-        ),
-    },
+    { retry: true },
   );
+  const sent = child!;
+  // 2. Ask the gateway, with the child's reference as its id (a retry is the same transaction).
+  const result = await callGateway(ports, reserved, sent).catch((error: unknown) => ({ kind: 'unknown' as const, explanation: (error as Error).name }));
+  // 3. Commit the child with its event when the gateway confirmed; otherwise release the reservation.
+  let transaction: ChildTransaction | undefined;
+  const { session: after } = await changeSession(
+    ports,
+    reserved,
+    (current) => {
+      const rest = (current.operations_in_flight ?? []).filter((kept) => kept.reference_number !== sent.reference_number);
+      const inFlight = { operations_in_flight: rest.length > 0 ? rest : undefined };
+      if (result.kind !== 'confirmed') return { action: 'record', changes: inFlight };
+      transaction = { ...sent, version: current.version + 1, pg_response: result.pg_response, pg_params: result.pg_params };
+      return { action: ACTION[operation], changes: { ...inFlight, transactions: [...(current.transactions ?? []), transaction] } };
+    },
+    // The entry commits with the outcome: the child when confirmed, the released reservation when not.
+    { retry: true, audit: auditOf(ports, input, () => ({ result: result.kind === 'confirmed' ? 'success' : result.kind, amount: sent.amount, reference_number: sent.reference_number })) },
+  );
+  if (result.kind === 'refused') throw new OperationFailedError(operation, result.explanation);
+  // Unknown is not refused: nothing is recorded, and the merchant is told to check before retrying.
+  if (result.kind === 'unknown') throw new ServiceUnavailableError(`The payment gateway did not confirm the ${operation} (${result.explanation}); nothing was recorded yet. Check the payment's status before trying again.`);
   return { operation, session: after, transaction };
+}
+
+const ACTION = { refund: 'refund', capture: 'capture', void: 'void' } as const;
+
+/** The audit entry of this operation (docs/security.md): who, from where, in which request, and how it ended. */
+function auditOf(ports: OperateSessionPorts, input: OperateSessionInput, details: () => Record<string, string>) {
+  return (next: Session): AuditEntry =>
+    auditEntry(
+      {
+        entry_id: ports.ids.eventId(),
+        actor: actorOf(input.principal),
+        address: input.origin.address,
+        request_id: input.origin.requestId,
+        action: `operation.${input.operation}`,
+        session_id: next.session_id,
+        details: { ...details(), version: next.version, ...(input.trackingKey && { tracking_key: input.trackingKey }) },
+      },
+      ports.clock.now(),
+    );
+}
+
+/** Asks the gateway that took the payment to refund, capture or void; its capabilities first. */
+async function callGateway(ports: OperateSessionPorts, session: Session, child: ChildTransaction): Promise<OperationResult> {
+  const { operation } = child;
+  const attempt = settledAttempt(session);
+  const connector = attempt && (await connectorFor(ports, session, attempt.pg_code));
+  if (!attempt || !connector) return { kind: 'refused', explanation: `The payment gateway ${child.pg_code || ''} is not available for a ${operation}.`.replace('  ', ' '), pg_response: {} };
+  const totals = operationTotals(session);
+  const problem = capabilityProblem(connector.capabilities, {
+    operation,
+    partial: operation !== 'void' && child.amount !== session.amount,
+    repeated: operation === 'refund' ? totals.refunded > 0n : totals.captured > 0n,
+  });
+  if (problem) return { kind: 'refused', explanation: problem, pg_response: {} };
+  return connector[operation]({ operation, id: child.reference_number, attempt: { reference: attempt.reference_number, gateway: attempt.gateway, card_last4: attempt.card_last4 }, amount: child.amount, currency: child.currency_code });
+}
+
+/**
+ * The connector of the gateway that took the payment. A sandbox gateway since removed from the
+ * configuration still answers for the sessions it paid (no money moved through it).
+ */
+async function connectorFor(ports: OperateSessionPorts, session: Session, pgCode: string): Promise<PaymentGateway | undefined> {
+  const setting = findGateway(await ports.config.load(), pgCode) ?? removedSandbox(session, pgCode);
+  return setting && ports.gateways.connect(setting);
+}
+
+function removedSandbox(session: Session, pgCode: string): GatewaySetting | undefined {
+  const method = session.payment_methods.find((candidate) => candidate.code === pgCode);
+  if (method?.type !== 'sandbox') return undefined;
+  return { code: pgCode, name: method.name, pg: method.pg, is_sandbox: true, operation: session.operation, icon: method.icon, fee_percent: '0', currencies: [session.currency_code], attempt_limit: 0 };
 }
 
 /**

@@ -1,22 +1,25 @@
 import { readCardForm } from '../domain/card';
-import { attemptAction, attemptLimit, type PayFormErrors } from '../domain/checkout';
+import { attemptLimit, settleAttempt, type PayFormErrors } from '../domain/checkout';
 import { isPastExpiry } from '../domain/expiry';
 import { findGateway, type GatewaySetting } from '../domain/config';
 import { VersionConflictError } from '../domain/errors';
-import { sandboxDecision } from '../domain/sandbox-gateway';
+import { attemptResult, capabilityProblem } from '../domain/gateway';
 import type { PaymentAttempt, Session } from '../domain/session';
 import { isOpen } from '../domain/state-machine';
-import type { Ports } from '../ports';
+import type { PaymentGateway, Ports } from '../ports';
+import type { GatewayPayment, HostedPage } from '../ports/payment-gateway';
 import { changeSession, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
 import { settleOnOpen } from './open-checkout';
 
-export type PaySessionPorts = SessionWritePorts & Pick<Ports, 'config'>;
+export type PaySessionPorts = SessionWritePorts & Pick<Ports, 'config' | 'gateways'>;
 
 export interface PaySessionInput {
   sessionId: string;
-  /** The posted form: pg_code, card_number, expiry (MM/YY), cvv, name_on_card. */
+  /** The posted form: pg_code and, for a gateway whose card form is ours (the sandbox), card_number, expiry (MM/YY), cvv, name_on_card. */
   form: Record<string, unknown>;
+  /** The API's base URL: where a hosted gateway sends the customer back and notifies us. */
+  baseUrl: string;
 }
 
 export type PayOutcome =
@@ -26,14 +29,22 @@ export type PayOutcome =
   | { kind: 'charged'; session: Session; attempt: PaymentAttempt }
   /** This request's attempt failed; the session is `attempted` (may retry) or `failed`. */
   | { kind: 'declined'; session: Session; attempt: PaymentAttempt }
+  /** The attempt is recorded (pending) and the customer goes to the gateway's page. */
+  | { kind: 'hosted'; session: Session; attempt: PaymentAttempt; page: HostedPage }
+  /** The gateway could not start a payment: nothing was attempted, the customer may try again. */
+  | { kind: 'unavailable'; session: Session; pgCode: string }
   /**
    * Nothing was attempted: the session is no longer payable (paid by an earlier post, expired,
    * …), or another request changed it first (`conflict`); show it as it now is.
    */
   | { kind: 'unchanged'; session: Session; conflict: boolean };
 
-/** One payment attempt through the sandbox gateway, committed with its event or not at all. */
-export async function paySession(ports: PaySessionPorts, { sessionId, form }: PaySessionInput): Promise<PayOutcome> {
+/**
+ * One payment attempt through the chosen gateway's connector. The sandbox decides at once (its
+ * card form is ours), and the attempt is committed with its event or not at all; a hosted
+ * gateway (MPGS) gets a payment session and the attempt is kept as `pending` until a sync says.
+ */
+export async function paySession(ports: PaySessionPorts, { sessionId, form, baseUrl }: PaySessionInput): Promise<PayOutcome> {
   const session = await getSession(ports, sessionId);
   const now = ports.clock.now();
   if (!isOpen(session.state)) return { kind: 'unchanged', session, conflict: false };
@@ -41,48 +52,91 @@ export async function paySession(ports: PaySessionPorts, { sessionId, form }: Pa
   if (isPastExpiry(session, now)) return { kind: 'unchanged', session: await settleOnOpen(ports, sessionId), conflict: false };
 
   const pgCode = typeof form.pg_code === 'string' ? form.pg_code : '';
-  const gateway = await usableGateway(ports, session, pgCode);
-  const card = readCardForm(form, now);
-  const errors: PayFormErrors = { ...(card.ok ? {} : card.errors), ...(typeof gateway === 'string' ? { pg_code: gateway } : {}) };
-  if (!card.ok || typeof gateway === 'string') return { kind: 'invalid', session, errors, pgCode };
+  const chosen = await usableGateway(ports, session, pgCode);
+  // A hosted gateway's card never reaches us, so only a card form of ours is read.
+  const cardForm = typeof chosen === 'string' || chosen.connector.capabilities.cardFormOnOurPage;
+  const card = cardForm ? readCardForm(form, now) : undefined;
+  const errors: PayFormErrors = { ...(card && !card.ok ? card.errors : {}), ...(typeof chosen === 'string' ? { pg_code: chosen } : {}) };
+  if ((card && !card.ok) || typeof chosen === 'string') return { kind: 'invalid', session, errors, pgCode };
+  const { gateway, connector } = chosen;
 
-  const result = sandboxDecision(card.card.number);
-  const attempt: PaymentAttempt = {
-    reference_number: ports.ids.referenceNumber(),
+  const reference = ports.ids.referenceNumber();
+  // A cancel on the gateway's page comes back the same way: the return only triggers a sync.
+  const returnUrl = `${baseUrl}/checkout/${session.session_id}/return?attempt=${reference}`;
+  const started = await connector.start({
+    reference,
+    operation: gateway.operation,
+    amount: session.amount,
+    currency: session.currency_code,
+    returnUrl,
+    cancelUrl: returnUrl,
+    notificationUrl: `${baseUrl}/checkout/notify/${encodeURIComponent(gateway.code)}`,
+    merchantName: session.vendor_name || 'Checkout',
+    description: session.order_no ?? undefined,
+    ...(card?.ok ? { card: card.card } : {}),
+  });
+  if (started.kind === 'unavailable') return { kind: 'unavailable', session, pgCode };
+  if (started.kind === 'hosted') {
+    const attempt: PaymentAttempt = { reference_number: reference, pg_code: pgCode, result: 'pending', card_brand: 'card', card_last4: '', attempted_at: now.toISOString(), gateway: started.gateway };
+    return commit(ports, session, sessionId, (current) => ({ action: 'start_attempt', changes: { attempts: [...current.attempts, attempt], reference_number: reference, result: 'pending' } }), (next) => ({ kind: 'hosted', session: next, attempt, page: started.page }));
+  }
+  const attempt = attemptFrom(reference, pgCode, now, started.payment);
+  const { result } = attempt;
+  if (result === 'pending') throw new Error('A connector settled a payment as pending.');
+  return commit(
+    ports,
+    session,
+    sessionId,
+    (current) => settleAttempt(current, { ...attempt, result }, current.operation, attemptLimit(gateway), now),
+    (next) => ({ kind: result === 'success' ? 'charged' : 'declined', session: next, attempt }),
+  );
+}
+
+/** The attempt a gateway's answer makes: what the gateway said, and of the card its brand and last four. */
+export function attemptFrom(reference: string, pgCode: string, now: Date, payment: GatewayPayment): PaymentAttempt {
+  return {
+    reference_number: reference,
     pg_code: pgCode,
-    result,
-    card_brand: card.card.brand,
-    card_last4: card.card.last4,
+    result: attemptResult(payment.status),
+    card_brand: payment.card?.brand ?? 'card',
+    card_last4: payment.card?.last4 ?? '',
     attempted_at: now.toISOString(),
+    pg_params: payment.pg_params,
+    gateway_response: payment.gateway_response,
   };
-  const settled = result === 'success' ? { settled_pg_code: pgCode, paid_at: now.toISOString() } : {};
-  // A bookkeeping write (a webhook's delivery status) may land between the read and this write:
-  // the attempt is re-planned on the fresh session as long as nothing the customer paid for, or
-  // the attempt count, changed. A double submit, a second tab or a merchant's edit did change it:
-  // then this attempt is dropped (never a second charge) and the customer sees the session as it is.
+}
+
+/**
+ * Writes the attempt. A bookkeeping write (a webhook's delivery status) may land between the read
+ * and this write: the attempt is re-planned on the fresh session as long as nothing the customer
+ * pays for, or the attempt count, changed. A double submit, a second tab or a merchant's edit did
+ * change it: then this attempt is dropped (never a second charge) and the customer sees the
+ * session as it is.
+ */
+async function commit(
+  ports: PaySessionPorts,
+  session: Session,
+  sessionId: string,
+  change: (current: Session) => ReturnType<typeof settleAttempt>,
+  outcome: (next: Session) => PayOutcome,
+): Promise<PayOutcome> {
   const samePayment = (current: Session) =>
     current.state === session.state && current.attempts.length === session.attempts.length && current.amount === session.amount && current.currency_code === session.currency_code;
-  const plan = (current: Session) =>
-    samePayment(current)
-      ? {
-          action: attemptAction(current, result, current.operation, attemptLimit(gateway)),
-          changes: { attempts: [...current.attempts, attempt], reference_number: attempt.reference_number, result, ...settled },
-        }
-      : undefined;
   try {
-    const { session: next, changed } = await changeSession(ports, session, plan, { retry: true });
-    if (!changed) return { kind: 'unchanged', session: next, conflict: true };
-    return { kind: result === 'success' ? 'charged' : 'declined', session: next, attempt };
+    const { session: next, changed } = await changeSession(ports, session, (current) => (samePayment(current) ? change(current) : undefined), { retry: true });
+    return changed ? outcome(next) : { kind: 'unchanged', session: next, conflict: true };
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
     return { kind: 'unchanged', session: await getSession(ports, sessionId), conflict: true };
   }
 }
 
-/** The chosen gateway when the session offers it and it is a sandbox the page can run. */
-async function usableGateway(ports: PaySessionPorts, session: Session, pgCode: string): Promise<GatewaySetting | NonNullable<PayFormErrors['pg_code']>> {
+/** The chosen gateway and its connector, when the session offers it and a connector can run it. */
+async function usableGateway(ports: PaySessionPorts, session: Session, pgCode: string): Promise<{ gateway: GatewaySetting; connector: PaymentGateway } | NonNullable<PayFormErrors['pg_code']>> {
   if (!session.pg_codes.includes(pgCode)) return 'pg_code_invalid';
   const gateway = findGateway(await ports.config.load(), pgCode);
-  // Only the sandbox gateway exists here: a production code must never "succeed" on test logic.
-  return gateway?.is_sandbox ? gateway : 'pg_code_unavailable';
+  const connector = gateway && (await ports.gateways.connect(gateway));
+  if (!gateway || !connector) return 'pg_code_unavailable';
+  if (capabilityProblem(connector.capabilities, { operation: gateway.operation, currency: session.currency_code })) return 'pg_code_unavailable';
+  return { gateway, connector };
 }

@@ -45,6 +45,13 @@ const LAMBDA = {
   CHECKOUT_SMS_QUEUE_URL: httpUrl,
   /** Secrets Manager id of the merchant's webhook HMAC key (only the signing functions get it). */
   CHECKOUT_WEBHOOK_SECRET_ID: text,
+  /**
+   * Secrets Manager name prefix of the payment gateways' secrets: a gateway setting's secret is
+   * `<prefix><pg_code>` (a JSON object: MPGS's `api_password` and `notification_secret`).
+   */
+  CHECKOUT_GATEWAY_SECRET_PREFIX: v.pipe(text, v.regex(/^[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager name prefix')),
+  /** Per-call timeout towards a payment gateway, in milliseconds (default 20 s, inside the function's timeout). */
+  CHECKOUT_GATEWAY_TIMEOUT_MS: v.optional(positiveMs),
   /** SES sender; its address or domain must be a verified identity. */
   CHECKOUT_EMAIL_FROM: v.optional(v.pipe(v.string(), v.trim(), v.email('must be an e-mail address'))),
   /** Base URL for links (the API's own URL or a custom domain); HTTP routes fall back to the request's host. */
@@ -79,6 +86,8 @@ const LOCAL = {
   /** Scales every queue wait: 0.001 runs the 24 h retry schedule a thousand times faster (the local cloud passes it to its functions). */
   CHECKOUT_LOCAL_DELAY_SCALE: v.optional(scale, '1'),
   CHECKOUT_EXPIRY_INTERVAL_MS: v.optional(positiveMs),
+  /** The local cloud's fault switch: kills function processes at random mid-invocation (`kill=0.05,seed=7,functions=A+B`; local/cloud/chaos.ts). */
+  CHECKOUT_LOCAL_CHAOS: v.optional(v.pipe(text, v.regex(/^kill=/, 'must start with kill=<share>, e.g. kill=0.05,seed=7'))),
   PORT: v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/, 'must be a port number'), v.transform(Number)), '3000'),
   HOST: v.optional(text, '127.0.0.1'),
   /** npm start's console: `text`, one readable line per request and delivery; `json`, structured lines. */

@@ -36,6 +36,8 @@ export interface Needs {
   webhookKey?: boolean;
   /** Reads the payment form's CSRF secret from Secrets Manager. */
   csrfKey?: boolean;
+  /** Reads payment gateways' secrets (API password, notification secret) from Secrets Manager: the functions that call a gateway. */
+  gatewaySecrets?: boolean;
   /** Sends e-mail through SES as CHECKOUT_EMAIL_FROM. */
   email?: boolean;
   /** Sends SMS through SNS (Publish to a phone number). */

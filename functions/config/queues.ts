@@ -31,12 +31,6 @@ export const WORK_QUEUE = {
   maxBatchingWindowSeconds: 1,
 } as const;
 
-/**
- * At most this many concurrent webhook consumers (the SQS event source's maximum concurrency), so
- * a backlog after an outage reaches a merchant as a bounded stream, not a flood.
- */
-export const WEBHOOK_MAX_CONCURRENCY = 5;
-
 /** Alarm when the event router lags the table stream by more than this (records waiting). */
 export const STREAM_ITERATOR_AGE_ALARM_SECONDS = 5 * 60;
 export type WorkQueueSettings = Readonly<Record<keyof typeof WORK_QUEUE, number>>;

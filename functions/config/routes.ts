@@ -49,10 +49,10 @@ export const ROUTES: readonly Route[] = [
   { id: 'CheckoutRedirect', method: 'GET', path: '/b/checkout/redirect/start', handler: 'http/checkout-redirect', needs: { table: ['GetItem'], keys: SESSION_KEYS } },
   // The public checkout pages: session items only; the configuration read, never written (docs/security.md).
   { id: 'CheckoutPage', method: 'GET', path: '/checkout/{session_id}', handler: 'http/checkout-page', needs: { table: SESSION_WRITE, keys: SESSION_KEYS, readOnlyKeys: ['config'], csrfKey: true } },
-  { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: SESSION_WRITE, keys: SESSION_KEYS, readOnlyKeys: ['config'], csrfKey: true } },
+  { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: SESSION_WRITE, keys: SESSION_KEYS, readOnlyKeys: ['config'], csrfKey: true, gatewaySecrets: true } },
   // Operations: authenticate (config read), Tracking-/Idempotency-Key records, one session change
   // with its event, and the webhook key to sign the operation document.
-  { id: 'SessionOperation', method: 'POST', path: '/b/pbl/v2/operation', handler: 'http/session-operation', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SESSION_KEYS], webhookKey: true } },
+  { id: 'SessionOperation', method: 'POST', path: '/b/pbl/v2/operation', handler: 'http/session-operation', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SESSION_KEYS], webhookKey: true, gatewaySecrets: true } },
   // Payment status query: reads the session and signs its status (`notify_webhook_url` queues it
   // for the webhook worker). It never changes a session, so no ConditionCheckItem (session
   // writes); its table actions are the authentication and Idempotency-Key ones.

@@ -1,5 +1,7 @@
 import { CHANNELS, type Channel } from '../domain/deliveries';
+import { EXPIRY_SHARDS } from '../domain/expiry';
 import type { Needs, TableAction } from './needs';
+import type { KeyKind } from './table';
 
 /**
  * Background Lambdas (not behind the HTTP API), the counterpart of the route table: the CDK app
@@ -11,8 +13,11 @@ export type WorkerTrigger =
   | { kind: 'table-stream' }
   /** One of the stateful stack's queues; each has a DLQ and reports partial batch failures. */
   | { kind: 'queue'; queue: Channel }
-  /** An EventBridge schedule. */
-  | { kind: 'schedule'; everyMinutes: number };
+  /**
+   * An EventBridge schedule. With `fanOut`, each run is that many parallel invocations, the
+   * n-th with the input `{ "shard": n }` (lib/constructs/fanned-out-schedule.ts).
+   */
+  | { kind: 'schedule'; everyMinutes: number; fanOut?: number };
 
 export interface Worker {
   id: string;
@@ -26,17 +31,26 @@ export interface Worker {
 // Consumers read the session, remember sent event ids (idempotency records) and write the
 // delivery status back with a version-checked update.
 const CONSUMER_TABLE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'];
+// The kinds of item they touch (IAM `dynamodb:LeadingKeys`, config/table.ts): sessions, their
+// order_no claims and the delivery records.
+const CONSUMER_KEYS: KeyKind[] = ['session', 'orderNo', 'idempotency'];
 
 export const WORKERS: readonly Worker[] = [
-  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], sendTo: CHANNELS } },
+  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], keys: ['session', 'orderNo'], sendTo: CHANNELS } },
   {
     id: 'DeliverWebhook',
     handler: 'queue/deliver-webhook',
     trigger: { kind: 'queue', queue: 'webhook' },
-    needs: { table: CONSUMER_TABLE, webhookKey: true, deadLetterTo: ['webhook'] },
+    needs: { table: CONSUMER_TABLE, keys: CONSUMER_KEYS, readOnlyKeys: ['config'], webhookKey: true, deadLetterTo: ['webhook'] },
   },
-  { id: 'SendEmail', handler: 'queue/send-email', trigger: { kind: 'queue', queue: 'email' }, needs: { table: CONSUMER_TABLE, email: true, deadLetterTo: ['email'] } },
-  { id: 'SendSms', handler: 'queue/send-sms', trigger: { kind: 'queue', queue: 'sms' }, needs: { table: CONSUMER_TABLE, sms: true, deadLetterTo: ['sms'] } },
-  // Moves open sessions past their expires_at to `expired` when the merchant's expire flag is on.
-  { id: 'ExpireSessions', handler: 'schedule/expire-sessions', trigger: { kind: 'schedule', everyMinutes: 1 }, needs: { table: ['Query', ...CONSUMER_TABLE] } },
+  { id: 'SendEmail', handler: 'queue/send-email', trigger: { kind: 'queue', queue: 'email' }, needs: { table: CONSUMER_TABLE, keys: CONSUMER_KEYS, email: true, deadLetterTo: ['email'] } },
+  { id: 'SendSms', handler: 'queue/send-sms', trigger: { kind: 'queue', queue: 'sms' }, needs: { table: CONSUMER_TABLE, keys: CONSUMER_KEYS, sms: true, deadLetterTo: ['sms'] } },
+  // Moves open sessions past their expires_at to `expired` when the merchant's expire flag is on:
+  // one invocation per expiry shard each minute, so the sweep scales out (docs/expiry.md).
+  {
+    id: 'ExpireSessions',
+    handler: 'schedule/expire-sessions',
+    trigger: { kind: 'schedule', everyMinutes: 1, fanOut: EXPIRY_SHARDS },
+    needs: { table: ['Query', ...CONSUMER_TABLE], keys: ['session', 'orderNo', 'expiryCursor'], readOnlyKeys: ['config'] },
+  },
 ];

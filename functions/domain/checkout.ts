@@ -1,8 +1,8 @@
 import { isPastExpiry } from './expiry';
 import type { CardFormErrors } from './card';
 import type { GatewaySetting, Operation } from './config';
-import type { GatewayResult } from './sandbox-gateway';
-import type { PaymentMethod, Session } from './session';
+import type { GatewayResult } from './gateway';
+import type { PaymentAttempt, PaymentMethod, Session } from './session';
 import { isOpen, type Action } from './state-machine';
 
 /** A refused payment form: the card fields' problems and the chosen gateway's. */
@@ -15,9 +15,9 @@ export function attemptLimit(gateway: Pick<GatewaySetting, 'attempt_limit'>): nu
   return Number.isInteger(gateway.attempt_limit) && gateway.attempt_limit > 0 ? gateway.attempt_limit : DEFAULT_ATTEMPT_LIMIT;
 }
 
-/** Attempts that did not pay, across the session's gateways: the customer's tries so far. */
+/** Attempts that did not pay, across the session's gateways: the customer's tries so far (one still pending is not one). */
 export function failedAttempts(session: Pick<Session, 'attempts'>): number {
-  return session.attempts.filter((attempt) => attempt.result !== 'success').length;
+  return session.attempts.filter((attempt) => attempt.result === 'failed' || attempt.result === 'error').length;
 }
 
 export function attemptsLeft(session: Pick<Session, 'attempts'>, gateway: Pick<GatewaySetting, 'attempt_limit'>): number {
@@ -32,7 +32,7 @@ export function openingAction(session: Pick<Session, 'state' | 'expires_at'>, no
 }
 
 /** Where an attempt's result takes the session: paid or authorized, another try, or failed. */
-export function attemptAction(session: Pick<Session, 'attempts'>, result: GatewayResult, operation: Operation, limit: number): Action {
+export function attemptAction(session: Pick<Session, 'attempts'>, result: Exclude<GatewayResult, 'pending'>, operation: Operation, limit: number): Action {
   if (result === 'success') return operation === 'authorize' ? 'authorize' : 'pay';
   return failedAttempts(session) + 1 >= limit ? 'fail' : 'attempt_failed';
 }
@@ -52,4 +52,22 @@ export function successRedirect(session: Pick<Session, 'redirect_url' | 'session
   if (session.order_no) url.searchParams.set('order_no', session.order_no);
   if (session.reference_number) url.searchParams.set('reference_number', session.reference_number);
   return url.toString();
+}
+
+/**
+ * What recording an attempt's final result does to the session: the attempt is put in place (or
+ * added), the session's latest reference and result follow it, and the state moves as the result
+ * says. A session no longer open (paid by another attempt, expired) only records the attempt.
+ */
+export function settleAttempt(session: Session, attempt: PaymentAttempt & { result: Exclude<GatewayResult, 'pending'> }, operation: Operation, limit: number, now: Date): { action: Action; changes: Partial<Session> } {
+  const others = session.attempts.filter((kept) => kept.reference_number !== attempt.reference_number);
+  const attempts = session.attempts.some((kept) => kept.reference_number === attempt.reference_number)
+    ? session.attempts.map((kept) => (kept.reference_number === attempt.reference_number ? attempt : kept))
+    : [...session.attempts, attempt];
+  if (!isOpen(session.state)) return { action: 'settle_attempt', changes: { attempts } };
+  const settled = attempt.result === 'success' ? { settled_pg_code: attempt.pg_code, paid_at: now.toISOString() } : {};
+  return {
+    action: attemptAction({ attempts: others }, attempt.result, operation, limit),
+    changes: { attempts, reference_number: attempt.reference_number, result: attempt.result, ...settled },
+  };
 }

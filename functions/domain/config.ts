@@ -21,6 +21,13 @@ export interface GatewaySetting {
   currencies: string[];
   /** Failed payment attempts allowed before the session fails. */
   attempt_limit: number;
+  /**
+   * How the connector reaches the gateway, what is not secret (MPGS: `host`, `merchant_id`).
+   * Secrets (API password, notification secret) are never here: Secrets Manager holds them.
+   */
+  connection?: Record<string, string>;
+  /** Minutes after which an attempt the gateway has not answered is asked about (MPGS: 11). */
+  inquiry_window_minutes?: number;
 }
 
 /**

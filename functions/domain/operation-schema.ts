@@ -20,6 +20,8 @@ const dict = <T extends v.ObjectEntries>(entries: T) => v.pipe(v.custom<Record<s
 const text = (max: number) =>
   v.pipe(
     v.custom<string | number>((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)), 'Not a valid string.'),
+    // For the OpenAPI document (custom and transform have no JSON Schema of their own).
+    v.metadata({ type: 'string', maxLength: max }),
     v.transform((x) => String(x).trim()),
     v.maxLength<string, number, string>(max, `Ensure this field has no more than ${max} characters.`),
   );
@@ -29,12 +31,14 @@ const choice = <const T extends readonly string[]>(options: T) => v.picklist(opt
 /** DRF's BooleanField: true/false, 1/0 and their form spellings. */
 const flag = v.pipe(
   v.custom<boolean | string | number>((x) => typeof x === 'boolean' || (typeof x === 'string' && /^(true|false|1|0|yes|no|on|off)$/i.test(x.trim())) || x === 1 || x === 0, 'Must be a valid boolean.'),
+  v.metadata({ type: 'boolean', description: 'true or false (a form may send true/false, 1/0, yes/no, on/off).' }),
   v.transform((x) => (typeof x === 'boolean' ? x : /^(true|1|yes|on)$/i.test(String(x).trim()))),
 );
 
 /** A decimal amount as text; the currency's decimals are checked against the session. */
 const amount = v.pipe(
   v.custom<string | number>((x) => decimalText(x) !== undefined, 'A valid number is required.'),
+  v.metadata({ type: 'string', pattern: '^\\d+(\\.\\d+)?$', description: "A positive decimal, at most the currency's decimals (a JSON number is read as its text).", examples: ['4', '4.500'] }),
   v.transform((x) => decimalText(x)!),
   v.check((x) => /^\d+(\.\d+)?$/.test(x), 'A valid number is required.'),
 );

@@ -1,6 +1,6 @@
 import { minorUnits } from './currencies';
 import { formatMinor, parseAmount } from './money';
-import { sandboxOperationDecision } from './sandbox-gateway';
+import type { PgParams } from './gateway';
 import type { Session } from './session';
 import { allows, type Action } from './state-machine';
 
@@ -35,6 +35,10 @@ export interface ChildTransaction {
   /** The session version this child was committed with: its event carries the same version. */
   version: number;
   created_at: string;
+  /** The gateway's answer to the operation (Ottu's `pg_response`), scrubbed. */
+  pg_response?: Record<string, unknown>;
+  /** Ottu's normalized gateway fields for the operation. */
+  pg_params?: PgParams;
 }
 
 const CHILD_STATE: Record<ExternalOperation, ChildTransaction['state']> = { capture: 'paid', refund: 'refunded', void: 'voided' };
@@ -46,6 +50,24 @@ export function operationTotals(session: Pick<Session, 'transactions'>) {
   const sum = (operation: ExternalOperation) =>
     (session.transactions ?? []).filter((child) => child.operation === operation).reduce((total, child) => total + digits(child.amount), 0n);
   return { captured: sum('capture'), refunded: sum('refund'), voided: sum('void') };
+}
+
+/**
+ * How long an operation reserved before calling the gateway counts against what is left. A
+ * Lambda that died between the reservation and its outcome leaves it behind; after this (well
+ * past the gateway's timeout and the function's), it no longer blocks anything.
+ */
+export const IN_FLIGHT_MS = 120_000;
+
+/** Operations sent (or about to be sent) to the gateway and not settled yet, still live at `now`. */
+export function liveInFlight(session: Pick<Session, 'operations_in_flight'>, now: Date): ChildTransaction[] {
+  return (session.operations_in_flight ?? []).filter((child) => now.getTime() - Date.parse(child.created_at) < IN_FLIGHT_MS);
+}
+
+/** The session's children as if every live in-flight operation were confirmed: what planning must leave room for. */
+function withInFlight(session: Session, now: Date): Session {
+  const live = liveInFlight(session, now);
+  return live.length === 0 ? session : { ...session, transactions: [...(session.transactions ?? []), ...live] };
 }
 
 /** The document's money fields for operations, as decimal strings with the currency's decimals. */
@@ -87,8 +109,10 @@ export interface OperationRequest {
  * The change one operation makes to `session`, or why it is refused. Pure: the reference
  * number and the clock come in, so a retried plan after a lost race is computed afresh.
  */
-export function planOperation(session: Session, request: OperationRequest, context: { referenceNumber: string; now: Date }): OperationPlan {
+export function planOperation(stored: Session, request: OperationRequest, context: { referenceNumber: string; now: Date }): OperationPlan {
   const { operation } = request;
+  // Operations on their way to the gateway count as done, so two at once cannot both take what is left.
+  const session = withInFlight(stored, context.now);
   const action = ACTIONS[operation];
   if (session.deleted_at) return { ok: false, reason: 'Not found.' };
   if (!allows(session.state, action)) return { ok: false, reason: `Cannot ${operation} a payment transaction in state "${session.state}".` };
@@ -115,7 +139,6 @@ export function planOperation(session: Session, request: OperationRequest, conte
     }
   }
   const pgCode = session.settled_pg_code ?? session.attempts.at(-1)?.pg_code ?? '';
-  if (sandboxOperationDecision(session) === 'rejected') return { ok: false, reason: `The payment gateway rejected the ${operation}.` };
   const transaction: ChildTransaction = {
     operation,
     state: CHILD_STATE[operation],
@@ -124,10 +147,15 @@ export function planOperation(session: Session, request: OperationRequest, conte
     reference_number: context.referenceNumber,
     pg_code: pgCode,
     tracking_key: request.trackingKey ?? null,
-    version: session.version + 1,
+    version: stored.version + 1,
     created_at: context.now.toISOString(),
   };
-  return { ok: true, action, changes: { transactions: [...(session.transactions ?? []), transaction] }, transaction };
+  return { ok: true, action, changes: { transactions: [...(stored.transactions ?? []), transaction] }, transaction };
+}
+
+/** The attempt that paid or authorized the session: the gateway's order every operation applies to. */
+export function settledAttempt(session: Pick<Session, 'attempts' | 'settled_pg_code'>) {
+  return [...session.attempts].reverse().find((attempt) => attempt.result === 'success' && (!session.settled_pg_code || attempt.pg_code === session.settled_pg_code));
 }
 
 function amountProblem(problem: string, decimals: number): string {

@@ -129,6 +129,7 @@ const extra = v.pipe(
   v.custom<Record<string, unknown>>(isDict, (issue) => `Expected a dictionary of items but got type "${typeName(issue.input)}".`),
   v.metadata({
     type: 'object',
+    additionalProperties: true,
     description: `Any JSON object, stored and returned as is (at most ${EXTRA_MAX_CHARS} characters as JSON, ${EXTRA_MAX_DEPTH} levels deep, ${EXTRA_MAX_KEYS} keys and list items in all).`,
   }),
   v.rawCheck(({ dataset, addIssue }) => {

@@ -2,7 +2,7 @@ import type { CardBrand } from './card';
 import type { GatewaySetting, Operation, Plugin } from './config';
 import type { NotificationChannel } from './deliveries';
 import { operationAmounts, type ChildTransaction } from './operations';
-import type { GatewayResult } from './sandbox-gateway';
+import type { GatewayResult, PgParams } from './gateway';
 import { holdsOrderNo, type EventType, type State, type NotificationEvent } from './state-machine';
 
 /** What a merchant writes on a payment transaction (all of the seed's request fields). */
@@ -56,13 +56,28 @@ export interface PaymentMethod {
 
 /** One try to pay on the hosted page. Of the card only its brand and last four digits are kept. */
 export interface PaymentAttempt {
-  /** 12 characters, unique per attempt; shown to the customer and sent to the merchant. */
+  /** 12 characters, unique per attempt; shown to the customer, sent to the merchant and, as its order id, to the gateway. */
   reference_number: string;
   pg_code: string;
+  /** `pending` while the gateway has not said (the customer is on its page, or its answer was lost). */
   result: GatewayResult;
+  /** `card` and '' until a hosted gateway says which card paid. */
   card_brand: CardBrand;
   card_last4: string;
   attempted_at: string;
+  /** Ottu's normalized gateway fields (absent for the sandbox's attempts before connectors). */
+  pg_params?: PgParams;
+  /** The gateway's raw answer, scrubbed of anything sensitive. */
+  gateway_response?: Record<string, unknown>;
+  /** What a hosted gateway gave at start (its session, the proof of success it will return). Internal: never rendered. */
+  gateway?: AttemptGateway;
+}
+
+/** A hosted gateway's handles on one attempt. */
+export interface AttemptGateway {
+  session_id?: string;
+  /** Compared in constant time with what the customer's return carries (MPGS's successIndicator). */
+  success_indicator?: string;
 }
 
 export interface Session extends SessionFields {
@@ -90,6 +105,11 @@ export interface Session extends SessionFields {
   paid_at: string | null;
   /** Refunds, captures and voids, oldest first (absent until the first). */
   transactions?: ChildTransaction[];
+  /**
+   * Refunds, captures and voids reserved and sent to the gateway, not confirmed or refused yet
+   * (absent when none). Internal: never rendered; planning counts them as done.
+   */
+  operations_in_flight?: ChildTransaction[];
   /** Set by the `delete` operation: every read answers 404 from then on; the record stays. */
   deleted_at?: string;
   /** Outcome of the latest webhook delivery (absent until the first attempt). */
@@ -181,7 +201,7 @@ export function defaultFields(defaultExpiration: string): Omit<SessionFields, 't
 /** The session as the API returns it: links are absolute under the deployment's base URL. */
 export function renderSession(session: Session, baseUrl: string) {
   // webhook_delivered is the webhook consumer's bookkeeping, not the merchant's.
-  const { version: _version, created_at: _created, updated_at: _updated, deleted_at: _deleted, webhook_delivered: _delivered, ...fields } = session;
+  const { version: _version, created_at: _created, updated_at: _updated, deleted_at: _deleted, webhook_delivered: _delivered, operations_in_flight: _inFlight, ...fields } = session;
   // Stored links are paths, so one session renders right under any base URL (custom domain).
   const absolute = (link: string) => (link.startsWith('/') ? baseUrl + link : link);
   const document = {
@@ -191,6 +211,8 @@ export function renderSession(session: Session, baseUrl: string) {
     checkout_short_url: absolute(session.checkout_short_url),
     ...(session.webhook_url && !session.webhook_status ? { webhook_status: PENDING_WEBHOOK } : {}),
     checkout_url: checkoutUrl(baseUrl, session.session_id),
+    // A hosted gateway's handles (its session, the proof of success) stay ours.
+    attempts: session.attempts.map(({ gateway: _gateway, ...attempt }) => attempt),
     // Ottu shows an operation's child transactions and the sums they make.
     transactions: (session.transactions ?? []).map(({ version: _v, tracking_key: _k, ...child }) => child),
     ...operationAmounts(session),

@@ -44,6 +44,8 @@ export type Action =
   | 'edit'
   | 'record'
   | 'open'
+  | 'start_attempt'
+  | 'settle_attempt'
   | 'attempt_failed'
   | 'pay'
   | 'authorize'
@@ -74,6 +76,12 @@ const RULES: Record<Action, Rule> = {
   // Delivery bookkeeping (webhook status, rejected notifications) on a session in any state.
   record: { from: STATES, to: 'same' },
   open: { from: ['created'], to: 'pending', event: 'pending' },
+  // The customer leaves for a hosted gateway's page: the attempt (pending) is kept, nothing is
+  // told yet; its outcome comes with pay, authorize, attempt_failed or fail once the gateway says.
+  start_attempt: { from: OPEN_STATES, to: 'same' },
+  // A gateway's late answer on a session that moved on (paid by another attempt, expired): the
+  // attempt records it, the state does not change (the mismatch is logged and alarmed).
+  settle_attempt: { from: STATES, to: 'same' },
   attempt_failed: { from: OPEN_STATES, to: 'attempted', event: 'attempted' },
   pay: { from: OPEN_STATES, to: 'paid', event: 'paid' },
   authorize: { from: OPEN_STATES, to: 'authorized', event: 'authorized' },

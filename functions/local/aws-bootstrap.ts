@@ -13,6 +13,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesComman
 import { randomBytes } from 'node:crypto';
 import { dynamoClient, dynamoDocumentClient, s3Client, secretsManagerClient, sqsClient } from '../adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
+import { gatewaySecretPrefix } from '../config/gateway-secrets';
 import { CHANNELS, STREAM_FAILURES_QUEUE, WORK_QUEUE } from '../config/queues';
 import { tableDefinition, TTL_ATTRIBUTE } from '../config/table';
 import { demoConfig, type DemoCredentials } from './demo-config';
@@ -124,6 +125,7 @@ export async function bootstrapAws(env: Readonly<Record<string, string | undefin
       CHECKOUT_WEBHOOK_SECRET_ID: secretId,
       CHECKOUT_CSRF_SECRET_ID: csrfSecretId,
       CHECKOUT_AUDIT_RETENTION_DAYS: env.CHECKOUT_AUDIT_RETENTION_DAYS || '30',
+      CHECKOUT_GATEWAY_SECRET_PREFIX: env.CHECKOUT_GATEWAY_SECRET_PREFIX || gatewaySecretPrefix(stage),
       CHECKOUT_STAGE: stage,
       CHECKOUT_EMAIL_FROM: emailFrom,
     },

@@ -11,6 +11,7 @@ import { MemorySessionRepository } from '../adapters/embedded/memory-session-rep
 import { MemoryShortLinkStore } from '../adapters/embedded/memory-short-link-store';
 import { HttpWebhookSender, type Resolve } from '../adapters/http-webhook-sender';
 import { randomIds } from '../adapters/random-ids';
+import { connectorTable, NO_SECRETS, type GatewaySecrets } from '../adapters/connectors';
 import type { MerchantConfig } from '../domain/config';
 import type { NotificationChannel } from '../domain/deliveries';
 import { logger } from '../handlers/logger';
@@ -28,6 +29,10 @@ export interface EmbeddedOptions {
   rejectNotification?: (channel: NotificationChannel, to: string) => string | undefined;
   /** Where use cases report delivery attempts (npm start: the console's activity log). */
   log?: Log;
+  /** The payment gateways' secrets (npm start: the local MPGS's); none by default (the sandbox needs none). */
+  gatewaySecrets?: GatewaySecrets;
+  /** Per-call timeout towards a payment gateway. */
+  gatewayTimeoutMs?: number;
 }
 
 /**
@@ -59,6 +64,7 @@ export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock:
     /** What the e-mail and SMS twins sent (also at /_local/outbox). */
     outbox,
     log: options.log ?? (logger as Log),
+    gateways: connectorTable({ secrets: options.gatewaySecrets ?? NO_SECRETS, timeoutMs: options.gatewayTimeoutMs }),
   };
 }
 

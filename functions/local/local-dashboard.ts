@@ -78,10 +78,13 @@ async function pay(req: IncomingMessage, res: ServerResponse, ports: EmbeddedPor
   }
   const nextYear = String((ports.clock.now().getUTCFullYear() + 2) % 100).padStart(2, '0');
   const form = { pg_code: session.pg_codes[0], expiry: `12/${nextYear}`, cvv: '123', name_on_card: 'Sandbox Tester', ...body };
-  const outcome = await paySession(ports, { sessionId: session.session_id, form });
   const baseUrl = baseUrlOf({ headers: req.headers as Record<string, string>, requestContext: { domainName: req.headers.host ?? 'localhost' } as never });
+  const outcome = await paySession(ports, { sessionId: session.session_id, form, baseUrl });
   if (outcome.kind === 'invalid') {
     sendJson(res, 400, Object.fromEntries(Object.entries(outcome.errors).map(([field, problem]) => [field, [String(problem)]])));
+  } else if (outcome.kind === 'hosted' || outcome.kind === 'unavailable') {
+    // A hosted gateway's card is typed on its own page: this helper only pays the sandbox.
+    sendJson(res, 409, { detail: `${String(form.pg_code)} is paid on its gateway's page: open the session's checkout_url.` });
   } else if (outcome.kind === 'unchanged') {
     sendJson(res, 409, { detail: `The session is ${outcome.session.state}; it cannot be paid.` });
   } else sendJson(res, 200, renderSession(outcome.session, baseUrl));

@@ -15,6 +15,9 @@ export interface EventQueue {
   retryLater(queue: QueueName, receipt: string, delaySeconds: number): Promise<void>;
   /** Parks a message body in the queue's DLQ with the reason it failed. */
   deadLetter(queue: QueueName, body: string, reason: string): Promise<void>;
-  /** Sends every message in the queue's DLQ to the queue again; returns how many. */
+  /**
+   * Sends the messages in the queue's DLQ when it starts to the queue again, once each, and
+   * returns how many; a message that fails again meanwhile stays dead for the next redrive.
+   */
   redrive(queue: QueueName): Promise<number>;
 }

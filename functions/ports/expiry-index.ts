@@ -39,11 +39,15 @@ export interface ExpiryIndex {
    * `expires_at` is at or before `now`, oldest first, after `cursor` when given.
    */
   due(bucketMinute: string, shard: number, now: Date, limit: number, cursor?: string): Promise<DuePage>;
-  /** The sweep's checkpoint, if a sweep ever recorded one. */
-  sweptThrough(): Promise<SweepCheckpoint | undefined>;
   /**
-   * Records that every bucket up to and including `minute` is drained, and how far the next one
-   * is (`within`). The minute never moves backwards; `within` may be rewritten at the same minute.
+   * The sweep's checkpoint, if a sweep ever recorded one: the whole sweep's, or with `shard` the
+   * checkpoint of the sweep of that shard alone (the fanned-out sweep keeps one per shard).
    */
-  markSwept(minute: string, within?: ShardCursors): Promise<void>;
+  sweptThrough(shard?: number): Promise<SweepCheckpoint | undefined>;
+  /**
+   * Records that every bucket up to and including `minute` is drained (in `shard` when given),
+   * and how far the next one is (`within`). The minute never moves backwards; `within` may be
+   * rewritten at the same minute.
+   */
+  markSwept(minute: string, within?: ShardCursors, shard?: number): Promise<void>;
 }

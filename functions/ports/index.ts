@@ -14,6 +14,7 @@ import type { ShortLinkReader, ShortLinkStore } from './short-link-store';
 
 import type { SecretSource } from './secret-source';
 import type { SmsMessage, SmsSender } from './sms-sender';
+import type { PaymentGateway, PaymentGateways } from './payment-gateway';
 import type { WebhookResult, WebhookSender } from './webhook-sender';
 
 export type {
@@ -35,6 +36,8 @@ export type {
   Ids,
   Log,
   Mailer,
+  PaymentGateway,
+  PaymentGateways,
   ReadOptions,
   SessionReader,
   SecretSource,
@@ -76,4 +79,6 @@ export interface Ports {
   audit: AuditLog;
   /** The payment form's CSRF secret (its own, not the webhook key). */
   csrfSecret: SecretSource;
+  /** The connectors table: the payment gateway that runs a gateway setting. */
+  gateways: PaymentGateways;
 }

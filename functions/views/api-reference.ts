@@ -20,6 +20,8 @@ h2{margin:.2rem 0 .4rem;font-size:1.05rem;font-family:ui-monospace,Menlo,monospa
 table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{text-align:left;vertical-align:top;border-top:1px solid #e4e7eb;padding:.3rem .5rem}
 th{color:#627d98;font-weight:600}code{font-family:ui-monospace,Menlo,monospace;font-size:.85em;background:#f0f4f8;padding:0 .25rem;border-radius:3px}
 .req{color:#c53030;font-size:.75rem}.lim{color:#486581}.tag{font-size:.75rem;color:#627d98}.auth{font-size:.8rem;color:#9c4221}
+pre{background:#102a43;color:#e0e8f0;padding:.6rem .8rem;border-radius:6px;overflow-x:auto;font:12px/1.45 ui-monospace,Menlo,monospace;margin:.3rem 0 .8rem}
+details summary{cursor:pointer;color:#243b53;font-size:.85rem;margin:.3rem 0}
 `;
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLESHEET).digest('base64')}'`;
 
@@ -32,12 +34,20 @@ export function renderApiReference(doc: Json): string {
   const nav = tags
     .map((tag) => `<h3>${escapeHtml(tag)}</h3>${ops.filter((o) => o.op.tags?.[0] === tag).map((o) => `<a href="#${escapeHtml(o.op.operationId)}">${escapeHtml(o.op.summary)}</a>`).join('')}`)
     .join('');
-  const body = tags.flatMap((tag) => ops.filter((o) => o.op.tags?.[0] === tag).map((o) => operationHtml(doc, o.method, o.path, o.op))).join('\n');
+  const webhooks = Object.entries((doc.webhooks ?? {}) as Json).map(([name, item]) => ({ name, op: item.post as Json }));
+  const webhookNav = webhooks.length ? `<h3>Webhooks</h3>${webhooks.map((w) => `<a href="#${escapeHtml(w.name)}">${escapeHtml(w.op.summary)}</a>`).join('')}` : '';
+  const webhookBody = webhooks.length ? `<h2 id="webhooks">Webhooks</h2>${webhooks.map((w) => webhookHtml(doc, w.name, w.op)).join('\n')}` : '';
+  const body = tags.flatMap((tag) => ops.filter((o) => o.op.tags?.[0] === tag).map((o) => operationHtml(doc, o.method, o.path, o.op))).join('\n') + webhookBody;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Checkout API reference</title>
 <style>${STYLESHEET}</style></head>
-<body><header><h1>${escapeHtml(doc.info.title)} <small>${escapeHtml(doc.info.version)}</small></h1><p>${escapeHtml(doc.info.description)} The machine-readable document: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escapeHtml(doc.openapi)}).</p></header>
-<div class="wrap"><nav>${nav}</nav><main>${body}</main></div></body></html>`;
+<body><header><h1>${escapeHtml(doc.info.title)} <small>${escapeHtml(doc.info.version)}</small></h1><p>${linked(doc.info.description)} The machine-readable document: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escapeHtml(doc.openapi)}).</p></header>
+<div class="wrap"><nav>${nav}${webhookNav}</nav><main>${body}</main></div></body></html>`;
+}
+
+/** Escaped text with its references to this page's sections (`/docs#webhooks`) as links. */
+function linked(text: string): string {
+  return escapeHtml(text).replace(/\/docs#(\w+)/g, '<a href="/docs#$1">/docs#$1</a>');
 }
 
 function operationHtml(doc: Json, method: string, path: string, op: Json): string {
@@ -45,7 +55,7 @@ function operationHtml(doc: Json, method: string, path: string, op: Json): strin
     `<section class="op" id="${escapeHtml(op.operationId)}"><h2><span class="m ${method}">${method.toUpperCase()}</span>${escapeHtml(path)}</h2>`,
     `<div><strong>${escapeHtml(op.summary)}</strong> <span class="tag">${escapeHtml(op.operationId)}</span></div>`,
   ];
-  if (op.description) parts.push(`<p>${escapeHtml(op.description)}</p>`);
+  if (op.description) parts.push(`<p>${linked(op.description)}</p>`);
   if (op.security) parts.push(`<p class="auth">Authorization: <code>Api-Key &lt;key&gt;</code> or Basic.</p>`);
   if (op.parameters?.length) {
     parts.push('<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th>schema</th></tr>');
@@ -58,6 +68,7 @@ function operationHtml(doc: Json, method: string, path: string, op: Json): strin
     const schema = resolve(doc, content[types.includes('multipart/form-data') ? 'multipart/form-data' : types[0]!].schema);
     parts.push(`<h4>Request body</h4><p>${types.map((t) => `<code>${escapeHtml(t)}</code>`).join(' ')}</p>`, fieldsTable(doc, schema));
   }
+  parts.push(`<h4>Example request</h4><pre>${escapeHtml(exampleRequest(method, path, op))}</pre>`);
   parts.push('<h4>Responses</h4><table><tr><th>status</th><th>meaning</th><th>body</th></tr>');
   for (const [status, response] of Object.entries(op.responses as Json)) {
     const json = response.content?.['application/json']?.schema;
@@ -66,6 +77,10 @@ function operationHtml(doc: Json, method: string, path: string, op: Json): strin
     parts.push(`<tr><td><code>${escapeHtml(status)}</code></td><td>${escapeHtml(response.description)}</td><td>${bodyText}</td></tr>`);
   }
   parts.push('</table>');
+  for (const [status, response] of Object.entries(op.responses as Json)) {
+    const example = exampleOf(response);
+    if (example !== undefined) parts.push(`<details${/^2/.test(status) ? ' open' : ''}><summary>Example ${escapeHtml(status)} answer</summary><pre>${escapeHtml(example)}</pre></details>`);
+  }
   const shown = new Set<string>();
   for (const response of Object.values(op.responses as Json)) {
     const ref = response.content?.['application/json']?.schema?.$ref as string | undefined;
@@ -78,8 +93,55 @@ function operationHtml(doc: Json, method: string, path: string, op: Json): strin
   return parts.join('\n');
 }
 
+/** The example request as an HTTP message: method, path with its example parameters, headers and body. */
+function exampleRequest(method: string, path: string, op: Json): string {
+  const params = (op.parameters ?? []) as Json[];
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => String(params.find((p) => p.in === 'path' && p.name === name)?.example ?? `{${name}}`));
+  const query = params.filter((p) => p.in === 'query' && p.example !== undefined).map((p) => `${p.name}=${encodeURIComponent(String(p.example))}`);
+  const lines = [`${method.toUpperCase()} ${filled}/${query.length ? `?${query.join('&')}` : ''}`];
+  if (op.security) lines.push('Authorization: Api-Key <key>');
+  for (const p of params.filter((p) => p.in === 'header')) lines.push(`${p.name}: ${p.example}`);
+  const content = op.requestBody?.content as Json | undefined;
+  if (content) {
+    const type = content['application/json'] ? 'application/json' : Object.keys(content)[0]!;
+    const example = content[type].example;
+    if (type === 'application/x-www-form-urlencoded') lines.push(`Content-Type: ${type}`, '', new URLSearchParams(example as Record<string, string>).toString());
+    else lines.push(`Content-Type: ${type}`, '', type === 'application/json' ? JSON.stringify(example, null, 2) : Object.entries(example ?? {}).map(([k, v]) => `${k}=${String(v)}`).join('\n'));
+  }
+  return lines.join('\n');
+}
+
+/** A response's example as text: its JSON body, its page, or its Location. */
+function exampleOf(response: Json): string | undefined {
+  const media = Object.values((response.content ?? {}) as Json)[0] as Json | undefined;
+  if (media && media.example !== undefined) return typeof media.example === 'string' ? media.example : JSON.stringify(media.example, null, 2);
+  const location = response.headers?.Location?.example;
+  return location === undefined ? undefined : `Location: ${location}`;
+}
+
+function webhookHtml(doc: Json, name: string, op: Json): string {
+  const content = op.requestBody.content['application/json'];
+  const headers = ((op.parameters ?? []) as Json[]).map((p) => `${p.name}: ${p.example}`);
+  const examples = Object.entries((content.examples ?? {}) as Json).map(
+    ([key, example]) => `<details open><summary>Example: ${escapeHtml(key)}</summary><pre>${escapeHtml(['POST <webhook_url>', 'Content-Type: application/json', ...headers, '', JSON.stringify(example.value, null, 2)].join('\n'))}</pre></details>`,
+  );
+  return [
+    `<section class="op" id="${escapeHtml(name)}"><h2><span class="m post">POST</span>webhook_url</h2>`,
+    `<div><strong>${escapeHtml(op.summary)}</strong> <span class="tag">${escapeHtml(name)}</span></div>`,
+    `<p>${escapeHtml(op.description)}</p>`,
+    '<h4>Body</h4>',
+    fieldsTable(doc, resolve(doc, content.schema)),
+    ...examples,
+    '</section>',
+  ].join('\n');
+}
+
 function resolve(doc: Json, schema: Json): Json {
   if (schema?.$ref) return doc.components.schemas[String(schema.$ref).split('/').pop()!];
+  if (schema?.allOf) {
+    const parts = (schema.allOf as Json[]).map((part) => resolve(doc, part));
+    return { type: 'object', properties: Object.assign({}, ...parts.map((part) => part.properties)), required: parts.flatMap((part) => part.required ?? []) };
+  }
   return schema ?? {};
 }
 

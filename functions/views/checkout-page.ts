@@ -1,4 +1,5 @@
 import { paymentMethodOf, successRedirect, type PayFormErrors } from '../domain/checkout';
+import { cardFormIsOurs } from '../domain/gateway';
 import type { PaymentAttempt, PaymentMethod, Session } from '../domain/session';
 import { isOpen } from '../domain/state-machine';
 import { html, type SafeHtml } from './html';
@@ -21,6 +22,8 @@ export interface CheckoutPageModel {
   attemptsLeft?: number;
   /** Another request changed the session first; nothing was charged. */
   conflict?: boolean;
+  /** The chosen gateway could not start a payment; nothing was charged. */
+  unavailable?: boolean;
 }
 
 /** The hosted page for a session in any state: the form while open, else what became of it. */
@@ -69,27 +72,40 @@ ${rows.length > 0 && html`<dl class="details">${rows.map(([term, value]) => html
 </section>`;
 }
 
-function payView({ session, csrfToken, pgCode, errors = {}, values = {}, attemptsLeft, conflict }: CheckoutPageModel, t: Messages): SafeHtml {
-  const selected = paymentMethodOf(session, pgCode) ?? session.payment_methods[0];
+function payView({ session, csrfToken, pgCode, errors = {}, values = {}, attemptsLeft, conflict, unavailable }: CheckoutPageModel, t: Messages): SafeHtml {
+  const cardMethods = session.payment_methods.filter(cardFormIsOurs);
+  const hostedMethods = session.payment_methods.filter((method) => !cardFormIsOurs(method));
+  const selected = paymentMethodOf({ payment_methods: cardMethods }, pgCode) ?? cardMethods[0];
   const last = session.attempts.at(-1);
   const hasErrors = Object.keys(errors).length > 0;
   const notice = conflict
     ? html`<div class="notice info" role="status"><p>${t.conflict}</p></div>`
-    : hasErrors
-      ? html`<div class="notice bad" role="alert"><p>${t.fixErrors}</p></div>`
-      : session.state === 'attempted' && last && last.result !== 'success'
-        ? html`<div class="notice bad" role="alert"><p>${last.result === 'error' ? t.gatewayError : t.declined}</p><p>${t.reference}: <bdi>${last.reference_number}</bdi></p>${attemptsLeft !== undefined && html`<p>${t.attemptsLeft(attemptsLeft)}</p>`}</div>`
-        : null;
-  const sandbox = session.payment_methods.some((method) => method.type === 'sandbox');
-  return html`${summary(session, t)}
-<section class="panel">
-<h1>${t.payHeading}</h1>
-${notice}
-<form method="post" action="/checkout/${session.session_id}/pay" autocomplete="on">
+    : unavailable
+      ? html`<div class="notice bad" role="alert"><p>${t.gatewayUnavailable}</p></div>`
+      : hasErrors
+        ? html`<div class="notice bad" role="alert"><p>${t.fixErrors}</p></div>`
+        : last?.result === 'pending'
+          ? html`<div class="notice info" role="status"><p>${t.pendingNotice}</p><p>${t.reference}: <bdi>${last.reference_number}</bdi></p></div>`
+          : session.state === 'attempted' && last && last.result !== 'success'
+            ? html`<div class="notice bad" role="alert"><p>${last.result === 'error' ? t.gatewayError : t.declined}</p><p>${t.reference}: <bdi>${last.reference_number}</bdi></p>${attemptsLeft !== undefined && html`<p>${t.attemptsLeft(attemptsLeft)}</p>`}</div>`
+            : null;
+  const sandbox = cardMethods.some((method) => method.type === 'sandbox');
+  // A hosted gateway's form carries no card field: the card is typed on the gateway's own page.
+  const hosted = hostedMethods.map(
+    (method) => html`<form method="post" action="/checkout/${session.session_id}/pay" class="hosted">
+<input type="hidden" name="csrf_token" value="${csrfToken}">
+<input type="hidden" name="pg_code" value="${method.code}">
+<button type="submit">${t.payWith(method.name)} ${money(session.amount, session.currency_code)}</button>
+<p class="note">${t.hostedNote}</p>
+</form>`,
+  );
+  const cardForm =
+    cardMethods.length > 0 &&
+    html`<form method="post" action="/checkout/${session.session_id}/pay" autocomplete="on">
 <input type="hidden" name="csrf_token" value="${csrfToken}">
 <fieldset${errors.pg_code && html` class="invalid"`}>
 <legend>${t.paymentMethod}</legend>
-${session.payment_methods.map((method) => methodOption(method, method === selected, t))}
+${cardMethods.map((method) => methodOption(method, method === selected, t))}
 ${fieldError(errors.pg_code && t.formProblem[errors.pg_code], 'pg_code')}
 </fieldset>
 ${sandbox && sandboxHint(t)}
@@ -101,7 +117,13 @@ ${field('cvv', t.cvv, errors.cvv && t.formProblem[errors.cvv], html`<input type=
 ${field('name_on_card', t.nameOnCard, errors.name_on_card && t.formProblem[errors.name_on_card], html`<input type="text" id="name_on_card" name="name_on_card" autocomplete="cc-name" maxlength="64" value="${values.name_on_card ?? ''}" required${ariaError(errors.name_on_card, 'name_on_card')}>`)}
 <button type="submit">${t.pay} ${money(session.amount, session.currency_code)}</button>
 <p class="note">${t.secureNote}</p>
-</form>
+</form>`;
+  return html`${summary(session, t)}
+<section class="panel">
+<h1>${t.payHeading}</h1>
+${notice}
+${hosted}
+${cardForm}
 </section>
 ${attemptsList(session.attempts, t)}`;
 }
@@ -173,6 +195,8 @@ function attemptsList(attempts: PaymentAttempt[], t: Messages): SafeHtml | null 
 }
 
 function cardText(attempt: PaymentAttempt, t: Messages): SafeHtml {
+  // A hosted gateway's attempt knows its card only once the gateway says.
+  if (!attempt.card_last4) return html`${t.brands[attempt.card_brand]}`;
   return html`${t.brands[attempt.card_brand]} <bdi dir="ltr">•••• ${attempt.card_last4}</bdi>`;
 }
 

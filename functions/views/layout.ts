@@ -67,6 +67,8 @@ button:hover,button:focus-visible{background:var(--accent-dark)}
 .attempts li:first-child{border-top:0}
 .result-success{color:var(--ok);font-weight:600}
 .result-failed,.result-error{color:var(--bad);font-weight:600}
+.result-pending{color:var(--info);font-weight:600}
+.hosted{margin-bottom:1.25rem}
 .muted{color:var(--muted)}
 h2{font-size:.9375rem;margin:0 0 .5rem}
 @media (max-width:480px){main{padding:.75rem .75rem 1.25rem}.panel{padding:1.1rem 1rem}.details{font-size:.9rem;column-gap:.75rem}}
@@ -90,6 +92,24 @@ export function contentSecurityPolicy(formTargets: readonly string[] = []): stri
   ].join('; ');
 }
 
+/**
+ * The policy of the page that hands the customer to a hosted gateway: the gateway's own script
+ * (from its one host) and our inline call to it (by its hash), nothing else of ours.
+ */
+export function gatewayPagePolicy(gatewayOrigin: string, inlineScript: string): string {
+  const scriptHash = `'sha256-${createHash('sha256').update(inlineScript).digest('base64')}'`;
+  return [
+    "default-src 'none'",
+    `script-src ${gatewayOrigin} ${scriptHash}`,
+    `style-src ${STYLE_HASH}`,
+    `connect-src ${gatewayOrigin}`,
+    // The gateway's script may post a form to its own page.
+    `form-action ${gatewayOrigin}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
 export interface PageShell {
   lang: string;
   dir: 'ltr' | 'rtl';
@@ -100,7 +120,7 @@ export interface PageShell {
   body: SafeHtml;
 }
 
-export function renderPage({ lang, dir, title, heading, secureLabel, body }: PageShell): string {
+export function renderPage({ lang, dir, title, heading, secureLabel, body, head }: PageShell & { head?: SafeHtml }): string {
   return (
     '<!doctype html>\n' +
     html`<html lang="${lang}" dir="${dir}">
@@ -110,6 +130,7 @@ export function renderPage({ lang, dir, title, heading, secureLabel, body }: Pag
 <meta name="robots" content="noindex, nofollow">
 <title>${title}</title>
 <style>${new SafeHtml(STYLESHEET)}</style>
+${head ?? null}
 </head>
 <body>
 <main>

@@ -54,7 +54,16 @@ export interface Messages {
   closedBody: (state: string) => string;
   states: Record<string, string>;
   attemptsHeading: string;
-  results: Record<'success' | 'failed' | 'error', string>;
+  results: Record<'success' | 'failed' | 'error' | 'pending', string>;
+  /** A hosted gateway's method: the card is typed on the gateway's own page. */
+  hostedNote: string;
+  payWith: (method: string) => string;
+  /** The gateway could not start a payment; nothing was charged. */
+  gatewayUnavailable: string;
+  /** The latest attempt awaits the gateway's answer. */
+  pendingNotice: string;
+  redirecting: string;
+  noScript: string;
   poweredBy: string;
 }
 
@@ -130,7 +139,13 @@ const en: Messages = {
   closedBody: (state) => `The payment is ${state}.`,
   states: { canceled: 'canceled', invalided: 'invalid', refunded: 'refunded', voided: 'voided', failed: 'failed', expired: 'expired' },
   attemptsHeading: 'Payment attempts',
-  results: { success: 'Successful', failed: 'Declined', error: 'Gateway error' },
+  results: { success: 'Successful', failed: 'Declined', error: 'Gateway error', pending: 'Awaiting the gateway' },
+  hostedNote: "You will enter your card on the payment gateway's secure page.",
+  payWith: (method) => `Pay with ${method}`,
+  gatewayUnavailable: 'The payment gateway could not be reached. Nothing was charged; please try again.',
+  pendingNotice: "We are waiting for the payment gateway's answer on your last attempt. If you paid, this page will show it shortly; you may also try again.",
+  redirecting: 'Taking you to the secure payment page…',
+  noScript: 'Turn on JavaScript to continue to the payment page.',
   poweredBy: 'Secure checkout',
 };
 
@@ -195,7 +210,13 @@ const ar: Messages = {
   closedBody: (state) => `حالة عملية الدفع: ${state}.`,
   states: { canceled: 'ملغاة', invalided: 'غير صالحة', refunded: 'مستردّة', voided: 'ملغى تفويضها', failed: 'فاشلة', expired: 'منتهية الصلاحية' },
   attemptsHeading: 'محاولات الدفع',
-  results: { success: 'ناجحة', failed: 'مرفوضة', error: 'خطأ في البوابة' },
+  results: { success: 'ناجحة', failed: 'مرفوضة', error: 'خطأ في البوابة', pending: 'بانتظار البوابة' },
+  hostedNote: 'ستُدخل بيانات بطاقتك في صفحة بوابة الدفع الآمنة.',
+  payWith: (method) => `ادفع عبر ${method}`,
+  gatewayUnavailable: 'تعذّر الوصول إلى بوابة الدفع. لم يُخصم أي مبلغ؛ يرجى المحاولة مرة أخرى.',
+  pendingNotice: 'ننتظر ردّ بوابة الدفع على محاولتك الأخيرة. إن كنت قد دفعت فستظهر النتيجة هنا قريبًا؛ ويمكنك أيضًا المحاولة مرة أخرى.',
+  redirecting: 'جارٍ نقلك إلى صفحة الدفع الآمنة…',
+  noScript: 'فعّل JavaScript للمتابعة إلى صفحة الدفع.',
   poweredBy: 'دفع آمن',
 };
 

@@ -77,34 +77,56 @@ export class CheckoutFunction extends NodejsFunction {
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
 /**
- * DynamoDB item actions on the table; `Query` also reaches its expiry index (gsi1) and no other.
- * With `keys`, only items whose partition key starts with those prefixes (IAM's
- * `dynamodb:LeadingKeys`): the public checkout functions cannot touch the configuration.
+ * DynamoDB item actions on the table, and `Query` on its expiry index (gsi1) only: nothing
+ * queries the base table, and item actions mean nothing on an index. With `keys`, the item
+ * actions reach only items whose partition key is of those kinds (IAM's `dynamodb:LeadingKeys`),
+ * and `readOnlyKeys` are read only: the public checkout functions cannot write the configuration.
  */
 export function bindTable(fn: CheckoutFunction, table: ITable, actions: readonly TableAction[], keys?: readonly KeyKind[], readOnlyKeys: readonly KeyKind[] = []): void {
-  if (actions.length === 0) return;
-  const resources = [table.tableArn];
-  if (actions.includes('Query')) resources.push(`${table.tableArn}/index/${EXPIRY_INDEX}`);
+  const itemActions = unique(actions.filter((a) => a !== 'Query'));
   const on = (kinds: readonly KeyKind[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(kinds) } });
-  fn.addToRolePolicy(new PolicyStatement({ actions: unique(actions).map((a) => `dynamodb:${a}`), resources, conditions: keys ? on(keys) : undefined }));
-  const reads = actions.filter((a) => READ_ACTIONS.includes(a));
-  if (keys && readOnlyKeys.length > 0 && reads.length > 0) {
-    fn.addToRolePolicy(new PolicyStatement({ actions: unique(reads).map((a) => `dynamodb:${a}`), resources, conditions: on(readOnlyKeys) }));
+  if (itemActions.length > 0) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: itemActions.map((a) => `dynamodb:${a}`), resources: [table.tableArn], conditions: keys ? on(keys) : undefined }));
   }
+  const reads = itemActions.filter((a) => READ_ACTIONS.includes(a));
+  if (keys && readOnlyKeys.length > 0 && reads.length > 0) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: reads.map((a) => `dynamodb:${a}`), resources: [table.tableArn], conditions: on(readOnlyKeys) }));
+  }
+  if (actions.includes('Query')) fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${EXPIRY_INDEX}`] }));
 }
 
-const READ_ACTIONS: readonly TableAction[] = ['GetItem', 'BatchGetItem', 'Query'];
+const READ_ACTIONS: readonly TableAction[] = ['GetItem', 'BatchGetItem'];
 
-/** IAM patterns of the partition keys of these kinds of item (`SESSION#*`; `CONFIG` exactly). */
+/**
+ * IAM patterns of the partition keys of these kinds of item: `SESSION#*` for a prefix; `CONFIG`
+ * exactly; the sweep's cursors `EXPIRY_CURSOR` and `EXPIRY_CURSOR#<shard>`.
+ */
 export function leadingKeyPatterns(keys: readonly KeyKind[]): string[] {
-  return unique(keys).map((kind) => (KEY_PREFIXES[kind].endsWith('#') ? `${KEY_PREFIXES[kind]}*` : KEY_PREFIXES[kind]));
+  return unique(keys)
+    .flatMap((kind) => {
+      const prefix = KEY_PREFIXES[kind];
+      if (prefix.endsWith('#')) return [`${prefix}*`];
+      return kind === 'config' ? [prefix] : [prefix, `${prefix}#*`];
+    })
+    .sort();
 }
 
-/** Lets the function send to the queue (its consumers get receive/delete from their trigger). */
+/**
+ * Lets the function send to the queue, and nothing else: its URL comes from the environment
+ * (CDK's grantSendMessages would add GetQueueAttributes and GetQueueUrl). Consumers get
+ * receive/delete from their trigger.
+ */
 export function bindQueue(fn: CheckoutFunction, queue: IQueue): void {
-  queue.grantSendMessages(fn);
-  // The SDK finds a queue's URL by name (a DLQ is known by its ARN in the redrive policy).
-  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:GetQueueUrl'], resources: [queue.queueArn] }));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+}
+
+/**
+ * Lets a consumer dead-letter a message itself (with its reason): the DLQ is found from the work
+ * queue's RedrivePolicy (GetQueueAttributes) and then by name (GetQueueUrl), and sent to.
+ */
+export function bindDeadLetterQueue(fn: CheckoutFunction, queue: IQueue, dlq: IQueue): void {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [queue.queueArn] }));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'], resources: [dlq.queueArn] }));
 }
 
 /**
@@ -137,6 +159,18 @@ export function bindBucket(fn: CheckoutFunction, bucket: IBucket, actions: reado
 /** Reads the secret's value only (no describe, list or write). */
 export function bindSecret(fn: CheckoutFunction, secret: ISecret): void {
   fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+}
+
+/** Reads the payment gateways' secrets (one per gateway setting, under one name prefix) and nothing else. */
+export function bindGatewaySecrets(fn: CheckoutFunction, prefix: string): void {
+  const { partition, region, account } = Stack.of(fn);
+  const resource = `arn:${partition}:secretsmanager:${region}:${account}:secret:${prefix}*`;
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [resource] }));
+  // cdk-nag names the resource as written, with the pseudo parameters as <AWS::…>.
+  Validations.of(fn.role!).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
+    reason: 'One secret per gateway setting (pg_code), all under this stage\'s prefix; added by npm run admin -- add-gateway.',
+  });
 }
 
 /** SES SendEmail as the sender address (or its domain, whichever identity is verified). */

@@ -5,7 +5,7 @@ import { SecretsManagerSecret } from '../../functions/adapters/aws/secrets-manag
 import { DynamoConfigStore } from '../../functions/adapters/aws/dynamo-config-store';
 import { authenticate } from '../../functions/app/authenticate';
 import { authPorts, origin } from '../fixtures/auth-ports';
-import { runAdmin } from '../../scripts/admin-commands';
+import { runAdmin, type AdminIo } from '../../scripts/admin/commands';
 import { createTestTable } from '../fixtures/dynamo-table';
 import { describeAws } from '../fixtures/moto';
 
@@ -14,7 +14,29 @@ describeAws('npm run admin against a stage table on moto', () => {
   let out: string[];
   let err: string[];
   const secretId = `checkout-admin-test/${randomBytes(4).toString('hex')}`;
-  const admin = (...argv: string[]) => runAdmin(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: { ...process.env, CHECKOUT_TABLE: table.name } });
+  let stdin: string | undefined;
+  let asked: string[];
+  let answer: string | undefined;
+  const io = (): AdminIo => ({
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: { ...process.env, CHECKOUT_TABLE: table.name, CHECKOUT_STAGE: '' },
+    readStdin: async () => {
+      if (stdin === undefined) throw new Error('nothing piped to stdin');
+      return stdin;
+    },
+    readFile: async (path) => {
+      if (path !== '/secrets/key.txt') throw new Error(`ENOENT: ${path}`);
+      return `${'f'.repeat(40)}\n`;
+    },
+    ask: async (question) => {
+      asked.push(question);
+      if (answer === undefined) throw new Error('no terminal');
+      return answer;
+    },
+  });
+  const admin = (...argv: string[]) => runAdmin(argv, io());
+  const json = () => JSON.parse(out.join('\n'));
   const stored = async () => (await new DynamoConfigStore(dynamoDocumentClient(), table.name).read())!;
 
   beforeAll(async () => {
@@ -24,12 +46,16 @@ describeAws('npm run admin against a stage table on moto', () => {
   beforeEach(() => {
     out = [];
     err = [];
+    stdin = undefined;
+    asked = [];
+    answer = undefined;
   });
 
   test('builds a working configuration from an empty table', async () => {
     expect(await admin('add-gateway', '--code', 'knet', '--name', 'KNET', '--operation', 'purchase', '--currencies', 'kwd,USD', '--fee-percent', '2.5')).toBe(0);
     expect(await admin('add-currency', 'KWD')).toBe(0);
-    expect(await admin('create-user', '--username', 'clerk', '--password', 'a long enough password', '--permission', 'payment_request=add,view', '--pg-codes', 'knet', '--operations', 'refund,cancel')).toBe(0);
+    stdin = 'a long enough password\n';
+    expect(await admin('create-user', '--username', 'clerk', '--password-stdin', '--permission', 'payment_request=add,view', '--pg-codes', 'knet', '--operations', 'refund,cancel')).toBe(0);
     expect(await admin('create-api-key', '--label', 'shop')).toBe(0);
     const key = /API key \(shown once, store it now\): (\S+)/.exec(out.join('\n'))![1]!;
 
@@ -50,18 +76,27 @@ describeAws('npm run admin against a stage table on moto', () => {
     [['add-gateway', '--code', 'x', '--name', 'X', '--operation', 'capture', '--currencies', 'KWD'], /operation: Must be "purchase" or "authorize"/],
     [['add-gateway', '--code', 'knet', '--name', 'X', '--operation', 'purchase', '--currencies', 'KWD'], /exists already/],
     [['add-currency', 'ABC'], /not an ISO 4217 currency code/],
-    [['create-user', '--username', 'u2', '--password', 'short'], /password: Use at least 12 characters/],
-    [['create-user', '--username', 'u3', '--password', 'a long enough password', '--pg-codes', 'nope'], /Unknown gateway codes: nope/],
-    [['create-user', '--username', 'u4', '--password', 'a long enough password', '--permission', 'payment_request=delete'], /permissions/],
-    [['create-user', '--username', 'u5', '--password', 'a long enough password', '--operations', 'refund,launder'], /operations: Unknown operations: launder/],
+    [['create-user', '--username', 'u3', '--pg-codes', 'nope'], /Unknown gateway codes: nope/],
+    [['create-user', '--username', 'u4', '--permission', 'payment_request=delete'], /permissions/],
+    [['create-user', '--username', 'u5', '--operations', 'refund,launder'], /operations: Unknown operations: launder/],
+    [['create-user', '--username', 'u6', '--password', 'a long enough password'], /--password would leave the secret in the shell history.*--password-stdin or --password-file/],
+    [['set-webhook-key', '--key', 'k'.repeat(40)], /--key would leave the secret in the shell history/],
+    [['create-user', '--username', 'u7', '--password-stdin', '--password-file', '/x'], /not both/],
+    [['set-webhook-key', '--secret-id', 'any', '--key-file', '/no/such/file'], /ENOENT/],
     [['set-expire-transactions', 'maybe'], /Use on or off/],
     [['add-gateway', '--unknown-flag'], /Unknown option '--unknown-flag'/],
     [['frobnicate'], /Unknown command "frobnicate"/],
   ])('refuses %j with a clear message and changes nothing', async (argv, message) => {
     const before = await stored();
-    expect(await admin(...argv)).toBe(2);
+    expect(await admin(...argv)).toBeGreaterThan(0);
     expect(err.join('\n')).toMatch(message);
     expect(await stored()).toEqual(before);
+  });
+
+  test('a short password piped in is refused like any other', async () => {
+    stdin = 'short\n';
+    expect(await admin('create-user', '--username', 'u2', '--password-stdin')).toBe(2);
+    expect(err.join('\n')).toMatch(/password: Use at least 12 characters/);
   });
 
   test('set-expire-transactions and set-webhook-key', async () => {
@@ -71,8 +106,12 @@ describeAws('npm run admin against a stage table on moto', () => {
     const printed = /\(shown once\): ([0-9a-f]{64})/.exec(out.join('\n'))![1];
     const secrets = new SecretsManagerClient({});
     expect((await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString).toBe(printed);
-    expect(await admin('set-webhook-key', '--secret-id', secretId, '--key', 'k'.repeat(40))).toBe(0);
+    stdin = 'k'.repeat(40);
+    expect(await admin('set-webhook-key', '--secret-id', secretId, '--key-stdin')).toBe(0);
     expect(await new DynamoConfigStore(dynamoDocumentClient(), table.name, { webhookSecret: new SecretsManagerSecret(secrets, secretId) }).webhookKey()).toBe('k'.repeat(40));
+    expect(out.join('\n')).not.toContain('k'.repeat(40));
+    expect(await admin('set-webhook-key', '--secret-id', secretId, '--key-file', '/secrets/key.txt')).toBe(0);
+    expect(await new DynamoConfigStore(dynamoDocumentClient(), table.name, { webhookSecret: new SecretsManagerSecret(secrets, secretId) }).webhookKey()).toBe('f'.repeat(40));
     secrets.destroy();
   });
 
@@ -82,5 +121,51 @@ describeAws('npm run admin against a stage table on moto', () => {
     expect(shown.users[0]).toEqual({ username: 'clerk', active: true, permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'], operations: ['refund', 'cancel'] });
     expect(shown.api_keys[0]).toEqual({ prefix: expect.any(String), label: 'shop' });
     expect(out.join('\n')).not.toMatch(/hash|scrypt/);
+  });
+
+  test('--json: one JSON document on stdout for a result, a generated secret, and an error', async () => {
+    expect(await admin('add-currency', 'USD', '--json')).toBe(0);
+    expect(json()).toEqual({ ok: true, command: 'add-currency', stage: null, currency: 'USD', config_version: expect.any(Number) });
+    out = [];
+    expect(await admin('create-user', '--username', 'robot', '--permission', 'payment_request=view', '--json')).toBe(0);
+    const created = json();
+    expect(created).toMatchObject({ ok: true, username: 'robot', password: expect.stringMatching(/^[\w-]{20}$/) });
+    const basic = `Basic ${Buffer.from(`robot:${created.password}`).toString('base64')}`;
+    expect(await authenticate(authPorts((await stored()).config).ports, { authorization: basic, ...origin })).toMatchObject({ kind: 'user' });
+    out = [];
+    expect(await admin('create-api-key', '--json')).toBe(2);
+    expect(json()).toEqual({ ok: false, command: 'create-api-key', error: { message: 'Invalid input.', fields: { label: ['--label is required.'] } } });
+    expect(err).toEqual([]);
+    out = [];
+    expect(await admin('show-config', '--json')).toBe(0);
+    expect(json().config.currencies).toContain('USD');
+    out = [];
+    expect(await admin('nope', '--json')).toBe(2);
+    expect(json()).toMatchObject({ ok: false, error: { message: 'Unknown command "nope".' } });
+  });
+
+  test('a prod stage: a change asks for the stage\'s name unless --yes; reading does not ask', async () => {
+    const prod = (...argv: string[]) => runAdmin(argv, { ...io(), env: { ...process.env, CHECKOUT_TABLE: table.name, CHECKOUT_STAGE: 'prod' } });
+    const before = await stored();
+    expect(await prod('add-currency', 'EUR')).toBe(2); // no terminal to ask on
+    expect(err.join('\n')).toMatch(/changes the prod stage: there is no terminal to confirm on, so pass --yes/);
+    answer = 'yes';
+    asked = [];
+    expect(await prod('add-currency', 'EUR', '--json')).toBe(2);
+    expect(asked).toEqual(['add-currency changes the prod stage. Type "prod" to continue: ']);
+    expect(json().error.message).toMatch(/not confirmed/);
+    expect(await stored()).toEqual(before);
+    answer = 'prod';
+    expect(await prod('add-currency', 'EUR')).toBe(0);
+    expect((await stored()).config.currencies).toContain('EUR');
+    answer = undefined;
+    expect(await prod('add-currency', 'GBP', '--yes')).toBe(0);
+    asked = [];
+    expect(await prod('show-config')).toBe(0);
+    expect(asked).toEqual([]);
+    // A table named after the prod Data stack is prod even when no stage is named.
+    err = [];
+    expect(await admin('add-currency', 'JPY', '--table', 'Checkout-prod-Data-Table1A2B3C-XYZ')).toBe(2);
+    expect(err.join('\n')).toMatch(/changes the prod stage/);
   });
 });

@@ -109,6 +109,20 @@ describeAws('DynamoDB expiry index (gsi1) against moto', () => {
     expect(await index.sweptThrough()).toEqual({ minute: '2026-11-25T10:33' });
   });
 
+  test('each shard of the fanned-out sweep keeps its own checkpoint item beside the whole sweep\'s, and it only moves forward', async () => {
+    await index.markSwept('2026-11-25T10:40', undefined, 7);
+    await index.markSwept('2026-11-25T10:38', undefined, 7);
+    await index.markSwept('2026-11-25T10:41', { '2': `2026-11-25T10:42:00.000Z#${'b'.repeat(40)}` }, 2);
+    expect(await index.sweptThrough(7)).toEqual({ minute: '2026-11-25T10:40' });
+    expect(await index.sweptThrough(2)).toEqual({ minute: '2026-11-25T10:41', within: { '2': `2026-11-25T10:42:00.000Z#${'b'.repeat(40)}` } });
+    expect(await index.sweptThrough(0)).toBeUndefined();
+    const { Items } = await client.send(new ScanCommand({ TableName: TABLE })); // test inspection only
+    expect(Items!.filter((item) => String(item.pk).startsWith('EXPIRY_CURSOR#')).map((item) => [item.pk, item.sk, item.minute]).sort()).toEqual([
+      ['EXPIRY_CURSOR#2', 'EXPIRY_CURSOR#2', '2026-11-25T10:41'],
+      ['EXPIRY_CURSOR#7', 'EXPIRY_CURSOR#7', '2026-11-25T10:40'],
+    ]);
+  });
+
   test('the sweep over DynamoDB: bounded runs continue from the checkpoint, each session expired once with its event, keeping its index entry', async () => {
     const sessions = Array.from({ length: 60 }, (_, i) => makeSession(at((i % 150) * 2000 + 250)));
     const later = makeSession(at(20 * 60_000));

@@ -8,12 +8,15 @@ import { WORK_QUEUE } from '../../functions/config/queues';
 import { PermanentDeliveryError } from '../../functions/domain/delivery-errors';
 import { wire as deliverWebhookConsumer } from '../../functions/handlers/queue/deliver-webhook';
 import { lambdaContext } from '../../functions/local/lambda-context';
-import { redriveWebhooks } from '../../scripts/redrive-webhooks';
 import { createdEvent, eventPorts, sampleSession } from '../fixtures/event-ports';
-import { describeAws, motoData, resetMoto, useMotoEnv } from '../fixtures/moto';
+import { randomBytes } from 'node:crypto';
+import { describeAws, motoData, useMotoEnv } from '../fixtures/moto';
 import { startReceiver } from '../fixtures/webhook-receiver';
 
+// Other suites use the same moto at the same time (parallel jest workers): nothing here resets it,
+// and every queue, identity, address and text is unique to this run, found by its own name.
 describeAws('event adapters against moto', () => {
+  const unique = () => `${process.pid}-${randomBytes(4).toString('hex')}`;
   let sqs: SQSClient;
   let urls: { webhook: string; email: string; sms: string };
   let dlqUrl: string;
@@ -22,15 +25,15 @@ describeAws('event adapters against moto', () => {
   beforeAll(() => useMotoEnv());
   afterAll(() => clients.forEach((client) => client.destroy()));
   beforeEach(async () => {
-    await resetMoto();
+    const run = unique();
     sqs = new SQSClient({});
     clients.push(sqs);
-    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'webhook-dlq' }));
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `webhook-dlq-${run}` }));
     dlqUrl = dlq.QueueUrl!;
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
     const redrive = JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: WORK_QUEUE.maxReceiveCount });
     const queue = async (name: string) => (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { RedrivePolicy: redrive } }))).QueueUrl!;
-    urls = { webhook: await queue('webhook'), email: await queue('email'), sms: await queue('sms') };
+    urls = { webhook: await queue(`webhook-${run}`), email: await queue(`email-${run}`), sms: await queue(`sms-${run}`) };
   });
 
   const receive = async (url: string, options: { attributes?: boolean } = {}) =>
@@ -66,10 +69,10 @@ describeAws('event adapters against moto', () => {
     expect(parked!.MessageAttributes?.failure_reason?.StringValue).toBe('gave up after 13 attempts; last: HTTP 503');
   });
 
-  test('npm run redrive-webhooks moves the DLQ back into the webhook queue', async () => {
+  test('redrive moves the DLQ back into the webhook queue', async () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{"a":1}' }));
     await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{"b":2}' }));
-    expect(await redriveWebhooks({ CHECKOUT_WEBHOOK_QUEUE_URL: urls.webhook }, sqs)).toBe(2);
+    expect(await new SqsEventQueue(sqs, urls).redrive('webhook')).toBe(2);
     expect((await receive(urls.webhook)).map((m) => m.Body).sort()).toEqual(['{"a":1}', '{"b":2}']);
     expect(await receive(dlqUrl)).toHaveLength(0);
   });
@@ -109,24 +112,26 @@ describeAws('event adapters against moto', () => {
   test('SES: sends from the verified identity; a rejected message is permanent', async () => {
     const ses = new SESv2Client({});
     clients.push(ses);
-    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: 'checkout@merchant.example' }));
-    await new SesMailer(ses, 'checkout@merchant.example').send({ to: 'huda@example.com', subject: 'تم استلام الدفعة', text: 'شكراً', html: '<p>شكراً</p>' });
-    const sent = (await motoData()).ses.Message;
-    expect(sent).toEqual([
-      expect.objectContaining({ source: 'checkout@merchant.example', destinations: { ToAddresses: ['huda@example.com'] }, subject: 'تم استلام الدفعة', body: '<p>شكراً</p>' }),
-    ]);
+    const run = unique();
+    const from = `checkout-${run}@merchant.example`;
+    const to = `huda-${run}@example.com`;
+    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: from }));
+    await new SesMailer(ses, from).send({ to, subject: 'تم استلام الدفعة', text: 'شكراً', html: '<p>شكراً</p>' });
+    const sent = ((await motoData()).ses.Message as Array<{ destinations?: { ToAddresses?: string[] } }>).filter((m) => m.destinations?.ToAddresses?.includes(to));
+    expect(sent).toEqual([expect.objectContaining({ source: from, destinations: { ToAddresses: [to] }, subject: 'تم استلام الدفعة', body: '<p>شكراً</p>' })]);
 
-    const unverified = new SesMailer(ses, 'nobody@elsewhere.example');
-    await expect(unverified.send({ to: 'huda@example.com', subject: 's', text: 't', html: '<p>t</p>' })).rejects.toBeInstanceOf(PermanentDeliveryError);
+    const unverified = new SesMailer(ses, `nobody-${run}@elsewhere.example`);
+    await expect(unverified.send({ to, subject: 's', text: 't', html: '<p>t</p>' })).rejects.toBeInstanceOf(PermanentDeliveryError);
   });
 
   test('SNS: publishes an SMS to the number; a number that is not E.164 is permanent', async () => {
     const sns = new SNSClient({});
     clients.push(sns);
-    await new SnsSmsSender(sns).send({ to: '+96550000000', text: 'Payment received: 14.000 KWD' });
-    const sns_data = JSON.stringify((await motoData()).sns);
-    expect(sns_data).toContain('Payment received: 14.000 KWD');
-    expect(sns_data).toContain('+96550000000');
+    const text = `Payment received: 14.000 KWD (${unique()})`;
+    await new SnsSmsSender(sns).send({ to: '+96550000000', text });
+    const sms = JSON.stringify((await motoData()).sns);
+    expect(sms).toContain(text);
+    expect(sms).toContain('+96550000000');
     await expect(new SnsSmsSender(sns).send({ to: '+0965500', text: 'x' })).rejects.toBeInstanceOf(PermanentDeliveryError);
   });
 });

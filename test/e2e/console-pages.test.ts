@@ -42,6 +42,12 @@ describeBrowser('console pages', () => {
     // The inline stylesheet applied (allowed by its hash): the header is dark.
     expect(await page.locator('header').evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor)).toBe('rgb(16, 42, 67)');
     await page.screenshot({ path: join(OUT, 'docs.png'), fullPage: false });
+    // Every operation shows an example request; the webhooks have their own section, reached from the document's description.
+    expect(await page.locator('section.op').count()).toBe(await page.locator('section.op:has(pre)').count());
+    expect(await page.locator('#CreateSession pre').first().textContent()).toContain('"pg_codes"');
+    await page.locator('header a[href="/docs#webhooks"]').click();
+    expect(await page.locator('#operationEvent').textContent()).toContain('"event_type": "refunded"');
+    await page.locator('#paymentEvent').screenshot({ path: join(OUT, 'docs-webhooks.png') });
 
     await page.goto(`${api.url}/_local/`);
     expect(await page.locator('table tr').count()).toBe(3);

@@ -18,7 +18,7 @@ afterAll(async () => {
 /** The customer pays through the sandbox gateway (the hosted page's use case, without the browser). */
 async function pay(sessionId: string): Promise<void> {
   const form = { pg_code: 'sandbox-kwd', card_number: '4111 1111 1111 1111', expiry: '12/39', cvv: '123', name_on_card: 'Huda' };
-  const outcome = await paySession(api.ports, { sessionId, form });
+  const outcome = await paySession(api.ports, { sessionId, form, baseUrl: api.url });
   if (outcome.kind === 'unchanged') throw new Error(`payment not taken: ${JSON.stringify(outcome)}`);
 }
 

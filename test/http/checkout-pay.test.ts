@@ -33,7 +33,17 @@ describe('a successful card', () => {
     expect(after).toMatchObject({ state: 'paid', result: 'success', settled_pg_code: 'sandbox-kwd', paid_at: '2026-11-25T10:00:00.000Z' });
     expect(after.reference_number).toMatch(/^[A-Z2-9]{12}$/);
     expect(after.attempts).toEqual([
-      { reference_number: after.reference_number, pg_code: 'sandbox-kwd', result: 'success', card_brand: 'visa', card_last4: '1111', attempted_at: '2026-11-25T10:00:00.000Z' },
+      {
+        reference_number: after.reference_number,
+        pg_code: 'sandbox-kwd',
+        result: 'success',
+        card_brand: 'visa',
+        card_last4: '1111',
+        attempted_at: '2026-11-25T10:00:00.000Z',
+        // Ottu's normalized fields: the card masked (first six, last four), as PCI DSS allows.
+        pg_params: { card_number: '411111******1111', card_type: 'visa', result: 'APPROVED', transaction_id: after.reference_number, pg_message: 'Approved (sandbox)' },
+        gateway_response: { gateway: 'sandbox', result: 'APPROVED', order: after.reference_number },
+      },
     ]);
     expect(response.headers.get('location')).toBe(`https://shop.example.com/back?cart=9&session_id=${id}&order_no=ORD-1&reference_number=${after.reference_number}`);
     // Neither the full number nor the CVV is kept anywhere.
@@ -41,7 +51,8 @@ describe('a successful card', () => {
     expect(stored).not.toContain('4111111111111111');
     expect(stored).not.toContain('4111 1111 1111 1111');
     // (The CVV as a value: a bare "987" may occur inside random hex ids.)
-    expect(stored).not.toMatch(/cvv|card_number|"987"|:987\b/);
+    // pg_params.card_number is the masked number (first six, last four); never more digits.
+    expect(stored).not.toMatch(/cvv|"card_number":"\d{7}|"987"|:987\b/);
     expect(eventTypes(id)).toEqual(['created', 'pending', 'paid']);
     // Keys stay alphabetical with the new fields.
     expect(Object.keys(after)).toEqual([...Object.keys(after)].sort());

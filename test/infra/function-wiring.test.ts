@@ -1,16 +1,13 @@
-import { Stack } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import type { Needs, Usage } from '../../functions/config/needs';
+import type { Needs } from '../../functions/config/needs';
 import { ROUTES } from '../../functions/config/routes';
-import { WORKERS } from '../../functions/config/workers';
-import { resolveValue } from '../fixtures/template-values';
+import { coldBuild, FUNCTIONS, templateEnvironment as environmentOf } from '../fixtures/function-usage';
 import { synthStage, type SynthesizedApp } from './synth-app';
 
 /**
  * What each Lambda ships with against what its entry builds: its `build()` (the adapter
  * factories of its handler module) runs with exactly the environment the template gives it, in a
  * fresh module registry, as a cold start would. A missing variable or a missing grant fails here,
- * not on AWS.
+ * not on AWS. (test/infra/least-privilege.test.ts checks the statements the template grants.)
  */
 
 let dev: SynthesizedApp;
@@ -18,28 +15,7 @@ beforeAll(() => {
   dev = synthStage('dev');
 });
 
-const FUNCTIONS = [...ROUTES.map((r) => ({ ...r, kind: 'route' as const })), ...WORKERS.map((w) => ({ ...w, kind: 'worker' as const }))];
-
-function templateEnvironment(id: string, kind: 'route' | 'worker'): Record<string, string> {
-  const fn = (kind === 'route' ? dev.stateless.routeFunctions : dev.stateless.workerFunctions).get(id)!;
-  const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
-  const api = dev.api.toJSON();
-  const variables = (api.Resources[logicalId].Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolveValue(value, api, [dev.data.toJSON()])]));
-}
-
-/** Builds a handler module's adapters as a cold start in `env` would, recording what they use. */
-function coldBuild(handler: string, env: Record<string, string>): Usage {
-  let usage: Usage | undefined;
-  jest.isolateModules(() => {
-    const { useEnvironment } = require('../../functions/config/env') as typeof import('../../functions/config/env');
-    const { recordUsage } = require('../../functions/config/needs') as typeof import('../../functions/config/needs');
-    useEnvironment(env);
-    const module = require(`../../functions/handlers/${handler}`) as { build: () => unknown };
-    usage = recordUsage(() => module.build());
-  });
-  return usage!;
-}
+const templateEnvironment = (id: string, kind: 'route' | 'worker') => environmentOf(dev, id, kind);
 
 /** Where the grants a function gets differ from what its adapters may use; empty when they match. */
 export function grantProblems(granted: Needs, used: Needs[]): string[] {
@@ -76,7 +52,7 @@ export function grantProblems(granted: Needs, used: Needs[]): string[] {
     const undeclared = used.filter((n) => n.table && !n.keys && !n.readOnlyKeys);
     if (undeclared.length > 0) problems.push('an adapter it builds declares no item keys');
   }
-  for (const flag of ['webhookKey', 'csrfKey', 'email', 'sms'] as const) {
+  for (const flag of ['webhookKey', 'csrfKey', 'gatewaySecrets', 'email', 'sms'] as const) {
     const usesIt = used.some((n) => n[flag]);
     if (usesIt !== Boolean(granted[flag])) problems.push(usesIt ? `${flag} is used but not granted` : `${flag} is granted but not used`);
   }

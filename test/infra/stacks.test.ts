@@ -4,7 +4,8 @@ import { CHANNELS } from '../../functions/config/queues';
 import { ROUTES, type Route } from '../../functions/config/routes';
 import { TRAILING_SLASH_PARAM } from '../../functions/config/trailing-slash';
 import { WORKERS, type Worker } from '../../functions/config/workers';
-import { functionMemoryMb } from '../../lib/stage-config';
+import { EXPIRY_SHARDS } from '../../functions/domain/expiry';
+import { functionMemoryMb, queueSlots } from '../../lib/stage-config';
 import { synthStage, type SynthesizedApp } from './synth-app';
 
 // Assertion-only: synthesized without esbuild (bundle.test.ts covers a real bundle), once per stage.
@@ -201,6 +202,24 @@ describe('workers', () => {
       State: 'ENABLED',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [workerFunction('ExpireSessions'), 'Arn'] } })],
     });
+  });
+
+  test('schedule with fanOut (the app\'s expiry sweep): one invocation per shard a minute, each given its shard, on rules of at most five targets, retried twice within the minute', () => {
+    const sweep = WORKERS.find((w) => w.id === 'ExpireSessions')!;
+    expect(sweep.trigger).toEqual({ kind: 'schedule', everyMinutes: 1, fanOut: EXPIRY_SHARDS });
+    const fnId = only(dev.api.findResources('AWS::Lambda::Function', { Properties: { Description: 'worker: schedule' } }))[0];
+    const rules = Object.values(resources(dev.api, 'AWS::Events::Rule'));
+    const targets = rules.flatMap((rule) => {
+      expect(rule.Properties!.ScheduleExpression).toBe('rate(1 minute)');
+      expect(rule.Properties!.Targets.length).toBeLessThanOrEqual(5);
+      return rule.Properties!.Targets as Array<{ Arn: unknown; Input?: string; RetryPolicy?: unknown }>;
+    });
+    expect(targets.map((t) => t.Arn)).toEqual(Array(EXPIRY_SHARDS).fill({ 'Fn::GetAtt': [fnId, 'Arn'] }));
+    expect(targets.map((t) => JSON.parse(t.Input!).shard).sort((a, b) => a - b)).toEqual(Array.from({ length: EXPIRY_SHARDS }, (_, i) => i));
+    for (const t of targets) expect(t.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 });
+    // Its share of the minute: the sweep's timeout is the stage's capacity setting, not the queue consumers'.
+    dev.api.hasResourceProperties('AWS::Lambda::Function', { Description: 'worker: schedule', Timeout: dev.config.capacity.expiryTimeout.toSeconds() });
+    expect(dev.config.capacity.expiryTimeout.toSeconds()).toBeLessThanOrEqual(60);
   });
 
   test('needs become exactly these grants', () => {
@@ -416,14 +435,52 @@ describe('a deploy that delivers', () => {
     }
   });
 
-  test('the webhook consumer has a maximum concurrency; the others do not need one', () => {
-    withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { Ref: Match.stringLikeRegexp('^SsmParameterValuecheckoutstagingwebhookqueuearn') },
-      ScalingConfig: { MaximumConcurrency: Match.anyValue() },
-    });
-    withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { Ref: Match.stringLikeRegexp('^SsmParameterValuecheckoutstagingemailqueuearn') },
-      ScalingConfig: Match.absent(),
-    });
+  test('every queue consumer has a maximum concurrency (the webhook\'s bounds a backlog\'s flood; e-mail\'s and SMS\'s the SES/SNS quotas)', () => {
+    for (const queue of CHANNELS) {
+      withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { Ref: Match.stringLikeRegexp(`^SsmParameterValuecheckoutstaging${queue}queuearn`) },
+        ScalingConfig: { MaximumConcurrency: withWorkers.config.capacity.queueConcurrency[queue] },
+      });
+    }
+  });
+});
+
+describe('capacity (lib/stage-config.ts capacity; docs/capacity.md)', () => {
+  const fnOf = (app: SynthesizedApp, description: string) => only(app.api.findResources('AWS::Lambda::Function', { Properties: { Description: description } }))[1];
+  const mappingOf = (app: SynthesizedApp, queue: string) =>
+    only(
+      app.api.findResources('AWS::Lambda::EventSourceMapping', {
+        Properties: { EventSourceArn: { Ref: Match.stringLikeRegexp(`^SsmParameterValuecheckout${app.config.stage}${queue}queuearn`) } },
+      }),
+    )[1];
+
+  test('prod reserves concurrency for the stream router and the webhook worker, as its capacity says; dev reserves none', () => {
+    const router = Object.values(resources(prod.api, 'AWS::Lambda::Function')).find((f) => f.Properties!.Description === 'worker: table-stream')!;
+    expect(router.Properties!.ReservedConcurrentExecutions).toBe(prod.config.capacity.reservedConcurrency.RouteEvents);
+    const webhook = mappingOf(prod, 'webhook');
+    const webhookFn = Object.entries(resources(prod.api, 'AWS::Lambda::Function')).find(([id]) => id === (webhook.Properties!.FunctionName as { Ref: string }).Ref)![1];
+    expect(webhookFn.Properties!.ReservedConcurrentExecutions).toBe(prod.config.capacity.reservedConcurrency.DeliverWebhook);
+    // Reserved at least what its event source may run at once, or the poller's batches are throttled.
+    expect(prod.config.capacity.reservedConcurrency.DeliverWebhook).toBeGreaterThanOrEqual(prod.config.capacity.queueConcurrency.webhook);
+    for (const fn of Object.values(resources(dev.api, 'AWS::Lambda::Function'))) expect(fn.Properties!.ReservedConcurrentExecutions).toBeUndefined();
+    expect(fnOf(dev, 'worker: table-stream').Properties!.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  test.each(['dev', 'prod'] as const)('%s: each queue event source runs at most its capacity\'s concurrent batches', (stage) => {
+    const app = stage === 'dev' ? dev : prod;
+    for (const queue of CHANNELS) {
+      expect([queue, mappingOf(app, queue).Properties!.ScalingConfig]).toEqual([queue, { MaximumConcurrency: app.config.capacity.queueConcurrency[queue] }]);
+    }
+  });
+
+  test('prod carries 1 000 sessions a second: webhooks at a 500 ms merchant, e-mail and SMS within the SES/SNS quotas (never below Lambda\'s minimum of 2)', () => {
+    expect(prod.config.capacity.sessionsPerSecond).toBe(1000);
+    expect(prod.config.capacity.queueConcurrency.webhook).toBe(50);
+    expect(queueSlots('email', 14)).toBe(2);
+    expect(queueSlots('email', 1000)).toBe(15);
+    expect(queueSlots('sms', 20)).toBe(2);
+    expect(queueSlots('webhook', 10_000)).toBe(500);
+    // 1 000 creates a second fit one route's throttle, with room for a burst.
+    expect(prod.config.apiThrottle.rateLimit).toBeGreaterThanOrEqual(2 * prod.config.capacity.sessionsPerSecond);
   });
 });

@@ -1,5 +1,5 @@
 import { cardBrand, cardDigits, expiryCurrent, luhnValid, parseExpiry, readCardForm } from '../../functions/domain/card';
-import { SANDBOX_CARDS, sandboxDecision } from '../../functions/domain/sandbox-gateway';
+import { SANDBOX_CARDS, sandboxDecision } from '../../functions/adapters/sandbox/sandbox-cards';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 const FORM = { card_number: '4111 1111 1111 1111', expiry: '12/30', cvv: '123', name_on_card: 'A Customer' };

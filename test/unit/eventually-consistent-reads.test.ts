@@ -76,7 +76,7 @@ describe('PATCH and PUT', () => {
   test('a 409 decided on a stale read is given only on the strong one: paid since, it says paid', async () => {
     const { session_id: id } = await create();
     await openCheckout(ports, id);
-    await paySession(ports, { sessionId: id, form: GOOD_CARD });
+    await paySession(ports, { sessionId: id, form: GOOD_CARD, baseUrl: 'http://checkout.test' });
     lagBy(1);
     await expect(patch(id, { amount: '6' })).rejects.toThrow('it is paid');
     expect((await stored(id)).amount).toBe('5.000');
@@ -134,7 +134,7 @@ describe('the checkout page view', () => {
   test('a view that writes nothing shows a strong read: paid a moment ago (another tab, or the 303 after paying), it shows paid', async () => {
     const { session_id: id } = await create();
     await openCheckout(ports, id);
-    await paySession(ports, { sessionId: id, form: GOOD_CARD });
+    await paySession(ports, { sessionId: id, form: GOOD_CARD, baseUrl: 'http://checkout.test' });
     lagBy(1);
     expect((await openCheckout(ports, id)).session.state).toBe('paid');
     expect(sessions.reads).toEqual(['eventual', 'strong']);
@@ -144,7 +144,7 @@ describe('the checkout page view', () => {
     const { session_id: id } = await create();
     await openCheckout(ports, id);
     lagBy(1);
-    expect((await paySession(ports, { sessionId: id, form: GOOD_CARD })).kind).toBe('charged');
+    expect((await paySession(ports, { sessionId: id, form: GOOD_CARD, baseUrl: 'http://checkout.test' })).kind).toBe('charged');
     expect((await getSession(ports, id)).state).toBe('paid');
     expect(sessions.reads).toEqual(['strong', 'strong']);
   });
@@ -156,7 +156,7 @@ describe('webhook delivery', () => {
   async function paidSession(): Promise<{ id: string; paid: SessionEvent }> {
     const { session_id: id } = await create({ webhook_url: URL });
     await openCheckout(ports, id);
-    await paySession(ports, { sessionId: id, form: GOOD_CARD });
+    await paySession(ports, { sessionId: id, form: GOOD_CARD, baseUrl: 'http://checkout.test' });
     return { id, paid: lastEvent(id) };
   }
   const deliver = (event: SessionEvent, attempt = 1, extra: Partial<Extract<DeliveryMessage, { channel: 'webhook' }>> = {}) =>
@@ -230,7 +230,7 @@ describe('e-mail and SMS', () => {
     const { session_id: id } = await create({ customer_first_name: 'Ada', customer_email: 'ada@example.com', notifications: { email: ['paid'] } });
     await patch(id, { customer_first_name: 'Grace' });
     await openCheckout(ports, id);
-    await paySession(ports, { sessionId: id, form: GOOD_CARD });
+    await paySession(ports, { sessionId: id, form: GOOD_CARD, baseUrl: 'http://checkout.test' });
     return { id, paid: lastEvent(id) };
   }
   const send = (event: SessionEvent) => sendNotification(ports, { message: { channel: 'email', event, to: 'ada@example.com' }, attempt: 1 }, settings);

@@ -355,3 +355,60 @@ describe('the sweep reads eventually consistently', () => {
     expect(expiredEvents(ports)).toEqual([]);
   });
 });
+
+describe('the fanned-out sweep (one invocation per shard)', () => {
+  const byShard = (sessions: Session[]) => {
+    const { expiryShard } = require('../../functions/domain/expiry') as typeof import('../../functions/domain/expiry');
+    return (shard: number) => sessions.filter((s) => expiryShard(s.session_id) === shard);
+  };
+
+  test('a shard\'s run expires its own shard\'s due sessions only, and keeps its own checkpoint', async () => {
+    const ports = embeddedPorts(T0);
+    const sessions = Array.from({ length: 200 }, (_, i) => makeSession(at(1_000 + i * 100)));
+    await seed(ports, sessions);
+    ports.clock.set(at(3 * 60_000 + 30_000));
+    const of = byShard(sessions);
+
+    const report = await expireDueSessions(ports, { remainingMs: plentyOfTime, shard: 3 });
+    expect(report).toMatchObject({ expired: of(3).length, failed: 0, finished: true, sweptThrough: '2026-11-25T10:31' });
+    for (const session of sessions) expect([session.session_id, (await ports.sessions.get(session.session_id))?.state]).toEqual([session.session_id, of(3).includes(session) ? 'expired' : 'created']);
+    expect(await ports.expiry.sweptThrough(3)).toEqual({ minute: '2026-11-25T10:31' });
+    // The whole sweep's checkpoint and the other shards' are untouched.
+    expect(await ports.expiry.sweptThrough()).toBeUndefined();
+    expect(await ports.expiry.sweptThrough(4)).toBeUndefined();
+  });
+
+  test('every shard swept by its own parallel run expires exactly what the whole sweep would, each session once', async () => {
+    const ports = embeddedPorts(T0);
+    const sessions = Array.from({ length: 300 }, (_, i) => makeSession(at(1_000 + i * 150), { state: i % 3 === 0 ? 'paid' : 'created' }));
+    await seed(ports, sessions);
+    ports.clock.set(at(2 * 60_000));
+    const reports = await Promise.all(Array.from({ length: EXPIRY_SHARDS }, (_, shard) => expireDueSessions(ports, { remainingMs: plentyOfTime, shard, concurrency: 25 })));
+    const open = sessions.filter((s) => s.state === 'created' && Date.parse(s.expires_at) <= at(2 * 60_000).getTime());
+    expect(reports.reduce((sum, r) => sum + r.expired, 0)).toBe(open.length);
+    expect(expiredEvents(ports).map((e) => e.session_id).sort()).toEqual(open.map((s) => s.session_id).sort());
+    for (let shard = 0; shard < EXPIRY_SHARDS; shard++) expect((await ports.expiry.sweptThrough(shard))?.minute).toBe(expiryMinute(at(0)));
+  });
+
+  test('a shard\'s first own run starts where the whole sweep\'s checkpoint is (switching to the fan-out skips nothing and re-reads no day)', async () => {
+    const ports = embeddedPorts(T0);
+    const early = makeSession(at(-30 * 60_000));
+    const due = makeSession(at(5_000));
+    await seed(ports, [early, due]);
+    await ports.expiry.markSwept(expiryMinute(at(-60_000)));
+    ports.clock.set(at(2 * 60_000));
+    const { expiryShard } = require('../../functions/domain/expiry') as typeof import('../../functions/domain/expiry');
+    const report = await expireDueSessions(ports, { remainingMs: plentyOfTime, shard: expiryShard(due.session_id) });
+    expect(report.expired).toBe(1);
+    expect((await ports.sessions.get(due.session_id))?.state).toBe('expired');
+    // Before the whole sweep's checkpoint: not read again.
+    if (expiryShard(early.session_id) === expiryShard(due.session_id)) expect((await ports.sessions.get(early.session_id))?.state).toBe('created');
+    expect(report.bucketsSwept).toBe(3);
+  });
+
+  test('a shard outside 0..EXPIRY_SHARDS-1 is refused before anything is read', async () => {
+    const ports = embeddedPorts(T0);
+    await expect(expireDueSessions(ports, { remainingMs: plentyOfTime, shard: EXPIRY_SHARDS })).rejects.toThrow(RangeError);
+    await expect(expireDueSessions(ports, { remainingMs: plentyOfTime, shard: 1.5 })).rejects.toThrow(/no expiry shard/);
+  });
+});

@@ -1,4 +1,5 @@
-import { OPERATIONS, operationAmounts, planOperation, remainingFor } from '../../functions/domain/operations';
+import { sandboxConnector } from '../../functions/adapters/sandbox/sandbox-connector';
+import { IN_FLIGHT_MS, OPERATIONS, operationAmounts, planOperation, remainingFor } from '../../functions/domain/operations';
 import { STATES } from '../../functions/domain/state-machine';
 import { operationSchema } from '../../functions/domain/operation-schema';
 import { parseWith } from '../../functions/domain/session-schema';
@@ -54,9 +55,23 @@ test('the transition table decides the state; internal operations carry no child
   expect(planOperation({ ...open, deleted_at: now.toISOString() }, { operation: 'cancel' }, context)).toMatchObject({ ok: false });
 });
 
-test('the sandbox rejects operations on a session paid with the rejecting card', () => {
+test('the sandbox connector (not our plan) rejects operations on a session paid with the rejecting card', async () => {
   const session = paid({ attempts: [{ ...success, card_last4: '5126' }] });
-  expect(planOperation(session, { operation: 'refund' }, context)).toEqual({ ok: false, reason: 'The payment gateway rejected the refund.' });
+  expect(planOperation(session, { operation: 'refund' }, context)).toMatchObject({ ok: true });
+  const sandbox = sandboxConnector({ code: 'sandbox-kwd', name: 'Sandbox', pg: 'Ottu PG', is_sandbox: true, operation: 'purchase', icon: '', fee_percent: '0', currencies: ['KWD'], attempt_limit: 3 })!;
+  const call = { operation: 'refund' as const, id: 'REF000000001', attempt: { reference: 'PAY000000001', card_last4: '5126' }, amount: '14.000', currency: 'KWD' };
+  expect(await sandbox.refund(call)).toMatchObject({ kind: 'refused', explanation: 'The payment gateway rejected the refund.' });
+  expect(await sandbox.refund({ ...call, attempt: { ...call.attempt, card_last4: '1111' } })).toMatchObject({ kind: 'confirmed' });
+});
+
+test('operations in flight (reserved, not yet confirmed) count against what is left until they are settled or stale', () => {
+  const inFlight = { operation: 'refund' as const, state: 'refunded' as const, amount: '10.000', currency_code: 'KWD', reference_number: 'FLY000000001', pg_code: 'sandbox-kwd', tracking_key: null, version: 2, created_at: now.toISOString() };
+  const session = paid({ operations_in_flight: [inFlight] });
+  expect(planOperation(session, { operation: 'refund', amount: '4.001' }, context)).toEqual({ ok: false, reason: 'The amount exceeds what is left to refund (4.000 KWD).' });
+  expect(planOperation(session, { operation: 'refund', amount: '4' }, context)).toMatchObject({ ok: true, transaction: { amount: '4.000' } });
+  // A reservation left by a Lambda that died no longer blocks anything.
+  const later = { ...context, now: new Date(now.getTime() + IN_FLIGHT_MS) };
+  expect(planOperation(session, { operation: 'refund' }, later)).toMatchObject({ ok: true, transaction: { amount: '14.000' } });
 });
 
 test('the operation body schema: session_id or order_no, a known operation, amount as text or number', () => {

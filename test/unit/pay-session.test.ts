@@ -36,9 +36,9 @@ beforeEach(async () => {
 
 test('a payment that loses the race to another payment shows that one and records nothing', async () => {
   ports.sessions.beforeNextUpdate = async () => {
-    expect((await paySession(ports, { sessionId: session.session_id, form: GOOD })).kind).toBe('charged');
+    expect((await paySession(ports, { sessionId: session.session_id, form: GOOD, baseUrl: 'http://checkout.test' })).kind).toBe('charged');
   };
-  const outcome = await paySession(ports, { sessionId: session.session_id, form: GOOD });
+  const outcome = await paySession(ports, { sessionId: session.session_id, form: GOOD, baseUrl: 'http://checkout.test' });
   expect(outcome).toMatchObject({ kind: 'unchanged', conflict: true, session: { state: 'paid' } });
   const stored = (await ports.sessions.get(session.session_id))!;
   expect(stored.attempts).toHaveLength(1);
@@ -50,7 +50,7 @@ test('a payment that loses the race to a merchant update leaves the session open
     const current = (await ports.sessions.get(session.session_id))!;
     await ports.sessions.update({ ...current, amount: '6.000', version: current.version + 1 }, current, []);
   };
-  const outcome = await paySession(ports, { sessionId: session.session_id, form: GOOD });
+  const outcome = await paySession(ports, { sessionId: session.session_id, form: GOOD, baseUrl: 'http://checkout.test' });
   expect(outcome).toMatchObject({ kind: 'unchanged', conflict: true, session: { state: 'pending', amount: '6.000', attempts: [] } });
 });
 
@@ -70,6 +70,6 @@ test('opening the page re-reads after a lost race instead of failing', async () 
 
 test('the clock decides expiry and card validity', async () => {
   (ports.clock as ManualClock).set(new Date('2031-01-01T00:00:00Z'));
-  const outcome = await paySession(ports, { sessionId: session.session_id, form: GOOD });
+  const outcome = await paySession(ports, { sessionId: session.session_id, form: GOOD, baseUrl: 'http://checkout.test' });
   expect(outcome).toMatchObject({ kind: 'unchanged', session: { state: 'expired' } });
 });

@@ -2,12 +2,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { signatureHeader, signWebhook } from '../../functions/domain/webhook-signature';
+import { SIGNED_VALUES, VECTOR_KEY, VECTOR_SIGNATURE, vectorPayload, withChanged } from '../fixtures/signature-vector';
 
 // The receivers in examples/ verify the signature header and Ottu's signature field as the
 // platform makes them, and refuse an old timestamp (a replay). They know two keys, as during a
 // rotation (CHECKOUT_WEBHOOK_KEY=<new>,<old>).
 const ROOT = join(__dirname, '../..');
-const KEY = 'receiver-test-key';
+// The signature vector's key, so the receivers verify the same vector the signer is tested on.
+const KEY = VECTOR_KEY;
 const NEW_KEY = 'receiver-new-key';
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
@@ -82,6 +84,17 @@ describe.each(receivers)('%s receiver', (_name, command, available) => {
     // Signed with Ottu's key, not ours: rejected here; the same payload with our key passes.
     expect(response.status).toBe(400);
     expect((await post(JSON.stringify({ ...body, signature: signWebhook(body, KEY) }))).status).toBe(200);
+  });
+
+  test('the signature vector (all 18 signed fields) verifies, and changing any signed field is refused', async () => {
+    if (!available) return;
+    expect((await post(JSON.stringify({ ...vectorPayload(), signature: VECTOR_SIGNATURE }))).status).toBe(200);
+    const notRefused: string[] = [];
+    for (const field of Object.keys(SIGNED_VALUES)) {
+      const status = (await post(JSON.stringify({ ...withChanged(field), signature: VECTOR_SIGNATURE }))).status;
+      if (status !== 400) notRefused.push(`${field}: ${status}`);
+    }
+    expect(notRefused).toEqual([]);
   });
 
   test('400 for a wrong signature, a tampered field, no signature or not JSON', async () => {

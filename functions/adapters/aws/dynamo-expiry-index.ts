@@ -7,8 +7,15 @@ import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
 import { dynamoDocumentClient } from './aws-clients';
 
-/** The sweep's checkpoint item: `minute`, the last bucket known to be drained, and `within`, the next one's shard cursors. */
-const CURSOR_KEY = { pk: KEY_PREFIXES.expiryCursor, sk: 'EXPIRY_CURSOR' };
+/**
+ * The sweep's checkpoint item: `minute`, the last bucket known to be drained, and `within`, the
+ * next one's shard cursors. The whole sweep's is `EXPIRY_CURSOR`; a shard's own sweep (the
+ * fanned-out schedule) keeps `EXPIRY_CURSOR#<shard>`.
+ */
+function cursorKey(shard?: number): { pk: string; sk: string } {
+  const key = shard === undefined ? KEY_PREFIXES.expiryCursor : `${KEY_PREFIXES.expiryCursor}#${shard}`;
+  return { pk: key, sk: key };
+}
 
 /**
  * The expiry index on DynamoDB: Query on gsi1 (KEYS_ONLY), which holds every session item (and
@@ -41,19 +48,19 @@ export class DynamoExpiryIndex implements ExpiryIndex {
     };
   }
 
-  async sweptThrough(): Promise<SweepCheckpoint | undefined> {
-    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: CURSOR_KEY, ConsistentRead: true }));
+  async sweptThrough(shard?: number): Promise<SweepCheckpoint | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: cursorKey(shard), ConsistentRead: true }));
     const { minute, within } = result.Item ?? {};
     if (typeof minute !== 'string') return undefined;
     return typeof within === 'object' && within !== null ? { minute, within: within as ShardCursors } : { minute };
   }
 
-  async markSwept(minute: string, within?: ShardCursors): Promise<void> {
+  async markSwept(minute: string, within?: ShardCursors, shard?: number): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...CURSOR_KEY, minute, ...(within ? { within } : {}) },
+          Item: { ...cursorKey(shard), minute, ...(within ? { within } : {}) },
           // Two overlapping sweeps may both finish buckets; the minute only moves forward. Progress
           // inside the next bucket may be rewritten at the same minute: should an older run's
           // cursors win, the next run only reads a few sessions again.

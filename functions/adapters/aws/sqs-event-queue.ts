@@ -1,9 +1,7 @@
 import {
   ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
-  ReceiveMessageCommand,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -12,6 +10,7 @@ import type { EventQueue } from '../../ports';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
 import { sqsClient } from './aws-clients';
+import { redriveDeadLetters } from './sqs-redrive';
 
 /** SQS refuses a visibility timeout above 12 h. */
 const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
@@ -62,20 +61,9 @@ export class SqsEventQueue implements EventQueue {
     );
   }
 
-  /** Moves DLQ messages back one at a time: sent to the queue first, deleted from the DLQ after, so none is lost. */
+  /** One pass over the DLQ: the messages dead when it starts, each sent again once (sqs-redrive.ts). */
   async redrive(queue: QueueName): Promise<number> {
-    const dlq = await this.dlqUrl(queue);
-    let moved = 0;
-    for (;;) {
-      const received = await this.client.send(new ReceiveMessageCommand({ QueueUrl: dlq, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 60 }));
-      const messages = received.Messages ?? [];
-      if (messages.length === 0) return moved;
-      for (const message of messages) {
-        await this.client.send(new SendMessageCommand({ QueueUrl: this.url(queue), MessageBody: message.Body ?? '' }));
-        await this.client.send(new DeleteMessageCommand({ QueueUrl: dlq, ReceiptHandle: message.ReceiptHandle }));
-        moved += 1;
-      }
-    }
+    return (await redriveDeadLetters(this.client, { from: await this.dlqUrl(queue), to: this.url(queue) })).moved;
   }
 
   dlqUrl(queue: QueueName): Promise<string> {

@@ -7,7 +7,8 @@ import type { MemorySessionRepository } from './memory-session-repository';
  * every write, so it lists exactly the embedded sessions in that bucket and due, closed ones too.
  */
 export class MemoryExpiryIndex implements ExpiryIndex {
-  private swept: SweepCheckpoint | undefined;
+  /** By scope: '' for the whole sweep, else the shard. */
+  private readonly swept = new Map<string, SweepCheckpoint>();
 
   constructor(private readonly sessions: MemorySessionRepository) {}
 
@@ -23,13 +24,15 @@ export class MemoryExpiryIndex implements ExpiryIndex {
     };
   }
 
-  async sweptThrough(): Promise<SweepCheckpoint | undefined> {
-    return this.swept && structuredClone(this.swept);
+  async sweptThrough(shard?: number): Promise<SweepCheckpoint | undefined> {
+    const swept = this.swept.get(String(shard ?? ''));
+    return swept && structuredClone(swept);
   }
 
-  async markSwept(minute: string, within?: ShardCursors): Promise<void> {
-    const current = this.swept?.minute;
+  async markSwept(minute: string, within?: ShardCursors, shard?: number): Promise<void> {
+    const scope = String(shard ?? '');
+    const current = this.swept.get(scope)?.minute;
     if (current !== undefined && (minute < current || (minute === current && !within))) return;
-    this.swept = within ? { minute, within: { ...within } } : { minute };
+    this.swept.set(scope, within ? { minute, within: { ...within } } : { minute });
   }
 }

@@ -1,8 +1,24 @@
 import * as v from 'valibot';
 import { minorUnits } from '../../domain/currencies';
+import { MAX_BODY_BYTES } from './parse-body';
 import { inquirySchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
 import { fullSchema, partialSchema, uploadSchema } from '../../domain/session-schema';
-import { NOTIFICATION_EVENTS, STATES } from '../../domain/state-machine';
+import { OPERATIONS } from '../../domain/operations';
+import { NOTIFICATION_EVENTS, STATES, type EventType } from '../../domain/state-machine';
+import {
+  EXAMPLE_ATTACHMENT_TOKEN,
+  EXAMPLE_BASE_URL,
+  EXAMPLE_ORDER_NO,
+  EXAMPLE_SESSION_ID,
+  EXAMPLE_SHORT_CODE,
+  EXAMPLE_WEBHOOK_KEY,
+  paidExample,
+  paidWebhookExample,
+  refundAnswerExample,
+  refundedWebhookExample,
+  sessionExample,
+  statusExample,
+} from './api-examples';
 
 /**
  * The API's contract, one entry per route of the route table (config/routes.ts), keyed by the
@@ -20,10 +36,17 @@ export interface RouteContract {
   tag: 'Payment transactions' | 'Attachments' | 'Checkout page' | 'Operations' | 'Reference';
   /** Needs `Authorization` (Api-Key or Basic); POSTs then honour Idempotency-Key. */
   auth?: boolean;
+  /** Also honours Ottu's `Tracking-Key` header (the operation route). */
+  trackingKey?: boolean;
   /** Query parameters, as one object schema. */
   query?: v.GenericSchema;
   /** The request body schema and the media types it may come as. */
   request?: { schema: v.GenericSchema; mediaTypes: readonly MediaType[]; files?: Record<string, string> };
+  /**
+   * An example request: its path and query parameters and its body (which must pass the request
+   * schema). The reference shows it; test/unit/openapi.test.ts fails without one.
+   */
+  example: { path?: Record<string, string>; query?: Record<string, string>; body?: Record<string, unknown> };
   /** Status → what it means and, for JSON answers, the body's schema (or a shared one by name). */
   responses: Record<number, Response>;
 }
@@ -31,8 +54,21 @@ export interface RouteContract {
 type MediaType = 'application/json' | 'application/x-www-form-urlencoded' | 'multipart/form-data';
 export interface Response {
   description: string;
-  /** JSON body schema, or 'html' / 'redirect' / 'svg' / 'openapi' for the other answers. */
-  body?: v.GenericSchema | 'html' | 'redirect' | 'svg' | 'openapi';
+  /** JSON body schema, or 'html' / 'redirect' / 'svg' / 'openapi' / 'file' for the other answers. */
+  body?: v.GenericSchema | 'html' | 'redirect' | 'svg' | 'openapi' | 'file';
+  /** An example answer: the JSON body (it must pass `body`), the page's text, or a redirect's Location. */
+  example: unknown;
+}
+
+/** A webhook the API sends (the document's `webhooks`): when, its headers, its body's schema and examples. */
+export interface WebhookContract {
+  summary: string;
+  description: string;
+  /** Request headers beyond Content-Type, each with an example. */
+  headers: Record<string, { description: string; example: string }>;
+  schema: v.GenericSchema;
+  /** Named examples of the body; each must pass `schema`. */
+  examples: Record<string, unknown>;
 }
 
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'] as const;
@@ -43,7 +79,11 @@ const str = (description?: string) => (description ? v.pipe(v.string(), v.descri
 const nullableStr = (description?: string) => v.nullable(str(description));
 const money = str("Decimal string with exactly the currency's ISO 4217 minor units, e.g. \"14.000\" for KWD.");
 
-export const paymentMethodSchema = v.object({
+const PAYMENT_RESULTS = ['success', 'failed', 'error'] as const;
+const CARD_BRANDS = ['visa', 'mastercard', 'amex', 'discover', 'jcb', 'diners', 'unionpay', 'card'] as const;
+const json = (description: string) => v.pipe(v.record(v.string(), v.unknown()), v.metadata({ additionalProperties: true }), v.description(description));
+
+export const paymentMethodSchema = v.strictObject({
   code: str('The pg_code.'),
   name: v.string(),
   pg: v.string(),
@@ -56,8 +96,8 @@ export const paymentMethodSchema = v.object({
   redirect_url: str('The hosted page with this gateway preselected.'),
 });
 
-export const webhookStatusSchema = v.object({
-  state: v.picklist(['pending', 'delivered', 'retrying', 'failed']),
+export const webhookStatusSchema = v.strictObject({
+  state: v.pipe(v.picklist(['pending', 'delivered', 'retrying', 'failed']), v.description('pending: nothing attempted yet; failed: in the dead-letter queue.')),
   event: v.nullable(v.string()),
   attempts: v.number(),
   last_status_code: v.nullable(v.number()),
@@ -65,18 +105,31 @@ export const webhookStatusSchema = v.object({
   last_attempt_at: v.nullable(v.string()),
 });
 
-const attemptSchema = v.object({
+const attemptSchema = v.strictObject({
   reference_number: v.string(),
-  result: v.picklist(['success', 'failed', 'error']),
+  result: v.picklist(PAYMENT_RESULTS),
   pg_code: v.string(),
-  card_brand: v.string(),
+  card_brand: v.picklist(CARD_BRANDS),
   card_last4: v.string(),
   attempted_at: v.string(),
 });
 
+/** A refund, capture or void: Ottu's child transaction. */
+export const childTransactionSchema = v.strictObject({
+  operation: v.picklist(['refund', 'capture', 'void']),
+  state: v.pipe(v.picklist(['paid', 'refunded', 'voided']), v.description('Ottu\'s child states: a capture is paid, a refund refunded, a void voided.')),
+  amount: money,
+  currency_code: v.string(),
+  reference_number: str('Unique per operation; sent to the gateway.'),
+  pg_code: v.string(),
+  created_at: v.string(),
+});
+
+const billingAddressSchema = v.strictObject({ line1: v.string(), line2: v.string(), city: v.string(), state: v.string(), country: str('ISO 3166-1 alpha-2.'), postal_code: v.string() });
+
 /** The payment transaction as every session route answers it. */
 export const sessionDocumentSchema = v.pipe(
-  v.object({
+  v.strictObject({
     session_id: str('40 lowercase hex characters (160 random bits).'),
     type: v.string(),
     state: v.picklist(STATES),
@@ -94,27 +147,36 @@ export const sessionDocumentSchema = v.pipe(
     customer_last_name: v.string(),
     customer_email: v.string(),
     customer_phone: v.string(),
-    billing_address: v.nullable(v.record(v.string(), v.string())),
+    billing_address: v.nullable(billingAddressSchema),
     order_no: v.nullable(v.string()),
-    notifications: v.object({ email: v.array(v.picklist(NOTIFICATION_EVENTS)), sms: v.array(v.picklist(NOTIFICATION_EVENTS)) }),
+    notifications: v.strictObject({ email: v.array(v.picklist(NOTIFICATION_EVENTS)), sms: v.array(v.picklist(NOTIFICATION_EVENTS)) }),
     vendor_name: v.string(),
     expiration_time: v.string(),
     expires_at: str('When the session stops being payable (ISO 8601, UTC).'),
     email_recipients: v.array(v.string()),
-    extra: v.record(v.string(), v.unknown()),
+    extra: json('The merchant\'s own JSON object, as it was sent.'),
     product_type: v.string(),
     language: v.picklist(['en', 'ar']),
     mode: v.string(),
     webhook_url: v.string(),
     redirect_url: v.string(),
+    initiator_id: v.nullable(v.number()),
     remarks: nullableStr(),
     attempts: v.array(attemptSchema),
     reference_number: nullableStr('The latest attempt\'s reference.'),
-    result: v.nullable(v.picklist(['success', 'failed', 'error'])),
+    result: v.nullable(v.picklist(PAYMENT_RESULTS)),
     settled_pg_code: nullableStr(),
     paid_at: nullableStr(),
+    transactions: v.pipe(v.array(childTransactionSchema), v.description('Refunds, captures and voids, oldest first.')),
+    captured_amount: money,
+    refunded_amount: money,
+    voided_amount: money,
     webhook_status: v.optional(webhookStatusSchema),
-    notification_status: v.optional(v.object({ rejected: v.array(v.record(v.string(), v.string())) })),
+    notification_status: v.optional(
+      v.strictObject({
+        rejected: v.array(v.strictObject({ channel: v.picklist(['email', 'sms']), recipient: v.string(), event: v.picklist(NOTIFICATION_EVENTS), reason: v.string(), at: v.string() })),
+      }),
+    ),
   }),
   v.description('A payment transaction (checkout session). Keys are in alphabetical order in responses.'),
 );
@@ -128,11 +190,11 @@ export const fieldErrorsSchema = v.pipe(
 
 /** Every other error: 401, 403, 404, 405, 409, 413, 415, 429 and 5xx. */
 export const detailErrorSchema = v.pipe(
-  v.object({ detail: v.string() }),
+  v.strictObject({ detail: v.string() }),
   v.metadata({ examples: [{ detail: 'Authentication credentials were not provided.' }] }),
 );
 
-const uploadResponseSchema = v.object({
+const uploadResponseSchema = v.strictObject({
   file_url: str('Pass it as attachment_upload_url on create or PATCH.'),
   original_filename: v.string(),
   attachment_short_url: v.optional(v.string()),
@@ -148,42 +210,158 @@ export const payFormSchema = v.object({
   cvv: v.pipe(v.string(), v.regex(/^\d{3,4}$/)),
 });
 
+// ---- What the webhooks carry -------------------------------------------------------------
+
+const signature = str("HMAC-SHA256 (lowercase hex) with the merchant's webhook key over Ottu's field list; see the webhooks' description.");
+const EVENT_TYPES = [...NOTIFICATION_EVENTS, 'pending', 'attempted'] as const satisfies readonly EventType[];
+const eventFields = {
+  event_id: str('Unique per event; a redelivery repeats it, so drop duplicates by it. Not signed.'),
+  event_type: v.pipe(v.picklist(EVENT_TYPES), v.description('The event (not signed).')),
+};
+
+/** Ottu's payment webhook (reference/ottu-webhook-schema.json), as domain/webhook-payload.ts builds it. */
+const paymentStatusEntries = {
+  session_id: v.string(),
+  order_no: v.nullable(v.string()),
+  amount: money,
+  currency_code: v.string(),
+  amount_details: v.strictObject({ amount: money, currency_code: v.string(), fee: money, total: money }),
+  fee: str('The fee with its currency, e.g. "0.000 KWD".'),
+  paid_amount: money,
+  settled_amount: money,
+  remaining_amount: money,
+  state: v.pipe(v.picklist(STATES), v.description('The state the event recorded.')),
+  result: v.picklist(['pending', 'success', 'failed', 'canceled']),
+  message: v.string(),
+  reference_number: str('The latest payment attempt\'s reference, or empty.'),
+  gateway_account: str('The pg_code of the gateway, or empty when the session offers several and none was tried.'),
+  gateway_name: v.string(),
+  is_sandbox: v.boolean(),
+  payment_type: v.picklist(['one_off']),
+  timestamp_utc: str('"YYYY-MM-DD HH:MM:SS", UTC.'),
+  customer_id: v.string(),
+  customer_first_name: v.string(),
+  customer_last_name: v.string(),
+  customer_email: v.string(),
+  customer_phone: v.string(),
+  customer_address_line1: v.string(),
+  customer_address_line2: v.string(),
+  customer_address_city: v.string(),
+  customer_address_state: v.string(),
+  customer_address_country: v.string(),
+  customer_address_postal_code: v.string(),
+  extra: json('The session\'s extra, as the merchant sent it.'),
+  gateway_response: json('The gateway\'s raw answer (empty for the sandbox).'),
+  pg_params: json('Gateway-specific parameters (empty for the sandbox).'),
+  signature,
+};
+export const paymentEventSchema = v.strictObject({ ...eventFields, ...paymentStatusEntries });
+
+/** The payment status query's answer: the payment payload of the session's current state, with its child transactions. */
+export const paymentStatusSchema = v.strictObject({ ...paymentStatusEntries, transactions: v.array(childTransactionSchema) });
+
+/** Ottu's operation payload (domain/operation-payload.ts): what one refund, capture or void did. */
+const operationPayloadEntries = {
+  amount: v.pipe(money, v.description('This operation\'s amount.')),
+  currency_code: v.string(),
+  session_id: v.string(),
+  order_no: v.nullable(v.string()),
+  operation: v.picklist(['refund', 'capture', 'void']),
+  pg_code: v.string(),
+  is_sandbox: v.boolean(),
+  reference_number: str('The child transaction\'s reference.'),
+  result: v.picklist(['success']),
+  success: v.boolean(),
+  source: v.picklist(['input']),
+  timestamp_utc: v.string(),
+  pg_response: json('The gateway\'s answer to the operation (empty for the sandbox).'),
+  txn: v.pipe(
+    v.strictObject({ amount: money, currency_code: v.string(), order_no: v.string(), session_id: v.string(), state: v.picklist(['paid', 'refunded', 'voided']) }),
+    v.description('The child transaction.'),
+  ),
+  signature,
+};
+export const operationEventSchema = v.strictObject({ ...eventFields, ...operationPayloadEntries });
+
+/** The operation route's answer: the operation payload (refund, capture, void) or a sentence (cancel, expire, delete). */
+const operationResultSchema = v.union([
+  v.strictObject({ detail: str('What happened, in a sentence.'), ...operationPayloadEntries }),
+  v.strictObject({ detail: str('What happened, in a sentence.'), operation: v.picklist(['cancel', 'expire', 'delete']), result: v.picklist(['success']) }),
+]);
+const operationRefusedSchema = v.strictObject({ detail: str('Why, in a sentence.'), operation: v.picklist(OPERATIONS), result: v.picklist(['failed']) });
+
+const paymentMethodsAnswerSchema = v.strictObject({
+  customer_payment_methods: v.pipe(v.array(v.string()), v.description('Saved cards: none here (no tokenization), always empty.')),
+  payment_methods: v.array(
+    v.strictObject({
+      code: v.string(),
+      name: v.string(),
+      pg: v.string(),
+      is_sandbox: v.boolean(),
+      logo: str('Absolute URL of the gateway icon.'),
+      wallets: v.array(v.string()),
+      payment_services: v.array(v.string()),
+      default_currency: v.string(),
+      accepted_currencies: v.array(v.string()),
+      operation: v.picklist(['purchase', 'authorize']),
+      operations: v.array(v.picklist(['refund', 'capture', 'void'])),
+      is_tokenizable: v.boolean(),
+      auto_debit_enabled: v.boolean(),
+      tags: v.array(v.string()),
+    }),
+  ),
+});
+
 // ---- The routes ---------------------------------------------------------------------------
 
+const detail = (text: string) => ({ detail: text });
 const authErrors = {
-  401: { description: 'No or unknown credentials.', body: detailErrorSchema },
-  403: { description: 'The caller may not do this (permission or payment gateway).', body: detailErrorSchema },
+  401: { description: 'No or unknown credentials.', body: detailErrorSchema, example: detail('Authentication credentials were not provided.') },
+  403: { description: 'The caller may not do this (permission or payment gateway).', body: detailErrorSchema, example: detail('You do not have permission to perform this action.') },
 } as const;
 const sessionErrors = {
-  400: { description: 'Validation failed.', body: fieldErrorsSchema },
+  400: { description: 'Validation failed.', body: fieldErrorsSchema, example: { amount: ['Ensure that there are no more than 3 decimal places.'] } },
   ...authErrors,
-  409: { description: 'The session cannot change in its state, a concurrent change won, or the Idempotency-Key was used with another body.', body: detailErrorSchema },
-  413: { description: 'The body or the attachment is too large.', body: detailErrorSchema },
-  415: { description: 'Unsupported Content-Type.', body: detailErrorSchema },
+  409: {
+    description: 'The session cannot change in its state, a concurrent change won, or the Idempotency-Key was used with another body.',
+    body: detailErrorSchema,
+    example: detail('This Idempotency-Key was already used with a different request body.'),
+  },
+  413: { description: 'The body or the attachment is too large.', body: detailErrorSchema, example: detail(`Request body exceeds the limit of ${MAX_BODY_BYTES} bytes.`) },
+  415: { description: 'Unsupported Content-Type.', body: detailErrorSchema, example: detail('Unsupported media type "text/plain" in request.') },
 } as const;
-const notFound = { 404: { description: 'No such session.', body: detailErrorSchema } } as const;
+const notFound = { 404: { description: 'No such session.', body: detailErrorSchema, example: detail('Not found.') } } as const;
 const sessionFiles = { attachment: 'pdf, jpeg, jpg, png, doc, docx, xls or xlsx; at most 2.5 MB; the content must match the extension.' };
-
-const operationResultSchema = v.looseObject({
-  operation: str('refund, capture, void, cancel, expire or delete.'),
-  result: v.picklist(['success', 'failed']),
-  detail: v.optional(str('What happened, in a sentence (cancel, expire, delete, and every refusal).')),
-  amount: v.optional(money),
-  session_id: v.optional(v.string()),
-  order_no: v.optional(nullableStr()),
-  pg_code: v.optional(v.string()),
-  is_sandbox: v.optional(v.boolean()),
-  reference_number: v.optional(str('The child transaction\'s reference.')),
-  success: v.optional(v.boolean()),
-  signature: v.optional(str('HMAC-SHA256 over Ottu\'s field list, with the webhook key (docs/webhooks.md).')),
-  timestamp_utc: v.optional(v.string()),
-  txn: v.optional(v.looseObject({}, 'The child transaction.')),
-});
 const operationErrors = {
-  400: { description: 'Not allowed in the session\'s state, too much, or a malformed field (`result: "failed"`).', body: v.union([operationResultSchema, fieldErrorsSchema]) },
+  400: {
+    description: 'Not allowed in the session\'s state, too much, refused by the gateway (`result: "failed"`), or a malformed field.',
+    body: v.union([operationRefusedSchema, fieldErrorsSchema]),
+    example: { detail: 'The amount exceeds what is left to refund (10.000 KWD).', operation: 'refund', result: 'failed' },
+  },
   ...authErrors,
   ...notFound,
 } as const;
+
+/** The body of the example create request (the seed's example, with the fields a merchant usually sends). */
+const createBody = {
+  type: 'payment_request',
+  pg_codes: ['sandbox-kwd'],
+  amount: '14',
+  currency_code: 'KWD',
+  order_no: EXAMPLE_ORDER_NO,
+  customer_id: 'cust-1',
+  customer_first_name: 'Huda',
+  customer_last_name: 'Saleh',
+  customer_email: 'huda@example.com',
+  customer_phone: '96550000000',
+  billing_address: { line1: 'Block 3, Street 5', city: 'Kuwait City', state: 'Capital', country: 'KW', postal_code: '13001' },
+  notifications: { email: ['paid', 'refunded'] },
+  extra: { cart_id: 'c-981' },
+  webhook_url: 'https://merchant.example.com/webhooks/checkout',
+  redirect_url: 'https://merchant.example.com/thanks',
+};
+const sessionPath = { session_id: EXAMPLE_SESSION_ID };
+const page = (title: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>…</html>`;
 
 export const CONTRACTS: Record<string, RouteContract> = {
   CreateSession: {
@@ -192,13 +370,15 @@ export const CONTRACTS: Record<string, RouteContract> = {
     description: `Validates the fields, prices every payment gateway and answers the session with its checkout_url. Decimal places per currency: ${['KWD', 'BHD', 'OMR', 'JOD', 'USD', 'EUR', 'SAR', 'AED', 'JPY'].map((code) => `${code} ${minorUnits(code)}`).join(', ')}. Unknown fields are ignored.`,
     auth: true,
     request: { schema: fullSchema, mediaTypes: BODY_TYPES, files: sessionFiles },
-    responses: { 201: { description: 'Created.', body: sessionDocumentSchema }, ...sessionErrors },
+    example: { body: createBody },
+    responses: { 201: { description: 'Created.', body: sessionDocumentSchema, example: sessionExample() }, ...sessionErrors },
   },
   RetrieveSession: {
     tag: 'Payment transactions',
     summary: 'Retrieve a payment transaction',
-    description: 'Public, as in the seed: the 160-bit session id is the capability.',
-    responses: { 200: { description: 'The session.', body: sessionDocumentSchema }, ...notFound },
+    description: 'Public, as in the seed: the 160-bit session id is the capability. A deleted session answers 404.',
+    example: { path: sessionPath },
+    responses: { 200: { description: 'The session.', body: sessionDocumentSchema, example: sessionExample(paidExample) }, ...notFound },
   },
   PatchSession: {
     tag: 'Payment transactions',
@@ -206,7 +386,13 @@ export const CONTRACTS: Record<string, RouteContract> = {
     description: 'Partial update; the merged session is validated again. Only while the session is created, pending or attempted.',
     auth: true,
     request: { schema: partialSchema, mediaTypes: BODY_TYPES, files: sessionFiles },
-    responses: { 200: { description: 'The updated session.', body: sessionDocumentSchema }, ...sessionErrors, ...notFound },
+    example: { path: sessionPath, body: { customer_phone: '96551111111', expiration_time: '2 00:00:00' } },
+    responses: {
+      200: { description: 'The updated session.', body: sessionDocumentSchema, example: sessionExample() },
+      ...sessionErrors,
+      409: { description: 'The session cannot change in its state, or a concurrent change won.', body: detailErrorSchema, example: detail('The payment transaction can no longer be changed: it is paid.') },
+      ...notFound,
+    },
   },
   PutSession: {
     tag: 'Payment transactions',
@@ -214,7 +400,13 @@ export const CONTRACTS: Record<string, RouteContract> = {
     description: 'Full update with the same rules as create. Only while the session is created, pending or attempted.',
     auth: true,
     request: { schema: fullSchema, mediaTypes: BODY_TYPES, files: sessionFiles },
-    responses: { 200: { description: 'The updated session.', body: sessionDocumentSchema }, ...sessionErrors, ...notFound },
+    example: { path: sessionPath, body: createBody },
+    responses: {
+      200: { description: 'The updated session.', body: sessionDocumentSchema, example: sessionExample() },
+      ...sessionErrors,
+      409: { description: 'The session cannot change in its state, or a concurrent change won.', body: detailErrorSchema, example: detail('The payment transaction can no longer be changed: it is paid.') },
+      ...notFound,
+    },
   },
   UploadAttachment: {
     tag: 'Attachments',
@@ -222,63 +414,110 @@ export const CONTRACTS: Record<string, RouteContract> = {
     description: 'Stores a file (multipart field `file`) to attach later with attachment_upload_url; with session_id or order_no it is attached to that session at once.',
     auth: true,
     request: { schema: uploadSchema, mediaTypes: ['multipart/form-data'], files: { file: sessionFiles.attachment } },
-    responses: { 201: { description: 'Stored.', body: uploadResponseSchema }, ...sessionErrors },
+    example: { body: { shortify_attachment_url: true } },
+    responses: {
+      201: {
+        description: 'Stored.',
+        body: uploadResponseSchema,
+        example: { file_url: `${EXAMPLE_BASE_URL}/b/checkout/v1/attachments/${EXAMPLE_ATTACHMENT_TOKEN}`, original_filename: 'invoice.pdf', attachment_short_url: `${EXAMPLE_BASE_URL}/s/${EXAMPLE_SHORT_CODE}` },
+      },
+      ...sessionErrors,
+    },
   },
   DownloadAttachment: {
     tag: 'Attachments',
     summary: 'Download an attachment',
     description: 'The file itself (embedded) or a redirect to a short-lived presigned link (AWS).',
-    responses: { 200: { description: 'The file.' }, 302: { description: 'To a presigned S3 link.', body: 'redirect' }, 404: { description: 'No such attachment.', body: detailErrorSchema } },
+    example: { path: { token: EXAMPLE_ATTACHMENT_TOKEN } },
+    responses: {
+      200: { description: 'The file, with its Content-Type.', body: 'file', example: '%PDF-1.7 …' },
+      302: { description: 'To a presigned S3 link.', body: 'redirect', example: 'https://checkout-attachments.s3.amazonaws.com/attachments/f3b1c2d4….pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256&…' },
+      404: { description: 'No such attachment.', body: detailErrorSchema, example: detail('Not found.') },
+    },
   },
   FollowShortLink: {
     tag: 'Checkout page',
     summary: 'Follow a short link',
-    responses: { 302: { description: 'To the checkout page or the attachment.', body: 'redirect' }, 404: { description: 'No such link.', body: 'html' } },
+    example: { path: { code: EXAMPLE_SHORT_CODE } },
+    responses: {
+      302: { description: 'To the checkout page or the attachment.', body: 'redirect', example: `${EXAMPLE_BASE_URL}/b/checkout/redirect/start/?session_id=${EXAMPLE_SESSION_ID}` },
+      404: { description: 'No such link.', body: 'html', example: page('Not found') },
+    },
   },
   CheckoutRedirect: {
     tag: 'Checkout page',
     summary: 'checkout_url: send the customer to the hosted page',
     query: v.object({ session_id: str('The session to pay.') }),
-    responses: { 302: { description: 'To /checkout/{session_id}.', body: 'redirect' }, 404: { description: 'No such session.', body: detailErrorSchema } },
+    example: { query: sessionPath },
+    responses: {
+      302: { description: 'To /checkout/{session_id}.', body: 'redirect', example: `${EXAMPLE_BASE_URL}/checkout/${EXAMPLE_SESSION_ID}` },
+      404: { description: 'No such session.', body: detailErrorSchema, example: detail('Not found.') },
+    },
   },
   CheckoutPage: {
     tag: 'Checkout page',
     summary: 'The hosted checkout page',
     description: 'Server-rendered HTML in the session\'s language; opening it moves a created session to pending.',
     query: v.object({ pg_code: v.optional(str('Preselects a gateway.')) }),
-    responses: { 200: { description: 'The page (or the receipt once paid).', body: 'html' }, 404: { description: 'No such session.', body: 'html' } },
+    example: { path: sessionPath, query: { pg_code: 'sandbox-kwd' } },
+    responses: {
+      200: { description: 'The page (or the receipt once paid).', body: 'html', example: page('Pay 14.000 KWD') },
+      404: { description: 'No such session.', body: 'html', example: page('Not found') },
+    },
   },
   CheckoutPay: {
     tag: 'Checkout page',
     summary: 'The sandbox payment form\'s post',
     request: { schema: payFormSchema, mediaTypes: ['application/x-www-form-urlencoded'] },
+    example: {
+      path: sessionPath,
+      body: { csrf_token: 'q3Jx0c8VfN2m.5b2f0e7d41c9…', pg_code: 'sandbox-kwd', card_number: '4111 1111 1111 1111', name_on_card: 'Huda Saleh', expiry: '12/29', cvv: '123' },
+    },
     responses: {
-      303: { description: 'Processed: to redirect_url after a success, else back to the page, which shows the outcome.', body: 'redirect' },
-      400: { description: 'The form has errors; shown again.', body: 'html' },
-      403: { description: 'Missing or wrong CSRF token.', body: 'html' },
-      409: { description: 'A concurrent payment won.', body: 'html' },
+      303: {
+        description: 'Processed: to redirect_url after a success, else back to the page, which shows the outcome.',
+        body: 'redirect',
+        example: `https://merchant.example.com/thanks?session_id=${EXAMPLE_SESSION_ID}&order_no=${EXAMPLE_ORDER_NO}&reference_number=K7Q2M9X4T1LP`,
+      },
+      400: { description: 'The form has errors; shown again.', body: 'html', example: page('Pay 14.000 KWD') },
+      403: { description: 'Missing or wrong CSRF token.', body: 'html', example: page('Forbidden') },
+      409: { description: 'A concurrent payment won.', body: 'html', example: page('Pay 14.000 KWD') },
     },
   },
   StaticIcon: {
     tag: 'Reference',
     summary: 'The generic card icon of the demo gateways',
-    responses: { 200: { description: 'SVG image.', body: 'svg' } },
+    example: {},
+    responses: { 200: { description: 'SVG image.', body: 'svg', example: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 32">…</svg>' } },
   },
   SessionOperation: {
     tag: 'Operations',
     summary: 'Refund, capture, void, cancel, expire or delete a payment transaction',
-    description: 'Names the session by session_id or order_no. amount (refund, capture) defaults to what is left. A Tracking-Key header returns the first result for a repeated key and performs nothing again. See docs/operations.md.',
+    description:
+      'Names the session by session_id or order_no. amount (refund, capture) defaults to what is left. Refund, capture and void answer Ottu\'s signed operation payload with the child transaction in txn (also sent as the refunded, captured or voided webhook); cancel, expire and delete answer a sentence. A Tracking-Key header (or Idempotency-Key) names one operation: a repeat with the same key and body returns the first result and performs nothing again; the same key with another body is a 409.',
     auth: true,
+    trackingKey: true,
     request: { schema: operationSchema, mediaTypes: BODY_TYPES },
-    responses: { 200: { description: 'Performed.', body: operationResultSchema }, ...operationErrors },
+    example: { body: { session_id: EXAMPLE_SESSION_ID, operation: 'refund', amount: '4' } },
+    responses: {
+      200: { description: 'Performed.', body: operationResultSchema, example: refundAnswerExample() },
+      ...operationErrors,
+      409: {
+        description: 'A concurrent change won, or the Tracking-Key (Idempotency-Key) was used with another body.',
+        body: detailErrorSchema,
+        example: detail('This Tracking-Key was already used with a different request body.'),
+      },
+    },
   },
   Inquiry: {
     tag: 'Operations',
     summary: 'Payment status query',
-    description: 'The session\'s status in the payment-webhook shape, signed; with notify_webhook_url it is also sent to the session\'s webhook_url (or to the inquiry\'s own webhook_url), through the webhook queue (retried like every webhook).',
+    description:
+      'The session\'s status in the payment-webhook shape, signed, with its child transactions; with notify_webhook_url it is also sent to the session\'s webhook_url (or to the inquiry\'s own webhook_url), through the webhook queue (retried like every webhook).',
     auth: true,
     request: { schema: inquirySchema, mediaTypes: BODY_TYPES },
-    responses: { 200: { description: 'The signed status.', body: v.looseObject({ session_id: v.string(), state: v.picklist(STATES), signature: v.string() }) }, ...operationErrors },
+    example: { body: { order_no: EXAMPLE_ORDER_NO } },
+    responses: { 200: { description: 'The signed status.', body: paymentStatusSchema, example: statusExample() }, ...operationErrors },
   },
   PaymentMethods: {
     tag: 'Operations',
@@ -286,17 +525,78 @@ export const CONTRACTS: Record<string, RouteContract> = {
     description: 'Filtered by plugin, currencies, operation, type and gateway names; a Basic user sees only the codes it may use.',
     auth: true,
     request: { schema: paymentMethodsSchema, mediaTypes: BODY_TYPES },
-    responses: { 200: { description: 'The payment methods.', body: v.looseObject({ payment_methods: v.array(v.looseObject({ code: v.string() })) }) }, 400: { description: 'Validation failed.', body: fieldErrorsSchema }, ...authErrors },
+    example: { body: { plugin: 'payment_request', currencies: ['KWD'], type: 'sandbox' } },
+    responses: {
+      200: {
+        description: 'The payment methods.',
+        body: paymentMethodsAnswerSchema,
+        example: {
+          customer_payment_methods: [],
+          payment_methods: [
+            {
+              code: 'sandbox-kwd',
+              name: 'Sandbox KWD',
+              pg: 'Ottu PG',
+              is_sandbox: true,
+              logo: `${EXAMPLE_BASE_URL}/static/pg-icons/card.svg`,
+              wallets: [],
+              payment_services: [],
+              default_currency: 'KWD',
+              accepted_currencies: ['KWD'],
+              operation: 'purchase',
+              operations: ['refund'],
+              is_tokenizable: false,
+              auto_debit_enabled: false,
+              tags: [],
+            },
+          ],
+        },
+      },
+      400: { description: 'Validation failed.', body: fieldErrorsSchema, example: { plugin: ['"shop" is not a valid choice.'] } },
+      ...authErrors,
+    },
   },
   OpenApiDocument: {
     tag: 'Reference',
     summary: 'This OpenAPI 3.1 document',
-    responses: { 200: { description: 'The document.', body: 'openapi' } },
+    example: {},
+    responses: { 200: { description: 'The document.', body: 'openapi', example: { openapi: '3.1.0', info: { title: 'Checkout API', version: '1.0.0' }, servers: [{ url: EXAMPLE_BASE_URL }] } } },
   },
   ApiReference: {
     tag: 'Reference',
     summary: 'The HTML API reference',
     description: 'Rendered on the server from the OpenAPI document; no script, and nothing from another origin.',
-    responses: { 200: { description: 'The reference.', body: 'html' } },
+    example: {},
+    responses: { 200: { description: 'The reference.', body: 'html', example: page('Checkout API reference') } },
+  },
+};
+
+const VERIFY =
+  "Verify `signature` (Ottu's rule): take amount, currency_code, customer_first_name, customer_last_name, customer_email, customer_phone, customer_address_line1, customer_address_line2, customer_address_city, customer_address_state, customer_address_country, customer_address_postal_code, gateway_account, gateway_name, order_no, reference_number, result and state from the parsed JSON; drop the absent, null or empty ones; sort by key; concatenate key and value with no separator; HMAC-SHA256 that UTF-8 text with your webhook key and compare the lowercase hex with `signature` in constant time. " +
+  `The examples here are signed with the key "${EXAMPLE_WEBHOOK_KEY}", so a receiver's check can be tried on them. ` +
+  'Answer any 2xx within 15 s; a timeout, connection error, 5xx, 408 or 429 is retried with backoff for up to 24 hours (13 attempts), any other answer goes straight to the dead-letter queue. Redirects are not followed. An event may arrive more than once: drop duplicates by event_id.';
+
+/** The webhooks the API sends to a session's webhook_url (the document's `webhooks`). */
+export const WEBHOOKS: Record<string, WebhookContract> = {
+  paymentEvent: {
+    summary: 'A payment event (created, pending, attempted, paid, authorized, failed, canceled, expired)',
+    description: `Ottu's payment webhook, POSTed to the session's webhook_url after every completed payment attempt whatever its result, a cancel or an expiry (created and pending only when the merchant's configuration asks). ${VERIFY}`,
+    headers: { 'User-Agent': { description: 'Identifies the sender.', example: 'checkout-api-webhooks/1.0' } },
+    schema: paymentEventSchema,
+    examples: { paid: paidWebhookExample() },
+  },
+  operationEvent: {
+    summary: 'An operation event (refunded, captured, voided)',
+    description: `Ottu's operation webhook: the document the operation answered, with its child transaction in txn, POSTed after a refund, capture or void. Signed by the same rule, so the same check accepts both. ${VERIFY}`,
+    headers: { 'User-Agent': { description: 'Identifies the sender.', example: 'checkout-api-webhooks/1.0' } },
+    schema: operationEventSchema,
+    examples: { refunded: refundedWebhookExample() },
+  },
+  paymentStatus: {
+    summary: 'A payment status query\'s notification (inquiry with notify_webhook_url)',
+    description: `The inquiry's answer (the payment payload of the session's current state, with its transactions, without event_id and event_type), sent to the session's webhook_url or to the inquiry's own. ${VERIFY}`,
+    headers: { 'User-Agent': { description: 'Identifies the sender.', example: 'checkout-api-webhooks/1.0' } },
+    schema: paymentStatusSchema,
+    examples: { status: statusExample() },
   },
 };

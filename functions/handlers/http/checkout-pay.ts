@@ -10,7 +10,9 @@ import { isOpen } from '../../domain/state-machine';
 import { lambdaEntry } from '../lambda-entry';
 import { csrf, type Csrf } from './checkout-csrf';
 import { checkoutPageResponse } from './checkout-response';
-import { redirect, type HttpEvent } from './http-event';
+import { renderGatewayRedirect } from '../../views/gateway-redirect';
+import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
+import { html, redirect, type HttpEvent } from './http-event';
 import { httpHandler } from './http-handler';
 
 /**
@@ -22,10 +24,15 @@ async function pay(ports: PaySessionPorts, tokens: Csrf, event: HttpEvent) {
   const sessionId = event.pathParameters?.session_id ?? '';
   const form = typeof event.body === 'object' && event.body !== null ? (event.body as Record<string, unknown>) : {};
   await tokens.assert(event, sessionId, form.csrf_token);
-  const outcome = await paySession(ports, { sessionId, form });
+  const outcome = await paySession(ports, { sessionId, form, baseUrl: event.baseUrl });
   const page = `${event.baseUrl}/checkout/${sessionId}`;
   if (outcome.kind === 'charged') return redirect(303, successRedirect(outcome.session) ?? page);
   if (outcome.kind === 'declined') return redirect(303, page);
+  if (outcome.kind === 'hosted') {
+    if (outcome.page.kind === 'redirect') return redirect(303, outcome.page.url);
+    const { body, policy } = renderGatewayRedirect(outcome.session, outcome.page);
+    return html(200, body, { 'content-security-policy': policy });
+  }
 
   const issued = await tokens.issue(event, sessionId);
   const model = { session: outcome.session, csrfToken: issued.token };
@@ -33,6 +40,8 @@ async function pay(ports: PaySessionPorts, tokens: Csrf, event: HttpEvent) {
     const values = { name_on_card: text(form.name_on_card), expiry: text(form.expiry) };
     return checkoutPageResponse(400, { ...model, errors: outcome.errors, values, pgCode: outcome.pgCode }, issued.cookies);
   }
+  // The gateway could not be reached to start: nothing was attempted, the page says so.
+  if (outcome.kind === 'unavailable') return checkoutPageResponse(503, { ...model, unavailable: true, pgCode: outcome.pgCode }, issued.cookies);
   // Nothing charged: a replay of a paid session shows its receipt; a lost race, the form again.
   const conflict = outcome.conflict && isOpen(outcome.session.state);
   return checkoutPageResponse(conflict ? 409 : 200, { ...model, conflict, pgCode: text(form.pg_code) }, issued.cookies);
@@ -47,5 +56,5 @@ export function wire(ports: PaySessionPorts & Pick<Ports, 'csrfSecret'>) {
   return httpHandler((event) => pay(ports, tokens, event), { errors: 'html' });
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), csrfSecret: csrfSecret(), clock: systemClock, ids: randomIds });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), csrfSecret: csrfSecret(), clock: systemClock, ids: randomIds, gateways: awsPaymentGateways() });
 export const handler = lambdaEntry(build);

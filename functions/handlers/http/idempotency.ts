@@ -11,9 +11,10 @@ export type IdempotencyPorts = Pick<Ports, 'idempotency' | 'clock'>;
 
 export interface IdempotencyOptions {
   /**
-   * Also honour Ottu's `Tracking-Key` (the operation route): the key names one operation, so a
-   * repeat returns the first result whatever its body, and a repeat that arrives while the first
-   * is still running waits for its answer instead of getting 409.
+   * Also honour Ottu's `Tracking-Key` (the operation route) by the same rule as Idempotency-Key:
+   * the same key and body return the first result, another body is a 409 (a refund of 2 under the
+   * key of a refund of 1 must not answer as if it had refunded 2). The key names one operation, so
+   * a repeat that arrives while the first is still running waits for its answer instead of a 409.
    */
   trackingKey?: boolean;
 }
@@ -54,7 +55,7 @@ export function idempotency(ports: IdempotencyPorts, options: IdempotencyOptions
       }
       if (begun.status === 'in_progress') throw new ConflictError(`A request with this ${header} is still being processed.`);
       if (begun.status === 'completed') {
-        if (begun.fingerprint !== fingerprint && trackingKey === undefined) throw new ConflictError('This Idempotency-Key was already used with a different request body.');
+        if (begun.fingerprint !== fingerprint) throw new ConflictError(`This ${header} was already used with a different request body.`);
         // The store keeps our own serialized response; it is replayed as it was sent.
         const stored = JSON.parse(begun.response) as HttpResult;
         return { ...stored, headers: { ...stored.headers, 'idempotent-replayed': 'true' } };

@@ -1,3 +1,5 @@
+import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
+import { logger } from '../logger';
 import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { dynamoAuditedSessions } from '../../adapters/aws/dynamo-session-repository';
@@ -15,7 +17,6 @@ import { json } from './http-event';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
 import { requestOrigin, type AuthPorts } from './require-auth';
-import { logger } from '../logger';
 
 export type SessionOperationPorts = OperateSessionPorts & AuthPorts & IdempotencyPorts;
 
@@ -64,6 +65,7 @@ export const build = () =>
     idempotency: dynamoIdempotency(),
     attempts: dynamoAuthAttempts(),
     log: logger,
+    gateways: awsPaymentGateways(),
     clock: systemClock,
     ids: randomIds,
   });

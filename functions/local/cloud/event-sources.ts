@@ -191,7 +191,7 @@ export function pollStream(target: AwsTarget, mapping: StreamMapping, invoke: In
     }
   };
 
-  const giveUp = async (records: StreamRecord[]) => {
+  const giveUp = async (shardId: string, records: StreamRecord[]) => {
     if (records.length === 0) return;
     log(`[stream] ${records.length} record(s) given up after ${mapping.retryAttempts} retries\n`);
     if (!mapping.onFailureQueueUrl) return;
@@ -204,7 +204,7 @@ export function pollStream(target: AwsTarget, mapping: StreamMapping, invoke: In
           responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
           version: '1.0',
           timestamp: new Date().toISOString(),
-          DDBStreamBatchInfo: { shardId: 'local', startSequenceNumber: sequence[0], endSequenceNumber: sequence[sequence.length - 1], batchSize: records.length, streamArn: mapping.streamArn },
+          DDBStreamBatchInfo: { shardId, startSequenceNumber: sequence[0], endSequenceNumber: sequence[sequence.length - 1], batchSize: records.length, streamArn: mapping.streamArn },
         }),
       }),
     );
@@ -226,7 +226,7 @@ export function pollStream(target: AwsTarget, mapping: StreamMapping, invoke: In
           iterators.set(shard, NextShardIterator);
           const records = Records.map((record) => ({ ...record, eventSourceARN: mapping.streamArn, awsRegion: target.region }));
           const passing = records.filter((record) => matchesAny(mapping.filters, record));
-          for (let i = 0; i < passing.length; i += mapping.batchSize) await giveUp(await process(passing.slice(i, i + mapping.batchSize)));
+          for (let i = 0; i < passing.length; i += mapping.batchSize) await giveUp(shard, await process(passing.slice(i, i + mapping.batchSize)));
         }
       } catch (error) {
         if (running) log(`[stream] ${(error as Error).message}\n`);

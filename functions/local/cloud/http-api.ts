@@ -69,14 +69,24 @@ export function createHttpApi(routes: HttpRoute[], invoke: Invoke, extra?: Extra
     );
     serve(req, res, routes, invoke, requestId, extra).catch((error: unknown) => {
       if (!res.headersSent) {
-        // What API Gateway answers when the integration fails or times out.
-        const timedOut = error instanceof FunctionError && error.errorType === 'Sandbox.Timedout';
         process.stderr.write(`[http] ${req.method} ${req.url}: ${(error as Error).message}\n`);
-        res.writeHead(timedOut ? 503 : 500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: timedOut ? 'Service Unavailable' : 'Internal Server Error' }));
+        const { status, message } = gatewayError(error);
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message }));
       }
     });
   });
+}
+
+/**
+ * What API Gateway answers when the integration fails: 503 when it times out, 502 when the
+ * function ran and failed (an unhandled error, or its environment died mid-invocation: Lambda's
+ * Runtime.ExitError), 500 when the invocation itself could not be made. The body never says more.
+ */
+function gatewayError(error: unknown): { status: number; message: string } {
+  if (!(error instanceof FunctionError)) return { status: 500, message: 'Internal Server Error' };
+  if (error.errorType === 'Sandbox.Timedout') return { status: 503, message: 'Service Unavailable' };
+  return { status: 502, message: 'Internal Server Error' };
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, routes: HttpRoute[], invoke: Invoke, requestId: string, extra?: Extra): Promise<void> {

@@ -10,6 +10,12 @@ import type { FunctionSpec } from './assembly';
  * time. The first invocation of an environment is its cold start (init imports the bundle, which
  * builds the adapters); idle environments are reused warm. An invocation running past the
  * function's timeout kills its environment (the next one starts cold), as Lambda does.
+ *
+ * An environment may die at any moment (the process exits, runs out of memory, or is killed from
+ * outside, or by the chaos switch): as on Lambda that fails only the invocation it was serving
+ * (Runtime.ExitError, which the caller handles as Lambda's would: API Gateway answers 502, an
+ * event source retries the batch), and the next invocation gets a fresh environment. One that
+ * died while idle is simply not reused.
  */
 
 export class FunctionError extends Error {
@@ -28,19 +34,39 @@ export interface InvocationStats {
   coldStarts: number;
   errors: number;
   timeouts: number;
+  /** Invocations failed because their environment died under them. */
+  crashes: number;
+}
+
+/** Kills environments at random mid-invocation (CHECKOUT_LOCAL_CHAOS; functions/local/cloud/chaos.ts). */
+export interface ChaosPolicy {
+  /** Whether this invocation's environment is killed, and after how many ms; undefined: it is not. */
+  killAfterMs(functionName: string): number | undefined;
+}
+
+interface Reply {
+  ok: boolean;
+  cold?: boolean;
+  result?: unknown;
+  error?: { name: string; message: string };
 }
 
 interface Environment {
   child: ChildProcess;
   ready: Promise<unknown>;
-  busy: boolean;
-  pending: Map<string, { resolve: (value: any) => void }>;
+  /** The process exited or its channel closed: it never serves again. */
+  dead: boolean;
+  pending: Map<string, (reply: Reply) => void>;
 }
 
+/** Attempts at delivering one invocation to an environment that turns out dead before it got it. */
+const DELIVERY_ATTEMPTS = 3;
+
 export class LambdaFunctionPool {
-  readonly stats: InvocationStats = { invocations: 0, coldStarts: 0, errors: 0, timeouts: 0 };
+  readonly stats: InvocationStats = { invocations: 0, coldStarts: 0, errors: 0, timeouts: 0, crashes: 0 };
   private readonly idle: Environment[] = [];
   private readonly all = new Set<Environment>();
+  private readonly busy = new Set<Environment>();
   private readonly waiting: Array<(env: Environment) => void> = [];
   private closed = false;
 
@@ -50,79 +76,166 @@ export class LambdaFunctionPool {
     /** Concurrent environments at most (Lambda's would be the account's concurrency). */
     private readonly maxEnvironments = 4,
     private readonly onLog: (line: string) => void = (line) => process.stderr.write(line),
+    private readonly chaos?: ChaosPolicy,
   ) {}
 
   async invoke<T = unknown>(event: unknown): Promise<T> {
     if (this.closed) throw new Error(`${this.spec.name} is stopped`);
-    const environment = await this.acquire();
-    const id = randomUUID();
-    const deadline = Date.now() + this.spec.timeoutSeconds * 1000;
     this.stats.invocations += 1;
-    try {
-      await environment.ready;
-      const reply = new Promise<any>((resolve) => environment.pending.set(id, { resolve }));
-      environment.child.send({ id, event, deadline, requestId: id });
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.spec.timeoutSeconds * 1000)));
-      const outcome = await Promise.race([reply, timeout]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') {
-        this.stats.timeouts += 1;
-        this.stats.errors += 1;
-        this.discard(environment);
-        throw new FunctionError(this.spec.name, 'Sandbox.Timedout', `Task timed out after ${this.spec.timeoutSeconds}.00 seconds`);
+    for (let attempt = 1; ; attempt++) {
+      const environment = await this.acquire();
+      try {
+        const outcome = await this.run(environment, event);
+        if (outcome === 'undelivered') {
+          // It died before the invocation reached it (an idle environment killed a moment ago):
+          // the function never ran, so another environment takes the invocation.
+          if (attempt < DELIVERY_ATTEMPTS) continue;
+          throw this.failure('Runtime.ExitError', 'no execution environment could be started');
+        }
+        return outcome as T;
+      } finally {
+        this.release(environment);
       }
-      if (outcome.cold) this.stats.coldStarts += 1;
-      if (!outcome.ok) {
-        this.stats.errors += 1;
-        throw new FunctionError(this.spec.name, outcome.error.name, outcome.error.message);
-      }
-      return outcome.result as T;
-    } finally {
-      this.release(environment);
     }
+  }
+
+  /** Pids of the environments serving an invocation now (tests). */
+  busyPids(): number[] {
+    return [...this.busy].filter((env) => !env.dead && env.child.pid !== undefined).map((env) => env.child.pid!);
+  }
+
+  /** SIGKILLs one environment serving an invocation, chosen with `random` (0 ≤ r < 1); false if none is. */
+  killRandom(random: () => number = Math.random): boolean {
+    const candidates = [...this.busy].filter((env) => !env.dead);
+    if (candidates.length === 0) return false;
+    candidates[Math.floor(random() * candidates.length)]!.child.kill('SIGKILL');
+    return true;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.all].map(async (environment) => {
-      if (environment.child.exitCode !== null || environment.child.signalCode !== null) return;
-      const exited = once(environment.child, 'exit');
-      environment.child.kill();
-      await exited;
-    }));
+    await Promise.all(
+      [...this.all].map(async (environment) => {
+        if (environment.child.exitCode !== null || environment.child.signalCode !== null) return;
+        const exited = once(environment.child, 'exit');
+        environment.child.kill();
+        await exited;
+      }),
+    );
+  }
+
+  private async run(environment: Environment, event: unknown): Promise<unknown> {
+    const { spec } = this;
+    try {
+      await environment.ready;
+    } catch {
+      return this.crashed();
+    }
+    const id = randomUUID();
+    const deadline = Date.now() + spec.timeoutSeconds * 1000;
+    const reply = new Promise<Reply>((resolve) => environment.pending.set(id, resolve));
+    const delivered = await new Promise<boolean>((resolve) => {
+      if (environment.dead || !environment.child.connected) return resolve(false);
+      environment.child.send({ id, event, deadline, requestId: id }, (error) => resolve(!error));
+    });
+    if (!delivered) {
+      environment.pending.delete(id);
+      this.markDead(environment);
+      return 'undelivered';
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), spec.timeoutSeconds * 1000)));
+    const outcome = await Promise.race([this.withChaos(environment, id, reply), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      environment.pending.delete(id);
+      this.stats.timeouts += 1;
+      this.stats.errors += 1;
+      this.discard(environment);
+      throw new FunctionError(spec.name, 'Sandbox.Timedout', `Task timed out after ${spec.timeoutSeconds}.00 seconds`);
+    }
+    if (outcome.cold) this.stats.coldStarts += 1;
+    if (!outcome.ok) {
+      if (outcome.error?.name === 'Runtime.ExitError') return this.crashed(outcome.error.message);
+      this.stats.errors += 1;
+      throw new FunctionError(spec.name, outcome.error?.name ?? 'Error', outcome.error?.message ?? '');
+    }
+    return outcome.result;
+  }
+
+  /**
+   * The chaos switch's kill: after its delay, or as soon as the function answers if it answers
+   * first (then it did its work but died before its answer reached Lambda, the case that makes
+   * an event source deliver again). Either way the invocation fails with Runtime.ExitError.
+   */
+  private withChaos(environment: Environment, id: string, reply: Promise<Reply>): Promise<Reply> {
+    const killAfter = this.chaos?.killAfterMs(this.spec.name);
+    if (killAfter === undefined) return reply;
+    const kill = () => {
+      environment.child.kill('SIGKILL');
+      this.markDead(environment);
+    };
+    const timer = setTimeout(kill, killAfter);
+    return reply.then((answer) => {
+      clearTimeout(timer);
+      if (environment.dead) return answer;
+      environment.pending.delete(id);
+      kill();
+      return { ok: false, error: { name: 'Runtime.ExitError', message: 'the environment was killed (CHECKOUT_LOCAL_CHAOS)' } };
+    });
+  }
+
+  private crashed(detail = 'the environment exited before it was ready'): never {
+    this.stats.crashes += 1;
+    this.stats.errors += 1;
+    throw this.failure('Runtime.ExitError', detail);
+  }
+
+  private failure(type: string, message: string): FunctionError {
+    return new FunctionError(this.spec.name, type, message);
   }
 
   private acquire(): Promise<Environment> {
-    const idle = this.idle.pop();
-    if (idle) {
-      idle.busy = true;
-      return Promise.resolve(idle);
+    let environment: Environment | undefined;
+    while ((environment = this.idle.pop())) {
+      if (environment.dead) continue;
+      this.busy.add(environment);
+      return Promise.resolve(environment);
     }
     if (this.all.size < this.maxEnvironments) return Promise.resolve(this.start());
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   private release(environment: Environment): void {
-    if (!this.all.has(environment)) {
-      // It was discarded (timeout, crash): a waiting invocation gets a fresh one.
-      const next = this.waiting.shift();
+    this.busy.delete(environment);
+    const next = this.waiting.shift();
+    if (!this.all.has(environment) || environment.dead) {
+      // It was discarded (timeout) or died: a waiting invocation gets a fresh one.
       if (next && !this.closed) next(this.start());
+      else if (next) this.waiting.unshift(next);
       return;
     }
-    const next = this.waiting.shift();
-    if (next) next(environment);
-    else {
-      environment.busy = false;
-      this.idle.push(environment);
-    }
+    if (next) {
+      this.busy.add(environment);
+      next(environment);
+    } else this.idle.push(environment);
   }
 
   private discard(environment: Environment): void {
+    this.markDead(environment);
+    environment.child.kill('SIGKILL');
+  }
+
+  /** Never used again; the invocation it serves (if any) fails; its place goes to a fresh one. */
+  private markDead(environment: Environment): void {
+    environment.dead = true;
     this.all.delete(environment);
     const index = this.idle.indexOf(environment);
     if (index >= 0) this.idle.splice(index, 1);
-    environment.child.kill('SIGKILL');
+    for (const resolve of environment.pending.values()) {
+      resolve({ ok: false, cold: false, error: { name: 'Runtime.ExitError', message: `the environment exited (${environment.child.signalCode ?? environment.child.exitCode ?? 'channel closed'})` } });
+    }
+    environment.pending.clear();
   }
 
   private start(): Environment {
@@ -137,29 +250,24 @@ export class LambdaFunctionPool {
     const forward = (chunk: Buffer) => this.onLog(chunk.toString('utf8').split('\n').filter(Boolean).map((l) => prefix + l + '\n').join(''));
     child.stdout!.on('data', forward);
     child.stderr!.on('data', forward);
-    const environment: Environment = { child, busy: true, pending: new Map(), ready: undefined as never };
+    const environment: Environment = { child, dead: false, pending: new Map(), ready: undefined as never };
     environment.ready = new Promise((resolve, reject) => {
       child.once('message', resolve);
-      child.once('exit', (code) => reject(new FunctionError(spec.name, 'Runtime.ExitError', `the environment exited with ${code} before it was ready`)));
+      child.once('exit', () => reject(new Error('exited before it was ready')));
+      child.once('disconnect', () => reject(new Error('exited before it was ready')));
     });
     environment.ready.catch(() => undefined);
-    child.on('message', (message: { id?: string }) => {
+    child.on('message', (message: Reply & { id?: string }) => {
       if (!message.id) return;
-      environment.pending.get(message.id)?.resolve(message);
+      environment.pending.get(message.id)?.(message);
       environment.pending.delete(message.id);
     });
-    child.on('exit', (code, signal) => {
-      const crashed = this.all.has(environment);
-      this.all.delete(environment);
-      const index = this.idle.indexOf(environment);
-      if (index >= 0) this.idle.splice(index, 1);
-      for (const { resolve } of environment.pending.values()) {
-        resolve({ ok: false, cold: false, error: { name: 'Runtime.ExitError', message: `the environment exited (${signal ?? code})` } });
-      }
-      environment.pending.clear();
-      if (crashed && !this.closed) this.stats.errors += 0;
-    });
+    // A send to a process that just died reports ERR_IPC_CHANNEL_CLOSED here (and to its callback).
+    child.on('error', () => this.markDead(environment));
+    child.on('disconnect', () => this.markDead(environment));
+    child.on('exit', () => this.markDead(environment));
     this.all.add(environment);
+    this.busy.add(environment);
     return environment;
   }
 }

@@ -6,7 +6,7 @@ import { functionsOf, readAssembly, resourcesOfType, type Assembly, type Functio
 import { pollQueue, pollStream, queueAttributes, type Poller } from './event-sources';
 import type { OnRequest } from '../local-gateway';
 import { createHttpApi, routesOf } from './http-api';
-import { LambdaFunctionPool } from './lambda-pool';
+import { LambdaFunctionPool, type ChaosPolicy } from './lambda-pool';
 import { ACCOUNT, provisionData, verifySender, type AwsTarget, type Provisioned } from './provision';
 import { resolveValue, type Lookup } from './template-values';
 
@@ -40,6 +40,10 @@ export interface LocalCloudOptions {
   onRequest?: OnRequest;
   /** How often the stream is polled (ms). */
   streamPollMs?: number;
+  /** Kills function processes at random mid-invocation (CHECKOUT_LOCAL_CHAOS; chaos.ts). */
+  chaos?: ChaosPolicy;
+  /** Execution environments per function at most (default 4). */
+  maxEnvironments?: number;
 }
 
 export interface LocalCloud {
@@ -122,7 +126,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...environment,
       ...options.emulatorEnv,
     };
-    pools.set(spec.logicalId, new LambdaFunctionPool(spec, runtimeEnv, 4, log));
+    pools.set(spec.logicalId, new LambdaFunctionPool(spec, runtimeEnv, options.maxEnvironments ?? 4, log, options.chaos));
   }
   const emailFrom = [...templateEnvironments.values()].map((env) => env.CHECKOUT_EMAIL_FROM).find(Boolean);
   if (emailFrom) await verifySender(target, emailFrom);
@@ -191,16 +195,22 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const rate = /^rate\((\d+) (\w+)\)$/.exec(expression);
     if (!rate || rule.Properties?.State === 'DISABLED') continue;
     const interval = options.scheduleIntervalMs ?? Number(rate[1]) * (PERIOD_MS[rate[2]!] ?? 60_000);
-    const targets = ((rule.Properties?.Targets ?? []) as Array<{ Arn: { 'Fn::GetAtt': [string, string] } }>).map((t) => t.Arn['Fn::GetAtt'][0]);
+    // A target with `Input` gets that constant JSON instead of the event (the fanned-out sweep's `{ "shard": n }`).
+    const targets = ((rule.Properties?.Targets ?? []) as Array<{ Arn: { 'Fn::GetAtt': [string, string] }; Input?: string }>).map((t) => ({ fnId: t.Arn['Fn::GetAtt'][0], input: t.Input }));
     let running: Promise<void> | undefined;
     const fire = async () => {
       if (running) return running; // one at a time, as a slow sweep would not overlap itself here
-      running = (async () => {
-        for (const fnId of targets) {
-          const event = { version: '0', id: crypto.randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: new Date().toISOString(), region: target.region, resources: [`arn:aws:events:${target.region}:${ACCOUNT}:rule/${id}`], detail: {} };
+      // EventBridge invokes a rule's targets in parallel.
+      running = Promise.all(
+        targets.map(async ({ fnId, input }) => {
+          const event = input
+            ? (JSON.parse(input) as unknown)
+            : { version: '0', id: crypto.randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: new Date().toISOString(), region: target.region, resources: [`arn:aws:events:${target.region}:${ACCOUNT}:rule/${id}`], detail: {} };
           await poolOf(fnId).invoke(event).catch((error: Error) => log(`[schedule] ${id}: ${error.message}\n`));
-        }
-      })().finally(() => (running = undefined));
+        }),
+      )
+        .then(() => undefined)
+        .finally(() => (running = undefined));
       return running;
     };
     schedules.push({ fire, timer: setInterval(() => void fire(), interval) });

@@ -1,9 +1,7 @@
 /**
- * The sandbox payment gateway: decides an attempt from the card number alone, so tests and
+ * The sandbox gateway's rules: it decides an attempt from the card number alone, so tests and
  * demos can reach every outcome. Numbers are the well-known test cards.
  */
-
-export type GatewayResult = 'success' | 'failed' | 'error';
 
 export const SANDBOX_CARDS = {
   success: '4111111111111111',
@@ -13,8 +11,10 @@ export const SANDBOX_CARDS = {
   operationsRejected: '4000000000005126',
 } as const;
 
+export type SandboxDecision = 'success' | 'failed' | 'error';
+
 /** Declined and gateway-error cards fail; any other (Luhn-valid) number succeeds. */
-export function sandboxDecision(cardNumber: string): GatewayResult {
+export function sandboxDecision(cardNumber: string): SandboxDecision {
   if (cardNumber === SANDBOX_CARDS.declined) return 'failed';
   if (cardNumber === SANDBOX_CARDS.error) return 'error';
   return 'success';
@@ -25,7 +25,6 @@ export function sandboxDecision(cardNumber: string): GatewayResult {
  * `operationsRejected` card (as Stripe's 4000000000005126 makes refunds fail), so a merchant
  * can test the failure path. Only the last four digits are kept, which is enough here.
  */
-export function sandboxOperationDecision(session: { attempts: readonly { result: GatewayResult; card_last4: string }[] }): 'accepted' | 'rejected' {
-  const paidWith = session.attempts.filter((attempt) => attempt.result === 'success').at(-1);
-  return paidWith?.card_last4 === SANDBOX_CARDS.operationsRejected.slice(-4) ? 'rejected' : 'accepted';
+export function sandboxOperationDecision(paidWith: { card_last4: string }): 'accepted' | 'rejected' {
+  return paidWith.card_last4 === SANDBOX_CARDS.operationsRejected.slice(-4) ? 'rejected' : 'accepted';
 }
