@@ -90,9 +90,9 @@ export function decodeBasic(encoded: string): { username: string; password: stri
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** Whether the key may be used at `now`: not revoked, not past its expiry (or its rotation's overlap). */
+/** Whether the key may be used at `now`: never once revoked, nor past its expiry (or its rotation's overlap). */
 export function keyUsable(key: ApiKey, now: Date): 'ok' | 'revoked' | 'expired' {
-  if (key.revoked_at && Date.parse(key.revoked_at) <= now.getTime()) return 'revoked';
+  if (key.revoked_at) return 'revoked';
   if (key.expires_at && Date.parse(key.expires_at) <= now.getTime()) return 'expired';
   return 'ok';
 }

@@ -102,15 +102,15 @@ describeAws('npm run admin against a stage table on moto', () => {
   test('set-expire-transactions and set-webhook-key', async () => {
     expect(await admin('set-expire-transactions', 'off')).toBe(0);
     expect((await stored()).config.expire_transactions).toBe(false);
-    expect(await admin('set-webhook-key', '--secret-id', secretId)).toBe(0);
+    expect(await admin('set-webhook-key', '--secret-id', secretId, '--create')).toBe(0);
     const printed = /\(shown once\): ([0-9a-f]{64})/.exec(out.join('\n'))![1];
     const secrets = new SecretsManagerClient({});
     expect((await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString).toBe(printed);
     stdin = 'k'.repeat(40);
-    expect(await admin('set-webhook-key', '--secret-id', secretId, '--key-stdin')).toBe(0);
+    expect(await admin('set-webhook-key', '--secret-id', secretId, '--key-stdin', '--overlap-hours', '0')).toBe(0);
     expect(await new DynamoConfigStore(dynamoDocumentClient(), table.name, { webhookSecret: new SecretsManagerSecret(secrets, secretId) }).webhookKey()).toBe('k'.repeat(40));
     expect(out.join('\n')).not.toContain('k'.repeat(40));
-    expect(await admin('set-webhook-key', '--secret-id', secretId, '--key-file', '/secrets/key.txt')).toBe(0);
+    expect(await admin('set-webhook-key', '--secret-id', secretId, '--key-file', '/secrets/key.txt', '--overlap-hours', '0')).toBe(0);
     expect(await new DynamoConfigStore(dynamoDocumentClient(), table.name, { webhookSecret: new SecretsManagerSecret(secrets, secretId) }).webhookKey()).toBe('f'.repeat(40));
     secrets.destroy();
   });
@@ -119,7 +119,7 @@ describeAws('npm run admin against a stage table on moto', () => {
     expect(await admin('show-config')).toBe(0);
     const shown = JSON.parse(out.join('\n'));
     expect(shown.users[0]).toEqual({ username: 'clerk', active: true, permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'], operations: ['refund', 'cancel'] });
-    expect(shown.api_keys[0]).toEqual({ prefix: expect.any(String), label: 'shop' });
+    expect(shown.api_keys[0]).toEqual({ prefix: expect.any(String), label: 'shop', created_at: expect.any(String) });
     expect(out.join('\n')).not.toMatch(/hash|scrypt/);
   });
 
