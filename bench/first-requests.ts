@@ -82,6 +82,12 @@ export function firstRequest(id: string, seed: Seed): unknown {
       return httpEvent({ method: 'GET', path: `/checkout/${seed.sessionId}`, route: '/checkout/{session_id}', pathParameters: session });
     case 'CheckoutPay':
       return httpEvent({ method: 'POST', path: `/checkout/${seed.sessionId}/pay`, route: '/checkout/{session_id}/pay', pathParameters: session, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'pg_code=sandbox-kwd' });
+    case 'CheckoutReturn':
+      // A return for an attempt the session does not have: the sync reads the session, asks no gateway.
+      return httpEvent({ method: 'GET', path: `/checkout/${seed.sessionId}/return`, route: '/checkout/{session_id}/return', pathParameters: session, query: { attempt: 'NOSUCHATTEMPT' } });
+    case 'GatewayNotification':
+      // No such gateway: refused (401) after reading the configuration.
+      return httpEvent({ method: 'POST', path: `/checkout/notify/nosuch/${seed.sessionId}`, route: '/checkout/notify/{pg_code}/{session_id}', pathParameters: { pg_code: 'nosuch', ...session }, headers: { 'content-type': 'application/json' }, body: '{}' });
     case 'StaticIcon':
       return httpEvent({ method: 'GET', path: '/static/pg-icons/card.svg' });
     case 'OpenApiDocument':

@@ -7,6 +7,8 @@ import { DynamoConfigStore } from '../functions/adapters/aws/dynamo-config-store
 import { environment, setting } from '../functions/config/env';
 import { chaosPolicy, parseChaos } from '../functions/local/cloud/chaos';
 import { startLocalCloud, type LocalCloud } from '../functions/local/cloud/local-cloud';
+import { DEMO_MERCHANT } from '../functions/local/mpgs/demo-merchant';
+import { startLocalMpgs, type LocalMpgs } from '../functions/local/mpgs/local-mpgs';
 import type { OnRequest } from '../functions/local/local-gateway';
 import { clientConfig, type AwsTarget } from '../functions/local/cloud/provision';
 import { addCheckoutStacks } from '../lib/checkout-app';
@@ -19,7 +21,7 @@ const ROOT = resolve(__dirname, '..');
  * builds it (bundles included), run by the local cloud against the emulator at AWS_ENDPOINT_URL.
  * CHECKOUT_ASSEMBLY names an existing cloud assembly (a cdk.out) to run instead of synthesizing.
  */
-export async function startCloudFromEnv(port: number, host: string, onRequest?: OnRequest): Promise<LocalCloud & { config: DynamoConfigStore }> {
+export async function startCloudFromEnv(port: number, host: string, onRequest?: OnRequest, localMpgs?: { port: number }): Promise<LocalCloud & { config: DynamoConfigStore; mpgs?: LocalMpgs }> {
   const env = environment();
   const endpoint = setting('AWS_ENDPOINT_URL');
   if (!endpoint) throw new Error('CHECKOUT_BOOTSTRAP=1 runs the synthesized stage on an emulator: set AWS_ENDPOINT_URL (python3 -m moto.server -p 5000).');
@@ -36,6 +38,8 @@ export async function startCloudFromEnv(port: number, host: string, onRequest?: 
     const value = env[name];
     if (value) emulatorEnv[name] = value;
   }
+  // The local MPGS beside the stage: the emulated functions reach it over loopback, as they would the real one.
+  const mpgs = localMpgs ? await startLocalMpgs({ port: localMpgs.port, host, merchants: [DEMO_MERCHANT] }) : undefined;
   const chaos = setting('CHECKOUT_LOCAL_CHAOS');
   if (chaos) console.log(`CHECKOUT_LOCAL_CHAOS=${chaos}: function processes are killed at random mid-invocation`);
   const cloud = await startLocalCloud({
@@ -49,9 +53,18 @@ export async function startCloudFromEnv(port: number, host: string, onRequest?: 
     scheduleIntervalMs: setting('CHECKOUT_EXPIRY_INTERVAL_MS'),
     onRequest,
     seed: { CHECKOUT_DEMO_API_KEY: env.CHECKOUT_DEMO_API_KEY, CHECKOUT_DEMO_BASIC: env.CHECKOUT_DEMO_BASIC, CHECKOUT_DEMO_WEBHOOK_KEY: env.CHECKOUT_DEMO_WEBHOOK_KEY },
+    mpgs: mpgs && { host: mpgs.url, merchantId: DEMO_MERCHANT.id, secrets: { api_password: DEMO_MERCHANT.password, notification_secret: DEMO_MERCHANT.notificationSecret } },
   });
   const config = new DynamoConfigStore(createDocumentClient(new DynamoDBClient(clientConfig(target))), cloud.tableName);
-  return { ...cloud, config };
+  return {
+    ...cloud,
+    config,
+    mpgs,
+    close: async () => {
+      await cloud.close();
+      await mpgs?.stop();
+    },
+  };
 }
 
 /** `cdk synth -c stage=…` in-process (with cdk.json's context), into cdk.out.local/. */

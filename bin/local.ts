@@ -17,17 +17,19 @@ const activity = new ActivityLog({ format: logFormat, print: (line) => console.l
 async function start() {
   const port = setting('PORT');
   const host = setting('HOST');
+  const localMpgs = setting('CHECKOUT_LOCAL_MPGS') ? { port: setting('CHECKOUT_LOCAL_MPGS_PORT') ?? 0 } : undefined;
   if (setting('CHECKOUT_BACKEND') !== 'aws') {
-    const runtime = await startLocal({ port, host, activity });
+    const runtime = await startLocal({ port, host, activity, localMpgs });
     return { ...runtime, config: runtime.ports.config, backend: 'embedded stores' };
   }
   if (setting('CHECKOUT_BOOTSTRAP')) {
     // The synthesized stage itself: its resources, bundles, routes, event sources and schedule.
-    const cloud = await startCloudFromEnv(port, host, (record) => activity.request(record));
+    const cloud = await startCloudFromEnv(port, host, (record) => activity.request(record), localMpgs);
     return { ...cloud, backend: `the synthesized dev stage's Lambda bundles, table ${cloud.tableName} at ${setting('AWS_ENDPOINT_URL')}` };
   }
   const runtime = await startLocalAws({ port, host, activity });
-  return { ...runtime, backend: `AWS adapters, table ${runtime.env.CHECKOUT_TABLE} at ${setting('AWS_ENDPOINT_URL') ?? 'AWS'}` };
+  // The AWS adapters on an existing table: its gateways are whatever is stored there.
+  return { ...runtime, mpgs: undefined, backend: `AWS adapters, table ${runtime.env.CHECKOUT_TABLE} at ${setting('AWS_ENDPOINT_URL') ?? 'AWS'}` };
 }
 
 async function main(): Promise<void> {
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
         : ['  Credentials     as stored in the table (only hashes are kept): npm run admin -- create-api-key --label me']),
       `  Gateway codes   ${gateways.join(', ')}`,
       `  Outbox          ${runtime.url}/_local/outbox  (e-mail and SMS the runtime would have sent)`,
+      ...(runtime.mpgs ? [`  Local MPGS      ${runtime.mpgs.url}  (Mastercard Gateway, Hosted Checkout API v100: mpgs-kwd, mpgs-authorize; CHECKOUT_LOCAL_MPGS=0 to leave it out)`] : []),
       ...(runtime.backend === 'embedded stores'
         ? [
             `  Dashboard       ${runtime.url}/_local/  (sessions, events, webhook attempts, e-mail and SMS)`,
@@ -63,6 +66,12 @@ async function main(): Promise<void> {
       `  curl -s -X POST ${runtime.url}/b/checkout/v1/pymt-txn/ -H 'Authorization: Api-Key ${apiKey}' \\`,
       `    -H 'Content-Type: application/json' -d '{"type":"payment_request","pg_codes":["sandbox-kwd"],"amount":"14","currency_code":"KWD"}'`,
       '  then open its checkout_url in a browser and pay with 4111 1111 1111 1111 (0002 declines, 0119 errors).',
+      ...(runtime.mpgs
+        ? [
+            '  Or with "pg_codes":["mpgs-kwd"]: the page sends you to the local MPGS; pay with 5123 4500 0000 0008,',
+            '  expiry 01/39 (05/39 declines, 04/27 expired card), security code 100.',
+          ]
+        : []),
       '',
       logFormat === 'json' ? 'Requests and deliveries are logged as JSON lines (LOG_FORMAT=json):' : 'Requests and deliveries (LOG_FORMAT=json for structured logs):',
     ].join('\n'),

@@ -1,8 +1,9 @@
 import { statusDocument, statusEvent } from '../domain/payment-status';
-import type { Ports, SessionReader } from '../ports';
+import type { Ports } from '../ports';
 import { findSession } from './operate-session';
+import { pendingAttempt, syncAttempt, type SyncAttemptPorts } from './sync-attempt';
 
-export type InquireSessionPorts = Pick<Ports, 'config' | 'queue' | 'ids'> & { sessions: SessionReader };
+export type InquireSessionPorts = Pick<Ports, 'config' | 'queue' | 'ids'> & SyncAttemptPorts;
 
 export interface InquireSessionInput {
   sessionId?: string | null;
@@ -14,14 +15,18 @@ export interface InquireSessionInput {
 }
 
 /**
- * Payment status query (POST /b/pbl/v2/inquiry/): the session's signed status document. With
+ * Payment status query (POST /b/pbl/v2/inquiry/): the session's signed status document, after
+ * asking the gateway about an attempt still pending (a hosted gateway's). With
  * `notifyWebhookUrl` the same document also goes to the session's webhook_url, or to the
  * inquiry's own `webhookUrl`, through the webhook queue, so it is retried, dead-lettered and
  * recorded like every webhook, and the answer does not wait on the merchant's endpoint.
  */
 export async function inquireSession(ports: InquireSessionPorts, input: InquireSessionInput) {
   // A merchant asks what became of an order: a failed or expired session answers too.
-  const session = await findSession(ports, input, { orReleased: true });
+  const found = await findSession(ports, input, { orReleased: true });
+  // As Ottu's inquiry does, a session whose latest attempt awaits its gateway asks the gateway
+  // first (a sync: at most one state change and its event, whatever else races it).
+  const session = pendingAttempt(found) ? (await syncAttempt(ports, found.session_id)).session : found;
   const document = statusDocument(session, await ports.config.webhookKey());
   const url = input.webhookUrl || undefined;
   if (url || (input.notifyWebhookUrl && session.webhook_url)) {

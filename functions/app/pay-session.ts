@@ -70,7 +70,7 @@ export async function paySession(ports: PaySessionPorts, { sessionId, form, base
     currency: session.currency_code,
     returnUrl,
     cancelUrl: returnUrl,
-    notificationUrl: `${baseUrl}/checkout/notify/${encodeURIComponent(gateway.code)}`,
+    notificationUrl: `${baseUrl}/checkout/notify/${encodeURIComponent(gateway.code)}/${session.session_id}`,
     merchantName: session.vendor_name || 'Checkout',
     description: session.order_no ?? undefined,
     ...(card?.ok ? { card: card.card } : {}),

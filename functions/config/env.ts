@@ -86,6 +86,10 @@ const LOCAL = {
   /** Scales every queue wait: 0.001 runs the 24 h retry schedule a thousand times faster (the local cloud passes it to its functions). */
   CHECKOUT_LOCAL_DELAY_SCALE: v.optional(scale, '1'),
   CHECKOUT_EXPIRY_INTERVAL_MS: v.optional(positiveMs),
+  /** 1 (the default): npm start runs a local MPGS beside the API, and the demo merchant gets mpgs-kwd and mpgs-authorize. */
+  CHECKOUT_LOCAL_MPGS: v.optional(flag, '1'),
+  /** The local MPGS's port (default: a free one). */
+  CHECKOUT_LOCAL_MPGS_PORT: v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/, 'must be a port number'), v.transform(Number))),
   /** The local cloud's fault switch: kills function processes at random mid-invocation (`kill=0.05,seed=7,functions=A+B`; local/cloud/chaos.ts). */
   CHECKOUT_LOCAL_CHAOS: v.optional(v.pipe(text, v.regex(/^kill=/, 'must start with kill=<share>, e.g. kill=0.05,seed=7'))),
   PORT: v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/, 'must be a port number'), v.transform(Number)), '3000'),

@@ -15,7 +15,7 @@ export interface Needs {
   /**
    * DynamoDB item actions on the table. TransactWriteItems has no IAM action of its own: each
    * Put/Update/Delete/ConditionCheck inside it needs PutItem/UpdateItem/DeleteItem/ConditionCheckItem.
-   * `Query` is granted on the table's indexes too (the expiry index).
+   * Item actions are granted on the table, `Query` on the expiry index only.
    */
   table?: readonly TableAction[];
   /**
@@ -28,9 +28,12 @@ export interface Needs {
   readOnlyKeys?: readonly KeyKind[];
   /** S3 object actions on the attachments bucket. */
   bucket?: readonly BucketAction[];
-  /** Queues it sends to (a queue's consumer gets receive/delete from its trigger). */
+  /** Queues it sends to: SendMessage only (a queue's consumer gets receive/delete from its trigger). */
   sendTo?: readonly Channel[];
-  /** Queues whose DLQ it moves messages to itself (final failures, with their reason). */
+  /**
+   * Queues whose DLQ it moves messages to itself (final failures, with their reason): the DLQ is
+   * found from the queue's RedrivePolicy (GetQueueAttributes on the queue, GetQueueUrl on the DLQ).
+   */
   deadLetterTo?: readonly Channel[];
   /** Reads the webhook HMAC key from Secrets Manager. */
   webhookKey?: boolean;

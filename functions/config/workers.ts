@@ -28,9 +28,10 @@ export interface Worker {
   needs?: Needs;
 }
 
-// Consumers read the session, remember sent event ids (idempotency records) and write the
-// delivery status back with a version-checked update.
-const CONSUMER_TABLE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'];
+// Consumers read the session, remember sent event ids (idempotency records: PutItem, DeleteItem)
+// and write the delivery status back with a version-checked write (PutItem, or a transaction with
+// a released order_no claim: UpdateItem).
+const CONSUMER_TABLE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
 // The kinds of item they touch (IAM `dynamodb:LeadingKeys`, config/table.ts): sessions, their
 // order_no claims and the delivery records.
 const CONSUMER_KEYS: KeyKind[] = ['session', 'orderNo', 'idempotency'];
@@ -47,10 +48,11 @@ export const WORKERS: readonly Worker[] = [
   { id: 'SendSms', handler: 'queue/send-sms', trigger: { kind: 'queue', queue: 'sms' }, needs: { table: CONSUMER_TABLE, keys: CONSUMER_KEYS, sms: true, deadLetterTo: ['sms'] } },
   // Moves open sessions past their expires_at to `expired` when the merchant's expire flag is on:
   // one invocation per expiry shard each minute, so the sweep scales out (docs/expiry.md).
+  // Query on the expiry index, its sweep checkpoint (GetItem, PutItem), and session writes.
   {
     id: 'ExpireSessions',
     handler: 'schedule/expire-sessions',
     trigger: { kind: 'schedule', everyMinutes: 1, fanOut: EXPIRY_SHARDS },
-    needs: { table: ['Query', ...CONSUMER_TABLE], keys: ['session', 'orderNo', 'expiryCursor'], readOnlyKeys: ['config'] },
+    needs: { table: ['Query', 'GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo', 'expiryCursor'], readOnlyKeys: ['config'] },
   },
 ];

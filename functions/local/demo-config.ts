@@ -23,7 +23,19 @@ const fromSettings = (): DemoValues => ({
   CHECKOUT_DEMO_WEBHOOK_KEY: setting('CHECKOUT_DEMO_WEBHOOK_KEY'),
 });
 
-export async function demoConfig(env: DemoValues = fromSettings()): Promise<{ config: MerchantConfig; credentials: DemoCredentials }> {
+/** A local MPGS for the demo merchant's MPGS gateways (npm start runs one beside the API). */
+export interface DemoMpgs {
+  /** Its base URL (the gateway setting's connection.host). */
+  host: string;
+  merchantId: string;
+  /** The secret values of its gateways (Secrets Manager on AWS): `api_password`, `notification_secret`. */
+  secrets: { api_password: string; notification_secret: string };
+}
+
+/** The demo's MPGS gateway codes: purchase (KWD) and authorize (KWD, USD). */
+export const DEMO_MPGS_CODES = ['mpgs-kwd', 'mpgs-authorize'] as const;
+
+export async function demoConfig(env: DemoValues = fromSettings(), mpgs?: DemoMpgs): Promise<{ config: MerchantConfig; credentials: DemoCredentials }> {
   const apiKey = env.CHECKOUT_DEMO_API_KEY || newApiKey().key;
   const [username = 'demo', password = randomBytes(12).toString('base64url')] = splitBasic(env.CHECKOUT_DEMO_BASIC);
   const webhookKey = env.CHECKOUT_DEMO_WEBHOOK_KEY || randomBytes(32).toString('hex');
@@ -31,6 +43,12 @@ export async function demoConfig(env: DemoValues = fromSettings()): Promise<{ co
     gateways: [
       gateway('sandbox-kwd', 'Sandbox KWD', 'purchase', ['KWD']),
       gateway('sandbox-authorize', 'Sandbox Authorize', 'authorize', ['KWD', 'USD']),
+      ...(mpgs
+        ? [
+            mpgsGateway('mpgs-kwd', 'Mastercard Gateway (local MPGS)', 'purchase', ['KWD'], mpgs),
+            mpgsGateway('mpgs-authorize', 'Mastercard Gateway Authorize (local MPGS)', 'authorize', ['KWD', 'USD'], mpgs),
+          ]
+        : []),
     ],
     currencies: ['KWD', 'USD', 'EUR', 'SAR', 'BHD', 'JPY'],
     users: [
@@ -56,6 +74,11 @@ function splitBasic(value: string | undefined): string[] {
   const colon = value.indexOf(':');
   if (colon < 1) throw new Error('CHECKOUT_DEMO_BASIC must be "user:password"');
   return [value.slice(0, colon), value.slice(colon + 1)];
+}
+
+/** An MPGS test merchant's gateway setting: `is_sandbox` (a test environment, as Ottu marks one), run by the MPGS connector. */
+function mpgsGateway(code: string, name: string, operation: 'purchase' | 'authorize', currencies: string[], mpgs: DemoMpgs) {
+  return { ...gateway(code, name, operation, currencies), pg: 'mpgs', connection: { host: mpgs.host, merchant_id: mpgs.merchantId }, inquiry_window_minutes: 11 };
 }
 
 function gateway(code: string, name: string, operation: 'purchase' | 'authorize', currencies: string[]) {

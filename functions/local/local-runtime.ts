@@ -12,7 +12,9 @@ import type { Clock } from '../ports';
 import { TEMPLATES } from '../templates/all-templates';
 import { ActivityLog } from './activity-log';
 import { embeddedPorts, type EmbeddedPorts } from './embedded-ports';
-import { demoConfig, type DemoCredentials } from './demo-config';
+import { DEMO_MPGS_CODES, demoConfig, type DemoCredentials } from './demo-config';
+import { DEMO_MERCHANT } from './mpgs/demo-merchant';
+import { startLocalMpgs, type LocalMpgs } from './mpgs/local-mpgs';
 import { createGateway, type HandlerFor, type OnRequest } from './local-gateway';
 import { localDashboard } from './local-dashboard';
 import { localPages } from './local-outbox-page';
@@ -31,6 +33,8 @@ export interface LocalRuntime {
   schedules: Schedules;
   /** Requests served and deliveries attempted (printed by npm start, shown at /_local/). */
   activity: ActivityLog;
+  /** The local MPGS, when started (`localMpgs`). */
+  mpgs?: LocalMpgs;
   close(): Promise<void>;
 }
 
@@ -50,6 +54,13 @@ export interface LocalOptions {
   rejectNotification?: (channel: 'email' | 'sms', to: string) => string | undefined;
   /** Where requests and delivery attempts are reported; a silent one (kept for /_local/) by default. */
   activity?: ActivityLog;
+  /**
+   * Runs a local MPGS beside the API (on `port`, 0: a free one) and gives the demo merchant its
+   * `mpgs-kwd` and `mpgs-authorize` gateways (npm start does; tests that need it ask).
+   */
+  localMpgs?: { port?: number; notificationTimeScale?: number };
+  /** Per-call timeout towards a payment gateway. */
+  gatewayTimeoutMs?: number;
 }
 
 /**
@@ -63,7 +74,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
   const delayScale = options.delayScale ?? setting('CHECKOUT_LOCAL_DELAY_SCALE');
   const expiryIntervalMs = setting('CHECKOUT_EXPIRY_INTERVAL_MS');
   const publicUrl = setting('CHECKOUT_PUBLIC_URL');
-  const { config, credentials } = await demoConfig();
+  const mpgs = options.localMpgs ? await startLocalMpgs({ port: options.localMpgs.port ?? 0, host, merchants: [DEMO_MERCHANT], notificationTimeScale: options.localMpgs.notificationTimeScale }) : undefined;
+  const demoMpgs = mpgs && { host: mpgs.url, merchantId: DEMO_MERCHANT.id, secrets: { api_password: DEMO_MERCHANT.password, notification_secret: DEMO_MERCHANT.notificationSecret } };
+  const { config, credentials } = await demoConfig(undefined, demoMpgs);
   const activity = options.activity ?? new ActivityLog();
   const ports = embeddedPorts(config, credentials.webhookKey, clock, {
     log: activity,
@@ -72,6 +85,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     resolve: options.resolve,
     emailFrom: setting('CHECKOUT_EMAIL_FROM'),
     rejectNotification: options.rejectNotification,
+    // The local MPGS's own credentials, held in memory as Secrets Manager holds a real gateway's.
+    gatewaySecrets: { read: async (pgCode) => (demoMpgs && (DEMO_MPGS_CODES as readonly string[]).includes(pgCode) ? demoMpgs.secrets : undefined) },
+    gatewayTimeoutMs: options.gatewayTimeoutMs,
   });
   // Every handler module takes what it names from the whole embedded set.
   const wired: HandlerFor = (module) => module.wire(ports);
@@ -99,11 +115,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     relay,
     schedules,
     activity,
+    mpgs,
     close: async () => {
       await schedules.stop();
       relay.stop();
       await ports.queue.close();
       await gateway.close();
+      await mpgs?.stop();
     },
   };
 }

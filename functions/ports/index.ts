@@ -10,6 +10,7 @@ import type { Ids } from './ids';
 import type { Log } from './log';
 import type { EmailMessage, Mailer } from './mailer';
 import type { ReadOptions, SessionReader, SessionRepository } from './session-repository';
+import type { DeleteCardResult, SavedCard, SavedCards, StoredCard } from './saved-cards';
 import type { ShortLinkReader, ShortLinkStore } from './short-link-store';
 
 import type { SecretSource } from './secret-source';
@@ -23,6 +24,10 @@ export type {
   AuthAttempts,
   StoredFailures,
   AttachmentStore,
+  DeleteCardResult,
+  SavedCard,
+  SavedCards,
+  StoredCard,
   Clock,
   ConfigStore,
   EmailMessage,

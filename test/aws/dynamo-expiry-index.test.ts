@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoExpiryIndex } from '../../functions/adapters/aws/dynamo-expiry-index';
 import { expireDueSessions } from '../../functions/app/expire-due-sessions';
@@ -12,7 +13,8 @@ import { createCheckoutTable, documentClient, seedSessions, sessionItem } from '
 import { embeddedPorts, makeSession, sweepUntilFinished } from '../fixtures/expiry-sessions';
 import { describeAws, useMotoEnv } from '../fixtures/moto';
 
-const TABLE = 'checkout-expiry-test';
+// Unique per run: other suites (and other runs) share the moto server.
+const TABLE = `checkout-expiry-test-${process.pid}-${randomBytes(3).toString('hex')}`;
 const T0 = new Date('2026-11-25T10:30:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 

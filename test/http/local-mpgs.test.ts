@@ -92,7 +92,8 @@ describe('INITIATE_CHECKOUT', () => {
     [{ amount: '10.5', currency: 'JPY' }, 'order.amount', 'INVALID'],
     [{ currency: 'KWX' }, 'order.currency', 'INVALID'],
     [{ id: 'x'.repeat(41) }, 'order.id', 'INVALID'],
-    [{ operation: 'VERIFY' }, 'interaction.operation', 'UNSUPPORTED'],
+    [{ operation: 'NONE' }, 'interaction.operation', 'UNSUPPORTED'],
+    [{ operation: 'VERIFY' }, 'order.amount', 'INVALID'],
     [{ operation: 'SELL' }, 'interaction.operation', 'INVALID'],
   ])('%j is refused on %s in the error envelope', async (overrides, field, validationType) => {
     const refused = await call('POST', `${BASE}/session`, checkoutBody(overrides));
@@ -371,6 +372,24 @@ describe('fault switches', () => {
     expect(wrong.status).toBe(400);
     await fetch(`${mpgs.url}/_fake/faults`, { method: 'DELETE' });
     expect(((await (await fetch(`${mpgs.url}/_fake/faults`)).json()) as { notifications: string }).notifications).toBe('deliver');
+  });
+});
+
+describe('an UNKNOWN payment answered late', () => {
+  test('resolved over the control path: the order is captured and the update notified', async () => {
+    const { session, orderId } = await initiate({ notificationUrl: receiver.url });
+    await submitCard(session, '05/37');
+    expect((await call('GET', `${BASE}/order/${orderId}`)).json).toMatchObject({ status: 'INITIATED', result: 'UNKNOWN' });
+    const resolve = (body: unknown) => fetch(`${mpgs.url}/_fake/orders/${MERCHANT.id}/${orderId}/resolve`, { method: 'POST', body: JSON.stringify(body) });
+    expect((await resolve({ gatewayCode: 'MAYBE' })).status).toBe(400);
+    expect((await resolve({ gatewayCode: 'APPROVED' })).status).toBe(200);
+    const order = (await call('GET', `${BASE}/order/${orderId}`)).json;
+    expect(order).toMatchObject({ status: 'CAPTURED', totalCapturedAmount: 14.125, transaction: [{ result: 'SUCCESS', response: { gatewayCode: 'APPROVED' } }] });
+    const mine = () => receiver.requests.filter((request) => request.body?.order?.id === orderId);
+    await waitFor(() => mine().length === 2);
+    expect(mine().map((request) => request.body.result)).toEqual(['UNKNOWN', 'SUCCESS']);
+    expect((await resolve({ gatewayCode: 'APPROVED' })).status).toBe(400);
+    expect(() => mpgs.control.resolvePayment(MERCHANT.id, orderId, 'DECLINED')).toThrow(/no payment with an unknown outcome/);
   });
 });
 

@@ -84,7 +84,9 @@ test('a grant missing from the route table, or one nothing uses, is reported', (
   expect(grantProblems({ ...create.needs, bucket: [] }, usage.needs)).toEqual(['its adapters use the bucket but it has no bucket grant']);
   expect(grantProblems({ ...create.needs, sms: true }, usage.needs)).toEqual(['sms is granted but not used']);
   // One table action short: the write would be refused on AWS, at run time.
-  expect(grantProblems({ ...create.needs, table: create.needs!.table!.filter((action) => action !== 'ConditionCheckItem') }, usage.needs)).toEqual(['table action ConditionCheckItem is used but not granted']);
+  expect(grantProblems({ ...create.needs, table: create.needs!.table!.filter((action) => action !== 'UpdateItem') }, usage.needs)).toEqual(['table action UpdateItem is used but not granted']);
+  // One too many: an action no adapter it builds sends.
+  expect(grantProblems({ ...create.needs, table: [...create.needs!.table!, 'ConditionCheckItem'] }, usage.needs)).toEqual(['table action ConditionCheckItem is granted but no adapter it builds uses it']);
 });
 
 test('the icon builds no adapter and reads no setting', () => {

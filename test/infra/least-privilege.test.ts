@@ -1,3 +1,4 @@
+import { gatewaySecretPrefix } from '../../functions/config/gateway-secrets';
 import { sharedParameterName } from '../../lib/stateful-stack';
 import { stageConfig } from '../../lib/stage-config';
 import { coldBuild, FUNCTIONS, functionLogicalId, templateEnvironment } from '../fixtures/function-usage';
@@ -45,6 +46,7 @@ function grantsInTemplate(functionId: string): Grant[] {
     if (arn === logGroup) return 'own-log-group';
     const ses = /^arn:aws:ses:[^:]+:\d+:identity\/(.+)$/.exec(arn);
     if (ses) return `ses-identity/${ses[1]}`;
+    if (/^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:/.test(arn) && arn.endsWith(`:secret:${gatewaySecretPrefix(STAGE)}*`)) return 'gateway-secrets/*';
     for (const [base, key] of named) {
       if (arn === base) return key;
       if (arn.startsWith(`${base}/`)) return `${key}${arn.slice(base.length)}`;

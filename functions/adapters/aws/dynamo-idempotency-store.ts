@@ -64,7 +64,8 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   }
 }
 
+/** Conditional PutItems (claim, complete) and DeleteItem (release); it never reads or updates in place. */
 export function dynamoIdempotency() {
-  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['idempotency'] });
+  uses({ table: ['PutItem', 'DeleteItem'], keys: ['idempotency'] });
   return new DynamoIdempotencyStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

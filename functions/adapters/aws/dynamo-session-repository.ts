@@ -299,15 +299,20 @@ function unpackDocument(stored: unknown): unknown {
   return JSON.parse(inflateRawSync(stored.subarray(1), { dictionary: DICTIONARY_V1 }).toString('utf8'));
 }
 
-/** Reads (GetItem, strongly consistent unless asked otherwise) and conditional writes of sessions (with their events) and order_no claims. */
+/**
+ * Reads (GetItem, strongly consistent unless asked otherwise) and conditional writes of sessions
+ * (with their events) and order_no claims: a PutItem, or a TransactWriteItems of Puts (session,
+ * claim) and an Update (a released claim). Nothing is deleted or only condition-checked
+ * (test/aws/adapter-commands.test.ts records what it sends).
+ */
 export function dynamoSessions() {
-  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'], keys: ['session', 'orderNo'] });
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo'] });
   return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }
 
 /** The same, committing the merchant's operations with their audit entries (AUDIT# items too). */
 export function dynamoAuditedSessions() {
-  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'], keys: ['session', 'orderNo', 'audit'] });
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo', 'audit'] });
   return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { auditRetentionDays: setting('CHECKOUT_AUDIT_RETENTION_DAYS') });
 }
 

@@ -57,6 +57,21 @@ export function auditDayPartition(day: string): string {
   return `${KEY_PREFIXES.audit}${day}`;
 }
 
+/** A customer's saved cards and auto-debit agreements share the customer's partition (one Query lists the cards). */
+export function customerPk(customerId: string): string {
+  return `CUSTOMER#${customerId}`;
+}
+
+export const CARD_SK_PREFIX = 'CARD#';
+
+export function savedCardKey(customerId: string, token: string): ItemKey {
+  return { pk: customerPk(customerId), sk: `${CARD_SK_PREFIX}${token}` };
+}
+
+export function cardAgreementKey(customerId: string, agreementId: string): ItemKey {
+  return { pk: customerPk(customerId), sk: `AGREEMENT#${agreementId}` };
+}
+
 // The expiry index keys are domain/expiry.ts's expiryIndexKeys: one definition for both stores.
 
 /** DynamoDB TTL attribute: epoch seconds. */

@@ -126,7 +126,8 @@ function cardBrand(brand: string | undefined): CardBrand {
   return (brand && BRANDS[brand]) || 'card';
 }
 
-const SECRET_KEYS = /securityCode|password|secret|token|authorization|cvv|csc$/i;
+// The card's security code itself (never its check result, `cardSecurityCode`), and anything that is a credential.
+const SECRET_KEYS = /^(securityCode|cvv|csc|password|apiPassword|secret|notificationSecret|token|authorization)$/i;
 
 /**
  * The gateway's answer as it may be kept and shown (Ottu's gateway_response): no key that could

@@ -200,14 +200,17 @@ const uploadResponseSchema = v.strictObject({
   attachment_short_url: v.optional(v.string()),
 });
 
-/** The sandbox payment form of the hosted page (documentation only: domain/card.ts reads it). */
+/**
+ * The hosted page's payment form (documentation only: domain/card.ts reads it). A hosted
+ * gateway's form (MPGS) carries csrf_token and pg_code only: the card is typed on its own page.
+ */
 export const payFormSchema = v.object({
   csrf_token: str('From the page\'s form (signed double-submit token; its cookie must come along).'),
   pg_code: v.optional(str('The gateway to pay with; the first usable one when absent.')),
-  card_number: str('Sandbox: 4111 1111 1111 1111 succeeds, 4000 0000 0000 0002 declines, 4000 0000 0000 0119 errors.'),
-  name_on_card: v.string(),
-  expiry: str('MM/YY'),
-  cvv: v.pipe(v.string(), v.regex(/^\d{3,4}$/)),
+  card_number: v.optional(str('Sandbox only: 4111 1111 1111 1111 succeeds, 4000 0000 0000 0002 declines, 4000 0000 0000 0119 errors.')),
+  name_on_card: v.optional(v.string()),
+  expiry: v.optional(str('MM/YY')),
+  cvv: v.optional(v.pipe(v.string(), v.regex(/^\d{3,4}$/))),
 });
 
 // ---- What the webhooks carry -------------------------------------------------------------
@@ -467,7 +470,8 @@ export const CONTRACTS: Record<string, RouteContract> = {
   },
   CheckoutPay: {
     tag: 'Checkout page',
-    summary: 'The sandbox payment form\'s post',
+    summary: 'The payment form\'s post',
+    description: "The sandbox decides at once (303). A hosted gateway (MPGS) answers 200 with a small page that loads the gateway's checkout.min.js (CSP allows that one script host) and sends the customer to the gateway's own page; 503 when the gateway could not be reached (nothing was attempted).",
     request: { schema: payFormSchema, mediaTypes: ['application/x-www-form-urlencoded'] },
     example: {
       path: sessionPath,
@@ -482,6 +486,32 @@ export const CONTRACTS: Record<string, RouteContract> = {
       400: { description: 'The form has errors; shown again.', body: 'html', example: page('Pay 14.000 KWD') },
       403: { description: 'Missing or wrong CSRF token.', body: 'html', example: page('Forbidden') },
       409: { description: 'A concurrent payment won.', body: 'html', example: page('Pay 14.000 KWD') },
+      200: { description: "A hosted gateway: the page that hands the customer to the gateway's own page.", body: 'html', example: page('Taking you to the secure payment page…') },
+      503: { description: 'The gateway could not start a payment; nothing was charged.', body: 'html', example: page('Pay 14.000 KWD') },
+    },
+  },
+  CheckoutReturn: {
+    tag: 'Checkout page',
+    summary: "A hosted gateway's return (MPGS Hosted Checkout)",
+    description:
+      "Where the gateway sends the customer back after paying or cancelling on its own page. It only triggers a sync: the gateway's server API (MPGS's Retrieve Order) decides, and an answer that is late or unknown leaves the attempt pending (a notification, an inquiry or the automatic inquiry settles it).",
+    query: v.object({ attempt: str('Our attempt reference, as given to the gateway.'), resultIndicator: v.optional(str("MPGS's proof of success, compared in constant time with the stored successIndicator (advisory).")) }),
+    example: { path: sessionPath, query: { attempt: 'K7Q2M9X4T1LP', resultIndicator: '4d7a9c0e1b2f4a68' } },
+    responses: {
+      303: { description: "To redirect_url once paid or authorized, else to the hosted page, which shows the outcome.", body: 'redirect', example: `${EXAMPLE_BASE_URL}/checkout/${EXAMPLE_SESSION_ID}` },
+      404: { description: 'No such session.', body: 'html', example: page('Not found') },
+    },
+  },
+  GatewayNotification: {
+    tag: 'Checkout page',
+    summary: "A hosted gateway's notification (MPGS webhook)",
+    description:
+      "MPGS POSTs the transaction here (order.notificationUrl) with X-Notification-Secret. A wrong or missing secret is a 401 and changes nothing; a right one triggers a sync of the attempt the notification names (its content is never taken as the outcome) and answers 200.",
+    request: { schema: v.object({ order: v.optional(v.object({ id: str('Our attempt reference.') })) }), mediaTypes: ['application/json'] },
+    example: { path: { pg_code: 'mpgs-kwd', session_id: EXAMPLE_SESSION_ID }, body: { order: { id: 'K7Q2M9X4T1LP' }, result: 'SUCCESS' } },
+    responses: {
+      200: { description: 'Received (the sync ran).', body: detailErrorSchema, example: detail('Received.') },
+      401: { description: 'Wrong or missing X-Notification-Secret; nothing changed.', body: detailErrorSchema, example: detail('Invalid notification secret.') },
     },
   },
   StaticIcon: {

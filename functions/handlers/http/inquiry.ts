@@ -1,6 +1,9 @@
 import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
-import { dynamoSessionReader } from '../../adapters/aws/dynamo-session-repository';
+import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
+import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import type { Log } from '../../ports';
+import { logger } from '../logger';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
@@ -14,7 +17,6 @@ import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
 import type { AuthPorts } from './require-auth';
 import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
-import { logger } from '../logger';
 
 /** POST /b/pbl/v2/inquiry/ (Ottu's payment status query). */
 export function wire(ports: InquireSessionPorts & IdempotencyPorts & AuthPorts) {
@@ -31,13 +33,14 @@ export function wire(ports: InquireSessionPorts & IdempotencyPorts & AuthPorts) 
 
 export const build = () =>
   wire({
-    sessions: dynamoSessionReader(),
+    sessions: dynamoSessions(),
     config: dynamoConfigWithWebhookKey(),
+    gateways: awsPaymentGateways(),
+    log: logger as Log,
     idempotency: dynamoIdempotency(),
     // notify_webhook_url: the webhook worker delivers it, with its retries.
     queue: sqsPublisher(['webhook']),
     attempts: dynamoAuthAttempts(),
-    log: logger,
     ids: randomIds,
     clock: systemClock,
   });

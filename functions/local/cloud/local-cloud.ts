@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { DEMO_MPGS_CODES, type DemoMpgs } from '../demo-config';
 import { escapeHtml } from '../../domain/notification-message';
 import type { DemoCredentials } from '../demo-config';
 import { functionsOf, readAssembly, resourcesOfType, type Assembly, type FunctionSpec } from './assembly';
@@ -7,7 +8,7 @@ import { pollQueue, pollStream, queueAttributes, type Poller } from './event-sou
 import type { OnRequest } from '../local-gateway';
 import { createHttpApi, routesOf } from './http-api';
 import { LambdaFunctionPool, type ChaosPolicy } from './lambda-pool';
-import { ACCOUNT, provisionData, verifySender, type AwsTarget, type Provisioned } from './provision';
+import { ACCOUNT, provisionData, storeGatewaySecrets, verifySender, type AwsTarget, type Provisioned } from './provision';
 import { resolveValue, type Lookup } from './template-values';
 
 /**
@@ -44,6 +45,8 @@ export interface LocalCloudOptions {
   chaos?: ChaosPolicy;
   /** Execution environments per function at most (default 4). */
   maxEnvironments?: number;
+  /** A local MPGS: the seeded merchant gets its gateways, their secrets go into Secrets Manager under the template's prefix. */
+  mpgs?: DemoMpgs;
 }
 
 export interface LocalCloud {
@@ -67,7 +70,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const log = options.log ?? ((line: string) => process.stderr.write(line));
   const assembly = readAssembly(options.assemblyDir, options.stage);
   const { target } = options;
-  const provisioned = await provisionData(assembly, target, { namePrefix: options.namePrefix, seed: options.seed });
+  const provisioned = await provisionData(assembly, target, { namePrefix: options.namePrefix, seed: options.seed, mpgs: options.mpgs });
   const specs = functionsOf(assembly);
   const byLogicalId = new Map(specs.map((spec) => [spec.logicalId, spec]));
   const pools = new Map<string, LambdaFunctionPool>();
@@ -130,6 +133,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   }
   const emailFrom = [...templateEnvironments.values()].map((env) => env.CHECKOUT_EMAIL_FROM).find(Boolean);
   if (emailFrom) await verifySender(target, emailFrom);
+  const gatewayPrefix = [...templateEnvironments.values()].map((env) => env.CHECKOUT_GATEWAY_SECRET_PREFIX).find(Boolean);
+  if (options.mpgs && gatewayPrefix) await storeGatewaySecrets(target, gatewayPrefix, DEMO_MPGS_CODES, options.mpgs.secrets);
 
   const pollers: Poller[] = [];
   const queueByArn = new Map([...provisioned.resources.values()].filter((r) => r.attributes.QueueUrl).map((r) => [r.attributes.Arn!, r.attributes.QueueUrl!]));

@@ -8,7 +8,7 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DescribeSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -17,7 +17,7 @@ import { createDocumentClient } from '../../adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../../adapters/aws/dynamo-config-store';
 import { DynamoExpiryIndex } from '../../adapters/aws/dynamo-expiry-index';
 import { expiryMinute } from '../../domain/expiry';
-import { demoConfig, type DemoCredentials } from '../demo-config';
+import { demoConfig, type DemoCredentials, type DemoMpgs } from '../demo-config';
 import { resourcesOfType, type Assembly, type CfnTemplate } from './assembly';
 import { resolveValue, type Lookup } from './template-values';
 
@@ -51,7 +51,7 @@ export function clientConfig(target: AwsTarget) {
   return { endpoint: target.endpoint, region: target.region, credentials: target.credentials };
 }
 
-export async function provisionData(assembly: Assembly, target: AwsTarget, options: { namePrefix?: string; seed?: Record<string, string | undefined> } = {}): Promise<Provisioned> {
+export async function provisionData(assembly: Assembly, target: AwsTarget, options: { namePrefix?: string; seed?: Record<string, string | undefined>; mpgs?: DemoMpgs } = {}): Promise<Provisioned> {
   const { template, stackName } = assembly.data;
   const prefix = options.namePrefix ?? stackName;
   const config = clientConfig(target);
@@ -118,7 +118,7 @@ export async function provisionData(assembly: Assembly, target: AwsTarget, optio
   const store = new DynamoConfigStore(createDocumentClient(dynamo), tableName);
   let credentials: DemoCredentials | undefined;
   if (!(await store.read())) {
-    const demo = await demoConfig(options.seed ?? {});
+    const demo = await demoConfig(options.seed ?? {}, options.mpgs);
     await store.save(demo.config, undefined);
     credentials = demo.credentials;
   }
@@ -146,6 +146,28 @@ export async function provisionData(assembly: Assembly, target: AwsTarget, optio
   // Their keep-alive sockets would hold the process open.
   for (const client of [sqs, dynamo, s3, sns, secrets]) client.destroy();
   return { resources, parameters, lookup: { ...lookup, parameter: (name) => parameters.get(name) }, tableName, credentials };
+}
+
+/**
+ * The gateways' secrets as `npm run admin -- add-gateway` stores them: `<prefix><pg_code>`, a JSON
+ * object, created or replaced.
+ */
+export async function storeGatewaySecrets(target: AwsTarget, prefix: string, codes: readonly string[], value: Record<string, string>): Promise<void> {
+  const secrets = new SecretsManagerClient(clientConfig(target));
+  try {
+    for (const code of codes) {
+      const name = `${prefix}${code}`;
+      const SecretString = JSON.stringify(value);
+      try {
+        await secrets.send(new CreateSecretCommand({ Name: name, SecretString }));
+      } catch (error) {
+        if ((error as Error).name !== 'ResourceExistsException') throw error;
+        await secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString }));
+      }
+    }
+  } finally {
+    secrets.destroy();
+  }
 }
 
 /** SES sends only from a verified identity: verifies the sender the functions are given. */

@@ -1,13 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INVALID_CREDENTIALS, invalid, isApiError, serverError, type ApiError } from './api-errors';
-import { checkoutRequest, operationRequest, validTransactionId } from './api-requests';
+import { checkoutRequest, operationRequest, tokenRequest, validToken, validTransactionId } from './api-requests';
 import type { GatewayContext, MerchantSettings } from './context';
 import type { ApiFault } from './faults';
 import { sendError, sendJson } from './http-io';
 import { jsonText } from './json-text';
 import { notify } from './notify-order';
 import { checkoutJson, orderJson, transactionJson } from './order-json';
+import { deleteToken, payWithToken, retrieveToken, saveToken } from './token-routes';
 
 /**
  * The REST API: `/api/rest/version/{version}/merchant/{merchantId}/…`, Basic auth as
@@ -80,6 +81,7 @@ function route(context: GatewayContext, merchant: MerchantSettings, method: stri
   if (kind === 'session' && resource.length === 1) {
     return method === 'POST' ? initiateCheckout(context, merchant, body) : methodNotAllowed('POST');
   }
+  if (kind === 'token' && resource.length <= 2) return tokenRoute(context, merchant, method, resource[1], body);
   if (kind === 'order' && orderId && resource.length === 2) {
     return method === 'GET' ? retrieveOrder(context, merchant, orderId) : methodNotAllowed('GET');
   }
@@ -90,6 +92,23 @@ function route(context: GatewayContext, merchant: MerchantSettings, method: stri
     return methodNotAllowed('GET, PUT');
   }
   return { ...invalid(undefined, 'Unknown resource'), status: 404 };
+}
+
+/** `…/token` (POST: the gateway makes the token) and `…/token/{tokenId}` (PUT, GET, DELETE). */
+function tokenRoute(context: GatewayContext, merchant: MerchantSettings, method: string, tokenId: string | undefined, text: string): Answer {
+  if (tokenId === undefined) return method === 'POST' ? saveTokenFrom(context, merchant, text) : methodNotAllowed('POST');
+  if (!validToken(tokenId)) return invalid('tokenid', 'A token is 1 to 40 letters or digits');
+  if (method === 'PUT') return saveTokenFrom(context, merchant, text, tokenId);
+  if (method === 'GET') return retrieveToken(context, merchant, tokenId);
+  if (method === 'DELETE') return deleteToken(context, merchant, tokenId);
+  return methodNotAllowed('PUT, GET, DELETE');
+}
+
+function saveTokenFrom(context: GatewayContext, merchant: MerchantSettings, text: string, tokenId?: string): Answer {
+  const body = jsonObject(text);
+  if (isApiError(body)) return body;
+  const request = tokenRequest(body);
+  return isApiError(request) ? request : saveToken(context, merchant, request.sessionId, tokenId);
 }
 
 function methodNotAllowed(allowed: string): ApiError {
@@ -126,6 +145,7 @@ function operate(context: GatewayContext, merchant: MerchantSettings, orderId: s
   if (isApiError(body)) return body;
   const request = operationRequest(body);
   if (isApiError(request)) return request;
+  if ('token' in request) return payWithToken(context, merchant, orderId, transactionId, request);
   const done = context.book.operate(merchant.id, orderId, transactionId, request);
   if (isApiError(done)) return done;
   const answer = transactionJson(done.order, done.transaction);

@@ -1,6 +1,7 @@
 import type { FaultSwitches } from './faults';
 import type { Notifier } from './notifications';
 import type { OrderBook } from './order-book';
+import type { TokenVault } from './token-vault';
 
 /** A merchant of the fake gateway (its Merchant Administration settings). */
 export interface MerchantSettings {
@@ -20,6 +21,8 @@ export interface MerchantSettings {
 /** What the routes share. */
 export interface GatewayContext {
   book: OrderBook;
+  /** Tokens and the agreements payers consented to. */
+  vault: TokenVault;
   merchants: ReadonlyMap<string, MerchantSettings>;
   faults: FaultSwitches;
   notifier: Notifier;

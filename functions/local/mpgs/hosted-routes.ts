@@ -67,6 +67,8 @@ export function pay(context: GatewayContext, res: ServerResponse, sessionId: str
   }
   const paid = context.book.pay(sessionId, card, decision);
   if (paid.kind === 'closed') return sendHtml(res, 409, messagePage('Payment already made', paid.reason));
+  // The payer consented on this page to the merchant's future payments under the agreement.
+  if (session.agreement && paid.transaction.result === 'SUCCESS') context.vault.establish(session.merchantId, session.agreement, paid.order.card!);
   notify(context, merchant, paid.order, paid.transaction.id, jsonText(transactionJson(paid.order, paid.transaction)));
   if (context.faults.current().browserNeverReturns || !session.returnUrl) {
     // The payment is made at the gateway; the payer's browser does not come back.

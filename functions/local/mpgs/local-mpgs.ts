@@ -11,7 +11,9 @@ import { invalid, serverError } from './api-errors';
 import { BodyTooLarge, readBody, segments, sendError, sendHtml } from './http-io';
 import { DEFAULT_RETRY, Notifier, type NotificationRecord, type RetryPolicy } from './notifications';
 import { OrderBook, type IdSource } from './order-book';
-import { parsedBody, recordedHeaders, type RecordedRequest } from './request-log';
+import { TokenVault } from './token-vault';
+import { maskedPath, parsedBody, recordedHeaders, type RecordedRequest } from './request-log';
+import { resolvePayment } from './resolve-payment';
 
 /**
  * A local Mastercard Gateway (MPGS), Hosted Checkout, API version 100, on its own HTTP port:
@@ -41,6 +43,8 @@ export interface LocalMpgsOptions {
 export interface LocalMpgsControl extends Pick<FaultSwitches, 'set' | 'failNext' | 'delayNext' | 'browserNeverReturns' | 'notifications' | 'reset' | 'current'> {
   /** Sends the notifications held back by the out-of-order switch; resolves when they have been answered. */
   flushNotifications(): Promise<void>;
+  /** The acquirer's late answer to a payment that ended UNKNOWN (expiry 05/37), e.g. 'APPROVED'; notified as an update. Throws when there is none. */
+  resolvePayment(merchantId: string, orderId: string, gatewayCode: string): void;
   clearRequests(): void;
 }
 
@@ -75,6 +79,7 @@ export async function startLocalMpgs(options: LocalMpgsOptions): Promise<LocalMp
   const notifier = new Notifier(policy, () => faults.current().notifications);
   const context: GatewayContext = {
     book: new OrderBook(() => new Date(), randomIds),
+    vault: new TokenVault(() => new Date(), randomIds.digits),
     merchants: checkMerchants(options.merchants),
     faults,
     notifier,
@@ -111,6 +116,10 @@ export async function startLocalMpgs(options: LocalMpgsOptions): Promise<LocalMp
       reset: () => faults.reset(),
       current: () => faults.current(),
       flushNotifications: () => notifier.flush(),
+      resolvePayment: (merchantId, orderId, gatewayCode) => {
+        const refused = resolvePayment(context, merchantId, orderId, gatewayCode);
+        if (refused) throw new Error(refused);
+      },
       clearRequests: () => void (log.length = 0),
     },
     requests: () => structuredClone(log),
@@ -136,11 +145,14 @@ async function serve(context: GatewayContext, log: RecordedRequest[], req: Incom
     if (!(error instanceof BodyTooLarge)) throw error;
     tooLarge = true;
   }
-  if (path?.[0] === '_fake') return handleControl({ faults: context.faults, notifier: context.notifier, log }, res, method, path.slice(1), body);
+  if (path?.[0] === '_fake') {
+    const resolve = (merchantId: string, orderId: string, gatewayCode: string) => resolvePayment(context, merchantId, orderId, gatewayCode);
+    return handleControl({ faults: context.faults, notifier: context.notifier, log, resolve }, res, method, path.slice(1), body);
+  }
   const entry: RecordedRequest = {
     at: new Date().toISOString(),
     method,
-    path: `${url.pathname}${url.search}`,
+    path: maskedPath(`${url.pathname}${url.search}`),
     headers: recordedHeaders(req.headers),
     body: tooLarge ? '[too large]' : parsedBody(body, req.headers['content-type']),
   };

@@ -1,12 +1,14 @@
 import { invalid, type ApiError } from './api-errors';
-import { maskedNumber, type Brand, type CardDecision, type CardEntry, type CscResult, type TransactionResult } from './test-cards';
+import { maskedNumber, type Brand, type CardDecision, type CardEntry, type CscResult, type Outcome, type TransactionResult } from './test-cards';
+import type { AgreementRequest } from './token-vault';
 
 /**
  * The gateway's state, pure: checkout sessions, orders, their transactions and running totals.
  * No I/O; the clock and the random identifiers are given. Amounts are bigint minor units.
  */
 
-export type InteractionOperation = 'PURCHASE' | 'AUTHORIZE';
+/** VERIFY: the hosted page verifies the card without charging it (a VERIFICATION of amount 0). */
+export type InteractionOperation = 'PURCHASE' | 'AUTHORIZE' | 'VERIFY';
 
 /** An INITIATE_CHECKOUT request, checked (api-requests.ts). */
 export interface CheckoutRequest {
@@ -14,6 +16,8 @@ export interface CheckoutRequest {
   merchantName: string;
   returnUrl?: string;
   cancelUrl?: string;
+  /** The payer consents, with this payment, to merchant-initiated payments under the agreement. */
+  agreement?: AgreementRequest;
   order: { id: string; amount: bigint; currency: string; description?: string; notificationUrl?: string };
 }
 
@@ -35,7 +39,7 @@ export interface StoredCard {
   nameOnCard: string;
 }
 
-export type TransactionType = 'AUTHORIZATION' | 'PAYMENT' | 'CAPTURE' | 'REFUND' | 'VOID_AUTHORIZATION';
+export type TransactionType = 'AUTHORIZATION' | 'PAYMENT' | 'VERIFICATION' | 'CAPTURE' | 'REFUND' | 'VOID_AUTHORIZATION';
 
 export interface Transaction {
   id: string;
@@ -53,6 +57,11 @@ export interface Transaction {
   targetTransactionId?: string;
   /** CHECKOUT: the hosted payment page; API: a merchant's PUT. */
   entryPoint: 'CHECKOUT' | 'API';
+  /** `transaction.source`: INTERNET (the cardholder), MERCHANT (merchant-initiated). */
+  source: 'INTERNET' | 'MERCHANT';
+  /** The token the payment was made with (`sourceOfFunds.token`). */
+  token?: string;
+  agreement?: AgreementRequest;
   timeOfRecord: Date;
   /** What a repeated PUT of this id must match to be the same request. */
   request?: string;
@@ -75,6 +84,7 @@ export interface Order {
 export type OrderStatus =
   | 'INITIATED'
   | 'FAILED'
+  | 'VERIFIED'
   | 'AUTHORIZED'
   | 'PARTIALLY_CAPTURED'
   | 'CAPTURED'
@@ -97,6 +107,9 @@ export interface IdSource {
   /** `length` decimal digits. */
   digits(length: number): string;
 }
+
+/** The transactions that take the card: what the hosted page or a token payment makes. */
+const PAYMENT_TYPES: readonly TransactionType[] = ['AUTHORIZATION', 'PAYMENT', 'VERIFICATION'];
 
 const succeeded = (order: Order, ...types: TransactionType[]) =>
   order.transactions.filter((txn) => txn.result === 'SUCCESS' && types.includes(txn.type));
@@ -123,7 +136,8 @@ export function orderStatus(order: Order): OrderStatus {
   if (refunded > 0n) return refunded >= captured ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
   if (captured > 0n) return captured < authorized ? 'PARTIALLY_CAPTURED' : 'CAPTURED';
   if (authorized > 0n) return 'AUTHORIZED';
-  const payments = order.transactions.filter((txn) => txn.type === 'AUTHORIZATION' || txn.type === 'PAYMENT');
+  if (succeeded(order, 'VERIFICATION').length > 0) return 'VERIFIED';
+  const payments = order.transactions.filter((txn) => PAYMENT_TYPES.includes(txn.type));
   return payments.length > 0 && payments.every((txn) => txn.result === 'FAILURE') ? 'FAILED' : 'INITIATED';
 }
 
@@ -131,6 +145,20 @@ export function orderStatus(order: Order): OrderStatus {
 export type OperationRequest =
   | { apiOperation: 'CAPTURE' | 'REFUND'; amount: bigint; currency: string; notificationUrl?: string }
   | { apiOperation: 'VOID'; targetTransactionId: string; notificationUrl?: string };
+
+/** A payment with a stored token through the API (PAY, AUTHORIZE or VERIFY), checked. */
+export interface TokenPaymentRequest {
+  apiOperation: 'PAY' | 'AUTHORIZE' | 'VERIFY';
+  /** 0 for VERIFY. */
+  amount: bigint;
+  currency: string;
+  token: string;
+  source: 'INTERNET' | 'MERCHANT';
+  agreement?: AgreementRequest;
+  notificationUrl?: string;
+}
+
+const TOKEN_TRANSACTION_TYPE = { PAY: 'PAYMENT', AUTHORIZE: 'AUTHORIZATION', VERIFY: 'VERIFICATION' } as const;
 
 export type PaymentResult =
   | { kind: 'paid'; order: Order; transaction: Transaction; session: CheckoutSession; resultIndicator: string }
@@ -204,8 +232,8 @@ export class OrderBook {
     const approved = decision.outcome.result === 'SUCCESS';
     const transaction: Transaction = {
       id: this.freeTransactionId(order),
-      type: session.operation === 'AUTHORIZE' ? 'AUTHORIZATION' : 'PAYMENT',
-      amount: order.amount,
+      type: session.operation === 'AUTHORIZE' ? 'AUTHORIZATION' : session.operation === 'VERIFY' ? 'VERIFICATION' : 'PAYMENT',
+      amount: session.operation === 'VERIFY' ? 0n : order.amount,
       currency: order.currency,
       ...decision.outcome,
       csc: decision.csc,
@@ -213,6 +241,8 @@ export class OrderBook {
       ...(decision.outcome.acquirerCode && { receipt: this.ids.digits(12) }),
       acquirerTransactionId: this.ids.digits(15),
       entryPoint: 'CHECKOUT',
+      source: 'INTERNET',
+      ...(session.agreement && { agreement: session.agreement }),
       timeOfRecord: now,
     };
     order.card = {
@@ -244,7 +274,7 @@ export class OrderBook {
   operate(merchantId: string, orderId: string, transactionId: string, request: OperationRequest): { order: Order; transaction: Transaction; repeated: boolean } | ApiError {
     const order = this.order(merchantId, orderId);
     if (!order) return invalid(undefined, `No order with ID ${orderId}`);
-    const fingerprint = JSON.stringify(request, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    const fingerprint = fingerprintOf(request);
     const stored = order.transactions.find((txn) => txn.id === transactionId);
     if (stored) {
       if (stored.request === fingerprint) return { order, transaction: stored, repeated: true };
@@ -269,6 +299,7 @@ export class OrderBook {
       acquirerTransactionId: this.ids.digits(15),
       ...(target && { targetTransactionId: target.id }),
       entryPoint: 'API',
+      source: 'INTERNET',
       timeOfRecord: now,
       request: fingerprint,
     };
@@ -277,9 +308,74 @@ export class OrderBook {
     return { order, transaction, repeated: false };
   }
 
+  /**
+   * PUT …/transaction/{id} paying with a stored token: a PAYMENT, AUTHORIZATION or VERIFICATION
+   * on a new order (or one whose attempts all failed), its outcome decided by the stored card
+   * (the caller: token-routes.ts). A repeated PUT answers as operate() does.
+   */
+  payWithToken(merchantId: string, orderId: string, transactionId: string, request: TokenPaymentRequest, card: StoredCard, outcome: Outcome): { order: Order; transaction: Transaction; repeated: boolean } | ApiError {
+    const fingerprint = fingerprintOf(request);
+    const existing = this.order(merchantId, orderId);
+    const stored = existing?.transactions.find((txn) => txn.id === transactionId);
+    if (stored) {
+      if (stored.request === fingerprint) return { order: existing!, transaction: stored, repeated: true };
+      return invalid('transaction.id', `Transaction ID ${transactionId} already exists on order ${orderId} for a different request`);
+    }
+    if (existing && (orderStatus(existing) !== 'FAILED' || existing.transactions.some((txn) => !PAYMENT_TYPES.includes(txn.type)))) {
+      return invalid('order.id', `Order ID ${orderId} has already been used for a payment`);
+    }
+    if (existing && request.apiOperation !== 'VERIFY' && (existing.amount !== request.amount || existing.currency !== request.currency)) {
+      return invalid('order.amount', `Order ${orderId} exists with a different amount or currency`);
+    }
+    const now = this.now();
+    const order: Order = existing ?? { merchantId, id: orderId, amount: request.amount, currency: request.currency, creationTime: now, lastUpdatedTime: now, transactions: [] };
+    if (request.notificationUrl) order.notificationUrl = request.notificationUrl;
+    const transaction: Transaction = {
+      id: transactionId,
+      type: TOKEN_TRANSACTION_TYPE[request.apiOperation],
+      amount: request.amount,
+      currency: request.currency,
+      ...outcome,
+      ...(outcome.result === 'SUCCESS' && { authorizationCode: this.ids.digits(6) }),
+      ...(outcome.acquirerCode && { receipt: this.ids.digits(12) }),
+      acquirerTransactionId: this.ids.digits(15),
+      entryPoint: 'API',
+      source: request.source,
+      token: request.token,
+      ...(request.agreement && { agreement: request.agreement }),
+      timeOfRecord: now,
+      request: fingerprint,
+    };
+    order.card = { ...card };
+    order.transactions.push(transaction);
+    order.lastUpdatedTime = now;
+    this.orders.set(key(merchantId, orderId), order);
+    return { order, transaction, repeated: false };
+  }
+
+  /**
+   * The acquirer's late answer to a payment whose outcome was UNKNOWN (for tests: the gateway
+   * learns the outcome after the payer has gone). The documentation does not say how MPGS
+   * settles an UNKNOWN transaction; here the same transaction takes the outcome, and the
+   * gateway notifies it as an updated transaction.
+   */
+  resolveUnknown(merchantId: string, orderId: string, outcome: Outcome): { order: Order; transaction: Transaction } | string {
+    const order = this.order(merchantId, orderId);
+    if (!order) return `no order ${orderId} for merchant ${merchantId}`;
+    const transaction = order.transactions.find((txn) => txn.result === 'UNKNOWN' && (txn.type === 'PAYMENT' || txn.type === 'AUTHORIZATION'));
+    if (!transaction) return `order ${orderId} has no payment with an unknown outcome`;
+    Object.assign(transaction, outcome, {
+      ...(outcome.result === 'SUCCESS' && { authorizationCode: this.ids.digits(6) }),
+      ...(outcome.acquirerCode && { receipt: this.ids.digits(12) }),
+    });
+    order.lastUpdatedTime = this.now();
+    return { order, transaction };
+  }
+
   private refusal(order: Order, request: OperationRequest): ApiError | undefined {
     const status = orderStatus(order);
     if (status === 'FAILED' || status === 'INITIATED') return invalid(undefined, `Order ${order.id} has no successful authorization or payment`);
+    if (status === 'VERIFIED') return invalid(undefined, `Order ${order.id} holds only a verification: nothing was paid`);
     if (status === 'CANCELLED') return invalid(undefined, `Order ${order.id} has been voided`);
     const { authorized, captured, refunded } = orderTotals(order);
     if (request.apiOperation === 'VOID') {
@@ -309,6 +405,10 @@ export class OrderBook {
       if (!order.transactions.some((txn) => txn.id === String(next))) return String(next);
     }
   }
+}
+
+function fingerprintOf(request: object): string {
+  return JSON.stringify(request, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 function key(merchantId: string, orderId: string): string {

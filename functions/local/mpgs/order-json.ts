@@ -35,10 +35,11 @@ function orderFields(order: Order) {
   };
 }
 
-function sourceOfFunds(order: Order) {
+function sourceOfFunds(order: Order, token?: string) {
   const card = order.card;
   if (!card) return undefined;
   return {
+    ...(token && { token }),
     provided: {
       card: {
         brand: card.brand,
@@ -56,6 +57,7 @@ function sourceOfFunds(order: Order) {
 export function transactionJson(order: Order, txn: Transaction): object {
   const day = txn.timeOfRecord.toISOString().slice(0, 10);
   return {
+    ...(txn.agreement && { agreement: txn.agreement }),
     gatewayEntryPoint: txn.entryPoint === 'CHECKOUT' ? 'CHECKOUT' : 'WEB_SERVICES_API',
     merchant: order.merchantId,
     order: orderFields(order),
@@ -66,7 +68,7 @@ export function transactionJson(order: Order, txn: Transaction): object {
       gatewayCode: txn.gatewayCode,
     },
     result: txn.result,
-    sourceOfFunds: sourceOfFunds(order),
+    sourceOfFunds: sourceOfFunds(order, txn.token),
     timeOfLastUpdate: order.lastUpdatedTime.toISOString(),
     timeOfRecord: txn.timeOfRecord.toISOString(),
     transaction: {
@@ -84,7 +86,7 @@ export function transactionJson(order: Order, txn: Transaction): object {
       currency: txn.currency,
       id: txn.id,
       receipt: txn.receipt,
-      source: 'INTERNET',
+      source: txn.source,
       targetTransactionId: txn.targetTransactionId,
       terminal: 'LOCAL001',
       type: txn.type,

@@ -21,6 +21,8 @@ const HIDDEN_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'
 /** Card fields, whatever the body's shape: the form's and the API's names. */
 const CARD_NUMBER_KEYS = new Set(['number', 'cardNumber']);
 const SECRET_KEYS = new Set(['securityCode', 'cvv', 'csc']);
+/** A token pays without the card: as secret to the merchant's customers as the number. */
+const TOKEN_KEYS = new Set(['token']);
 
 export function recordedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const kept: Record<string, string> = {};
@@ -38,6 +40,7 @@ export function scrubbed(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, field]) => {
       if (SECRET_KEYS.has(key)) return [key, '[FILTERED]'];
+      if (TOKEN_KEYS.has(key) && typeof field === 'string') return [key, maskedToken(field)];
       if (CARD_NUMBER_KEYS.has(key) && (typeof field === 'string' || typeof field === 'number')) {
         const digits = String(field).replace(/\D/g, '');
         return [key, digits.length >= 12 ? maskedNumber(digits) : '[FILTERED]'];
@@ -45,6 +48,16 @@ export function scrubbed(value: unknown): unknown {
       return [key, scrubbed(field)];
     }),
   );
+}
+
+/** A token as the log shows it: its last four characters, enough to tell two apart. */
+export function maskedToken(token: string): string {
+  return token.length > 8 ? `${'x'.repeat(token.length - 4)}${token.slice(-4)}` : '[FILTERED]';
+}
+
+/** The request path with the token of `…/token/{tokenId}` masked. */
+export function maskedPath(path: string): string {
+  return path.replace(/(\/merchant\/[^/]+\/token\/)([^/?#]+)/, (_match, prefix: string, token: string) => `${prefix}${maskedToken(token)}`);
 }
 
 export function parsedBody(text: string, contentType: string | undefined): unknown {

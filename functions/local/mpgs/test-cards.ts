@@ -53,6 +53,11 @@ export const EXPIRY_OUTCOMES: Readonly<Record<string, Outcome>> = {
   '05/37': { gatewayCode: 'UNKNOWN', result: 'UNKNOWN' },
 };
 
+/** An outcome by its gateway code, as the table has it (for a late answer to an UNKNOWN payment). */
+export function outcomeOf(gatewayCode: string): Outcome | undefined {
+  return Object.values(EXPIRY_OUTCOMES).find((outcome) => outcome.gatewayCode === gatewayCode && outcome.result !== 'UNKNOWN');
+}
+
 /**
  * An expiry the table does not name. The documentation says only that other expiry dates give
  * other responses; the fake approves them, as 01/39 does (a newcomer's own future date pays).

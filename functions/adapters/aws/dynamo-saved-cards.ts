@@ -1,0 +1,178 @@
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setting } from '../../config/env';
+import { uses } from '../../config/needs';
+import { assertMaskedCardNumber } from '../../domain/saved-card';
+import type { DeleteCardResult, SavedCard, SavedCards, StoredCard } from '../../ports';
+import { dynamoDocumentClient } from './aws-clients';
+import { cancellationReasons, dynamoCall } from './dynamo-errors';
+import { CARD_SK_PREFIX, cardAgreementKey, customerPk, savedCardKey } from './table-keys';
+
+/**
+ * Saved cards in the single table (docs/dynamodb.md): in the customer's partition
+ * `CUSTOMER#<customer_id>`, a card item `CARD#<token>` (what may be shown of the card, and the
+ * string set `active_agreements` of the auto-debit agreements charging it) and an agreement item
+ * `AGREEMENT#<agreement_id>` naming the card it charges. Replacing an agreement's card moves the
+ * agreement from one card's set to the other's in one transaction; a delete is one conditional
+ * DeleteItem that fails while the set is non-empty (DynamoDB removes an emptied set), so no
+ * card charged by an active agreement is ever deleted, however requests interleave.
+ */
+
+const CARD_FIELDS = ['customer_id', 'token', 'pg_code', 'agreement_id', 'brand', 'number', 'expiry_month', 'expiry_year', 'name_on_card', 'created_at'] as const;
+/** A lost race on the agreement item (another replacement in between) is tried again, this many times. */
+const AGREEMENT_ATTEMPTS = 5;
+
+type CardItem = SavedCard & { pk: string; sk: string; active_agreements?: Set<string> };
+
+function stored(item: CardItem): StoredCard {
+  const card = Object.fromEntries(CARD_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]])) as unknown as SavedCard;
+  return { ...card, active_agreements: [...(item.active_agreements ?? [])].sort() };
+}
+
+export class DynamoSavedCards implements SavedCards {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async save(card: SavedCard): Promise<void> {
+    assertMaskedCardNumber(card.number);
+    // An update, not a put: saving the same token again keeps the agreements charging it.
+    const set = CARD_FIELDS.filter((field) => card[field] !== undefined);
+    const remove = CARD_FIELDS.filter((field) => card[field] === undefined);
+    await dynamoCall(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: savedCardKey(card.customer_id, card.token),
+          UpdateExpression: `SET ${set.map((field) => `#${field} = :${field}`).join(', ')}${remove.length ? ` REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : ''}`,
+          ExpressionAttributeNames: Object.fromEntries(CARD_FIELDS.map((field) => [`#${field}`, field])),
+          ExpressionAttributeValues: Object.fromEntries(set.map((field) => [`:${field}`, card[field]])),
+        }),
+      ),
+    );
+  }
+
+  async get(customerId: string, token: string): Promise<StoredCard | undefined> {
+    const { Item } = await dynamoCall(() => this.client.send(new GetCommand({ TableName: this.table, Key: savedCardKey(customerId, token), ConsistentRead: true })));
+    return Item ? stored(Item as CardItem) : undefined;
+  }
+
+  async list(customerId: string, filter: { pgCode?: string; agreementId?: string } = {}): Promise<StoredCard[]> {
+    const cards: StoredCard[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamoCall(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :card)',
+            ExpressionAttributeValues: { ':pk': customerPk(customerId), ':card': CARD_SK_PREFIX },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      cards.push(...(page.Items ?? []).map((item) => stored(item as CardItem)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return cards
+      .filter((card) => (filter.pgCode === undefined || card.pg_code === filter.pgCode) && (filter.agreementId === undefined || card.agreement_id === filter.agreementId))
+      .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.token.localeCompare(b.token));
+  }
+
+  async agreementCard(customerId: string, agreementId: string): Promise<string | undefined> {
+    const { Item } = await dynamoCall(() => this.client.send(new GetCommand({ TableName: this.table, Key: cardAgreementKey(customerId, agreementId), ConsistentRead: true })));
+    return Item?.token as string | undefined;
+  }
+
+  async useForAgreement(customerId: string, agreementId: string, token: string): Promise<'ok' | 'not_found'> {
+    for (let attempt = 1; ; attempt += 1) {
+      const previous = await this.agreementCard(customerId, agreementId);
+      const agreementSet = new Set([agreementId]);
+      try {
+        await dynamoCall(() =>
+          this.client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: this.table,
+                    Key: savedCardKey(customerId, token),
+                    UpdateExpression: 'ADD active_agreements :agreement',
+                    ConditionExpression: 'attribute_exists(pk)',
+                    ExpressionAttributeValues: { ':agreement': agreementSet },
+                  },
+                },
+                {
+                  Put: {
+                    TableName: this.table,
+                    Item: { ...cardAgreementKey(customerId, agreementId), token },
+                    // Only over what was read: a concurrent replacement makes this attempt fail and retry.
+                    ConditionExpression: previous === undefined ? 'attribute_not_exists(pk)' : '#token = :previous',
+                    ...(previous !== undefined && { ExpressionAttributeNames: { '#token': 'token' }, ExpressionAttributeValues: { ':previous': previous } }),
+                  },
+                },
+                ...(previous !== undefined && previous !== token
+                  ? [{ Update: { TableName: this.table, Key: savedCardKey(customerId, previous), UpdateExpression: 'DELETE active_agreements :agreement', ExpressionAttributeValues: { ':agreement': agreementSet } } }]
+                  : []),
+              ],
+            }),
+          ),
+        );
+        return 'ok';
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'not_found';
+        if (attempt >= AGREEMENT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async endAgreement(customerId: string, agreementId: string): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const token = await this.agreementCard(customerId, agreementId);
+      if (token === undefined) return;
+      try {
+        await dynamoCall(() =>
+          this.client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Delete: { TableName: this.table, Key: cardAgreementKey(customerId, agreementId), ConditionExpression: '#token = :token', ExpressionAttributeNames: { '#token': 'token' }, ExpressionAttributeValues: { ':token': token } } },
+                { Update: { TableName: this.table, Key: savedCardKey(customerId, token), UpdateExpression: 'DELETE active_agreements :agreement', ExpressionAttributeValues: { ':agreement': new Set([agreementId]) } } },
+              ],
+            }),
+          ),
+        );
+        return;
+      } catch (error) {
+        if (!cancellationReasons(error) || attempt >= AGREEMENT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async delete(customerId: string, token: string): Promise<DeleteCardResult> {
+    try {
+      await dynamoCall(() =>
+        this.client.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: savedCardKey(customerId, token),
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(active_agreements)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return 'deleted';
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+      // The item that stopped it comes back: present means an agreement holds it.
+      return (error as Error & { Item?: unknown }).Item ? 'in_use' : 'not_found';
+    }
+  }
+}
+
+export function dynamoSavedCards(): DynamoSavedCards {
+  uses({ table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+  return new DynamoSavedCards(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+}

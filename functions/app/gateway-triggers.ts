@@ -1,0 +1,64 @@
+import { findGateway } from '../domain/config';
+import { AuthenticationError, NotFoundError } from '../domain/errors';
+import type { Session } from '../domain/session';
+import { getSession } from './get-session';
+import { pendingAttempt, syncAttempt, type SyncAttemptPorts, type SyncOutcome } from './sync-attempt';
+
+/**
+ * What the customer's return and the gateway's notification do: check what they carry, then
+ * trigger a sync. Neither is ever taken as the payment's outcome.
+ */
+
+export interface GatewayReturn {
+  sessionId: string;
+  /** Our attempt reference (`?attempt=` of the return URL we gave the gateway). */
+  reference?: string;
+  query: Readonly<Record<string, string | undefined>>;
+}
+
+/** The customer is back from the gateway's page: sync the attempt and show the session as it now is. */
+export async function returnFromGateway(ports: SyncAttemptPorts, input: GatewayReturn): Promise<SyncOutcome> {
+  const outcome = await syncAttempt(ports, input.sessionId, input.reference);
+  const attempt = input.reference ? outcome.session.attempts.find((candidate) => candidate.reference_number === input.reference) : undefined;
+  // The browser's proof (MPGS's resultIndicator) is compared for the record only: a success it
+  // claims that the gateway does not confirm stays pending (the automatic inquiry asks again).
+  if (attempt?.gateway) {
+    const setting = findGateway(await ports.config.load(), attempt.pg_code);
+    const connector = setting && (await ports.gateways.connect(setting));
+    const claimed = connector?.onReturn({ reference: attempt.reference_number, gateway: attempt.gateway }, input.query).matches ?? false;
+    if (claimed !== (attempt.result === 'success')) {
+      ports.log.info('gateway return and sync disagree (the sync decides)', { session_id: input.sessionId, attempt: attempt.reference_number, claimed_success: claimed, result: attempt.result });
+    }
+  }
+  return outcome;
+}
+
+export interface GatewayNotification {
+  pgCode: string;
+  sessionId: string;
+  headers: Readonly<Record<string, string | undefined>>;
+  body: unknown;
+}
+
+/**
+ * A gateway's notification: authentic (its shared secret, checked in constant time by the
+ * connector) or a 401 that changes nothing; then a sync of the attempt it names.
+ */
+export async function notificationFromGateway(ports: SyncAttemptPorts, input: GatewayNotification): Promise<SyncOutcome | undefined> {
+  const setting = findGateway(await ports.config.load(), input.pgCode);
+  const connector = setting && (await ports.gateways.connect(setting));
+  const verdict = connector?.onNotification({ headers: input.headers, body: input.body });
+  if (!verdict?.authentic) throw new AuthenticationError('Invalid notification secret.');
+  let session: Session;
+  try {
+    session = await getSession(ports, input.sessionId);
+  } catch (error) {
+    // Nothing of ours: acknowledged, so the gateway stops retrying.
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+  const reference = verdict.reference;
+  if (!reference || !session.attempts.some((attempt) => attempt.reference_number === reference && attempt.pg_code === input.pgCode)) return undefined;
+  if (!pendingAttempt(session, reference)) return { kind: 'unchanged', session };
+  return syncAttempt(ports, input.sessionId, reference);
+}

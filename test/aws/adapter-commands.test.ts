@@ -1,0 +1,223 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { randomBytes } from 'node:crypto';
+import { createDocumentClient } from '../../functions/adapters/aws/aws-clients';
+import { DynamoConfigStore, dynamoConfig, dynamoConfigWithWebhookKey } from '../../functions/adapters/aws/dynamo-config-store';
+import { DynamoExpiryIndex, dynamoExpiryIndex } from '../../functions/adapters/aws/dynamo-expiry-index';
+import { dynamoIdempotency } from '../../functions/adapters/aws/dynamo-idempotency-store';
+import { dynamoSessionReader, dynamoSessions } from '../../functions/adapters/aws/dynamo-session-repository';
+import { dynamoShortLinkReader, dynamoShortLinks } from '../../functions/adapters/aws/dynamo-short-links';
+import { s3AttachmentReader, s3Attachments } from '../../functions/adapters/aws/s3-attachment-store';
+import { sesMailer } from '../../functions/adapters/aws/ses-mailer';
+import { snsSmsSender } from '../../functions/adapters/aws/sns-sms-sender';
+import { sqsConsumerQueue, sqsPublisher } from '../../functions/adapters/aws/sqs-event-queue';
+import { WORK_QUEUE } from '../../functions/config/queues';
+import { useEnvironment } from '../../functions/config/env';
+import { recordUsage, type Needs } from '../../functions/config/needs';
+import { sessionEvent } from '../../functions/domain/events';
+import { demoConfig } from '../../functions/local/demo-config';
+import { attachmentStoreContract } from '../fixtures/attachment-store-contract';
+import { createTestTable, storedEvents } from '../fixtures/dynamo-table';
+import { createdEvent, sampleSession as eventSession } from '../fixtures/event-ports';
+import { actionsFor } from '../fixtures/least-privilege-model';
+import { DEMO_ENV } from '../fixtures/local-api';
+import { awsTestEnv, describeAws, useMotoEnv } from '../fixtures/moto';
+import { recordCommands, watchClients } from '../fixtures/sdk-commands';
+import { newOrderNo, sampleSession } from '../fixtures/sessions';
+import { shortLinkStoreContract } from '../fixtures/short-link-store-contract';
+import { idempotencyStoreContract } from './idempotency-store.contract';
+import { sessionRepositoryContract } from './session-repository.contract';
+
+/**
+ * What each AWS adapter factory declares it uses (`uses(…)`, which becomes its Lambda's IAM grants)
+ * against the SDK commands the adapter it builds really sends, recorded by a middleware on its
+ * clients while its contract runs on moto: a declaration the adapter never needs (an over-grant)
+ * or a command it sends undeclared (a grant forgotten, AccessDenied on AWS) fails here.
+ */
+
+const run = `${process.pid}-${randomBytes(3).toString('hex')}`;
+const EMAIL_FROM = `checkout-${run}@merchant.example`;
+let env: Record<string, string>;
+let table: Awaited<ReturnType<typeof createTestTable>>;
+
+/** Builds an adapter through its factory, as a Lambda's cold start does, and watches its clients. */
+function build<T extends object>(factory: () => T): { adapter: T; declared: Set<string> } {
+  useEnvironment(env);
+  let adapter: T | undefined;
+  const usage = recordUsage(() => (adapter = factory()));
+  watchClients(adapter!);
+  return { adapter: adapter!, declared: actionsFor(usage.needs as Needs[], { emailFrom: EMAIL_FROM }) };
+}
+
+/** Runs `body` (tests) against the factory's adapter, then checks the commands sent against its declaration. */
+function describeFactory<T extends object>(name: string, factory: () => T, body: (adapter: () => T) => void, { triggerGives = [] as string[] } = {}) {
+  describe(name, () => {
+    let built: { adapter: T; declared: Set<string> };
+    let sent: Set<string>;
+    beforeAll(() => {
+      built = build(factory);
+      sent = recordCommands();
+    });
+    body(() => built.adapter);
+    test(`${name} declares exactly the IAM actions of the commands its adapter sends`, () => {
+      // Actions its Lambda's trigger grants (a consumer's own queue) are not its to declare.
+      const needed = [...sent].filter((action) => !triggerGives.includes(action)).sort();
+      expect({ declared: [...built.declared].sort() }).toEqual({ declared: needed });
+    });
+  });
+}
+
+describeAws('adapter factories: declared uses against the SDK commands sent (moto)', () => {
+  let sqs: SQSClient;
+  beforeAll(async () => {
+    useMotoEnv();
+    table = await createTestTable('commands');
+    sqs = new SQSClient({});
+    const bucket = `commands-${run}`;
+    await new S3Client({ forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: bucket }));
+    const secrets = new SecretsManagerClient({});
+    const secretId = `commands-${run}`;
+    await secrets.send(new CreateSecretCommand({ Name: secretId, SecretString: DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY }));
+    secrets.destroy();
+    const ses = new SESv2Client({});
+    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: EMAIL_FROM }));
+    ses.destroy();
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `commands-dlq-${run}` }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ['QueueArn'] }));
+    const redrive = JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: WORK_QUEUE.maxReceiveCount });
+    const queue = async (name: string) => (await sqs.send(new CreateQueueCommand({ QueueName: `commands-${name}-${run}`, Attributes: { RedrivePolicy: redrive } }))).QueueUrl!;
+    env = {
+      ...awsTestEnv(),
+      CHECKOUT_TABLE: table.name,
+      CHECKOUT_BUCKET: bucket,
+      CHECKOUT_WEBHOOK_SECRET_ID: secretId,
+      CHECKOUT_EMAIL_FROM: EMAIL_FROM,
+      CHECKOUT_WEBHOOK_QUEUE_URL: await queue('webhook'),
+      CHECKOUT_EMAIL_QUEUE_URL: await queue('email'),
+      CHECKOUT_SMS_QUEUE_URL: await queue('sms'),
+    };
+    // The merchant configuration, written as the admin script does (not through a Lambda's adapter).
+    const admin = createDocumentClient();
+    await new DynamoConfigStore(admin, table.name).save((await demoConfig(DEMO_ENV)).config, undefined);
+    admin.destroy();
+  });
+  afterAll(async () => {
+    await table.drop();
+    sqs.destroy();
+  });
+
+  describeFactory('dynamoSessions()', dynamoSessions, (repo) => {
+    // The contract's reads of the stream and the index go through clients of their own, not watched.
+    const other = createDocumentClient();
+    afterAll(() => other.destroy());
+    sessionRepositoryContract(() => ({
+      repo: repo(),
+      events: (id) => storedEvents(other, table.name, id),
+      expiry: new DynamoExpiryIndex(other, table.name),
+    }));
+  });
+
+  describeFactory('dynamoSessionReader()', dynamoSessionReader, (reader) => {
+    test('reads a session and finds one by order_no', async () => {
+      const writer = build(dynamoSessions).adapter;
+      const session = sampleSession({ order_no: newOrderNo() });
+      await writer.create(session, [sessionEvent('created', session, 'e1', new Date())]);
+      recordCommands(); // only the reader's own commands from here
+      expect(await reader().get(session.session_id)).toMatchObject({ session_id: session.session_id });
+      expect(await reader().findByOrderNo(session.order_no!)).toMatchObject({ session_id: session.session_id });
+    });
+  });
+
+  describeFactory('dynamoIdempotency()', dynamoIdempotency, (store) => idempotencyStoreContract(() => store()));
+
+  describeFactory('dynamoExpiryIndex()', dynamoExpiryIndex, (index) => {
+    test('pages through due sessions and keeps its sweep checkpoint', async () => {
+      await index().due('2026-11-25T10:30', 0, new Date('2026-11-25T10:31:00Z'), 10);
+      // Later than any minute the sessions contract swept on this table (the checkpoint never moves back).
+      await index().markSwept('2099-01-01T00:00');
+      expect(await index().sweptThrough()).toMatchObject({ minute: '2099-01-01T00:00' });
+    });
+  });
+
+  describeFactory('dynamoShortLinks()', dynamoShortLinks, (store) => shortLinkStoreContract(async () => store()));
+  describeFactory('dynamoShortLinkReader()', dynamoShortLinkReader, (reader) => {
+    test('resolves a code', async () => {
+      const code = `c${randomBytes(4).toString('hex')}`;
+      await build(dynamoShortLinks).adapter.create(code, '/target');
+      recordCommands();
+      expect(await reader().resolve(code)).toBe('/target');
+    });
+  });
+
+  describeFactory('dynamoConfig()', dynamoConfig, (store) => {
+    test('loads the configuration', async () => {
+      expect((await store().load()).gateways.length).toBeGreaterThan(0);
+    });
+  });
+  describeFactory('dynamoConfigWithWebhookKey()', dynamoConfigWithWebhookKey, (store) => {
+    test('loads the configuration and the webhook key', async () => {
+      expect((await store().load()).gateways.length).toBeGreaterThan(0);
+      expect(await store().webhookKey()).toBe(DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY);
+    });
+  });
+
+  // The attachment contract wants an empty bucket per test: the factory builds on a fresh one each time.
+  const freshBucket = async () => {
+    const bucket = `commands-${run}-${randomBytes(3).toString('hex')}`;
+    await new S3Client({ forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: bucket }));
+    env = { ...env, CHECKOUT_BUCKET: bucket };
+  };
+  describeFactory('s3Attachments()', s3Attachments, () =>
+    attachmentStoreContract(async () => {
+      await freshBucket();
+      return build(s3Attachments).adapter;
+    }),
+  );
+  describeFactory('s3AttachmentReader()', s3AttachmentReader, (reader) => {
+    test('presigns a download, and a missing object is none', async () => {
+      await build(s3Attachments).adapter.put('attachments/read-me', { content: Buffer.from('%PDF-1.4'), contentType: 'application/pdf', filename: 'a.pdf' });
+      recordCommands();
+      expect(await reader().download('attachments/read-me')).toMatchObject({ kind: 'redirect' });
+      expect(await reader().download('attachments/missing')).toBeUndefined();
+    });
+  });
+
+  describeFactory('sqsPublisher(all channels)', () => sqsPublisher(['webhook', 'email', 'sms']), (queue) => {
+    test('publishes to each queue', async () => {
+      const event = createdEvent(eventSession());
+      await queue().publish('webhook', { channel: 'webhook', event });
+      await queue().publish('email', { channel: 'email', event, to: 'huda@example.com' });
+      await queue().publish('sms', { channel: 'sms', event, to: '+96550000000' });
+    });
+  });
+
+  describeFactory(
+    'sqsConsumerQueue(webhook)',
+    () => sqsConsumerQueue('webhook'),
+    (queue) => {
+      test('retries a message later, and dead-letters one with its reason', async () => {
+        const event = createdEvent(eventSession());
+        await build(() => sqsPublisher(['webhook'])).adapter.publish('webhook', { channel: 'webhook', event });
+        recordCommands();
+        const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: env.CHECKOUT_WEBHOOK_QUEUE_URL, MaxNumberOfMessages: 1 }));
+        await queue().retryLater('webhook', received.Messages![0]!.ReceiptHandle!, 30);
+        await queue().deadLetter('webhook', received.Messages![0]!.Body!, 'gave up');
+      });
+    },
+    { triggerGives: ['sqs:ChangeMessageVisibility'] },
+  );
+
+  describeFactory('sesMailer()', sesMailer, (mailer) => {
+    test('sends an e-mail', async () => {
+      await mailer().send({ to: `to-${run}@example.com`, subject: 's', text: 't', html: '<p>t</p>' });
+    });
+  });
+
+  describeFactory('snsSmsSender()', snsSmsSender, (sender) => {
+    test('sends an SMS', async () => {
+      await sender().send({ to: '+96550000000', text: `commands ${run}` });
+    });
+  });
+});
