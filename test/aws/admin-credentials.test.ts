@@ -92,7 +92,8 @@ describeAws('npm run admin: credentials and the audit trail', () => {
     await expect(auth(basic('first password!'))).rejects.toThrow('Invalid username/password.');
     expect(await auth(basic('second password!'))).toMatchObject({ name: 'clerk' });
     expect((await admin('users-disable', 'nobody')).code).toBe(2);
-  });
+    // Five scrypt runs at N=2^17 (about 0.4 s each on a free core, several on a busy one).
+  }, 120_000);
 
   test('set-webhook-key: an unknown secret id is refused unless --create; a rotation keeps the old key signing until the overlap ends', async () => {
     const secretId = `checkout-creds-test/${randomBytes(4).toString('hex')}`;

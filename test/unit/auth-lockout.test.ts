@@ -24,6 +24,8 @@ beforeAll(async () => {
   config = await addUser(added.config, { username: 'clerk', password: PASSWORD, permissions: [], pg_codes: [] });
 });
 beforeEach(() => forgetAuthenticationMemory());
+// Each wrong password is a scrypt run at N=2^17: seconds on a busy machine.
+jest.setTimeout(120_000);
 
 const basic = (password: string, address = origin.address) => ({ authorization: `Basic ${Buffer.from(`clerk:${password}`).toString('base64')}`, address, requestId: 'r' });
 const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: Error) => error);

@@ -18,6 +18,8 @@ const gateway = { code: 'knet', name: 'KNET', pg: 'Ottu PG', operation: 'purchas
 const base = (): MerchantConfig => ({ ...addGateway(addGateway(EMPTY_CONFIG, gateway), { ...gateway, code: 'mpgs' }), currencies: ['KWD'] });
 
 beforeEach(() => forgetAuthenticationMemory());
+// Passwords are scrypt runs at N=2^17: seconds on a busy machine.
+jest.setTimeout(120_000);
 
 const keyHeader = (key: string) => ({ authorization: `Api-Key ${key}`, ...origin });
 
