@@ -19,9 +19,10 @@ export interface Route {
 }
 
 
-// Authenticated routes read the merchant config (credentials) and keep Idempotency-Key records
-// (claimed and completed by conditional PutItem, released by DeleteItem).
-const AUTH_AND_IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
+// Authenticated routes read the merchant config (credentials), count failed authentications
+// (conditional PutItem, DeleteItem on success), note a key's last use (UpdateItem) and keep
+// Idempotency-Key records (claimed and completed by conditional PutItem, released by DeleteItem).
+const AUTH_AND_IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
 // A session change is one conditional PutItem of the session with its events, or a
 // TransactWriteItems of it with its order_no claim (Put) and a released claim (Update).
 const SESSION_WRITE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
