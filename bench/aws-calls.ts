@@ -152,6 +152,8 @@ export interface ExpireCalls extends OperationCalls {
   /** What one sweep costs whatever it finds: one Query per shard of each minute bucket. */
   queries_per_minute: number;
   sessions: number;
+  /** CPU of the sweep per expired session, in this process (handler + SDK; moto runs apart). */
+  cpu_ms: number;
   /**
    * Per paid session whose expiry minute the sweep reaches (every typical session's, since the
    * index keeps settled sessions): the calls on its own item over the runs that read it, and its
@@ -307,7 +309,9 @@ async function expireCalls(stage: AwsStage, count: number, webhookUrl: string): 
     await ports.expiry.markSwept(expiryMinute(new Date(due.getTime() - 2 * 60_000)));
     clock.set(new Date(due.getTime() + 2 * 60_000));
     await stage.counter.take();
+    const cpuBefore = process.cpuUsage();
     const summary = (await (await handlerOf('schedule/expire-sessions'))({}, lambdaContext())) as { expired: number; bucketsSwept: number };
+    const cpu = process.cpuUsage(cpuBefore);
     expect(summary.expired === count, `the sweep expired ${summary.expired} of ${count}`);
     const calls = await stage.counter.take();
     const queries = calls.filter((c) => c.operation === 'Query');
@@ -315,6 +319,8 @@ async function expireCalls(stage: AwsStage, count: number, webhookUrl: string): 
       ...tally(calls.filter((c) => c.operation !== 'Query'), count),
       queries_per_minute: round(queries.length / summary.bucketsSwept, 2),
       sessions: count,
+      // The sweep's CPU per expired session (its queries included: a few per hundred sessions).
+      cpu_ms: round((cpu.user + cpu.system) / 1000 / count, 3),
       // More sessions than the sweep's own figure: their CPU is a difference of two runs.
       settled: await sweepSettled(stage, clock, 3 * count, webhookUrl),
     };

@@ -80,6 +80,9 @@ export function firstRequest(id: string, seed: Seed): unknown {
       return httpEvent({ method: 'GET', path: '/b/checkout/redirect/start/', route: '/b/checkout/redirect/start', query: session });
     case 'CheckoutPage':
       return httpEvent({ method: 'GET', path: `/checkout/${seed.sessionId}`, route: '/checkout/{session_id}', pathParameters: session });
+    case 'CheckoutQrCode':
+      // The seeded session asked for no QR code: a read and its 404 (the QR library loads at init).
+      return httpEvent({ method: 'GET', path: `/checkout/${seed.sessionId}/qr-code.svg`, route: '/checkout/{session_id}/qr-code.svg', pathParameters: session });
     case 'CheckoutPay':
       return httpEvent({ method: 'POST', path: `/checkout/${seed.sessionId}/pay`, route: '/checkout/{session_id}/pay', pathParameters: session, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'pg_code=sandbox-kwd' });
     case 'CheckoutReturn':
@@ -102,6 +105,9 @@ export function firstRequest(id: string, seed: Seed): unknown {
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/operation/', route: '/b/pbl/v2/operation', headers: auth, body: JSON.stringify({ ...session, operation: 'refund', amount: '1' }) });
     case 'Inquiry':
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/inquiry/', route: '/b/pbl/v2/inquiry', headers: auth, body: JSON.stringify(session) });
+    case 'MessageNotification':
+      // The seeded session asks for a created e-mail and SMS: both are queued again.
+      return httpEvent({ method: 'POST', path: '/b/pbl/v2/message-notification/', route: '/b/pbl/v2/message-notification', headers: auth, body: JSON.stringify({ ...session, channels: ['email', 'sms'] }) });
     case 'PaymentMethods':
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/payment-methods/', route: '/b/pbl/v2/payment-methods', headers: auth, body: JSON.stringify({ plugin: 'payment_request' }) });
     case 'RouteEvents':

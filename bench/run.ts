@@ -6,13 +6,14 @@ import { expiryMinute } from '../functions/domain/expiry';
 import { dynamoExpiryIndex } from '../functions/adapters/aws/dynamo-expiry-index';
 import { dynamoSessions } from '../functions/adapters/aws/dynamo-session-repository';
 import { handler as createSession } from '../functions/handlers/http/create-session';
-import { awsCalls, MERCHANT_OPERATIONS, OPERATIONS, WARM_LIFECYCLES } from './aws-calls';
+import { awsCalls, MERCHANT_OPERATIONS, OPERATIONS, WARM_LIFECYCLES, type AwsFigures } from './aws-calls';
 import { BENCH_API_KEY, startAwsStage, type AwsStage } from './aws-stage';
 import { bundleSizes } from './bundle-size';
 import { FLOOR_WEBHOOK_URL_ENV, ROOT, sdkClients } from './functions';
 import { startReceiver } from '../test/fixtures/webhook-receiver';
 import { coldStarts } from './cold-start';
 import { costModel, floorCpuMs, PRICES, type StartUps } from './cost-model';
+import { expiryLag, fannedOut, singleSweep, sustainedPerSecond, type SweepCosts } from './expiry-scaling';
 import { NOTIFIED_BODY, SWEPT_MINUTES, type Seed } from './first-requests';
 import { handlerLatency } from './handler-latency';
 import { httpThroughput } from './http-throughput';
@@ -184,6 +185,7 @@ async function awsFigures(stage: AwsStage, seed: Seed, handlerFloorUs: number, s
     const p = e.settled;
     const paidDetail = Object.entries(p.detail).map(([name, n]) => `${name.split(' ')[1]}×${n}`).join(' ') || 'none';
     rows.push([`aws_calls.sweep_paid ddb (cpu ms)`, `${p.dynamodb} per paid session (${p.cpu_ms})`, `${paidDetail}; WRU ${p.wru}, RRU ${p.rru}`, '', '']);
+    expiryFigures(e);
   }
   for (const op of ['create', 'retrieve'] as const) {
     const o = aws.overhead[op];
@@ -219,6 +221,29 @@ async function awsFigures(stage: AwsStage, seed: Seed, handlerFloorUs: number, s
   for (const line of cost.floor_lines) rows.push([`cost floor: ${line.item}`, `${line.quantity} ${line.unit}/session`, `$${line.usd_per_million_sessions}/M sessions`, '', '']);
   const r = ratio(cost.total, cost.floor);
   rows.push(['cost_per_million_sessions_usd', `$${cost.total} (+ e-mail $${cost.email_usd_per_million_sessions}, SMS per country)`, `$${cost.floor}`, `${r}×`, `${goal(r, 1.3)}, ${cost.total <= 15 ? 'ok' : 'MISSED'} (≤$15)`]);
+}
+
+/**
+ * The sweep at scale (bench/expiry-scaling.ts), from this run's CPU per expired and per re-read
+ * session: sessions a second it sustains with 1, 2, 5 and 10 parallel workers, and the expiry lag
+ * at 1 000 sessions created a second, 600 of them left to expire, before (one invocation for every
+ * shard, 20 s of work a minute) and now (one per shard). Goal: p99 ≤ 90 s.
+ */
+function expiryFigures(e: AwsFigures['expire']): void {
+  const visits = Math.max(1, e.settled.dynamodb);
+  const costs: SweepCosts = { expireCpuMs: e.cpu_ms, visitCpuMs: e.settled.cpu_ms / visits, visitsPerSession: visits };
+  figures.expiry_costs = costs;
+  const load = { createdPerSecond: 1000, expiringShare: 0.6 };
+  for (const workers of [1, 2, 5, 10]) {
+    const sustained = sustainedPerSecond(costs, fannedOut(workers), load);
+    figures[`expiry_sustained_per_s.workers_${workers}`] = sustained;
+    rows.push([`expiry_sustained_per_s.workers_${workers} (due/s, 60% expiring)`, `${sustained}`, '', '', '']);
+  }
+  for (const [name, shape] of [['single', singleSweep()], ['fanned_out', fannedOut()]] as const) {
+    const lag = expiryLag(costs, shape, load);
+    figures[`expiry_lag_s.${name}`] = lag;
+    rows.push([`expiry_lag_s.${name} p50/p99/max (backlog) at 1 000/s, 600 expiring`, `${lag.p50_s}/${lag.p99_s}/${lag.max_s} (${lag.backlog})`, '', '', name === 'fanned_out' ? `${lag.p99_s <= 90 && lag.backlog === 0 ? 'ok' : 'MISSED'} (p99 ≤ 90 s)` : '']);
+  }
 }
 
 function printTable(table: Row[]): void {

@@ -21,7 +21,13 @@ const ROOT = resolve(__dirname, '..');
  * builds it (bundles included), run by the local cloud against the emulator at AWS_ENDPOINT_URL.
  * CHECKOUT_ASSEMBLY names an existing cloud assembly (a cdk.out) to run instead of synthesizing.
  */
-export async function startCloudFromEnv(port: number, host: string, onRequest?: OnRequest, localMpgs?: { port: number }): Promise<LocalCloud & { config: DynamoConfigStore; mpgs?: LocalMpgs }> {
+export async function startCloudFromEnv(
+  port: number,
+  host: string,
+  onRequest?: OnRequest,
+  localMpgs?: { port: number },
+  log?: (text: string) => void,
+): Promise<LocalCloud & { config: DynamoConfigStore; mpgs?: LocalMpgs }> {
   const env = environment();
   const endpoint = setting('AWS_ENDPOINT_URL');
   if (!endpoint) throw new Error('CHECKOUT_BOOTSTRAP=1 runs the synthesized stage on an emulator: set AWS_ENDPOINT_URL (python3 -m moto.server -p 5000).');
@@ -52,6 +58,7 @@ export async function startCloudFromEnv(port: number, host: string, onRequest?: 
     emulatorEnv,
     scheduleIntervalMs: setting('CHECKOUT_EXPIRY_INTERVAL_MS'),
     onRequest,
+    ...(log && { log }),
     seed: { CHECKOUT_DEMO_API_KEY: env.CHECKOUT_DEMO_API_KEY, CHECKOUT_DEMO_BASIC: env.CHECKOUT_DEMO_BASIC, CHECKOUT_DEMO_WEBHOOK_KEY: env.CHECKOUT_DEMO_WEBHOOK_KEY },
     mpgs: mpgs && { host: mpgs.url, merchantId: DEMO_MERCHANT.id, secrets: { api_password: DEMO_MERCHANT.password, notification_secret: DEMO_MERCHANT.notificationSecret } },
   });

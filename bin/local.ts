@@ -1,14 +1,18 @@
 // First: sets the handlers' log level before their logger is built.
 import './local-log-level';
 import { setting } from '../functions/config/env';
-import { ActivityLog } from '../functions/local/activity-log';
+import { logger } from '../functions/handlers/logger';
+import { ActivityLog, readableLogText, routeHandlerLogs } from '../functions/local/activity-log';
+import { adminBanner, stageSettings } from '../functions/local/aws-mode';
 import { startLocal } from '../functions/local/local-runtime';
 import { startLocalAws } from '../functions/local/local-aws-runtime';
 import { startCloudFromEnv } from './local-cloud';
 
 // The console: one line per request and per delivery attempt (LOG_FORMAT=json: one JSON object each).
 const logFormat = setting('LOG_FORMAT');
-const activity = new ActivityLog({ format: logFormat, print: (line) => console.log(line) });
+const activity = new ActivityLog({ format: logFormat, print: (line) => console.log(line), delayScale: setting('CHECKOUT_LOCAL_DELAY_SCALE') });
+// The handlers' own warnings (Powertools JSON) as lines too, unless JSON lines were asked for.
+if (logFormat !== 'json') routeHandlerLogs(logger, activity);
 
 /**
  * CHECKOUT_BACKEND=aws serves from AWS services at AWS_ENDPOINT_URL; with CHECKOUT_BOOTSTRAP=1 it
@@ -20,16 +24,17 @@ async function start() {
   const localMpgs = setting('CHECKOUT_LOCAL_MPGS') ? { port: setting('CHECKOUT_LOCAL_MPGS_PORT') ?? 0 } : undefined;
   if (setting('CHECKOUT_BACKEND') !== 'aws') {
     const runtime = await startLocal({ port, host, activity, localMpgs });
-    return { ...runtime, config: runtime.ports.config, backend: 'embedded stores' };
+    return { ...runtime, config: runtime.ports.config, backend: 'embedded stores', stage: {}, outbox: true };
   }
   if (setting('CHECKOUT_BOOTSTRAP')) {
     // The synthesized stage itself: its resources, bundles, routes, event sources and schedule.
-    const cloud = await startCloudFromEnv(port, host, (record) => activity.request(record), localMpgs);
-    return { ...cloud, backend: `the synthesized dev stage's Lambda bundles, table ${cloud.tableName} at ${setting('AWS_ENDPOINT_URL')}` };
+    const log = logFormat === 'json' ? undefined : (text: string) => void process.stderr.write(readableLogText(text));
+    const cloud = await startCloudFromEnv(port, host, (record) => activity.request(record), localMpgs, log);
+    return { ...cloud, backend: `the synthesized dev stage's Lambda bundles, table ${cloud.tableName} at ${setting('AWS_ENDPOINT_URL')}`, stage: stageSettings(cloud.templateEnvironments.values()), outbox: true };
   }
   const runtime = await startLocalAws({ port, host, activity });
   // The AWS adapters on an existing table: its gateways are whatever is stored there.
-  return { ...runtime, mpgs: undefined, backend: `AWS adapters, table ${runtime.env.CHECKOUT_TABLE} at ${setting('AWS_ENDPOINT_URL') ?? 'AWS'}` };
+  return { ...runtime, mpgs: undefined, backend: `AWS adapters, table ${runtime.env.CHECKOUT_TABLE} at ${setting('AWS_ENDPOINT_URL') ?? 'AWS'}`, stage: stageSettings([runtime.env as Record<string, string>]), outbox: false };
 }
 
 async function main(): Promise<void> {
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
           ]
         : ['  Credentials     as stored in the table (only hashes are kept): npm run admin -- create-api-key --label me']),
       `  Gateway codes   ${gateways.join(', ')}`,
-      `  Outbox          ${runtime.url}/_local/outbox  (e-mail and SMS the runtime would have sent)`,
+      ...(runtime.outbox ? [`  Outbox          ${runtime.url}/_local/outbox  (e-mail and SMS the runtime would have sent)`] : []),
       ...(runtime.mpgs ? [`  Local MPGS      ${runtime.mpgs.url}  (Mastercard Gateway, Hosted Checkout API v100: mpgs-kwd, mpgs-authorize; CHECKOUT_LOCAL_MPGS=0 to leave it out)`] : []),
       ...(runtime.backend === 'embedded stores'
         ? [
@@ -60,7 +65,11 @@ async function main(): Promise<void> {
               ? '  Webhooks        may call loopback URLs (CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1)'
               : '  Webhooks        public URLs only; start with CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1 to call a receiver on this machine',
           ]
-        : []),
+        : [
+            '  Dashboard       embedded runtime only (npm start without CHECKOUT_BACKEND=aws); here /_local/ says what to use instead',
+            `  API reference   ${runtime.url}/docs`,
+            ...adminBanner(runtime.stage, setting('AWS_ENDPOINT_URL')),
+          ]),
       '',
       'Try:',
       `  curl -s -X POST ${runtime.url}/b/checkout/v1/pymt-txn/ -H 'Authorization: Api-Key ${apiKey}' \\`,

@@ -82,7 +82,9 @@ const server = createServer((req, res) => {
       return;
     }
     // Deliveries may repeat: a real receiver drops an event_id it has already processed.
-    console.log(`${new Date().toISOString()} ${payload.event_type ?? payload.state} session ${payload.session_id} ${payload.amount} ${payload.currency_code} state=${payload.state} result=${payload.result} event_id=${payload.event_id}`);
+    // A refund, capture or void (Ottu's operation webhook) carries its state in txn, the child transaction.
+    const state = payload.state ?? (payload.txn && `${payload.operation} ${payload.txn.state}`);
+    console.log(`${new Date().toISOString()} ${payload.event_type ?? payload.state} session ${payload.session_id} ${payload.amount} ${payload.currency_code} state=${state} result=${payload.result} event_id=${payload.event_id ?? '(status query)'}`);
     console.log(JSON.stringify(payload));
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
   });

@@ -98,9 +98,12 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(400, json.dumps({"error": why}).encode("utf-8"))
             return
         # Deliveries may repeat: a real receiver drops an event_id it has already processed.
+        # A refund, capture or void (Ottu's operation webhook) carries its state in txn, the child transaction.
+        txn = payload.get("txn")
+        state = payload.get("state") or (f"{payload.get('operation')} {txn.get('state')}" if isinstance(txn, dict) else None)
         print(f"{now} {payload.get('event_type', payload.get('state'))} session {payload.get('session_id')} "
-              f"{payload.get('amount')} {payload.get('currency_code')} state={payload.get('state')} "
-              f"result={payload.get('result')} event_id={payload.get('event_id')}", flush=True)
+              f"{payload.get('amount')} {payload.get('currency_code')} state={state} "
+              f"result={payload.get('result')} event_id={payload.get('event_id', '(status query)')}", flush=True)
         print(json.dumps(payload), flush=True)
         self.answer(200, b'{"ok":true}')
 

@@ -1,5 +1,6 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../functions/adapters/aws/aws-clients';
+import { dynamoConfig } from '../functions/adapters/aws/dynamo-config-store';
 import { dynamoSessions, fromItem } from '../functions/adapters/aws/dynamo-session-repository';
 import { sqsPublisher } from '../functions/adapters/aws/sqs-event-queue';
 import { routeEvent } from '../functions/app/route-event';
@@ -20,7 +21,7 @@ import type { Ports } from '../functions/ports';
  * Needs CHECKOUT_TABLE, the queue URLs and AWS credentials for the stage. A scan reads the whole
  * table (0.5 read unit per 4 KB): a disaster-recovery tool, never a routine.
  */
-export async function replayEvents(since: Date, ports: Pick<Ports, 'sessions' | 'queue'>, client: DynamoDBDocumentClient, table: string): Promise<{ sessions: number; events: number; messages: number }> {
+export async function replayEvents(since: Date, ports: Pick<Ports, 'sessions' | 'queue' | 'config'>, client: DynamoDBDocumentClient, table: string): Promise<{ sessions: number; events: number; messages: number }> {
   const totals = { sessions: 0, events: 0, messages: 0 };
   let start: Record<string, unknown> | undefined;
   do {
@@ -55,7 +56,7 @@ if (require.main === module) {
     console.error('usage: npm run replay-events -- --since 2026-12-01T00:00:00Z');
     process.exit(2);
   }
-  replayEvents(since, { sessions: dynamoSessions(), queue: sqsPublisher(QUEUE_NAMES) }, dynamoDocumentClient(), setting('CHECKOUT_TABLE'))
+  replayEvents(since, { sessions: dynamoSessions(), queue: sqsPublisher(QUEUE_NAMES), config: dynamoConfig() }, dynamoDocumentClient(), setting('CHECKOUT_TABLE'))
     .then((t) => console.log(`replayed ${t.events} event(s) of ${t.sessions} session(s): ${t.messages} message(s) queued`))
     .catch((error: unknown) => {
       console.error(error instanceof Error ? error.message : error);

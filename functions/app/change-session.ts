@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../domain/audit';
 import { ConflictError, NotFoundError, VersionConflictError } from '../domain/errors';
-import { sessionEvent } from '../domain/events';
+import { sessionEvent, type SessionEvent } from '../domain/events';
 import type { Session } from '../domain/session';
 import { NEW, transition, type Action, type EventType } from '../domain/state-machine';
 import type { Ports } from '../ports';
@@ -43,18 +43,19 @@ export async function changeSession(
   session: Session,
   plan: (current: Session) => Change | undefined,
   { retry = false, audit }: { retry?: boolean; audit?: (next: Session) => AuditEntry } = {},
-): Promise<{ session: Session; changed: boolean }> {
+): Promise<{ session: Session; changed: boolean; events: SessionEvent[] }> {
   let current = session;
   for (let tries = 0; ; tries++) {
     const change = plan(current);
-    if (!change) return { session: current, changed: false };
+    if (!change) return { session: current, changed: false, events: [] };
     const moved = transition(current.state, change.action);
     if (!moved.ok) throw new ConflictError(moved.reason);
     const next: Session = { ...current, ...change.changes, state: moved.to, version: current.version + 1, updated_at: ports.clock.now().toISOString() };
+    const events = eventsOf(ports, next, moved.event);
     try {
       // The audit entry (a merchant's operation) commits with the change, never without it.
-      await ports.sessions.update(next, current, eventsOf(ports, next, moved.event), audit?.(next));
-      return { session: next, changed: true };
+      await ports.sessions.update(next, current, events, audit?.(next));
+      return { session: next, changed: true, events };
     } catch (error) {
       if (!(error instanceof VersionConflictError) || !retry || tries >= CONFLICT_RETRIES) throw error;
       // Strongly, whatever the first read was: the version that won is the one to build on, and

@@ -1,6 +1,7 @@
 import { durationSeconds } from '../domain/expiration';
-import type { Principal } from '../domain/permissions';
+import { initiatorOf, type Principal } from '../domain/permissions';
 import { defaultFields, noPayment, type Session } from '../domain/session';
+import { qrCodePath } from '../domain/short-link';
 import type { Ports } from '../ports';
 import { createSessionRecord, type SessionWritePorts } from './change-session';
 import { readAttachmentRequest } from './read-attachment-request';
@@ -31,7 +32,9 @@ export async function createSession(ports: CreateSessionPorts, { principal, requ
     createSessionRecord(ports, {
       ...resolved.fields,
       ...staged.links,
+      ...(request.input.generate_qr_code ? { qr_code_url: qrCodePath(sessionId) } : {}),
       session_id: sessionId,
+      initiator: initiatorOf(principal),
       operation: resolved.operation,
       payment_methods: resolved.payment_methods,
       remarks: null,

@@ -13,6 +13,9 @@ export type DeliveryOutcome =
   | { kind: 'retry'; delaySeconds: number; reason: string }
   | { kind: 'dead'; reason: string };
 
+/** Why a copy that found another copy's claim in progress retries (and nothing was sent). */
+export const CLAIMED_ELSEWHERE = 'another consumer is delivering this message';
+
 /** The next attempt per the shared schedule, or the DLQ once the schedule is used up. */
 export function retryOrGiveUp(attempt: number, reason: string): DeliveryOutcome {
   const delaySeconds = retryDelaySeconds(attempt);
@@ -57,7 +60,7 @@ export async function once(
   if (begun.status === 'in_progress') {
     // The claim is another copy's: never released here, whatever the check answers.
     if (deliveredElsewhere && (await deliveredElsewhere())) return { kind: 'done' };
-    return retryOrGiveUp(attempt, 'another consumer is delivering this message');
+    return retryOrGiveUp(attempt, CLAIMED_ELSEWHERE);
   }
   let outcome: Delivered;
   try {

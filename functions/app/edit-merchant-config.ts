@@ -1,5 +1,6 @@
 import { OPERATIONS, type OperationName } from '../domain/operations';
-import { PLUGINS, type ApiKey, type GatewaySetting, type MerchantConfig, type Plugin, type PluginPermission, type Scope, type User } from '../domain/config';
+import { isHttpUrl } from '../domain/session-schema';
+import { PLUGINS, WEBHOOK_OPEN_EVENTS, type WebhookOpenEvent, type ApiKey, type GatewaySetting, type MerchantConfig, type Plugin, type PluginPermission, type Scope, type User } from '../domain/config';
 import { hashPassword, newApiKey } from '../domain/credentials';
 import { isIsoCurrency } from '../domain/currencies';
 import { DEFAULT_EXPIRATION } from '../domain/expiration';
@@ -185,6 +186,29 @@ export async function addUser(config: MerchantConfig, input: UserInput): Promise
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   const user: User = { username: input.username, password_hash: await hashPassword(input.password), active: true, ...scope };
   return { ...config, users: [...config.users, user] };
+}
+
+/**
+ * The default webhook_url and redirect_url of a plugin's sessions (Ottu's plugin configuration).
+ * An absent option keeps the stored value; an empty one removes it.
+ */
+export function setPluginDefaults(config: MerchantConfig, plugin: string, urls: { webhook_url?: string; redirect_url?: string }): MerchantConfig {
+  const errors: Record<string, string[]> = {};
+  if (!PLUGINS.includes(plugin as Plugin)) errors.plugin = [`Use ${PLUGINS.join(' or ')}.`];
+  for (const [field, url] of Object.entries(urls)) {
+    if (url !== undefined && url !== '' && (url.length > 200 || !isHttpUrl(url))) errors[field] = ['An absolute http(s) URL of at most 200 characters (the limit of a session\'s own).'];
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  const current = config.plugin_defaults?.[plugin as Plugin] ?? { webhook_url: '', redirect_url: '' };
+  const next = { webhook_url: urls.webhook_url ?? current.webhook_url, redirect_url: urls.redirect_url ?? current.redirect_url };
+  return { ...config, plugin_defaults: { ...config.plugin_defaults, [plugin]: next } };
+}
+
+/** Which of created and pending also send the webhook (none by default, as Ottu). */
+export function setWebhookOpenEvents(config: MerchantConfig, events: string[]): MerchantConfig {
+  const bad = events.filter((event) => !WEBHOOK_OPEN_EVENTS.includes(event as WebhookOpenEvent));
+  if (bad.length > 0) throw new ValidationError({ events: [`Unknown events: ${bad.join(', ')} (use ${WEBHOOK_OPEN_EVENTS.join(', ')} or none).`] });
+  return { ...config, webhook_open_events: [...new Set(events)] as WebhookOpenEvent[] };
 }
 
 export function setExpireTransactions(config: MerchantConfig, on: boolean): MerchantConfig {

@@ -1,4 +1,5 @@
-import { statusDocument, statusEvent } from '../domain/payment-status';
+import { NotFoundError } from '../domain/errors';
+import { childStatusDocument, statusDocument, statusEvent } from '../domain/payment-status';
 import type { Ports } from '../ports';
 import { findSession } from './operate-session';
 import { pendingAttempt, syncAttempt, type SyncAttemptPorts } from './sync-attempt';
@@ -22,6 +23,8 @@ export interface InquireSessionInput {
  * recorded like every webhook, and the answer does not wait on the merchant's endpoint.
  */
 export async function inquireSession(ports: InquireSessionPorts, input: InquireSessionInput) {
+  const child = await childNamed(ports, input);
+  if (child) return childStatusDocument(child.session, child.transaction, await ports.config.webhookKey());
   // A merchant asks what became of an order: a failed or expired session answers too.
   const found = await findSession(ports, input, { orReleased: true });
   // As Ottu's inquiry does, a session whose latest attempt awaits its gateway asks the gateway
@@ -33,4 +36,21 @@ export async function inquireSession(ports: InquireSessionPorts, input: InquireS
     await ports.queue.publish('webhook', { channel: 'webhook', event: statusEvent(session, ports.ids.eventId()), status: true, ...(url ? { url } : {}) });
   }
   return document;
+}
+
+/**
+ * The child transaction whose own session_id the inquiry names, when it names no session: a
+ * miss on the session (one GetItem) costs a second read, only for ids that are no session's.
+ */
+async function childNamed(ports: InquireSessionPorts, input: InquireSessionInput) {
+  if (!input.sessionId) return undefined;
+  try {
+    await findSession(ports, { sessionId: input.sessionId });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+  const session = await ports.sessions.findByChildId(input.sessionId);
+  const transaction = session && !session.deleted_at ? session.transactions?.find((child) => child.session_id === input.sessionId) : undefined;
+  return session && transaction ? { session, transaction } : undefined;
 }

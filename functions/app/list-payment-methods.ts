@@ -8,7 +8,8 @@ export type ListPaymentMethodsPorts = Pick<Ports, 'config'>;
 
 /**
  * POST /b/pbl/v2/payment-methods/: the gateway codes the caller may use (a Basic user only its
- * own), narrowed by currency, operation, type and gateway name as Ottu documents. There are no
+ * own), narrowed by currency, operation, type, gateway name, tokenization, auto-debit, tags and
+ * payment services as Ottu documents. There are no
  * saved cards here, so `customer_payment_methods` is always empty.
  */
 export async function listPaymentMethods(ports: ListPaymentMethodsPorts, principal: Principal, body: PaymentMethodsBody, baseUrl: string) {
@@ -21,7 +22,10 @@ export async function listPaymentMethods(ports: ListPaymentMethodsPorts, princip
     .filter((gateway) => !body.currencies?.length || body.currencies.some((currency) => gateway.currencies.includes(currency)))
     .filter((gateway) => !body.operation || gateway.operation === body.operation)
     .filter((gateway) => !body.type || (body.type === 'sandbox') === gateway.is_sandbox)
-    .filter((gateway) => !body.pg_names?.length || body.pg_names.some((name) => name.toLowerCase() === gateway.pg.toLowerCase()));
+    .filter((gateway) => !body.pg_names?.length || body.pg_names.some((name) => name.toLowerCase() === gateway.pg.toLowerCase()))
+    // No gateway here tokenizes, auto-debits, carries tags or payment services (see the answer's
+    // fields below): asking for one of those leaves none.
+    .filter(() => !body.tokenizable && !body.auto_debit && !body.tags?.length && !body.payment_services?.length);
   return {
     customer_payment_methods: [],
     payment_methods: gateways.map((gateway) => ({

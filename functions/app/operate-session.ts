@@ -1,9 +1,9 @@
 import { actorOf, auditEntry, type AuditEntry, type RequestOrigin } from '../domain/audit';
 import { findGateway, type GatewaySetting } from '../domain/config';
-import { OperationFailedError, NotFoundError, PermissionDeniedError, ServiceUnavailableError } from '../domain/errors';
+import { OperationFailedError, NotFoundError, PermissionDeniedError, ServiceUnavailableError, ValidationError } from '../domain/errors';
 import { capabilityProblem } from '../domain/gateway';
 import { isExternal, liveInFlight, operationTotals, planOperation, settledAttempt, type ChildTransaction, type OperationName } from '../domain/operations';
-import { mayOperate, type Principal } from '../domain/permissions';
+import { initiatorOf, mayOperate, type Principal } from '../domain/permissions';
 import type { Session } from '../domain/session';
 import type { Ports, SessionReader } from '../ports';
 import type { OperationResult, PaymentGateway } from '../ports/payment-gateway';
@@ -44,11 +44,14 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
   if (!mayOperate(input.principal, operation)) throw new PermissionDeniedError();
   const session = await findSession(ports, input);
   const referenceNumber = ports.ids.referenceNumber();
-  const request = { operation, amount: input.amount || undefined, trackingKey: input.trackingKey };
+  // The child's own id (Ottu's children are payment transactions of their own) and who asked.
+  const childSessionId = ports.ids.sessionId();
+  const request = { operation, amount: input.amount || undefined, trackingKey: input.trackingKey, initiator: initiatorOf(input.principal) };
   const plan = (current: Session) => {
-    const planned = planOperation(current, request, { referenceNumber, now: ports.clock.now() });
+    const planned = planOperation(current, request, { referenceNumber, childSessionId, now: ports.clock.now() });
     if (!planned.ok) {
       if (current.deleted_at) throw new NotFoundError();
+      if (planned.field) throw new ValidationError({ [planned.field]: [planned.reason] });
       throw new OperationFailedError(operation, planned.reason);
     }
     return planned;

@@ -4,6 +4,7 @@ import { isPastExpiry } from '../domain/expiry';
 import { findGateway, type GatewaySetting } from '../domain/config';
 import { VersionConflictError } from '../domain/errors';
 import { attemptResult, capabilityProblem } from '../domain/gateway';
+import type { SessionEvent } from '../domain/events';
 import type { PaymentAttempt, Session } from '../domain/session';
 import { isOpen } from '../domain/state-machine';
 import type { PaymentGateway, Ports } from '../ports';
@@ -25,8 +26,8 @@ export interface PaySessionInput {
 export type PayOutcome =
   /** The form was refused; no attempt was made. */
   | { kind: 'invalid'; session: Session; errors: PayFormErrors; pgCode: string }
-  /** This request paid (or authorized) the session. */
-  | { kind: 'charged'; session: Session; attempt: PaymentAttempt }
+  /** This request paid (or authorized) the session; `event` is the paid or authorized event it committed. */
+  | { kind: 'charged'; session: Session; attempt: PaymentAttempt; event: SessionEvent }
   /** This request's attempt failed; the session is `attempted` (may retry) or `failed`. */
   | { kind: 'declined'; session: Session; attempt: PaymentAttempt }
   /** The attempt is recorded (pending) and the customer goes to the gateway's page. */
@@ -88,7 +89,7 @@ export async function paySession(ports: PaySessionPorts, { sessionId, form, base
     session,
     sessionId,
     (current) => settleAttempt(current, { ...attempt, result }, current.operation, attemptLimit(gateway), now),
-    (next) => ({ kind: result === 'success' ? 'charged' : 'declined', session: next, attempt }),
+    (next, events) => (result === 'success' ? { kind: 'charged', session: next, attempt, event: events[0]! } : { kind: 'declined', session: next, attempt }),
   );
 }
 
@@ -118,13 +119,13 @@ async function commit(
   session: Session,
   sessionId: string,
   change: (current: Session) => ReturnType<typeof settleAttempt>,
-  outcome: (next: Session) => PayOutcome,
+  outcome: (next: Session, events: SessionEvent[]) => PayOutcome,
 ): Promise<PayOutcome> {
   const samePayment = (current: Session) =>
     current.state === session.state && current.attempts.length === session.attempts.length && current.amount === session.amount && current.currency_code === session.currency_code;
   try {
-    const { session: next, changed } = await changeSession(ports, session, (current) => (samePayment(current) ? change(current) : undefined), { retry: true });
-    return changed ? outcome(next) : { kind: 'unchanged', session: next, conflict: true };
+    const { session: next, changed, events } = await changeSession(ports, session, (current) => (samePayment(current) ? change(current) : undefined), { retry: true });
+    return changed ? outcome(next, events) : { kind: 'unchanged', session: next, conflict: true };
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
     return { kind: 'unchanged', session: await getSession(ports, sessionId), conflict: true };

@@ -1,4 +1,4 @@
-import { plannedDeliveries } from '../domain/deliveries';
+import { needsConfig, plannedDeliveries } from '../domain/deliveries';
 import type { SessionEvent } from '../domain/events';
 import type { Session } from '../domain/session';
 import type { Ports, SessionReader } from '../ports';
@@ -10,11 +10,15 @@ import type { Ports, SessionReader } from '../ports';
  * `committed` is the session as the event's own write stored it, when the caller has it (the
  * stream's new image); else the session is read.
  */
-export async function routeEvent(ports: Pick<Ports, 'queue'> & { sessions: SessionReader }, event: SessionEvent, committed?: Session): Promise<number> {
+export type RouteEventPorts = Pick<Ports, 'queue' | 'config'> & { sessions: SessionReader };
+
+export async function routeEvent(ports: RouteEventPorts, event: SessionEvent, committed?: Session): Promise<number> {
   const session = committed ?? (await ports.sessions.get(event.session_id));
   // A session that no longer exists has no one left to notify.
   if (!session) return 0;
-  const messages = plannedDeliveries(session, event);
+  // The configuration (a cached read) decides only whether created and pending send the webhook.
+  const config = needsConfig(session, event) ? await ports.config.load() : {};
+  const messages = plannedDeliveries(session, event, config);
   await Promise.all(messages.map((message) => ports.queue.publish(message.channel, message)));
   return messages.length;
 }

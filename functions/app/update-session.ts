@@ -3,6 +3,7 @@ import { ConflictError } from '../domain/errors';
 import { isPastExpiry } from '../domain/expiry';
 import type { Principal } from '../domain/permissions';
 import { defaultFields, type Session } from '../domain/session';
+import { qrCodePath } from '../domain/short-link';
 import { isOpen } from '../domain/state-machine';
 import type { Ports } from '../ports';
 import { changeSession, type SessionWritePorts } from './change-session';
@@ -70,6 +71,8 @@ async function applyUpdate(ports: UpdateSessionPorts, { principal, request, mode
   const changes: Partial<Session> = {
     ...resolved.fields,
     ...staged.links,
+    // Asked once, the QR code stays (like a short link): its image always shows the checkout URL.
+    ...(request.input.generate_qr_code ? { qr_code_url: qrCodePath(previous.session_id) } : {}),
     operation: resolved.operation,
     payment_methods: resolved.payment_methods,
     expires_at: restartsExpiry ? expiresAt(now, resolved.fields.expiration_time) : previous.expires_at,

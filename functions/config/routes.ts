@@ -53,7 +53,10 @@ export const ROUTES: readonly Route[] = [
   { id: 'CheckoutRedirect', method: 'GET', path: '/b/checkout/redirect/start', handler: 'http/checkout-redirect', needs: { table: ['GetItem'], keys: SESSION_KEYS } },
   // The public checkout pages: session items only; the configuration read, never written (docs/security.md).
   { id: 'CheckoutPage', method: 'GET', path: '/checkout/{session_id}', handler: 'http/checkout-page', needs: { table: SESSION_WRITE, keys: SESSION_KEYS, readOnlyKeys: ['config'], csrfKey: true } },
-  { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: SESSION_WRITE, keys: SESSION_KEYS, readOnlyKeys: ['config'], csrfKey: true, gatewaySecrets: true } },
+  { id: 'CheckoutQrCode', method: 'GET', path: '/checkout/{session_id}/qr-code.svg', handler: 'http/checkout-qr-code', needs: { table: ['GetItem'], keys: SESSION_KEYS } },
+  // The paid webhook is first sent from here (redirect-after-payment.ts), under the delivery's
+  // claim (an idempotency record: PutItem, DeleteItem to release it), so it reads the webhook key.
+  { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: [...SESSION_WRITE, 'DeleteItem'], keys: [...SESSION_KEYS, 'idempotency'], readOnlyKeys: ['config'], csrfKey: true, webhookKey: true, gatewaySecrets: true } },
   // A hosted gateway's return and notification: each triggers a sync (Retrieve Order) and at most
   // one session change; they read the configuration and the gateway's secrets.
   { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: SESSION_WRITE, keys: SESSION_KEYS, readOnlyKeys: ['config'], gatewaySecrets: true } },
@@ -65,6 +68,8 @@ export const ROUTES: readonly Route[] = [
   // for the webhook worker). An attempt still pending at a hosted gateway is synced first (a
   // session write with its event, and the gateway's secrets).
   { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SESSION_KEYS], webhookKey: true, sendTo: ['webhook'], gatewaySecrets: true } },
+  // Ottu's message notification: reads the session, queues its e-mail / SMS again.
+  { id: 'MessageNotification', method: 'POST', path: '/b/pbl/v2/message-notification', handler: 'http/message-notification', needs: { table: AUTH_AND_IDEMPOTENCY, keys: [...AUTH_KEYS, ...SESSION_KEYS], sendTo: ['email', 'sms'] } },
   // Reads the merchant configuration only.
   { id: 'PaymentMethods', method: 'POST', path: '/b/pbl/v2/payment-methods', handler: 'http/payment-methods', needs: { table: AUTH_AND_IDEMPOTENCY, keys: AUTH_KEYS } },
   { id: 'StaticIcon', method: 'GET', path: '/static/pg-icons/card.svg', handler: 'http/static-icon' },

@@ -37,7 +37,7 @@ const CONSUMER_TABLE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'Dele
 const CONSUMER_KEYS: KeyKind[] = ['session', 'orderNo', 'idempotency'];
 
 export const WORKERS: readonly Worker[] = [
-  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], keys: ['session', 'orderNo'], sendTo: CHANNELS } },
+  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], keys: ['session', 'orderNo'], readOnlyKeys: ['config'], sendTo: CHANNELS } },
   {
     id: 'DeliverWebhook',
     handler: 'queue/deliver-webhook',

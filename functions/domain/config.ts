@@ -80,6 +80,26 @@ export interface MerchantConfig {
   default_expiration: string;
   /** Ottu's "Expire Payment Transactions?" setting: sweep due sessions to `expired`. */
   expire_transactions: boolean;
+  /**
+   * The events before any payment attempt that also send the webhook. Ottu sends none for them by
+   * default (its webhooks follow completed attempts, cancel, expiry, operations and inquiries);
+   * a merchant may ask for `created` and `pending`. Absent: none.
+   */
+  webhook_open_events?: WebhookOpenEvent[];
+  /**
+   * Ottu's plugin configuration: the webhook_url and redirect_url a session of that plugin gets
+   * when it is written without one (the seed's "default in the administration panel").
+   */
+  plugin_defaults?: Partial<Record<Plugin, PluginDefaults>>;
+}
+
+export const WEBHOOK_OPEN_EVENTS = ['created', 'pending'] as const;
+export type WebhookOpenEvent = (typeof WEBHOOK_OPEN_EVENTS)[number];
+
+export interface PluginDefaults {
+  /** Absolute http(s) URLs, or empty for none. */
+  webhook_url: string;
+  redirect_url: string;
 }
 
 export function findGateway(config: MerchantConfig, code: string): GatewaySetting | undefined {

@@ -1,3 +1,4 @@
+import type { MerchantConfig } from './config';
 import type { SessionEvent } from './events';
 import type { Session } from './session';
 import { NOTIFICATION_EVENTS, type NotificationEvent } from './state-machine';
@@ -30,18 +31,36 @@ export function isNotificationEvent(type: string): type is NotificationEvent {
   return (NOTIFICATION_EVENTS as readonly string[]).includes(type);
 }
 
-/** The deliveries one event causes: a webhook when the session has a URL, and the e-mails and SMS it asked for. */
-export function plannedDeliveries(session: Session, event: SessionEvent): DeliveryMessage[] {
+/**
+ * The deliveries one event causes: a webhook when the session has a URL and the event sends one
+ * (webhookFor), and the e-mails and SMS the session asked for.
+ */
+export function plannedDeliveries(session: Session, event: SessionEvent, config: Pick<MerchantConfig, 'webhook_open_events'>): DeliveryMessage[] {
   const out: DeliveryMessage[] = [];
-  if (session.webhook_url) out.push({ channel: 'webhook', event });
-  if (!isNotificationEvent(event.type)) return out;
-  if (session.notifications.email.includes(event.type)) {
-    for (const to of emailRecipients(session)) out.push({ channel: 'email', event, to });
-  }
-  if (session.notifications.sms.includes(event.type) && session.customer_phone) {
-    out.push({ channel: 'sms', event, to: e164(session.customer_phone) });
-  }
-  return out;
+  if (session.webhook_url && webhookFor(event.type, config)) out.push({ channel: 'webhook', event });
+  return [...out, ...notificationMessages(session, event, 'email'), ...notificationMessages(session, event, 'sms')];
+}
+
+/** The e-mails (one per address) or the SMS an event causes on one channel, as the session asked. */
+export function notificationMessages(session: Session, event: SessionEvent, channel: NotificationChannel): DeliveryMessage[] {
+  if (!isNotificationEvent(event.type) || !session.notifications[channel].includes(event.type)) return [];
+  if (channel === 'email') return emailRecipients(session).map((to) => ({ channel, event, to }));
+  return session.customer_phone ? [{ channel, event, to: e164(session.customer_phone) }] : [];
+}
+
+/**
+ * Whether an event sends the webhook, as Ottu documents it: every completed payment attempt
+ * whatever its result (paid, authorized, attempted, failed), cancel, expiry and the operations;
+ * `created` and `pending` only when the merchant's configuration asks for them.
+ */
+export function webhookFor(type: SessionEvent['type'], config: Pick<MerchantConfig, 'webhook_open_events'>): boolean {
+  if (type === 'created' || type === 'pending') return (config.webhook_open_events ?? []).includes(type);
+  return true;
+}
+
+/** Whether routing this event needs the merchant's configuration (only to decide its webhook). */
+export function needsConfig(session: Pick<Session, 'webhook_url'>, event: Pick<SessionEvent, 'type'>): boolean {
+  return !!session.webhook_url && (event.type === 'created' || event.type === 'pending');
 }
 
 /** customer_email plus email_recipients, each address once (case-insensitively). */

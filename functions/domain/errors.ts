@@ -90,3 +90,20 @@ export class OperationFailedError extends Error {
     super(detail);
   }
 }
+
+/**
+ * A notification the message-notification endpoint could not send again (the session did not ask
+ * for its current event on that channel): Ottu's MessageNotificationFailure,
+ * `{session_id, order_no, channels, result: "failed", detail}`.
+ */
+export class NotificationFailedError extends Error {
+  override readonly name = 'NotificationFailedError';
+  constructor(
+    readonly sessionId: string,
+    readonly orderNo: string | null,
+    readonly channel: string,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}

@@ -30,6 +30,9 @@ export function templateVariables(session: Session, publicUrl: string, event?: P
     amount: (event && childOfEvent(session, event)?.amount) ?? session.amount,
     currency_code: session.currency_code,
     order_ref: session.order_no || session.session_id,
+    // Subjects name the order, or else the amount: a 40-character session id is noise in an inbox.
+    subject_ref: session.order_no || `${(event && childOfEvent(session, event)?.amount) ?? session.amount} ${session.currency_code}`,
+    order_note: session.order_no ? ` (${session.order_no})` : '',
     session_id: session.session_id,
     checkout_url: checkoutUrl(publicUrl, session.session_id),
   };

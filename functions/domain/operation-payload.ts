@@ -6,7 +6,8 @@ import { signWebhook } from './webhook-signature';
 /**
  * Ottu's operation payload (PaymentOperationResponses, the `operation-webhook`): what one
  * refund, capture or void did, with its child transaction in `txn`. The same document answers
- * the operation request and is POSTed to the session's webhook_url by the operation's event,
+ * the operation request and is POSTed to the session's webhook_url by the operation's event
+ * (with the gateway's answer in `pg_response` and `pg_params`, and who asked in `initiator`),
  * signed as every Ottu payload is (amount, currency_code, order_no, reference_number, result).
  */
 export function operationPayload(session: Session, child: ChildTransaction) {
@@ -15,7 +16,8 @@ export function operationPayload(session: Session, child: ChildTransaction) {
     amount: child.amount,
     currency_code: child.currency_code,
     session_id: session.session_id,
-    order_no: session.order_no,
+    // Ottu's operation document types it as a string: empty, not null, when the session has none.
+    order_no: session.order_no ?? '',
     operation: child.operation,
     pg_code: child.pg_code,
     is_sandbox: method ? method.type === 'sandbox' : true,
@@ -24,8 +26,12 @@ export function operationPayload(session: Session, child: ChildTransaction) {
     success: true,
     source: 'input' as const,
     timestamp_utc: child.created_at.slice(0, 19).replace('T', ' '),
-    pg_response: {},
-    txn: { amount: child.amount, currency_code: child.currency_code, order_no: session.order_no ?? '', session_id: session.session_id, state: child.state },
+    pg_response: child.pg_response ?? {},
+    pg_params: child.pg_params ?? {},
+    initiator: child.initiator ?? null,
+    // The child is a payment transaction of its own: its own session_id (the status query
+    // answers it), as in Ottu's example; a child stored before it had one shows the parent's.
+    txn: { amount: child.amount, currency_code: child.currency_code, order_no: session.order_no ?? '', session_id: child.session_id ?? session.session_id, state: child.state },
   };
 }
 

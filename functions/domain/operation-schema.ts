@@ -2,13 +2,13 @@ import * as v from 'valibot';
 import { PLUGINS, type Operation } from './config';
 import { decimalText } from './money';
 import { OPERATIONS } from './operations';
-import { httpUrl } from './session-schema';
+import { httpUrl, notSupportedYet } from './session-schema';
 
 /**
- * Request bodies of Ottu's operation, inquiry and payment-methods endpoints
- * (`/b/pbl/v2/operation/`, `/b/pbl/v2/inquiry/`, `/b/pbl/v2/payment-methods/`), with Django REST
- * framework's messages. Unknown fields (Ottu's `extra`, `destination`, `tokenizable`, …) are
- * dropped, not refused, so Ottu's SDKs work unchanged.
+ * Request bodies of Ottu's operation, inquiry, payment-methods and message-notification
+ * endpoints, with Django REST framework's messages. Every field of Ottu's schemas is here,
+ * implemented or refused by name (docs/ottu-compatibility.md); fields unknown to Ottu's API are
+ * ignored.
  */
 
 const isDict = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -57,6 +57,16 @@ export const operationSchema = v.pipe(
     operation: choice(OPERATIONS),
     // Blank means absent, as a form sends it.
     amount: v.nullish(v.union([v.literal(''), amount], 'A valid number is required.')),
+    // A refund to the customer's wallet needs a wallet we do not have; `pg` is the default.
+    destination: v.nullish(v.pipe(choice(['pg', 'wallet'] as const), v.check((x) => x === 'pg', notSupportedYet('Refunds to the wallet') + ' Only "pg" is.'))),
+    // Gateway-specific parameters (IFG's partial-refund details): no connector here takes any.
+    extra: v.nullish(
+      v.pipe(
+        v.unknown(),
+        v.metadata({ type: 'object', properties: {}, additionalProperties: false, description: `${notSupportedYet('Operation parameters in extra')} Only an empty object (or null) is accepted.` }),
+        v.check((x) => isDict(x) && Object.keys(x).length === 0, notSupportedYet('Operation parameters in extra')),
+      ),
+    ),
   }),
   v.check((input) => hasTarget(input), TARGET_REQUIRED),
 );
@@ -81,8 +91,28 @@ export const paymentMethodsSchema = dict({
   type: v.optional(choice(['sandbox', 'production'] as const)),
   pg_names: v.optional(v.array(text(64), 'Expected a list of items.')),
   customer_id: v.optional(text(64)),
+  // Narrowing filters: no gateway here supports tokenization, auto-debit, tags or payment
+  // services, so asking for any of them narrows the list to nothing; false or empty is no filter.
+  tokenizable: v.optional(flag),
+  auto_debit: v.optional(flag),
+  tags: v.optional(v.array(text(32), 'Expected a list of items.')),
+  payment_services: v.optional(v.array(choice(['apple_pay', 'google_pay', 'samsung_pay', 'wallet'] as const), 'Expected a list of items.')),
 });
+
+/** Ottu's MessageNotification (`POST /b/pbl/v2/message-notification/`): send a session's e-mail or SMS again. */
+export const MESSAGE_CHANNELS = ['email', 'sms', 'whatsapp'] as const;
+export const messageNotificationSchema = v.pipe(
+  dict({
+    ...target,
+    channels: v.pipe(
+      v.array(v.pipe(choice(MESSAGE_CHANNELS), v.check((x) => x !== 'whatsapp', notSupportedYet('WhatsApp notifications'))), 'Expected a list of items.'),
+      v.minLength(1, 'This list may not be empty.'),
+    ),
+  }),
+  v.check((input) => hasTarget(input), TARGET_REQUIRED),
+);
 
 export type OperationBody = v.InferOutput<typeof operationSchema>;
 export type InquiryBody = v.InferOutput<typeof inquirySchema>;
 export type PaymentMethodsBody = v.InferOutput<typeof paymentMethodsSchema>;
+export type MessageNotificationBody = v.InferOutput<typeof messageNotificationSchema>;

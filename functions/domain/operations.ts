@@ -1,6 +1,7 @@
 import { minorUnits } from './currencies';
 import { formatMinor, parseAmount } from './money';
 import type { PgParams } from './gateway';
+import type { Initiator } from './permissions';
 import type { Session } from './session';
 import { allows, type Action } from './state-machine';
 
@@ -22,6 +23,11 @@ export function isExternal(operation: OperationName): operation is ExternalOpera
 
 /** A child transaction: what one successful refund, capture or void did (Ottu's ChildPayment). */
 export interface ChildTransaction {
+  /**
+   * The child's own id (40 hex characters, random like a session's): the payment status query
+   * answers the child by it. Absent on children stored before it existed.
+   */
+  session_id?: string;
   operation: ExternalOperation;
   /** Ottu's child states: a capture is `paid`, a refund `refunded`, a void `voided`. */
   state: 'paid' | 'refunded' | 'voided';
@@ -32,6 +38,8 @@ export interface ChildTransaction {
   pg_code: string;
   /** The merchant's Tracking-Key, when it sent one. */
   tracking_key: string | null;
+  /** Who asked for the operation. */
+  initiator?: Initiator | null;
   /** The session version this child was committed with: its event carries the same version. */
   version: number;
   created_at: string;
@@ -44,6 +52,12 @@ export interface ChildTransaction {
 const CHILD_STATE: Record<ExternalOperation, ChildTransaction['state']> = { capture: 'paid', refund: 'refunded', void: 'voided' };
 
 const ACTIONS: Record<OperationName, Action> = { refund: 'refund', capture: 'capture', void: 'void', cancel: 'cancel', expire: 'expire', delete: 'delete' };
+
+/** A child as the API shows it (inside `transactions`): without our bookkeeping. */
+export function renderChild(child: ChildTransaction, orderNo: string | null) {
+  const { version: _v, tracking_key: _k, ...shown } = child;
+  return { ...shown, session_id: child.session_id ?? '', order_no: orderNo, pg_response: child.pg_response ?? {}, pg_params: child.pg_params ?? {}, initiator: child.initiator ?? null };
+}
 
 /** The sums of a session's children, in minor units. */
 export function operationTotals(session: Pick<Session, 'transactions'>) {
@@ -89,6 +103,8 @@ export function operationAmounts(session: Pick<Session, 'transactions' | 'curren
 export function remainingFor(session: Session, operation: 'refund' | 'capture'): bigint {
   const totals = operationTotals(session);
   const amount = digits(session.amount);
+  // A void releases the whole authorization: nothing is left to capture (or refund) after it.
+  if (totals.voided > 0n) return 0n;
   if (operation === 'capture') return amount - totals.captured;
   const refundable = session.state === 'paid' ? amount : totals.captured;
   return refundable - totals.refunded;
@@ -96,20 +112,22 @@ export function remainingFor(session: Session, operation: 'refund' | 'capture'):
 
 export type OperationPlan =
   | { ok: true; action: Action; changes: Partial<Session>; transaction?: ChildTransaction }
-  | { ok: false; reason: string };
+  /** `field`: the request's field at fault (answered as a field error, `{"amount": [...]}`). */
+  | { ok: false; reason: string; field?: 'amount' };
 
 export interface OperationRequest {
   operation: OperationName;
   /** Decimal text as sent; absent means the full (or remaining) amount. */
   amount?: string;
   trackingKey?: string;
+  initiator?: Initiator;
 }
 
 /**
  * The change one operation makes to `session`, or why it is refused. Pure: the reference
  * number and the clock come in, so a retried plan after a lost race is computed afresh.
  */
-export function planOperation(stored: Session, request: OperationRequest, context: { referenceNumber: string; now: Date }): OperationPlan {
+export function planOperation(stored: Session, request: OperationRequest, context: { referenceNumber: string; childSessionId: string; now: Date }): OperationPlan {
   const { operation } = request;
   // Operations on their way to the gateway count as done, so two at once cannot both take what is left.
   const session = withInFlight(stored, context.now);
@@ -122,31 +140,35 @@ export function planOperation(stored: Session, request: OperationRequest, contex
   const decimals = minorUnits(session.currency_code) ?? 0;
   let minor: bigint;
   if (operation === 'void') {
+    if (operationTotals(session).voided > 0n) return { ok: false, reason: 'The authorization was already voided.' };
     if (operationTotals(session).captured > 0n) return { ok: false, reason: 'Cannot void an authorization that was already captured in part; refund the captured amount instead.' };
     // Ottu: a void always applies to the full amount, whatever `amount` says.
     minor = digits(session.amount);
   } else {
     const left = remainingFor(session, operation);
     if (left <= 0n) {
-      return { ok: false, reason: operation === 'refund' && session.state === 'authorized' && operationTotals(session).captured === 0n ? 'Nothing was captured yet: capture the authorized amount before refunding it.' : `Nothing is left to ${operation}.` };
+      return { ok: false, reason: leftReason(session, operation) };
     }
     if (request.amount === undefined) minor = left;
     else {
       const parsed = parseAmount(request.amount, decimals);
-      if (!parsed.ok) return { ok: false, reason: amountProblem(parsed.problem, decimals) };
+      if (!parsed.ok) return { ok: false, reason: amountProblem(parsed.problem, decimals), field: 'amount' };
       minor = parsed.minor;
       if (minor > left) return { ok: false, reason: `The amount exceeds what is left to ${operation} (${formatMinor(left, decimals)} ${session.currency_code}).` };
     }
   }
   const pgCode = session.settled_pg_code ?? session.attempts.at(-1)?.pg_code ?? '';
+  const amount = formatMinor(minor, decimals);
   const transaction: ChildTransaction = {
+    session_id: context.childSessionId,
     operation,
     state: CHILD_STATE[operation],
-    amount: formatMinor(minor, decimals),
+    amount,
     currency_code: session.currency_code,
     reference_number: context.referenceNumber,
     pg_code: pgCode,
     tracking_key: request.trackingKey ?? null,
+    initiator: request.initiator ?? null,
     version: stored.version + 1,
     created_at: context.now.toISOString(),
   };
@@ -156,6 +178,13 @@ export function planOperation(stored: Session, request: OperationRequest, contex
 /** The attempt that paid or authorized the session: the gateway's order every operation applies to. */
 export function settledAttempt(session: Pick<Session, 'attempts' | 'settled_pg_code'>) {
   return [...session.attempts].reverse().find((attempt) => attempt.result === 'success' && (!session.settled_pg_code || attempt.pg_code === session.settled_pg_code));
+}
+
+function leftReason(session: Session, operation: 'refund' | 'capture'): string {
+  const totals = operationTotals(session);
+  if (totals.voided > 0n) return `The authorization was voided: nothing is left to ${operation}.`;
+  if (operation === 'refund' && session.state === 'authorized' && totals.captured === 0n) return 'Nothing was captured yet: capture the authorized amount before refunding it.';
+  return `Nothing is left to ${operation}.`;
 }
 
 function amountProblem(problem: string, decimals: number): string {

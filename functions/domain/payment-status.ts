@@ -1,4 +1,6 @@
 import type { SessionEvent } from './events';
+import { renderChild, type ChildTransaction } from './operations';
+import { signWebhook } from './webhook-signature';
 import type { Session } from './session';
 import type { EventType, State } from './state-machine';
 import { signedWebhookPayload } from './webhook-payload';
@@ -30,5 +32,32 @@ export function statusEvent(session: Session, eventId = ''): SessionEvent {
  */
 export function statusDocument(session: Session, key: string) {
   const { event_id: _id, event_type: _type, ...status } = signedWebhookPayload(session, statusEvent(session), key);
-  return { ...status, transactions: (session.transactions ?? []).map(({ version: _v, tracking_key: _k, ...child }) => child) };
+  return status;
+}
+
+/**
+ * The status of a child transaction (a refund, capture or void), asked for by its own
+ * session_id: the parent's status document for what the child did, as Ottu reports a child
+ * payment transaction (its amount, state, reference and the gateway's answer), signed afresh.
+ */
+export function childStatusDocument(session: Session, child: ChildTransaction, key: string) {
+  const { signature: _signature, transactions: _children, ...parent } = statusDocument(session, key);
+  const shown = renderChild(child, session.order_no);
+  const status = {
+    ...parent,
+    session_id: shown.session_id,
+    amount: child.amount,
+    state: child.state,
+    result: 'success' as const,
+    message: `${child.operation[0]!.toUpperCase()}${child.operation.slice(1)} of payment transaction ${session.session_id}.`,
+    reference_number: child.reference_number,
+    timestamp_utc: child.created_at.slice(0, 19).replace('T', ' '),
+    operation: child.operation,
+    parent_session_id: session.session_id,
+    pg_params: shown.pg_params,
+    gateway_response: shown.pg_response,
+    initiator: shown.initiator,
+    transactions: [],
+  };
+  return { ...status, signature: signWebhook(status, key) };
 }

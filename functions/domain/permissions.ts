@@ -28,6 +28,19 @@ function scopeOf(principal: Principal): Scope | undefined {
   return principal.kind === 'user' ? principal.user : principal.scope;
 }
 
+/**
+ * Who did something, as Ottu's payloads show it (`initiator`): the Basic user's username, or the
+ * API key's name. We keep no numeric user ids or contact details.
+ */
+export interface Initiator {
+  username: string;
+  kind: 'api_key' | 'user';
+}
+
+export function initiatorOf(principal: Principal): Initiator {
+  return { username: principalName(principal) || principal.id, kind: principal.kind };
+}
+
 export function mayOnPlugin(principal: Principal, plugin: Plugin, permission: PluginPermission): boolean {
   const scope = scopeOf(principal);
   return !scope || (scope.permissions[plugin] ?? []).includes(permission);

@@ -3,7 +3,7 @@ import { isIsoCurrency, minorUnits } from './currencies';
 import type { FieldErrors } from './errors';
 import { formatMinor, parseAmount, percentOf, type AmountProblem } from './money';
 import type { PartialInput } from './session-schema';
-import { addFieldError } from './session-schema';
+import { addFieldError, REQUEST_ONLY_FIELDS } from './session-schema';
 import { defaultFields, paymentMethodType, type PaymentMethod, type SessionFields } from './session';
 
 /**
@@ -30,8 +30,9 @@ export function mergeInput(base: Draft, input: PartialInput): Draft {
   const empty = defaultFields(base.expiration_time);
   const merged: Draft = { ...base };
   for (const [key, value] of Object.entries(input)) {
-    // The shortify flags are requests, not fields: the use cases act on them (stage-session-links).
-    if (key === 'shortify_checkout_url' || key === 'shortify_attachment_url' || value === undefined) continue;
+    // Requests, not fields: the use cases act on the flags (stage-session-links); the others
+    // passed the schema only with their default value.
+    if ((REQUEST_ONLY_FIELDS as readonly string[]).includes(key) || value === undefined) continue;
     const target = merged as Record<string, unknown>;
     target[key] = value === null ? (empty as Record<string, unknown>)[key] ?? null : value;
   }
@@ -84,7 +85,18 @@ export function resolveSession(
   if (Object.keys(errors).length > 0 || minor === undefined || decimals === undefined || !draft.type || gateways.length === 0) {
     return { ok: false, errors };
   }
-  const fields: SessionFields = { ...draft, type: draft.type, currency_code: currency, pg_codes: codes, amount: formatMinor(minor, decimals) };
+  // Ottu's plugin configuration: a session written without a webhook_url or redirect_url gets
+  // the merchant's default for its plugin, copied in so that the session shows where it goes.
+  const defaults = config.plugin_defaults?.[draft.type];
+  const fields: SessionFields = {
+    ...draft,
+    type: draft.type,
+    currency_code: currency,
+    pg_codes: codes,
+    amount: formatMinor(minor, decimals),
+    webhook_url: draft.webhook_url || defaults?.webhook_url || '',
+    redirect_url: draft.redirect_url || defaults?.redirect_url || '',
+  };
   return {
     ok: true,
     value: {

@@ -8,8 +8,10 @@ import { PLUGINS } from './config';
 
 /**
  * Request schemas for payment transactions, with Django REST framework's messages so that
- * clients written for Ottu read our errors as they read Ottu's. Unknown fields are dropped,
- * not rejected: Ottu's SDKs send fields of its newer API that we do not implement.
+ * clients written for Ottu read our errors as they read Ottu's. Every field of Ottu's request
+ * schema is here: implemented, or refused by name when it carries a value we do not support yet
+ * (docs/ottu-compatibility.md); its SDKs' defaults (`payment_type: "one_off"`, nulls) pass.
+ * Fields unknown to Ottu's API too are ignored.
  */
 
 const typeName = (input: unknown): string =>
@@ -83,7 +85,9 @@ export function isHttpUrl(text: string): boolean {
   }
 }
 
-const phone = v.pipe(text(12), v.metadata({ pattern: '^(\\+?[0-9]{4,})?$' }), v.check((x) => x === '' || /^\+?[0-9]{4,}$/.test(x), 'Enter a valid phone number.'));
+const phoneOf = (max: number) => v.pipe(text(max), v.metadata({ pattern: '^(\\+?[0-9]{4,})?$' }), v.check((x) => x === '' || /^\+?[0-9]{4,}$/.test(x), 'Enter a valid phone number.'));
+/** The seed's limit for customer_phone (Ottu allows 16). */
+const phone = phoneOf(12);
 
 const amount = v.pipe(
   v.custom<string | number>((x) => decimalText(x) !== undefined, 'A valid number is required.'),
@@ -112,11 +116,83 @@ const billingAddress = dict({
   postal_code: requiredText(12),
 });
 
-const events = list(choice(NOTIFICATION_EVENTS));
-const notifications = dict({
-  email: v.optional(events, []),
-  sms: v.optional(events, []),
+/** The refusal of a field (or value) of Ottu's API that we do not implement yet. */
+export const notSupportedYet = (what: string) => `${what} is not supported yet.`;
+
+/**
+ * A field of Ottu's API whose value would change what happens to the money, or needs a
+ * capability we lack: absent, null or empty passes (what SDKs send by default); anything else is
+ * refused by name, never silently dropped.
+ */
+const unsupported = (what: string) =>
+  v.pipe(
+    v.unknown(),
+    // For the OpenAPI document: null is what a client should send (an empty value passes too).
+    v.metadata({ type: 'null', description: `${notSupportedYet(what)} Only null (or an empty value) is accepted.` }),
+    v.check((x) => isEmptyValue(x), notSupportedYet(what)),
+  );
+const isEmptyValue = (x: unknown) => x === undefined || x === null || x === '' || x === false || (Array.isArray(x) && x.length === 0) || (isDict(x) && Object.keys(x).length === 0);
+
+/** Ottu's ShippingAddress: who receives the goods and where (stored, returned, sent in the webhook). */
+const shippingAddress = dict({
+  first_name: requiredText(64),
+  last_name: requiredText(64),
+  email: v.pipe(requiredText(128), v.email('Enter a valid email address.')),
+  phone: v.pipe(phoneOf(16), v.nonEmpty('This field may not be blank.')),
+  line1: requiredText(128),
+  line2: v.optional(text(128), ''),
+  city: requiredText(40),
+  state: v.optional(text(40), ''),
+  country: v.pipe(
+    requiredText(2),
+    v.check(isCountry, (issue) => `"${String(issue.input)}" is not a valid ISO 3166-1 alpha-2 country code.`),
+    v.toUpperCase(),
+  ),
+  postal_code: v.optional(text(12), ''),
 });
+
+/** DRF's DateField: YYYY-MM-DD, a real calendar day. */
+const date = v.pipe(
+  text(10),
+  v.metadata({ format: 'date', examples: ['1990-04-21'] }),
+  v.check((x) => isCalendarDate(x), 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'),
+);
+export function isCalendarDate(x: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(x)) return false;
+  const parsed = new Date(`${x}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === x;
+}
+
+/**
+ * DRF's DateTimeField: ISO 8601, stored as UTC (`2026-12-31T18:00:00.000Z`); a time without an
+ * offset is read as UTC, the deployment's time zone.
+ */
+const dateTime = v.pipe(
+  text(40),
+  v.metadata({ format: 'date-time', examples: ['2026-12-31T18:00:00Z'] }),
+  v.check((x) => x === '' || isoDateTime(x) !== undefined, 'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'),
+  v.transform((x) => (x === '' ? '' : isoDateTime(x)!)),
+);
+export function isoDateTime(x: string): string | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(x);
+  if (!match || !isCalendarDate(match[1]!)) return undefined;
+  const seconds = match[3] ? match[3].slice(0, 7) : ':00';
+  const zone = match[5] ? (match[5].toUpperCase() === 'Z' ? 'Z' : match[5].length === 5 ? `${match[5].slice(0, 3)}:${match[5].slice(3)}` : match[5]) : 'Z';
+  const parsed = new Date(`${match[1]}T${match[2]}${seconds}${zone}`);
+  return Number.isNaN(parsed.getTime()) ? undefined : parsed.toISOString();
+}
+
+const events = list(choice(NOTIFICATION_EVENTS));
+/** `SMS` is Ottu's alias of `sms` (its dashboard and older payloads spell it so): both fold into `sms`. */
+const notifications = v.pipe(
+  dict({
+    email: v.optional(events, []),
+    sms: v.optional(events, []),
+    SMS: v.optional(events, []),
+    whatsapp: v.optional(unsupported('WhatsApp notifications')),
+  }),
+  v.transform(({ email, sms, SMS }) => ({ email, sms: [...sms, ...SMS] })),
+);
 
 export const EXTRA_MAX_CHARS = 16_384;
 export const EXTRA_MAX_DEPTH = 8;
@@ -211,7 +287,47 @@ const entries = {
   initiator_id: v.optional(initiatorId),
   shortify_checkout_url: v.optional(flag),
   shortify_attachment_url: v.optional(flag),
+  customer_birthdate: v.nullish(date),
+  customer_phone_2: v.nullish(phoneOf(16)),
+  shipping_address: v.nullish(shippingAddress),
+  due_datetime: v.nullish(dateTime),
+  generate_qr_code: v.nullish(flag),
+  // Ottu's default, sent by its SDKs; the others would charge the card again later or keep it.
+  payment_type: v.nullish(
+    v.pipe(
+      choice(['one_off', 'auto_debit', 'save_card'] as const),
+      v.check((x) => x === 'one_off', (issue) => notSupportedYet(`Payment type "${String(issue.input)}"`) + ' Only "one_off" is.'),
+    ),
+  ),
+  include_sdk_setup_preload: v.nullish(v.pipe(flag, v.check((x) => !x, notSupportedYet('The Checkout SDK preload payload')))),
+  // A cache hint: the hosted page is rendered on each request, so there is nothing to preload.
+  preload_checkout_page: v.nullish(flag),
+  agreement: v.optional(unsupported('Agreements (recurring and auto-debit payments)')),
+  payment_instrument: v.optional(unsupported('Paying with a payment instrument (Apple Pay, Google Pay, tokens, wallets)')),
+  card_acceptance_criteria: v.optional(unsupported('Card acceptance criteria')),
+  loyalty: v.optional(unsupported('Loyalty')),
+  branding_options: v.optional(unsupported('Branding options')),
+  unit_code: v.optional(unsupported('Units')),
 };
+
+/**
+ * Fields that ask for something rather than being stored as sent: the shortify and QR flags
+ * (the use cases act on them) and the fields accepted only with their default value.
+ */
+export const REQUEST_ONLY_FIELDS = [
+  'shortify_checkout_url',
+  'shortify_attachment_url',
+  'generate_qr_code',
+  'payment_type',
+  'include_sdk_setup_preload',
+  'preload_checkout_page',
+  'agreement',
+  'payment_instrument',
+  'card_acceptance_criteria',
+  'loyalty',
+  'branding_options',
+  'unit_code',
+] as const;
 
 /** The names of the fields a merchant may write (a file part under one of them is refused). */
 export const SESSION_FIELD_NAMES: readonly string[] = Object.keys(entries);

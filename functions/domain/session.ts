@@ -1,7 +1,8 @@
 import type { CardBrand } from './card';
 import type { GatewaySetting, Operation, Plugin } from './config';
 import type { NotificationChannel } from './deliveries';
-import { operationAmounts, type ChildTransaction } from './operations';
+import { operationAmounts, renderChild, type ChildTransaction } from './operations';
+import type { Initiator } from './permissions';
 import type { GatewayResult, PgParams } from './gateway';
 import { holdsOrderNo, type EventType, type State, type NotificationEvent } from './state-machine';
 
@@ -18,6 +19,13 @@ export interface SessionFields {
   customer_email: string;
   customer_phone: string;
   billing_address: BillingAddress | null;
+  /** Ottu's shipping address (absent on sessions stored before it existed: read as null). */
+  shipping_address?: ShippingAddress | null;
+  /** YYYY-MM-DD, or null. */
+  customer_birthdate?: string | null;
+  customer_phone_2?: string;
+  /** When the payment is due (ISO 8601 UTC), shown on the page; not the expiry. */
+  due_datetime?: string | null;
   order_no: string | null;
   notifications: { email: NotificationEvent[]; sms: NotificationEvent[] };
   vendor_name: string;
@@ -39,6 +47,13 @@ export interface BillingAddress {
   state: string;
   country: string;
   postal_code: string;
+}
+
+export interface ShippingAddress extends BillingAddress {
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
 }
 
 /** A gateway as the session shows it, frozen when the session is written. */
@@ -90,6 +105,8 @@ export interface Session extends SessionFields {
   attachment: string;
   attachment_short_url: string;
   checkout_short_url: string;
+  /** Path of the checkout URL's QR code image, when `generate_qr_code` asked for it (absent otherwise). */
+  qr_code_url?: string;
   remarks: string | null;
   created_at: string;
   updated_at: string;
@@ -103,6 +120,8 @@ export interface Session extends SessionFields {
   /** The gateway that took the payment, and when (null until paid or authorized). */
   settled_pg_code: string | null;
   paid_at: string | null;
+  /** Who created the session (absent on sessions stored before it was recorded). */
+  initiator?: Initiator | null;
   /** Refunds, captures and voids, oldest first (absent until the first). */
   transactions?: ChildTransaction[];
   /**
@@ -183,6 +202,10 @@ export function defaultFields(defaultExpiration: string): Omit<SessionFields, 't
     customer_email: '',
     customer_phone: '',
     billing_address: null,
+    shipping_address: null,
+    customer_birthdate: null,
+    customer_phone_2: '',
+    due_datetime: null,
     order_no: null,
     notifications: { email: [], sms: [] },
     vendor_name: '',
@@ -209,12 +232,22 @@ export function renderSession(session: Session, baseUrl: string) {
     attachment: absolute(session.attachment),
     attachment_short_url: absolute(session.attachment_short_url),
     checkout_short_url: absolute(session.checkout_short_url),
+    // Fields added after the first sessions were stored read as their empty value.
+    shipping_address: session.shipping_address ?? null,
+    customer_birthdate: session.customer_birthdate ?? null,
+    customer_phone_2: session.customer_phone_2 ?? '',
+    due_datetime: session.due_datetime ?? null,
+    payment_type: 'one_off' as const,
+    agreement: null,
+    card_acceptance_criteria: null,
+    ...(session.qr_code_url ? { qr_code_url: absolute(session.qr_code_url) } : {}),
     ...(session.webhook_url && !session.webhook_status ? { webhook_status: PENDING_WEBHOOK } : {}),
     checkout_url: checkoutUrl(baseUrl, session.session_id),
     // A hosted gateway's handles (its session, the proof of success) stay ours.
     attempts: session.attempts.map(({ gateway: _gateway, ...attempt }) => attempt),
     // Ottu shows an operation's child transactions and the sums they make.
-    transactions: (session.transactions ?? []).map(({ version: _v, tracking_key: _k, ...child }) => child),
+    transactions: (session.transactions ?? []).map((child) => renderChild(child, session.order_no)),
+    initiator: session.initiator ?? null,
     ...operationAmounts(session),
     payment_methods: session.payment_methods.map((method) => ({
       ...method,

@@ -20,3 +20,8 @@ export function shortLinkPath(code: string): string {
 export function checkoutPath(sessionId: string): string {
   return `/b/checkout/redirect/start/?session_id=${sessionId}`;
 }
+
+/** Where the API serves a session's QR code (relative; `qr_code_url` renders it under the base URL). */
+export function qrCodePath(sessionId: string): string {
+  return `/checkout/${sessionId}/qr-code.svg`;
+}

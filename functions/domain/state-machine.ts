@@ -88,12 +88,14 @@ const RULES: Record<Action, Rule> = {
   fail: { from: OPEN_STATES, to: 'failed', event: 'failed' },
   cancel: { from: OPEN_STATES, to: 'canceled', event: 'canceled' },
   expire: { from: OPEN_STATES, to: 'expired', event: 'expired' },
-  // Operations (POST /b/pbl/v2/operation/), as Ottu documents them: a capture or refund is a
-  // child transaction and the parent keeps its state (an authorized parent stays `authorized`
-  // with captured children; a paid one stays `paid` with refunded children). How much is left
+  // Operations (POST /b/pbl/v2/operation/), as Ottu's transaction-states page shows them: a
+  // capture, refund or void is a child transaction and the parent keeps its state (an authorized
+  // parent stays `authorized` with `paid` (captured) or `voided` children; a paid one stays `paid`
+  // with `refunded` children). `refunded` and `voided` remain parent states only for sessions
+  // stored before this rule. How much is left
   // to capture or refund is domain/operations.ts's to check; which state allows what is here.
   capture: { from: ['authorized'], to: 'same', event: 'captured' },
-  void: { from: ['authorized'], to: 'voided', event: 'voided' },
+  void: { from: ['authorized'], to: 'same', event: 'voided' },
   refund: { from: ['paid', 'authorized'], to: 'same', event: 'refunded' },
   // Hidden from every read afterwards: soft for paid and authorized sessions (the money trail
   // stays), for good for the others (domain/session.ts isHardDeleted). Ottu sends no event for it.

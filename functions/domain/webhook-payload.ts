@@ -2,6 +2,7 @@ import { minorUnits } from './currencies';
 import type { SessionEvent } from './events';
 import { formatMinor } from './money';
 import { childOfEvent, signedOperationPayload } from './operation-payload';
+import { operationAmounts, renderChild } from './operations';
 import type { Session } from './session';
 import type { EventType } from './state-machine';
 import { signWebhook } from './webhook-signature';
@@ -62,6 +63,8 @@ export function webhookPayload(session: Session, event: SessionEvent) {
   const money = (minor: bigint) => formatMinor(minor, decimals);
   const settled = SETTLED.includes(event.type);
   const address = session.billing_address;
+  // The attempt that paid (or the latest one, for a failed attempt's event) carries the gateway's answer.
+  const answered = attempt ?? (settled || event.type === 'refunded' || event.type === 'captured' || event.type === 'voided' ? session.attempts.at(-1) : undefined);
   return {
     event_id: event.event_id,
     event_type: event.type,
@@ -94,9 +97,18 @@ export function webhookPayload(session: Session, event: SessionEvent) {
     customer_address_state: address?.state ?? '',
     customer_address_country: address?.country ?? '',
     customer_address_postal_code: address?.postal_code ?? '',
+    customer_birthdate: session.customer_birthdate ?? null,
+    shipping_address: session.shipping_address ?? null,
     extra: session.extra,
-    gateway_response: {},
-    pg_params: {},
+    gateway_response: answered?.gateway_response ?? {},
+    pg_params: answered?.pg_params ?? {},
+    // What the operations did so far, and the children themselves (each with its own session_id).
+    ...operationAmounts(session),
+    transactions: (session.transactions ?? []).map((child) => renderChild(child, session.order_no)),
+    initiator: session.initiator ?? null,
+    // Recurring payments and card rules are refused on input (docs/ottu-compatibility.md).
+    agreement: null,
+    card_acceptance_criteria: null,
   };
 }
 

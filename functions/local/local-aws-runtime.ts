@@ -3,6 +3,7 @@ import { environment, useEnvironment } from '../config/env';
 import type { ConfigStore } from '../ports';
 import type { ActivityLog } from './activity-log';
 import { bootstrapAws } from './aws-bootstrap';
+import { embeddedOnlyPages } from './aws-mode';
 import type { DemoCredentials } from './demo-config';
 import type { HandlerFor } from './local-gateway';
 import { listenGateway, type LocalRuntime } from './local-runtime';
@@ -35,5 +36,5 @@ export async function startLocalAws({ port = 3000, host = '127.0.0.1', env = env
   const handlersEnv = { ...env, ...booted?.env };
   useEnvironment(handlersEnv);
   const built: HandlerFor = (module) => module.build();
-  return { ...(await listenGateway(port, host, built, undefined, activity && ((record) => activity.request(record)))), config: dynamoConfig(), credentials: booted?.credentials, env: handlersEnv };
+  return { ...(await listenGateway(port, host, built, embeddedOnlyPages({ outbox: false }), activity && ((record) => activity.request(record)))), config: dynamoConfig(), credentials: booted?.credentials, env: handlersEnv };
 }

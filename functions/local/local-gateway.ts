@@ -65,7 +65,8 @@ export function createGateway(handlerFor: HandlerFor, extra?: Extra, onRequest?:
     res.setHeader('x-request-id', requestId);
     res.once('finish', () => {
       const path = (req.url ?? '/').split('?')[0]!;
-      const sessionId = /\/(?:pymt-txn|checkout|_local\/sessions)\/([0-9a-f]{40})(?:\/|$)/.exec(path)?.[1] ?? createdSessions.get(res);
+      const named = namedSessions.get(res);
+      const sessionId = /\/(?:pymt-txn|checkout|_local\/sessions)\/([0-9a-f]{40})(?:\/|$)/.exec(path)?.[1] ?? named?.session_id;
       onRequest?.({
         method: req.method ?? 'GET',
         path,
@@ -73,6 +74,7 @@ export function createGateway(handlerFor: HandlerFor, extra?: Extra, onRequest?:
         duration_ms: Math.round(performance.now() - started),
         request_id: requestId,
         ...(typeof sessionId === 'string' && { session_id: sessionId }),
+        ...(!sessionId && named?.order_no && { order_no: named.order_no }),
       });
     });
     serve(req, res, load, requestId, extra).catch((error: unknown) => send(res, errorResponse(error)));
@@ -93,15 +95,33 @@ async function serve(req: IncomingMessage, res: ServerResponse, load: (route: Ro
   const event = apiGatewayEvent(req, url, `${hit.m.route.method} ${hit.m.route.path}`, pathParameters, body, requestId);
   const handler = await load(hit.m.route);
   const result = await handler(event, lambdaContext(hit.m.route.id, Date.now() + API_TIMEOUT_MS, event.requestContext.requestId));
-  if (result.statusCode === 201) {
-    const created = /"session_id":"([0-9a-f]{40})"/.exec(result.body ?? '')?.[1];
-    if (created) createdSessions.set(res, created);
-  }
+  namedSessions.set(res, sessionNamed(body, result.body));
   send(res, result);
 }
 
-/** The session a create answered with, so its request line and the dashboard can name it. */
-const createdSessions = new WeakMap<ServerResponse, string>();
+/**
+ * The session a request was about when its path does not say: the one its answer names (a
+ * create, a refund), else the session_id or order_no its body named (a cancel, a refused
+ * operation), so its request line and the dashboard's session page can show it.
+ */
+const namedSessions = new WeakMap<ServerResponse, { session_id?: string; order_no?: string }>();
+
+function sessionNamed(requestBody: Buffer, answer: string | undefined): { session_id?: string; order_no?: string } {
+  const answered = /"session_id":"([0-9a-f]{40})"/.exec(answer ?? '')?.[1];
+  if (answered) return { session_id: answered };
+  if (requestBody.length === 0 || requestBody.length > 64 * 1024) return {};
+  const text = requestBody.toString('utf8');
+  let fields: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object') fields = parsed as Record<string, unknown>;
+  } catch {
+    fields = Object.fromEntries(new URLSearchParams(text));
+  }
+  const sessionId = typeof fields.session_id === 'string' && /^[0-9a-f]{40}$/.test(fields.session_id) ? fields.session_id : undefined;
+  const orderNo = typeof fields.order_no === 'string' && fields.order_no ? fields.order_no : undefined;
+  return sessionId ? { session_id: sessionId } : orderNo ? { order_no: orderNo } : {};
+}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

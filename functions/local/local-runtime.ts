@@ -18,6 +18,7 @@ import { startLocalMpgs, type LocalMpgs } from './mpgs/local-mpgs';
 import { createGateway, type HandlerFor, type OnRequest } from './local-gateway';
 import { localDashboard } from './local-dashboard';
 import { localPages } from './local-outbox-page';
+import { localRoot } from './local-root';
 import { startQueueWorkers, type WorkerHandlerFor } from './local-workers';
 import { startSchedules, type Schedules } from './local-schedules';
 
@@ -93,7 +94,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
   const wired: HandlerFor = (module) => module.wire(ports);
   const outboxPages = localPages(ports.outbox, ports.queue);
   const dashboard = localDashboard(ports, activity);
-  const extra = async (req: IncomingMessage, res: ServerResponse) => (await outboxPages(req, res)) || dashboard(req, res);
+  const root = localRoot({ dashboard: true, outbox: true });
+  const extra = async (req: IncomingMessage, res: ServerResponse) => (await root(req, res)) || (await outboxPages(req, res)) || dashboard(req, res);
   const gateway = await listenGateway(port, host, wired, extra, (record) => activity.request(record));
   const settings = { publicUrl: publicUrl ?? gateway.url, templates: TEMPLATES, timeoutMs: options.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS };
   const workers: WorkerHandlerFor = (module) => module.wire(ports, settings);

@@ -24,6 +24,11 @@ export interface SessionRepository {
    */
   lastByOrderNo(orderNo: string): Promise<Session | undefined>;
   /**
+   * The session one of whose child transactions (a refund, capture or void) has this
+   * `session_id`: Ottu's children are payment transactions of their own, found by their id.
+   */
+  findByChildId(childSessionId: string): Promise<Session | undefined>;
+  /**
    * Writes a new session, its order_no claim and its events in one atomic commit.
    * Throws OrderNoTakenError when a live session holds the order_no.
    */
@@ -31,11 +36,12 @@ export interface SessionRepository {
   /**
    * Replaces `previous` by `next` only if the stored version is still `previous.version`
    * (VersionConflictError otherwise), moving the order_no claim when it changes (released when
-   * the session leaves the states that hold it) and committing the events with it. An `audit`
-   * entry (a merchant's operation) is committed in the same write, never without the change.
+   * the session leaves the states that hold it) and committing the events with it. A child
+   * transaction new in `next` becomes findable by its id (findByChildId). An `audit` entry (a
+   * merchant's operation) is committed in the same write, never without the change.
    */
   update(next: Session, previous: Session, events: SessionEvent[], audit?: AuditEntry): Promise<void>;
 }
 
 /** The reads alone: what a function granted only GetItem on the table may build (dynamoSessionReader). */
-export type SessionReader = Pick<SessionRepository, 'get' | 'findByOrderNo' | 'lastByOrderNo'>;
+export type SessionReader = Pick<SessionRepository, 'get' | 'findByOrderNo' | 'lastByOrderNo' | 'findByChildId'>;

@@ -63,6 +63,7 @@ function summary(session: Session, t: Messages, amount = session.amount): SafeHt
   if (session.order_no) rows.push([t.orderNo, html`<bdi>${session.order_no}</bdi>`]);
   if (session.vendor_name) rows.push([t.vendor, session.vendor_name]);
   if (session.product_type) rows.push([t.product, session.product_type]);
+  if (session.due_datetime) rows.push([t.dueBy, html`<bdi dir="ltr" class="nowrap">${displayTime(session.due_datetime)}</bdi>`]);
   if (customer) rows.push([t.customer, customer]);
   if (session.attachment) rows.push([t.attachment, html`<a href="${safeLink(session.attachment)}" rel="noopener noreferrer" target="_blank">${t.viewAttachment}</a>`]);
   return html`<section class="panel">

@@ -12,6 +12,7 @@ export interface Messages {
   payHeading: string;
   amount: string;
   orderNo: string;
+  dueBy: string;
   vendor: string;
   product: string;
   customer: string;
@@ -84,6 +85,7 @@ const en: Messages = {
   payHeading: 'Complete your payment',
   amount: 'Amount',
   orderNo: 'Order number',
+  dueBy: 'Due by',
   vendor: 'Merchant',
   product: 'Product',
   customer: 'Customer',
@@ -155,6 +157,7 @@ const ar: Messages = {
   payHeading: 'أكمل عملية الدفع',
   amount: 'المبلغ',
   orderNo: 'رقم الطلب',
+  dueBy: 'تاريخ الاستحقاق',
   vendor: 'التاجر',
   product: 'المنتج',
   customer: 'العميل',

@@ -5,7 +5,7 @@ import { MIN_WEBHOOK_KEY_LENGTH, parseWebhookSecret, rotateWebhookSecret, webhoo
 import { randomBytes } from 'node:crypto';
 import { dynamoDocumentClient, secretsManagerClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../../functions/adapters/aws/dynamo-config-store';
-import { addApiKey, addCurrency, addGateway, addUser, EMPTY_CONFIG, publicConfig, setExpireTransactions } from '../../functions/app/edit-merchant-config';
+import { addApiKey, addCurrency, addGateway, addUser, EMPTY_CONFIG, publicConfig, setExpireTransactions, setPluginDefaults, setWebhookOpenEvents } from '../../functions/app/edit-merchant-config';
 import type { MerchantConfig } from '../../functions/domain/config';
 import { ValidationError, VersionConflictError } from '../../functions/domain/errors';
 import type { AuditEntry } from '../../functions/domain/audit';
@@ -185,6 +185,34 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
       if (value !== 'on' && value !== 'off') throw new ValidationError({ value: ['Use on or off.'] });
       const version = await editConfig(context, { action: 'config.set-expire-transactions', details: () => ({ on: value === 'on' }) }, (config) => setExpireTransactions(config, value === 'on'));
       return { data: { expire_transactions: value === 'on', config_version: version }, text: `Expire payment transactions: ${value}.` };
+    },
+  },
+  'set-plugin-defaults': {
+    usage: `set-plugin-defaults --plugin payment_request|e_commerce [--webhook-url <url>] [--redirect-url <url>]
+                                                 the URLs a session of that plugin gets when written without one
+                                                 (an empty value removes the default)`,
+    positionals: 0,
+    changes: true,
+    options: { plugin: { type: 'string' }, 'webhook-url': { type: 'string' }, 'redirect-url': { type: 'string' } },
+    async run(context) {
+      const { values } = context;
+      const plugin = text(values, 'plugin');
+      const urls = { webhook_url: values['webhook-url'] as string | undefined, redirect_url: values['redirect-url'] as string | undefined };
+      const version = await editConfig(context, { action: 'config.set-plugin-defaults', details: () => ({ plugin }) }, (config) => setPluginDefaults(config, plugin, urls));
+      return { data: { plugin, ...urls, config_version: version }, text: `Defaults of ${plugin} saved.` };
+    },
+  },
+  'set-webhook-events': {
+    usage: `set-webhook-events created,pending|none        which events before a payment attempt also send the
+                                                 webhook (Ottu sends none for them by default)`,
+    positionals: 1,
+    changes: true,
+    options: {},
+    async run(context) {
+      const value = context.positionals[0]!;
+      const events = value === 'none' ? [] : list(value);
+      const version = await editConfig(context, { action: 'config.set-webhook-events', details: () => ({ events: events.join(',') }) }, (config) => setWebhookOpenEvents(config, events));
+      return { data: { webhook_open_events: events, config_version: version }, text: `Webhooks before a payment attempt: ${events.length > 0 ? events.join(', ') : 'none'}.` };
     },
   },
   'show-config': {

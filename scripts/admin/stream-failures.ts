@@ -1,3 +1,4 @@
+import { DynamoConfigStore } from '../../functions/adapters/aws/dynamo-config-store';
 import { DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -27,7 +28,8 @@ export function streamFailureMover(target: StageTarget): (message: Message) => P
   let router: Promise<ReturnType<typeof wire>> | undefined;
   const build = async () => {
     const urls = Object.fromEntries(await Promise.all(CHANNELS.map(async (c) => [c, await target.queueUrl(c)] as const)));
-    return wire({ sessions: new DynamoSessionRepository(dynamoDocumentClient(), await target.table()), queue: new SqsEventQueue(target.sqs, urls) });
+    const table = await target.table();
+    return wire({ sessions: new DynamoSessionRepository(dynamoDocumentClient(), table), queue: new SqsEventQueue(target.sqs, urls), config: new DynamoConfigStore(dynamoDocumentClient(), table) });
   };
   const streams = new DynamoDBStreamsClient({});
   return async (message) => {

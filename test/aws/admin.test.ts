@@ -84,6 +84,9 @@ describeAws('npm run admin against a stage table on moto', () => {
     [['create-user', '--username', 'u7', '--password-stdin', '--password-file', '/x'], /not both/],
     [['set-webhook-key', '--secret-id', 'any', '--key-file', '/no/such/file'], /ENOENT/],
     [['set-expire-transactions', 'maybe'], /Use on or off/],
+    [['set-plugin-defaults', '--plugin', 'pos', '--webhook-url', 'https://shop.example/hook'], /plugin: Use payment_request or e_commerce/],
+    [['set-plugin-defaults', '--plugin', 'payment_request', '--webhook-url', 'ftp://shop.example/hook'], /webhook_url: An absolute http\(s\) URL/],
+    [['set-webhook-events', 'created,paid'], /Unknown events: paid/],
     [['add-gateway', '--unknown-flag'], /Unknown option '--unknown-flag'/],
     [['frobnicate'], /Unknown command "frobnicate"/],
   ])('refuses %j with a clear message and changes nothing', async (argv, message) => {
@@ -113,6 +116,16 @@ describeAws('npm run admin against a stage table on moto', () => {
     expect(await admin('set-webhook-key', '--secret-id', secretId, '--key-file', '/secrets/key.txt', '--overlap-hours', '0')).toBe(0);
     expect(await new DynamoConfigStore(dynamoDocumentClient(), table.name, { webhookSecret: new SecretsManagerSecret(secrets, secretId) }).webhookKey()).toBe('f'.repeat(40));
     secrets.destroy();
+  });
+
+  test('set-plugin-defaults and set-webhook-events', async () => {
+    expect(await admin('set-plugin-defaults', '--plugin', 'payment_request', '--webhook-url', 'https://shop.example/hook', '--redirect-url', 'https://shop.example/thanks')).toBe(0);
+    expect(await admin('set-plugin-defaults', '--plugin', 'payment_request', '--redirect-url', '')).toBe(0);
+    expect((await stored()).config.plugin_defaults).toEqual({ payment_request: { webhook_url: 'https://shop.example/hook', redirect_url: '' } });
+    expect(await admin('set-webhook-events', 'created,pending')).toBe(0);
+    expect((await stored()).config.webhook_open_events).toEqual(['created', 'pending']);
+    expect(await admin('set-webhook-events', 'none')).toBe(0);
+    expect((await stored()).config.webhook_open_events).toEqual([]);
   });
 
   test('show-config prints no hashes', async () => {

@@ -90,8 +90,14 @@ describeAws('operations over CHECKOUT_BACKEND=aws (moto)', () => {
     expect((await operate({ session_id: authorized, operation: 'capture', amount: '4' })).json).toMatchObject({ amount: '4.00', txn: { state: 'paid' } });
     expect((await operate({ session_id: authorized, operation: 'void' })).status).toBe(400);
     const toVoid = await paid({}, 'sandbox-authorize');
-    expect((await operate({ session_id: toVoid, operation: 'void' })).json).toMatchObject({ operation: 'void', result: 'success' });
-    expect((await doc(toVoid)).state).toBe('voided');
+    const voided = await operate({ session_id: toVoid, operation: 'void' });
+    expect(voided.json).toMatchObject({ operation: 'void', result: 'success' });
+    // Ottu's states: the parent stays authorized, with a voided child and nothing left to capture.
+    expect(await doc(toVoid)).toMatchObject({ state: 'authorized', voided_amount: '14.000' });
+    expect((await operate({ session_id: toVoid, operation: 'capture' })).status).toBe(400);
+    // The child's own session_id finds it on DynamoDB (its CHILD# pointer item, then the parent).
+    const child = await request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: voided.json.txn.session_id } });
+    expect(child.json).toMatchObject({ session_id: voided.json.txn.session_id, parent_session_id: toVoid, state: 'voided', operation: 'void' });
 
     const open = (await request('POST', '/b/checkout/v1/pymt-txn/', { body: { ...seedBody(), notifications: {}, order_no: `ops-${randomBytes(3).toString('hex')}` } })).json;
     expect((await operate({ order_no: open.order_no, operation: 'cancel' })).json).toMatchObject({ operation: 'cancel', result: 'success' });
@@ -105,7 +111,7 @@ describeAws('operations over CHECKOUT_BACKEND=aws (moto)', () => {
     calls.reset();
     expect((await operate({ session_id: refunded, operation: 'refund', amount: '1' })).status).toBe(200);
     // One consistent read of the session, then its commit (how the commit is written is the
-    // repository's business: today one TransactWriteItems of the session and its event).
+    // repository's business: today the child's pointer item, then the session with its event).
     expect(calls.counts.GetItem).toBe(1);
     expect(Object.keys(calls.counts).filter((call) => call !== 'GetItem' && !/Write|Put|Update/.test(call))).toEqual([]);
 

@@ -1,3 +1,5 @@
+import { MemoryConfigStore } from '../../functions/adapters/embedded/memory-config-store';
+import { EMPTY_CONFIG } from '../../functions/app/edit-merchant-config';
 import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoSessionRepository } from '../../functions/adapters/aws/dynamo-session-repository';
@@ -26,7 +28,7 @@ describeAws('replay-events: the recovery for a router outage beyond the stream r
 
       const published: { channel: string; message: unknown }[] = [];
       const queue = { publish: async (channel: string, message: unknown) => void published.push({ channel, message }) } as unknown as Ports['queue'];
-      const totals = await replayEvents(new Date('2026-11-25T10:00:00.000Z'), { sessions: repo, queue }, client, table.name);
+      const totals = await replayEvents(new Date('2026-11-25T10:00:00.000Z'), { sessions: repo, queue, config: new MemoryConfigStore(EMPTY_CONFIG, 'key') }, client, table.name);
       expect(totals).toMatchObject({ sessions: 1, events: 1 });
       expect(published).toContainEqual({ channel: 'webhook', message: expect.objectContaining({ channel: 'webhook', event }) });
       expect(published.every(({ message }) => (message as { event: { session_id: string } }).event.session_id === session.session_id)).toBe(true);

@@ -201,6 +201,51 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(verifyWebhookSignature(after.body, last)).toBe(true);
   }, 120_000);
 
+  test('the redirect decision on the shipped bundles: redirect_url after the webhook answered 200, the receipt after a 201; the webhook is not sent again', async () => {
+    const accepting = await startReceiver(201);
+    try {
+      const pay = async (webhookUrl: string, order: string) => {
+        const id = (await create(TXN, { order_no: `${run}-${order}`, webhook_url: webhookUrl, redirect_url: 'https://shop.example/thanks', notifications: {} })).json.session_id as string;
+        const paid = await postPayment({ request: api }, id, GOOD_CARD, await openPage({ request: api }, id));
+        expect(paid.status).toBe(303);
+        return { id, location: paid.headers.get('location')! };
+      };
+      const ok = await pay(receiver.url, 'redirect-200');
+      expect(ok.location).toMatch(new RegExp(`^https://shop\\.example/thanks\\?session_id=${ok.id}&order_no=`));
+      // Answered during the redirect: the queued copy (stream, router, SQS, worker) sends nothing again.
+      const paidHooks = (to: WebhookReceiver, id: string) => to.requests.filter((r) => r.body?.session_id === id && r.body.event_type === 'paid').length;
+      expect(paidHooks(receiver, ok.id)).toBe(1);
+      const summary = await pay(accepting.url, 'redirect-201');
+      expect(summary.location).toBe(`${cloud.url}/checkout/${summary.id}`);
+      await waitFor(async () => (await api('GET', `${TXN}/${ok.id}`, { auth: 'none' })).json.webhook_status?.state === 'delivered', { timeoutMs: 30_000, what: 'the recorded delivery' });
+      // Give the queued copies time to run through the router and the worker.
+      await waitFor(() => cloud.functions.get('DeliverWebhook')!.stats.invocations > 0, { timeoutMs: 30_000, what: 'the webhook worker' });
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect([paidHooks(receiver, ok.id), paidHooks(accepting, summary.id)]).toEqual([1, 1]);
+    } finally {
+      await accepting.close();
+    }
+  }, 90_000);
+
+  test("Ottu's message notification on the shipped bundles: a session's e-mail and SMS are sent again through SES and SNS", async () => {
+    const email = `resend-${run}@example.com`;
+    const phone = `9657${String(Date.now()).slice(-7)}`;
+    const created = await create(TXN, { order_no: `${run}-resend`, customer_email: email, customer_phone: phone, notifications: { email: ['created'], sms: ['created'] } });
+    const id = created.json.session_id as string;
+    const sent = async () => {
+      const data = await motoData();
+      return {
+        mails: (data.ses?.Message ?? []).filter((m: any) => (m.destinations?.ToAddresses ?? []).includes(email)).length,
+        texts: (data.sns?.SMS ?? []).filter((m: any) => m.phone_number === `+${phone}`).length,
+      };
+    };
+    await waitFor(async () => isDeepStrictEqual(await sent(), { mails: 1, texts: 1 }), { timeoutMs: 30_000, what: 'the created e-mail and SMS' });
+    const resend = await api('POST', '/b/pbl/v2/message-notification/', { body: { session_id: id, channels: ['email', 'sms'] } });
+    expect(resend).toMatchObject({ status: 200, json: { message: 'Customer notified.' } });
+    await waitFor(async () => isDeepStrictEqual(await sent(), { mails: 2, texts: 2 }), { timeoutMs: 30_000, what: 'the e-mail and SMS sent again' });
+    expect((await api('POST', '/b/pbl/v2/message-notification/', { body: { session_id: id, channels: ['whatsapp'] } })).status).toBe(400);
+  }, 60_000);
+
   test('attachments and short links: a multipart create stores the PDF in S3; its short links redirect; the file downloads', async () => {
     const pdf = tinyPdf(`Invoice ${run}`);
     const form = new FormData();
@@ -250,6 +295,8 @@ describeAws('the synthesized dev stage on moto', () => {
   test('a receiver that always fails: the message dead-letters within the template\'s maxReceiveCount, and `npm run admin -- redrive-webhooks` sends it again', async () => {
     const created = await create(TXN, { order_no: `${run}-4`, webhook_url: failing.url });
     const id = created.json.session_id as string;
+    // Ottu sends no webhook for `created`; a cancel sends one.
+    expect((await api('POST', '/b/pbl/v2/operation/', { body: { session_id: id, operation: 'cancel' } })).json).toMatchObject({ result: 'success' });
     const queue = [...cloud.provisioned.resources.values()].find((r) => r.attributes.QueueUrl === cloud.templateEnvironments.get('DeliverWebhook')!.CHECKOUT_WEBHOOK_QUEUE_URL)!;
     const webhookQueueId = [...cloud.provisioned.resources.entries()].find(([, r]) => r === queue)![0];
     const redrive = cloud.assembly.data.template.Resources[webhookQueueId]!.Properties!.RedrivePolicy;

@@ -127,6 +127,13 @@ describe('GET /checkout/{session_id}', () => {
     expect(page.text).toContain('<a href="https://files.example.com/invoice.pdf" rel="noopener noreferrer" target="_blank">View attachment</a>');
   });
 
+  test("shows Ottu's due_datetime (in UTC) when the session has one", async () => {
+    const session = await createSession({ due_datetime: '2026-12-01T09:30:00+03:00' });
+    const page = await openPage(api, session.session_id);
+    expect(page.text).toMatch(/Due by<\/[a-z]+>\s*<[a-z]+[^>]*>\s*<bdi dir="ltr" class="nowrap">2026-12-01 06:30 UTC<\/bdi>/);
+    expect((await openPage(api, (await createSession()).session_id)).text).not.toContain('Due by');
+  });
+
   test('marks the cookie Secure behind https', async () => {
     const session = await createSession();
     const page = await openPage(api, session.session_id, '', { 'x-forwarded-proto': 'https' });

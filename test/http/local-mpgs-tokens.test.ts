@@ -101,6 +101,9 @@ describe('tokens', () => {
       interaction: { operation: 'VERIFY', returnUrl: 'https://shop.example/return', merchant: { name: 'Gulf Books' } },
       order: { id: orderId, currency: 'KWD', amount: '0' },
     });
+    const form = await (await fetch(`${mpgs.url}/checkout/pay/${created.json.session.id}`)).text();
+    expect(form).toContain('Verify card');
+    expect(form).toContain('nothing is charged');
     const paid = await fetch(`${mpgs.url}/checkout/pay/${created.json.session.id}`, {
       method: 'POST',
       body: new URLSearchParams({ cardNumber: '5123450000000008', expiryMonth: '01', expiryYear: '39', securityCode: '100', nameOnCard: 'Sara' }).toString(),

@@ -49,8 +49,11 @@ test('partial and repeated refunds of a paid KWD session, each a child; the pare
     is_sandbox: true,
     result: 'success',
     success: true,
-    txn: { amount: '4.000', currency_code: 'KWD', session_id: id, state: 'refunded' },
+    txn: { amount: '4.000', currency_code: 'KWD', state: 'refunded' },
   });
+  // The child is a payment transaction of its own (Ottu's example): its own id, not the parent's.
+  expect(first.json.txn.session_id).toMatch(/^[0-9a-f]{40}$/);
+  expect(first.json.txn.session_id).not.toBe(id);
   expect(first.json.reference_number).toMatch(/^[A-Z0-9]{12}$/);
   expect(verifyWebhookSignature(first.json, KEY)).toBe(true);
 
@@ -58,7 +61,8 @@ test('partial and repeated refunds of a paid KWD session, each a child; the pare
   expect(tooMuch.status).toBe(400);
   expect(tooMuch.json).toEqual({ detail: expect.stringContaining('10.000 KWD'), operation: 'refund', result: 'failed' });
   const decimals = await operate({ session_id: id, operation: 'refund', amount: '1.0001' });
-  expect(decimals.json).toMatchObject({ operation: 'refund', result: 'failed', detail: 'Ensure that there are no more than 3 decimal places.' });
+  // A malformed amount is a field error, in DRF's shape, as Ottu answers it.
+  expect(decimals).toMatchObject({ status: 400, json: { amount: ['Ensure that there are no more than 3 decimal places.'] } });
   const zero = await operate({ session_id: id, operation: 'refund', amount: '0' });
   expect(zero.status).toBe(400);
 
@@ -80,7 +84,7 @@ test('capture in part (USD, 2 decimals), refund what was captured, void refused 
   const id = await settled('sandbox-authorize', { currency_code: 'USD', amount: '20' });
   expect((await doc(id)).state).toBe('authorized');
   expect((await operate({ session_id: id, operation: 'refund' })).json).toMatchObject({ result: 'failed', detail: expect.stringContaining('capture') });
-  expect((await operate({ session_id: id, operation: 'capture', amount: '5.001' })).json.detail).toBe('Ensure that there are no more than 2 decimal places.');
+  expect(await operate({ session_id: id, operation: 'capture', amount: '5.001' })).toMatchObject({ status: 400, json: { amount: ['Ensure that there are no more than 2 decimal places.'] } });
   const captured = await operate({ session_id: id, operation: 'capture', amount: '7.5' });
   expect(captured.json).toMatchObject({ amount: '7.50', operation: 'capture', txn: { state: 'paid', currency_code: 'USD' } });
   expect((await operate({ session_id: id, operation: 'void' })).json).toMatchObject({ result: 'failed', operation: 'void' });
@@ -91,11 +95,13 @@ test('capture in part (USD, 2 decimals), refund what was captured, void refused 
   expect(session).toMatchObject({ state: 'authorized', captured_amount: '20.00', refunded_amount: '2.25', voided_amount: '0.00' });
 });
 
-test('void an authorization: the session is voided; its webhook is Ottu\'s signed operation payload; e-mail and SMS go out', async () => {
+test('void an authorization: the parent stays authorized with a voided child and nothing left to capture; its webhook is Ottu\'s signed operation payload; e-mail and SMS go out', async () => {
   const id = await settled('sandbox-authorize', { notifications: { email: ALL, sms: ALL } });
   const voided = await operate({ session_id: id, operation: 'void', amount: '1' });
   expect(voided.json).toMatchObject({ amount: '14.000', operation: 'void', txn: { state: 'voided' } });
-  expect((await doc(id)).state).toBe('voided');
+  expect(await doc(id)).toMatchObject({ state: 'authorized', voided_amount: '14.000', transactions: [{ operation: 'void', state: 'voided', amount: '14.000' }] });
+  expect((await operate({ session_id: id, operation: 'capture' })).json).toMatchObject({ result: 'failed', detail: 'The authorization was voided: nothing is left to capture.' });
+  expect((await operate({ session_id: id, operation: 'void' })).json).toMatchObject({ result: 'failed', detail: 'The authorization was already voided.' });
   const hook = await waitFor(() => receiver.requests.find((request) => request.body.session_id === id && request.body.event_type === 'voided'), { what: 'the voided webhook' });
   expect(hook!.body).toMatchObject({ operation: 'void', amount: '14.000', reference_number: voided.json.reference_number, txn: { state: 'voided' }, source: 'input' });
   expect(verifyWebhookSignature(hook!.body, KEY)).toBe(true);
@@ -318,6 +324,19 @@ test('payment methods: filtered by currency and operation; a Basic user sees onl
   const basic = await api.request('POST', '/b/pbl/v2/payment-methods/', { body: { plugin: 'payment_request' }, auth: 'basic' });
   expect(basic.json.payment_methods.map((method: { code: string }) => method.code)).toEqual(['sandbox-kwd']);
   expect((await api.request('POST', '/b/pbl/v2/payment-methods/', { body: {} })).json).toEqual({ plugin: ['This field is required.'] });
+});
+
+test("payment methods: Ottu's narrowing filters (tokenizable, auto_debit, tags, payment_services) narrow, never widen", async () => {
+  const codes = async (body: Record<string, unknown>) => {
+    const answer = await api.request('POST', '/b/pbl/v2/payment-methods/', { body: { plugin: 'payment_request', ...body } });
+    expect(answer.status).toBe(200);
+    return answer.json.payment_methods.map((method: { code: string }) => method.code);
+  };
+  // ottu-py sends tokenizable only when true; false (or empty lists) filters nothing.
+  expect(await codes({ tokenizable: false, auto_debit: false, tags: [], payment_services: [] })).toEqual(['sandbox-kwd', 'sandbox-authorize']);
+  // No gateway here tokenizes, auto-debits, or carries tags or payment services.
+  for (const filter of [{ tokenizable: true }, { auto_debit: true }, { tags: ['e_commerce'] }, { payment_services: ['apple_pay'] }]) expect(await codes(filter)).toEqual([]);
+  expect((await api.request('POST', '/b/pbl/v2/payment-methods/', { body: { plugin: 'payment_request', payment_services: ['fax'] } })).json).toEqual({ payment_services: { 0: ['"fax" is not a valid choice.'] } });
 });
 
 test('the hosted page\'s receipt shows the refunds', async () => {

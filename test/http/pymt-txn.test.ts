@@ -91,18 +91,93 @@ describe('create', () => {
     });
   });
 
-  test('fields of newer Ottu APIs that we do not implement are ignored, not rejected', async () => {
+  test("Ottu's fields are implemented: shipping_address, due_datetime, customer_birthdate, customer_phone_2, generate_qr_code, notifications.SMS, payment_type one_off", async () => {
+    const shipping = { first_name: 'Sara', last_name: 'Ali', email: 'sara@example.com', phone: '+96550000001', line1: 'Block 4', city: 'Kuwait City', country: 'kw' };
     const { status, json } = await create({
       ...minimal(),
+      customer_phone: '96550000000',
       payment_type: 'one_off',
-      shipping_address: { line1: 'x' },
-      due_datetime: '2026-12-01T00:00:00Z',
+      shipping_address: shipping,
+      due_datetime: '2026-12-01T10:00:00+03:00',
+      customer_birthdate: '1990-04-21',
+      customer_phone_2: '96560000000',
       generate_qr_code: true,
-      card_acceptance_criteria: { min_expiry_time: 30 },
+      include_sdk_setup_preload: false,
+      preload_checkout_page: true,
+      agreement: null,
+      // Read-only in Ottu's schema: ignored on input.
+      state: 'paid',
+      qr_code_url: 'https://evil.example/qr.svg',
+      notifications: { SMS: ['paid'], sms: ['created'] },
     });
     expect(status).toBe(201);
-    expect(json).not.toHaveProperty('payment_type');
-    expect(json).not.toHaveProperty('shipping_address');
+    expect(json).toMatchObject({
+      payment_type: 'one_off',
+      shipping_address: { ...shipping, country: 'KW', line2: '', state: '', postal_code: '' },
+      due_datetime: '2026-12-01T07:00:00.000Z',
+      customer_birthdate: '1990-04-21',
+      customer_phone_2: '96560000000',
+      notifications: { email: [], sms: ['created', 'paid'] },
+      agreement: null,
+      card_acceptance_criteria: null,
+    });
+    expect(json.qr_code_url).toBe(`${api.url}/checkout/${json.session_id}/qr-code.svg`);
+    expect(json.state).toBe('created');
+    const retrieved = (await api.request('GET', `/b/checkout/v1/pymt-txn/${json.session_id}`, { auth: 'none' })).json;
+    expect(retrieved).toMatchObject({ shipping_address: { city: 'Kuwait City' }, due_datetime: '2026-12-01T07:00:00.000Z', qr_code_url: json.qr_code_url });
+    const image = await fetch(json.qr_code_url);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/svg+xml');
+    const svg = await image.text();
+    expect(svg).toMatch(/^<\?xml[^>]*>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>.*<path d="M[^"]+" [^>]*\/><\/svg>\n$/s);
+    // Another session's code is another image (it encodes that session's checkout_url).
+    const other = (await create({ ...minimal(), generate_qr_code: true })).json;
+    expect(await (await fetch(other.qr_code_url)).text()).not.toBe(svg);
+    // Without generate_qr_code there is no QR code, and its URL answers 404.
+    const plain = (await create(minimal())).json;
+    expect(plain).not.toHaveProperty('qr_code_url');
+    expect((await api.request('GET', `/checkout/${plain.session_id}/qr-code.svg`, { auth: 'none' })).status).toBe(404);
+  });
+
+  test("Ottu's fields that would change the money or need what we lack are refused by name with a 400, and nothing is stored", async () => {
+    const { status, json } = await create({
+      ...minimal(),
+      order_no: 'refused-fields-1',
+      payment_type: 'auto_debit',
+      agreement: { id: 'A1', frequency: 'monthly' },
+      payment_instrument: { instrument_type: 'apple_pay' },
+      include_sdk_setup_preload: true,
+      card_acceptance_criteria: { min_expiry_time: 30 },
+      loyalty: { enabled: true },
+      branding_options: { payment_methods: {} },
+      unit_code: 'shop-2',
+      notifications: { whatsapp: ['paid'] },
+    });
+    expect(status).toBe(400);
+    expect(json).toEqual({
+      payment_type: ['Payment type "auto_debit" is not supported yet. Only "one_off" is.'],
+      agreement: ['Agreements (recurring and auto-debit payments) is not supported yet.'],
+      payment_instrument: ['Paying with a payment instrument (Apple Pay, Google Pay, tokens, wallets) is not supported yet.'],
+      include_sdk_setup_preload: ['The Checkout SDK preload payload is not supported yet.'],
+      card_acceptance_criteria: ['Card acceptance criteria is not supported yet.'],
+      loyalty: ['Loyalty is not supported yet.'],
+      branding_options: ['Branding options is not supported yet.'],
+      unit_code: ['Units is not supported yet.'],
+      notifications: { whatsapp: ['WhatsApp notifications is not supported yet.'] },
+    });
+    expect((await create({ ...minimal(), payment_type: 'save_card' })).json).toEqual({ payment_type: ['Payment type "save_card" is not supported yet. Only "one_off" is.'] });
+    // Nothing was stored: the order_no is still free.
+    expect((await create({ ...minimal(), order_no: 'refused-fields-1' })).status).toBe(201);
+  });
+
+  test('shipping_address, due_datetime and customer_birthdate are checked as Ottu checks them', async () => {
+    const { status, json } = await create({ ...minimal(), shipping_address: { line1: 'x' }, due_datetime: 'tomorrow', customer_birthdate: '1990-02-30' });
+    expect(status).toBe(400);
+    expect(json).toEqual({
+      shipping_address: { first_name: ['This field is required.'], last_name: ['This field is required.'], email: ['This field is required.'], phone: ['This field is required.'], city: ['This field is required.'], country: ['This field is required.'] },
+      due_datetime: ['Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].'],
+      customer_birthdate: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'],
+    });
   });
 
   test('form-urlencoded bodies work, lists from repeated keys and dotted nested fields', async () => {

@@ -12,6 +12,8 @@ let receiver: WebhookReceiver;
 beforeEach(async () => {
   receiver = await startReceiver();
   api = await startTestApi({ env: { ...DEMO_ENV, CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1' }, ...FAST });
+  // These tests deliver the `created` webhook, which Ottu sends only when the merchant asks.
+  api.ports.config.replace({ ...(await api.ports.config.load()), webhook_open_events: ['created'] });
 });
 afterEach(async () => {
   await api.close();
@@ -101,6 +103,7 @@ test('any other 4xx is final: one attempt, straight to the DLQ', async () => {
 test('without CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS the guard refuses a loopback webhook_url', async () => {
   await api.close();
   api = await startTestApi({ ...FAST });
+  api.ports.config.replace({ ...(await api.ports.config.load()), webhook_open_events: ['created'] });
   const id = await createWithWebhook();
   await waitFor(() => api.ports.queue.deadLetters('webhook').length === 1);
   expect(receiver.requests).toHaveLength(0);

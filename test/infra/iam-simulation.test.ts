@@ -49,15 +49,17 @@ describe.each(['CheckoutPage', 'CheckoutPay'])('%s (public, no credentials)', (r
 
   test('cannot write the configuration, the audit trail or any other item', () => {
     for (const action of ['PutItem', 'UpdateItem', 'DeleteItem']) expect([action, isAllowed(statements, item(action, 'CONFIG'))]).toEqual([action, false]);
-    for (const pk of ['AUDIT#2026-11-25', 'AUTHFAIL#x', 'KEYUSE#x', 'IDEMPOTENCY#x', 'SHORT#x', 'EXPIRY_CURSOR']) expect([pk, isAllowed(statements, item('PutItem', pk))]).toEqual([pk, false]);
+    for (const pk of ['AUDIT#2026-11-25', 'AUTHFAIL#x', 'KEYUSE#x', 'SHORT#x', 'EXPIRY_CURSOR']) expect([pk, isAllowed(statements, item('PutItem', pk))]).toEqual([pk, false]);
+    // The pay function claims the paid webhook's delivery (an idempotency record); the page does not.
+    expect(isAllowed(statements, item('PutItem', 'IDEMPOTENCY#x'))).toBe(route === 'CheckoutPay');
     // A request touching a session and the configuration at once is refused as a whole.
     expect(isAllowed(statements, { ...item('GetItem', S), context: { 'dynamodb:LeadingKeys': [S, 'CONFIG'] } })).toBe(false);
     expect(isAllowed(statements, item('Scan', S))).toBe(false);
   });
 
-  test('reads its own CSRF secret, never the webhook key', () => {
+  test('reads its own CSRF secret; the page never the webhook key (pay signs the paid webhook it sends first)', () => {
     expect(isAllowed(statements, secret('CsrfSecret'))).toBe(true);
-    expect(isAllowed(statements, secret('WebhookKey'))).toBe(false);
+    expect(isAllowed(statements, secret('WebhookKey'))).toBe(route === 'CheckoutPay');
   });
 });
 

@@ -139,6 +139,7 @@ test('a failing expiry keeps its bucket out of the checkpoint, lets later bucket
     get: (id) => repository.get(id),
     findByOrderNo: (orderNo) => repository.findByOrderNo(orderNo),
     lastByOrderNo: (orderNo) => repository.lastByOrderNo(orderNo),
+    findByChildId: (id) => repository.findByChildId(id),
     create: (s, e) => repository.create(s, e),
     update: (next, previous, events) =>
       broken && next.session_id === stuck.session_id ? Promise.reject(new Error('ProvisionedThroughputExceeded')) : repository.update(next, previous, events),
@@ -214,6 +215,7 @@ describe('races between the sweep and other writers have one winner', () => {
       get: async (id) => (await hop(), repository.get(id)),
       findByOrderNo: async (orderNo) => (await hop(), repository.findByOrderNo(orderNo)),
       lastByOrderNo: async (orderNo) => (await hop(), repository.lastByOrderNo(orderNo)),
+      findByChildId: async (id) => (await hop(), repository.findByChildId(id)),
       create: async (session, events) => (await hop(), repository.create(session, events)),
       update: async (next, previous, events) => (await hop(), repository.update(next, previous, events)),
     };

@@ -7,7 +7,7 @@ import type { Session } from '../../functions/domain/session';
 import { sampleSession } from '../fixtures/sessions';
 
 const now = new Date('2026-12-01T09:00:00.000Z');
-const context = { referenceNumber: 'REF000000001', now };
+const context = { referenceNumber: 'REF000000001', childSessionId: 'c'.repeat(40), now };
 const success = { reference_number: 'PAY000000001', pg_code: 'sandbox-kwd', result: 'success' as const, card_brand: 'visa' as const, card_last4: '1111', attempted_at: now.toISOString() };
 
 function paid(overrides: Partial<Session> = {}): Session {
@@ -27,8 +27,8 @@ test('refunds in part and in full follow the currency decimals and never exceed 
   session = apply(session, first);
   expect(remainingFor(session, 'refund')).toBe(9500n);
   expect(planOperation(session, { operation: 'refund', amount: '9.501' }, context)).toEqual({ ok: false, reason: 'The amount exceeds what is left to refund (9.500 KWD).' });
-  expect(planOperation(session, { operation: 'refund', amount: '1.0005' }, context)).toEqual({ ok: false, reason: 'Ensure that there are no more than 3 decimal places.' });
-  expect(planOperation(session, { operation: 'refund', amount: '0.000' }, context)).toEqual({ ok: false, reason: 'Ensure this value is greater than 0.' });
+  expect(planOperation(session, { operation: 'refund', amount: '1.0005' }, context)).toEqual({ ok: false, reason: 'Ensure that there are no more than 3 decimal places.', field: 'amount' });
+  expect(planOperation(session, { operation: 'refund', amount: '0.000' }, context)).toEqual({ ok: false, reason: 'Ensure this value is greater than 0.', field: 'amount' });
   session = apply(session, planOperation(session, { operation: 'refund' }, context));
   expect(operationAmounts(session)).toEqual({ refunded_amount: '14.000', captured_amount: '0.000', voided_amount: '0.000' });
   expect(planOperation(session, { operation: 'refund' }, context)).toEqual({ ok: false, reason: 'Nothing is left to refund.' });
@@ -37,7 +37,7 @@ test('refunds in part and in full follow the currency decimals and never exceed 
 test('captures of an authorization (JPY, no decimals), refunds of what was captured, void only before a capture', () => {
   let session = paid({ state: 'authorized', currency_code: 'JPY', amount: '1000', operation: 'authorize' });
   expect(planOperation(session, { operation: 'refund' }, context)).toMatchObject({ ok: false, reason: expect.stringContaining('capture') });
-  expect(planOperation(session, { operation: 'capture', amount: '1.5' }, context)).toEqual({ ok: false, reason: 'Ensure that there are no more than 0 decimal places.' });
+  expect(planOperation(session, { operation: 'capture', amount: '1.5' }, context)).toEqual({ ok: false, reason: 'Ensure that there are no more than 0 decimal places.', field: 'amount' });
   expect(planOperation(session, { operation: 'void' }, context)).toMatchObject({ ok: true, action: 'void', transaction: { amount: '1000', state: 'voided' } });
   session = apply(session, planOperation(session, { operation: 'capture', amount: '600' }, context));
   expect(planOperation(session, { operation: 'void' }, context)).toMatchObject({ ok: false });
@@ -76,7 +76,12 @@ test('operations in flight (reserved, not yet confirmed) count against what is l
 
 test('the operation body schema: session_id or order_no, a known operation, amount as text or number', () => {
   expect(parseWith(operationSchema, { session_id: 'abc', operation: 'refund', amount: 1.5 })).toEqual({ ok: true, value: { session_id: 'abc', operation: 'refund', amount: '1.5' } });
-  expect(parseWith(operationSchema, { order_no: 'A1', operation: 'void', extra: { x: 1 }, destination: 'pg' })).toEqual({ ok: true, value: { order_no: 'A1', operation: 'void' } });
+  // Ottu's defaults pass; a wallet refund or gateway parameters are refused by name, never dropped.
+  expect(parseWith(operationSchema, { order_no: 'A1', operation: 'void', extra: {}, destination: 'pg' })).toEqual({ ok: true, value: { order_no: 'A1', operation: 'void', extra: {}, destination: 'pg' } });
+  expect(parseWith(operationSchema, { order_no: 'A1', operation: 'refund', extra: { x: 1 }, destination: 'wallet' })).toEqual({
+    ok: false,
+    errors: { extra: ['Operation parameters in extra is not supported yet.'], destination: ['Refunds to the wallet is not supported yet. Only "pg" is.'] },
+  });
   expect(parseWith(operationSchema, { operation: 'refund' })).toEqual({ ok: false, errors: { non_field_errors: ['Either session_id or order_no must be provided.'] } });
   expect(parseWith(operationSchema, { session_id: 'abc', operation: 'refund', amount: '-1' })).toEqual({ ok: false, errors: { amount: ['A valid number is required.'] } });
 });

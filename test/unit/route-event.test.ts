@@ -49,6 +49,27 @@ test('no webhook without webhook_url; events outside the notification list only 
   expect(seen.sms).toEqual([]);
 });
 
+test("Ottu's triggers by default: every attempt's result, cancel, expiry and the operations send the webhook; created and pending only when the merchant asks", async () => {
+  const plain = await eventPorts({ webhookOpenEvents: [] });
+  const seen = recordQueues(plain.queue);
+  const hooked = sampleSession({ webhook_url: 'https://merchant.example/hook' });
+  await plain.sessions.create(hooked, []);
+  const at = (type: Parameters<typeof sessionEvent>[0], state: Parameters<typeof sessionEvent>[1]['state']) => sessionEvent(type, { ...hooked, state }, `e-${type}`, new Date());
+  expect(await routeEvent(plain, createdEvent(hooked))).toBe(0);
+  expect(await routeEvent(plain, at('pending', 'pending'))).toBe(0);
+  for (const [type, state] of [['attempted', 'attempted'], ['failed', 'failed'], ['paid', 'paid'], ['authorized', 'authorized'], ['canceled', 'canceled'], ['expired', 'expired'], ['refunded', 'paid'], ['captured', 'authorized'], ['voided', 'authorized']] as const) {
+    expect(await routeEvent(plain, at(type, state))).toBe(1);
+  }
+  await waitFor(() => seen.webhook.length === 9);
+  plain.queue.close();
+
+  const asking = await eventPorts({ webhookOpenEvents: ['created', 'pending'] });
+  await asking.sessions.create(hooked, []);
+  expect(await routeEvent(asking, createdEvent(hooked))).toBe(1);
+  expect(await routeEvent(asking, at('pending', 'pending'))).toBe(1);
+  asking.queue.close();
+});
+
 test('an event of a session that no longer exists is dropped', async () => {
   expect(await routeEvent(ports, createdEvent(sampleSession({ webhook_url: 'https://x.example/' })))).toBe(0);
 });

@@ -54,9 +54,11 @@ describe.each(receivers)('%s receiver', (_name, command, available) => {
     port = await freePort();
     child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env: { ...process.env, PORT: String(port), CHECKOUT_WEBHOOK_KEY: `${NEW_KEY},${KEY}` } });
     child.stdout!.on('data', (chunk) => (out += chunk));
-    const until = Date.now() + 10_000;
+    // A loaded machine (parallel workers) may take long to start python3: wait for it, then say so.
+    const until = Date.now() + 40_000;
     while (!out.includes('listening') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  }, 15_000);
+    if (!out.includes('listening')) throw new Error(`${command.join(' ')} did not start listening within 40 s: ${out}`);
+  }, 45_000);
 
   afterAll(() => child?.kill());
 
@@ -75,6 +77,17 @@ describe.each(receivers)('%s receiver', (_name, command, available) => {
     const until = Date.now() + 5000;
     while (!out.includes(`paid session ${'a'.repeat(40)}`) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     expect(out).toContain(`paid session ${'a'.repeat(40)} 14.000 KWD`);
+  });
+
+  test('a refund webhook (Ottu\'s operation payload) prints its state from txn, never "undefined"', async () => {
+    if (!available) return;
+    const refund = { event_id: 'e-2', event_type: 'refunded', amount: '4.000', currency_code: 'KWD', session_id: 'b'.repeat(40), order_no: null, operation: 'refund', result: 'success', reference_number: 'R4N8W2C6J0HD', txn: { state: 'refunded' } };
+    expect((await post(JSON.stringify({ ...refund, signature: signWebhook(refund, KEY) }))).status).toBe(200);
+    const until = Date.now() + 5000;
+    while (!out.includes(`refunded session ${'b'.repeat(40)}`) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const line = out.split('\n').find((candidate) => candidate.includes(`refunded session ${'b'.repeat(40)}`))!;
+    expect(line).toContain('4.000 KWD state=refund refunded result=success event_id=e-2');
+    expect(line).not.toMatch(/undefined|None/);
   });
 
   test("Ottu's published example verifies", async () => {

@@ -9,7 +9,7 @@ import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, isHardDeleted, type Session } from '../../domain/session';
 import type { ReadOptions, SessionReader, SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
-import { orderNoKey, sessionKey } from './table-keys';
+import { childKey, orderNoKey, sessionKey } from './table-keys';
 import { EVENTS_ATTRIBUTE, TTL_ATTRIBUTE } from '../../config/table';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
@@ -73,6 +73,16 @@ export class DynamoSessionRepository implements SessionRepository {
     return session?.order_no === orderNo ? session : undefined;
   }
 
+  /**
+   * The child's pointer item, then its parent (two GetItems). The pointer is written before the
+   * parent's write, which may then have failed: only a parent that holds the child counts.
+   */
+  async findByChildId(childSessionId: string): Promise<Session | undefined> {
+    const { Item } = await dynamoCall(() => this.client.send(new GetCommand({ TableName: this.table, Key: childKey(childSessionId), ConsistentRead: true })));
+    const parent = typeof Item?.session_id === 'string' ? await this.get(Item.session_id) : undefined;
+    return parent?.transactions?.some((child) => child.session_id === childSessionId) ? parent : undefined;
+  }
+
   private async claimItem(orderNo: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await dynamoCall(() => this.client.send(new GetCommand({ TableName: this.table, Key: orderNoKey(orderNo), ConsistentRead: true })));
     return Item;
@@ -86,6 +96,7 @@ export class DynamoSessionRepository implements SessionRepository {
   }
 
   async update(next: Session, previous: Session, events: SessionEvent[], audit?: AuditEntry): Promise<void> {
+    await this.pointToNewChildren(next, previous);
     // The version condition makes `previous` the stored item, so its claim is the stored claim.
     const before = claimedOrderNo(previous);
     const after = claimedOrderNo(next);
@@ -104,6 +115,19 @@ export class DynamoSessionRepository implements SessionRepository {
     // An operation's audit entry commits with it (a transaction: twice the write units, for operations only).
     const recorded = audit ? [this.auditWrite(audit)] : [];
     await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, ...moves, ...recorded], previous.session_id);
+  }
+
+  /**
+   * A child transaction's pointer item, put before the session write that adds the child: an
+   * operation is rare, so one more PutItem beats turning its write into a transaction. A pointer
+   * whose session write then failed points at a parent without the child, and finds nothing.
+   */
+  private async pointToNewChildren(next: Session, previous: Session): Promise<void> {
+    const known = new Set((previous.transactions ?? []).map((child) => child.session_id));
+    const added = (next.transactions ?? []).filter((child) => child.session_id && !known.has(child.session_id));
+    for (const child of added) {
+      await dynamoCall(() => this.client.send(new PutCommand({ TableName: this.table, Item: { ...childKey(child.session_id!), session_id: next.session_id } })));
+    }
   }
 
   /**

@@ -19,6 +19,11 @@ export function orderNoKey(orderNo: string): ItemKey {
   return { pk: `${KEY_PREFIXES.orderNo}${orderNo}`, sk: 'ORDERNO' };
 }
 
+/** A child transaction's id → its parent session (written before the session write that adds the child). */
+export function childKey(childSessionId: string): ItemKey {
+  return { pk: `CHILD#${childSessionId}`, sk: 'CHILD' };
+}
+
 export { EVENT_SK_PREFIX, EXPIRY_INDEX } from '../../config/table';
 
 /** Sorts a session's events by version, then id (zero padding keeps the string order numeric). */

@@ -7,6 +7,8 @@ import type { EventQueue } from '../../ports';
 export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
 export interface DeadLetter {
+  /** Names one dead letter, so the dashboard can redrive it alone. */
+  id: string;
   body: string;
   reason: string;
   at: string;
@@ -83,7 +85,7 @@ export class MemoryEventQueue implements EventQueue {
   }
 
   async deadLetter(queue: QueueName, body: string, reason: string): Promise<void> {
-    this.lane(queue).dlq.push({ body, reason, at: new Date().toISOString() });
+    this.lane(queue).dlq.push({ id: randomUUID(), body, reason, at: new Date().toISOString() });
   }
 
   async redrive(queue: QueueName): Promise<number> {
@@ -91,6 +93,16 @@ export class MemoryEventQueue implements EventQueue {
     const parked = lane.dlq.splice(0);
     for (const letter of parked) this.enqueue(queue, letter.body);
     return parked.length;
+  }
+
+  /** Sends one dead letter again (SQS's redrive of a single message); false when there is no such letter. */
+  redriveOne(queue: QueueName, id: string): boolean {
+    const lane = this.lane(queue);
+    const index = lane.dlq.findIndex((letter) => letter.id === id);
+    if (index < 0) return false;
+    const [letter] = lane.dlq.splice(index, 1);
+    this.enqueue(queue, letter!.body);
+    return true;
   }
 
   deadLetters(queue: QueueName): readonly DeadLetter[] {
@@ -142,7 +154,7 @@ export class MemoryEventQueue implements EventQueue {
       if (batch.length === this.batchSize) break;
       if (message.receiveCount >= this.maxReceiveCount) {
         lane.messages.splice(lane.messages.indexOf(message), 1);
-        lane.dlq.push({ body: message.body, reason: `received ${message.receiveCount} times without success`, at: new Date(now).toISOString() });
+        lane.dlq.push({ id: randomUUID(), body: message.body, reason: `received ${message.receiveCount} times without success`, at: new Date(now).toISOString() });
         continue;
       }
       message.receiveCount += 1;

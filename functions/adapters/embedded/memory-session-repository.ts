@@ -15,6 +15,8 @@ export class MemorySessionRepository implements SessionRepository {
   private readonly orderNos = new Map<string, string>();
   /** order_no → the session that last gave it back (the claim item's `released` pointer on AWS). */
   private readonly releasedOrderNos = new Map<string, string>();
+  /** Child transaction id → parent session id (the CHILD# items on AWS). */
+  private readonly children = new Map<string, string>();
   /** The expiry index (gsi1 on AWS): partition key → session id → sort key, every session, closed ones too. */
   private readonly expiryIndex = new Map<string, Map<string, string>>();
   /** Committed events, oldest first: the outbox the event router drains. */
@@ -46,6 +48,11 @@ export class MemorySessionRepository implements SessionRepository {
     return session?.order_no === orderNo ? session : undefined;
   }
 
+  async findByChildId(childSessionId: string): Promise<Session | undefined> {
+    const parentId = this.children.get(childSessionId);
+    return parentId === undefined ? undefined : this.get(parentId);
+  }
+
   async create(session: Session, events: SessionEvent[]): Promise<void> {
     if (this.sessions.has(session.session_id)) throw new VersionConflictError(session.session_id);
     const claim = claimedOrderNo(session);
@@ -72,6 +79,7 @@ export class MemorySessionRepository implements SessionRepository {
       this.audit.append(audit);
     }
     this.sessions.set(next.session_id, structuredClone(next));
+    for (const child of next.transactions ?? []) if (child.session_id) this.children.set(child.session_id, next.session_id);
     this.reindex(stored, next);
     this.commit(events);
   }

@@ -28,3 +28,4 @@ export function sandboxDecision(cardNumber: string): SandboxDecision {
 export function sandboxOperationDecision(paidWith: { card_last4: string }): 'accepted' | 'rejected' {
   return paidWith.card_last4 === SANDBOX_CARDS.operationsRejected.slice(-4) ? 'rejected' : 'accepted';
 }
+

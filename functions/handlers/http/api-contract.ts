@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { minorUnits } from '../../domain/currencies';
 import { MAX_BODY_BYTES } from './parse-body';
-import { inquirySchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
+import { inquirySchema, messageNotificationSchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
 import { fullSchema, partialSchema, uploadSchema } from '../../domain/session-schema';
 import { OPERATIONS } from '../../domain/operations';
 import { NOTIFICATION_EVENTS, STATES, type EventType } from '../../domain/state-machine';
@@ -114,8 +114,16 @@ const attemptSchema = v.strictObject({
   attempted_at: v.string(),
 });
 
+/** Who did it (Ottu's `initiator`): a Basic user's username, or the API key's label; null before it was recorded. */
+const initiatorSchema = v.nullable(v.strictObject({ username: v.string(), kind: v.picklist(['api_key', 'user']) }));
+
 /** A refund, capture or void: Ottu's child transaction. */
 export const childTransactionSchema = v.strictObject({
+  session_id: str('The child\'s own id: the payment status query answers it.'),
+  order_no: v.nullable(v.string()),
+  pg_response: json('The gateway\'s answer to the operation.'),
+  pg_params: json('Ottu\'s normalized fields of that answer.'),
+  initiator: initiatorSchema,
   operation: v.picklist(['refund', 'capture', 'void']),
   state: v.pipe(v.picklist(['paid', 'refunded', 'voided']), v.description('Ottu\'s child states: a capture is paid, a refund refunded, a void voided.')),
   amount: money,
@@ -126,6 +134,7 @@ export const childTransactionSchema = v.strictObject({
 });
 
 const billingAddressSchema = v.strictObject({ line1: v.string(), line2: v.string(), city: v.string(), state: v.string(), country: str('ISO 3166-1 alpha-2.'), postal_code: v.string() });
+const shippingAddressSchema = v.strictObject({ ...billingAddressSchema.entries, first_name: v.string(), last_name: v.string(), email: v.string(), phone: v.string() });
 
 /** The payment transaction as every session route answers it. */
 export const sessionDocumentSchema = v.pipe(
@@ -148,6 +157,15 @@ export const sessionDocumentSchema = v.pipe(
     customer_email: v.string(),
     customer_phone: v.string(),
     billing_address: v.nullable(billingAddressSchema),
+    shipping_address: v.nullable(shippingAddressSchema),
+    customer_birthdate: nullableStr('YYYY-MM-DD.'),
+    customer_phone_2: v.string(),
+    due_datetime: nullableStr('When the payment is due (ISO 8601, UTC).'),
+    qr_code_url: v.optional(str('An SVG QR code of checkout_url; present when generate_qr_code was asked for.')),
+    payment_type: v.picklist(['one_off']),
+    agreement: v.null(),
+    card_acceptance_criteria: v.null(),
+    initiator: initiatorSchema,
     order_no: v.nullable(v.string()),
     notifications: v.strictObject({ email: v.array(v.picklist(NOTIFICATION_EVENTS)), sms: v.array(v.picklist(NOTIFICATION_EVENTS)) }),
     vendor_name: v.string(),
@@ -256,19 +274,36 @@ const paymentStatusEntries = {
   extra: json('The session\'s extra, as the merchant sent it.'),
   gateway_response: json('The gateway\'s raw answer (empty for the sandbox).'),
   pg_params: json('Gateway-specific parameters (empty for the sandbox).'),
+  customer_birthdate: nullableStr('YYYY-MM-DD.'),
+  shipping_address: v.nullable(shippingAddressSchema),
+  captured_amount: money,
+  refunded_amount: money,
+  voided_amount: money,
+  transactions: v.array(childTransactionSchema),
+  initiator: initiatorSchema,
+  agreement: v.pipe(v.null(), v.description('Recurring payments are not supported yet.')),
+  card_acceptance_criteria: v.pipe(v.null(), v.description('Card rules are not supported yet.')),
   signature,
 };
 export const paymentEventSchema = v.strictObject({ ...eventFields, ...paymentStatusEntries });
 
 /** The payment status query's answer: the payment payload of the session's current state, with its child transactions. */
-export const paymentStatusSchema = v.strictObject({ ...paymentStatusEntries, transactions: v.array(childTransactionSchema) });
+export const paymentStatusSchema = v.strictObject(paymentStatusEntries);
+
+/** The payment status query's answer for a child transaction's own session_id. */
+export const childStatusSchema = v.strictObject({
+  ...paymentStatusEntries,
+  state: v.picklist(['paid', 'refunded', 'voided']),
+  operation: v.picklist(['refund', 'capture', 'void']),
+  parent_session_id: v.string(),
+});
 
 /** Ottu's operation payload (domain/operation-payload.ts): what one refund, capture or void did. */
 const operationPayloadEntries = {
   amount: v.pipe(money, v.description('This operation\'s amount.')),
   currency_code: v.string(),
   session_id: v.string(),
-  order_no: v.nullable(v.string()),
+  order_no: str('The parent\'s order_no, or empty.'),
   operation: v.picklist(['refund', 'capture', 'void']),
   pg_code: v.string(),
   is_sandbox: v.boolean(),
@@ -277,7 +312,9 @@ const operationPayloadEntries = {
   success: v.boolean(),
   source: v.picklist(['input']),
   timestamp_utc: v.string(),
-  pg_response: json('The gateway\'s answer to the operation (empty for the sandbox).'),
+  pg_response: json('The gateway\'s answer to the operation.'),
+  pg_params: json('Ottu\'s normalized fields of that answer.'),
+  initiator: initiatorSchema,
   txn: v.pipe(
     v.strictObject({ amount: money, currency_code: v.string(), order_no: v.string(), session_id: v.string(), state: v.picklist(['paid', 'refunded', 'voided']) }),
     v.description('The child transaction.'),
@@ -370,7 +407,7 @@ export const CONTRACTS: Record<string, RouteContract> = {
   CreateSession: {
     tag: 'Payment transactions',
     summary: 'Create a payment transaction',
-    description: `Validates the fields, prices every payment gateway and answers the session with its checkout_url. Decimal places per currency: ${['KWD', 'BHD', 'OMR', 'JOD', 'USD', 'EUR', 'SAR', 'AED', 'JPY'].map((code) => `${code} ${minorUnits(code)}`).join(', ')}. Unknown fields are ignored.`,
+    description: `Validates the fields, prices every payment gateway and answers the session with its checkout_url. Decimal places per currency: ${['KWD', 'BHD', 'OMR', 'JOD', 'USD', 'EUR', 'SAR', 'AED', 'JPY'].map((code) => `${code} ${minorUnits(code)}`).join(', ')}. Every field of Ottu\'s request schema is implemented or refused by name with a 400 (those that would change what happens to the money or need what this API lacks); fields unknown to Ottu\'s API are ignored.`,
     auth: true,
     request: { schema: fullSchema, mediaTypes: BODY_TYPES, files: sessionFiles },
     example: { body: createBody },
@@ -514,6 +551,13 @@ export const CONTRACTS: Record<string, RouteContract> = {
       401: { description: 'Wrong or missing X-Notification-Secret; nothing changed.', body: detailErrorSchema, example: detail('Invalid notification secret.') },
     },
   },
+  CheckoutQrCode: {
+    tag: 'Checkout page',
+    summary: 'The QR code of a session\'s checkout URL',
+    description: 'The session\'s `qr_code_url` when it was created or updated with `generate_qr_code: true`. Public, as the session is.',
+    example: { path: { session_id: EXAMPLE_SESSION_ID } },
+    responses: { 200: { description: 'SVG image.', body: 'svg', example: '<?xml version="1.0" encoding="UTF-8"?>\n<svg version="1.1" xmlns="http://www.w3.org/2000/svg" …><path d="M16,16l4,0 0,4 -4,0 0,-4z …"/></svg>' }, ...notFound },
+  },
   StaticIcon: {
     tag: 'Reference',
     summary: 'The generic card icon of the demo gateways',
@@ -547,7 +591,25 @@ export const CONTRACTS: Record<string, RouteContract> = {
     auth: true,
     request: { schema: inquirySchema, mediaTypes: BODY_TYPES },
     example: { body: { order_no: EXAMPLE_ORDER_NO } },
-    responses: { 200: { description: 'The signed status.', body: paymentStatusSchema, example: statusExample() }, ...operationErrors },
+    responses: { 200: { description: 'The signed status (of a child transaction when its own session_id is named).', body: v.union([paymentStatusSchema, childStatusSchema]), example: statusExample() }, ...operationErrors },
+  },
+  MessageNotification: {
+    tag: 'Operations',
+    summary: 'Send a session\'s e-mail or SMS again',
+    description: 'Ottu\'s message notification: on each channel asked for (email, sms), the session\'s message for its current state is queued again, when its notifications ask for that event on that channel. whatsapp is not supported yet.',
+    auth: true,
+    request: { schema: messageNotificationSchema, mediaTypes: BODY_TYPES },
+    example: { body: { session_id: EXAMPLE_SESSION_ID, channels: ['email', 'sms'] } },
+    responses: {
+      200: { description: 'Queued.', body: v.strictObject({ message: v.literal('Customer notified.') }), example: { message: 'Customer notified.' } },
+      400: {
+        description: 'A malformed field, or nothing to send on a channel (`result: "failed"`).',
+        body: v.union([fieldErrorsSchema, v.strictObject({ session_id: v.string(), order_no: v.nullable(v.string()), channels: v.string(), result: v.literal('failed'), detail: v.string() })]),
+        example: { session_id: EXAMPLE_SESSION_ID, order_no: EXAMPLE_ORDER_NO, channels: 'sms', result: 'failed', detail: 'Nothing to send by sms for this payment transaction: its notifications do not ask for "paid" by sms.' },
+      },
+      ...authErrors,
+      ...notFound,
+    },
   },
   PaymentMethods: {
     tag: 'Operations',

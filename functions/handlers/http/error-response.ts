@@ -3,6 +3,7 @@ import {
   BadRequestError,
   ConflictError,
   NotFoundError,
+  NotificationFailedError,
   OperationFailedError,
   OrderNoTakenError,
   PermissionDeniedError,
@@ -47,6 +48,7 @@ export function errorResponse(error: unknown, rendering: ErrorRendering = 'json'
 function errorBody(error: unknown): { status: number; body: object } {
   if (error instanceof ValidationError) return { status: 400, body: error.fields };
   if (error instanceof OperationFailedError) return { status: 400, body: { detail: error.detail, operation: error.operation, result: 'failed' } };
+  if (error instanceof NotificationFailedError) return { status: 400, body: { session_id: error.sessionId, order_no: error.orderNo, channels: error.channel, result: 'failed', detail: error.detail } };
   if (error instanceof OrderNoTakenError) return { status: 400, body: { order_no: ['Payment transaction with this order_no already exists.'] } };
   const known = DETAIL_STATUS.find(([type]) => error instanceof type);
   if (known) return { status: known[1], body: { detail: (error as Error).message } };

@@ -1,13 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
 import { dynamoSessionReader, fromItem } from '../../adapters/aws/dynamo-session-repository';
 import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE } from '../../config/table';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
-import { routeEvent } from '../../app/route-event';
+import { routeEvent, type RouteEventPorts } from '../../app/route-event';
 import { QUEUE_NAMES } from '../../domain/deliveries';
 import type { SessionEvent } from '../../domain/events';
 import type { Session } from '../../domain/session';
-import type { Ports, SessionReader } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
 import { withLogContext } from '../with-log-context';
 
@@ -59,7 +59,7 @@ export function eventFromImage(image: Image): SessionEvent {
   };
 }
 
-type RouterPorts = Pick<Ports, 'queue'> & { sessions: SessionReader };
+type RouterPorts = RouteEventPorts;
 
 export function wire(ports: RouterPorts) {
   const records = (event: DynamoDBStreamEvent, context?: Context) =>
@@ -67,5 +67,5 @@ export function wire(ports: RouterPorts) {
   return withLogContext(records);
 }
 
-export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(QUEUE_NAMES) });
+export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(QUEUE_NAMES), config: dynamoConfigReader() });
 export const handler = lambdaEntry(build);

@@ -7,8 +7,9 @@ import type { FunctionSpec } from './assembly';
 /**
  * One emulated Lambda function: execution environments are Node processes running its bundle
  * (lambda-runner.mjs) with exactly the environment given, each serving one invocation at a
- * time. The first invocation of an environment is its cold start (init imports the bundle, which
- * builds the adapters); idle environments are reused warm. An invocation running past the
+ * time. A new environment's init imports the bundle (which builds the adapters) before its first
+ * invocation, outside that invocation's timeout as on Lambda; that first invocation counts as the
+ * cold start, and idle environments are reused warm. An invocation running past the
  * function's timeout kills its environment (the next one starts cold), as Lambda does.
  *
  * An environment may die at any moment (the process exits, runs out of memory, or is killed from

@@ -1,26 +1,33 @@
 // One emulated Lambda execution environment: a Node process that imports the function's bundle
-// on its first invocation (the cold start: init runs `lambdaEntry(build)`, which builds the
-// adapters from this process's environment, the template's) and then serves invocations one at a
-// time from the parent over IPC. Started by lambda-pool.ts; never imported.
+// in its init phase (the cold start: `lambdaEntry(build)` builds the adapters from this process's
+// environment, the template's) and then serves invocations one at a time from the parent over
+// IPC. As on Lambda, init runs before the first invocation and outside its timeout; an init that
+// fails fails every invocation of this environment with its error. Started by lambda-pool.ts;
+// never imported.
 import { pathToFileURL } from 'node:url';
 
 const [file, exportName, functionName, memory] = process.argv.slice(2);
 let handler;
+let initError;
+/** The first invocation after init reports itself cold. */
+let cold = true;
 
-async function load() {
-  if (!handler) {
+async function init() {
+  try {
     const module = await import(pathToFileURL(file).href);
     handler = module[exportName];
     if (typeof handler !== 'function') throw new Error(`${file} exports no function ${exportName}`);
+  } catch (error) {
+    initError = error;
   }
-  return handler;
 }
 
 process.on('message', async ({ id, event, deadline, requestId }) => {
   const started = Date.now();
-  const cold = handler === undefined;
+  const wasCold = cold;
+  cold = false;
   try {
-    const fn = await load();
+    if (initError) throw initError;
     const context = {
       callbackWaitsForEmptyEventLoop: false,
       functionName,
@@ -35,10 +42,11 @@ process.on('message', async ({ id, event, deadline, requestId }) => {
       fail: () => undefined,
       succeed: () => undefined,
     };
-    const result = await fn(event, context);
-    process.send({ id, ok: true, result, cold, ms: Date.now() - started });
+    const result = await handler(event, context);
+    process.send({ id, ok: true, result, cold: wasCold, ms: Date.now() - started });
   } catch (error) {
-    process.send({ id, ok: false, error: { name: error?.name ?? 'Error', message: String(error?.message ?? error), stack: error?.stack }, cold, ms: Date.now() - started });
+    process.send({ id, ok: false, error: { name: error?.name ?? 'Error', message: String(error?.message ?? error), stack: error?.stack }, cold: wasCold, ms: Date.now() - started });
   }
 });
+await init();
 process.send({ ready: true });

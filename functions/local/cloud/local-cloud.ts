@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DEMO_MPGS_CODES, type DemoMpgs } from '../demo-config';
 import { escapeHtml } from '../../domain/notification-message';
+import { embeddedOnlyPages } from '../aws-mode';
 import type { DemoCredentials } from '../demo-config';
 import { functionsOf, readAssembly, resourcesOfType, type Assembly, type FunctionSpec } from './assembly';
 import { pollQueue, pollStream, queueAttributes, type Poller } from './event-sources';
@@ -45,6 +46,8 @@ export interface LocalCloudOptions {
   chaos?: ChaosPolicy;
   /** Execution environments per function at most (default 4). */
   maxEnvironments?: number;
+  /** Scales the queues' visibility timeouts (provision.ts; tests and `npm run load` under chaos). */
+  queueTimeScale?: number;
   /** A local MPGS: the seeded merchant gets its gateways, their secrets go into Secrets Manager under the template's prefix. */
   mpgs?: DemoMpgs;
 }
@@ -70,7 +73,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const log = options.log ?? ((line: string) => process.stderr.write(line));
   const assembly = readAssembly(options.assemblyDir, options.stage);
   const { target } = options;
-  const provisioned = await provisionData(assembly, target, { namePrefix: options.namePrefix, seed: options.seed, mpgs: options.mpgs });
+  const provisioned = await provisionData(assembly, target, { namePrefix: options.namePrefix, seed: options.seed, mpgs: options.mpgs, queueTimeScale: options.queueTimeScale });
   const specs = functionsOf(assembly);
   const byLogicalId = new Map(specs.map((spec) => [spec.logicalId, spec]));
   const pools = new Map<string, LambdaFunctionPool>();
@@ -124,8 +127,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-      // The bundles target Node 22; this machine's Node may warn about the SDK's support policy.
-      NODE_NO_WARNINGS: '1',
+      // The bundles target Node 22, where the SDK's Node-support warning does not apply; every
+      // other warning still prints.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...environment,
       ...options.emulatorEnv,
     };
@@ -252,11 +256,12 @@ function functionArn(spec: FunctionSpec, target: AwsTarget): string {
   return `arn:aws:lambda:${target.region}:${ACCOUNT}:function:${spec.name}`;
 }
 
-/** What moto's SES and SNS received: GET /_local/outbox (HTML) and /_local/outbox.json. */
+/** What moto's SES and SNS received: GET /_local/outbox (HTML) and /_local/outbox.json; a sentence for the other /_local/ pages. */
 function localPages(target: AwsTarget) {
+  const embeddedOnly = embeddedOnlyPages({ outbox: true });
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
-    if (req.method !== 'GET' || (path !== '/_local/outbox' && path !== '/_local/outbox.json')) return false;
+    if (req.method !== 'GET' || (path !== '/_local/outbox' && path !== '/_local/outbox.json')) return embeddedOnly(req, res);
     const data = (await (await fetch(`${target.endpoint}/moto-api/data.json`)).json()) as {
       ses?: { Message?: Array<{ source: string; destinations: { ToAddresses?: string[] }; subject: string; body: string }> };
       sns?: { SMS?: Array<{ phone_number: string; message: string }> };

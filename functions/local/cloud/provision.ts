@@ -51,7 +51,16 @@ export function clientConfig(target: AwsTarget) {
   return { endpoint: target.endpoint, region: target.region, credentials: target.credentials };
 }
 
-export async function provisionData(assembly: Assembly, target: AwsTarget, options: { namePrefix?: string; seed?: Record<string, string | undefined>; mpgs?: DemoMpgs } = {}): Promise<Provisioned> {
+/**
+ * `queueTimeScale` (emulator-only, like CHECKOUT_LOCAL_DELAY_SCALE) shortens the queues'
+ * visibility timeouts (at least 1 s), so a batch whose invocation failed returns in seconds, not
+ * the template's minutes; the order of retries and the receive counts stay the template's.
+ */
+export async function provisionData(
+  assembly: Assembly,
+  target: AwsTarget,
+  options: { namePrefix?: string; seed?: Record<string, string | undefined>; mpgs?: DemoMpgs; queueTimeScale?: number } = {},
+): Promise<Provisioned> {
   const { template, stackName } = assembly.data;
   const prefix = options.namePrefix ?? stackName;
   const config = clientConfig(target);
@@ -79,7 +88,7 @@ export async function provisionData(assembly: Assembly, target: AwsTarget, optio
   for (const [id, queue] of queues) {
     const props = queue.Properties ?? {};
     const attributes: Record<string, string> = {};
-    if (props.VisibilityTimeout !== undefined) attributes.VisibilityTimeout = String(props.VisibilityTimeout);
+    if (props.VisibilityTimeout !== undefined) attributes.VisibilityTimeout = String(Math.max(1, Math.round(Number(props.VisibilityTimeout) * (options.queueTimeScale ?? 1))));
     if (props.MessageRetentionPeriod !== undefined) attributes.MessageRetentionPeriod = String(props.MessageRetentionPeriod);
     if (props.RedrivePolicy) {
       attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: resolve(props.RedrivePolicy.deadLetterTargetArn), maxReceiveCount: Number(props.RedrivePolicy.maxReceiveCount) });

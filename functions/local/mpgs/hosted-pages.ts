@@ -82,7 +82,9 @@ export interface FormState {
 }
 
 export function cardFormPage(session: CheckoutSession, state: FormState = {}): string {
-  const amount = `${session.order.currency} ${formatAmount(session.order.amount, session.order.currency)}`;
+  // A verification charges nothing: the page says what it does instead of showing 0.
+  const verify = session.operation === 'VERIFY';
+  const amount = verify ? 'Card verification: nothing is charged' : `${session.order.currency} ${formatAmount(session.order.amount, session.order.currency)}`;
   const path = `/checkout/pay/${encodeURIComponent(session.id)}`;
   const cancel = `/checkout/cancel/${encodeURIComponent(session.id)}${state.cancelUrl ? `?cancelUrl=${encodeURIComponent(state.cancelUrl)}` : ''}`;
   const months = Array.from({ length: 12 }, (_unused, index) => String(index + 1).padStart(2, '0'));
@@ -104,7 +106,7 @@ ${state.cancelUrl ? `<input type="hidden" name="cancelUrl" value="${escape(state
 <div><label for="expiryYear">Expiry year</label><select id="expiryYear" name="expiryYear" required>${options(years, entered.expiryYear, 'YY')}</select></div></div>
 <label for="securityCode">Security code</label><input id="securityCode" name="securityCode" inputmode="numeric" required>
 <label for="nameOnCard">Name on card</label><input id="nameOnCard" name="nameOnCard" value="${escape(entered.nameOnCard ?? '')}">
-<button type="submit" id="pay">${session.operation === 'AUTHORIZE' ? 'Authorize' : 'Pay'} ${escape(amount)}</button>
+<button type="submit" id="pay">${verify ? 'Verify card' : `${session.operation === 'AUTHORIZE' ? 'Authorize' : 'Pay'} ${escape(amount)}`}</button>
 </form>
 <p><a id="cancel" href="${escape(cancel)}">Cancel and return to ${escape(session.merchantName)}</a></p>
 <details class="muted"><summary>Test cards (local MPGS)</summary>

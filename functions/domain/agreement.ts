@@ -1,0 +1,143 @@
+import * as v from 'valibot';
+import type { FieldErrors } from './errors';
+import { decimalText } from './money';
+import { addFieldError, charCount, parseWith } from './session-schema';
+
+/**
+ * Ottu's `agreement` and `card_acceptance_criteria` (ottu-openapi.yaml: Agreement,
+ * AgreementSeller, CardAcceptanceCriteria), for `payment_type` auto_debit (issue 28). Pure
+ * schemas with Django REST framework's messages, as the create schema writes them; not yet part
+ * of the create schema (docs/saved-cards.md says how they join it).
+ */
+
+export const AGREEMENT_TYPES = ['event_based', 'installment', 'recurring', 'unscheduled', 'other'] as const;
+export const AGREEMENT_FREQUENCIES = ['irregular', 'daily', 'weekly', 'semi_monthly', 'monthly', 'quarterly', 'semi_annually', 'yearly', 'other'] as const;
+export const AMOUNT_VARIABILITIES = ['fixed', 'variable'] as const;
+
+/** Ottu: "For `recurring` agreements, the following fields are mandatory". */
+export const RECURRING_REQUIRED = ['amount_variability', 'cycle_interval_days', 'expiry_date', 'frequency', 'id', 'total_cycles'] as const;
+
+/** Ottu: min_expiry_time "defaults to 30 days when the payment_type is auto_debit", no default otherwise. */
+export const AUTO_DEBIT_MIN_EXPIRY_DAYS = 30;
+
+const typeName = (input: unknown): string =>
+  input === null ? 'null' : Array.isArray(input) ? 'list' : typeof input === 'object' ? 'dict' : typeof input === 'string' ? 'str' : typeof input;
+const isDict = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const notDict = (issue: v.BaseIssue<unknown>) => `Invalid data. Expected a dictionary, but got ${typeName(issue.input)}.`;
+const dict = <T extends v.ObjectEntries>(entries: T) => v.pipe(v.custom<Record<string, unknown>>(isDict, notDict), v.object(entries, notDict));
+
+const text = (max: number) =>
+  v.pipe(
+    v.custom<string | number>((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)), 'Not a valid string.'),
+    v.metadata({ type: 'string', maxLength: max }),
+    v.transform((x) => String(x).trim()),
+    v.check((x) => !x.includes('\u0000'), 'Null characters are not allowed.'),
+    v.check((x) => charCount(x) <= max, `Ensure this field has no more than ${max} characters.`),
+  );
+
+const choice = <const T extends readonly string[]>(options: T) =>
+  v.picklist(options, (issue) => `"${typeof issue.input === 'object' && issue.input !== null ? typeName(issue.input) : String(issue.input)}" is not a valid choice.`);
+
+/** DRF's IntegerField: an integer, or a string of one; bounds with DRF's messages. */
+const integer = (min: number, max: number) =>
+  v.pipe(
+    v.custom<number | string>((x) => (typeof x === 'number' && Number.isInteger(x)) || (typeof x === 'string' && /^\s*-?\d+\s*$/.test(x)), 'A valid integer is required.'),
+    v.metadata({ type: 'integer', minimum: min, maximum: max }),
+    v.transform((x) => Number(x)),
+    v.minValue(min, `Ensure this value is greater than or equal to ${min}.`),
+    v.maxValue(max, `Ensure this value is less than or equal to ${max}.`),
+  );
+
+/** DRF's DateField with its default format: a real calendar date, YYYY-MM-DD. */
+const DATE_MESSAGE = 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.';
+const date = v.pipe(
+  v.custom<string>((x) => typeof x === 'string', DATE_MESSAGE),
+  v.metadata({ type: 'string', format: 'date' }),
+  v.check((x) => /^\d{4}-\d{2}-\d{2}$/.test(x) && new Date(`${x}T00:00:00Z`).toISOString().startsWith(x), DATE_MESSAGE),
+);
+
+/**
+ * A positive decimal string (a JSON number is taken as the decimal it prints as); the
+ * currency's decimals are checked against the session's currency when the schema joins the
+ * create schema, as `amount` is.
+ */
+const decimal = v.pipe(
+  v.custom<string | number>((x) => decimalText(x) !== undefined, 'A valid number is required.'),
+  v.metadata({ type: 'string', pattern: '^\\d+(\\.\\d+)?$' }),
+  v.transform((x) => decimalText(x)!),
+  v.check((x) => /^\d+(\.\d+)?$/.test(x), 'A valid number is required.'),
+  v.check((x) => /[1-9]/.test(x), 'Ensure this value is greater than 0.'),
+);
+
+const seller = dict({
+  name: v.optional(text(128)),
+  short_name: v.optional(text(64)),
+  category_code: v.optional(text(64)),
+});
+
+export const agreementSchema = v.pipe(
+  dict({
+    id: v.optional(text(128)),
+    type: v.optional(choice(AGREEMENT_TYPES), 'recurring'),
+    amount_variability: v.optional(choice(AMOUNT_VARIABILITIES)),
+    start_date: v.optional(date),
+    expiry_date: v.optional(date),
+    max_amount_per_cycle: v.optional(decimal),
+    cycle_interval_days: v.optional(integer(1, 366)),
+    total_cycles: v.optional(integer(1, 999)),
+    frequency: v.optional(choice(AGREEMENT_FREQUENCIES)),
+    seller: v.optional(seller),
+  }),
+);
+
+export type Agreement = v.InferOutput<typeof agreementSchema>;
+
+export const cardAcceptanceCriteriaSchema = dict({
+  min_expiry_time: v.optional(integer(1, 365)),
+});
+
+export type CardAcceptanceCriteria = v.InferOutput<typeof cardAcceptanceCriteriaSchema>;
+
+/**
+ * The agreement, checked field by field and then as a whole: a recurring agreement names every
+ * field Ottu makes mandatory for it, an id is never blank, and it does not expire before it
+ * starts (Ottu does not word that rule; an agreement ending before its start could never be
+ * charged, so it is refused rather than stored).
+ */
+export function parseAgreement(input: unknown): { ok: true; value: Agreement } | { ok: false; errors: FieldErrors } {
+  const parsed = parseWith(agreementSchema, input);
+  if (!parsed.ok) return parsed;
+  const agreement = parsed.value;
+  const errors: FieldErrors = {};
+  if (agreement.id === '') addFieldError(errors, ['id'], 'This field may not be blank.');
+  if (agreement.type === 'recurring') {
+    for (const field of RECURRING_REQUIRED) if (agreement[field] === undefined) addFieldError(errors, [field], 'This field is required.');
+  }
+  if (agreement.start_date && agreement.expiry_date && agreement.expiry_date < agreement.start_date) {
+    addFieldError(errors, ['expiry_date'], 'Ensure the expiry date is not before the start date.');
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: agreement };
+}
+
+export function parseCardAcceptanceCriteria(input: unknown): { ok: true; value: CardAcceptanceCriteria } | { ok: false; errors: FieldErrors } {
+  return parseWith(cardAcceptanceCriteriaSchema, input);
+}
+
+/** The minimum card validity in days for a payment: what the merchant set, else 30 for auto_debit, else none. */
+export function minExpiryDays(criteria: CardAcceptanceCriteria | undefined, paymentType: string): number | undefined {
+  return criteria?.min_expiry_time ?? (paymentType === 'auto_debit' ? AUTO_DEBIT_MIN_EXPIRY_DAYS : undefined);
+}
+
+/**
+ * Whether a card is still valid `minDays` days from `now`. A card is valid to the last day of
+ * its expiry month (MM, YY or YYYY); Ottu: "If set to 30 days … cards set to expire within the
+ * next month would be declined".
+ */
+export function meetsMinExpiry(card: { expiry_month: string; expiry_year: string }, minDays: number, now: Date): boolean {
+  const month = Number(card.expiry_month);
+  const year = card.expiry_year.length === 2 ? 2000 + Number(card.expiry_year) : Number(card.expiry_year);
+  if (!Number.isInteger(month) || month < 1 || month > 12 || !Number.isInteger(year)) return false;
+  const firstInvalidDay = Date.UTC(year, month, 1);
+  const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return day + minDays * 24 * 60 * 60 * 1000 < firstInvalidDay;
+}

@@ -1,0 +1,90 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runLoad, type LoadResult } from '../../bench/load/driver';
+import { startLocalStage, type LocalStage } from '../../bench/load/local-stage';
+import { summarize, table, type LoadSummary } from '../../bench/load/report';
+import { describeAws } from '../fixtures/moto';
+
+/**
+ * The synthesized dev stage under load while its functions die: sessions are created, paid,
+ * refunded and left to expire on the local cloud while the chaos switch kills a quarter of the
+ * stream router's, the webhook worker's and the expiry sweep's invocations mid-way (and some of
+ * the retrieve route's), seeded. Every paid, refunded and expired session must still reach the
+ * merchant as a correctly signed webhook, through the event sources' retries as the template
+ * sets them; the only 5xx allowed is the 502 of a killed HTTP function. Sized for CI (about
+ * 50 sessions; `npm run load -- --chaos` runs it larger); it waits on conditions, never on time.
+ */
+
+const CHAOS = 'kill=0.25,seed=11,functions=RouteEvents+DeliverWebhook+ExpireSessions+RetrieveSession,within=100';
+const DEMO = { CHECKOUT_DEMO_API_KEY: 'chaos.0123456789abcdefghijklmnop', CHECKOUT_DEMO_BASIC: 'clerk:clerk-password', CHECKOUT_DEMO_WEBHOOK_KEY: 'chaos-webhook-key' };
+
+const logFile = join(tmpdir(), `checkout-chaos-${Date.now().toString(36)}.log`);
+let stage: LocalStage;
+let result: LoadResult;
+let summary: LoadSummary;
+
+describeAws('the local cloud under load while functions are killed (CHECKOUT_LOCAL_CHAOS)', () => {
+  beforeAll(async () => {
+    stage = await startLocalStage({
+      // An assembly already synthesized with bundles (CHECKOUT_ASSEMBLY), else synthesized here.
+      assemblyDir: process.env.CHECKOUT_ASSEMBLY,
+      sweepEveryMs: 2000,
+      // Queue visibility 180 s → 2 s: a killed consumer's batch returns in seconds.
+      timeScale: 0.01,
+      chaos: CHAOS,
+      seed: DEMO,
+      logFile,
+      // Two environments per function: fewer cold starts on a small CI machine.
+      maxEnvironments: 2,
+    });
+    result = await runLoad({
+      baseUrl: stage.cloud.url,
+      apiKey: DEMO.CHECKOUT_DEMO_API_KEY,
+      webhookKey: DEMO.CHECKOUT_DEMO_WEBHOOK_KEY,
+      rate: 2,
+      durationS: 20,
+      mix: { paid: 0.5, refund: 0.3, retrieves: 2, pageOnly: 0.3 },
+      // Long enough to pay before it on a slow machine; the sweep runs every 2 s.
+      expirationTime: '00:00:30',
+      seed: 5,
+      drainTimeoutS: 300,
+      maxInFlight: 4,
+      warmUp: true,
+    });
+    summary = summarize(result, 'chaos test', stage.kills);
+    // What a failure here needs to be understood: the run's figures, beside the functions' log.
+    writeFileSync(`${logFile}.summary.txt`, `${table(summary)}\n${JSON.stringify(summary)}\n`);
+  }, 900_000);
+
+  afterAll(async () => {
+    await stage?.close();
+  });
+
+  test('functions were killed: the pipeline workers and the HTTP route', () => {
+    const kills = summary.chaos ?? {};
+    expect(Object.values(kills).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
+    expect((kills.RouteEvents ?? 0) + (kills.DeliverWebhook ?? 0) + (kills.ExpireSessions ?? 0)).toBeGreaterThan(0);
+    expect(stage.cloud.functions.get('DeliverWebhook')!.stats.crashes + stage.cloud.functions.get('RouteEvents')!.stats.crashes).toBeGreaterThan(0);
+  });
+
+  test('every paid, refunded and expired session reached the merchant as a correctly signed webhook', () => {
+    expect(summary.sessions.created).toBe(summary.sessions.planned);
+    expect(summary.sessions.paid).toBeGreaterThan(0);
+    expect(summary.sessions.leftToExpire).toBeGreaterThan(0);
+    expect(summary.sessions.refunded).toBeGreaterThan(0);
+    const delivered = new Set(result.deliveries.map((d) => `${d.sessionId}:${d.eventType}`));
+    expect(result.expected.filter((e) => !delivered.has(e.key))).toEqual([]);
+    expect(summary.webhooks.bad_signatures).toBe(0);
+    // Duplicates happen (a worker killed after the merchant got its call is retried) and are counted.
+    expect(summary.webhooks.duplicates).toBeLessThan(summary.webhooks.expected);
+  });
+
+  test('no API answer was a 5xx except the 502 of a killed HTTP function', () => {
+    for (const [route, figures] of Object.entries(summary.routes)) {
+      expect([route, figures['5xx'] - figures['502'], figures.failed]).toEqual([route, 0, 0]);
+      // Only the route whose function was being killed may answer 502.
+      if (route !== 'retrieve') expect([route, figures['502']]).toEqual([route, 0]);
+    }
+  });
+});
