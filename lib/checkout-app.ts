@@ -3,7 +3,7 @@ import type { Route } from '../functions/config/routes';
 import type { Worker } from '../functions/config/workers';
 import { CheckoutStatefulStack } from './stateful-stack';
 import { CheckoutStatelessStack } from './stateless-stack';
-import { stageConfig, type StageConfig, type StageOverrides } from './stage-config';
+import { checkDeployable, stageConfig, type StageConfig, type StageOverrides } from './stage-config';
 
 export interface CheckoutStacks {
   config: StageConfig;
@@ -22,14 +22,26 @@ export function stageFromContext(app: App): StageConfig {
     const value: unknown = app.node.tryGetContext(key);
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
-  const overrides: StageOverrides = { alarmEmail: read('alarmEmail'), emailFrom: read('emailFrom'), publicUrl: read('publicUrl'), domainName: read('domainName'), certificateArn: read('certificateArn') };
+  const overrides: StageOverrides = {
+    alarmEmail: read('alarmEmail'),
+    emailFrom: read('emailFrom'),
+    publicUrl: read('publicUrl'),
+    domainName: read('domainName'),
+    certificateArn: read('certificateArn'),
+    account: read('account'),
+    region: read('region'),
+    backupCopyVaultArn: read('backupCopyVaultArn'),
+  };
   return stageConfig(read('stage') ?? 'dev', overrides);
 }
 
 /** Both stacks of one stage. Stack names carry the stage, so stages can share an account. */
 export function addCheckoutStacks(app: App, config: StageConfig, options: CheckoutAppOptions = {}): CheckoutStacks {
-  // Unset without credentials: the stacks are then environment-agnostic, which synth accepts.
-  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const caller = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  checkDeployable(config, caller);
+  // A pinned stage names its account and region (cdk deploy then refuses other credentials);
+  // otherwise the caller's, unset without credentials (environment-agnostic, which synth accepts).
+  const env = { account: config.account ?? caller.account, region: config.region ?? caller.region };
   const stateful = new CheckoutStatefulStack(app, `Checkout-${config.stage}-Data`, {
     env,
     config,

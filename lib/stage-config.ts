@@ -42,9 +42,34 @@ export interface StageConfig {
   retrieveRequiresAuth: boolean;
   /** Uploaded files still under `uploads/` (never attached to a session) are deleted after this. */
   unattachedUploadDays: number;
+  /**
+   * The AWS account and region the stage must deploy to (`-c account=… -c region=…`, or set
+   * here). Required for prod: its stacks are pinned to them, so `cdk deploy` refuses credentials
+   * of another account, and a synth whose credentials name another account or region fails.
+   */
+  account?: string;
+  region?: string;
+  /** Safe deploys: `canary` shifts 10% of traffic for 5 minutes and rolls back on alarms; `all-at-once` for dev. */
+  deployment: 'canary' | 'all-at-once';
+  /** The table's AWS Backup plan: daily, kept this long; optionally copied to another vault (another region or account). */
+  backup: { retentionDays: number; copyToVaultArn?: string };
+  /**
+   * Days an overwritten or deleted attachment stays as a noncurrent version: at least the
+   * table's point-in-time window (35 days), so a table restored to any point still finds the
+   * files its sessions name.
+   */
+  attachmentNoncurrentDays: number;
+  /** Alarms reach a person: required in prod (`-c alarmEmail=…`). */
+  requireAlarmEmail: boolean;
   /** Concurrency and quotas (docs/capacity.md): what the stage is sized to carry, with the reasons. */
   capacity: Capacity;
 }
+
+/** DynamoDB's point-in-time recovery window (fixed by AWS at 35 days). */
+export const PITR_WINDOW_DAYS = 35;
+
+/** SES refuses this sender: a stage that must deliver e-mail needs `-c emailFrom=…`. */
+export const EXAMPLE_EMAIL_FROM = 'no-reply@checkout.example.com';
 
 /**
  * How much the stage carries (docs/capacity.md models each AWS limit on the path). `apiThrottle`
@@ -133,7 +158,8 @@ const BASE = {
   workerTimeout: Duration.seconds(WORK_QUEUE.consumerTimeoutSeconds),
   unattachedUploadDays: 1,
   api5xxRatePercent: 5,
-  emailFrom: 'no-reply@checkout.example.com',
+  emailFrom: EXAMPLE_EMAIL_FROM,
+  attachmentNoncurrentDays: PITR_WINDOW_DAYS + 1,
 };
 
 /**
@@ -178,6 +204,9 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     logLevel: 'DEBUG',
     auditRetentionDays: 30,
     retrieveRequiresAuth: false,
+    deployment: 'all-at-once',
+    backup: { retentionDays: 7 },
+    requireAlarmEmail: false,
     capacity: SMALL_CAPACITY(5),
   },
   staging: {
@@ -191,12 +220,17 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     logLevel: 'INFO',
     auditRetentionDays: 90,
     retrieveRequiresAuth: false,
+    deployment: 'all-at-once',
+    backup: { retentionDays: 14 },
+    requireAlarmEmail: false,
     capacity: SMALL_CAPACITY(20),
   },
   prod: {
     ...BASE,
     stage: 'prod',
-    logRetention: RetentionDays.ONE_YEAR,
+    // 90 days: enough to investigate a disputed payment's delivery trail; the logs hold no
+    // personal data (docs/data-retention.md), but a year of them was cost without a use.
+    logRetention: RetentionDays.THREE_MONTHS,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     // Per route: 1 000 sessions/s are 1 000 creates and up to 2 000 retrieves a second, with
@@ -207,6 +241,9 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     logLevel: 'INFO',
     auditRetentionDays: 400,
     retrieveRequiresAuth: false,
+    deployment: 'canary',
+    backup: { retentionDays: 35 },
+    requireAlarmEmail: true,
     capacity: PROD_CAPACITY,
   },
 };
@@ -219,6 +256,10 @@ export interface StageOverrides {
   /** Both or neither: an ACM certificate in the stack's region covering the domain. */
   domainName?: string;
   certificateArn?: string;
+  account?: string;
+  region?: string;
+  /** A Backup vault (another region or account) the daily backups are copied to. */
+  backupCopyVaultArn?: string;
 }
 
 export function stageConfig(stage: string, overrides: StageOverrides = {}): StageConfig {
@@ -228,6 +269,9 @@ export function stageConfig(stage: string, overrides: StageOverrides = {}): Stag
   const config = { ...STAGE_CONFIGS[stage as StageName] };
   if (overrides.alarmEmail) config.alarmEmail = overrides.alarmEmail;
   if (overrides.emailFrom) config.emailFrom = overrides.emailFrom;
+  if (overrides.account) config.account = overrides.account;
+  if (overrides.region) config.region = overrides.region;
+  if (overrides.backupCopyVaultArn) config.backup = { ...config.backup, copyToVaultArn: overrides.backupCopyVaultArn };
   if (overrides.publicUrl) config.publicUrl = overrides.publicUrl.replace(/\/+$/, '');
   if (Boolean(overrides.domainName) !== Boolean(overrides.certificateArn)) {
     throw new Error('A custom domain needs both -c domainName=… and -c certificateArn=… (an ACM certificate in the stack\'s region).');
@@ -236,4 +280,35 @@ export function stageConfig(stage: string, overrides: StageOverrides = {}): Stag
     config.customDomain = { domainName: overrides.domainName.toLowerCase(), certificateArn: overrides.certificateArn };
   }
   return config;
+}
+
+/** Where the credentials of this synth point (CDK_DEFAULT_ACCOUNT/REGION; unset offline). */
+export interface CallerEnvironment {
+  account?: string;
+  region?: string;
+}
+
+/**
+ * What a stage must have before it can be deployed: prod is refused with a placeholder (no
+ * alarm e-mail, the example SES sender), without its account and region, or with credentials
+ * of another account or region. Each message names the context key that fixes it.
+ */
+export function checkDeployable(config: StageConfig, caller: CallerEnvironment): void {
+  const problems: string[] = [];
+  if (config.requireAlarmEmail && !config.alarmEmail) {
+    problems.push('-c alarmEmail=<address>: the alarms must reach a person (the address confirms the SNS subscription after the first deploy).');
+  }
+  if (config.stage === 'prod' && config.emailFrom === EXAMPLE_EMAIL_FROM) {
+    problems.push(`-c emailFrom=<sender>: ${EXAMPLE_EMAIL_FROM} is the example sender, which SES refuses; use an address of a verified SES identity.`);
+  }
+  if (config.stage === 'prod' && (!config.account || !config.region)) {
+    problems.push('-c account=<12 digits> -c region=<region>: prod deploys only to the account and region it is pinned to.');
+  }
+  if (config.account && caller.account && caller.account !== config.account) {
+    problems.push(`the credentials are for account ${caller.account}, but the ${config.stage} stage is pinned to ${config.account} (-c account).`);
+  }
+  if (config.region && caller.region && caller.region !== config.region) {
+    problems.push(`the region is ${caller.region}, but the ${config.stage} stage is pinned to ${config.region} (-c region).`);
+  }
+  if (problems.length > 0) throw new Error(`The ${config.stage} stage cannot be synthesized:\n- ${problems.join('\n- ')}`);
 }

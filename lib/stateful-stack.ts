@@ -1,6 +1,4 @@
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -11,9 +9,11 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { CHANNELS, STREAM_FAILURES_QUEUE, WORK_QUEUE, type Channel } from '../functions/config/queues';
+import { CHANNELS, QUEUE_AGE_ALARM_SECONDS, STREAM_FAILURES_QUEUE, WORK_QUEUE, type Channel } from '../functions/config/queues';
 import { EXPIRY_INDEX, EXPIRY_INDEX_KEYS, EXPIRY_INDEX_PROJECTION, STREAM_VIEW_TYPE, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/config/table';
 import { sharedParameterName } from '../functions/config/stages';
+import { StageAlarms } from './constructs/alarms';
+import { TableBackup } from './constructs/table-backup';
 import { QueueWithDlq } from './constructs/queue-with-dlq';
 import type { StageConfig } from './stage-config';
 
@@ -46,9 +46,11 @@ export class CheckoutStatefulStack extends Stack {
     const { config } = props;
 
     this.alarmTopic = this.createAlarmTopic(config);
+    const alarms = new StageAlarms(this, this.alarmTopic);
     this.table = this.createTable(config);
+    new TableBackup(this, 'Backup', { table: this.table, stage: config.stage, ...config.backup, removalPolicy: config.removalPolicy });
     this.bucket = this.createBucket(config);
-    this.queues = Object.fromEntries(CHANNELS.map((channel) => [channel, this.createQueue(channel, config)])) as Record<Channel, QueueWithDlq>;
+    this.queues = Object.fromEntries(CHANNELS.map((channel) => [channel, this.createQueue(channel, config, alarms)])) as Record<Channel, QueueWithDlq>;
     this.streamFailures = new Queue(this, 'StreamFailures', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -59,7 +61,7 @@ export class CheckoutStatefulStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'It is itself a dead-letter destination: the DynamoDB stream event source\'s on-failure queue.',
     });
-    this.alarmOnMessages('StreamFailures', this.streamFailures);
+    alarms.newDeadLetters('StreamFailuresNew', this.streamFailures, 'stream failures');
 
     // The merchant's webhook HMAC key: generated here, read by the webhook sender only.
     this.webhookSecret = new Secret(this, 'WebhookKey', {
@@ -163,34 +165,25 @@ export class CheckoutStatefulStack extends Stack {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'attachments/',
+      // Four functions may delete or overwrite attachments: a version is kept for the table's
+      // point-in-time window, so a restored table still finds the files its sessions name.
+      versioned: true,
       lifecycleRules: [
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { noncurrentVersionExpiration: Duration.days(config.attachmentNoncurrentDays), expiredObjectDeleteMarker: true },
         // Uploaded files live under uploads/ until a session uses them; the ones never used go.
         { prefix: UPLOADS_PREFIX, expiration: Duration.days(config.unattachedUploadDays) },
       ],
     });
   }
 
-  private createQueue(channel: Channel, config: StageConfig): QueueWithDlq {
+  private createQueue(channel: Channel, config: StageConfig, alarms: StageAlarms): QueueWithDlq {
     // Construct ids as before (WebhookQueue, …): a new id would replace the deployed queues.
     const name = channel.charAt(0).toUpperCase() + channel.slice(1);
     const queues = new QueueWithDlq(this, `${name}Queue`, { settings: WORK_QUEUE, removalPolicy: config.removalPolicy });
-    this.alarmOnMessages(`${name}Dlq`, queues.dlq);
+    alarms.newDeadLetters(`${name}DlqNew`, queues.dlq, channel);
+    alarms.oldestMessage(`${name}QueueOldest`, queues.queue, channel, Duration.seconds(QUEUE_AGE_ALARM_SECONDS[channel]));
     return queues;
-  }
-
-  /** Any message in a dead-letter queue is a delivery we gave up on: someone must look. */
-  private alarmOnMessages(name: string, queue: Queue): void {
-    queue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
-      .createAlarm(this, `${name}NotEmpty`, {
-        alarmDescription: `Messages in ${name}: deliveries failed for good and wait for a redrive.`,
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      })
-      .addAlarmAction(new SnsAction(this.alarmTopic));
   }
 
   private createAlarmTopic(config: StageConfig): Topic {

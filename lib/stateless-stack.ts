@@ -8,9 +8,8 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { CfnFunction, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnFunction, FilterCriteria, StartingPosition, type Alias } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
@@ -20,7 +19,11 @@ import type { Needs } from '../functions/config/needs';
 import { ROUTES, type Route } from '../functions/config/routes';
 import { TRAILING_SLASH_PARAM } from '../functions/config/trailing-slash';
 import { WORKERS, type Worker } from '../functions/config/workers';
+import { PERSISTENT, StageAlarms } from './constructs/alarms';
+import { StageDashboard } from './constructs/dashboard';
 import { FannedOutSchedule } from './constructs/fanned-out-schedule';
+import { SafeDeploy } from './constructs/safe-deploy';
+import { FAILED_DELIVERY_OUTCOMES, METRIC, metricsNamespace, SERVICE_NAME } from '../functions/config/metrics';
 import { bindBucket, bindDeadLetterQueue, bindEmail, bindGatewaySecrets, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
 import { gatewaySecretPrefix } from '../functions/config/gateway-secrets';
 import { sharedParameterName } from './stateful-stack';
@@ -54,7 +57,11 @@ export class CheckoutStatelessStack extends Stack {
   readonly api: HttpApi;
   readonly routeFunctions = new Map<string, CheckoutFunction>();
   readonly workerFunctions = new Map<string, CheckoutFunction>();
+  /** Each function's `live` alias: what the API, the event sources and the schedule invoke. */
+  readonly aliases = new Map<string, Alias>();
   private readonly config: StageConfig;
+  private readonly deploys: SafeDeploy;
+  private readonly alarms: StageAlarms;
   /** The Data stack's resources, read from its SSM parameters (no CloudFormation exports). */
   private readonly data: SharedData;
   private readonly functionEnv: Record<string, string>;
@@ -63,6 +70,8 @@ export class CheckoutStatelessStack extends Stack {
     super(scope, id, props);
     this.config = props.config;
     this.data = this.sharedData();
+    this.deploys = new SafeDeploy(this, 'SafeDeploy', { mode: this.config.deployment });
+    this.alarms = new StageAlarms(this, this.data.alarmTopic);
 
     this.api = new HttpApi(this, 'Api', { description: `Checkout API (${this.config.stage})`, createDefaultStage: false });
     this.functionEnv = this.functionEnvironment();
@@ -75,6 +84,15 @@ export class CheckoutStatelessStack extends Stack {
     for (const route of props.routes ?? ROUTES) this.addRoute(route);
     for (const worker of props.workers ?? WORKERS) this.addWorker(worker);
     this.alarmOnServerErrors();
+    this.alarmOnOwnMetrics();
+    new StageDashboard(this, 'Dashboard', {
+      stage: this.config.stage,
+      api: this.api,
+      functions: new Map([...this.routeFunctions, ...this.workerFunctions]),
+      queues: this.data.queues,
+      streamFailures: this.data.streamFailures,
+      alarms: this.alarms.created,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the Checkout API' });
   }
@@ -138,8 +156,10 @@ export class CheckoutStatelessStack extends Stack {
       // Links in e-mails and SMS need the base URL even when no request carries it: the API's own
       // URL unless a custom domain is configured.
       CHECKOUT_PUBLIC_URL: config.publicUrl ?? (config.customDomain ? `https://${config.customDomain.domainName}` : this.api.apiEndpoint),
-      POWERTOOLS_SERVICE_NAME: 'checkout-api',
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_LOG_LEVEL: config.logLevel,
+      // EMF lines in the function's log, no PutMetricData calls (functions/config/metrics.ts).
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
     };
   }
 
@@ -181,25 +201,30 @@ export class CheckoutStatelessStack extends Stack {
       environment: this.functionEnv,
     });
     this.grantNeeds(fn, needs ?? {});
-    fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
-      .createAlarm(this, `${id}Errors`, {
-        alarmDescription: `${id} failed (unhandled error or timeout).`,
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      })
-      .addAlarmAction(new SnsAction(this.data.alarmTopic));
+    const live = this.deploys.alias(fn);
+    this.aliases.set(id, live);
+    // On the alias: during a canary the new version's failures are what CodeDeploy watches.
+    const errors = this.alarms.add(`${id}Errors`, live.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }), {
+      description: `${id} failed (unhandled error or timeout) in 2 of 5 minutes.`,
+      threshold: 0,
+      datapoints: PERSISTENT,
+    });
     // A throttled invocation is a request answered 429/503, or a consumer falling behind.
-    fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' })
-      .createAlarm(this, `${id}Throttles`, {
-        alarmDescription: `${id} was throttled (account or reserved concurrency exhausted).`,
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      })
-      .addAlarmAction(new SnsAction(this.data.alarmTopic));
+    this.alarms.add(`${id}Throttles`, live.metricThrottles({ period: Duration.minutes(1), statistic: 'Sum' }), {
+      description: `${id} was throttled (account or reserved concurrency exhausted) in 2 of 5 minutes.`,
+      threshold: 0,
+      datapoints: PERSISTENT,
+    });
+    const guards = [errors];
+    if (kind === 'route' && this.config.deployment === 'canary') {
+      // Slower than half its timeout at p90: the new version is not fit to serve.
+      guards.push(this.alarms.add(`${id}Latency`, live.metricDuration({ period: Duration.minutes(1), statistic: 'p90' }), {
+        description: `${id} p90 latency above ${timeout.toSeconds() / 2} s in 2 of 5 minutes.`,
+        threshold: timeout.toMilliseconds() / 2,
+        datapoints: PERSISTENT,
+      }));
+    }
+    this.deploys.guard(id, live, guards);
     return fn;
   }
 
@@ -219,7 +244,7 @@ export class CheckoutStatelessStack extends Stack {
   private addRoute(route: Route): void {
     const fn = this.newFunction(route.id, 'route', route.handler, this.config.httpTimeout, route.needs, `${route.method} ${route.path}`);
     this.routeFunctions.set(route.id, fn);
-    const integration = new HttpLambdaIntegration(`${route.id}Integration`, fn);
+    const integration = new HttpLambdaIntegration(`${route.id}Integration`, this.aliases.get(route.id)!);
     const method = route.method as HttpMethod;
     new HttpRoute(this.api, `${route.id}Route`, { httpApi: this.api, routeKey: HttpRouteKey.with(route.path, method), integration });
     // Ottu's paths end in "/", but an HTTP API route key may not end in "/" (CloudFormation
@@ -240,11 +265,12 @@ export class CheckoutStatelessStack extends Stack {
     const timeout = trigger.kind === 'schedule' ? this.config.capacity.expiryTimeout : this.config.workerTimeout;
     const fn = this.newFunction(worker.id, 'worker', worker.handler, timeout, worker.needs, `worker: ${trigger.kind}`);
     this.workerFunctions.set(worker.id, fn);
+    const live = this.aliases.get(worker.id)!;
     const reserved = this.config.capacity.reservedConcurrency[worker.id];
     if (reserved !== undefined) (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = reserved;
     switch (trigger.kind) {
       case 'table-stream': {
-        fn.addEventSource(
+        live.addEventSource(
           new DynamoEventSource(this.data.table, {
             startingPosition: StartingPosition[STREAM_EVENT_SOURCE.startingPosition],
             batchSize: STREAM_EVENT_SOURCE.batchSize,
@@ -257,15 +283,11 @@ export class CheckoutStatelessStack extends Stack {
           }),
         );
         // Records waiting: the router is failing or too slow, and events reach merchants late.
-        fn.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' })
-          .createAlarm(this, `${worker.id}IteratorAge`, {
-            alarmDescription: `${worker.id} lags the table stream by more than ${STREAM_ITERATOR_AGE_ALARM_SECONDS} s.`,
-            threshold: STREAM_ITERATOR_AGE_ALARM_SECONDS * 1000,
-            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluationPeriods: 1,
-            treatMissingData: TreatMissingData.NOT_BREACHING,
-          })
-          .addAlarmAction(new SnsAction(this.data.alarmTopic));
+        this.alarms.add(`${worker.id}IteratorAge`, live.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }), {
+          description: `${worker.id} lags the table stream by more than ${STREAM_ITERATOR_AGE_ALARM_SECONDS} s (docs/runbook.md, "A stuck queue").`,
+          threshold: STREAM_ITERATOR_AGE_ALARM_SECONDS * 1000,
+          datapoints: PERSISTENT,
+        });
         Validations.of(fn.role!).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::*]',
           reason: 'dynamodb:ListStreams (granted with the stream event source) and X-Ray actions support no resource-level permissions.',
@@ -273,7 +295,7 @@ export class CheckoutStatelessStack extends Stack {
         break;
       }
       case 'queue':
-        fn.addEventSource(
+        live.addEventSource(
           new SqsEventSource(this.data.queues[trigger.queue].queue, {
             batchSize: WORK_QUEUE.batchSize,
             maxBatchingWindow: Duration.seconds(WORK_QUEUE.maxBatchingWindowSeconds),
@@ -286,7 +308,7 @@ export class CheckoutStatelessStack extends Stack {
         break;
       case 'schedule':
         new FannedOutSchedule(this, `${worker.id}Schedule`, {
-          fn,
+          fn: live,
           everyMinutes: trigger.everyMinutes,
           fanOut: trigger.fanOut,
           description: `${worker.id} every ${trigger.everyMinutes} minute(s)`,
@@ -307,14 +329,34 @@ export class CheckoutStatelessStack extends Stack {
       period,
       label: 'API 5xx rate (%)',
     });
-    rate
-      .createAlarm(this, 'Api5xxRate', {
-        alarmDescription: `More than ${this.config.api5xxRatePercent}% of API requests answered 5xx.`,
-        threshold: this.config.api5xxRatePercent,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      })
-      .addAlarmAction(new SnsAction(this.data.alarmTopic));
+    this.alarms.add('Api5xxRate', rate, {
+      description: `More than ${this.config.api5xxRatePercent}% of API requests answered 5xx in 2 of 5 minutes.`,
+      threshold: this.config.api5xxRatePercent,
+      datapoints: PERSISTENT,
+    });
+  }
+
+  /** The app's own metrics (EMF): deliveries failing across merchants or providers, and a late expiry sweep. */
+  private alarmOnOwnMetrics(): void {
+    const namespace = metricsNamespace(this.config.stage);
+    const period = Duration.minutes(1);
+    const failed = (channel: string) => {
+      const usingMetrics = Object.fromEntries(
+        FAILED_DELIVERY_OUTCOMES.map((outcome) => [outcome, new Metric({ namespace, metricName: METRIC.deliveries, dimensionsMap: { service: SERVICE_NAME, channel, outcome }, period, statistic: 'Sum' })]),
+      );
+      return new MathExpression({ expression: FAILED_DELIVERY_OUTCOMES.join(' + '), usingMetrics, period, label: `${channel} attempts failed` });
+    };
+    for (const [channel, threshold] of [['webhook', 20], ['email', 5], ['sms', 5]] as const) {
+      this.alarms.add(`${channel.charAt(0).toUpperCase()}${channel.slice(1)}AttemptsFailing`, failed(channel), {
+        description: `More than ${threshold} ${channel} attempts a minute failed in 2 of 5 minutes: a provider, our sender or many endpoints are failing (docs/runbook.md).`,
+        threshold,
+        datapoints: PERSISTENT,
+      });
+    }
+    this.alarms.add('ExpiryLag', new Metric({ namespace, metricName: METRIC.expiryLag, dimensionsMap: { service: SERVICE_NAME }, period, statistic: 'Maximum' }), {
+      description: 'The expiry sweep expired sessions more than 5 minutes late in 2 of 5 minutes.',
+      threshold: 300,
+      datapoints: PERSISTENT,
+    });
   }
 }

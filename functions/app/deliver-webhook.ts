@@ -1,3 +1,4 @@
+import { urlWithoutQuery } from '../domain/redact';
 import type { DeliveryMessage } from '../domain/deliveries';
 import { deliveryKey } from '../domain/deliveries';
 import { judgeWebhookResult } from '../domain/delivery-schedule';
@@ -73,10 +74,12 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
     // one-off URL.
     if (!message.url) recording = recordWebhookStatus(ports, session.session_id, status, { read: session, delivered: listsDelivery ? version : undefined });
     ports.log.info('webhook attempt', {
+      channel: 'webhook',
       session_id: session.session_id,
       event_id: message.event.event_id,
+      request_id: message.event.request_id,
       event: message.event.type,
-      url,
+      url: urlWithoutQuery(url),
       attempt,
       status_code: status.last_status_code,
       error: status.last_error,

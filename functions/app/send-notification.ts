@@ -1,3 +1,4 @@
+import { maskRecipient, redactText } from '../domain/redact';
 import { deliveryKey, isNotificationEvent, type DeliveryMessage } from '../domain/deliveries';
 import { PermanentDeliveryError } from '../domain/delivery-errors';
 import { languageOf, renderEmail, renderSms, templateVariables, type Templates } from '../domain/notification-message';
@@ -38,7 +39,7 @@ export async function sendNotification(ports: SendNotificationPorts, delivery: D
     const language = languageOf(session);
     const vars = templateVariables(session, settings.publicUrl, event);
     const report = (outcome: string, fields: Record<string, unknown> = {}) =>
-      ports.log.info(`${message.channel} attempt`, { session_id: session.session_id, event_id: event.event_id, event: type, to: message.to, attempt, outcome, ...fields });
+      ports.log.info(`${message.channel} attempt`, { channel: message.channel, session_id: session.session_id, event_id: event.event_id, request_id: event.request_id, event: type, to: maskRecipient(message.to), attempt, outcome, ...fields });
     try {
       if (message.channel === 'email') await mailerOf(ports).send({ to: message.to, ...renderEmail(settings.templates, language, type, vars) });
       else await smsOf(ports).send({ to: message.to, text: renderSms(settings.templates, language, type, vars) });
@@ -47,12 +48,12 @@ export async function sendNotification(ports: SendNotificationPorts, delivery: D
     } catch (error) {
       if (!(error instanceof PermanentDeliveryError)) {
         const outcome = retryOrGiveUp(attempt, errorText(error));
-        report(outcome.kind === 'retry' ? 'retrying' : 'failed', { error: errorText(error), next_retry_seconds: outcome.kind === 'retry' ? outcome.delaySeconds : null });
+        report(outcome.kind === 'retry' ? 'retrying' : 'failed', { error: redactText(errorText(error)), next_retry_seconds: outcome.kind === 'retry' ? outcome.delaySeconds : null });
         return outcome;
       }
       const rejection = { channel: message.channel, recipient: message.to, event: type, reason: error.reason, at: ports.clock.now().toISOString() };
       await recordRejection(ports, session.session_id, rejection, session);
-      report('rejected', { error: error.reason });
+      report('rejected', { error: redactText(error.reason) });
       return { kind: 'done' };
     }
   });

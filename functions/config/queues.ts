@@ -31,6 +31,13 @@ export const WORK_QUEUE = {
   maxBatchingWindowSeconds: 1,
 } as const;
 
+/**
+ * Alarm when a work queue's oldest message has waited longer than this. A webhook may wait
+ * hours by design while one merchant's endpoint is down (the retry schedule, docs/webhooks.md),
+ * so its threshold is an hour; e-mail and SMS retry only on throttling, minutes at most.
+ */
+export const QUEUE_AGE_ALARM_SECONDS = { webhook: 60 * 60, email: 15 * 60, sms: 15 * 60 } as const;
+
 /** Alarm when the event router lags the table stream by more than this (records waiting). */
 export const STREAM_ITERATOR_AGE_ALARM_SECONDS = 5 * 60;
 export type WorkQueueSettings = Readonly<Record<keyof typeof WORK_QUEUE, number>>;

@@ -12,6 +12,12 @@ export interface SessionEvent {
   /** Session version the event was committed with. */
   version: number;
   occurred_at: string;
+  /**
+   * The API request that committed it (API Gateway's request id), so one search follows a
+   * payment from the create to the last webhook attempt. Stamped by the repository at commit;
+   * absent for changes no request made (the expiry sweep) and events committed before it existed.
+   */
+  request_id?: string;
 }
 
 export function sessionEvent(

@@ -15,6 +15,8 @@ export function withLogContext<E, R>(handler: (event: E, context: Context) => Pr
     try {
       return await handler(event, context);
     } finally {
+      // The keys one record set (request_id, event_id) must not name the next invocation's lines.
+      logger.removeKeys(['request_id', 'event_id']);
       logger.clearBuffer();
     }
   };

@@ -1,4 +1,4 @@
-import { Stack, Validations, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Stack, Token, Validations, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -166,9 +166,11 @@ export function bindGatewaySecrets(fn: CheckoutFunction, prefix: string): void {
   const { partition, region, account } = Stack.of(fn);
   const resource = `arn:${partition}:secretsmanager:${region}:${account}:secret:${prefix}*`;
   fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [resource] }));
-  // cdk-nag names the resource as written, with the pseudo parameters as <AWS::…>.
+  // cdk-nag names the resource as written, with the pseudo parameters as <AWS::…>, or the
+  // account and region themselves when the stack is pinned to them (prod).
+  const named = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
   Validations.of(fn.role!).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${named(region, 'Region')}:${named(account, 'AccountId')}:secret:${prefix}*]`,
     reason: 'One secret per gateway setting (pg_code), all under this stage\'s prefix; added by npm run admin -- add-gateway.',
   });
 }

@@ -168,7 +168,7 @@ describeAws('redrive: one pass over the dead letters', () => {
 
   test('--stage reads the stage\'s queues from its SSM parameters', async () => {
     const ssm = new SSMClient({});
-    const values: Record<string, string> = { 'table-name': 'unused' };
+    const values: Record<string, string> = {}; // not table-name: the restore rehearsal owns that one
     for (const channel of CHANNELS) Object.assign(values, { [`${channel}-queue-url`]: urls[channel], [`${channel}-dlq-url`]: dlqs[channel] });
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: streamFailures, AttributeNames: ['QueueArn'] }));
     values['stream-failures-arn'] = Attributes!.QueueArn!;

@@ -12,6 +12,8 @@ import { synthStage, type SynthesizedApp } from './synth-app';
 let dev: SynthesizedApp;
 let prod: SynthesizedApp;
 let withWorkers: SynthesizedApp;
+/** What prod needs to synthesize (lib/stage-config.ts checkDeployable). */
+const PROD = { alarmEmail: 'ops@example.com', emailFrom: 'no-reply@pay.example.net', account: '123456789012', region: 'eu-west-1' };
 
 // Workers name an existing handler module: the stack only needs a real entry to point at.
 const TEST_WORKERS: Worker[] = [
@@ -24,7 +26,7 @@ const TEST_WORKERS: Worker[] = [
 
 beforeAll(() => {
   dev = synthStage('dev');
-  prod = synthStage('prod', { overrides: { alarmEmail: 'ops@example.com' } });
+  prod = synthStage('prod', { overrides: PROD });
   withWorkers = synthStage('staging', { workers: TEST_WORKERS });
 });
 
@@ -41,6 +43,11 @@ function functionOf(template: Template, route: Route): string {
   return only(template.findResources('AWS::Lambda::Function', { Properties: { Description: `${route.method} ${route.path}` } }))[0];
 }
 
+/** The logical id of the function's `live` alias (on a published version). */
+function aliasOf(template: Template, functionId: string): string {
+  return only(template.findResources('AWS::Lambda::Alias', { Properties: { FunctionName: { Ref: functionId }, Name: 'live' } }))[0];
+}
+
 /** The IAM statements of the role a function runs as. */
 function statementsOf(template: Template, functionId: string): Array<{ Effect: string; Action: string | string[]; Resource: unknown }> {
   const fn = template.toJSON().Resources[functionId];
@@ -55,8 +62,9 @@ const actionsOf = (statements: Array<{ Action: string | string[] }>) => statemen
 describe('HTTP API', () => {
   test.each(ROUTES.map((r) => [r.id, r] as const))('%s: both slash forms reach its own function', (_id, route) => {
     const functionId = functionOf(dev.api, route);
+    const aliasId = aliasOf(dev.api, functionId);
     const integrations = dev.api.findResources('AWS::ApiGatewayV2::Integration', {
-      Properties: { IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+      Properties: { IntegrationType: 'AWS_PROXY', IntegrationUri: { Ref: aliasId } },
     });
     const [integrationId] = only(integrations);
     for (const path of [route.path, `${route.path}/{${TRAILING_SLASH_PARAM}+}`]) {
@@ -64,10 +72,10 @@ describe('HTTP API', () => {
         RouteKey: `${route.method} ${path}`,
         Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
       });
-      // API Gateway may invoke the function through either route.
+      // API Gateway may invoke the function's alias through either route.
       dev.api.hasResourceProperties('AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunction',
-        FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        FunctionName: { Ref: aliasId },
         Principal: 'apigateway.amazonaws.com',
         SourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`/\\*/\\*${path.replace(/[{}+]/g, '\\$&')}$`)])] },
       });
@@ -137,7 +145,9 @@ describe('functions', () => {
   });
 
   test('no function role carries an AWS managed policy', () => {
-    for (const role of Object.values(resources(withWorkers.api, 'AWS::IAM::Role'))) {
+    const functionRoles = Object.values(resources(withWorkers.api, 'AWS::IAM::Role')).filter((role) => JSON.stringify(role.Properties!.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'));
+    expect(functionRoles).toHaveLength(ROUTES.length + TEST_WORKERS.length);
+    for (const role of functionRoles) {
       expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
     }
   });
@@ -167,9 +177,12 @@ describe('workers', () => {
     Properties: { LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp(`^${id}Logs`) } } },
   }))[0];
 
+  /** An event source mapping names the alias as `<function name>:live`, the name taken from the alias's ARN. */
+  const aliasArn = (functionId: string) => ({ 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: aliasOf(withWorkers.api, functionId) }] }] }, ':live']] });
+
   test('table-stream: writes that carry events (and earlier-layout outbox INSERTs) only, bisect, partial failures, bounded retries, on-failure queue', () => {
     withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: workerFunction('RouteEvents') },
+      FunctionName: aliasArn(workerFunction('RouteEvents')),
       EventSourceArn: { Ref: Match.stringLikeRegexp('^SsmParameterValuecheckoutstagingtablestreamarn') },
       StartingPosition: 'TRIM_HORIZON',
       BisectBatchOnFunctionError: true,
@@ -191,7 +204,7 @@ describe('workers', () => {
     ['SendSms', 'SmsQueue'],
   ])('queue: %s consumes %s and reports partial batch failures', (id, queue) => {
     withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: workerFunction(id) },
+      FunctionName: aliasArn(workerFunction(id)),
       EventSourceArn: { Ref: Match.stringLikeRegexp(`^SsmParameterValuecheckoutstaging${queue.replace('Queue', '').toLowerCase()}queuearn`) },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
@@ -201,7 +214,7 @@ describe('workers', () => {
     withWorkers.api.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [workerFunction('ExpireSessions'), 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { Ref: aliasOf(withWorkers.api, workerFunction('ExpireSessions')) } })],
     });
   });
 
@@ -215,7 +228,8 @@ describe('workers', () => {
       expect(rule.Properties!.Targets.length).toBeLessThanOrEqual(5);
       return rule.Properties!.Targets as Array<{ Arn: unknown; Input?: string; RetryPolicy?: unknown }>;
     });
-    expect(targets.map((t) => t.Arn)).toEqual(Array(EXPIRY_SHARDS).fill({ 'Fn::GetAtt': [fnId, 'Arn'] }));
+    // Each target is the function's live alias (safe deploys), never $LATEST.
+    expect(targets.map((t) => t.Arn)).toEqual(Array(EXPIRY_SHARDS).fill({ Ref: aliasOf(dev.api, fnId) }));
     expect(targets.map((t) => JSON.parse(t.Input!).shard).sort((a, b) => a - b)).toEqual(Array.from({ length: EXPIRY_SHARDS }, (_, i) => i));
     for (const t of targets) expect(t.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 });
     // Its share of the minute: the sweep's timeout is the stage's capacity setting, not the queue consumers'.
@@ -318,16 +332,37 @@ describe('data', () => {
 describe('alarms', () => {
   const topicRef = (app: SynthesizedApp) => only(app.data.findResources('AWS::SNS::Topic'))[0];
 
-  test('every DLQ (and the stream failure queue) alarms to the topic as soon as it holds a message', () => {
+  test('every DLQ (and the stream failure queue) alarms on new dead letters, not on "not empty", on every occurrence, and notifies on recovery', () => {
     const queues = Object.keys(resources(dev.data, 'AWS::SQS::Queue')).filter((id) => /Dlq|StreamFailures/.test(id));
     expect(queues).toHaveLength(4);
     for (const queue of queues) {
       dev.data.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'MAX([sent, DIFF(visible)])' }),
+          Match.objectLike({ Id: 'sent', MetricStat: Match.objectLike({ Metric: { Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }] } }) }),
+        ]),
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
         AlarmActions: [{ Ref: topicRef(dev) }],
+        OKActions: [{ Ref: topicRef(dev) }],
+      });
+    }
+    // Negative: no alarm on the depth alone (it would stay in ALARM until a redrive).
+    const depthOnly = Object.values(resources(dev.data, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties!.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(depthOnly).toEqual([]);
+  });
+
+  test('each work queue alarms on its oldest message\'s age, 2 of 5 minutes', () => {
+    for (const [name, seconds] of [['Webhook', 3600], ['Email', 900], ['Sms', 900]] as const) {
+      const queueId = Object.keys(resources(dev.data, 'AWS::SQS::Queue')).find((id) => new RegExp(`^${name}Queue[0-9A-F]+$`).test(id))!;
+      dev.data.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: seconds,
+        DatapointsToAlarm: 2,
+        EvaluationPeriods: 5,
+        OKActions: [Match.anyValue()],
       });
     }
   });
@@ -337,8 +372,13 @@ describe('alarms', () => {
     for (const fn of functions) {
       withWorkers.api.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
+        Dimensions: Match.arrayWith([{ Name: 'FunctionName', Value: { Ref: fn } }, { Name: 'Resource', Value: Match.anyValue() }]),
         Threshold: 0,
+        // A single failed invocation is noise; two minutes of five are not.
+        DatapointsToAlarm: 2,
+        EvaluationPeriods: 5,
+        Period: 60,
+        OKActions: [Match.anyValue()],
         AlarmActions: [{ Ref: Match.stringLikeRegexp('^SsmParameterValuecheckoutstagingalarmtopicarn') }],
       });
     }
@@ -429,7 +469,7 @@ describe('a deploy that delivers', () => {
     for (const fn of functions) {
       withWorkers.api.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'Throttles',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
+        Dimensions: Match.arrayWith([{ Name: 'FunctionName', Value: { Ref: fn } }]),
         Threshold: 0,
         AlarmActions: [Match.anyValue()],
       });
@@ -459,7 +499,10 @@ describe('capacity (lib/stage-config.ts capacity; docs/capacity.md)', () => {
     const router = Object.values(resources(prod.api, 'AWS::Lambda::Function')).find((f) => f.Properties!.Description === 'worker: table-stream')!;
     expect(router.Properties!.ReservedConcurrentExecutions).toBe(prod.config.capacity.reservedConcurrency.RouteEvents);
     const webhook = mappingOf(prod, 'webhook');
-    const webhookFn = Object.entries(resources(prod.api, 'AWS::Lambda::Function')).find(([id]) => id === (webhook.Properties!.FunctionName as { Ref: string }).Ref)![1];
+    // The mapping names the function's live alias: `<function name>:live`, the name from the alias's ARN.
+    const aliasId = JSON.stringify(webhook.Properties!.FunctionName).match(/"Ref":"([^"]+)"/)![1]!;
+    const functionId = (prod.api.toJSON().Resources[aliasId].Properties.FunctionName as { Ref: string }).Ref;
+    const webhookFn = resources(prod.api, 'AWS::Lambda::Function')[functionId]!;
     expect(webhookFn.Properties!.ReservedConcurrentExecutions).toBe(prod.config.capacity.reservedConcurrency.DeliverWebhook);
     // Reserved at least what its event source may run at once, or the poller's batches are throttled.
     expect(prod.config.capacity.reservedConcurrency.DeliverWebhook).toBeGreaterThanOrEqual(prod.config.capacity.queueConcurrency.webhook);

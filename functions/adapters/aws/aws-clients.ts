@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { setting } from '../../config/env';
 
 /**
@@ -10,6 +11,13 @@ import { setting } from '../../config/env';
  * connections). Every client honours AWS_ENDPOINT_URL by itself, which is how tests and
  * `CHECKOUT_BACKEND=aws npm start` reach moto.
  */
+
+/**
+ * X-Ray: each client's calls become subsegments of the invocation's trace (the functions run
+ * with active tracing). Outside Lambda the tracer is disabled and the clients are left as they are.
+ */
+const tracer = new Tracer({ serviceName: 'checkout-api' });
+export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client);
 
 let dynamo: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -19,7 +27,7 @@ let sqs: SQSClient | undefined;
 
 /** The low-level client (table administration); the document client below wraps it. */
 export function dynamoClient(): DynamoDBClient {
-  dynamo ??= new DynamoDBClient({});
+  dynamo ??= traced(new DynamoDBClient({}));
   return dynamo;
 }
 
@@ -37,17 +45,17 @@ export function createDocumentClient(client: DynamoDBClient = new DynamoDBClient
 }
 
 export function secretsManagerClient(): SecretsManagerClient {
-  secretsClient ??= new SecretsManagerClient({});
+  secretsClient ??= traced(new SecretsManagerClient({}));
   return secretsClient;
 }
 
 export function s3Client(): S3Client {
   // Emulators serve buckets under the path, not as virtual hosts.
-  s3 ??= new S3Client({ forcePathStyle: setting('AWS_ENDPOINT_URL') !== undefined });
+  s3 ??= traced(new S3Client({ forcePathStyle: setting('AWS_ENDPOINT_URL') !== undefined }));
   return s3;
 }
 
 export function sqsClient(): SQSClient {
-  sqs ??= new SQSClient({});
+  sqs ??= traced(new SQSClient({}));
   return sqs;
 }

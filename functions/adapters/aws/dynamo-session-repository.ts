@@ -1,3 +1,4 @@
+import { stampRequestId } from '../request-context';
 import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -276,7 +277,7 @@ export function sessionItem(session: Session, events: SessionEvent[] = []): Reco
     ...(isHardDeleted(session) ? { [TTL_ATTRIBUTE]: Math.floor(Date.parse(session.deleted_at!) / 1000) } : {}),
     // JSON text: whatever SessionEvent holds travels whole, in one attribute the stream filter
     // can test for.
-    ...(events.length > 0 ? { [EVENTS_ATTRIBUTE]: JSON.stringify(events) } : {}),
+    ...(events.length > 0 ? { [EVENTS_ATTRIBUTE]: JSON.stringify(stampRequestId(events)) } : {}),
   };
 }
 

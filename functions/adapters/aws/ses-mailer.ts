@@ -1,3 +1,4 @@
+import { traced } from './aws-clients';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PermanentDeliveryError } from '../../domain/delivery-errors';
 import type { EmailMessage, Mailer } from '../../ports';
@@ -33,5 +34,5 @@ export class SesMailer implements Mailer {
 
 export function sesMailer() {
   uses({ email: true });
-  return new SesMailer(new SESv2Client({}), requiredSetting('CHECKOUT_EMAIL_FROM'));
+  return new SesMailer(traced(new SESv2Client({})), requiredSetting('CHECKOUT_EMAIL_FROM'));
 }

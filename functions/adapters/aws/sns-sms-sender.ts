@@ -1,3 +1,4 @@
+import { traced } from './aws-clients';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { PermanentDeliveryError } from '../../domain/delivery-errors';
 import type { SmsMessage, SmsSender } from '../../ports';
@@ -29,5 +30,5 @@ export class SnsSmsSender implements SmsSender {
 
 export function snsSmsSender() {
   uses({ sms: true });
-  return new SnsSmsSender(new SNSClient({}));
+  return new SnsSmsSender(traced(new SNSClient({})));
 }

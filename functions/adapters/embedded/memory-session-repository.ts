@@ -1,3 +1,4 @@
+import { stampRequestId } from '../request-context';
 import { OrderNoTakenError, VersionConflictError } from '../../domain/errors';
 import type { AuditEntry } from '../../domain/audit';
 import type { SessionEvent } from '../../domain/events';
@@ -108,7 +109,8 @@ export class MemorySessionRepository implements SessionRepository {
     this.expiryIndex.set(keys.gsi1pk, partition);
   }
 
-  private commit(events: SessionEvent[]): void {
+  private commit(committed: SessionEvent[]): void {
+    const events = stampRequestId(committed);
     this.outbox.push(...events);
     for (const listener of this.listeners) listener(events);
   }

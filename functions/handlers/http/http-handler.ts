@@ -1,3 +1,4 @@
+import { runWithRequestId } from '../../adapters/request-context';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -61,5 +62,7 @@ export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions = {}):
     .use(httpHeaderNormalizer())
     .use(parseBody());
   if (options.auth) stack.use(requireAuth(options.auth)).use(idempotency(options.auth, options.idempotency));
-  return stack as unknown as LambdaHttpHandler;
+  const handle = stack as unknown as LambdaHttpHandler;
+  // The request id goes with everything the request commits (its events, then their deliveries).
+  return (event, context) => runWithRequestId(event.requestContext.requestId, () => handle(event, context));
 }

@@ -1,3 +1,4 @@
+import { observedLog } from '../metrics';
 import { dynamoWebhookSigner } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
@@ -8,7 +9,6 @@ import { systemClock } from '../../adapters/system-clock';
 import { deliverWebhook, WEBHOOK_TIMEOUT_MS, type DeliverWebhookPorts } from '../../app/deliver-webhook';
 import { setting } from '../../config/env';
 import { lambdaEntry } from '../lambda-entry';
-import { logger } from '../logger';
 import { queueFunction, queueHandler, type ConsumerPorts } from './queue-consumer';
 
 export function wire(ports: DeliverWebhookPorts & ConsumerPorts, { timeoutMs = WEBHOOK_TIMEOUT_MS } = {}) {
@@ -26,6 +26,6 @@ export const build = () =>
     webhooks: new HttpWebhookSender({ allowLoopback: setting('CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS') }),
     clock: systemClock,
     ids: randomIds,
-    log: logger,
+    log: observedLog,
   });
 export const handler = lambdaEntry(build);

@@ -1,3 +1,4 @@
+import { observedLog } from '../metrics';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { sqsConsumerQueue } from '../../adapters/aws/sqs-event-queue';
@@ -6,7 +7,6 @@ import { systemClock } from '../../adapters/system-clock';
 import { sendNotification, type NotificationSettings, type SendNotificationPorts } from '../../app/send-notification';
 import { requiredSetting } from '../../config/env';
 import type { NotificationChannel } from '../../domain/deliveries';
-import { logger } from '../logger';
 import { queueFunction, queueHandler, type ConsumerPorts } from './queue-consumer';
 
 /** The e-mail and SMS consumers: the same loop over their own queue and their own sender. */
@@ -17,7 +17,7 @@ export function notificationConsumer(channel: NotificationChannel) {
 
 /** What both build on AWS besides their sender. */
 export function awsNotificationPorts(channel: NotificationChannel) {
-  return { sessions: dynamoSessions(), idempotency: dynamoIdempotency(), queue: sqsConsumerQueue(channel), clock: systemClock, ids: randomIds, log: logger };
+  return { sessions: dynamoSessions(), idempotency: dynamoIdempotency(), queue: sqsConsumerQueue(channel), clock: systemClock, ids: randomIds, log: observedLog };
 }
 
 /**

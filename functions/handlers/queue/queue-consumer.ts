@@ -31,6 +31,8 @@ export function queueFunction<C extends QueueName>(queue: C, ports: ConsumerPort
       return;
     }
     const attempt = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
+    // Every line of this delivery names the API request that committed its event.
+    logger.appendKeys({ request_id: message.event.request_id, event_id: message.event.event_id });
     let outcome: DeliveryOutcome;
     try {
       outcome = await deliver(message as Extract<DeliveryMessage, { channel: C }>, attempt);

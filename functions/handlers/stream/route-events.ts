@@ -9,6 +9,8 @@ import { QUEUE_NAMES } from '../../domain/deliveries';
 import type { SessionEvent } from '../../domain/events';
 import type { Session } from '../../domain/session';
 import { lambdaEntry } from '../lambda-entry';
+import { logger } from '../logger';
+import { countSessionEvent } from '../metrics';
 import { withLogContext } from '../with-log-context';
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
@@ -28,7 +30,12 @@ async function routeRecord(ports: RouterPorts, record: DynamoDBRecord): Promise<
   const committed = image[EVENTS_ATTRIBUTE]?.S;
   if (committed !== undefined) {
     const session = sessionFromImage(image);
-    for (const event of JSON.parse(committed) as SessionEvent[]) await routeEvent(ports, event, session);
+    for (const event of JSON.parse(committed) as SessionEvent[]) {
+      // The request that committed it names this record's log lines too (one search follows a payment).
+      logger.appendKeys({ request_id: event.request_id, event_id: event.event_id });
+      await routeEvent(ports, event, session);
+      countSessionEvent(event, session);
+    }
     return;
   }
   if (record.eventName === 'INSERT' && image.sk?.S?.startsWith(EVENT_SK_PREFIX)) await routeEvent(ports, eventFromImage(image));

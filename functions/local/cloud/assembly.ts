@@ -82,3 +82,20 @@ export function functionsOf(assembly: Assembly): FunctionSpec[] {
     };
   });
 }
+
+/**
+ * The AWS::Lambda::Function a template's invoker names: the function itself (`Fn::GetAtt` Arn,
+ * `Ref`), or its alias (`Ref` to an AWS::Lambda::Alias, or an event source mapping's
+ * `<name>:<alias>` join over the alias's ARN), which invokes the version behind it: here, the
+ * function's one bundle.
+ */
+export function lambdaFunctionOf(node: unknown, template: CfnTemplate): string {
+  const text = JSON.stringify(node ?? null);
+  const ids = [...text.matchAll(/"(?:Ref|Fn::GetAtt)":(?:\["|")([A-Za-z0-9]+)"/g)].map((m) => m[1]!);
+  for (const id of ids) {
+    const resource = template.Resources?.[id];
+    if (resource?.Type === 'AWS::Lambda::Function') return id;
+    if (resource?.Type === 'AWS::Lambda::Alias') return (resource.Properties?.FunctionName as { Ref: string }).Ref;
+  }
+  throw new Error(`no Lambda function or alias in ${text}`);
+}

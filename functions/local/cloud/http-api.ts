@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { apiGatewayEvent, requestUrl } from '../api-gateway-event';
 import type { OnRequest } from '../local-gateway';
-import { resourcesOfType, type CfnTemplate } from './assembly';
+import { lambdaFunctionOf, resourcesOfType, type CfnTemplate } from './assembly';
 import { FunctionError } from './lambda-pool';
 
 /**
@@ -30,8 +30,7 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export function routesOf(template: CfnTemplate): HttpRoute[] {
   const integrations = new Map<string, string>();
   for (const [id, integration] of resourcesOfType(template, 'AWS::ApiGatewayV2::Integration')) {
-    const uri = integration.Properties?.IntegrationUri as { 'Fn::GetAtt'?: [string, string] } | undefined;
-    if (uri?.['Fn::GetAtt']) integrations.set(id, uri['Fn::GetAtt'][0]);
+    integrations.set(id, lambdaFunctionOf(integration.Properties?.IntegrationUri, template));
   }
   const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([id, route]) => {
     const routeKey = String(route.Properties!.RouteKey);

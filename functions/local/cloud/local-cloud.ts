@@ -4,7 +4,7 @@ import { DEMO_MPGS_CODES, type DemoMpgs } from '../demo-config';
 import { escapeHtml } from '../../domain/notification-message';
 import { embeddedOnlyPages } from '../aws-mode';
 import type { DemoCredentials } from '../demo-config';
-import { functionsOf, readAssembly, resourcesOfType, type Assembly, type FunctionSpec } from './assembly';
+import { functionsOf, lambdaFunctionOf, readAssembly, resourcesOfType, type Assembly, type FunctionSpec } from './assembly';
 import { pollQueue, pollStream, queueAttributes, type Poller } from './event-sources';
 import type { OnRequest } from '../local-gateway';
 import { createHttpApi, routesOf } from './http-api';
@@ -144,7 +144,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const queueByArn = new Map([...provisioned.resources.values()].filter((r) => r.attributes.QueueUrl).map((r) => [r.attributes.Arn!, r.attributes.QueueUrl!]));
   for (const [id, mapping] of resourcesOfType(api, 'AWS::Lambda::EventSourceMapping')) {
     const props = mapping.Properties ?? {};
-    const fnId = (props.FunctionName as { Ref: string }).Ref;
+    const fnId = lambdaFunctionOf(props.FunctionName, api);
     const pool = poolOf(fnId);
     const sourceArn = resolve(props.EventSourceArn);
     const filters = ((props.FilterCriteria?.Filters ?? []) as Array<{ Pattern: string }>).map((f) => JSON.parse(f.Pattern) as unknown);
@@ -205,7 +205,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (!rate || rule.Properties?.State === 'DISABLED') continue;
     const interval = options.scheduleIntervalMs ?? Number(rate[1]) * (PERIOD_MS[rate[2]!] ?? 60_000);
     // A target with `Input` gets that constant JSON instead of the event (the fanned-out sweep's `{ "shard": n }`).
-    const targets = ((rule.Properties?.Targets ?? []) as Array<{ Arn: { 'Fn::GetAtt': [string, string] }; Input?: string }>).map((t) => ({ fnId: t.Arn['Fn::GetAtt'][0], input: t.Input }));
+    const targets = ((rule.Properties?.Targets ?? []) as Array<{ Arn: unknown; Input?: string }>).map((t) => ({ fnId: lambdaFunctionOf(t.Arn, api), input: t.Input }));
     let running: Promise<void> | undefined;
     const fire = async () => {
       if (running) return running; // one at a time, as a slow sweep would not overlap itself here

@@ -1,0 +1,175 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { metricsNamespace } from '../../functions/config/metrics';
+import { ROUTES } from '../../functions/config/routes';
+import { WORKERS } from '../../functions/config/workers';
+import { stageConfig } from '../../lib/stage-config';
+import { synthStage, type SynthesizedApp } from './synth-app';
+
+// Issue 25: safe deploys, alarms, dashboard, retention, backup, pinning, placeholders; each with its negative.
+const PROD = { alarmEmail: 'ops@example.com', emailFrom: 'no-reply@pay.example.net', account: '123456789012', region: 'eu-west-1' };
+let dev: SynthesizedApp;
+let prod: SynthesizedApp;
+
+beforeAll(() => {
+  dev = synthStage('dev');
+  prod = synthStage('prod', { overrides: PROD });
+});
+
+const FUNCTIONS = ROUTES.length + WORKERS.length;
+type Resources = Record<string, { Properties: Record<string, any> }>;
+
+describe('safe deploys', () => {
+  test('every function has a `live` alias on a published version; nothing invokes $LATEST', () => {
+    for (const app of [dev, prod]) {
+      const aliases = Object.values(app.api.findResources('AWS::Lambda::Alias') as Resources);
+      expect(aliases).toHaveLength(FUNCTIONS);
+      for (const alias of aliases) expect(alias.Properties).toMatchObject({ Name: 'live', FunctionVersion: { 'Fn::GetAtt': [expect.stringMatching(/CurrentVersion/), 'Version'] } });
+      app.api.resourceCountIs('AWS::Lambda::Version', FUNCTIONS);
+      const integrations = Object.values(app.api.findResources('AWS::ApiGatewayV2::Integration') as Resources);
+      expect(integrations).toHaveLength(ROUTES.length);
+      for (const integration of integrations) expect(integration.Properties.IntegrationUri).toEqual({ Ref: expect.stringMatching(/Live/) });
+      for (const mapping of Object.values(app.api.findResources('AWS::Lambda::EventSourceMapping') as Resources)) expect(JSON.stringify(mapping.Properties.FunctionName)).toMatch(/Live.*:live/);
+      for (const rule of Object.values(app.api.findResources('AWS::Events::Rule') as Resources)) expect(rule.Properties.Targets[0].Arn).toEqual({ Ref: expect.stringMatching(/Live/) });
+    }
+  });
+
+  test('prod: a CodeDeploy canary per function, rolled back on its error (and, for a route, latency) alarms', () => {
+    prod.api.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', FUNCTIONS);
+    const groups = Object.values(prod.api.findResources('AWS::CodeDeploy::DeploymentGroup') as Resources);
+    for (const group of groups) {
+      expect(group.Properties).toMatchObject({
+        DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        AutoRollbackConfiguration: { Enabled: true, Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']) },
+        AlarmConfiguration: { Enabled: true, Alarms: expect.any(Array) },
+      });
+    }
+    const alarmCounts = groups.map((g) => g.Properties.AlarmConfiguration.Alarms.length).sort();
+    expect(alarmCounts.filter((n) => n === 2)).toHaveLength(ROUTES.length); // errors + latency
+    expect(alarmCounts.filter((n) => n === 1)).toHaveLength(WORKERS.length); // errors
+    // The aliases CodeDeploy shifts are left to it on an update.
+    prod.api.hasResource('AWS::Lambda::Alias', { UpdatePolicy: { CodeDeployLambdaAliasUpdate: Match.anyValue() } });
+  });
+
+  test('dev: no deployment group, the alias moves at once', () => {
+    dev.api.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
+    dev.api.resourceCountIs('AWS::CodeDeploy::Application', 0);
+    expect(stageConfig('staging').deployment).toBe('all-at-once');
+  });
+});
+
+describe('failures seen in minutes', () => {
+  test('the functions write EMF into the stage\'s namespace; the stage alarms on failing deliveries and a late sweep', () => {
+    for (const fn of Object.values(prod.api.findResources('AWS::Lambda::Function') as Resources)) {
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(metricsNamespace('prod'));
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+    for (const channel of ['webhook', 'email', 'sms']) {
+      prod.api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'Checkout/prod', MetricName: 'Deliveries', Dimensions: Match.arrayWith([{ Name: 'channel', Value: channel }, { Name: 'outcome', Value: 'failed' }]) }) }) })]),
+        DatapointsToAlarm: 2,
+        EvaluationPeriods: 5,
+        OKActions: [Match.anyValue()],
+      });
+    }
+    prod.api.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'Checkout/prod', MetricName: 'ExpiryLagSeconds', Threshold: 300 });
+    prod.api.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', DatapointsToAlarm: 2, EvaluationPeriods: 5 });
+  });
+
+  test('no alarm fires on a single datapoint, except new dead letters; every alarm notifies on recovery', () => {
+    for (const app of [dev, prod]) {
+      for (const template of [app.data, app.api]) {
+        for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources)) {
+          expect(alarm.Properties.OKActions).toHaveLength(1);
+          const singleDatapoint = (alarm.Properties.DatapointsToAlarm ?? alarm.Properties.EvaluationPeriods) === 1;
+          if (singleDatapoint) expect(JSON.stringify(alarm.Properties.Metrics)).toContain('DIFF(visible)');
+        }
+      }
+    }
+  });
+
+  test('a dashboard per stage with the alarms, the API, the business metrics, deliveries, queues and lag', () => {
+    for (const [app, stage] of [[dev, 'dev'], [prod, 'prod']] as const) {
+      const [dashboard] = Object.values(app.api.findResources('AWS::CloudWatch::Dashboard') as Resources);
+      expect(dashboard!.Properties.DashboardName).toBe(`Checkout-${stage}`);
+      const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+      for (const piece of ['Alarms', 'API latency', 'SessionEvents', 'Deliveries', 'ApproximateAgeOfOldestMessage', 'IteratorAge', 'ExpiryLagSeconds', `Checkout/${stage}`]) expect([piece, body.includes(piece)]).toEqual([piece, true]);
+    }
+  });
+});
+
+describe('retention and recovery', () => {
+  test('logs: prod keeps 90 days, dev a week, every log group', () => {
+    for (const [app, days] of [[prod, 90], [dev, 7]] as const) {
+      const groups = Object.values(app.api.findResources('AWS::Logs::LogGroup') as Resources);
+      expect(groups.length).toBeGreaterThan(FUNCTIONS);
+      for (const group of groups) expect(group.Properties.RetentionInDays).toBe(days);
+    }
+  });
+
+  test('the table has a daily AWS Backup plan with the stage\'s retention; a copy vault when given', () => {
+    prod.data.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ ScheduleExpression: 'cron(0 3 * * ? *)', Lifecycle: { DeleteAfterDays: 35 } })] },
+    });
+    dev.data.hasResourceProperties('AWS::Backup::BackupPlan', { BackupPlan: { BackupPlanRule: [Match.objectLike({ Lifecycle: { DeleteAfterDays: 7 } })] } });
+    const [tableId] = Object.keys(prod.data.findResources('AWS::DynamoDB::Table'));
+    prod.data.hasResourceProperties('AWS::Backup::BackupSelection', { BackupSelection: Match.objectLike({ Resources: [{ 'Fn::GetAtt': [tableId, 'Arn'] }] }) });
+    const none = JSON.stringify(prod.data.findResources('AWS::Backup::BackupPlan'));
+    expect(none).not.toContain('CopyActions');
+    const copied = synthStage('prod', { overrides: { ...PROD, backupCopyVaultArn: 'arn:aws:backup:eu-central-1:210987654321:backup-vault:dr' } });
+    copied.data.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ CopyActions: [{ DestinationBackupVaultArn: 'arn:aws:backup:eu-central-1:210987654321:backup-vault:dr', Lifecycle: { DeleteAfterDays: 35 } }] })] },
+    });
+  });
+
+  test('the attachments bucket keeps versions for longer than the PITR window, then expires them', () => {
+    for (const app of [dev, prod]) {
+      app.data.hasResourceProperties('AWS::S3::Bucket', {
+        LoggingConfiguration: Match.anyValue(),
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 36 } })]) },
+      });
+    }
+    expect(stageConfig('prod').attachmentNoncurrentDays).toBeGreaterThan(35);
+  });
+});
+
+describe('prod refuses what would not work', () => {
+  test.each([
+    [{ alarmEmail: undefined }, /-c alarmEmail=/],
+    [{ emailFrom: undefined }, /-c emailFrom=<sender>: no-reply@checkout\.example\.com is the example sender/],
+    [{ account: undefined }, /-c account=<12 digits> -c region=<region>/],
+    [{ region: undefined }, /-c account=<12 digits> -c region=<region>/],
+  ])('without %j', (missing, message) => {
+    expect(() => synthStage('prod', { overrides: { ...PROD, ...missing } })).toThrow(message);
+  });
+
+  test('prod is pinned: its stacks name the account and region, and other credentials are refused', () => {
+    expect(prod.stateful.account).toBe('123456789012');
+    expect(prod.stateless.region).toBe('eu-west-1');
+    const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+    try {
+      process.env.CDK_DEFAULT_ACCOUNT = '999999999999';
+      process.env.CDK_DEFAULT_REGION = 'eu-west-1';
+      expect(() => synthStage('prod', { overrides: PROD })).toThrow(/credentials are for account 999999999999, but the prod stage is pinned to 123456789012/);
+      process.env.CDK_DEFAULT_ACCOUNT = '123456789012';
+      process.env.CDK_DEFAULT_REGION = 'us-east-1';
+      expect(() => synthStage('prod', { overrides: PROD })).toThrow(/region is us-east-1, but the prod stage is pinned to eu-west-1/);
+    } finally {
+      for (const [key, value] of [['CDK_DEFAULT_ACCOUNT', saved.account], ['CDK_DEFAULT_REGION', saved.region]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
+  test('dev needs none of it', () => {
+    expect(dev.config.alarmEmail).toBeUndefined();
+    expect(dev.stateful.account).not.toBe('123456789012');
+  });
+
+  test('cdk-nag stays clean on prod with all of it', () => {
+    const report = new AwsSolutionsChecks(prod.app).validateScope(prod.app);
+    expect(report.violations).toEqual([]);
+  });
+});
