@@ -1,7 +1,11 @@
 import { dynamoConfigWithWebhookKey } from '../functions/adapters/aws/dynamo-config-store';
+import { DynamoAuditLog } from '../functions/adapters/aws/dynamo-audit-log';
+import { dynamoAuthAttempts } from '../functions/adapters/aws/dynamo-auth-attempts';
+import { dynamoDocumentClient } from '../functions/adapters/aws/aws-clients';
+import { csrfSecret } from '../functions/adapters/aws/secrets-manager-secret';
 import { dynamoExpiryIndex } from '../functions/adapters/aws/dynamo-expiry-index';
 import { dynamoIdempotency } from '../functions/adapters/aws/dynamo-idempotency-store';
-import { dynamoSessions } from '../functions/adapters/aws/dynamo-session-repository';
+import { dynamoAuditedSessions } from '../functions/adapters/aws/dynamo-session-repository';
 import { dynamoShortLinks } from '../functions/adapters/aws/dynamo-short-links';
 import { s3Attachments } from '../functions/adapters/aws/s3-attachment-store';
 import { sesMailer } from '../functions/adapters/aws/ses-mailer';
@@ -24,8 +28,11 @@ import { TEMPLATES } from '../functions/templates/all-templates';
  */
 export function benchPorts(overrides: Partial<Ports> = {}): Ports {
   return {
-    sessions: dynamoSessions(),
+    sessions: dynamoAuditedSessions(),
     config: dynamoConfigWithWebhookKey(),
+    attempts: dynamoAuthAttempts(),
+    audit: new DynamoAuditLog(dynamoDocumentClient(), requiredSetting('CHECKOUT_TABLE')),
+    csrfSecret: csrfSecret(),
     idempotency: dynamoIdempotency(),
     attachments: s3Attachments(),
     shortLinks: dynamoShortLinks(),

@@ -1,13 +1,15 @@
 // A webhook receiver for the Checkout API: Node 20+, no dependencies.
 //   CHECKOUT_WEBHOOK_KEY=<the "Webhook key" npm start prints> node examples/webhook-receiver.mjs
-// Listens on PORT (default 4000), verifies Ottu's signature, answers 200 (valid) or 400 (not),
-// and prints each event. Point a session's webhook_url at http://127.0.0.1:4000/ and start the
+// During a key rotation give both keys, new first: CHECKOUT_WEBHOOK_KEY=<new>,<old>.
+// Listens on PORT (default 4000), verifies the X-Checkout-Signature header (timestamp no older
+// than 5 minutes, signature over the raw body) and Ottu's signature field, answers 200 (valid)
+// or 400 (not), and prints each event. Point a session's webhook_url at http://127.0.0.1:4000/ and start the
 // API with CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1 (webhooks go to public addresses only otherwise).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 
-const key = process.env.CHECKOUT_WEBHOOK_KEY;
-if (!key) {
+const keys = (process.env.CHECKOUT_WEBHOOK_KEY ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+if (keys.length === 0) {
   console.error('Set CHECKOUT_WEBHOOK_KEY to the webhook key (npm start prints it as "Webhook key").');
   process.exit(1);
 }
@@ -37,19 +39,46 @@ export function verify(payload, secret) {
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
+// The header `X-Checkout-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>]`: one v1 per key the
+// platform signs with, each HMAC-SHA256 over `<t>.<raw body>`. An old timestamp is refused, so a
+// captured webhook cannot be replayed later.
+export const TOLERANCE_SECONDS = 300;
+
+export function verifyHeader(header, rawBody, secrets, nowSeconds = Date.now() / 1000) {
+  if (typeof header !== 'string') return 'missing';
+  const parts = header.split(',').map((part) => part.trim().split('='));
+  const t = Number(parts.find(([name]) => name === 't')?.[1]);
+  const given = parts.filter(([name, value]) => name === 'v1' && /^[0-9a-f]{64}$/.test(value ?? '')).map(([, value]) => Buffer.from(value, 'hex'));
+  if (!Number.isInteger(t) || given.length === 0) return 'mismatch';
+  if (Math.abs(nowSeconds - t) > TOLERANCE_SECONDS) return 'stale';
+  const ok = secrets.some((secret) => {
+    const expected = createHmac('sha256', secret).update(`${t}.`).update(rawBody).digest();
+    return given.some((candidate) => timingSafeEqual(candidate, expected));
+  });
+  return ok ? 'ok' : 'mismatch';
+}
+
 const server = createServer((req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {
+    const raw = Buffer.concat(chunks);
     let payload;
     try {
-      payload = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      payload = JSON.parse(raw.toString('utf8'));
     } catch {
       payload = undefined;
     }
-    if (req.method !== 'POST' || !payload || typeof payload !== 'object' || !verify(payload, key)) {
-      console.log(`${new Date().toISOString()} rejected ${req.method} ${req.url}: invalid signature or body`);
-      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid signature"}');
+    const header = verifyHeader(req.headers['x-checkout-signature'], raw, keys);
+    const why =
+      req.method !== 'POST' || !payload || typeof payload !== 'object' ? 'not a JSON POST'
+      : header === 'stale' ? 'timestamp too old (a replay?)'
+      : header !== 'ok' ? `signature header ${header}`
+      : !keys.some((key) => verify(payload, key)) ? 'invalid signature field'
+      : undefined;
+    if (why) {
+      console.log(`${new Date().toISOString()} rejected ${req.method} ${req.url}: ${why}`);
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: why }));
       return;
     }
     // Deliveries may repeat: a real receiver drops an event_id it has already processed.

@@ -2,8 +2,11 @@
 
     CHECKOUT_WEBHOOK_KEY=<the "Webhook key" npm start prints> python3 examples/webhook_receiver.py
 
-Listens on PORT (default 4000), verifies Ottu's signature, answers 200 (valid) or 400 (not), and
-prints each event. Point a session's webhook_url at http://127.0.0.1:4000/ and start the API with
+During a key rotation give both keys, new first: CHECKOUT_WEBHOOK_KEY=<new>,<old>.
+
+Listens on PORT (default 4000), verifies the X-Checkout-Signature header (timestamp no older than
+5 minutes, signature over the raw body) and Ottu's signature field, answers 200 (valid) or 400
+(not), and prints each event. Point a session's webhook_url at http://127.0.0.1:4000/ and start the API with
 CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1 (webhooks go to public addresses only otherwise).
 """
 import hashlib
@@ -11,6 +14,7 @@ import hmac
 import json
 import os
 import sys
+import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -44,19 +48,54 @@ def verify(payload, key):
     return isinstance(given, str) and hmac.compare_digest(signature(payload, key), given.lower())
 
 
+# The header `X-Checkout-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>]`: one v1 per key the
+# platform signs with, each HMAC-SHA256 over `<t>.<raw body>`. An old timestamp is refused, so a
+# captured webhook cannot be replayed later.
+TOLERANCE_SECONDS = 300
+
+
+def verify_header(header, raw_body, keys, now=None):
+    if not header:
+        return "missing"
+    parts = [part.strip().split("=", 1) for part in header.split(",")]
+    t = next((value for name, *rest in parts for value in rest if name == "t"), None)
+    given = [rest[0] for name, *rest in parts if name == "v1" and rest and len(rest[0]) == 64]
+    if t is None or not t.isdigit() or not given:
+        return "mismatch"
+    if abs((now if now is not None else time.time()) - int(t)) > TOLERANCE_SECONDS:
+        return "stale"
+    for key in keys:
+        expected = hmac.new(key.encode("utf-8"), t.encode("ascii") + b"." + raw_body, hashlib.sha256).hexdigest()
+        if any(hmac.compare_digest(expected, candidate) for candidate in given):
+            return "ok"
+    return "mismatch"
+
+
 class Handler(BaseHTTPRequestHandler):
-    key = ""
+    keys = []
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
         try:
-            payload = json.loads(self.rfile.read(length).decode("utf-8"))
+            payload = json.loads(raw.decode("utf-8"))
         except ValueError:
             payload = None
         now = datetime.now(timezone.utc).isoformat()
-        if not isinstance(payload, dict) or not verify(payload, self.key):
-            print(f"{now} rejected POST {self.path}: invalid signature or body", flush=True)
-            self.answer(400, b'{"error":"invalid signature"}')
+        header = verify_header(self.headers.get("X-Checkout-Signature"), raw, self.keys)
+        if not isinstance(payload, dict):
+            why = "not a JSON POST"
+        elif header == "stale":
+            why = "timestamp too old (a replay?)"
+        elif header != "ok":
+            why = f"signature header {header}"
+        elif not any(verify(payload, key) for key in self.keys):
+            why = "invalid signature field"
+        else:
+            why = None
+        if why:
+            print(f"{now} rejected POST {self.path}: {why}", flush=True)
+            self.answer(400, json.dumps({"error": why}).encode("utf-8"))
             return
         # Deliveries may repeat: a real receiver drops an event_id it has already processed.
         # A refund, capture or void (Ottu's operation webhook) carries its state in txn, the child transaction.
@@ -80,11 +119,11 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    key = os.environ.get("CHECKOUT_WEBHOOK_KEY")
-    if not key:
+    keys = [k.strip() for k in (os.environ.get("CHECKOUT_WEBHOOK_KEY") or "").split(",") if k.strip()]
+    if not keys:
         print('Set CHECKOUT_WEBHOOK_KEY to the webhook key (npm start prints it as "Webhook key").', file=sys.stderr)
         sys.exit(1)
-    Handler.key = key
+    Handler.keys = keys
     port = int(os.environ.get("PORT") or 4000)
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     print(f"Webhook receiver listening on http://127.0.0.1:{port}/", flush=True)

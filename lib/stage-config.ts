@@ -30,6 +30,16 @@ export interface StageConfig {
   publicUrl?: string;
   /** Optional custom domain for the API (`-c domainName=pay.example.com -c certificateArn=…`). */
   customDomain?: { domainName: string; certificateArn: string };
+  /**
+   * Days the audit trail keeps an entry (DynamoDB TTL). PCI DSS 10.5.1 asks for a year, three
+   * months of it at hand: prod keeps 400 days.
+   */
+  auditRetentionDays: number;
+  /**
+   * GET of a session needs credentials, as Ottu's live API does. Off, it stays public as the seed
+   * says (the session id is the capability) and shows less without credentials (docs/security.md).
+   */
+  retrieveRequiresAuth: boolean;
   /** Uploaded files still under `uploads/` (never attached to a session) are deleted after this. */
   unattachedUploadDays: number;
   /**
@@ -194,6 +204,8 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     apiThrottle: { rateLimit: 20, burstLimit: 40 },
     lambdaMemory: { route: 512, worker: 512 },
     logLevel: 'DEBUG',
+    auditRetentionDays: 30,
+    retrieveRequiresAuth: false,
     deployment: 'all-at-once',
     backup: { retentionDays: 7 },
     requireAlarmEmail: false,
@@ -208,6 +220,8 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     apiThrottle: { rateLimit: 100, burstLimit: 200 },
     lambdaMemory: MEASURED_MEMORY,
     logLevel: 'INFO',
+    auditRetentionDays: 90,
+    retrieveRequiresAuth: false,
     deployment: 'all-at-once',
     backup: { retentionDays: 14 },
     requireAlarmEmail: false,
@@ -227,6 +241,8 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     apiThrottle: { rateLimit: 2500, burstLimit: 5000 },
     lambdaMemory: MEASURED_MEMORY,
     logLevel: 'INFO',
+    auditRetentionDays: 400,
+    retrieveRequiresAuth: false,
     deployment: 'canary',
     backup: { retentionDays: 35 },
     requireAlarmEmail: true,

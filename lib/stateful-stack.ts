@@ -38,6 +38,7 @@ export class CheckoutStatefulStack extends Stack {
   /** On-failure destination of the table-stream consumer (records it gave up on). */
   readonly streamFailures: Queue;
   readonly webhookSecret: Secret;
+  readonly csrfSecret: Secret;
   readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
@@ -72,6 +73,17 @@ export class CheckoutStatefulStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'The key is shared with the merchant, who verifies signatures with it; rotating it is a coordinated manual change.',
     });
+    // The payment form's CSRF secret: its own, so the public checkout functions never hold the
+    // webhook key (docs/security.md). Only we use it; rotating it only expires open forms.
+    this.csrfSecret = new Secret(this, 'CsrfSecret', {
+      description: `Checkout ${config.stage}: HMAC key of the payment form's CSRF tokens`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(this.csrfSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating it invalidates the payment forms open at that moment; a manual `put-secret-value` when wanted, no rotation Lambda.',
+    });
     // What `npm run admin` needs to reach this stage without --stage (with it, the SSM parameters below).
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'CHECKOUT_TABLE for npm run admin' });
     new CfnOutput(this, 'WebhookSecretId', { value: this.webhookSecret.secretName, description: 'CHECKOUT_WEBHOOK_SECRET_ID for npm run admin -- set-webhook-key' });
@@ -93,6 +105,7 @@ export class CheckoutStatefulStack extends Stack {
       'bucket-name': this.bucket.bucketName,
       'stream-failures-arn': this.streamFailures.queueArn,
       'webhook-secret-arn': this.webhookSecret.secretArn,
+      'csrf-secret-arn': this.csrfSecret.secretArn,
       'alarm-topic-arn': this.alarmTopic.topicArn,
     };
     for (const channel of QUEUE_NAMES) {

@@ -45,6 +45,7 @@ interface SharedData {
   queues: Record<QueueName, { queue: IQueue; dlq: IQueue }>;
   streamFailures: IQueue;
   webhookSecret: ISecret;
+  csrfSecret: ISecret;
   alarmTopic: ITopic;
 }
 
@@ -114,6 +115,7 @@ export class CheckoutStatelessStack extends Stack {
       queues: Object.fromEntries(QUEUE_NAMES.map((c) => [c, { queue: queue(c), get dlq() { return dlq(c); } }])) as SharedData['queues'],
       streamFailures: Queue.fromQueueArn(this, 'StreamFailures', read('stream-failures-arn')),
       webhookSecret: Secret.fromSecretCompleteArn(this, 'WebhookKey', read('webhook-secret-arn')),
+      csrfSecret: Secret.fromSecretCompleteArn(this, 'CsrfKey', read('csrf-secret-arn')),
       alarmTopic: Topic.fromTopicArn(this, 'AlarmTopic', read('alarm-topic-arn')),
     };
   }
@@ -147,6 +149,9 @@ export class CheckoutStatelessStack extends Stack {
       CHECKOUT_SMS_QUEUE_URL: data.queues.sms.queue.queueUrl,
       CHECKOUT_SYNC_QUEUE_URL: data.queues.sync.queue.queueUrl,
       CHECKOUT_WEBHOOK_SECRET_ID: data.webhookSecret.secretArn,
+      CHECKOUT_CSRF_SECRET_ID: data.csrfSecret.secretArn,
+      CHECKOUT_AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
+      CHECKOUT_RETRIEVE_REQUIRES_AUTH: config.retrieveRequiresAuth ? '1' : '0',
       CHECKOUT_GATEWAY_SECRET_PREFIX: gatewaySecretPrefix(config.stage),
       CHECKOUT_EMAIL_FROM: config.emailFrom,
       // Links in e-mails and SMS need the base URL even when no request carries it: the API's own
@@ -226,11 +231,12 @@ export class CheckoutStatelessStack extends Stack {
 
   private grantNeeds(fn: CheckoutFunction, needs: Needs): void {
     const { data } = this;
-    bindTable(fn, data.table, needs.table ?? []);
+    bindTable(fn, data.table, needs.table ?? [], needs.keys, needs.readOnlyKeys);
     bindBucket(fn, data.bucket, needs.bucket ?? []);
     for (const name of needs.sendTo ?? []) bindQueue(fn, data.queues[name].queue);
     for (const name of needs.deadLetterTo ?? []) bindDeadLetterQueue(fn, data.queues[name].queue, data.queues[name].dlq);
     if (needs.webhookKey) bindSecret(fn, data.webhookSecret);
+    if (needs.csrfKey) bindSecret(fn, data.csrfSecret);
     if (needs.gatewaySecrets) bindGatewaySecrets(fn, gatewaySecretPrefix(this.config.stage));
     if (needs.email) bindEmail(fn, this.config.emailFrom);
     if (needs.sms) bindSms(fn);

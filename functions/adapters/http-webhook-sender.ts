@@ -36,7 +36,7 @@ export class HttpWebhookSender implements WebhookSender {
     this.resolve = options.resolve ?? systemResolve;
   }
 
-  async post(url: string, body: string, { timeoutMs }: { timeoutMs: number }): Promise<WebhookResult> {
+  async post(url: string, body: string, { timeoutMs, headers = {} }: { timeoutMs: number; headers?: Record<string, string> }): Promise<WebhookResult> {
     let target: URL;
     try {
       target = new URL(url);
@@ -51,7 +51,7 @@ export class HttpWebhookSender implements WebhookSender {
     try {
       const checked = await this.checkedAddress(target.hostname.replace(/^\[|\]$/g, ''), controller.signal);
       if ('kind' in checked) return checked;
-      return await send(target, checked, body, controller.signal, this.pools);
+      return await send(target, checked, body, headers, controller.signal, this.pools);
     } finally {
       clearTimeout(timer);
     }
@@ -120,7 +120,7 @@ class PinnedPools {
   }
 }
 
-async function send(target: URL, pinned: LookupAddress, body: string, signal: AbortSignal, pools: PinnedPools): Promise<WebhookResult> {
+async function send(target: URL, pinned: LookupAddress, body: string, extraHeaders: Record<string, string>, signal: AbortSignal, pools: PinnedPools): Promise<WebhookResult> {
   // Whatever name the socket asks for, it gets the address we checked.
   const lookup = ((_hostname, options, callback) => {
     if (options.all) callback(null, [pinned]);
@@ -128,7 +128,7 @@ async function send(target: URL, pinned: LookupAddress, body: string, signal: Ab
   }) as LookupFunction;
   const options: RequestOptions & PinnedRequestArgs = {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'checkout-api-webhooks/1.0' },
+    headers: { ...extraHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'checkout-api-webhooks/1.0' },
     agent: pools.for(target),
     pinned: pinned.address,
     lookup,

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../domain/audit';
 import { ConflictError, NotFoundError, VersionConflictError } from '../domain/errors';
 import { sessionEvent, type SessionEvent } from '../domain/events';
 import type { Session } from '../domain/session';
@@ -35,12 +36,13 @@ export async function createSessionRecord(ports: SessionWritePorts, draft: NewSe
  * the transition table says whether the state allows it and what it becomes, the version is
  * bumped and the action's event committed with the change, conditional on the version read.
  * A lost race throws VersionConflictError, or, with `retry`, re-reads and asks `plan` again.
+ * `audit` builds the entry that records the change, committed in the same write.
  */
 export async function changeSession(
   ports: SessionWritePorts,
   session: Session,
   plan: (current: Session) => Change | undefined,
-  { retry = false } = {},
+  { retry = false, audit }: { retry?: boolean; audit?: (next: Session) => AuditEntry } = {},
 ): Promise<{ session: Session; changed: boolean; events: SessionEvent[] }> {
   let current = session;
   for (let tries = 0; ; tries++) {
@@ -51,7 +53,8 @@ export async function changeSession(
     const next: Session = { ...current, ...change.changes, state: moved.to, version: current.version + 1, updated_at: ports.clock.now().toISOString() };
     const events = eventsOf(ports, next, moved.event);
     try {
-      await ports.sessions.update(next, current, events);
+      // The audit entry (a merchant's operation) commits with the change, never without it.
+      await ports.sessions.update(next, current, events, audit?.(next));
       return { session: next, changed: true, events };
     } catch (error) {
       if (!(error instanceof VersionConflictError) || !retry || tries >= CONFLICT_RETRIES) throw error;

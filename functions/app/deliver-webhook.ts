@@ -5,6 +5,7 @@ import { judgeWebhookResult } from '../domain/delivery-schedule';
 import { isWebhookDelivered, type WebhookStatus } from '../domain/session';
 import { statusDocument } from '../domain/payment-status';
 import { signedEventPayload } from '../domain/webhook-payload';
+import { SIGNATURE_HEADER, signatureHeader } from '../domain/webhook-signature';
 import type { Ports } from '../ports';
 import { inFlight } from './in-flight';
 import { once, retryOrGiveUp, type Delivered, type Delivery, type DeliveryOutcome } from './delivery-outcome';
@@ -40,7 +41,7 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
   // and a copy that finds the claim in progress only ever retries. An inquiry's status answers
   // the merchant with the session as it is: a strong read.
   const reading = inFlight(ownEvent ? readEventSession(ports, message.event) : ports.sessions.get(message.event.session_id));
-  const signingKey = inFlight(ports.config.webhookKey());
+  const signingKeys = inFlight(ports.config.webhookKeys());
   let recording: Promise<boolean> | undefined;
   const deliver = async ({ takenOver }: { takenOver: boolean }): Promise<Delivered> => {
     let session = await reading;
@@ -52,9 +53,11 @@ export async function deliverWebhook(ports: DeliverWebhookPorts, delivery: Webho
     if (!session || !url) return { kind: 'done' };
     // A copy that took over a stale claim (or an expired one) of a delivery that went through.
     if (ownEvent && isWebhookDelivered(session, version)) return { kind: 'done', recordedElsewhere: true };
-    const key = await signingKey;
-    const body = JSON.stringify(message.status ? statusDocument(session, key) : signedEventPayload(session, message.event, key));
-    const result = await ports.webhooks.post(url, body, { timeoutMs });
+    // Ottu's `signature` with the first key; the header with every active key (a rotation's two).
+    const keys = await signingKeys;
+    const body = JSON.stringify(message.status ? statusDocument(session, keys[0]!) : signedEventPayload(session, message.event, keys[0]!));
+    const headers = { [SIGNATURE_HEADER]: signatureHeader(body, keys, ports.clock.now()) };
+    const result = await ports.webhooks.post(url, body, { timeoutMs, headers });
     const judged = judgeWebhookResult(result, timeoutMs);
     const outcome = judged.verdict === 'delivered' ? ({ kind: 'done' } as const) : judged.verdict === 'retry' ? retryOrGiveUp(attempt, judged.reason) : ({ kind: 'dead', reason: judged.reason } as const);
     const status: WebhookStatus = {

@@ -1,6 +1,6 @@
 import { OPERATIONS, type OperationName } from '../domain/operations';
 import { isHttpUrl } from '../domain/session-schema';
-import { PLUGINS, WEBHOOK_OPEN_EVENTS, type WebhookOpenEvent, type ApiKey, type GatewaySetting, type MerchantConfig, type Plugin, type PluginPermission, type User } from '../domain/config';
+import { PLUGINS, WEBHOOK_OPEN_EVENTS, type WebhookOpenEvent, type ApiKey, type GatewaySetting, type MerchantConfig, type Plugin, type PluginPermission, type Scope, type User } from '../domain/config';
 import { hashPassword, newApiKey } from '../domain/credentials';
 import { isIsoCurrency } from '../domain/currencies';
 import { DEFAULT_EXPIRATION } from '../domain/expiration';
@@ -70,22 +70,111 @@ export function addCurrency(config: MerchantConfig, code: string): MerchantConfi
   return config.currencies.includes(upper) ? config : { ...config, currencies: [...config.currencies, upper] };
 }
 
-/** A new API key: the key is returned once to be shown; only its hash is stored. */
-export function addApiKey(config: MerchantConfig, label: string): { config: MerchantConfig; key: string } {
-  if (!label.trim() || label.length > 64) throw new ValidationError({ label: ['Give a label of 1 to 64 characters.'] });
-  const { key, record } = newApiKey(label.trim());
-  const apiKey: ApiKey = record;
-  return { config: { ...config, api_keys: [...config.api_keys, apiKey] }, key };
-}
-
-export interface UserInput {
-  username: string;
-  password: string;
-  /** `plugin=add,change,view` entries. */
+/** What a key or user may do, as the CLI takes it: `plugin=add,change,view` entries, codes, operations. */
+export interface ScopeInput {
   permissions: string[];
   pg_codes: string[];
-  /** Operations the user may perform (refund, capture, void, cancel, expire, delete); none when absent. */
   operations?: string[];
+}
+
+export interface ApiKeyInput {
+  label: string;
+  /** Refused from then on; absent: until revoked. */
+  expiresAt?: Date;
+  /** Absent: unscoped (may do everything, as every key could before scopes). */
+  scope?: ScopeInput;
+}
+
+/** A new API key: the key is returned once to be shown; only its hash is stored. */
+export function addApiKey(config: MerchantConfig, input: ApiKeyInput | string, now: Date = new Date()): { config: MerchantConfig; key: string; record: ApiKey } {
+  const { label, expiresAt, scope } = typeof input === 'string' ? { label: input } : input;
+  const errors: Record<string, string[]> = {};
+  if (!label.trim() || label.length > 64) errors.label = ['Give a label of 1 to 64 characters.'];
+  if (expiresAt && !(expiresAt.getTime() > now.getTime())) errors.expires = ['Give an expiry in the future (ISO 8601, e.g. 2027-06-30T00:00:00Z).'];
+  const parsedScope = scope ? parseScope(config, scope, errors) : undefined;
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  const { key, prefix, key_hash } = newApiKey();
+  const record: ApiKey = {
+    prefix,
+    key_hash,
+    label: label.trim(),
+    created_at: now.toISOString(),
+    ...(expiresAt && { expires_at: expiresAt.toISOString() }),
+    ...(parsedScope && { scope: parsedScope }),
+  };
+  return { config: { ...config, api_keys: [...config.api_keys, record] }, key, record };
+}
+
+/**
+ * The key a CLI argument names: its prefix, or its name when exactly one key that is not revoked
+ * has it (a rotation leaves two keys with one name: use the prefix then).
+ */
+export function findApiKey(config: MerchantConfig, ref: string): ApiKey {
+  const byPrefix = config.api_keys.find((key) => key.prefix === ref);
+  if (byPrefix) return byPrefix;
+  const named = config.api_keys.filter((key) => key.label === ref && !key.revoked_at);
+  if (named.length === 1) return named[0]!;
+  throw new ValidationError({ key: [named.length === 0 ? `No API key with prefix or name "${ref}".` : `${named.length} keys are named "${ref}": give the prefix (keys list).`] });
+}
+
+/** Revoked at once: refused by every Lambda within the configuration cache's 10 s. Kept, marked, for the listing and the audit trail. */
+export function revokeApiKey(config: MerchantConfig, ref: string, now: Date): { config: MerchantConfig; record: ApiKey } {
+  const target = findApiKey(config, ref);
+  if (target.revoked_at) throw new ValidationError({ key: [`Key ${target.prefix} was revoked at ${target.revoked_at}.`] });
+  const record = { ...target, revoked_at: now.toISOString() };
+  return { config: { ...config, api_keys: config.api_keys.map((key) => (key === target ? record : key)) }, record };
+}
+
+/**
+ * A new key with the old one's name and scope; the old one stays valid until `overlapUntil`
+ * (then expires), so clients can move to the new key without a moment of refusals.
+ */
+export function rotateApiKey(config: MerchantConfig, ref: string, overlapUntil: Date, now: Date): { config: MerchantConfig; key: string; record: ApiKey; previous: ApiKey } {
+  const target = findApiKey(config, ref);
+  if (target.revoked_at) throw new ValidationError({ key: [`Key ${target.prefix} is revoked: create a new one instead.`] });
+  if (!(overlapUntil.getTime() > now.getTime())) throw new ValidationError({ overlap: ['The overlap must end in the future.'] });
+  const ends = target.expires_at && Date.parse(target.expires_at) < overlapUntil.getTime() ? target.expires_at : overlapUntil.toISOString();
+  const previous = { ...target, expires_at: ends };
+  const { key, prefix, key_hash } = newApiKey();
+  const record: ApiKey = { prefix, key_hash, label: target.label, created_at: now.toISOString(), ...(target.scope && { scope: target.scope }) };
+  return { config: { ...config, api_keys: [...config.api_keys.map((k) => (k === target ? previous : k)), record] }, key, record, previous };
+}
+
+/** A listing row of a key: everything but its hash. */
+export function apiKeyListing(key: ApiKey, lastUsed: string | undefined, now: Date) {
+  const state = key.revoked_at ? 'revoked' : key.expires_at && Date.parse(key.expires_at) <= now.getTime() ? 'expired' : 'active';
+  return {
+    name: key.label,
+    prefix: key.prefix,
+    state,
+    scope: key.scope ?? 'all',
+    created_at: key.created_at ?? null,
+    last_used: lastUsed ?? null,
+    expires_at: key.expires_at ?? null,
+    revoked_at: key.revoked_at ?? null,
+  };
+}
+
+export function userListing(user: User) {
+  const { password_hash: _hash, ...rest } = user;
+  return rest;
+}
+
+export function setUserActive(config: MerchantConfig, username: string, active: boolean): MerchantConfig {
+  if (!config.users.some((user) => user.username === username)) throw new ValidationError({ username: [`No user ${username}.`] });
+  return { ...config, users: config.users.map((user) => (user.username === username ? { ...user, active } : user)) };
+}
+
+export async function resetPassword(config: MerchantConfig, username: string, password: string): Promise<MerchantConfig> {
+  if (!config.users.some((user) => user.username === username)) throw new ValidationError({ username: [`No user ${username}.`] });
+  if (password.length < 12) throw new ValidationError({ password: ['Use at least 12 characters.'] });
+  const password_hash = await hashPassword(password);
+  return { ...config, users: config.users.map((user) => (user.username === username ? { ...user, password_hash } : user)) };
+}
+
+export interface UserInput extends ScopeInput {
+  username: string;
+  password: string;
 }
 
 export async function addUser(config: MerchantConfig, input: UserInput): Promise<MerchantConfig> {
@@ -93,21 +182,9 @@ export async function addUser(config: MerchantConfig, input: UserInput): Promise
   if (!/^[\w.@+-]{1,150}$/.test(input.username)) errors.username = ['Use 1 to 150 letters, digits and @ . + - _ (as Django does).'];
   else if (config.users.some((u) => u.username === input.username)) errors.username = [`User ${input.username} exists already.`];
   if (input.password.length < 12) errors.password = ['Use at least 12 characters.'];
-  const permissions = parsePermissions(input.permissions);
-  if (typeof permissions === 'string') errors.permissions = [permissions];
-  const unknownCodes = input.pg_codes.filter((code) => !config.gateways.some((g) => g.code === code));
-  if (unknownCodes.length > 0) errors.pg_codes = [`Unknown gateway codes: ${unknownCodes.join(', ')} (add-gateway first).`];
-  const badOperations = (input.operations ?? []).filter((operation) => !OPERATIONS.includes(operation as OperationName));
-  if (badOperations.length > 0) errors.operations = [`Unknown operations: ${badOperations.join(', ')} (use ${OPERATIONS.join(', ')}).`];
-  if (Object.keys(errors).length > 0 || typeof permissions === 'string') throw new ValidationError(errors);
-  const user: User = {
-    username: input.username,
-    password_hash: await hashPassword(input.password),
-    active: true,
-    permissions,
-    pg_codes: [...new Set(input.pg_codes)],
-    operations: [...new Set(input.operations ?? [])] as OperationName[],
-  };
+  const scope = parseScope(config, input, errors);
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  const user: User = { username: input.username, password_hash: await hashPassword(input.password), active: true, ...scope };
   return { ...config, users: [...config.users, user] };
 }
 
@@ -144,6 +221,21 @@ export function publicConfig(config: MerchantConfig) {
     ...config,
     users: config.users.map(({ password_hash: _hash, ...user }) => user),
     api_keys: config.api_keys.map(({ key_hash: _hash, ...key }) => key),
+  };
+}
+
+/** The scope as stored, or its problems added to `errors`. */
+function parseScope(config: MerchantConfig, input: ScopeInput, errors: Record<string, string[]>): Scope {
+  const permissions = parsePermissions(input.permissions);
+  if (typeof permissions === 'string') errors.permissions = [permissions];
+  const unknownCodes = input.pg_codes.filter((code) => !config.gateways.some((g) => g.code === code));
+  if (unknownCodes.length > 0) errors.pg_codes = [`Unknown gateway codes: ${unknownCodes.join(', ')} (add-gateway first).`];
+  const badOperations = (input.operations ?? []).filter((operation) => !OPERATIONS.includes(operation as OperationName));
+  if (badOperations.length > 0) errors.operations = [`Unknown operations: ${badOperations.join(', ')} (use ${OPERATIONS.join(', ')}).`];
+  return {
+    permissions: typeof permissions === 'string' ? {} : permissions,
+    pg_codes: [...new Set(input.pg_codes)],
+    operations: [...new Set(input.operations ?? [])] as OperationName[],
   };
 }
 

@@ -1,3 +1,4 @@
+import { actorOf, auditEntry, type AuditEntry, type RequestOrigin } from '../domain/audit';
 import { findGateway, type GatewaySetting } from '../domain/config';
 import { OperationFailedError, NotFoundError, PermissionDeniedError, ServiceUnavailableError, ValidationError } from '../domain/errors';
 import { capabilityProblem } from '../domain/gateway';
@@ -19,6 +20,8 @@ export interface OperateSessionInput {
   /** Decimal text; absent (or blank) means the full or remaining amount. */
   amount?: string | null;
   trackingKey?: string;
+  /** Where the request came from, for its audit entry. */
+  origin: RequestOrigin;
 }
 
 export interface OperationOutcome {
@@ -54,7 +57,7 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
     return planned;
   };
   if (!isExternal(operation)) {
-    const { session: after } = await changeSession(ports, session, (current) => plan(current), { retry: true });
+    const { session: after } = await changeSession(ports, session, (current) => plan(current), { retry: true, audit: auditOf(ports, input, () => ({ result: 'success' })) });
     return { operation, session: after };
   }
 
@@ -85,7 +88,8 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
       transaction = { ...sent, version: current.version + 1, pg_response: result.pg_response, pg_params: result.pg_params };
       return { action: ACTION[operation], changes: { ...inFlight, transactions: [...(current.transactions ?? []), transaction] } };
     },
-    { retry: true },
+    // The entry commits with the outcome: the child when confirmed, the released reservation when not.
+    { retry: true, audit: auditOf(ports, input, () => ({ result: result.kind === 'confirmed' ? 'success' : result.kind, amount: sent.amount, reference_number: sent.reference_number })) },
   );
   if (result.kind === 'refused') throw new OperationFailedError(operation, result.explanation);
   // Unknown is not refused: nothing is recorded, and the merchant is told to check before retrying.
@@ -94,6 +98,23 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
 }
 
 const ACTION = { refund: 'refund', capture: 'capture', void: 'void' } as const;
+
+/** The audit entry of this operation (docs/security.md): who, from where, in which request, and how it ended. */
+function auditOf(ports: OperateSessionPorts, input: OperateSessionInput, details: () => Record<string, string>) {
+  return (next: Session): AuditEntry =>
+    auditEntry(
+      {
+        entry_id: ports.ids.eventId(),
+        actor: actorOf(input.principal),
+        address: input.origin.address,
+        request_id: input.origin.requestId,
+        action: `operation.${input.operation}`,
+        session_id: next.session_id,
+        details: { ...details(), version: next.version, ...(input.trackingKey && { tracking_key: input.trackingKey }) },
+      },
+      ports.clock.now(),
+    );
+}
 
 /** Asks the gateway that took the payment to refund, capture or void; its capabilities first. */
 async function callGateway(ports: OperateSessionPorts, session: Session, child: ChildTransaction): Promise<OperationResult> {

@@ -57,8 +57,12 @@ const LAMBDA = {
   CHECKOUT_EMAIL_FROM: v.optional(v.pipe(v.string(), v.trim(), v.email('must be an e-mail address'))),
   /** Base URL for links (the API's own URL or a custom domain); HTTP routes fall back to the request's host. */
   CHECKOUT_PUBLIC_URL: v.optional(httpUrl),
-  /** Signs the payment form's CSRF token; derived from the webhook key when unset. */
-  CHECKOUT_CSRF_SECRET: v.optional(text),
+  /** Secrets Manager id of the payment form's CSRF secret: its own secret, never the webhook key (only the checkout page and pay functions get it). */
+  CHECKOUT_CSRF_SECRET_ID: text,
+  /** Days an audit entry is kept before DynamoDB's TTL deletes it (the stage's retention). */
+  CHECKOUT_AUDIT_RETENTION_DAYS: v.pipe(v.string(), v.regex(/^[1-9]\d{0,4}$/, 'must be a whole number of days'), v.transform(Number)),
+  /** 1: GET of a session needs credentials, as Ottu's live API does; 0: public, showing less (docs/security.md). */
+  CHECKOUT_RETRIEVE_REQUIRES_AUTH: v.optional(flag, '0'),
   /** An AWS emulator (moto): S3 is then addressed by path. The SDK reads it by itself too. */
   AWS_ENDPOINT_URL: v.optional(httpUrl),
   /** Set by Lambda itself: entries build their adapters at init when it is there. */

@@ -1,5 +1,6 @@
 import type { QueueName } from '../domain/deliveries';
 import { watchSettings, type VariableName } from './env';
+import type { KeyKind } from './table';
 
 /**
  * What one Lambda may do to the platform's resources. The CDK app grants exactly these actions
@@ -17,6 +18,14 @@ export interface Needs {
    * Item actions are granted on the table, `Query` on the expiry index only.
    */
   table?: readonly TableAction[];
+  /**
+   * The kinds of table item it touches (config/table.ts KEY_PREFIXES). Given on a route or worker,
+   * its table grant is limited to them by an IAM condition on the partition key
+   * (`dynamodb:LeadingKeys`); the adapter factories always declare theirs.
+   */
+  keys?: readonly KeyKind[];
+  /** Kinds of item it only reads (GetItem/Query), never writes: with `keys`, a read-only grant on them. */
+  readOnlyKeys?: readonly KeyKind[];
   /** S3 object actions on the attachments bucket. */
   bucket?: readonly BucketAction[];
   /** Queues it sends to: SendMessage only (a queue's consumer gets receive/delete from its trigger). */
@@ -28,6 +37,8 @@ export interface Needs {
   deadLetterTo?: readonly QueueName[];
   /** Reads the webhook HMAC key from Secrets Manager. */
   webhookKey?: boolean;
+  /** Reads the payment form's CSRF secret from Secrets Manager. */
+  csrfKey?: boolean;
   /** Reads payment gateways' secrets (API password, notification secret) from Secrets Manager: the functions that call a gateway. */
   gatewaySecrets?: boolean;
   /** Sends e-mail through SES as CHECKOUT_EMAIL_FROM. */

@@ -10,6 +10,24 @@ import type { ExpiryIndexKeys } from '../domain/expiry';
 export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const;
 
 /**
+ * How each kind of item's partition key starts. IAM grants may be limited to some of them
+ * (`dynamodb:LeadingKeys`, Needs.keys): the public checkout functions write session items only.
+ * `config` and `expiryCursor` are whole keys, not prefixes.
+ */
+export const KEY_PREFIXES = {
+  config: 'CONFIG',
+  session: 'SESSION#',
+  orderNo: 'ORDERNO#',
+  idempotency: 'IDEMPOTENCY#',
+  shortLink: 'SHORT#',
+  authFailures: 'AUTHFAIL#',
+  keyUse: 'KEYUSE#',
+  audit: 'AUDIT#',
+  expiryCursor: 'EXPIRY_CURSOR',
+} as const;
+export type KeyKind = keyof typeof KEY_PREFIXES;
+
+/**
  * The expiry index: every session item carries its keys for life, closed ones too, so closing a
  * session writes no index entry (domain/expiry.ts expiryIndexKeys); other items carry none.
  */

@@ -1,6 +1,7 @@
 import { CHANNELS, type QueueName } from '../domain/deliveries';
 import { EXPIRY_SHARDS } from '../domain/expiry';
 import type { Needs, TableAction } from './needs';
+import type { KeyKind } from './table';
 
 /**
  * Background Lambdas (not behind the HTTP API), the counterpart of the route table: the CDK app
@@ -31,24 +32,27 @@ export interface Worker {
 // and write the delivery status back with a version-checked write (PutItem, or a transaction with
 // a released order_no claim: UpdateItem).
 const CONSUMER_TABLE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+// The kinds of item they touch (IAM `dynamodb:LeadingKeys`, config/table.ts): sessions, their
+// order_no claims and the delivery records.
+const CONSUMER_KEYS: KeyKind[] = ['session', 'orderNo', 'idempotency'];
 
 export const WORKERS: readonly Worker[] = [
-  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], sendTo: CHANNELS } },
+  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], keys: ['session', 'orderNo'], readOnlyKeys: ['config'], sendTo: CHANNELS } },
   {
     id: 'DeliverWebhook',
     handler: 'queue/deliver-webhook',
     trigger: { kind: 'queue', queue: 'webhook' },
-    needs: { table: CONSUMER_TABLE, webhookKey: true, deadLetterTo: ['webhook'] },
+    needs: { table: CONSUMER_TABLE, keys: CONSUMER_KEYS, readOnlyKeys: ['config'], webhookKey: true, deadLetterTo: ['webhook'] },
   },
-  { id: 'SendEmail', handler: 'queue/send-email', trigger: { kind: 'queue', queue: 'email' }, needs: { table: CONSUMER_TABLE, email: true, deadLetterTo: ['email'] } },
-  { id: 'SendSms', handler: 'queue/send-sms', trigger: { kind: 'queue', queue: 'sms' }, needs: { table: CONSUMER_TABLE, sms: true, deadLetterTo: ['sms'] } },
+  { id: 'SendEmail', handler: 'queue/send-email', trigger: { kind: 'queue', queue: 'email' }, needs: { table: CONSUMER_TABLE, keys: CONSUMER_KEYS, email: true, deadLetterTo: ['email'] } },
+  { id: 'SendSms', handler: 'queue/send-sms', trigger: { kind: 'queue', queue: 'sms' }, needs: { table: CONSUMER_TABLE, keys: CONSUMER_KEYS, sms: true, deadLetterTo: ['sms'] } },
   // The automatic inquiry: syncs a pending attempt after the gateway's window, again while
   // pending (docs/gateways.md). The sync use case's session writes; gateway secrets; re-enqueues.
   {
     id: 'AutoInquiry',
     handler: 'queue/auto-inquiry',
     trigger: { kind: 'queue', queue: 'sync' },
-    needs: { table: ['GetItem', 'PutItem', 'UpdateItem'], gatewaySecrets: true, sendTo: ['sync'], deadLetterTo: ['sync'] },
+    needs: { table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo'], readOnlyKeys: ['config'], gatewaySecrets: true, sendTo: ['sync'], deadLetterTo: ['sync'] },
   },
   // Moves open sessions past their expires_at to `expired` when the merchant's expire flag is on:
   // one invocation per expiry shard each minute, so the sweep scales out (docs/expiry.md).
@@ -57,6 +61,6 @@ export const WORKERS: readonly Worker[] = [
     id: 'ExpireSessions',
     handler: 'schedule/expire-sessions',
     trigger: { kind: 'schedule', everyMinutes: 1, fanOut: EXPIRY_SHARDS },
-    needs: { table: ['Query', 'GetItem', 'PutItem', 'UpdateItem'] },
+    needs: { table: ['Query', 'GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo', 'expiryCursor'], readOnlyKeys: ['config'] },
   },
 ];

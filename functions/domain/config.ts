@@ -30,19 +30,27 @@ export interface GatewaySetting {
   inquiry_window_minutes?: number;
 }
 
-export interface User {
+/**
+ * What a caller may do: the same three permissions for a Basic user and a scoped API key.
+ * Plugins (add/change/view sessions), the gateway codes it may `use`, and the operations of
+ * /b/pbl/v2/operation/ it may perform.
+ */
+export interface Scope {
+  permissions: Partial<Record<Plugin, PluginPermission[]>>;
+  /** Gateway codes the caller has `use` permission on. */
+  pg_codes: string[];
+  /**
+   * Operations the caller may perform through /b/pbl/v2/operation/ (Ottu's `payment.refund`,
+   * `payment.capture`, … permissions). Absent or empty: none.
+   */
+  operations?: OperationName[];
+}
+
+export interface User extends Scope {
   username: string;
   /** scrypt hash, see domain/credentials.ts; the password itself is never stored. */
   password_hash: string;
   active: boolean;
-  permissions: Partial<Record<Plugin, PluginPermission[]>>;
-  /** Gateway codes the user has `use` permission on. */
-  pg_codes: string[];
-  /**
-   * Operations the user may perform through /b/pbl/v2/operation/ (Ottu's `payment.refund`,
-   * `payment.capture`, … permissions). Absent or empty: none. An API key may do all of them.
-   */
-  operations?: OperationName[];
 }
 
 export interface ApiKey {
@@ -50,7 +58,16 @@ export interface ApiKey {
   prefix: string;
   /** SHA-256 (hex) of the whole key; the key itself is never stored. */
   key_hash: string;
+  /** The key's name: shown in listings, the audit trail and operations' `initiator`. */
   label: string;
+  /** ISO time; absent on keys made before keys had a life cycle. */
+  created_at?: string;
+  /** ISO time after which the key is refused (an expiry, or the end of a rotation's overlap). */
+  expires_at?: string;
+  /** ISO time it was revoked: refused from then on, kept so listings and the audit trail can name it. */
+  revoked_at?: string;
+  /** What the key may do; absent: everything (an unscoped key, as every key was before scopes). */
+  scope?: Scope;
 }
 
 export interface MerchantConfig {

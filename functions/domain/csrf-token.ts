@@ -9,8 +9,6 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  */
 
 const NONCE = /^[A-Za-z0-9_-]{22}$/;
-/** Label that separates the CSRF secret derived from the webhook key from any other use of it. */
-export const CSRF_KEY_LABEL = 'checkout-csrf-v1';
 
 export function newNonce(): string {
   return randomBytes(16).toString('base64url');
@@ -31,11 +29,6 @@ export function csrfTokenValid(secret: string, sessionId: string, token: unknown
   const expected = Buffer.from(mac(secret, sessionId, nonce));
   const actual = Buffer.from(given);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
-
-/** A secret for the tokens from the webhook key, distinct from the key itself by its label. */
-export function deriveCsrfSecret(webhookKey: string): string {
-  return createHmac('sha256', webhookKey).update(CSRF_KEY_LABEL).digest('base64url');
 }
 
 function mac(secret: string, sessionId: string, nonce: string): string {

@@ -62,6 +62,13 @@ export class VersionConflictError extends ConflictError {
     super('The payment transaction was changed by another request at the same time. Retry with the current state.');
   }
 }
+/** Too many failed authentications of this user, key or address: locked for a while, no credentials checked. */
+export class TooManyAttemptsError extends DetailError {
+  override readonly name = 'TooManyAttemptsError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many failed authentication attempts. Try again in ${retryAfterSeconds} seconds.`);
+  }
+}
 /** A dependency is briefly unavailable (throttling, transaction conflict): safe to retry. */
 export class ServiceUnavailableError extends DetailError {
   override readonly name = 'ServiceUnavailableError';

@@ -261,6 +261,19 @@ export function renderSession(session: Session, baseUrl: string) {
 
 export type SessionDocument = ReturnType<typeof renderSession>;
 
+/**
+ * What GET of a session shows a caller without credentials (the seed's public retrieve): the
+ * payment transaction itself, never where and to whom the merchant is notified (webhook_url,
+ * the webhook delivery status, email_recipients). docs/security.md.
+ */
+export const PRIVATE_FIELDS = ['webhook_url', 'webhook_status', 'email_recipients'] as const;
+
+export function publicSessionView(document: SessionDocument): Omit<SessionDocument, (typeof PRIVATE_FIELDS)[number]> {
+  const view: Record<string, unknown> = { ...document };
+  for (const field of PRIVATE_FIELDS) delete view[field];
+  return view as Omit<SessionDocument, (typeof PRIVATE_FIELDS)[number]>;
+}
+
 /** Where the customer pays (also linked from the `created` notification). */
 export function checkoutUrl(baseUrl: string, sessionId: string): string {
   return `${baseUrl}/b/checkout/redirect/start/?session_id=${sessionId}`;

@@ -90,6 +90,7 @@ export async function bootstrapAws(env: Readonly<Record<string, string | undefin
   const table = env.CHECKOUT_TABLE || `checkout-${stage}`;
   const bucket = env.CHECKOUT_BUCKET || `checkout-${stage}-attachments`;
   const secretId = env.CHECKOUT_WEBHOOK_SECRET_ID || `checkout-${stage}/webhook-key`;
+  const csrfSecretId = env.CHECKOUT_CSRF_SECRET_ID || `checkout-${stage}/csrf-key`;
   const documents = dynamoDocumentClient();
 
   await ensureTable(dynamoClient(), table);
@@ -106,6 +107,8 @@ export async function bootstrapAws(env: Readonly<Record<string, string | undefin
     credentials = demo.credentials;
   }
   await ensureSecret(secretId, () => credentials?.webhookKey ?? randomBytes(32).toString('hex'));
+  // Its own secret: the payment form's CSRF key is never the webhook key.
+  await ensureSecret(csrfSecretId, () => randomBytes(32).toString('hex'));
   // SES sends only from a verified identity; verifying is idempotent.
   const emailFrom = env.CHECKOUT_EMAIL_FROM || 'checkout@example.com';
   await new SESv2Client({}).send(new CreateEmailIdentityCommand({ EmailIdentity: emailFrom })).catch((error: Error) => {
@@ -121,6 +124,8 @@ export async function bootstrapAws(env: Readonly<Record<string, string | undefin
       CHECKOUT_SMS_QUEUE_URL: smsQueue!,
       CHECKOUT_SYNC_QUEUE_URL: syncQueue!,
       CHECKOUT_WEBHOOK_SECRET_ID: secretId,
+      CHECKOUT_CSRF_SECRET_ID: csrfSecretId,
+      CHECKOUT_AUDIT_RETENTION_DAYS: env.CHECKOUT_AUDIT_RETENTION_DAYS || '30',
       CHECKOUT_GATEWAY_SECRET_PREFIX: env.CHECKOUT_GATEWAY_SECRET_PREFIX || gatewaySecretPrefix(stage),
       CHECKOUT_STAGE: stage,
       CHECKOUT_EMAIL_FROM: emailFrom,

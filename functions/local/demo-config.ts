@@ -36,7 +36,7 @@ export interface DemoMpgs {
 export const DEMO_MPGS_CODES = ['mpgs-kwd', 'mpgs-authorize'] as const;
 
 export async function demoConfig(env: DemoValues = fromSettings(), mpgs?: DemoMpgs): Promise<{ config: MerchantConfig; credentials: DemoCredentials }> {
-  const apiKey = env.CHECKOUT_DEMO_API_KEY || newApiKey('demo').key;
+  const apiKey = env.CHECKOUT_DEMO_API_KEY || newApiKey().key;
   const [username = 'demo', password = randomBytes(12).toString('base64url')] = splitBasic(env.CHECKOUT_DEMO_BASIC);
   const webhookKey = env.CHECKOUT_DEMO_WEBHOOK_KEY || randomBytes(32).toString('hex');
   const config: MerchantConfig = {

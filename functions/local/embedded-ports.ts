@@ -1,5 +1,8 @@
 import { MemoryAttachmentStore } from '../adapters/embedded/memory-attachment-store';
+import { MemoryAuditLog } from '../adapters/embedded/memory-audit-log';
+import { MemoryAuthAttempts } from '../adapters/embedded/memory-auth-attempts';
 import { MemoryConfigStore } from '../adapters/embedded/memory-config-store';
+import { randomBytes } from 'node:crypto';
 import { MemoryExpiryIndex } from '../adapters/embedded/memory-expiry-index';
 import { MemoryEventQueue } from '../adapters/embedded/memory-event-queue';
 import { MemoryIdempotencyStore } from '../adapters/embedded/memory-idempotency-store';
@@ -37,13 +40,19 @@ export interface EmbeddedOptions {
  * local runtime hands this whole set to each handler module's `wire`, which takes what it names.
  */
 export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock: Clock, options: EmbeddedOptions = {}) {
-  const sessions = new MemorySessionRepository();
+  const csrfSecret = randomBytes(32).toString('hex');
+  const audit = new MemoryAuditLog();
+  const sessions = new MemorySessionRepository(audit);
   const queue = new MemoryEventQueue({ delayScale: options.delayScale ?? 1 });
   const outbox = new MemoryOutbox({ from: options.emailFrom || 'checkout@localhost', clock, reject: options.rejectNotification });
   return {
     sessions,
     expiry: new MemoryExpiryIndex(sessions),
-    config: new MemoryConfigStore(config, webhookKey),
+    config: new MemoryConfigStore(config, webhookKey, audit),
+    audit,
+    attempts: new MemoryAuthAttempts(),
+    // Its own secret, as on AWS: never derived from the webhook key.
+    csrfSecret: { value: async () => csrfSecret },
     idempotency: new MemoryIdempotencyStore(),
     attachments: new MemoryAttachmentStore(),
     shortLinks: new MemoryShortLinkStore(),

@@ -1,3 +1,5 @@
+import type { AuditLog, AuditQuery } from './audit-log';
+import type { AuthAttempts, StoredFailures } from './auth-attempts';
 import type { AttachmentStore, FileDownload, StoredFile, StoredFileInfo } from './attachment-store';
 import type { Clock } from './clock';
 import type { ConfigStore } from './config-store';
@@ -12,11 +14,16 @@ import type { ReadOptions, SessionReader, SessionRepository } from './session-re
 import type { DeleteCardResult, SavedCard, SavedCards, StoredCard } from './saved-cards';
 import type { ShortLinkReader, ShortLinkStore } from './short-link-store';
 
+import type { SecretSource } from './secret-source';
 import type { SmsMessage, SmsSender } from './sms-sender';
 import type { PaymentGateway, PaymentGateways } from './payment-gateway';
 import type { WebhookResult, WebhookSender } from './webhook-sender';
 
 export type {
+  AuditLog,
+  AuditQuery,
+  AuthAttempts,
+  StoredFailures,
   AttachmentStore,
   DeleteCardResult,
   SavedCard,
@@ -40,6 +47,7 @@ export type {
   PaymentGateways,
   ReadOptions,
   SessionReader,
+  SecretSource,
   SessionRepository,
   ShardCursors,
   ShortLinkReader,
@@ -73,6 +81,11 @@ export interface Ports {
   mailer: Mailer;
   sms: SmsSender;
   log: Log;
+  /** Failed authentications (lockout) and API keys' last use. */
+  attempts: AuthAttempts;
+  audit: AuditLog;
+  /** The payment form's CSRF secret (its own, not the webhook key). */
+  csrfSecret: SecretSource;
   /** The connectors table: the payment gateway that runs a gateway setting. */
   gateways: PaymentGateways;
   /** The automatic inquiry's queue: a pending attempt synced after the gateway's window. */

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../domain/audit';
 import type { SessionEvent } from '../domain/events';
 import type { Session } from '../domain/session';
 
@@ -36,9 +37,10 @@ export interface SessionRepository {
    * Replaces `previous` by `next` only if the stored version is still `previous.version`
    * (VersionConflictError otherwise), moving the order_no claim when it changes (released when
    * the session leaves the states that hold it) and committing the events with it. A child
-   * transaction new in `next` becomes findable by its id (findByChildId).
+   * transaction new in `next` becomes findable by its id (findByChildId). An `audit` entry (a
+   * merchant's operation) is committed in the same write, never without the change.
    */
-  update(next: Session, previous: Session, events: SessionEvent[]): Promise<void>;
+  update(next: Session, previous: Session, events: SessionEvent[], audit?: AuditEntry): Promise<void>;
 }
 
 /** The reads alone: what a function granted only GetItem on the table may build (dynamoSessionReader). */

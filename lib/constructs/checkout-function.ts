@@ -10,7 +10,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EXPIRY_INDEX } from '../../functions/config/table';
+import { EXPIRY_INDEX, KEY_PREFIXES, type KeyKind } from '../../functions/config/table';
 import type { BucketAction, TableAction } from '../../functions/config/needs';
 import { LAMBDA_BUNDLING } from './lambda-bundling';
 
@@ -78,12 +78,37 @@ const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
 /**
  * DynamoDB item actions on the table, and `Query` on its expiry index (gsi1) only: nothing
- * queries the base table, and item actions mean nothing on an index.
+ * queries the base table, and item actions mean nothing on an index. With `keys`, the item
+ * actions reach only items whose partition key is of those kinds (IAM's `dynamodb:LeadingKeys`),
+ * and `readOnlyKeys` are read only: the public checkout functions cannot write the configuration.
  */
-export function bindTable(fn: CheckoutFunction, table: ITable, actions: readonly TableAction[]): void {
+export function bindTable(fn: CheckoutFunction, table: ITable, actions: readonly TableAction[], keys?: readonly KeyKind[], readOnlyKeys: readonly KeyKind[] = []): void {
   const itemActions = unique(actions.filter((a) => a !== 'Query'));
-  if (itemActions.length > 0) fn.addToRolePolicy(new PolicyStatement({ actions: itemActions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
+  const on = (kinds: readonly KeyKind[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(kinds) } });
+  if (itemActions.length > 0) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: itemActions.map((a) => `dynamodb:${a}`), resources: [table.tableArn], conditions: keys ? on(keys) : undefined }));
+  }
+  const reads = itemActions.filter((a) => READ_ACTIONS.includes(a));
+  if (keys && readOnlyKeys.length > 0 && reads.length > 0) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: reads.map((a) => `dynamodb:${a}`), resources: [table.tableArn], conditions: on(readOnlyKeys) }));
+  }
   if (actions.includes('Query')) fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${EXPIRY_INDEX}`] }));
+}
+
+const READ_ACTIONS: readonly TableAction[] = ['GetItem', 'BatchGetItem'];
+
+/**
+ * IAM patterns of the partition keys of these kinds of item: `SESSION#*` for a prefix; `CONFIG`
+ * exactly; the sweep's cursors `EXPIRY_CURSOR` and `EXPIRY_CURSOR#<shard>`.
+ */
+export function leadingKeyPatterns(keys: readonly KeyKind[]): string[] {
+  return unique(keys)
+    .flatMap((kind) => {
+      const prefix = KEY_PREFIXES[kind];
+      if (prefix.endsWith('#')) return [`${prefix}*`];
+      return kind === 'config' ? [prefix] : [prefix, `${prefix}#*`];
+    })
+    .sort();
 }
 
 /**

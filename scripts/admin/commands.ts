@@ -1,11 +1,12 @@
 import { COMMON_USAGE, runCommand, type AdminIo, type Command } from './cli';
 import { CONFIG_COMMANDS } from './config-commands';
+import { CREDENTIAL_COMMANDS } from './credential-commands';
 import { QUEUE_COMMANDS } from './queue-commands';
 
 export type { AdminIo } from './cli';
 
 /** Every admin command, by name: one record per command module. */
-export const COMMANDS: Readonly<Record<string, Command>> = { ...CONFIG_COMMANDS, ...QUEUE_COMMANDS };
+export const COMMANDS: Readonly<Record<string, Command>> = { ...CONFIG_COMMANDS, ...CREDENTIAL_COMMANDS, ...QUEUE_COMMANDS };
 
 export const USAGE = `Usage: npm run admin -- <command> [options]
 

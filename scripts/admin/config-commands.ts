@@ -1,11 +1,16 @@
-import { CreateSecretCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { auditPut } from '../../functions/adapters/aws/dynamo-audit-log';
+import { MIN_WEBHOOK_KEY_LENGTH, parseWebhookSecret, rotateWebhookSecret, webhookSecretText } from '../../functions/domain/webhook-keys';
 import { randomBytes } from 'node:crypto';
 import { dynamoDocumentClient, secretsManagerClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../../functions/adapters/aws/dynamo-config-store';
 import { addApiKey, addCurrency, addGateway, addUser, EMPTY_CONFIG, publicConfig, setExpireTransactions, setPluginDefaults, setWebhookOpenEvents } from '../../functions/app/edit-merchant-config';
 import type { MerchantConfig } from '../../functions/domain/config';
 import { ValidationError, VersionConflictError } from '../../functions/domain/errors';
-import type { Command, Values } from './cli';
+import type { AuditEntry } from '../../functions/domain/audit';
+import type { Command, Context, Values } from './cli';
+import { auditRetentionDays, operatorEntry } from './operator';
 
 /** The merchant configuration's commands: gateways, currencies, users, API keys, the webhook key. */
 
@@ -17,18 +22,25 @@ export const text = (values: Values, name: string, fallback?: string): string =>
 };
 const list = (value: string): string[] => value.split(',').map((part) => part.trim()).filter(Boolean);
 
+/** What a configuration change records in the audit trail besides who, when and where. */
+export interface ChangeRecord {
+  action: string;
+  details?: () => AuditEntry['details'];
+}
+
 /**
- * Reads the configuration, applies `edit` and writes it back conditional on the version read;
- * another admin's concurrent write makes it read and apply again instead of overwriting.
- * Returns the version written.
+ * Reads the configuration, applies `edit` and writes it back conditional on the version read,
+ * with its audit entry in the same transaction (docs/security.md); another admin's concurrent
+ * write makes it read and apply again instead of overwriting. Returns the version written.
  */
-export async function editConfig(table: string, edit: (config: MerchantConfig) => Promise<MerchantConfig> | MerchantConfig): Promise<number> {
-  const store = new DynamoConfigStore(dynamoDocumentClient(), table);
+export async function editConfig(context: Context, change: ChangeRecord, edit: (config: MerchantConfig) => Promise<MerchantConfig> | MerchantConfig): Promise<number> {
+  const table = await context.target.table();
+  const store = new DynamoConfigStore(dynamoDocumentClient(), table, { auditRetentionDays: await auditRetentionDays(context) });
   for (let attempt = 1; ; attempt++) {
     const stored = await store.read();
     const next = await edit(stored?.config ?? EMPTY_CONFIG);
     try {
-      await store.save(next, stored?.version);
+      await store.save(next, stored?.version, operatorEntry(context, change.action, change.details?.()));
       return (stored?.version ?? 0) + 1;
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt >= 3) throw error;
@@ -54,7 +66,8 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
       'attempt-limit': { type: 'string' },
       replace: { type: 'boolean' },
     },
-    async run({ values, target }) {
+    async run(context) {
+      const { values } = context;
       const attempts = text(values, 'attempt-limit', '3');
       const input = {
         code: text(values, 'code'),
@@ -67,7 +80,7 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
         icon: text(values, 'icon', '/static/pg-icons/card.svg'),
         attempt_limit: /^\d+$/.test(attempts) ? Number(attempts) : NaN,
       };
-      const version = await editConfig(await target.table(), (config) => addGateway(config, input, Boolean(values.replace)));
+      const version = await editConfig(context, { action: 'config.add-gateway', details: () => ({ code: input.code }) }, (config) => addGateway(config, input, Boolean(values.replace)));
       return { data: { gateway: input.code, config_version: version }, text: `Gateway ${input.code} saved.` };
     },
   },
@@ -76,8 +89,9 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
     positionals: 1,
     changes: true,
     options: {},
-    async run({ positionals, target }) {
-      const version = await editConfig(await target.table(), (config) => addCurrency(config, positionals[0]!));
+    async run(context) {
+      const { positionals } = context;
+      const version = await editConfig(context, { action: 'config.add-currency', details: () => ({ currency: positionals[0]!.toUpperCase() }) }, (config) => addCurrency(config, positionals[0]!));
       const code = positionals[0]!.toUpperCase();
       return { data: { currency: code, config_version: version }, text: `Currency ${code} enabled.` };
     },
@@ -87,9 +101,10 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
     positionals: 0,
     changes: true,
     options: { label: { type: 'string' } },
-    async run({ values, target }) {
+    async run(context) {
+      const { values } = context;
       let key = '';
-      const version = await editConfig(await target.table(), (config) => {
+      const version = await editConfig(context, { action: 'config.create-api-key', details: () => ({ name: text(values, 'label'), prefix: key.split('.')[0]! }) }, (config) => {
         const added = addApiKey(config, text(values, 'label'));
         key = added.key;
         return added.config;
@@ -107,7 +122,8 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
     changes: true,
     secrets: ['password'],
     options: { username: { type: 'string' }, permission: { type: 'string', multiple: true }, 'pg-codes': { type: 'string' }, operations: { type: 'string' } },
-    async run({ values, target, secret }) {
+    async run(context) {
+      const { values, secret } = context;
       const given = await secret('password');
       const generated = given === undefined ? randomBytes(15).toString('base64url') : undefined;
       const input = {
@@ -117,7 +133,7 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
         pg_codes: list(text(values, 'pg-codes', '')),
         operations: list(text(values, 'operations', '')),
       };
-      const version = await editConfig(await target.table(), (config) => addUser(config, input));
+      const version = await editConfig(context, { action: 'config.create-user', details: () => ({ username: input.username }) }, (config) => addUser(config, input));
       return {
         data: { username: input.username, ...(generated ? { password: generated } : {}), config_version: version },
         text: generated ? `User ${input.username} created. Password (shown once): ${generated}` : `User ${input.username} created.`,
@@ -125,23 +141,36 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
     },
   },
   'set-webhook-key': {
-    usage: `set-webhook-key [--key-stdin | --key-file <path>] [--secret-id <id>]
-                                                 writes the Secrets Manager secret (the stage's, or CHECKOUT_WEBHOOK_SECRET_ID);
+    usage: `set-webhook-key [--key-stdin | --key-file <path>] [--secret-id <id>] [--overlap-hours 24] [--create]
+                                                 rotates the webhook key in the Secrets Manager secret (the stage's, or
+                                                 CHECKOUT_WEBHOOK_SECRET_ID): the old key keeps signing until the overlap ends
+                                                 (0: replaced at once); an unknown secret id is refused unless --create;
                                                  without a key one is generated and printed once`,
     positionals: 0,
     changes: true,
     secrets: ['key'],
-    options: { 'secret-id': { type: 'string' } },
-    async run({ values, target, secret }) {
+    options: { 'secret-id': { type: 'string' }, 'overlap-hours': { type: 'string' }, create: { type: 'boolean' } },
+    async run(context) {
+      const { values, target, secret } = context;
       const secretId = typeof values['secret-id'] === 'string' ? values['secret-id'] : await target.webhookSecretId();
+      const hours = text(values, 'overlap-hours', '24');
+      if (!/^\d{1,4}$/.test(hours)) throw new ValidationError({ 'overlap-hours': ['A whole number of hours (0 replaces the key at once).'] });
       const given = await secret('key');
       const generated = given === undefined ? randomBytes(32).toString('hex') : undefined;
       const key = given ?? generated!;
-      if (key.length < 32) throw new ValidationError({ key: ['Use at least 32 characters: it is an HMAC-SHA256 key.'] });
-      await writeSecret(secretId, key);
+      if (key.length < MIN_WEBHOOK_KEY_LENGTH) throw new ValidationError({ key: [`Use at least ${MIN_WEBHOOK_KEY_LENGTH} characters: it is an HMAC-SHA256 key.`] });
+      const stored = await readSecret(secretId);
+      if (stored === undefined && !values.create) {
+        throw new ValidationError({ 'secret-id': [`No secret ${secretId}: check the id (the stage's is WebhookSecretId in the Data stack's outputs), or give --create to make it.`] });
+      }
+      const overlapUntil = Number(hours) > 0 ? new Date(Date.now() + Number(hours) * 3_600_000) : undefined;
+      const next = rotateWebhookSecret(stored === undefined ? undefined : parseWebhookSecret(stored), key, overlapUntil);
+      await writeSecret(secretId, webhookSecretText(next), stored === undefined);
+      await appendAudit(context, operatorEntry(context, 'config.set-webhook-key', { secret_id: secretId, overlap_until: next.previous_until ?? null, created: stored === undefined }));
+      const overlap = next.previous_until ? ` The previous key keeps signing until ${next.previous_until}.` : '';
       return {
-        data: { secret_id: secretId, ...(generated ? { key: generated } : {}) },
-        text: generated ? `Webhook key written to ${secretId} (shown once): ${generated}` : `Webhook key written to ${secretId}.`,
+        data: { secret_id: secretId, previous_until: next.previous_until ?? null, ...(generated ? { key: generated } : {}) },
+        text: generated ? `Webhook key written to ${secretId} (shown once): ${generated}.${overlap}` : `Webhook key written to ${secretId}.${overlap}`,
       };
     },
   },
@@ -150,10 +179,11 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
     positionals: 1,
     changes: true,
     options: {},
-    async run({ positionals, target }) {
+    async run(context) {
+      const { positionals } = context;
       const value = positionals[0];
       if (value !== 'on' && value !== 'off') throw new ValidationError({ value: ['Use on or off.'] });
-      const version = await editConfig(await target.table(), (config) => setExpireTransactions(config, value === 'on'));
+      const version = await editConfig(context, { action: 'config.set-expire-transactions', details: () => ({ on: value === 'on' }) }, (config) => setExpireTransactions(config, value === 'on'));
       return { data: { expire_transactions: value === 'on', config_version: version }, text: `Expire payment transactions: ${value}.` };
     },
   },
@@ -164,10 +194,11 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
     positionals: 0,
     changes: true,
     options: { plugin: { type: 'string' }, 'webhook-url': { type: 'string' }, 'redirect-url': { type: 'string' } },
-    async run({ values, target }) {
+    async run(context) {
+      const { values } = context;
       const plugin = text(values, 'plugin');
       const urls = { webhook_url: values['webhook-url'] as string | undefined, redirect_url: values['redirect-url'] as string | undefined };
-      const version = await editConfig(await target.table(), (config) => setPluginDefaults(config, plugin, urls));
+      const version = await editConfig(context, { action: 'config.set-plugin-defaults', details: () => ({ plugin }) }, (config) => setPluginDefaults(config, plugin, urls));
       return { data: { plugin, ...urls, config_version: version }, text: `Defaults of ${plugin} saved.` };
     },
   },
@@ -177,10 +208,10 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
     positionals: 1,
     changes: true,
     options: {},
-    async run({ positionals, target }) {
-      const value = positionals[0]!;
+    async run(context) {
+      const value = context.positionals[0]!;
       const events = value === 'none' ? [] : list(value);
-      const version = await editConfig(await target.table(), (config) => setWebhookOpenEvents(config, events));
+      const version = await editConfig(context, { action: 'config.set-webhook-events', details: () => ({ events: events.join(',') }) }, (config) => setWebhookOpenEvents(config, events));
       return { data: { webhook_open_events: events, config_version: version }, text: `Webhooks before a payment attempt: ${events.length > 0 ? events.join(', ') : 'none'}.` };
     },
   },
@@ -199,12 +230,23 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
   },
 };
 
-async function writeSecret(secretId: string, value: string): Promise<void> {
-  const secrets = secretsManagerClient();
+/** The secret's value, or undefined when there is no such secret. */
+async function readSecret(secretId: string): Promise<string | undefined> {
   try {
-    await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
+    return (await secretsManagerClient().send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
-    await secrets.send(new CreateSecretCommand({ Name: secretId, SecretString: value }));
+    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    throw error;
   }
+}
+
+async function writeSecret(secretId: string, value: string, create: boolean): Promise<void> {
+  const secrets = secretsManagerClient();
+  if (create) await secrets.send(new CreateSecretCommand({ Name: secretId, SecretString: value }));
+  else await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
+}
+
+/** An audit entry of a change outside the configuration item (a secret): its own conditional put. */
+export async function appendAudit(context: Context, entry: AuditEntry): Promise<void> {
+  await dynamoDocumentClient().send(new PutCommand(auditPut(await context.target.table(), entry, await auditRetentionDays(context))));
 }

@@ -1,8 +1,10 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { randomBytes } from 'node:crypto';
 import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
+import { SecretsManagerSecret } from '../../functions/adapters/aws/secrets-manager-secret';
 import { DynamoConfigStore } from '../../functions/adapters/aws/dynamo-config-store';
 import { authenticate } from '../../functions/app/authenticate';
+import { authPorts, origin } from '../fixtures/auth-ports';
 import { runAdmin, type AdminIo } from '../../scripts/admin/commands';
 import { createTestTable } from '../fixtures/dynamo-table';
 import { describeAws } from '../fixtures/moto';
@@ -63,9 +65,10 @@ describeAws('npm run admin against a stage table on moto', () => {
     expect(config.currencies).toEqual(['KWD']);
     expect(JSON.stringify(config)).not.toContain(key);
     expect(JSON.stringify(config)).not.toContain('a long enough password');
-    expect(await authenticate(config, `Api-Key ${key}`)).toEqual({ kind: 'api_key', id: key.split('.')[0], name: 'shop' });
+    const { ports } = authPorts(config);
+    expect(await authenticate(ports, { authorization: `Api-Key ${key}`, ...origin })).toEqual({ kind: 'api_key', id: key.split('.')[0], name: 'shop' });
     const basic = `Basic ${Buffer.from('clerk:a long enough password').toString('base64')}`;
-    expect(await authenticate(config, basic)).toMatchObject({ kind: 'user', user: { permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'], operations: ['refund', 'cancel'] } });
+    expect(await authenticate(ports, { authorization: basic, ...origin })).toMatchObject({ kind: 'user', user: { permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'], operations: ['refund', 'cancel'] } });
   });
 
   test.each([
@@ -102,16 +105,16 @@ describeAws('npm run admin against a stage table on moto', () => {
   test('set-expire-transactions and set-webhook-key', async () => {
     expect(await admin('set-expire-transactions', 'off')).toBe(0);
     expect((await stored()).config.expire_transactions).toBe(false);
-    expect(await admin('set-webhook-key', '--secret-id', secretId)).toBe(0);
+    expect(await admin('set-webhook-key', '--secret-id', secretId, '--create')).toBe(0);
     const printed = /\(shown once\): ([0-9a-f]{64})/.exec(out.join('\n'))![1];
     const secrets = new SecretsManagerClient({});
     expect((await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString).toBe(printed);
     stdin = 'k'.repeat(40);
-    expect(await admin('set-webhook-key', '--secret-id', secretId, '--key-stdin')).toBe(0);
-    expect(await new DynamoConfigStore(dynamoDocumentClient(), table.name, { secretId, secrets }).webhookKey()).toBe('k'.repeat(40));
+    expect(await admin('set-webhook-key', '--secret-id', secretId, '--key-stdin', '--overlap-hours', '0')).toBe(0);
+    expect(await new DynamoConfigStore(dynamoDocumentClient(), table.name, { webhookSecret: new SecretsManagerSecret(secrets, secretId) }).webhookKey()).toBe('k'.repeat(40));
     expect(out.join('\n')).not.toContain('k'.repeat(40));
-    expect(await admin('set-webhook-key', '--secret-id', secretId, '--key-file', '/secrets/key.txt')).toBe(0);
-    expect(await new DynamoConfigStore(dynamoDocumentClient(), table.name, { secretId, secrets }).webhookKey()).toBe('f'.repeat(40));
+    expect(await admin('set-webhook-key', '--secret-id', secretId, '--key-file', '/secrets/key.txt', '--overlap-hours', '0')).toBe(0);
+    expect(await new DynamoConfigStore(dynamoDocumentClient(), table.name, { webhookSecret: new SecretsManagerSecret(secrets, secretId) }).webhookKey()).toBe('f'.repeat(40));
     secrets.destroy();
   });
 
@@ -129,7 +132,7 @@ describeAws('npm run admin against a stage table on moto', () => {
     expect(await admin('show-config')).toBe(0);
     const shown = JSON.parse(out.join('\n'));
     expect(shown.users[0]).toEqual({ username: 'clerk', active: true, permissions: { payment_request: ['add', 'view'] }, pg_codes: ['knet'], operations: ['refund', 'cancel'] });
-    expect(shown.api_keys[0]).toEqual({ prefix: expect.any(String), label: 'shop' });
+    expect(shown.api_keys[0]).toEqual({ prefix: expect.any(String), label: 'shop', created_at: expect.any(String) });
     expect(out.join('\n')).not.toMatch(/hash|scrypt/);
   });
 
@@ -141,7 +144,7 @@ describeAws('npm run admin against a stage table on moto', () => {
     const created = json();
     expect(created).toMatchObject({ ok: true, username: 'robot', password: expect.stringMatching(/^[\w-]{20}$/) });
     const basic = `Basic ${Buffer.from(`robot:${created.password}`).toString('base64')}`;
-    expect(await authenticate((await stored()).config, basic)).toMatchObject({ kind: 'user' });
+    expect(await authenticate(authPorts((await stored()).config).ports, { authorization: basic, ...origin })).toMatchObject({ kind: 'user' });
     out = [];
     expect(await admin('create-api-key', '--json')).toBe(2);
     expect(json()).toEqual({ ok: false, command: 'create-api-key', error: { message: 'Invalid input.', fields: { label: ['--label is required.'] } } });

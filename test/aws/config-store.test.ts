@@ -1,4 +1,5 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerSecret } from '../../functions/adapters/aws/secrets-manager-secret';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { createDocumentClient } from '../../functions/adapters/aws/aws-clients';
@@ -38,7 +39,7 @@ describeAws('ConfigStore contract: DynamoDB + Secrets Manager on moto', () => {
 
   configStoreContract(async () => {
     const { config } = await demoConfig(DEMO_ENV);
-    const store = new DynamoConfigStore(client, table.name, { secretId, secrets });
+    const store = new DynamoConfigStore(client, table.name, { webhookSecret: new SecretsManagerSecret(secrets, secretId) });
     await store.save(config, undefined);
     return { store, config, webhookKey: DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY };
   });
@@ -70,7 +71,7 @@ describeAws('ConfigStore contract: DynamoDB + Secrets Manager on moto', () => {
     test('the webhook key is fetched from Secrets Manager once and then cached', async () => {
       const counted = new SecretsManagerClient({});
       const calls = countCalls(counted);
-      const store = new DynamoConfigStore(client, table.name, { secretId, secrets: counted });
+      const store = new DynamoConfigStore(client, table.name, { webhookSecret: new SecretsManagerSecret(counted, secretId) });
       expect(await store.webhookKey()).toBe(DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY);
       expect(await store.webhookKey()).toBe(DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY);
       expect(calls.counts).toEqual({ GetSecretValue: 1 });

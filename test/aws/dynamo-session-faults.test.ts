@@ -187,7 +187,7 @@ describeAws('DynamoDB session repository under faults and contention', () => {
       sessions: new DynamoSessionRepository(client, table.name),
       config: configStore,
     };
-    const principal = { kind: 'api_key', id: 'test' } as const;
+    const principal = { kind: 'api_key', id: 'test', name: 'test' } as const;
     const session = await createSession(ports, { principal, body: { type: 'payment_request', pg_codes: ['sandbox-kwd'], amount: '14', currency_code: 'KWD' } });
     calls.reset();
     sessionReads.reset();

@@ -9,14 +9,15 @@ import { ROUTES } from '../../functions/config/routes';
 import type { RequestRecord } from '../../functions/local/activity-log';
 import { WORKERS } from '../../functions/config/workers';
 import { MAX_ATTEMPTS } from '../../functions/domain/delivery-schedule';
-import { verifyWebhookSignature } from '../../functions/domain/webhook-signature';
+import { SIGNATURE_HEADER, verifySignatureHeader, verifyWebhookSignature } from '../../functions/domain/webhook-signature';
+import { runAdmin } from '../../scripts/admin/commands';
 import { startLocalCloud, type LocalCloud } from '../../functions/local/cloud/local-cloud';
 import type { AwsTarget } from '../../functions/local/cloud/provision';
 import { GOOD_CARD, openPage, postPayment } from '../fixtures/checkout-form';
 import { rawRequest } from '../fixtures/raw-request';
 import { tinyPdf } from '../fixtures/sample-files';
 import { DEMO_ENV, requester, seedBody, type ApiRequest } from '../fixtures/local-api';
-import { describeAws, MOTO_ENDPOINT, motoData } from '../fixtures/moto';
+import { describeAws, MOTO_ENDPOINT, motoData, useMotoEnv } from '../fixtures/moto';
 import { startReceiver, waitFor, type ReceivedRequest, type WebhookReceiver } from '../fixtures/webhook-receiver';
 import { synthStage } from '../infra/synth-app';
 
@@ -76,7 +77,7 @@ describeAws('the synthesized dev stage on moto', () => {
     for (const [name, env] of cloud.templateEnvironments) {
       // No emulator-only setting comes from the template.
       expect([name, Object.keys(env).filter((v) => v.startsWith('CHECKOUT_') && !(LAMBDA_VARIABLES as string[]).includes(v))]).toEqual([name, []]);
-      expect([name, checkEnvironment(LAMBDA_VARIABLES.filter((v) => v !== 'AWS_LAMBDA_FUNCTION_NAME' && v !== 'AWS_ENDPOINT_URL' && v !== 'CHECKOUT_CSRF_SECRET'), env)]).toEqual([name, []]);
+      expect([name, checkEnvironment(LAMBDA_VARIABLES.filter((v) => v !== 'AWS_LAMBDA_FUNCTION_NAME' && v !== 'AWS_ENDPOINT_URL' && v !== 'CHECKOUT_RETRIEVE_REQUIRES_AUTH'), env)]).toEqual([name, []]);
       expect(env.CHECKOUT_PUBLIC_URL).toBe(cloud.url);
     }
   });
@@ -163,6 +164,42 @@ describeAws('the synthesized dev stage on moto', () => {
     // The queues do not keep order: the session's earlier webhooks may still arrive after it.
     await waitFor(() => receiver.requests.some((r) => isDeepStrictEqual(r.body, status.json)), { timeoutMs: 30_000, what: 'the inquiry webhook, the status document itself' });
   }, 90_000);
+
+  test('the webhook key rotates (npm run admin -- set-webhook-key): during the overlap the shipped worker signs with both keys, Ottu\'s field with the old one; replaced at once, with the new key alone', async () => {
+    useMotoEnv();
+    const secretId = [...cloud.provisioned.resources.entries()].find(([id]) => id.startsWith('WebhookKey'))![1].ref;
+    const rotate = async (overlapHours: string) => {
+      const out: string[] = [];
+      const env = { ...process.env, CHECKOUT_TABLE: cloud.provisioned.tableName, CHECKOUT_STAGE: '' };
+      const io = { out: (l: string) => void out.push(l), err: (l: string) => void out.push(l), env, readStdin: async () => '', readFile: async () => '', ask: async () => '' };
+      expect(await runAdmin(['set-webhook-key', '--secret-id', secretId, '--overlap-hours', overlapHours, '--json'], io)).toBe(0);
+      // A warm worker reads the key every 5 minutes; a new environment at once (as after a deploy).
+      cloud.functions.get('DeliverWebhook')!.recycle();
+      return JSON.parse(out.join('\n')).key as string;
+    };
+    const paidWebhook = async (orderNo: string) => {
+      const created = await create(TXN, { order_no: orderNo, webhook_url: receiver.url });
+      const id = created.json.session_id as string;
+      expect((await postPayment({ request: api }, id, GOOD_CARD, await openPage({ request: api }, id))).status).toBe(303);
+      return (await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: 30_000, what: `the paid webhook of ${orderNo}` }))!;
+    };
+    const OLD = DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY;
+
+    const next = await rotate('1');
+    const during = await paidWebhook(`${run}-rotate-1`);
+    const header = during.headers[SIGNATURE_HEADER] as string;
+    expect(header.match(/v1=/g)).toHaveLength(2);
+    for (const key of [OLD, next]) expect(verifySignatureHeader(header, during.raw, [key], new Date())).toBe('ok');
+    expect(verifyWebhookSignature(during.body, OLD)).toBe(true);
+
+    const last = await rotate('0');
+    const after = await paidWebhook(`${run}-rotate-2`);
+    const afterHeader = after.headers[SIGNATURE_HEADER] as string;
+    expect(afterHeader.match(/v1=/g)).toHaveLength(1);
+    expect(verifySignatureHeader(afterHeader, after.raw, [last], new Date())).toBe('ok');
+    expect(verifySignatureHeader(afterHeader, after.raw, [OLD, next], new Date())).toBe('mismatch');
+    expect(verifyWebhookSignature(after.body, last)).toBe(true);
+  }, 120_000);
 
   test('the redirect decision on the shipped bundles: redirect_url after the webhook answered 200, the receipt after a 201; the webhook is not sent again', async () => {
     const accepting = await startReceiver(201);

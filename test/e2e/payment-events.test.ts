@@ -106,7 +106,7 @@ test('create with a webhook and notifications → signed `created` webhook, e-ma
   expect(listed.messages).toHaveLength(6);
   expect(listed.dead_letters.webhook).toEqual([]);
 
-  const doc = (await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`, { auth: 'none' })).json;
-  await waitFor(async () => (await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`, { auth: 'none' })).json.webhook_status.event === 'paid');
+  const doc = (await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`)).json;
+  await waitFor(async () => (await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`)).json.webhook_status.event === 'paid');
   expect(doc.state).toBe('paid');
 });

@@ -19,12 +19,12 @@ beforeAll(async () => {
   api = await startTestApi();
   // A second API key and a second Basic user with the demo user's rights.
   const config = await api.ports.config.load();
-  const second = newApiKey('second');
+  const second = newApiKey();
   otherKey = second.key;
   const clerk = config.users[0]!;
   const updated: MerchantConfig = {
     ...config,
-    api_keys: [...config.api_keys, second.record],
+    api_keys: [...config.api_keys, { prefix: second.prefix, key_hash: second.key_hash, label: 'second' }],
     users: [...config.users, { ...clerk, username: 'second-clerk', password_hash: await hashPassword('second-password') }],
   };
   api.ports.config.replace(updated);

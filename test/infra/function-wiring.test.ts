@@ -39,7 +39,20 @@ export function grantProblems(granted: Needs, used: Needs[]): string[] {
     for (const queue of uses[kind]) if (!given.has(queue)) problems.push(`${kind} ${queue} is used but not granted`);
     for (const queue of given) if (!uses[kind].has(queue)) problems.push(`${kind} ${queue} is granted but not used`);
   }
-  for (const flag of ['webhookKey', 'gatewaySecrets', 'email', 'sms'] as const) {
+  // Leading keys: a route or worker that limits its table grant to some kinds of item must name
+  // exactly the kinds its adapters touch, and only read those they only read.
+  if (granted.keys) {
+    const written = union((n) => n.keys);
+    const readOnly = new Set([...union((n) => n.readOnlyKeys)].filter((kind) => !written.has(kind)));
+    for (const kind of written) if (!granted.keys.includes(kind)) problems.push(`${kind} items are used but not in its keys`);
+    for (const kind of granted.keys) if (!written.has(kind)) problems.push(`${kind} items are in its keys but nothing it builds uses them`);
+    const grantedReadOnly = granted.readOnlyKeys ?? [];
+    for (const kind of readOnly) if (!grantedReadOnly.includes(kind)) problems.push(`${kind} items are read but not in its readOnlyKeys`);
+    for (const kind of grantedReadOnly) if (!readOnly.has(kind)) problems.push(`${kind} items are in its readOnlyKeys but ${written.has(kind) ? 'also written' : 'not read'}`);
+    const undeclared = used.filter((n) => n.table && !n.keys && !n.readOnlyKeys);
+    if (undeclared.length > 0) problems.push('an adapter it builds declares no item keys');
+  }
+  for (const flag of ['webhookKey', 'csrfKey', 'gatewaySecrets', 'email', 'sms'] as const) {
     const usesIt = used.some((n) => n[flag]);
     if (usesIt !== Boolean(granted[flag])) problems.push(usesIt ? `${flag} is used but not granted` : `${flag} is granted but not used`);
   }

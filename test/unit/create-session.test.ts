@@ -60,7 +60,7 @@ test('currencies must be ISO 4217, enabled, and accepted by the gateway', async 
 test('a basic user may only use the gateways and plugins granted', async () => {
   const ports = await embeddedPorts();
   const config = await ports.config.load();
-  const clerk: Principal = { kind: 'user', id: 'clerk', user: config.users[0]! };
+  const clerk: Principal = { kind: 'user', id: 'clerk', name: 'clerk', user: config.users[0]! };
   await expect(createSession(ports, { principal: clerk, body: base })).resolves.toMatchObject({ state: 'created' });
   await expect(createSession(ports, { principal: clerk, body: { ...base, pg_codes: ['sandbox-authorize'] } })).rejects.toBeInstanceOf(PermissionDeniedError);
   await expect(createSession(ports, { principal: clerk, body: { ...base, type: 'e_commerce' } })).rejects.toBeInstanceOf(PermissionDeniedError);

@@ -29,8 +29,9 @@ test('a gateway needs ISO 4217 currencies, a known operation and a sane fee', ()
 test('currencies, API keys, the expiry switch', () => {
   expect(addCurrency(addCurrency(EMPTY_CONFIG, 'kwd'), 'KWD').currencies).toEqual(['KWD']);
   expect(() => addCurrency(EMPTY_CONFIG, 'XYZ')).toThrow(ValidationError);
-  const { config, key } = addApiKey(EMPTY_CONFIG, 'shop');
-  expect(config.api_keys).toEqual([{ prefix: key.split('.')[0], key_hash: sha256Hex(key), label: 'shop' }]);
+  const now = new Date('2026-11-25T10:00:00Z');
+  const { config, key } = addApiKey(EMPTY_CONFIG, 'shop', now);
+  expect(config.api_keys).toEqual([{ prefix: key.split('.')[0], key_hash: sha256Hex(key), label: 'shop', created_at: now.toISOString() }]);
   expect(setExpireTransactions(config, false).expire_transactions).toBe(false);
 });
 

@@ -276,7 +276,7 @@ describe('races between the sweep and other writers have one winner', () => {
     const sessions = Array.from({ length: SESSIONS }, () => makeSession(at(1_000)));
     await seed(ports, sessions);
     ports.clock.set(at(2 * 60_000));
-    const principal = { kind: 'api_key' as const, id: 'test' };
+    const principal = { kind: 'api_key' as const, id: 'test', name: 'test' };
     const patcher = { ...ports, sessions: withLatency(ports.sessions), clock: new ManualClock(at(500)) };
     const patch = (session: Session, i: number) => {
       const body = i % 2 === 0 ? { customer_first_name: `Name ${i}` } : { expiration_time: '00:30:00' };

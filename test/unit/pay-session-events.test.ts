@@ -28,7 +28,7 @@ const DECLINED = { ...CARD, card_number: '4000000000000002' };
 
 async function openSession(ports: Ports, pgCode: string): Promise<Session> {
   const created = await createSession(ports, {
-    principal: { kind: 'api_key', id: 'test' },
+    principal: { kind: 'api_key', id: 'test', name: 'test' },
     body: { type: 'payment_request', pg_codes: [pgCode], amount: '5', currency_code: 'KWD' },
   });
   return (await openCheckout(ports, created.session_id)).session;

@@ -28,7 +28,7 @@ beforeEach(async () => {
   const { config } = await demoConfig({ CHECKOUT_DEMO_BASIC: 'u:p' });
   ports = { ...embeddedPorts(config, 'key', new ManualClock(new Date('2026-11-25T10:00:00Z'))), sessions: new RacingRepository() };
   session = await createSession(ports, {
-    principal: { kind: 'api_key', id: 'test' },
+    principal: { kind: 'api_key', id: 'test', name: 'test' },
     body: { type: 'payment_request', pg_codes: ['sandbox-kwd'], amount: '5', currency_code: 'KWD' },
   });
   session = (await openCheckout(ports, session.session_id)).session;
@@ -56,7 +56,7 @@ test('a payment that loses the race to a merchant update leaves the session open
 
 test('opening the page re-reads after a lost race instead of failing', async () => {
   const fresh = await createSession(ports, {
-    principal: { kind: 'api_key', id: 'test' },
+    principal: { kind: 'api_key', id: 'test', name: 'test' },
     body: { type: 'payment_request', pg_codes: ['sandbox-kwd'], amount: '5', currency_code: 'KWD' },
   });
   ports.sessions.beforeNextUpdate = async () => {

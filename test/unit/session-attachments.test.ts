@@ -16,7 +16,7 @@ import { embeddedPorts as buildPorts } from '../../functions/local/embedded-port
 import { DEMO_ENV } from '../fixtures/local-api';
 import { tinyPdf, tinyPng } from '../fixtures/sample-files';
 
-const principal: Principal = { kind: 'api_key', id: 'test' };
+const principal: Principal = { kind: 'api_key', id: 'test', name: 'test' };
 const body = { type: 'payment_request', pg_codes: ['sandbox-kwd'], amount: '14', currency_code: 'KWD' };
 const pdf = (): IncomingFile => ({ field: 'attachment', filename: 'invoice.pdf', content: tinyPdf() });
 

@@ -1,13 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { signWebhook } from '../../functions/domain/webhook-signature';
+import { signatureHeader, signWebhook } from '../../functions/domain/webhook-signature';
 import { SIGNED_VALUES, VECTOR_KEY, VECTOR_SIGNATURE, vectorPayload, withChanged } from '../fixtures/signature-vector';
 
-// The receivers in examples/ verify Ottu's signature as the platform makes it.
+// The receivers in examples/ verify the signature header and Ottu's signature field as the
+// platform makes them, and refuse an old timestamp (a replay). They know two keys, as during a
+// rotation (CHECKOUT_WEBHOOK_KEY=<new>,<old>).
 const ROOT = join(__dirname, '../..');
 // The signature vector's key, so the receivers verify the same vector the signer is tested on.
 const KEY = VECTOR_KEY;
+const NEW_KEY = 'receiver-new-key';
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 const receivers: [string, string[], boolean][] = [
@@ -49,7 +52,7 @@ describe.each(receivers)('%s receiver', (_name, command, available) => {
   beforeAll(async () => {
     if (!available) return;
     port = await freePort();
-    child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env: { ...process.env, PORT: String(port), CHECKOUT_WEBHOOK_KEY: KEY } });
+    child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env: { ...process.env, PORT: String(port), CHECKOUT_WEBHOOK_KEY: `${NEW_KEY},${KEY}` } });
     child.stdout!.on('data', (chunk) => (out += chunk));
     // A loaded machine (parallel workers) may take long to start python3: wait for it, then say so.
     const until = Date.now() + 40_000;
@@ -59,7 +62,13 @@ describe.each(receivers)('%s receiver', (_name, command, available) => {
 
   afterAll(() => child?.kill());
 
-  const post = (body: string) => fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  // Signed as the platform signs: the header over the raw body with the active keys, now.
+  const post = (body: string, { keys = [KEY], at = new Date(), header }: { keys?: string[]; at?: Date; header?: string | null } = {}) =>
+    fetch(`http://127.0.0.1:${port}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(header !== null && { 'x-checkout-signature': header ?? signatureHeader(body, keys, at) }) },
+      body,
+    });
 
   test('200 for a valid signature, and prints the event', async () => {
     if (!available) return console.log('SKIPPED: python3 not available');
@@ -84,7 +93,7 @@ describe.each(receivers)('%s receiver', (_name, command, available) => {
   test("Ottu's published example verifies", async () => {
     if (!available) return;
     const body = { amount: '86.000', currency_code: 'KWD', customer_first_name: 'example-customer', signature: '6143b8ad4bd283540721ab000f6de746e722231aaaa90bc38f639081d3ff9f67' };
-    const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify(body) });
+    const response = await post(JSON.stringify(body));
     // Signed with Ottu's key, not ours: rejected here; the same payload with our key passes.
     expect(response.status).toBe(400);
     expect((await post(JSON.stringify({ ...body, signature: signWebhook(body, KEY) }))).status).toBe(200);
@@ -110,5 +119,22 @@ describe.each(receivers)('%s receiver', (_name, command, available) => {
     expect((await post('not json')).status).toBe(400);
     await new Promise((r) => setTimeout(r, 200));
     expect(out).toContain('rejected');
+  });
+
+  test('the header: required, over the raw body, any of its v1 under any known key, and refused when older than 5 minutes', async () => {
+    if (!available) return;
+    const body = JSON.stringify({ ...payload(), signature: signWebhook(payload(), KEY) });
+    // A rotation: the platform signs with both keys; either one known is enough.
+    expect((await post(body, { keys: [KEY, NEW_KEY] })).status).toBe(200);
+    expect((await post(body, { keys: [NEW_KEY] })).status).toBe(200);
+    expect((await post(body, { keys: ['a key it does not know'] })).status).toBe(400);
+    expect((await post(body, { header: null })).status).toBe(400);
+    // Signed over other bytes (the same JSON, re-serialised with a space): refused.
+    expect((await post(body, { header: signatureHeader(body.replace(':', ': '), [KEY], new Date()) })).status).toBe(400);
+    // A captured webhook replayed 6 minutes later: refused; 4 minutes is within the tolerance.
+    expect((await post(body, { at: new Date(Date.now() - 6 * 60_000) })).status).toBe(400);
+    expect((await post(body, { at: new Date(Date.now() - 4 * 60_000) })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(out).toContain('timestamp too old');
   });
 });

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EXPIRY_INDEX } from '../../config/table';
+import { EXPIRY_INDEX, KEY_PREFIXES } from '../../config/table';
 import { dueSortKeyLimit, expiryPartitionKey, sessionIdOfSortKey } from '../../domain/expiry';
 import type { DuePage, ExpiryIndex, ShardCursors, SweepCheckpoint } from '../../ports';
 import { setting } from '../../config/env';
@@ -13,7 +13,7 @@ import { dynamoDocumentClient } from './aws-clients';
  * fanned-out schedule) keeps `EXPIRY_CURSOR#<shard>`.
  */
 function cursorKey(shard?: number): { pk: string; sk: string } {
-  const key = shard === undefined ? 'EXPIRY_CURSOR' : `EXPIRY_CURSOR#${shard}`;
+  const key = shard === undefined ? KEY_PREFIXES.expiryCursor : `${KEY_PREFIXES.expiryCursor}#${shard}`;
   return { pk: key, sk: key };
 }
 
@@ -82,6 +82,6 @@ function indexKey(partition: string, sortKey: string): Record<string, string> {
 
 /** Due-session queries on the expiry index and the sweep's checkpoint item. */
 export function dynamoExpiryIndex() {
-  uses({ table: ['Query', 'GetItem', 'PutItem'] });
+  uses({ table: ['Query', 'GetItem', 'PutItem'], keys: ['expiryCursor'] });
   return new DynamoExpiryIndex(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

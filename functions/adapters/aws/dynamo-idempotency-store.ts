@@ -66,6 +66,6 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
 
 /** Conditional PutItems (claim, complete) and DeleteItem (release); it never reads or updates in place. */
 export function dynamoIdempotency() {
-  uses({ table: ['PutItem', 'DeleteItem'] });
+  uses({ table: ['PutItem', 'DeleteItem'], keys: ['idempotency'] });
   return new DynamoIdempotencyStore(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { OrderNoTakenError, ServiceUnavailableError, VersionConflictError } from '../../domain/errors';
+import type { AuditEntry } from '../../domain/audit';
 import type { SessionEvent } from '../../domain/events';
+import { auditPut } from './dynamo-audit-log';
 import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, isHardDeleted, type Session } from '../../domain/session';
 import type { ReadOptions, SessionReader, SessionRepository } from '../../ports';
@@ -16,12 +18,14 @@ import { dynamoDocumentClient } from './aws-clients';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What each item of a transaction stands for, so a cancellation reason can be named. */
-type Role = { kind: 'session' } | { kind: 'claim'; orderNo: string } | { kind: 'release'; orderNo: string };
+type Role = { kind: 'session' } | { kind: 'claim'; orderNo: string } | { kind: 'release'; orderNo: string } | { kind: 'audit' };
 type Write = { role: Role; item: TransactItem };
 type SessionPut = NonNullable<TransactItem['Put']>;
 export interface DynamoSessionRepositoryOptions {
   /** Attempts of one write when DynamoDB cancels it for a conflicting transaction or throttling. */
   transactionAttempts?: number;
+  /** Days an audit entry is kept (CHECKOUT_AUDIT_RETENTION_DAYS): needed to commit a change with one. */
+  auditRetentionDays?: number;
 }
 
 /**
@@ -33,6 +37,7 @@ export interface DynamoSessionRepositoryOptions {
  */
 export class DynamoSessionRepository implements SessionRepository {
   private readonly attempts: number;
+  private readonly auditRetentionDays: number | undefined;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -40,6 +45,7 @@ export class DynamoSessionRepository implements SessionRepository {
     options: DynamoSessionRepositoryOptions = {},
   ) {
     this.attempts = options.transactionAttempts ?? 3;
+    this.auditRetentionDays = options.auditRetentionDays;
   }
 
   /**
@@ -90,7 +96,7 @@ export class DynamoSessionRepository implements SessionRepository {
     await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, this.claim(claim, session.session_id)], session.session_id);
   }
 
-  async update(next: Session, previous: Session, events: SessionEvent[]): Promise<void> {
+  async update(next: Session, previous: Session, events: SessionEvent[], audit?: AuditEntry): Promise<void> {
     await this.pointToNewChildren(next, previous);
     // The version condition makes `previous` the stored item, so its claim is the stored claim.
     const before = claimedOrderNo(previous);
@@ -105,9 +111,11 @@ export class DynamoSessionRepository implements SessionRepository {
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':version': previous.version },
     };
-    if (before === after) return this.put(put, previous.session_id);
+    if (before === after && !audit) return this.put(put, previous.session_id);
     const moves = [...(before === undefined ? [] : [this.release(before, previous.session_id)]), ...(after === undefined ? [] : [this.claim(after, next.session_id)])];
-    await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, ...moves], previous.session_id);
+    // An operation's audit entry commits with it (a transaction: twice the write units, for operations only).
+    const recorded = audit ? [this.auditWrite(audit)] : [];
+    await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, ...moves, ...recorded], previous.session_id);
   }
 
   /**
@@ -147,6 +155,11 @@ export class DynamoSessionRepository implements SessionRepository {
         await pause(attempt);
       }
     }
+  }
+
+  private auditWrite(entry: AuditEntry): Write {
+    if (this.auditRetentionDays === undefined) throw new Error('This session store was built without an audit retention (dynamoAuditedSessions).');
+    return { role: { kind: 'audit' }, item: { Put: auditPut(this.table, entry, this.auditRetentionDays) } };
   }
 
   /** Takes a free order_no: never claimed, or released (the whole-item Put drops `released`). */
@@ -236,6 +249,7 @@ function explainCancellation(error: unknown, writes: Write[], sessionId: string)
   if (taken?.kind === 'claim') return new OrderNoTakenError(taken.orderNo);
   const stolen = failed.find((role) => role.kind === 'release');
   if (stolen?.kind === 'release') return new Error(`order_no claim ${stolen.orderNo} is held by a session other than ${sessionId}`);
+  if (failed.some((role) => role.kind === 'audit')) return new Error(`an audit entry of session ${sessionId} exists already`);
   if (reasons.some((reason) => RETRYABLE_CANCELLATIONS.has(reason.Code ?? ''))) return 'retry';
   return undefined;
 }
@@ -317,12 +331,18 @@ function unpackDocument(stored: unknown): unknown {
  * (test/aws/adapter-commands.test.ts records what it sends).
  */
 export function dynamoSessions() {
-  uses({ table: ['GetItem', 'PutItem', 'UpdateItem'] });
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo'] });
   return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+}
+
+/** The same, committing the merchant's operations with their audit entries (AUDIT# items too). */
+export function dynamoAuditedSessions() {
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo', 'audit'] });
+  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { auditRetentionDays: setting('CHECKOUT_AUDIT_RETENTION_DAYS') });
 }
 
 /** Reads of sessions only (GetItem): for the functions that never change one. */
 export function dynamoSessionReader(): SessionReader {
-  uses({ table: ['GetItem'] });
+  uses({ table: ['GetItem'], keys: ['session', 'orderNo'] });
   return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

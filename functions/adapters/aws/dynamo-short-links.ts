@@ -48,12 +48,12 @@ export class DynamoShortLinkStore implements ShortLinkStore {
 }
 
 export function dynamoShortLinks() {
-  uses({ table: ['GetItem', 'PutItem', 'DeleteItem'] });
+  uses({ table: ['GetItem', 'PutItem', 'DeleteItem'], keys: ['shortLink'] });
   return new DynamoShortLinkStore(dynamoClient(), setting('CHECKOUT_TABLE'));
 }
 
 /** Resolving short links only (GetItem). */
 export function dynamoShortLinkReader(): ShortLinkReader {
-  uses({ table: ['GetItem'] });
+  uses({ table: ['GetItem'], keys: ['shortLink'] });
   return new DynamoShortLinkStore(dynamoClient(), setting('CHECKOUT_TABLE'));
 }

@@ -1,6 +1,8 @@
 import { stampRequestId } from '../request-context';
 import { OrderNoTakenError, VersionConflictError } from '../../domain/errors';
+import type { AuditEntry } from '../../domain/audit';
 import type { SessionEvent } from '../../domain/events';
+import type { MemoryAuditLog } from './memory-audit-log';
 import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, type Session } from '../../domain/session';
 import type { ReadOptions, SessionRepository } from '../../ports';
@@ -21,6 +23,9 @@ export class MemorySessionRepository implements SessionRepository {
   /** Committed events, oldest first: the outbox the event router drains. */
   readonly outbox: SessionEvent[] = [];
   private readonly listeners: Array<(events: SessionEvent[]) => void> = [];
+
+  /** `audit`: where an operation's audit entry is appended with its change (the embedded ports share one). */
+  constructor(private readonly audit?: MemoryAuditLog) {}
 
   /** Memory has no replicas: every read is the latest write, whatever consistency is asked for. */
   async get(sessionId: string, _options?: ReadOptions): Promise<Session | undefined> {
@@ -59,7 +64,7 @@ export class MemorySessionRepository implements SessionRepository {
     this.commit(events);
   }
 
-  async update(next: Session, previous: Session, events: SessionEvent[]): Promise<void> {
+  async update(next: Session, previous: Session, events: SessionEvent[], audit?: AuditEntry): Promise<void> {
     const stored = this.sessions.get(previous.session_id);
     if (!stored || stored.version !== previous.version) throw new VersionConflictError(previous.session_id);
     const before = claimedOrderNo(stored);
@@ -70,6 +75,10 @@ export class MemorySessionRepository implements SessionRepository {
       this.releasedOrderNos.set(before, previous.session_id);
     }
     if (after !== undefined) this.orderNos.set(after, next.session_id);
+    if (audit) {
+      if (!this.audit) throw new Error('This session store keeps no audit trail.');
+      this.audit.append(audit);
+    }
     this.sessions.set(next.session_id, structuredClone(next));
     for (const child of next.transactions ?? []) if (child.session_id) this.children.set(child.session_id, next.session_id);
     this.reindex(stored, next);

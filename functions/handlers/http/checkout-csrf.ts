@@ -1,5 +1,4 @@
-import { setting } from '../../config/env';
-import { csrfToken, csrfTokenValid, deriveCsrfSecret, isNonce, newNonce } from '../../domain/csrf-token';
+import { csrfToken, csrfTokenValid, isNonce, newNonce } from '../../domain/csrf-token';
 import { PermissionDeniedError } from '../../domain/errors';
 import type { Ports } from '../../ports';
 import type { HttpEvent } from './http-event';
@@ -12,12 +11,11 @@ export interface Csrf {
 }
 
 /**
- * The payment form's signed double-submit token. Its secret is CHECKOUT_CSRF_SECRET when set,
- * else derived from the merchant's webhook key.
+ * The payment form's signed double-submit token, under its own secret (CHECKOUT_CSRF_SECRET_ID):
+ * the public checkout functions never hold the webhook key.
  */
-export function csrf(ports: Pick<Ports, 'config'>): Csrf {
-  const configured = setting('CHECKOUT_CSRF_SECRET');
-  const secret = async () => configured ?? deriveCsrfSecret(await ports.config.webhookKey());
+export function csrf(ports: Pick<Ports, 'csrfSecret'>): Csrf {
+  const secret = () => ports.csrfSecret.value();
   return {
     /**
      * The token for the page's form and the cookie that goes with it. An existing nonce is kept so

@@ -1,4 +1,6 @@
-import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
+import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
+import { csrfSecret } from '../../adapters/aws/secrets-manager-secret';
+import type { Ports } from '../../ports';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
@@ -10,7 +12,7 @@ import { checkoutPageResponse } from './checkout-response';
 import { httpHandler } from './http-handler';
 
 /** The hosted checkout page: the payment form, or the receipt / expiry / failure of the session. */
-export function wire(ports: OpenCheckoutPorts) {
+export function wire(ports: OpenCheckoutPorts & Pick<Ports, 'csrfSecret'>) {
   const tokens = csrf(ports);
   return httpHandler(
     async (event) => {
@@ -27,5 +29,5 @@ export function wire(ports: OpenCheckoutPorts) {
   );
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigWithWebhookKey(), clock: systemClock, ids: randomIds });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), csrfSecret: csrfSecret(), clock: systemClock, ids: randomIds });
 export const handler = lambdaEntry(build);

@@ -1,5 +1,7 @@
-import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
+import { dynamoWebhookSigner } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
+import { csrfSecret } from '../../adapters/aws/secrets-manager-secret';
+import type { Ports } from '../../ports';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { HttpWebhookSender } from '../../adapters/http-webhook-sender';
 import { randomIds } from '../../adapters/random-ids';
@@ -57,7 +59,7 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export function wire(ports: CheckoutPayPorts) {
+export function wire(ports: CheckoutPayPorts & Pick<Ports, 'csrfSecret'>) {
   const tokens = csrf(ports);
   return httpHandler((event) => pay(ports, tokens, event), { errors: 'html' });
 }
@@ -65,7 +67,9 @@ export function wire(ports: CheckoutPayPorts) {
 export const build = () =>
   wire({
     sessions: dynamoSessions(),
-    config: dynamoConfigWithWebhookKey(),
+    // The configuration read-only, and the webhook key to sign the paid webhook sent from here.
+    config: dynamoWebhookSigner(),
+    csrfSecret: csrfSecret(),
     clock: systemClock,
     ids: randomIds,
     gateways: awsPaymentGateways(),

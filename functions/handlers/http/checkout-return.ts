@@ -1,5 +1,5 @@
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
-import { dynamoConfig } from '../../adapters/aws/dynamo-config-store';
+import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
@@ -31,5 +31,5 @@ export function wire(ports: SyncAttemptPorts) {
   );
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfig(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: awsPaymentGateways() });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: awsPaymentGateways() });
 export const handler = lambdaEntry(build);

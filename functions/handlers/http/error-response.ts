@@ -8,6 +8,7 @@ import {
   OrderNoTakenError,
   PermissionDeniedError,
   ServiceUnavailableError,
+  TooManyAttemptsError,
   ValidationError,
 } from '../../domain/errors';
 import { renderErrorPage } from '../../views/error-page';
@@ -30,13 +31,16 @@ const DETAIL_STATUS: ReadonlyArray<[ErrorClass, number]> = [
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
+  [TooManyAttemptsError, 429],
   [ServiceUnavailableError, 503],
 ];
 
 /** The one mapping from errors to HTTP responses, in Ottu's (DRF) shapes. */
 export function errorResponse(error: unknown, rendering: ErrorRendering = 'json'): HttpResult {
   const { status, body } = errorBody(error);
-  if (rendering === 'json') return json(status, body);
+  // RFC 9110: how long to wait, in seconds (DRF's throttles answer the same way).
+  const headers: Record<string, string> = error instanceof TooManyAttemptsError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+  if (rendering === 'json') return json(status, body, headers);
   const detail = 'detail' in body && typeof body.detail === 'string' ? body.detail : 'The request is not valid.';
   return html(status, renderErrorPage(status, detail));
 }

@@ -15,9 +15,11 @@ import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
+import type { AuthPorts } from './require-auth';
+import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
 
 /** POST /b/pbl/v2/inquiry/ (Ottu's payment status query). */
-export function wire(ports: InquireSessionPorts & IdempotencyPorts) {
+export function wire(ports: InquireSessionPorts & IdempotencyPorts & AuthPorts) {
   return httpHandler(
     async (event) => {
       const parsed = parseWith(inquirySchema, event.body);
@@ -38,6 +40,7 @@ export const build = () =>
     idempotency: dynamoIdempotency(),
     // notify_webhook_url: the webhook worker delivers it, with its retries.
     queue: sqsPublisher(['webhook']),
+    attempts: dynamoAuthAttempts(),
     ids: randomIds,
     clock: systemClock,
   });

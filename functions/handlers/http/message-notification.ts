@@ -9,7 +9,9 @@ import type { NotificationChannel } from '../../domain/deliveries';
 import { ValidationError } from '../../domain/errors';
 import { messageNotificationSchema } from '../../domain/operation-schema';
 import { parseWith } from '../../domain/session-schema';
+import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
 import { lambdaEntry } from '../lambda-entry';
+import { logger } from '../logger';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
@@ -31,5 +33,5 @@ export function wire(ports: ResendNotificationPorts & AuthPorts & IdempotencyPor
 }
 
 export const build = () =>
-  wire({ sessions: dynamoSessionReader(), config: dynamoConfig(), idempotency: dynamoIdempotency(), queue: sqsPublisher(['email', 'sms']), ids: randomIds, clock: systemClock });
+  wire({ sessions: dynamoSessionReader(), config: dynamoConfig(), idempotency: dynamoIdempotency(), attempts: dynamoAuthAttempts(), log: logger, queue: sqsPublisher(['email', 'sms']), ids: randomIds, clock: systemClock });
 export const handler = lambdaEntry(build);

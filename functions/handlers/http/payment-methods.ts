@@ -9,9 +9,13 @@ import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
+import type { AuthPorts } from './require-auth';
+import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
+import { randomIds } from '../../adapters/random-ids';
+import { logger } from '../logger';
 
 /** POST /b/pbl/v2/payment-methods/ (Ottu's Payment Methods for a plugin). */
-export function wire(ports: ListPaymentMethodsPorts & IdempotencyPorts) {
+export function wire(ports: ListPaymentMethodsPorts & IdempotencyPorts & AuthPorts) {
   return httpHandler(
     async (event) => {
       const parsed = parseWith(paymentMethodsSchema, event.body);
@@ -22,5 +26,5 @@ export function wire(ports: ListPaymentMethodsPorts & IdempotencyPorts) {
   );
 }
 
-export const build = () => wire({ config: dynamoConfig(), idempotency: dynamoIdempotency(), clock: systemClock });
+export const build = () => wire({ config: dynamoConfig(), idempotency: dynamoIdempotency(), attempts: dynamoAuthAttempts(), log: logger, clock: systemClock, ids: randomIds });
 export const handler = lambdaEntry(build);

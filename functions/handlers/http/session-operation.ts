@@ -2,7 +2,8 @@ import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { logger } from '../logger';
 import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
-import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoAuditedSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { operateSession, type OperateSessionPorts } from '../../app/operate-session';
@@ -15,7 +16,7 @@ import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
-import type { AuthPorts } from './require-auth';
+import { requestOrigin, type AuthPorts } from './require-auth';
 
 export type SessionOperationPorts = OperateSessionPorts & AuthPorts & IdempotencyPorts;
 
@@ -46,6 +47,7 @@ export function wire(ports: SessionOperationPorts) {
         orderNo: body.order_no,
         amount: body.amount,
         trackingKey: event.headers['tracking-key'],
+        origin: requestOrigin(event),
       });
       const detail = DONE[outcome.operation];
       if (!outcome.transaction) return json(200, { detail, operation: outcome.operation, result: 'success' });
@@ -55,5 +57,16 @@ export function wire(ports: SessionOperationPorts) {
   );
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigWithWebhookKey(), idempotency: dynamoIdempotency(), clock: systemClock, ids: randomIds, log: logger, gateways: awsPaymentGateways() });
+export const build = () =>
+  wire({
+    // Operations commit their audit entries with them.
+    sessions: dynamoAuditedSessions(),
+    config: dynamoConfigWithWebhookKey(),
+    idempotency: dynamoIdempotency(),
+    attempts: dynamoAuthAttempts(),
+    log: logger,
+    gateways: awsPaymentGateways(),
+    clock: systemClock,
+    ids: randomIds,
+  });
 export const handler = lambdaEntry(build);

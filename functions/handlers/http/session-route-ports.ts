@@ -8,9 +8,12 @@ import { systemClock } from '../../adapters/system-clock';
 import type { CreateSessionPorts } from '../../app/create-session';
 import type { UpdateSessionPorts } from '../../app/update-session';
 import type { IdempotencyPorts } from './idempotency';
+import type { AuthPorts } from './require-auth';
+import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
+import { logger } from '../logger';
 
 /** What the routes that write a session's fields and files use: create, PATCH, PUT, upload-attachment. */
-export type SessionRoutePorts = CreateSessionPorts & UpdateSessionPorts & IdempotencyPorts;
+export type SessionRoutePorts = CreateSessionPorts & UpdateSessionPorts & IdempotencyPorts & AuthPorts;
 
 /** Those ports on AWS, as each of their Lambdas builds them. */
 export function awsSessionRoutePorts(): SessionRoutePorts {
@@ -20,6 +23,8 @@ export function awsSessionRoutePorts(): SessionRoutePorts {
     idempotency: dynamoIdempotency(),
     attachments: s3Attachments(),
     shortLinks: dynamoShortLinks(),
+    attempts: dynamoAuthAttempts(),
+    log: logger,
     clock: systemClock,
     ids: randomIds,
   };

@@ -1,5 +1,5 @@
 import { observedLog } from '../metrics';
-import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
+import { dynamoWebhookSigner } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { sqsConsumerQueue } from '../../adapters/aws/sqs-event-queue';
@@ -18,7 +18,7 @@ export function wire(ports: DeliverWebhookPorts & ConsumerPorts, { timeoutMs = W
 export const build = () =>
   wire({
     sessions: dynamoSessions(),
-    config: dynamoConfigWithWebhookKey(),
+    config: dynamoWebhookSigner(),
     idempotency: dynamoIdempotency(),
     queue: sqsConsumerQueue('webhook'),
     // Off unless set, and the stacks never set it: the local cloud passes it so the bundle can

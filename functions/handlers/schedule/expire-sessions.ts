@@ -1,5 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { dynamoConfig } from '../../adapters/aws/dynamo-config-store';
+import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
 import { dynamoExpiryIndex } from '../../adapters/aws/dynamo-expiry-index';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { randomIds } from '../../adapters/random-ids';
@@ -38,5 +38,5 @@ export function wire(ports: ExpireDuePorts) {
   return withLogContext((event: ExpiryEvent, context: Context) => expireSessions(ports, event, context));
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfig(), expiry: dynamoExpiryIndex(), clock: systemClock, ids: randomIds });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), expiry: dynamoExpiryIndex(), clock: systemClock, ids: randomIds });
 export const handler = lambdaEntry(build);

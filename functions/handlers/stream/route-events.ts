@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamoConfig } from '../../adapters/aws/dynamo-config-store';
+import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
 import { dynamoSessionReader, fromItem } from '../../adapters/aws/dynamo-session-repository';
 import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE } from '../../config/table';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
@@ -74,5 +74,5 @@ export function wire(ports: RouterPorts) {
   return withLogContext(records);
 }
 
-export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(CHANNELS), config: dynamoConfig() });
+export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(CHANNELS), config: dynamoConfigReader() });
 export const handler = lambdaEntry(build);

@@ -113,6 +113,14 @@ export class LambdaFunctionPool {
     return true;
   }
 
+  /**
+   * Stops the idle environments, as Lambda retires them after a while or a deploy: the next
+   * invocation starts cold and reads its settings and secrets again (tests).
+   */
+  recycle(): void {
+    for (const environment of this.idle.splice(0)) environment.child.kill();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(

@@ -139,7 +139,8 @@ export async function provisionData(
       arn = (await secrets.send(new DescribeSecretCommand({ SecretId: name }))).ARN!;
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-      const value = credentials?.webhookKey ?? randomBytes(32).toString('hex');
+      // The demo's webhook key goes to the webhook key's secret only; any other (the CSRF key) is random.
+      const value = (id.startsWith('WebhookKey') && credentials?.webhookKey) || randomBytes(32).toString('hex');
       arn = (await secrets.send(new CreateSecretCommand({ Name: name, SecretString: value }))).ARN!;
     }
     resources.set(id, { ref: arn, attributes: { Id: arn } });
