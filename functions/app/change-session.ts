@@ -22,6 +22,13 @@ export type NewSession = Omit<Session, 'state' | 'version'>;
  */
 export const CONFLICT_RETRIES = 4;
 
+/**
+ * Lost races retried when what is written must not be lost: the outcome of a call a gateway
+ * already carried out (a confirmed refund, capture or void). Its plan always applies, so each
+ * re-read only waits for the writers ahead of it; giving up would leave money moved unrecorded.
+ */
+export const SETTLE_RETRIES = 64;
+
 /** Writes a new session as `created`, with its `created` event, through the transition table. */
 export async function createSessionRecord(ports: SessionWritePorts, draft: NewSession): Promise<Session> {
   const moved = transition(NEW, 'create');
@@ -42,7 +49,7 @@ export async function changeSession(
   ports: SessionWritePorts,
   session: Session,
   plan: (current: Session) => Change | undefined,
-  { retry = false, audit }: { retry?: boolean; audit?: (next: Session) => AuditEntry } = {},
+  { retry = false, retries = CONFLICT_RETRIES, audit }: { retry?: boolean; retries?: number; audit?: (next: Session) => AuditEntry } = {},
 ): Promise<{ session: Session; changed: boolean; events: SessionEvent[] }> {
   let current = session;
   for (let tries = 0; ; tries++) {
@@ -57,7 +64,7 @@ export async function changeSession(
       await ports.sessions.update(next, current, events, audit?.(next));
       return { session: next, changed: true, events };
     } catch (error) {
-      if (!(error instanceof VersionConflictError) || !retry || tries >= CONFLICT_RETRIES) throw error;
+      if (!(error instanceof VersionConflictError) || !retry || tries >= retries) throw error;
       // Strongly, whatever the first read was: the version that won is the one to build on, and
       // an older one (what an eventually consistent read may answer) would only lose again.
       const reread = await ports.sessions.get(session.session_id, { consistent: true });

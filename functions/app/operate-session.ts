@@ -7,7 +7,7 @@ import { initiatorOf, mayOperate, type Principal } from '../domain/permissions';
 import type { Session } from '../domain/session';
 import type { Ports, SessionReader } from '../ports';
 import type { OperationResult, PaymentGateway } from '../ports/payment-gateway';
-import { changeSession, type SessionWritePorts } from './change-session';
+import { changeSession, SETTLE_RETRIES, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
 
 export type OperateSessionPorts = SessionWritePorts & Pick<Ports, 'config' | 'gateways' | 'log'>;
@@ -89,7 +89,7 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
       return { action: ACTION[operation], changes: { ...inFlight, transactions: [...(current.transactions ?? []), transaction] } };
     },
     // The entry commits with the outcome: the child when confirmed, the released reservation when not.
-    { retry: true, audit: auditOf(ports, input, () => ({ result: result.kind === 'confirmed' ? 'success' : result.kind, amount: sent.amount, reference_number: sent.reference_number })) },
+    { retry: true, retries: SETTLE_RETRIES, audit: auditOf(ports, input, () => ({ result: result.kind === 'confirmed' ? 'success' : result.kind, amount: sent.amount, reference_number: sent.reference_number })) },
   );
   if (result.kind === 'refused') throw new OperationFailedError(operation, result.explanation);
   // Unknown is not refused: nothing is recorded, and the merchant is told to check before retrying.
