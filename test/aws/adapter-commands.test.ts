@@ -100,6 +100,7 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
       CHECKOUT_BUCKET: bucket,
       CHECKOUT_WEBHOOK_SECRET_ID: secretId,
       CHECKOUT_EMAIL_FROM: EMAIL_FROM,
+      CHECKOUT_AUDIT_RETENTION_DAYS: '30',
       CHECKOUT_WEBHOOK_QUEUE_URL: await queue('webhook'),
       CHECKOUT_EMAIL_QUEUE_URL: await queue('email'),
       CHECKOUT_SMS_QUEUE_URL: await queue('sms'),
@@ -158,15 +159,22 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
     });
   });
 
+  // Authenticating functions also write the configuration: a password hash upgraded on login (PutItem).
+  const saveUnchanged = async (store: ReturnType<typeof dynamoConfig>) => {
+    const stored = (await store.read())!;
+    expect(await store.save(stored.config, stored.version)).toBe(stored.version + 1);
+  };
   describeFactory('dynamoConfig()', dynamoConfig, (store) => {
-    test('loads the configuration', async () => {
+    test('loads the configuration, and saves it', async () => {
       expect((await store().load()).gateways.length).toBeGreaterThan(0);
+      await saveUnchanged(store());
     });
   });
   describeFactory('dynamoConfigWithWebhookKey()', dynamoConfigWithWebhookKey, (store) => {
     test('loads the configuration and the webhook key', async () => {
       expect((await store().load()).gateways.length).toBeGreaterThan(0);
       expect(await store().webhookKey()).toBe(DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY);
+      await saveUnchanged(store());
     });
   });
 
@@ -242,7 +250,9 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
 
 // Factories that declare grants (`uses(…)`) but are not run above yet: to be added with a
 // describeFactory each. Any other factory without one fails the test below.
-const NOT_YET_COVERED = ['dynamoSavedCards', 'awsPaymentGateways'];
+// Factories added this wave whose commands are not recorded here yet (their own suites run them
+// on moto: saved-cards, credentials, mpgs); each still needs its describeFactory above.
+const NOT_YET_COVERED = ['dynamoSavedCards', 'awsPaymentGateways', 'csrfSecret', 'dynamoAuditedSessions', 'dynamoAuthAttempts', 'dynamoConfigReader', 'dynamoWebhookSigner'];
 
 test('every adapter factory that declares grants is run here', () => {
   const root = join(__dirname, '..', '..', 'functions', 'adapters');
