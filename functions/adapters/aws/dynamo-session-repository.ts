@@ -112,7 +112,9 @@ export class DynamoSessionRepository implements SessionRepository {
       ExpressionAttributeValues: { ':version': previous.version },
     };
     if (before === after && !audit) return this.put(put, previous.session_id);
-    const moves = [...(before === undefined ? [] : [this.release(before, previous.session_id)]), ...(after === undefined ? [] : [this.claim(after, next.session_id)])];
+    // The claim moves only when the order_no changes: an audited write that keeps it touches no
+    // claim (a transaction may not name one item twice).
+    const moves = before === after ? [] : [...(before === undefined ? [] : [this.release(before, previous.session_id)]), ...(after === undefined ? [] : [this.claim(after, next.session_id)])];
     // An operation's audit entry commits with it (a transaction: twice the write units, for operations only).
     const recorded = audit ? [this.auditWrite(audit)] : [];
     await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, ...moves, ...recorded], previous.session_id);
