@@ -86,6 +86,7 @@ describe.each(BUNDLED.map((r) => [r.id, r] as const))('%s bundle', (_id, route) 
         AWS_LAMBDA_FUNCTION_NAME: route.id,
         CHECKOUT_TABLE: 'checkout-dev-table',
         CHECKOUT_BUCKET: 'checkout-dev-attachments',
+        CHECKOUT_AUDIT_RETENTION_DAYS: '30',
         CHECKOUT_PUBLIC_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
       },
       encoding: 'utf8',

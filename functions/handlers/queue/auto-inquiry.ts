@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { dynamoConfig } from '../../adapters/aws/dynamo-config-store';
+import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { sqsConsumerQueue, sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
@@ -36,7 +36,7 @@ export function wire(ports: AutoInquirePorts & ConsumerPorts): ReturnType<typeof
 export const build = () =>
   wire({
     sessions: dynamoSessions(),
-    config: dynamoConfig(),
+    config: dynamoConfigReader(),
     clock: systemClock,
     ids: randomIds,
     log: logger as Log,
