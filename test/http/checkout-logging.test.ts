@@ -14,7 +14,7 @@ let url: string;
 
 beforeAll(async () => {
   child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '../../bin/local.ts')], {
-    env: { ...process.env, ...DEMO_ENV, PORT: '0', POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_LOGGER_LOG_EVENT: 'true' },
+    env: { ...process.env, ...DEMO_ENV, PORT: '0', LOG_FORMAT: 'json', POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_LOGGER_LOG_EVENT: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const collect = (chunk: Buffer) => void (output += chunk.toString());

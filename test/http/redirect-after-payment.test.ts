@@ -42,7 +42,7 @@ test('the webhook answers 200: the payer goes to redirect_url, and the webhook i
   await settle();
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(paidHooks(id)).toHaveLength(1);
-  expect((await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`, { auth: 'none' })).json.webhook_status).toMatchObject({ state: 'delivered', event: 'paid', last_status_code: 200 });
+  expect((await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`)).json.webhook_status).toMatchObject({ state: 'delivered', event: 'paid', last_status_code: 200 });
 });
 
 test('the webhook answers 201: the receipt page, as Ottu; delivered, so not sent again', async () => {
@@ -58,14 +58,14 @@ test('the webhook fails: the receipt page, and the durable delivery retries unti
   const { id, location } = await pay();
   expect(location).toBe(`${api.url}/checkout/${id}`);
   await waitFor(() => paidHooks(id).length >= 2, { what: 'the queued retry' });
-  await waitFor(async () => (await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`, { auth: 'none' })).json.webhook_status?.state === 'delivered', { what: 'the delivery' });
+  await waitFor(async () => (await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`)).json.webhook_status?.state === 'delivered', { what: 'the delivery' });
 });
 
 test(`no answer within the wait (${REDIRECT_WAIT_MS / 1000} s): the receipt page; the delivery goes on`, async () => {
   receiver.script(new Promise<number>((resolve) => setTimeout(() => resolve(200), REDIRECT_WAIT_MS + 1000)));
   const { id, location } = await pay();
   expect(location).toBe(`${api.url}/checkout/${id}`);
-  await waitFor(async () => (await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`, { auth: 'none' })).json.webhook_status?.state === 'delivered', { what: 'the delivery' });
+  await waitFor(async () => (await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`)).json.webhook_status?.state === 'delivered', { what: 'the delivery' });
 }, 20_000);
 
 test('no webhook_url: nothing to wait for, the payer goes to redirect_url at once; no redirect_url: the receipt', async () => {
