@@ -119,6 +119,10 @@ export function firstRequest(id: string, seed: Seed): unknown {
       return sqsEvent({ channel: 'email', event, to: 'customer@example.com' });
     case 'SendSms':
       return sqsEvent({ channel: 'sms', event, to: '+96550000000' });
+    case 'AutoInquiry':
+      // A try of the automatic inquiry: the seeded session has no attempt pending at a gateway,
+      // so it reads the session and stops, changing nothing.
+      return sqsEvent({ session_id: seed.sessionId, reference: 'BENCH0000001', try: 1, delay_seconds: 660 });
     case 'ExpireSessions':
       // EventBridge's scheduled event; the sweep reads the index from its checkpoint.
       return { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };

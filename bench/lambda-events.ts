@@ -1,3 +1,4 @@
+import type { InquiryMessage } from '../functions/domain/inquiry';
 import type { APIGatewayProxyEventV2, Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { SessionEvent } from '../functions/domain/events';
@@ -86,7 +87,7 @@ export function streamEvent(event: SessionEvent, session?: Session): DynamoDBStr
   };
 }
 
-export function sqsEvent(message: DeliveryMessage): SQSEvent {
+export function sqsEvent(message: DeliveryMessage | InquiryMessage): SQSEvent {
   return {
     Records: [
       {
