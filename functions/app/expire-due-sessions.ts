@@ -45,7 +45,9 @@ export interface SweepReport {
   finished: boolean;
 }
 
-const DEFAULTS = { reserveMs: 10_000, pageSize: 100, concurrency: 5, firstRunLookbackMs: 24 * 60 * 60_000, shard: undefined };
+/** Index entries per Query: also the sessions of one BatchGetItem (DynamoDB's limit is 100 keys). */
+export const SWEEP_PAGE_SIZE = 100;
+const DEFAULTS = { reserveMs: 10_000, pageSize: SWEEP_PAGE_SIZE, concurrency: 5, firstRunLookbackMs: 24 * 60 * 60_000, shard: undefined };
 type Settings = Required<Omit<SweepOptions, 'shard'>> & Pick<SweepOptions, 'shard'>;
 /**
  * A bucket is only marked swept once it ended this long ago. A writer with a slightly slow clock
