@@ -67,6 +67,9 @@ function perEntry(costs: SweepCosts, shape: SweepShape): { expireMs: number; vis
   return { expireMs: entryMs(costs, costs.expireCpuMs, EXPIRE_WAIT_MS, shape), visitMs: entryMs(costs, costs.visitCpuMs, 0, shape) };
 }
 
+/** The expiry shards the 10 000-a-second plan asks for (docs/capacity.md, "The expiry sweep"). */
+export const PLANNED_SHARDS_AT_10000 = 64;
+
 /** Today's shape (the fan-out): one invocation per shard, 25 in flight, a minute's timeout less 10 s. */
 export function fannedOut(workers = EXPIRY_SHARDS): SweepShape {
   const prod = stageConfig('prod');
