@@ -59,7 +59,8 @@ describeAws('the synthesized dev stage on moto', () => {
       onRequest: (record) => void served.push(record),
     });
     api = requester(cloud.url);
-  }, 240_000);
+    // The bundled synth (shared, perhaps running in another suite) is most of it: over 4 minutes on a busy 2-core machine.
+  }, 600_000);
 
   afterAll(async () => {
     await cloud?.close();
