@@ -1,6 +1,7 @@
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ValidationError } from '../../functions/domain/errors';
+import { gatewaySecretPrefix } from '../../functions/config/gateway-secrets';
 import { CHANNELS, type Channel } from '../../functions/config/queues';
 import { sharedParameterName, STAGES, type StageName } from '../../functions/config/stages';
 
@@ -21,6 +22,8 @@ export interface StageTarget {
   /** The table stream consumer's on-failure queue (records it gave up on). */
   streamFailuresUrl(): Promise<string>;
   webhookSecretId(): Promise<string>;
+  /** Where the stage's functions read gateway secrets (`<prefix><pg_code>`): CHECKOUT_GATEWAY_SECRET_PREFIX, else the stage's. */
+  gatewaySecretPrefix(): Promise<string>;
   sqs: SQSClient;
 }
 
@@ -76,6 +79,13 @@ export function stageTarget(input: TargetInput): StageTarget {
       if (url) return url;
       if (!stage) throw new ValidationError({ stage: ['Give --stage, or set CHECKOUT_STREAM_FAILURES_QUEUE_URL (the stream failures queue URL).'] });
       return queueUrlOfArn(sqs, await parameter('stream-failures-arn'));
+    },
+    async gatewaySecretPrefix() {
+      const prefix = fromStage ? undefined : input.env.CHECKOUT_GATEWAY_SECRET_PREFIX;
+      if (prefix) return prefix;
+      const known = await target.stageName();
+      if (!known) throw new ValidationError({ stage: ['Give --stage, or set CHECKOUT_GATEWAY_SECRET_PREFIX (where the functions read gateway secrets).'] });
+      return gatewaySecretPrefix(known);
     },
     webhookSecretId: () => resolve('CHECKOUT_WEBHOOK_SECRET_ID', 'webhook-secret-arn', 'the webhook key\'s secret id'),
   };
