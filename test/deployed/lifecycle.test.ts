@@ -20,6 +20,9 @@ import { DEMO_ENV, requester, seedBody, type ApiRequest } from '../fixtures/loca
 import { describeAws, MOTO_ENDPOINT, motoData, useMotoEnv } from '../fixtures/moto';
 import { startReceiver, waitFor, type ReceivedRequest, type WebhookReceiver } from '../fixtures/webhook-receiver';
 import { synthStage } from '../infra/synth-app';
+import { DEMO_MERCHANT } from '../../functions/local/mpgs/demo-merchant';
+import { startLocalMpgs, type LocalMpgs } from '../../functions/local/mpgs/local-mpgs';
+import { payOnHostedForm } from '../fixtures/mpgs';
 
 /**
  * What `cdk deploy` ships, run end to end: the dev stage is synthesized with its bundles (once
@@ -36,6 +39,7 @@ let api: ApiRequest;
 let receiver: WebhookReceiver;
 let failing: WebhookReceiver;
 let target: AwsTarget;
+let mpgs: LocalMpgs;
 const run = `t${Date.now().toString(36)}`;
 const served: RequestRecord[] = [];
 
@@ -47,12 +51,15 @@ describeAws('the synthesized dev stage on moto', () => {
     receiver = await startReceiver(200);
     failing = await startReceiver(500);
     target = { endpoint: MOTO_ENDPOINT!, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    // The demo merchant's values, as npm start's local cloud stores them under the same secret name.
+    mpgs = await startLocalMpgs({ port: 0, merchants: [DEMO_MERCHANT], notificationTimeScale: 0.001 });
     cloud = await startLocalCloud({
       assemblyDir: outdir,
       stage: 'dev',
       target,
       namePrefix: `deployed-${run}`,
       seed: DEMO_ENV,
+      mpgs: { host: mpgs.url, merchantId: DEMO_MERCHANT.id, secrets: { api_password: DEMO_MERCHANT.password, notification_secret: DEMO_MERCHANT.notificationSecret } },
       // Emulator-only settings, never in the template.
       emulatorEnv: { CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1', CHECKOUT_LOCAL_DELAY_SCALE: '0.0001', POWERTOOLS_LOG_LEVEL: 'ERROR' },
       scheduleIntervalMs: 1000,
@@ -66,6 +73,7 @@ describeAws('the synthesized dev stage on moto', () => {
     await cloud?.close();
     await receiver?.close();
     await failing?.close();
+    await mpgs?.stop();
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
@@ -163,6 +171,40 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(status.json).toMatchObject({ session_id: id, state: 'paid', transactions: [{ amount: '1.500', state: 'refunded' }] });
     // The queues do not keep order: the session's earlier webhooks may still arrive after it.
     await waitFor(() => receiver.requests.some((r) => isDeepStrictEqual(r.body, status.json)), { timeoutMs: 30_000, what: 'the inquiry webhook, the status document itself' });
+  }, 90_000);
+
+  test('MPGS on the shipped bundles: the hosted flow over HTTP pays at the local MPGS with the secrets the functions read from Secrets Manager; the webhook carries pg_params; a refund reaches MPGS', async () => {
+    const created = await create(TXN, { order_no: `${run}-mpgs`, pg_codes: ['mpgs-kwd'], amount: '14.125', webhook_url: receiver.url, notifications: {} });
+    expect(created.status).toBe(201);
+    const id = created.json.session_id as string;
+    const visit = await openPage({ request: api }, id);
+    expect(visit.text).toContain('name="pg_code" value="mpgs-kwd"');
+    expect(visit.text).not.toContain('name="card_number"');
+    const handOver = await postPayment({ request: api }, id, { pg_code: 'mpgs-kwd' }, visit);
+    expect(handOver.status).toBe(200);
+    expect(handOver.text).toContain(`<script src="${mpgs.url}/static/checkout/checkout.min.js"></script>`);
+    const sessionId = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(handOver.text)![1]!;
+
+    // The customer pays on MPGS's page, which sends the browser back to our return route.
+    const back = await payOnHostedForm(mpgs, sessionId, { expiry: '01/39' });
+    expect(back.origin).toBe(cloud.url);
+    expect((await api('GET', back.pathname + back.search, { auth: 'none' })).status).toBe(303);
+    const paid = (await api('GET', `${TXN}/${id}`)).json;
+    expect(paid).toMatchObject({ state: 'paid', result: 'success', amount: '14.125' });
+
+    const hook = await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: 30_000, what: 'the paid webhook' });
+    expect(hook!.body.pg_params).toMatchObject({ card_number: expect.stringMatching(/^512345x+0008$/), result: 'APPROVED', auth_code: expect.any(String) });
+    expect(verifyWebhookSignature(hook!.body, DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY)).toBe(true);
+
+    const refund = await api('POST', '/b/pbl/v2/operation/', { body: { session_id: id, operation: 'refund', amount: '4.125' }, headers: { 'tracking-key': `${run}-mpgs-refund` } });
+    expect(refund.json).toMatchObject({ operation: 'refund', result: 'success', amount: '4.125' });
+    const put = mpgs.requests().find((r) => r.method === 'PUT' && r.path.endsWith(`/transaction/${refund.json.reference_number}`));
+    expect(put?.body).toMatchObject({ apiOperation: 'REFUND', transaction: { amount: '4.125', currency: 'KWD' } });
+    expect((await api('GET', `${TXN}/${id}`)).json).toMatchObject({ state: 'paid', refunded_amount: '4.125' });
+
+    // Every call our functions made to MPGS carried the merchant's credentials (none was refused).
+    expect(mpgs.requests().filter((r) => r.status === 401)).toEqual([]);
+    expect(cloud.functions.get('CheckoutReturn')!.stats.errors).toBe(0);
   }, 90_000);
 
   test('the webhook key rotates (npm run admin -- set-webhook-key): during the overlap the shipped worker signs with both keys, Ottu\'s field with the old one; replaced at once, with the new key alone', async () => {
