@@ -4,6 +4,7 @@ import { minorUnits } from '../domain/currencies';
 import { VersionConflictError } from '../domain/errors';
 import { attemptResult } from '../domain/gateway';
 import { parseAmount } from '../domain/money';
+import type { SessionEvent } from '../domain/events';
 import type { PaymentAttempt, Session } from '../domain/session';
 import type { Ports } from '../ports';
 import type { GatewayPayment } from '../ports/payment-gateway';
@@ -13,8 +14,8 @@ import { getSession } from './get-session';
 export type SyncAttemptPorts = SessionWritePorts & Pick<Ports, 'config' | 'gateways' | 'log'>;
 
 export type SyncOutcome =
-  /** This sync recorded the gateway's final answer (and its event). */
-  | { kind: 'settled'; session: Session }
+  /** This sync recorded the gateway's final answer and committed `event` with it. */
+  | { kind: 'settled'; session: Session; event?: SessionEvent }
   /** The gateway has no final answer yet, could not be asked, or its answer did not match ours. */
   | { kind: 'pending'; session: Session }
   /** Nothing to ask: no such attempt, or it was settled already (by another sync). */
@@ -56,7 +57,7 @@ export async function syncAttempt(ports: SyncAttemptPorts, sessionId: string, re
   };
   const operation = payment.status === 'authorized' ? 'authorize' : 'purchase';
   try {
-    const { session: next, changed } = await changeSession(
+    const { session: next, changed, events } = await changeSession(
       ports,
       session,
       (current) => {
@@ -70,7 +71,7 @@ export async function syncAttempt(ports: SyncAttemptPorts, sessionId: string, re
       },
       { retry: true },
     );
-    return changed ? { kind: 'settled', session: next } : { kind: 'unchanged', session: next };
+    return changed ? { kind: 'settled', session: next, ...(events[0] ? { event: events[0] } : {}) } : { kind: 'unchanged', session: next };
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
     return { kind: 'unchanged', session: await getSession(ports, sessionId) };
