@@ -7,6 +7,7 @@ import { parseAmount } from '../domain/money';
 import type { SessionEvent } from '../domain/events';
 import type { PaymentAttempt, Session } from '../domain/session';
 import type { Ports } from '../ports';
+import { alarmMessage } from '../ports/log';
 import type { GatewayPayment } from '../ports/payment-gateway';
 import { changeSession, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
@@ -41,7 +42,7 @@ export async function syncAttempt(ports: SyncAttemptPorts, sessionId: string, re
   const problem = mismatch(session, attempt, payment);
   if (problem) {
     // The gateway's order is not the one we asked for: nothing is paid; an operator must look.
-    ports.log.warn('ALARM gateway answer does not match the attempt', new Error(`session ${session.session_id} attempt ${attempt.reference_number}: ${problem}`));
+    ports.log.warn(alarmMessage('gateway answer does not match the attempt'), new Error(`session ${session.session_id} attempt ${attempt.reference_number}: ${problem}`));
     return { kind: 'pending', session };
   }
   const now = ports.clock.now();
@@ -65,7 +66,7 @@ export async function syncAttempt(ports: SyncAttemptPorts, sessionId: string, re
         if (!still) return undefined;
         const change = settleAttempt(current, { ...settled, gateway: still.gateway }, operation, attemptLimit(setting), now);
         if (change.action === 'settle_attempt' && result === 'success') {
-          ports.log.warn('ALARM paid at the gateway on a session no longer open', new Error(`session ${current.session_id} is ${current.state}; attempt ${attempt.reference_number} was ${payment.status}: refund it at the gateway`));
+          ports.log.warn(alarmMessage('paid at the gateway on a session no longer open'), new Error(`session ${current.session_id} is ${current.state}; attempt ${attempt.reference_number} was ${payment.status}: refund it at the gateway`));
         }
         return change;
       },

@@ -1,4 +1,6 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { execFile } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +44,8 @@ let target: AwsTarget;
 let mpgs: LocalMpgs;
 const run = `t${Date.now().toString(36)}`;
 const served: RequestRecord[] = [];
+/** Every line the functions (and the pollers) wrote, as the local cloud hands them over. */
+const functionLogs: string[] = [];
 
 describeAws('the synthesized dev stage on moto', () => {
   beforeAll(async () => {
@@ -61,9 +65,12 @@ describeAws('the synthesized dev stage on moto', () => {
       seed: DEMO_ENV,
       mpgs: { host: mpgs.url, merchantId: DEMO_MERCHANT.id, secrets: { api_password: DEMO_MERCHANT.password, notification_secret: DEMO_MERCHANT.notificationSecret } },
       // Emulator-only settings, never in the template.
-      emulatorEnv: { CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1', CHECKOUT_LOCAL_DELAY_SCALE: '0.0001', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      emulatorEnv: { CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1', CHECKOUT_LOCAL_DELAY_SCALE: '0.0001', POWERTOOLS_LOG_LEVEL: 'INFO' },
       scheduleIntervalMs: 1000,
-      log: (line) => void appendFileSync(join(tmpdir(), `checkout-local-cloud-${run}.log`), line),
+      log: (line) => {
+        functionLogs.push(line);
+        appendFileSync(join(tmpdir(), `checkout-local-cloud-${run}.log`), line);
+      },
       onRequest: (record) => void served.push(record),
     });
     api = requester(cloud.url);
@@ -206,6 +213,31 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(mpgs.requests().filter((r) => r.status === 401)).toEqual([]);
     expect(cloud.functions.get('CheckoutReturn')!.stats.errors).toBe(0);
   }, 90_000);
+
+  test('no card number or CVV in any item of the table nor in any line the functions logged, after sandbox and MPGS payments', async () => {
+    // A sandbox payment of its own (the card typed on our page), so this test stands alone.
+    const id = (await create(TXN, { order_no: `${run}-nocard` })).json.session_id as string;
+    const card = { ...GOOD_CARD, card_number: '4000 0000 0000 0077', cvv: '739' };
+    expect((await postPayment({ request: api }, id, card, await openPage({ request: api }, id))).status).toBe(303);
+    useMotoEnv();
+    const documents = dynamoDocumentClient();
+    const items: unknown[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(new ScanCommand({ TableName: cloud.provisioned.tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    expect(items.some((item) => JSON.stringify(item).includes(id))).toBe(true);
+    const gap = '(?:\\s|\\+|%20|-)*';
+    const cards = new RegExp(`4000${gap}0000${gap}0000${gap}0077|4111${gap}1111${gap}1111${gap}1111|5123${gap}4500${gap}0000${gap}0008|"cvv"|"card_number":"\\d{13,19}"|"securityCode"|cardNumber`, 'i');
+    expect(JSON.stringify(items)).not.toMatch(cards);
+    expect(JSON.stringify(items)).not.toContain('"739"');
+    const logs = functionLogs.join('');
+    expect(logs).toContain(id);
+    expect(logs).not.toMatch(cards);
+    expect(logs).not.toMatch(/\b739\b/);
+  }, 60_000);
 
   test('the webhook key rotates (npm run admin -- set-webhook-key): during the overlap the shipped worker signs with both keys, Ottu\'s field with the old one; replaced at once, with the new key alone', async () => {
     useMotoEnv();
