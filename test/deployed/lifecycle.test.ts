@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
+import { fromItem } from '../../functions/adapters/aws/dynamo-session-repository';
 import { execFile } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -181,6 +182,8 @@ describeAws('the synthesized dev stage on moto', () => {
   }, 90_000);
 
   test('MPGS on the shipped bundles: the hosted flow over HTTP pays at the local MPGS with the secrets the functions read from Secrets Manager; the webhook carries pg_params; a refund reaches MPGS', async () => {
+    // The return decides alone (a notification racing it is tested on the embedded runtime).
+    mpgs.control.notifications('never');
     const created = await create(TXN, { order_no: `${run}-mpgs`, pg_codes: ['mpgs-kwd'], amount: '14.125', webhook_url: receiver.url, notifications: {} });
     expect(created.status).toBe(201);
     const id = created.json.session_id as string;
@@ -228,15 +231,20 @@ describeAws('the synthesized dev stage on moto', () => {
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    expect(items.some((item) => JSON.stringify(item).includes(id))).toBe(true);
+    // Session documents are stored deflated: read them as the functions do.
+    const readable = items.map((item) => (typeof item === 'object' && item !== null && 'document' in item && typeof (item as { document: unknown }).document !== 'string' ? fromItem(item as Record<string, unknown>) : item));
+    const stored = JSON.stringify(readable);
+    expect(stored).toContain(`"session_id":"${id}"`);
+    expect(stored).toMatch(/"card_number":"512345x+0008"/);
     const gap = '(?:\\s|\\+|%20|-)*';
     const cards = new RegExp(`4000${gap}0000${gap}0000${gap}0077|4111${gap}1111${gap}1111${gap}1111|5123${gap}4500${gap}0000${gap}0008|"cvv"|"card_number":"\\d{13,19}"|"securityCode"|cardNumber`, 'i');
-    expect(JSON.stringify(items)).not.toMatch(cards);
-    expect(JSON.stringify(items)).not.toContain('"739"');
+    expect(stored).not.toMatch(cards);
+    expect(stored).not.toContain('"739"');
     const logs = functionLogs.join('');
     expect(logs).toContain(id);
     expect(logs).not.toMatch(cards);
-    expect(logs).not.toMatch(/\b739\b/);
+    // The form's fields by name (stack traces carry line numbers, so not the bare code).
+    expect(logs).not.toMatch(/cvv|card_number=|(?<!card)securityCode/i);
   }, 60_000);
 
   test('the webhook key rotates (npm run admin -- set-webhook-key): during the overlap the shipped worker signs with both keys, Ottu\'s field with the old one; replaced at once, with the new key alone', async () => {
