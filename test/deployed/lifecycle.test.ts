@@ -3,7 +3,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { fromItem } from '../../functions/adapters/aws/dynamo-session-repository';
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, promisify } from 'node:util';
@@ -22,14 +22,14 @@ import { tinyPdf } from '../fixtures/sample-files';
 import { DEMO_ENV, requester, seedBody, type ApiRequest } from '../fixtures/local-api';
 import { describeAws, MOTO_ENDPOINT, motoData, useMotoEnv } from '../fixtures/moto';
 import { startReceiver, waitFor, type ReceivedRequest, type WebhookReceiver } from '../fixtures/webhook-receiver';
-import { synthStage } from '../infra/synth-app';
+import { sharedAssembly } from '../fixtures/shared-assembly';
 import { DEMO_MERCHANT } from '../../functions/local/mpgs/demo-merchant';
 import { startLocalMpgs, type LocalMpgs } from '../../functions/local/mpgs/local-mpgs';
 import { payOnHostedForm } from '../fixtures/mpgs';
 
 /**
  * What `cdk deploy` ships, run end to end: the dev stage is synthesized with its bundles (once
- * per run), its Data stack created on moto from the template, and every function run from its
+ * per jest run, shared with the other deployed suites), its Data stack created on moto from the template, and every function run from its
  * bundle with the template's environment by the local cloud (functions/local/cloud).
  */
 
@@ -50,9 +50,8 @@ const functionLogs: string[] = [];
 
 describeAws('the synthesized dev stage on moto', () => {
   beforeAll(async () => {
-    outdir = mkdtempSync(join(tmpdir(), 'checkout-assembly-'));
-    // Bundles all functions with esbuild, as `cdk synth` does: the very assets a deploy uploads.
-    synthStage('dev', { bundle: true, outdir });
+    // All functions bundled with esbuild, as `cdk synth` does: the very assets a deploy uploads.
+    outdir = await sharedAssembly();
     receiver = await startReceiver(200);
     failing = await startReceiver(500);
     target = { endpoint: MOTO_ENDPOINT!, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
@@ -75,14 +74,14 @@ describeAws('the synthesized dev stage on moto', () => {
       onRequest: (record) => void served.push(record),
     });
     api = requester(cloud.url);
-  }, 240_000);
+    // The bundled synth (shared, perhaps running in another suite) is most of it: over 4 minutes on a busy 2-core machine.
+  }, 600_000);
 
   afterAll(async () => {
     await cloud?.close();
     await receiver?.close();
     await failing?.close();
     await mpgs?.stop();
-    if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
   const create = (path: string, body: Record<string, unknown>) => api('POST', path, { body: { ...seedBody(), ...body } });
