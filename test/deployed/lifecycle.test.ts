@@ -214,7 +214,9 @@ describeAws('the synthesized dev stage on moto', () => {
     // Every call our functions made to MPGS carried the merchant's credentials (none was refused).
     expect(mpgs.requests().filter((r) => r.status === 401)).toEqual([]);
     expect(cloud.functions.get('CheckoutReturn')!.stats.errors).toBe(0);
-  }, 90_000);
+    // Up to six functions start cold here (page, pay, return, the webhook worker, the router, the
+    // operation): minutes on a loaded 2-core machine when this test runs first.
+  }, 180_000);
 
   test('no card number or CVV in any item of the table nor in any line the functions logged, after sandbox and MPGS payments', async () => {
     // A sandbox payment of its own (the card typed on our page), so this test stands alone.
