@@ -11,6 +11,7 @@ import { addFieldError, charCount, parseWith } from './session-schema';
  */
 
 export const AGREEMENT_TYPES = ['event_based', 'installment', 'recurring', 'unscheduled', 'other'] as const;
+export type AgreementType = (typeof AGREEMENT_TYPES)[number];
 export const AGREEMENT_FREQUENCIES = ['irregular', 'daily', 'weekly', 'semi_monthly', 'monthly', 'quarterly', 'semi_annually', 'yearly', 'other'] as const;
 export const AMOUNT_VARIABILITIES = ['fixed', 'variable'] as const;
 
