@@ -91,8 +91,9 @@ export const paymentMethodsSchema = dict({
   type: v.optional(choice(['sandbox', 'production'] as const)),
   pg_names: v.optional(v.array(text(64), 'Expected a list of items.')),
   customer_id: v.optional(text(64)),
-  // Narrowing filters: no gateway here supports tokenization, auto-debit, tags or payment
-  // services, so asking for any of them narrows the list to nothing; false or empty is no filter.
+  // Narrowing filters: tokenization and auto-debit keep the gateways that keep cards; no gateway
+  // here carries tags or payment services, so asking for them narrows the list to nothing;
+  // false or empty is no filter.
   tokenizable: v.optional(flag),
   auto_debit: v.optional(flag),
   tags: v.optional(v.array(text(32), 'Expected a list of items.')),

@@ -21,3 +21,20 @@ export class UnmaskedCardNumber extends Error {
 export function assertMaskedCardNumber(number: string): void {
   if (!maskedCardNumber(number)) throw new UnmaskedCardNumber();
 }
+
+/**
+ * The card an attempt saved: the gateway's token and what may be shown of the card. Kept on the
+ * attempt for the merchant's webhook and inquiry (Ottu's `token` object); the token is never in
+ * a public answer.
+ */
+export interface CardOnFile {
+  token: string;
+  /** The scheme as the gateway names it (MASTERCARD, VISA, …). */
+  brand: string;
+  /** Masked: first six and last four digits. */
+  number: string;
+  /** MM and YY. */
+  expiry_month: string;
+  expiry_year: string;
+  name_on_card?: string;
+}

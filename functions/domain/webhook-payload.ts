@@ -84,7 +84,7 @@ export function webhookPayload(session: Session, event: SessionEvent) {
     gateway_account: method?.code ?? '',
     gateway_name: method?.pg ?? '',
     is_sandbox: method ? method.type === 'sandbox' : true,
-    payment_type: 'one_off',
+    payment_type: session.payment_type ?? 'one_off',
     timestamp_utc: ottuTimestamp(event.occurred_at),
     customer_id: session.customer_id,
     customer_first_name: session.customer_first_name,
@@ -106,9 +106,8 @@ export function webhookPayload(session: Session, event: SessionEvent) {
     ...operationAmounts(session),
     transactions: (session.transactions ?? []).map((child) => renderChild(child, session.order_no)),
     initiator: session.initiator ?? null,
-    // Recurring payments and card rules are refused on input (docs/ottu-compatibility.md).
-    agreement: null,
-    card_acceptance_criteria: null,
+    agreement: session.agreement ?? null,
+    card_acceptance_criteria: session.card_acceptance_criteria ?? null,
   };
 }
 

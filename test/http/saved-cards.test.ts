@@ -1,0 +1,151 @@
+import { openPage, postPayment } from '../fixtures/checkout-form';
+import { startTestApi, type TestApi } from '../fixtures/local-api';
+import { payOnHostedForm } from '../fixtures/mpgs';
+
+/**
+ * Ottu's save_card and auto_debit on the create route, and the card kept after a hosted payment
+ * through the local MPGS (embedded runtime, real HTTP both ways): the create rules, the page's
+ * "Save this card" checkbox, the verification that saves a card for nothing, the first auto-debit
+ * payment that saves it under its agreement, and min_expiry_time.
+ */
+let api: TestApi;
+let count = 0;
+const customer = () => `cust-${process.pid}-${(count += 1)}`;
+
+beforeAll(async () => {
+  api = await startTestApi({ localMpgs: { notificationTimeScale: 0.001 }, gatewayTimeoutMs: 1_000 });
+});
+afterAll(() => api.close());
+afterEach(() => api.mpgs!.control.reset());
+
+const AGREEMENT = { id: 'sub-monthly', type: 'recurring', amount_variability: 'fixed', cycle_interval_days: 30, expiry_date: '2030-12-31', frequency: 'monthly', total_cycles: 12, max_amount_per_cycle: '20' };
+
+function create(body: Record<string, unknown>) {
+  return api.request('POST', '/b/checkout/v1/pymt-txn/', { body: { type: 'payment_request', pg_codes: ['mpgs-kwd'], amount: '14.125', currency_code: 'KWD', ...body } });
+}
+
+/** The customer's way through: our page, its MPGS form (with the checkbox's value when given), the gateway's card form, back to us. */
+async function payHosted(id: string, expiry = '01/39', fields: Record<string, string> = {}) {
+  api.mpgs!.control.notifications('never');
+  const visit = await openPage(api, id);
+  const posted = await postPayment(api, id, { pg_code: 'mpgs-kwd', ...fields }, visit);
+  expect(posted.status).toBe(200);
+  const gatewaySession = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(posted.text)![1]!;
+  const back = await payOnHostedForm(api.mpgs!, gatewaySession, { expiry });
+  await api.request('GET', back.pathname + back.search, { auth: 'none' });
+  return (await api.ports.sessions.get(id))!;
+}
+
+describe('the create rules', () => {
+  test('save_card: customer_id required, amount 0, only gateways that keep cards; the answer shows payment_type', async () => {
+    expect((await create({ payment_type: 'save_card', amount: '0' })).json).toEqual({ customer_id: ['This field is required when payment_type is save_card.'] });
+    expect((await create({ payment_type: 'save_card', customer_id: 'c1' })).json).toEqual({ amount: ['Ensure this value is 0: a save_card payment verifies the card without charging it.'] });
+    expect((await create({ payment_type: 'save_card', customer_id: 'c1', amount: '0', pg_codes: ['sandbox-kwd'] })).json).toEqual({ pg_codes: ['Payment gateway "sandbox-kwd" does not support tokenization, which payment_type save_card needs.'] });
+    // A one_off payment of 0 is still refused.
+    expect((await create({ amount: '0' })).json).toEqual({ amount: ['Ensure this value is greater than 0.'] });
+    const created = await create({ payment_type: 'save_card', customer_id: 'c1', amount: '0', card_acceptance_criteria: { min_expiry_time: 60 } });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ payment_type: 'save_card', amount: '0.000', customer_id: 'c1', agreement: null, card_acceptance_criteria: { min_expiry_time: 60 } });
+  });
+
+  test('auto_debit: the agreement is required and checked field by field, in the currency; an agreement needs auto_debit', async () => {
+    expect((await create({ payment_type: 'auto_debit', customer_id: 'c1' })).json).toEqual({ agreement: ['This field is required when payment_type is auto_debit.'] });
+    expect((await create({ payment_type: 'auto_debit', customer_id: 'c1', agreement: { id: 'a1' } })).json).toEqual({
+      agreement: { amount_variability: ['This field is required.'], cycle_interval_days: ['This field is required.'], expiry_date: ['This field is required.'], frequency: ['This field is required.'], total_cycles: ['This field is required.'] },
+    });
+    expect((await create({ payment_type: 'auto_debit', customer_id: 'c1', agreement: { ...AGREEMENT, max_amount_per_cycle: '1.0001' } })).json).toEqual({ agreement: { max_amount_per_cycle: ['Ensure that there are no more than 3 decimal places.'] } });
+    expect((await create({ payment_type: 'auto_debit', customer_id: 'c1', agreement: { ...AGREEMENT, max_amount_per_cycle: '10' } })).json).toEqual({ amount: ["Ensure this value is not more than the agreement's max_amount_per_cycle."] });
+    expect((await create({ payment_type: 'auto_debit', customer_id: 'c1', agreement: { ...AGREEMENT, frequency: 'hourly' } })).json).toEqual({ agreement: { frequency: ['"hourly" is not a valid choice.'] } });
+    expect((await create({ agreement: AGREEMENT })).json).toEqual({ agreement: ['An agreement is only for payment_type auto_debit.'] });
+    expect((await create({ card_acceptance_criteria: { min_expiry_time: 30 } })).json).toEqual({ card_acceptance_criteria: ['Card acceptance criteria apply to a card being saved: payment_type save_card or auto_debit.'] });
+    const created = await create({ payment_type: 'auto_debit', customer_id: 'c1', agreement: AGREEMENT });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ payment_type: 'auto_debit', agreement: { ...AGREEMENT, max_amount_per_cycle: '20' }, card_acceptance_criteria: null });
+  });
+
+  test('payment methods: tokenizable and auto_debit list the gateways that keep cards', async () => {
+    const codes = async (filter: Record<string, unknown>) => ((await api.request('POST', '/b/pbl/v2/payment-methods/', { body: { plugin: 'payment_request', ...filter } })).json.payment_methods as Array<{ code: string; is_tokenizable: boolean }>);
+    const tokenizable = await codes({ tokenizable: true });
+    expect(tokenizable.map((method) => method.code)).toContain('mpgs-kwd');
+    expect(tokenizable.every((method) => method.is_tokenizable)).toBe(true);
+    expect((await codes({ auto_debit: true })).map((method) => method.code)).not.toContain('sandbox-kwd');
+  });
+});
+
+describe('keeping the card after the gateway says paid', () => {
+  test('save_card: the page verifies (nothing charged), the card is kept masked under the customer, never in the public answer', async () => {
+    const id = customer();
+    const created = await create({ payment_type: 'save_card', customer_id: id, amount: '0' });
+    const page = await openPage(api, created.json.session_id);
+    expect(page.text).toContain('Save a card with');
+    expect(page.text).not.toContain('name="save_card"');
+    const session = await payHosted(created.json.session_id);
+    const verify = api.mpgs!.requests().filter((entry) => entry.path.endsWith('/session')).at(-1)!;
+    expect(verify.body).toMatchObject({ interaction: { operation: 'VERIFY' } });
+    expect(session).toMatchObject({ state: 'paid', amount: '0.000' });
+    const saved = session.attempts.at(-1)!.saved_card!;
+    expect(saved).toEqual({ token: expect.stringMatching(/^9\d{15}$/), brand: 'MASTERCARD', number: '512345xxxxxx0008', expiry_month: '01', expiry_year: '39', name_on_card: 'Test Payer' });
+    expect(await api.ports.savedCards.list(id)).toEqual([expect.objectContaining({ token: saved.token, customer_id: id, pg_code: 'mpgs-kwd', number: '512345xxxxxx0008', active_agreements: [] })]);
+    const document = await api.request('GET', `/b/checkout/v1/pymt-txn/${created.json.session_id}`, { auth: 'none' });
+    expect(document.text).not.toContain(saved.token);
+    expect(JSON.stringify(session)).not.toMatch(/5123450000000008|"securityCode"/);
+  });
+
+  test('auto_debit: the first payment names the agreement at the gateway, and its card becomes the one the agreement charges', async () => {
+    const id = customer();
+    const created = await create({ payment_type: 'auto_debit', customer_id: id, agreement: AGREEMENT });
+    const session = await payHosted(created.json.session_id);
+    const sent = api.mpgs!.requests().filter((entry) => entry.path.endsWith('/session')).at(-1)!;
+    expect(sent.body).toMatchObject({ agreement: { id: 'sub-monthly', type: 'RECURRING', expiryDate: '2030-12-31' }, interaction: { operation: 'PURCHASE' } });
+    expect(session.state).toBe('paid');
+    const token = session.attempts.at(-1)!.saved_card!.token;
+    expect(await api.ports.savedCards.agreementCard(id, 'sub-monthly')).toBe(token);
+    expect(await api.ports.savedCards.delete(id, token)).toBe('in_use');
+  });
+
+  test('one_off with customer_id: the checkbox is offered; ticked keeps the card, unticked keeps nothing; without customer_id no checkbox', async () => {
+    const id = customer();
+    const ticked = await create({ customer_id: id });
+    expect((await openPage(api, ticked.json.session_id)).text).toContain('<input type="checkbox" name="save_card" value="on"> Save this card for future payments');
+    const kept = await payHosted(ticked.json.session_id, '01/39', { save_card: 'on' });
+    expect(kept.attempts.at(-1)!.saved_card).toBeDefined();
+    const unticked = await create({ customer_id: id });
+    const notKept = await payHosted(unticked.json.session_id);
+    expect(notKept).toMatchObject({ state: 'paid' });
+    expect(notKept.attempts.at(-1)!.saved_card).toBeUndefined();
+    expect(await api.ports.savedCards.list(id)).toHaveLength(1);
+    expect((await openPage(api, (await create({})).json.session_id)).text).not.toContain('name="save_card"');
+  });
+
+  test('min_expiry_time: a save_card whose card expires too soon fails, nothing is kept, and the token is deleted at the gateway', async () => {
+    const id = customer();
+    const now = new Date();
+    // Valid to the end of this month: never 45 days ahead.
+    const expiry = `${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCFullYear() % 100).padStart(2, '0')}`;
+    const created = await create({ payment_type: 'save_card', customer_id: id, amount: '0', card_acceptance_criteria: { min_expiry_time: 45 } });
+    const session = await payHosted(created.json.session_id, expiry);
+    expect(session.state).toBe('attempted');
+    expect(session.attempts.at(-1)).toMatchObject({ result: 'failed', pg_params: { pg_message: 'The card expires too soon: it must stay valid for at least 45 more days.' } });
+    expect(session.attempts.at(-1)!.saved_card).toBeUndefined();
+    expect(await api.ports.savedCards.list(id)).toEqual([]);
+    expect(api.mpgs!.requests().some((entry) => entry.method === 'DELETE' && entry.path.includes('/token/'))).toBe(true);
+  });
+
+  test('an unanswered token save leaves the attempt pending (never failed); the next sync keeps the card', async () => {
+    const id = customer();
+    const created = await create({ payment_type: 'save_card', customer_id: id, amount: '0' });
+    const sessionId = created.json.session_id as string;
+    api.mpgs!.control.notifications('never');
+    const visit = await openPage(api, sessionId);
+    const posted = await postPayment(api, sessionId, { pg_code: 'mpgs-kwd' }, visit);
+    const gatewaySession = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(posted.text)![1]!;
+    const back = await payOnHostedForm(api.mpgs!, gatewaySession, { expiry: '01/39' });
+    api.mpgs!.control.failNext(1, 'server-busy', { method: 'POST' });
+    await api.request('GET', back.pathname + back.search, { auth: 'none' });
+    expect((await api.ports.sessions.get(sessionId))!.attempts.at(-1)!.result).toBe('pending');
+    await api.request('GET', back.pathname + back.search, { auth: 'none' });
+    const session = (await api.ports.sessions.get(sessionId))!;
+    expect(session.state).toBe('paid');
+    expect(await api.ports.savedCards.list(id)).toHaveLength(1);
+  });
+});
