@@ -1,3 +1,4 @@
+import { tokenObject } from './saved-card';
 import { minorUnits } from './currencies';
 import type { SessionEvent } from './events';
 import { formatMinor } from './money';
@@ -108,10 +109,17 @@ export function webhookPayload(session: Session, event: SessionEvent) {
     initiator: session.initiator ?? null,
     agreement: session.agreement ?? null,
     card_acceptance_criteria: session.card_acceptance_criteria ?? null,
+    // The card the attempt saved (docs/saved-cards.md): the merchant's, as this payload is.
+    ...(answered?.saved_card ? { token: tokenObject(answered.saved_card, { customer_id: session.customer_id, pg_code: answered.pg_code, pg_name: method?.pg ?? '', agreements: agreementsOf(session) }, new Date(event.occurred_at)) } : {}),
   };
 }
 
 export type WebhookPayload = ReturnType<typeof webhookPayload>;
+
+/** The agreement an auto_debit session's card was saved under. */
+function agreementsOf(session: Session): string[] {
+  return session.payment_type === 'auto_debit' && session.agreement?.id ? [session.agreement.id] : [];
+}
 
 /** The payload with its `signature`, as sent. */
 export function signedWebhookPayload(session: Session, event: SessionEvent, key: string): WebhookPayload & { signature: string } {

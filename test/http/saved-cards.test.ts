@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
 import { openPage, postPayment } from '../fixtures/checkout-form';
-import { startTestApi, type TestApi } from '../fixtures/local-api';
+import { DEMO_ENV, startTestApi, type TestApi } from '../fixtures/local-api';
 import { payOnHostedForm } from '../fixtures/mpgs';
+import { startReceiver, waitFor, type WebhookReceiver } from '../fixtures/webhook-receiver';
 
 /**
  * Ottu's save_card and auto_debit on the create route, and the card kept after a hosted payment
@@ -9,13 +13,18 @@ import { payOnHostedForm } from '../fixtures/mpgs';
  * payment that saves it under its agreement, and min_expiry_time.
  */
 let api: TestApi;
+let receiver: WebhookReceiver;
 let count = 0;
 const customer = () => `cust-${process.pid}-${(count += 1)}`;
 
 beforeAll(async () => {
-  api = await startTestApi({ localMpgs: { notificationTimeScale: 0.001 }, gatewayTimeoutMs: 1_000 });
+  receiver = await startReceiver();
+  api = await startTestApi({ env: { ...DEMO_ENV, CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1' }, delayScale: 0.00001, webhookTimeoutMs: 1_000, localMpgs: { notificationTimeScale: 0.001 }, gatewayTimeoutMs: 1_000 });
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await api.close();
+  await receiver.close();
+});
 afterEach(() => api.mpgs!.control.reset());
 
 const AGREEMENT = { id: 'sub-monthly', type: 'recurring', amount_variability: 'fixed', cycle_interval_days: 30, expiry_date: '2030-12-31', frequency: 'monthly', total_cycles: 12, max_amount_per_cycle: '20' };
@@ -147,5 +156,49 @@ describe('keeping the card after the gateway says paid', () => {
     const session = (await api.ports.sessions.get(sessionId))!;
     expect(session.state).toBe('paid');
     expect(await api.ports.savedCards.list(id)).toHaveLength(1);
+  });
+});
+
+describe("the saved card's token object: the merchant's only", () => {
+  test('the paid webhook and the inquiry carry Ottu\'s token object (valid against its schema); the public retrieve does not', async () => {
+    const id = customer();
+    const created = await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-${id}` }, webhook_url: receiver.url });
+    const sessionId = created.json.session_id as string;
+    const session = await payHosted(sessionId);
+    const saved = session.attempts.at(-1)!.saved_card!;
+    const hook = await waitFor(() => receiver.requests.find((request) => request.body.session_id === sessionId && request.body.event_type === 'paid'), { what: 'the paid webhook' });
+    const expected = {
+      agreements: [`agr-${id}`],
+      brand: 'MASTERCARD',
+      customer_id: id,
+      cvv_required: false,
+      expiry_month: '01',
+      expiry_year: '39',
+      is_expired: false,
+      is_preferred: false,
+      name_on_card: 'Test Payer',
+      number: '512345xxxxxx0008',
+      pg_code: 'mpgs-kwd',
+      pg_name: 'mpgs',
+      token: saved.token,
+    };
+    expect(hook!.body.token).toEqual(expected);
+    expect(hook!.body).toMatchObject({ payment_type: 'auto_debit', agreement: { id: `agr-${id}` } });
+    const reference = [join(__dirname, '..', '..', '..', 'shared', 'reference', 'ottu-webhook-schema.json'), '/work/shared/reference/ottu-webhook-schema.json'].find((file) => {
+      try {
+        return readFileSync(file).length > 0;
+      } catch {
+        return false;
+      }
+    });
+    if (reference) {
+      const schema = JSON.parse(readFileSync(reference, 'utf8')).properties.token;
+      const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+      expect(validate(hook!.body.token) ? [] : validate.errors).toEqual([]);
+    }
+    const inquiry = await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: sessionId } });
+    expect(inquiry.json.token).toEqual(expected);
+    const retrieved = await api.request('GET', `/b/checkout/v1/pymt-txn/${sessionId}`, { auth: 'none' });
+    expect(retrieved.text).not.toContain(saved.token);
   });
 });
