@@ -105,6 +105,9 @@ export function firstRequest(id: string, seed: Seed): unknown {
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/operation/', route: '/b/pbl/v2/operation', headers: auth, body: JSON.stringify({ ...session, operation: 'refund', amount: '1' }) });
     case 'Inquiry':
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/inquiry/', route: '/b/pbl/v2/inquiry', headers: auth, body: JSON.stringify(session) });
+    case 'AutoDebit':
+      // The seeded session is one_off: refused with a 400 after the auth and the session read, changing nothing.
+      return httpEvent({ method: 'POST', path: '/b/pbl/v2/auto-debit/', route: '/b/pbl/v2/auto-debit', headers: auth, body: JSON.stringify({ ...session, token: '9000000000000000' }) });
     case 'MessageNotification':
       // The seeded session asks for a created e-mail and SMS: both are queued again.
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/message-notification/', route: '/b/pbl/v2/message-notification', headers: auth, body: JSON.stringify({ ...session, channels: ['email', 'sms'] }) });

@@ -75,6 +75,10 @@ export const ROUTES: readonly Route[] = [
   // for the webhook worker). An attempt still pending at a hosted gateway is synced first (a
   // session write with its event, and the gateway's secrets).
   { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SYNC_KEYS], webhookKey: true, sendTo: ['webhook'], gatewaySecrets: true } },
+  // Ottu's auto-debit: authenticate, read the customer's card and agreement, commit a pending
+  // attempt (its automatic inquiry first, on the sync queue), charge the token at the gateway,
+  // and sync it as any payment (a sync may keep a card: the customer's items); signs the answer.
+  { id: 'AutoDebit', method: 'POST', path: '/b/pbl/v2/auto-debit', handler: 'http/auto-debit', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SYNC_KEYS], webhookKey: true, gatewaySecrets: true, sendTo: ['sync'] } },
   // Ottu's message notification: reads the session, queues its e-mail / SMS again.
   { id: 'MessageNotification', method: 'POST', path: '/b/pbl/v2/message-notification', handler: 'http/message-notification', needs: { table: AUTH_AND_IDEMPOTENCY, keys: [...AUTH_KEYS, ...SESSION_KEYS], sendTo: ['email', 'sms'] } },
   // Reads the merchant configuration only.

@@ -100,6 +100,12 @@ export const paymentMethodsSchema = dict({
   payment_services: v.optional(v.array(choice(['apple_pay', 'google_pay', 'samsung_pay', 'wallet'] as const), 'Expected a list of items.')),
 });
 
+/** Ottu's AutoDebit (`POST /b/pbl/v2/auto-debit/`): charge the customer's saved card for an auto_debit session. */
+export const autoDebitSchema = dict({
+  session_id: v.pipe(text(128), v.nonEmpty('This field may not be blank.')),
+  token: v.pipe(text(50), v.nonEmpty('This field may not be blank.')),
+});
+
 /** Ottu's MessageNotification (`POST /b/pbl/v2/message-notification/`): send a session's e-mail or SMS again. */
 export const MESSAGE_CHANNELS = ['email', 'sms', 'whatsapp'] as const;
 export const messageNotificationSchema = v.pipe(

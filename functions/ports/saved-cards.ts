@@ -31,7 +31,7 @@ export interface StoredCard extends SavedCard {
 }
 
 /** What keeping a paid attempt's card uses (a sync: no listing). */
-export type CardKeeper = Pick<SavedCards, 'save' | 'useForAgreement' | 'delete'>;
+export type CardKeeper = Pick<SavedCards, 'save' | 'useForAgreement' | 'delete' | 'get' | 'agreementCard'>;
 
 export type DeleteCardResult = 'deleted' | 'not_found' | 'in_use';
 

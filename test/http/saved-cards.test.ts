@@ -202,3 +202,62 @@ describe("the saved card's token object: the merchant's only", () => {
     expect(retrieved.text).not.toContain(saved.token);
   });
 });
+
+describe('auto-debit: the merchant charges the saved card without the customer', () => {
+  /** A customer's first auto_debit payment on the page: the card is saved under the agreement; answers its token. */
+  async function agreementSetUp(id: string, agreementId: string) {
+    const first = await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: agreementId } });
+    return (await payHosted(first.json.session_id)).attempts.at(-1)!.saved_card!.token;
+  }
+  const debit = (body: Record<string, unknown>) => api.request('POST', '/b/pbl/v2/auto-debit/', { body });
+
+  test('charged merchant-initiated under the agreement: the answer is the signed paid status, the paid webhook is sent', async () => {
+    const id = customer();
+    const token = await agreementSetUp(id, `agr-${id}`);
+    const next = await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-${id}` }, amount: '9.500', webhook_url: receiver.url });
+    const sessionId = next.json.session_id as string;
+    const answer = await debit({ session_id: sessionId, token });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ session_id: sessionId, state: 'paid', result: 'success', amount: '9.500', payment_type: 'auto_debit', gateway_account: 'mpgs-kwd', signature: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const put = api.mpgs!.requests().filter((entry) => entry.method === 'PUT').at(-1)!;
+    expect(put.body).toMatchObject({ apiOperation: 'PAY', transaction: { source: 'MERCHANT' }, agreement: { id: `agr-${id}`, type: 'RECURRING' }, order: { amount: '9.500', currency: 'KWD' } });
+    const hook = await waitFor(() => receiver.requests.find((request) => request.body.session_id === sessionId && request.body.event_type === 'paid'), { what: 'the paid webhook' });
+    expect(hook!.body).toMatchObject({ state: 'paid', amount: '9.500' });
+    // Charged once: a second charge of the paid session is a 409, nothing sent.
+    const puts = api.mpgs!.requests().filter((entry) => entry.method === 'PUT').length;
+    expect((await debit({ session_id: sessionId, token })).status).toBe(409);
+    expect(api.mpgs!.requests().filter((entry) => entry.method === 'PUT')).toHaveLength(puts);
+  });
+
+  test('refusals, each a 400 before anything is sent: not auto_debit, unknown token, a card the agreement does not charge; a malformed body', async () => {
+    const id = customer();
+    const token = await agreementSetUp(id, `agr-${id}`);
+    const other = await create({ payment_type: 'save_card', customer_id: id, amount: '0' });
+    const otherToken = (await payHosted(other.json.session_id)).attempts.at(-1)!.saved_card!.token;
+    const puts = api.mpgs!.requests().filter((entry) => entry.method === 'PUT').length;
+    const oneOff = await create({ customer_id: id });
+    expect((await debit({ session_id: oneOff.json.session_id, token })).json).toEqual({ session_id: ['This payment transaction is not an auto_debit one: create it with payment_type auto_debit and its agreement.'] });
+    const next = (await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-${id}` } })).json.session_id;
+    expect((await debit({ session_id: next, token: '9000000000000000' })).json).toEqual({ token: ["No saved card of this payment transaction's customer has this token."] });
+    expect((await debit({ session_id: next, token: otherToken })).json).toEqual({ token: [`Agreement agr-${id} charges another card of the customer.`] });
+    const unset = (await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-never-${id}` } })).json.session_id;
+    expect((await debit({ session_id: unset, token })).json).toEqual({ token: [`Agreement agr-never-${id} was never set up by a payment of the customer.`] });
+    expect((await debit({ session_id: next })).json).toEqual({ token: ['This field is required.'] });
+    expect((await debit({ session_id: '0'.repeat(40), token })).status).toBe(404);
+    expect(api.mpgs!.requests().filter((entry) => entry.method === 'PUT')).toHaveLength(puts);
+    expect((await api.ports.sessions.get(next))!.attempts).toEqual([]);
+  });
+
+  test('an unanswered charge stays pending (never failed); the inquiry reads the outcome back', async () => {
+    const id = customer();
+    const token = await agreementSetUp(id, `agr-${id}`);
+    const sessionId = (await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-${id}` } })).json.session_id;
+    // The PUT is carried out at the gateway, but no answer reaches us, nor the read-back.
+    api.mpgs!.control.failNext(3, 'server-busy', { applied: true });
+    const answer = await debit({ session_id: sessionId, token });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ state: 'created', result: 'pending' });
+    const inquiry = await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: sessionId } });
+    expect(inquiry.json).toMatchObject({ state: 'paid', result: 'success' });
+  });
+});

@@ -180,7 +180,8 @@ export function dynamoSavedCards(): DynamoSavedCards {
 
 /**
  * What a sync needs to keep a paid attempt's card (app/save-attempt-card.ts): save it, make it
- * the card an agreement charges, give a second copy back. No Query: it lists nothing.
+ * the card an agreement charges, give a second copy back; and what an auto-debit reads (the
+ * card, the agreement's card). No Query: it lists nothing.
  */
 export function dynamoCardKeeper(): CardKeeper {
   uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['customer'] });

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { minorUnits } from '../../domain/currencies';
 import { MAX_BODY_BYTES } from './parse-body';
-import { inquirySchema, messageNotificationSchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
+import { autoDebitSchema, inquirySchema, messageNotificationSchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
 import { fullSchema, partialSchema, uploadSchema } from '../../domain/session-schema';
 import { OPERATIONS } from '../../domain/operations';
 import { NOTIFICATION_EVENTS, STATES, type EventType } from '../../domain/state-machine';
@@ -592,6 +592,22 @@ export const CONTRACTS: Record<string, RouteContract> = {
     request: { schema: inquirySchema, mediaTypes: BODY_TYPES },
     example: { body: { order_no: EXAMPLE_ORDER_NO } },
     responses: { 200: { description: 'The signed status (of a child transaction when its own session_id is named).', body: v.union([paymentStatusSchema, childStatusSchema]), example: statusExample() }, ...operationErrors },
+  },
+  AutoDebit: {
+    tag: 'Operations',
+    summary: "Charge a customer's saved card without the customer (auto-debit)",
+    description:
+      "Ottu's Native Payment API (auto-debit): the session (payment_type auto_debit, with its agreement and customer_id) is charged with the saved card's token, merchant-initiated under the agreement the customer's own first payment set up. Refused with a 400 before anything is sent when the session is not auto_debit, the token is not one of the customer's cards or not the card the agreement charges, the card expires before card_acceptance_criteria.min_expiry_time (30 days by default), or the agreement has expired. The attempt is recorded before the gateway is asked; the answer is the session's signed status in the payment webhook's shape (an unanswered charge stays pending until the gateway says, never failed), and the payment's webhook is sent as for any payment.",
+    auth: true,
+    request: { schema: autoDebitSchema, mediaTypes: BODY_TYPES },
+    example: { body: { session_id: EXAMPLE_SESSION_ID, token: '9123456789012345' } },
+    responses: {
+      200: { description: 'Charged (or pending at the gateway): the signed status.', body: paymentStatusSchema, example: statusExample() },
+      400: { description: 'Not chargeable (see above), or a malformed field.', body: fieldErrorsSchema, example: { token: ["No saved card of this payment transaction's customer has this token."] } },
+      ...authErrors,
+      ...notFound,
+      409: { description: 'The session is closed, or an attempt awaits its gateway.', body: detailErrorSchema, example: detail('The payment transaction is paid: it cannot be charged.') },
+    },
   },
   MessageNotification: {
     tag: 'Operations',
