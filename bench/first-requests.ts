@@ -108,6 +108,9 @@ export function firstRequest(id: string, seed: Seed): unknown {
     case 'AutoDebit':
       // The seeded session is one_off: refused with a 400 after the auth and the session read, changing nothing.
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/auto-debit/', route: '/b/pbl/v2/auto-debit', headers: auth, body: JSON.stringify({ ...session, token: '9000000000000000' }) });
+    case 'DeleteCard':
+      // No such card of this customer: authenticates, reads the card item, answers 404, changes nothing.
+      return httpEvent({ method: 'DELETE', path: '/b/pbl/v2/card/9000000000000000/', route: '/b/pbl/v2/card/{token}', headers: auth, pathParameters: { token: '9000000000000000' }, query: { customer_id: 'bench-customer', type: 'sandbox' } });
     case 'MessageNotification':
       // The seeded session asks for a created e-mail and SMS: both are queued again.
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/message-notification/', route: '/b/pbl/v2/message-notification', headers: auth, body: JSON.stringify({ ...session, channels: ['email', 'sms'] }) });

@@ -9,7 +9,7 @@ import type { KeyKind } from './table';
 export interface Route {
   /** Stable id: names the Lambda function and its log group. */
   id: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** Path with `{param}` placeholders, without trailing slash. */
   path: string;
   /** Module under functions/handlers that exports `handler`. */
@@ -79,6 +79,9 @@ export const ROUTES: readonly Route[] = [
   // attempt (its automatic inquiry first, on the sync queue), charge the token at the gateway,
   // and sync it as any payment (a sync may keep a card: the customer's items); signs the answer.
   { id: 'AutoDebit', method: 'POST', path: '/b/pbl/v2/auto-debit', handler: 'http/auto-debit', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SYNC_KEYS], webhookKey: true, gatewaySecrets: true, sendTo: ['sync'] } },
+  // Ottu's card deletion: authenticate, read the customer's card, delete its token at the gateway
+  // (its secrets), then the card item (a conditional DeleteItem: never one an agreement charges).
+  { id: 'DeleteCard', method: 'DELETE', path: '/b/pbl/v2/card/{token}', handler: 'http/delete-card', needs: { table: AUTH_AND_IDEMPOTENCY, keys: [...AUTH_KEYS, 'customer'], gatewaySecrets: true } },
   // Ottu's message notification: reads the session, queues its e-mail / SMS again.
   { id: 'MessageNotification', method: 'POST', path: '/b/pbl/v2/message-notification', handler: 'http/message-notification', needs: { table: AUTH_AND_IDEMPOTENCY, keys: [...AUTH_KEYS, ...SESSION_KEYS], sendTo: ['email', 'sms'] } },
   // Reads the merchant configuration only.

@@ -106,6 +106,12 @@ export const autoDebitSchema = dict({
   token: v.pipe(text(50), v.nonEmpty('This field may not be blank.')),
 });
 
+/** The query of Ottu's `DELETE /b/pbl/v2/card/{token}/`: whose card, among which gateways' (sandbox or production). */
+export const deleteCardSchema = dict({
+  customer_id: v.pipe(text(64), v.nonEmpty('This field may not be blank.')),
+  type: choice(['sandbox', 'production'] as const),
+});
+
 /** Ottu's MessageNotification (`POST /b/pbl/v2/message-notification/`): send a session's e-mail or SMS again. */
 export const MESSAGE_CHANNELS = ['email', 'sms', 'whatsapp'] as const;
 export const messageNotificationSchema = v.pipe(

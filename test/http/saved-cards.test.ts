@@ -261,3 +261,44 @@ describe('auto-debit: the merchant charges the saved card without the customer',
     expect(inquiry.json).toMatchObject({ state: 'paid', result: 'success' });
   });
 });
+
+describe("deleting a customer's card", () => {
+  const remove = (token: string, query: Record<string, string>) => api.request('DELETE', `/b/pbl/v2/card/${token}/?${new URLSearchParams(query).toString()}`);
+
+  test('deleted at the gateway, then here (204); a card an agreement charges is refused until another replaces it; unknown or another type: 404', async () => {
+    const id = customer();
+    const saveOne = async () => (await payHosted((await create({ payment_type: 'save_card', customer_id: id, amount: '0' })).json.session_id)).attempts.at(-1)!.saved_card!.token;
+    const plain = await saveOne();
+    // mpgs-kwd is a sandbox (test) gateway setting: its cards are type sandbox.
+    expect((await remove(plain, { customer_id: id, type: 'production' })).status).toBe(404);
+    expect((await remove(plain, { customer_id: 'someone-else', type: 'sandbox' })).status).toBe(404);
+    expect((await remove(plain, { customer_id: id })).json).toEqual({ type: ['This field is required.'] });
+    const gatewayDeletes = () => api.mpgs!.requests().filter((entry) => entry.method === 'DELETE' && entry.path.includes('/token/')).length;
+    const before = gatewayDeletes();
+    const deleted = await remove(plain, { customer_id: id, type: 'sandbox' });
+    expect(deleted.status).toBe(204);
+    expect(deleted.text).toBe('');
+    expect(await api.ports.savedCards.get(id, plain)).toBeUndefined();
+    // The local MPGS logs the token masked in the path: counted, not matched.
+    expect(gatewayDeletes()).toBe(before + 1);
+    expect((await remove(plain, { customer_id: id, type: 'sandbox' })).status).toBe(404);
+
+    const first = await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-${id}` } });
+    const locked = (await payHosted(first.json.session_id)).attempts.at(-1)!.saved_card!.token;
+    expect((await remove(locked, { customer_id: id, type: 'sandbox' })).json).toEqual({ token: ['This card is charged by an active auto-debit agreement; it can be deleted once another card replaces it.'] });
+    // Another card takes over the agreement (the customer's next first payment under it): the first may go.
+    const second = await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-${id}` } });
+    await payHosted(second.json.session_id);
+    expect((await remove(locked, { customer_id: id, type: 'sandbox' })).status).toBe(204);
+  });
+
+  test('a gateway that does not answer keeps the card (503); the retry deletes it', async () => {
+    const id = customer();
+    const token = (await payHosted((await create({ payment_type: 'save_card', customer_id: id, amount: '0' })).json.session_id)).attempts.at(-1)!.saved_card!.token;
+    api.mpgs!.control.failNext(1, 'server-busy');
+    const refused = await remove(token, { customer_id: id, type: 'sandbox' });
+    expect(refused.status).toBe(503);
+    expect(await api.ports.savedCards.get(id, token)).toBeDefined();
+    expect((await remove(token, { customer_id: id, type: 'sandbox' })).status).toBe(204);
+  });
+});

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { minorUnits } from '../../domain/currencies';
 import { MAX_BODY_BYTES } from './parse-body';
-import { autoDebitSchema, inquirySchema, messageNotificationSchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
+import { autoDebitSchema, deleteCardSchema, inquirySchema, messageNotificationSchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
 import { fullSchema, partialSchema, uploadSchema } from '../../domain/session-schema';
 import { OPERATIONS } from '../../domain/operations';
 import { NOTIFICATION_EVENTS, STATES, type EventType } from '../../domain/state-machine';
@@ -607,6 +607,22 @@ export const CONTRACTS: Record<string, RouteContract> = {
       ...authErrors,
       ...notFound,
       409: { description: 'The session is closed, or an attempt awaits its gateway.', body: detailErrorSchema, example: detail('The payment transaction is paid: it cannot be charged.') },
+    },
+  },
+  DeleteCard: {
+    tag: 'Operations',
+    summary: "Delete a customer's saved card",
+    description:
+      "Ottu's delete_user_cards: the card (by its token) of customer_id, among the sandbox or production gateways' cards (type), is deleted at the gateway, then here. A card an active auto-debit agreement charges cannot be deleted until another card replaces it (400). A gateway that does not answer leaves the card (503): retry.",
+    auth: true,
+    query: deleteCardSchema,
+    example: { path: { token: '9123456789012345' }, query: { customer_id: 'cust-42', type: 'production' } },
+    responses: {
+      204: { description: 'Deleted (at the gateway and here).', example: null },
+      400: { description: 'The card is charged by an active agreement, or a malformed parameter.', body: fieldErrorsSchema, example: { token: ['This card is charged by an active auto-debit agreement; it can be deleted once another card replaces it.'] } },
+      ...authErrors,
+      404: { description: "No such card of this customer among that type's gateways.", body: detailErrorSchema, example: detail('Not found.') },
+      503: { description: 'The payment gateway did not answer: the card is kept.', body: detailErrorSchema, example: detail('The payment gateway did not answer; the card is kept. Try again.') },
     },
   },
   MessageNotification: {
