@@ -79,6 +79,8 @@ export const ROUTES: readonly Route[] = [
   // attempt (its automatic inquiry first, on the sync queue), charge the token at the gateway,
   // and sync it as any payment (a sync may keep a card: the customer's items); signs the answer.
   { id: 'AutoDebit', method: 'POST', path: '/b/pbl/v2/auto-debit', handler: 'http/auto-debit', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SYNC_KEYS], webhookKey: true, gatewaySecrets: true, sendTo: ['sync'] } },
+  // Ottu's card list: authenticate, then one Query of the customer's partition (read only).
+  { id: 'ListCards', method: 'POST', path: '/b/pbl/v2/card', handler: 'http/list-cards', needs: { table: [...AUTH_AND_IDEMPOTENCY, 'QueryTable'], keys: AUTH_KEYS, readOnlyKeys: ['customer'] } },
   // Ottu's card deletion: authenticate, read the customer's card, delete its token at the gateway
   // (its secrets), then the card item (a conditional DeleteItem: never one an agreement charges).
   { id: 'DeleteCard', method: 'DELETE', path: '/b/pbl/v2/card/{token}', handler: 'http/delete-card', needs: { table: AUTH_AND_IDEMPOTENCY, keys: [...AUTH_KEYS, 'customer'], gatewaySecrets: true } },

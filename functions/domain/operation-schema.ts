@@ -106,6 +106,14 @@ export const autoDebitSchema = dict({
   token: v.pipe(text(50), v.nonEmpty('This field may not be blank.')),
 });
 
+/** Ottu's UserCards (`POST /b/pbl/v2/card/`): a customer's saved cards, of sandbox or production gateways, optionally of some pg_codes or the card an agreement charges. */
+export const listCardsSchema = dict({
+  customer_id: v.pipe(text(64), v.nonEmpty('This field may not be blank.')),
+  type: choice(['sandbox', 'production'] as const),
+  pg_codes: v.optional(v.array(text(64), 'Expected a list of items.')),
+  agreement_id: v.nullish(text(128)),
+});
+
 /** The query of Ottu's `DELETE /b/pbl/v2/card/{token}/`: whose card, among which gateways' (sandbox or production). */
 export const deleteCardSchema = dict({
   customer_id: v.pipe(text(64), v.nonEmpty('This field may not be blank.')),

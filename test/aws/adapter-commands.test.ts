@@ -9,7 +9,7 @@ import { createDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoConfigStore, dynamoConfig, dynamoConfigWithWebhookKey } from '../../functions/adapters/aws/dynamo-config-store';
 import { DynamoExpiryIndex, dynamoExpiryIndex } from '../../functions/adapters/aws/dynamo-expiry-index';
 import { dynamoIdempotency } from '../../functions/adapters/aws/dynamo-idempotency-store';
-import { dynamoCardKeeper } from '../../functions/adapters/aws/dynamo-saved-cards';
+import { dynamoCardKeeper, dynamoCardReader } from '../../functions/adapters/aws/dynamo-saved-cards';
 import { dynamoSessionReader, dynamoSessions } from '../../functions/adapters/aws/dynamo-session-repository';
 import { dynamoShortLinkReader, dynamoShortLinks } from '../../functions/adapters/aws/dynamo-short-links';
 import { s3AttachmentReader, s3Attachments } from '../../functions/adapters/aws/s3-attachment-store';
@@ -171,6 +171,16 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
       expect(await keeper().delete(customer, '9000000000000001')).toBe('in_use');
       expect(await keeper().useForAgreement(customer, 'agr-1', '9000000000000002')).toBe('ok');
       expect(await keeper().delete(customer, '9000000000000001')).toBe('deleted');
+    });
+  });
+
+  describeFactory('dynamoCardReader()', dynamoCardReader, (reader) => {
+    test("lists a customer's cards and reads one", async () => {
+      const customer = `reader-${randomBytes(4).toString('hex')}`;
+      await build(dynamoCardKeeper).adapter.save({ token: '9000000000000003', customer_id: customer, pg_code: 'mpgs-kwd', brand: 'VISA', number: '450875xxxxxx1019', expiry_month: '01', expiry_year: '39', created_at: '2026-12-07T10:00:00.000Z' });
+      recordCommands();
+      expect((await reader().list(customer)).map((card) => card.token)).toEqual(['9000000000000003']);
+      expect(await reader().get(customer, '9000000000000003')).toBeDefined();
     });
   });
 

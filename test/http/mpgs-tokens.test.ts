@@ -125,6 +125,6 @@ test('delete: the token is gone at the gateway and pays no more; deleting it aga
   expect(await tokens.delete(saved.token)).toBe('deleted');
   expect(await tokens.delete(saved.token)).toBe('not_found');
   expect(await tokens.charge(charge(saved.token, { agreement: { id: 'AGR-5', type: 'unscheduled' } }))).toMatchObject({ kind: 'refused' });
-  mpgs.control.failNext(1, 'server-busy');
+  mpgs.control.failNext(1, 'server-busy', { method: 'DELETE' });
   expect(await tokens.delete('9000000000000001')).toMatchObject({ kind: 'unknown' });
 });

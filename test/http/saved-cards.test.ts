@@ -19,7 +19,8 @@ const customer = () => `cust-${process.pid}-${(count += 1)}`;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  api = await startTestApi({ env: { ...DEMO_ENV, CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1' }, delayScale: 0.00001, webhookTimeoutMs: 1_000, localMpgs: { notificationTimeScale: 0.001 }, gatewayTimeoutMs: 1_000 });
+  // Queue waits in real time: no automatic inquiry (11 minutes) runs inside a test and takes a fault meant for its calls.
+  api = await startTestApi({ env: { ...DEMO_ENV, CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1' }, delayScale: 1, webhookTimeoutMs: 1_000, localMpgs: { notificationTimeScale: 0.001 } });
 });
 afterAll(async () => {
   await api.close();
@@ -152,10 +153,12 @@ describe('keeping the card after the gateway says paid', () => {
     api.mpgs!.control.failNext(1, 'server-busy', { method: 'POST' });
     await api.request('GET', back.pathname + back.search, { auth: 'none' });
     expect((await api.ports.sessions.get(sessionId))!.attempts.at(-1)!.result).toBe('pending');
+    // The next trigger (the customer's return again, here) syncs again and keeps the card.
     await api.request('GET', back.pathname + back.search, { auth: 'none' });
     const session = (await api.ports.sessions.get(sessionId))!;
     expect(session.state).toBe('paid');
     expect(await api.ports.savedCards.list(id)).toHaveLength(1);
+    expect(api.mpgs!.requests().filter((entry) => entry.method === 'POST' && entry.path.endsWith('/token') && (entry.body as { session?: { id?: string } }).session?.id === gatewaySession)).toHaveLength(2);
   });
 });
 
@@ -252,8 +255,8 @@ describe('auto-debit: the merchant charges the saved card without the customer',
     const id = customer();
     const token = await agreementSetUp(id, `agr-${id}`);
     const sessionId = (await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-${id}` } })).json.session_id;
-    // The PUT is carried out at the gateway, but no answer reaches us, nor the read-back.
-    api.mpgs!.control.failNext(3, 'server-busy', { applied: true });
+    // The PUT is carried out at the gateway, but no answer reaches us, nor the read-back (so nothing is sent again).
+    api.mpgs!.control.failNext(2, 'server-busy', { applied: true });
     const answer = await debit({ session_id: sessionId, token });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ state: 'created', result: 'pending' });
@@ -295,10 +298,32 @@ describe("deleting a customer's card", () => {
   test('a gateway that does not answer keeps the card (503); the retry deletes it', async () => {
     const id = customer();
     const token = (await payHosted((await create({ payment_type: 'save_card', customer_id: id, amount: '0' })).json.session_id)).attempts.at(-1)!.saved_card!.token;
-    api.mpgs!.control.failNext(1, 'server-busy');
+    api.mpgs!.control.failNext(1, 'server-busy', { method: 'DELETE' });
     const refused = await remove(token, { customer_id: id, type: 'sandbox' });
     expect(refused.status).toBe(503);
     expect(await api.ports.savedCards.get(id, token)).toBeDefined();
     expect((await remove(token, { customer_id: id, type: 'sandbox' })).status).toBe(204);
+  });
+});
+
+describe("listing a customer's cards", () => {
+  const list = (body: Record<string, unknown>) => api.request('POST', '/b/pbl/v2/card/', { body });
+
+  test("Ottu's Card objects, oldest first; by pg_codes, by agreement, by type; another customer's are never listed", async () => {
+    const id = customer();
+    const verified = (await payHosted((await create({ payment_type: 'save_card', customer_id: id, amount: '0' })).json.session_id)).attempts.at(-1)!.saved_card!;
+    const underAgreement = (await payHosted((await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-${id}` } })).json.session_id)).attempts.at(-1)!.saved_card!;
+    const all = await list({ customer_id: id, type: 'sandbox' });
+    expect(all.status).toBe(200);
+    expect(all.json).toEqual([
+      expect.objectContaining({ token: verified.token, customer_id: id, number: '512345xxxxxx0008', pg_code: 'mpgs-kwd', pg_name: 'mpgs', agreements: [], cvv_required: false, is_expired: false }),
+      expect.objectContaining({ token: underAgreement.token, agreements: [`agr-${id}`] }),
+    ]);
+    expect((await list({ customer_id: id, type: 'sandbox', agreement_id: `agr-${id}` })).json.map((card: { token: string }) => card.token)).toEqual([underAgreement.token]);
+    expect((await list({ customer_id: id, type: 'sandbox', pg_codes: ['sandbox-kwd'] })).json).toEqual([]);
+    expect((await list({ customer_id: id, type: 'production' })).json).toEqual([]);
+    expect((await list({ customer_id: `${id}-other`, type: 'sandbox' })).json).toEqual([]);
+    expect((await list({ customer_id: id })).json).toEqual({ type: ['This field is required.'] });
+    expect((await api.request('POST', '/b/pbl/v2/card/', { body: { customer_id: id, type: 'sandbox' }, auth: 'none' })).status).toBe(401);
   });
 });

@@ -174,7 +174,13 @@ export class DynamoSavedCards implements SavedCards {
 }
 
 export function dynamoSavedCards(): DynamoSavedCards {
-  uses({ table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['customer'] });
+  uses({ table: ['GetItem', 'QueryTable', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['customer'] });
+  return new DynamoSavedCards(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+}
+
+/** What listing a customer's cards reads: one Query of the customer's partition (and a card by its key). Writes nothing. */
+export function dynamoCardReader(): Pick<SavedCards, 'list' | 'get'> {
+  uses({ table: ['GetItem', 'QueryTable'], readOnlyKeys: ['customer'] });
   return new DynamoSavedCards(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }
 

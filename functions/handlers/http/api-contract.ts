@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { minorUnits } from '../../domain/currencies';
 import { MAX_BODY_BYTES } from './parse-body';
-import { autoDebitSchema, deleteCardSchema, inquirySchema, messageNotificationSchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
+import { autoDebitSchema, deleteCardSchema, inquirySchema, listCardsSchema, messageNotificationSchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
 import { fullSchema, partialSchema, uploadSchema } from '../../domain/session-schema';
 import { OPERATIONS } from '../../domain/operations';
 import { NOTIFICATION_EVENTS, STATES, type EventType } from '../../domain/state-machine';
@@ -200,6 +200,39 @@ export const sessionDocumentSchema = v.pipe(
 );
 
 /** Ottu's (Django REST framework's) validation errors: each field maps to its messages, nested objects to their fields' errors. */
+/** Ottu's Card (and the webhook's `token` object): a saved card as the merchant sees it. */
+const savedCardSchema = v.strictObject({
+  agreements: v.pipe(v.array(v.string()), v.description('The active auto-debit agreements charging the card.')),
+  brand: v.nullable(str('The scheme, as the gateway names it.')),
+  customer_id: v.string(),
+  cvv_required: v.pipe(v.boolean(), v.description('Always false: a saved card pays without its security code.')),
+  expiry_month: str('MM.'),
+  expiry_year: str('YY.'),
+  is_expired: v.boolean(),
+  is_preferred: v.boolean(),
+  name_on_card: v.nullable(v.string()),
+  number: v.nullable(str('Masked: first six and last four digits.')),
+  pg_code: v.string(),
+  pg_name: v.string(),
+  token: str("The gateway's token: pays without the customer, keep it secret."),
+});
+
+const savedCardExample = {
+  agreements: ['sub-monthly'],
+  brand: 'MASTERCARD',
+  customer_id: 'cust-42',
+  cvv_required: false,
+  expiry_month: '01',
+  expiry_year: '39',
+  is_expired: false,
+  is_preferred: false,
+  name_on_card: 'Sara Al-Ahmad',
+  number: '512345xxxxxx0008',
+  pg_code: 'mpgs-kwd',
+  pg_name: 'mpgs',
+  token: '9123456789012345',
+};
+
 export const fieldErrorsSchema = v.pipe(
   v.record(v.string(), v.union([v.array(v.string()), v.record(v.string(), v.array(v.string()))])),
   v.metadata({ examples: [{ amount: ['Ensure that there are no more than 3 decimal places.'] }, { notifications: { sms: ['To use sms notifications provide the `customer_phone` field.'] } }] }),
@@ -607,6 +640,20 @@ export const CONTRACTS: Record<string, RouteContract> = {
       ...authErrors,
       ...notFound,
       409: { description: 'The session is closed, or an attempt awaits its gateway.', body: detailErrorSchema, example: detail('The payment transaction is paid: it cannot be charged.') },
+    },
+  },
+  ListCards: {
+    tag: 'Operations',
+    summary: "A customer's saved cards",
+    description:
+      "Ottu's get_user_cards: the cards saved for customer_id (by save_card, auto_debit or the page's \"Save this card\") on the type's gateways (sandbox or production) the caller may use, oldest first; pg_codes narrows to those gateways, agreement_id to the one card the agreement charges. Each card is Ottu's Card object; its token pays without the customer: keep it secret.",
+    auth: true,
+    request: { schema: listCardsSchema, mediaTypes: BODY_TYPES },
+    example: { body: { customer_id: 'cust-42', type: 'production' } },
+    responses: {
+      200: { description: 'The cards (possibly none).', body: v.array(savedCardSchema), example: [savedCardExample] },
+      400: { description: 'A malformed field.', body: fieldErrorsSchema, example: { type: ['This field is required.'] } },
+      ...authErrors,
     },
   },
   DeleteCard: {
