@@ -16,6 +16,8 @@ export const METRIC = {
   deliveries: 'Deliveries',
   /** How late a session was expired after its expiry time (seconds; the router measures it on each `expired` event). */
   expiryLag: 'ExpiryLagSeconds',
+  /** Log lines that need a person (ports/log.ts ALARM_PREFIX), counted by a metric filter on the functions that call a gateway. */
+  alarmLines: 'AlarmLines',
 } as const;
 
 /** The outcomes that mean a delivery failed (retried or given up); the alarms count these. */

@@ -66,7 +66,8 @@ export const ROUTES: readonly Route[] = [
   // A hosted gateway's return and notification: each triggers a sync (Retrieve Order) and at most
   // one session change; they read the configuration and the gateway's secrets. A paid attempt
   // whose card is to be kept saves it in the customer's cards (a second copy deleted: DeleteItem).
-  { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: SYNC_WRITE, keys: SYNC_KEYS, readOnlyKeys: ['config'], gatewaySecrets: true } },
+  // The return then sends the paid webhook itself, as the pay post does (the webhook key, its delivery claim).
+  { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: SYNC_WRITE, keys: [...SYNC_KEYS, 'idempotency'], readOnlyKeys: ['config'], webhookKey: true, gatewaySecrets: true } },
   { id: 'GatewayNotification', method: 'POST', path: '/checkout/notify/{pg_code}/{session_id}', handler: 'http/gateway-notification', needs: { table: SYNC_WRITE, keys: SYNC_KEYS, readOnlyKeys: ['config'], gatewaySecrets: true } },
   // Operations: authenticate (config read), Tracking-/Idempotency-Key records, one session change
   // with its event, and the webhook key to sign the operation document.

@@ -25,6 +25,12 @@ export interface PaymentGateway {
   capture(request: OperationCall): Promise<OperationResult>;
   void(request: OperationCall): Promise<OperationResult>;
   refund(request: OperationCall): Promise<OperationResult>;
+  /**
+   * What the gateway holds for an operation we sent (our child's reference), asked when the
+   * request that sent it died before recording the answer: its outcome, `absent` when the gateway
+   * says it has no such transaction (nothing was done), `unknown` when it cannot tell. Never sends.
+   */
+  lookup(request: OperationCall): Promise<OperationResult | { kind: 'absent' }>;
   /** Saved cards: present exactly when `capabilities.tokenization` (test/http/mpgs-tokens.test.ts holds the two together). */
   readonly tokens?: CardTokens;
 }
