@@ -6,6 +6,7 @@ import { csrfSecret } from '../functions/adapters/aws/secrets-manager-secret';
 import { dynamoExpiryIndex } from '../functions/adapters/aws/dynamo-expiry-index';
 import { dynamoIdempotency } from '../functions/adapters/aws/dynamo-idempotency-store';
 import { dynamoAuditedSessions } from '../functions/adapters/aws/dynamo-session-repository';
+import { dynamoSavedCards } from '../functions/adapters/aws/dynamo-saved-cards';
 import { dynamoShortLinks } from '../functions/adapters/aws/dynamo-short-links';
 import { s3Attachments } from '../functions/adapters/aws/s3-attachment-store';
 import { sesMailer } from '../functions/adapters/aws/ses-mailer';
@@ -46,6 +47,7 @@ export function benchPorts(overrides: Partial<Ports> = {}): Ports {
     log: logger,
     gateways: awsPaymentGateways(),
     inquiries: sqsInquiryScheduler(),
+    savedCards: dynamoSavedCards(),
     ...overrides,
   };
 }

@@ -105,6 +105,15 @@ export function firstRequest(id: string, seed: Seed): unknown {
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/operation/', route: '/b/pbl/v2/operation', headers: auth, body: JSON.stringify({ ...session, operation: 'refund', amount: '1' }) });
     case 'Inquiry':
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/inquiry/', route: '/b/pbl/v2/inquiry', headers: auth, body: JSON.stringify(session) });
+    case 'AutoDebit':
+      // The seeded session is one_off: refused with a 400 after the auth and the session read, changing nothing.
+      return httpEvent({ method: 'POST', path: '/b/pbl/v2/auto-debit/', route: '/b/pbl/v2/auto-debit', headers: auth, body: JSON.stringify({ ...session, token: '9000000000000000' }) });
+    case 'ListCards':
+      // A customer with no saved card: authenticates, one Query of the customer's partition, an empty list.
+      return httpEvent({ method: 'POST', path: '/b/pbl/v2/card/', route: '/b/pbl/v2/card', headers: auth, body: JSON.stringify({ customer_id: 'bench-customer', type: 'sandbox' }) });
+    case 'DeleteCard':
+      // No such card of this customer: authenticates, reads the card item, answers 404, changes nothing.
+      return httpEvent({ method: 'DELETE', path: '/b/pbl/v2/card/9000000000000000/', route: '/b/pbl/v2/card/{token}', headers: auth, pathParameters: { token: '9000000000000000' }, query: { customer_id: 'bench-customer', type: 'sandbox' } });
     case 'MessageNotification':
       // The seeded session asks for a created e-mail and SMS: both are queued again.
       return httpEvent({ method: 'POST', path: '/b/pbl/v2/message-notification/', route: '/b/pbl/v2/message-notification', headers: auth, body: JSON.stringify({ ...session, channels: ['email', 'sms'] }) });

@@ -1,5 +1,6 @@
 import { findGateway } from '../domain/config';
 import type { PaymentMethodsBody } from '../domain/operation-schema';
+import { tokenizes } from '../domain/gateway';
 import { EXTERNAL_OPERATIONS } from '../domain/operations';
 import { unusableCodes, type Principal } from '../domain/permissions';
 import type { Ports } from '../ports';
@@ -9,8 +10,9 @@ export type ListPaymentMethodsPorts = Pick<Ports, 'config'>;
 /**
  * POST /b/pbl/v2/payment-methods/: the gateway codes the caller may use (a Basic user only its
  * own), narrowed by currency, operation, type, gateway name, tokenization, auto-debit, tags and
- * payment services as Ottu documents. There are no
- * saved cards here, so `customer_payment_methods` is always empty.
+ * payment services as Ottu documents. A gateway that keeps cards (MPGS) is tokenizable and
+ * auto-debits. `customer_payment_methods` (the customer's saved cards) is still empty: listing
+ * them is docs/saved-cards.md's `POST /b/pbl/v2/card/` step.
  */
 export async function listPaymentMethods(ports: ListPaymentMethodsPorts, principal: Principal, body: PaymentMethodsBody, baseUrl: string) {
   const config = await ports.config.load();
@@ -23,9 +25,10 @@ export async function listPaymentMethods(ports: ListPaymentMethodsPorts, princip
     .filter((gateway) => !body.operation || gateway.operation === body.operation)
     .filter((gateway) => !body.type || (body.type === 'sandbox') === gateway.is_sandbox)
     .filter((gateway) => !body.pg_names?.length || body.pg_names.some((name) => name.toLowerCase() === gateway.pg.toLowerCase()))
-    // No gateway here tokenizes, auto-debits, carries tags or payment services (see the answer's
-    // fields below): asking for one of those leaves none.
-    .filter(() => !body.tokenizable && !body.auto_debit && !body.tags?.length && !body.payment_services?.length);
+    .filter((gateway) => (!body.tokenizable && !body.auto_debit) || tokenizes(gateway))
+    // No gateway here carries tags or payment services (see the answer's fields below): asking
+    // for one of those leaves none.
+    .filter(() => !body.tags?.length && !body.payment_services?.length);
   return {
     customer_payment_methods: [],
     payment_methods: gateways.map((gateway) => ({
@@ -40,8 +43,8 @@ export async function listPaymentMethods(ports: ListPaymentMethodsPorts, princip
       accepted_currencies: gateway.currencies,
       operation: gateway.operation,
       operations: gateway.operation === 'authorize' ? [...EXTERNAL_OPERATIONS] : ['refund'],
-      is_tokenizable: false,
-      auto_debit_enabled: false,
+      is_tokenizable: tokenizes(gateway),
+      auto_debit_enabled: tokenizes(gateway),
       tags: [],
     })),
   };

@@ -18,7 +18,10 @@ export type PaySessionPorts = SessionWritePorts & Pick<Ports, 'config' | 'gatewa
 
 export interface PaySessionInput {
   sessionId: string;
-  /** The posted form: pg_code and, for a gateway whose card form is ours (the sandbox), card_number, expiry (MM/YY), cvv, name_on_card. */
+  /**
+   * The posted form: pg_code, `save_card` ("on": the customer ticked "Save this card") and, for a
+   * gateway whose card form is ours (the sandbox), card_number, expiry (MM/YY), cvv, name_on_card.
+   */
   form: Record<string, unknown>;
   /** The API's base URL: where a hosted gateway sends the customer back and notifies us. */
   baseUrl: string;
@@ -61,6 +64,9 @@ export async function paySession(ports: PaySessionPorts, { sessionId, form, base
   const errors: PayFormErrors = { ...(card && !card.ok ? card.errors : {}), ...(typeof chosen === 'string' ? { pg_code: chosen } : {}) };
   if ((card && !card.ok) || typeof chosen === 'string') return { kind: 'invalid', session, errors, pgCode };
   const { gateway, connector } = chosen;
+  const paymentType = session.payment_type ?? 'one_off';
+  // save_card and auto_debit always keep the card; a one_off payment when the customer ticks "Save this card" (the seed).
+  const saveCard = Boolean(connector.tokens && session.customer_id && (paymentType !== 'one_off' || form.save_card === 'on'));
 
   const reference = ports.ids.referenceNumber();
   // The automatic inquiry is scheduled before the gateway is asked, so no attempt can exist
@@ -81,10 +87,12 @@ export async function paySession(ports: PaySessionPorts, { sessionId, form, base
     merchantName: session.vendor_name || 'Checkout',
     description: session.order_no ?? undefined,
     ...(card?.ok ? { card: card.card } : {}),
+    ...(paymentType === 'save_card' ? { verify: true } : {}),
+    ...(paymentType === 'auto_debit' && session.agreement?.id ? { agreement: { id: session.agreement.id, type: session.agreement.type, ...(session.agreement.expiry_date ? { expiry_date: session.agreement.expiry_date } : {}) } } : {}),
   });
   if (started.kind === 'unavailable') return { kind: 'unavailable', session, pgCode };
   if (started.kind === 'hosted') {
-    const attempt: PaymentAttempt = { reference_number: reference, pg_code: pgCode, result: 'pending', card_brand: 'card', card_last4: '', attempted_at: now.toISOString(), gateway: started.gateway };
+    const attempt: PaymentAttempt = { reference_number: reference, pg_code: pgCode, result: 'pending', card_brand: 'card', card_last4: '', attempted_at: now.toISOString(), gateway: started.gateway, ...(saveCard ? { save_card: true } : {}) };
     return commit(ports, session, sessionId, (current) => ({ action: 'start_attempt', changes: { attempts: [...current.attempts, attempt], reference_number: reference, result: 'pending' } }), (next) => ({ kind: 'hosted', session: next, attempt, page: started.page }));
   }
   const attempt = attemptFrom(reference, pgCode, now, started.payment);
@@ -145,5 +153,7 @@ async function usableGateway(ports: PaySessionPorts, session: Session, pgCode: s
   const connector = gateway && (await ports.gateways.connect(gateway));
   if (!gateway || !connector) return 'pg_code_unavailable';
   if (capabilityProblem(connector.capabilities, { operation: gateway.operation, currency: session.currency_code })) return 'pg_code_unavailable';
+  // Keeping the card needs a connector that can (the create rules allow only such gateways; a setting changed since is refused here).
+  if ((session.payment_type ?? 'one_off') !== 'one_off' && !connector.tokens) return 'pg_code_unavailable';
   return { gateway, connector };
 }

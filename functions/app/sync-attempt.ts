@@ -11,8 +11,9 @@ import { alarmMessage } from '../ports/log';
 import type { GatewayPayment } from '../ports/payment-gateway';
 import { changeSession, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
+import { releaseCard, saveAttemptCard, type CardSaving, type SaveAttemptCardPorts } from './save-attempt-card';
 
-export type SyncAttemptPorts = SessionWritePorts & Pick<Ports, 'config' | 'gateways' | 'log'>;
+export type SyncAttemptPorts = SessionWritePorts & Pick<Ports, 'config' | 'gateways'> & SaveAttemptCardPorts;
 
 export type SyncOutcome =
   /** This sync recorded the gateway's final answer and committed `event` with it. */
@@ -46,15 +47,23 @@ export async function syncAttempt(ports: SyncAttemptPorts, sessionId: string, re
     return { kind: 'pending', session };
   }
   const now = ports.clock.now();
-  const result = attemptResult(payment.status);
-  if (result === 'pending') return { kind: 'pending', session };
+  const paid = attemptResult(payment.status);
+  if (paid === 'pending') return { kind: 'pending', session };
+  // The card is kept before the attempt is committed (save-attempt-card.ts); unknown is not refused.
+  const tokens = connector.tokens;
+  const saving: CardSaving | undefined = paid === 'success' && attempt.save_card && tokens && session.customer_id ? await saveAttemptCard(ports, session, attempt, tokens, now) : undefined;
+  if (saving?.kind === 'unknown') return { kind: 'pending', session };
+  if (saving?.kind === 'refused') ports.log.warn('the card of a successful attempt was not saved', new Error(`session ${session.session_id} attempt ${attempt.reference_number}: ${saving.message}`));
+  // A save_card attempt is the saving: a card not kept is a failed attempt (nothing was charged).
+  const result = saving?.kind === 'refused' && session.payment_type === 'save_card' ? 'failed' : paid;
   const settled: PaymentAttempt & { result: typeof result } = {
     ...attempt,
     result,
     card_brand: payment.card?.brand ?? attempt.card_brand,
     card_last4: payment.card?.last4 ?? attempt.card_last4,
-    pg_params: payment.pg_params,
+    pg_params: saving?.kind === 'refused' ? { ...payment.pg_params, pg_message: saving.message } : payment.pg_params,
     gateway_response: payment.gateway_response,
+    ...(saving?.kind === 'saved' ? { saved_card: saving.card } : {}),
   };
   const operation = payment.status === 'authorized' ? 'authorize' : 'purchase';
   try {
@@ -72,10 +81,13 @@ export async function syncAttempt(ports: SyncAttemptPorts, sessionId: string, re
       },
       { retry: true },
     );
+    if (saving?.kind === 'saved' && tokens) await releaseCard(ports, next, attempt.reference_number, saving.card, tokens);
     return changed ? { kind: 'settled', session: next, ...(events[0] ? { event: events[0] } : {}) } : { kind: 'unchanged', session: next };
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
-    return { kind: 'unchanged', session: await getSession(ports, sessionId) };
+    const current = await getSession(ports, sessionId);
+    if (saving?.kind === 'saved' && tokens) await releaseCard(ports, current, attempt.reference_number, saving.card, tokens);
+    return { kind: 'unchanged', session: current };
   }
 }
 
@@ -92,8 +104,8 @@ function mismatch(session: Session, attempt: PaymentAttempt, payment: GatewayPay
   if (order.id !== attempt.reference_number) return `order id ${order.id}`;
   if (order.currency !== session.currency_code) return `currency ${order.currency}`;
   const decimals = minorUnits(session.currency_code) ?? 0;
-  const theirs = parseAmount(order.amount, decimals);
-  const ours = parseAmount(session.amount, decimals);
+  const theirs = parseAmount(order.amount, decimals, { zero: true });
+  const ours = parseAmount(session.amount, decimals, { zero: true });
   if (!theirs.ok || !ours.ok || theirs.minor !== ours.minor) return `amount ${order.amount}`;
   return undefined;
 }

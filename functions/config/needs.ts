@@ -8,14 +8,16 @@ import type { KeyKind } from './table';
  * entry in the route or worker table, and test/infra checks them against the adapters its entry
  * builds (each adapter factory below declares what it uses).
  */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'QueryTable' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 export type BucketAction = 'GetObject' | 'PutObject' | 'DeleteObject' | 'ListBucket';
 
 export interface Needs {
   /**
    * DynamoDB item actions on the table. TransactWriteItems has no IAM action of its own: each
    * Put/Update/Delete/ConditionCheck inside it needs PutItem/UpdateItem/DeleteItem/ConditionCheckItem.
-   * Item actions are granted on the table, `Query` on the expiry index only.
+   * Item actions are granted on the table, `Query` on the expiry index only; `QueryTable` is
+   * `dynamodb:Query` on the table itself, held to the same partition keys as the item actions
+   * (a customer's saved cards: one partition).
    */
   table?: readonly TableAction[];
   /**

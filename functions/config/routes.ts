@@ -9,7 +9,7 @@ import type { KeyKind } from './table';
 export interface Route {
   /** Stable id: names the Lambda function and its log group. */
   id: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** Path with `{param}` placeholders, without trailing slash. */
   path: string;
   /** Module under functions/handlers that exports `handler`. */
@@ -37,6 +37,11 @@ const AUTH_KEYS: KeyKind[] = ['config', 'audit', 'authFailures', 'keyUse', 'idem
 const SESSION_KEYS: KeyKind[] = ['session', 'orderNo'];
 const SESSION_ROUTE_KEYS: KeyKind[] = [...AUTH_KEYS, ...SESSION_KEYS, 'shortLink'];
 
+// A sync (a hosted gateway's answer) writes the session and keeps the card of a paid attempt
+// that asks for it (app/save-attempt-card.ts): the customer's card and agreement items.
+export const SYNC_WRITE: TableAction[] = [...SESSION_WRITE, 'DeleteItem'];
+export const SYNC_KEYS: KeyKind[] = [...SESSION_KEYS, 'customer'];
+
 // Attachments: store, copy (Get + Put), replace (Delete); ListBucket so a missing key is a 404, not a 403.
 const SESSION_FILES: BucketAction[] = ['GetObject', 'PutObject', 'DeleteObject', 'ListBucket'];
 
@@ -59,17 +64,27 @@ export const ROUTES: readonly Route[] = [
   // a hosted gateway's payment schedules its automatic inquiry on the sync queue.
   { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: [...SESSION_WRITE, 'DeleteItem'], keys: [...SESSION_KEYS, 'idempotency'], readOnlyKeys: ['config'], csrfKey: true, webhookKey: true, gatewaySecrets: true, sendTo: ['sync'] } },
   // A hosted gateway's return and notification: each triggers a sync (Retrieve Order) and at most
-  // one session change; they read the configuration and the gateway's secrets. The return then
-  // sends the paid webhook itself, as the pay post does (the webhook key, its delivery claim).
-  { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: [...SESSION_WRITE, 'DeleteItem'], keys: [...SESSION_KEYS, 'idempotency'], readOnlyKeys: ['config'], webhookKey: true, gatewaySecrets: true } },
-  { id: 'GatewayNotification', method: 'POST', path: '/checkout/notify/{pg_code}/{session_id}', handler: 'http/gateway-notification', needs: { table: SESSION_WRITE, keys: SESSION_KEYS, readOnlyKeys: ['config'], gatewaySecrets: true } },
+  // one session change; they read the configuration and the gateway's secrets. A paid attempt
+  // whose card is to be kept saves it in the customer's cards (a second copy deleted: DeleteItem).
+  // The return then sends the paid webhook itself, as the pay post does (the webhook key, its delivery claim).
+  { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: SYNC_WRITE, keys: [...SYNC_KEYS, 'idempotency'], readOnlyKeys: ['config'], webhookKey: true, gatewaySecrets: true } },
+  { id: 'GatewayNotification', method: 'POST', path: '/checkout/notify/{pg_code}/{session_id}', handler: 'http/gateway-notification', needs: { table: SYNC_WRITE, keys: SYNC_KEYS, readOnlyKeys: ['config'], gatewaySecrets: true } },
   // Operations: authenticate (config read), Tracking-/Idempotency-Key records, one session change
   // with its event, and the webhook key to sign the operation document.
   { id: 'SessionOperation', method: 'POST', path: '/b/pbl/v2/operation', handler: 'http/session-operation', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SESSION_KEYS], webhookKey: true, gatewaySecrets: true } },
   // Payment status query: reads the session and signs its status (`notify_webhook_url` queues it
   // for the webhook worker). An attempt still pending at a hosted gateway is synced first (a
   // session write with its event, and the gateway's secrets).
-  { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SESSION_KEYS], webhookKey: true, sendTo: ['webhook'], gatewaySecrets: true } },
+  { id: 'Inquiry', method: 'POST', path: '/b/pbl/v2/inquiry', handler: 'http/inquiry', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SYNC_KEYS], webhookKey: true, sendTo: ['webhook'], gatewaySecrets: true } },
+  // Ottu's auto-debit: authenticate, read the customer's card and agreement, commit a pending
+  // attempt (its automatic inquiry first, on the sync queue), charge the token at the gateway,
+  // and sync it as any payment (a sync may keep a card: the customer's items); signs the answer.
+  { id: 'AutoDebit', method: 'POST', path: '/b/pbl/v2/auto-debit', handler: 'http/auto-debit', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SYNC_KEYS], webhookKey: true, gatewaySecrets: true, sendTo: ['sync'] } },
+  // Ottu's card list: authenticate, then one Query of the customer's partition (read only).
+  { id: 'ListCards', method: 'POST', path: '/b/pbl/v2/card', handler: 'http/list-cards', needs: { table: [...AUTH_AND_IDEMPOTENCY, 'QueryTable'], keys: AUTH_KEYS, readOnlyKeys: ['customer'] } },
+  // Ottu's card deletion: authenticate, read the customer's card, delete its token at the gateway
+  // (its secrets), then the card item (a conditional DeleteItem: never one an agreement charges).
+  { id: 'DeleteCard', method: 'DELETE', path: '/b/pbl/v2/card/{token}', handler: 'http/delete-card', needs: { table: AUTH_AND_IDEMPOTENCY, keys: [...AUTH_KEYS, 'customer'], gatewaySecrets: true } },
   // Ottu's message notification: reads the session, queues its e-mail / SMS again.
   { id: 'MessageNotification', method: 'POST', path: '/b/pbl/v2/message-notification', handler: 'http/message-notification', needs: { table: AUTH_AND_IDEMPOTENCY, keys: [...AUTH_KEYS, ...SESSION_KEYS], sendTo: ['email', 'sms'] } },
   // Reads the merchant configuration only.

@@ -23,6 +23,8 @@ export const KEY_PREFIXES = {
   authFailures: 'AUTHFAIL#',
   keyUse: 'KEYUSE#',
   audit: 'AUDIT#',
+  /** A customer's saved cards and auto-debit agreements (docs/saved-cards.md). */
+  customer: 'CUSTOMER#',
   expiryCursor: 'EXPIRY_CURSOR',
 } as const;
 export type KeyKind = keyof typeof KEY_PREFIXES;

@@ -1,6 +1,7 @@
 import { CHANNELS, type QueueName } from '../domain/deliveries';
 import { EXPIRY_SHARDS } from '../domain/expiry';
 import type { Needs, TableAction } from './needs';
+import { SYNC_KEYS, SYNC_WRITE } from './routes';
 import type { KeyKind } from './table';
 
 /**
@@ -52,7 +53,7 @@ export const WORKERS: readonly Worker[] = [
     id: 'AutoInquiry',
     handler: 'queue/auto-inquiry',
     trigger: { kind: 'queue', queue: 'sync' },
-    needs: { table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo'], readOnlyKeys: ['config'], gatewaySecrets: true, sendTo: ['sync'], deadLetterTo: ['sync'] },
+    needs: { table: SYNC_WRITE, keys: SYNC_KEYS, readOnlyKeys: ['config'], gatewaySecrets: true, sendTo: ['sync'], deadLetterTo: ['sync'] },
   },
   // Moves open sessions past their expires_at to `expired` when the merchant's expire flag is on:
   // one invocation per expiry shard each minute, so the sweep scales out (docs/expiry.md).

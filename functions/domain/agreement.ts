@@ -1,16 +1,20 @@
 import * as v from 'valibot';
 import type { FieldErrors } from './errors';
 import { decimalText } from './money';
-import { addFieldError, charCount, parseWith } from './session-schema';
+import { addFieldError, charCount, parseWith } from './field-errors';
 
 /**
- * Ottu's `agreement` and `card_acceptance_criteria` (ottu-openapi.yaml: Agreement,
- * AgreementSeller, CardAcceptanceCriteria), for `payment_type` auto_debit (issue 28). Pure
- * schemas with Django REST framework's messages, as the create schema writes them; not yet part
- * of the create schema (docs/saved-cards.md says how they join it).
+ * Ottu's `payment_type`, `agreement` and `card_acceptance_criteria` (ottu-openapi.yaml:
+ * Agreement, AgreementSeller, CardAcceptanceCriteria), for saved cards and auto-debit (issue 28,
+ * docs/saved-cards.md). Pure schemas with Django REST framework's messages; the create schema
+ * takes them, and session-rules.ts applies the rules across fields.
  */
 
+export const PAYMENT_TYPES = ['one_off', 'auto_debit', 'save_card'] as const;
+export type PaymentType = (typeof PAYMENT_TYPES)[number];
+
 export const AGREEMENT_TYPES = ['event_based', 'installment', 'recurring', 'unscheduled', 'other'] as const;
+export type AgreementType = (typeof AGREEMENT_TYPES)[number];
 export const AGREEMENT_FREQUENCIES = ['irregular', 'daily', 'weekly', 'semi_monthly', 'monthly', 'quarterly', 'semi_annually', 'yearly', 'other'] as const;
 export const AMOUNT_VARIABILITIES = ['fixed', 'variable'] as const;
 
@@ -107,7 +111,12 @@ export type CardAcceptanceCriteria = v.InferOutput<typeof cardAcceptanceCriteria
 export function parseAgreement(input: unknown): { ok: true; value: Agreement } | { ok: false; errors: FieldErrors } {
   const parsed = parseWith(agreementSchema, input);
   if (!parsed.ok) return parsed;
-  const agreement = parsed.value;
+  const errors = agreementErrors(parsed.value);
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : parsed;
+}
+
+/** The rules across an agreement's fields (after its schema), as field errors. */
+export function agreementErrors(agreement: Agreement): FieldErrors {
   const errors: FieldErrors = {};
   if (agreement.id === '') addFieldError(errors, ['id'], 'This field may not be blank.');
   if (agreement.type === 'recurring') {
@@ -116,7 +125,7 @@ export function parseAgreement(input: unknown): { ok: true; value: Agreement } |
   if (agreement.start_date && agreement.expiry_date && agreement.expiry_date < agreement.start_date) {
     addFieldError(errors, ['expiry_date'], 'Ensure the expiry date is not before the start date.');
   }
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: agreement };
+  return errors;
 }
 
 export function parseCardAcceptanceCriteria(input: unknown): { ok: true; value: CardAcceptanceCriteria } | { ok: false; errors: FieldErrors } {

@@ -102,3 +102,14 @@ export const HOSTED_PGS: readonly string[] = ['mpgs'];
 export function cardFormIsOurs(method: { pg: string }): boolean {
   return !HOSTED_PGS.includes(method.pg);
 }
+
+/**
+ * Gateways whose connector keeps cards (`tokenization: true`; test/http/mpgs-tokens.test.ts
+ * holds the two facts together): the only ones a save_card or auto_debit session may use, and
+ * what the payment-methods filters `tokenizable` and `auto_debit` list.
+ */
+export const TOKENIZING_PGS: readonly string[] = ['mpgs'];
+
+export function tokenizes(method: { pg: string }): boolean {
+  return TOKENIZING_PGS.includes(method.pg);
+}

@@ -17,7 +17,8 @@ export function decimalText(input: unknown): string | undefined {
   return undefined;
 }
 
-export function parseAmount(text: string, decimals: number): ParsedAmount {
+/** `zero`: 0 is an amount too (a save_card session verifies the card for nothing). */
+export function parseAmount(text: string, decimals: number, options: { zero?: boolean } = {}): ParsedAmount {
   const match = DECIMAL.exec(text);
   if (!match) return { ok: false, problem: 'invalid' };
   const whole = match[1]!.replace(/^0+(?=\d)/, '');
@@ -25,7 +26,7 @@ export function parseAmount(text: string, decimals: number): ParsedAmount {
   if (whole.length + fraction.length > MAX_DIGITS) return { ok: false, problem: 'too_many_digits' };
   if (fraction.length > decimals) return { ok: false, problem: 'too_many_decimals' };
   const minor = BigInt(whole + fraction.padEnd(decimals, '0'));
-  if (minor <= 0n) return { ok: false, problem: 'not_positive' };
+  if (minor < 0n || (minor === 0n && !options.zero)) return { ok: false, problem: 'not_positive' };
   return { ok: true, minor };
 }
 

@@ -91,12 +91,33 @@ export const paymentMethodsSchema = dict({
   type: v.optional(choice(['sandbox', 'production'] as const)),
   pg_names: v.optional(v.array(text(64), 'Expected a list of items.')),
   customer_id: v.optional(text(64)),
-  // Narrowing filters: no gateway here supports tokenization, auto-debit, tags or payment
-  // services, so asking for any of them narrows the list to nothing; false or empty is no filter.
+  // Narrowing filters: tokenization and auto-debit keep the gateways that keep cards; no gateway
+  // here carries tags or payment services, so asking for them narrows the list to nothing;
+  // false or empty is no filter.
   tokenizable: v.optional(flag),
   auto_debit: v.optional(flag),
   tags: v.optional(v.array(text(32), 'Expected a list of items.')),
   payment_services: v.optional(v.array(choice(['apple_pay', 'google_pay', 'samsung_pay', 'wallet'] as const), 'Expected a list of items.')),
+});
+
+/** Ottu's AutoDebit (`POST /b/pbl/v2/auto-debit/`): charge the customer's saved card for an auto_debit session. */
+export const autoDebitSchema = dict({
+  session_id: v.pipe(text(128), v.nonEmpty('This field may not be blank.')),
+  token: v.pipe(text(50), v.nonEmpty('This field may not be blank.')),
+});
+
+/** Ottu's UserCards (`POST /b/pbl/v2/card/`): a customer's saved cards, of sandbox or production gateways, optionally of some pg_codes or the card an agreement charges. */
+export const listCardsSchema = dict({
+  customer_id: v.pipe(text(64), v.nonEmpty('This field may not be blank.')),
+  type: choice(['sandbox', 'production'] as const),
+  pg_codes: v.optional(v.array(text(64), 'Expected a list of items.')),
+  agreement_id: v.nullish(text(128)),
+});
+
+/** The query of Ottu's `DELETE /b/pbl/v2/card/{token}/`: whose card, among which gateways' (sandbox or production). */
+export const deleteCardSchema = dict({
+  customer_id: v.pipe(text(64), v.nonEmpty('This field may not be blank.')),
+  type: choice(['sandbox', 'production'] as const),
 });
 
 /** Ottu's MessageNotification (`POST /b/pbl/v2/message-notification/`): send a session's e-mail or SMS again. */

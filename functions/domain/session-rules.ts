@@ -1,4 +1,6 @@
+import { agreementErrors } from './agreement';
 import { findGateway, type GatewaySetting, type MerchantConfig, type Operation } from './config';
+import { tokenizes } from './gateway';
 import { isIsoCurrency, minorUnits } from './currencies';
 import type { FieldErrors } from './errors';
 import { formatMinor, parseAmount, percentOf, type AmountProblem } from './money';
@@ -52,6 +54,7 @@ export function resolveSession(
   const fail = (path: string[], message: string) => addFieldError(errors, path, message);
   const { currency_code: currency = '', amount = '', pg_codes: codes = [] } = draft;
 
+  const paymentType = draft.payment_type ?? 'one_off';
   const decimals = minorUnits(currency);
   const enabled = isIsoCurrency(currency) && config.currencies.includes(currency);
   if (!isIsoCurrency(currency)) fail(['currency_code'], `"${currency}" is not a valid ISO 4217 currency code.`);
@@ -59,17 +62,21 @@ export function resolveSession(
 
   let minor: bigint | undefined;
   if (decimals !== undefined) {
-    const parsed = parseAmount(amount, decimals);
+    const parsed = parseAmount(amount, decimals, { zero: paymentType === 'save_card' });
     if (parsed.ok) minor = parsed.minor;
     else if (parsed.problem === 'too_many_decimals') fail(['amount'], `Ensure that there are no more than ${decimals} decimal places.`);
     else fail(['amount'], AMOUNT_MESSAGES[parsed.problem]);
+    // Ottu: "The amount must be zero for the save card operation."
+    if (paymentType === 'save_card' && parsed.ok && parsed.minor !== 0n) fail(['amount'], 'Ensure this value is 0: a save_card payment verifies the card without charging it.');
   }
+  savedCardRules(draft, paymentType, decimals, minor, fail);
 
   const gateways: GatewaySetting[] = [];
   for (const code of codes) {
     const gateway = findGateway(config, code);
     if (!gateway) fail(['pg_codes'], `Object with code=${code} does not exist.`);
     else if (enabled && !gateway.currencies.includes(currency)) fail(['pg_codes'], `Payment gateway "${code}" does not accept ${currency}.`);
+    else if (paymentType !== 'one_off' && !tokenizes(gateway)) fail(['pg_codes'], `Payment gateway "${code}" does not support tokenization, which payment_type ${paymentType} needs.`);
     else gateways.push(gateway);
   }
   const operations = new Set(gateways.map((gateway) => gateway.operation));
@@ -105,6 +112,29 @@ export function resolveSession(
       payment_methods: gateways.map((gateway) => paymentMethod(gateway, minor!, decimals, currency)),
     },
   };
+}
+
+/**
+ * Ottu's rules for saved cards (payment_type's description): save_card and auto_debit name the
+ * customer whose card is kept; auto_debit needs its agreement, and an agreement means nothing
+ * without it; the agreement's own rules and its max_amount_per_cycle in the session's currency
+ * (the first payment under it included).
+ */
+function savedCardRules(draft: Draft, paymentType: string, decimals: number | undefined, minor: bigint | undefined, fail: (path: string[], message: string) => void): void {
+  if (paymentType !== 'one_off' && !draft.customer_id) fail(['customer_id'], `This field is required when payment_type is ${paymentType}.`);
+  const agreement = draft.agreement;
+  if (paymentType === 'auto_debit' && !agreement) fail(['agreement'], 'This field is required when payment_type is auto_debit.');
+  if (paymentType !== 'auto_debit' && agreement) fail(['agreement'], 'An agreement is only for payment_type auto_debit.');
+  if (paymentType === 'one_off' && draft.card_acceptance_criteria) fail(['card_acceptance_criteria'], 'Card acceptance criteria apply to a card being saved: payment_type save_card or auto_debit.');
+  if (!agreement) return;
+  // The agreement's id is what later charges name (Ottu makes it mandatory for recurring ones).
+  if (paymentType === 'auto_debit' && agreement.type !== 'recurring' && !agreement.id) fail(['agreement', 'id'], 'This field is required.');
+  const nested = agreementErrors(agreement);
+  for (const [field, messages] of Object.entries(nested)) for (const message of messages as string[]) fail(['agreement', field], message);
+  if (agreement.max_amount_per_cycle === undefined || decimals === undefined) return;
+  const cap = parseAmount(agreement.max_amount_per_cycle, decimals);
+  if (!cap.ok) fail(['agreement', 'max_amount_per_cycle'], cap.problem === 'too_many_decimals' ? `Ensure that there are no more than ${decimals} decimal places.` : AMOUNT_MESSAGES[cap.problem]);
+  else if (minor !== undefined && minor > cap.minor) fail(['amount'], 'Ensure this value is not more than the agreement\'s max_amount_per_cycle.');
 }
 
 function paymentMethod(gateway: GatewaySetting, minor: bigint, decimals: number, currency: string): PaymentMethod {

@@ -1,10 +1,13 @@
 import * as v from 'valibot';
 import { isCountry } from './countries';
-import type { FieldErrors } from './errors';
 import { durationSeconds } from './expiration';
 import { decimalText } from './money';
 import { NOTIFICATION_EVENTS } from './state-machine';
 import { PLUGINS } from './config';
+import { agreementSchema, cardAcceptanceCriteriaSchema, PAYMENT_TYPES } from './agreement';
+import { charCount } from './field-errors';
+
+export { addFieldError, charCount, parseWith, toFieldErrors } from './field-errors';
 
 /**
  * Request schemas for payment transactions, with Django REST framework's messages so that
@@ -17,12 +20,6 @@ import { PLUGINS } from './config';
 const typeName = (input: unknown): string =>
   input === null ? 'null' : Array.isArray(input) ? 'list' : typeof input === 'object' ? 'dict' : typeof input === 'string' ? 'str' : typeof input;
 
-/** Characters as DRF counts them (Python's len: code points), not UTF-16 units. */
-export const charCount = (x: string): number => {
-  let count = 0;
-  for (const _ of x) count++;
-  return count;
-};
 const maxChars = (max: number) => v.check<string, string>((x) => charCount(x) <= max, `Ensure this field has no more than ${max} characters.`);
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -292,19 +289,15 @@ const entries = {
   shipping_address: v.nullish(shippingAddress),
   due_datetime: v.nullish(dateTime),
   generate_qr_code: v.nullish(flag),
-  // Ottu's default, sent by its SDKs; the others would charge the card again later or keep it.
-  payment_type: v.nullish(
-    v.pipe(
-      choice(['one_off', 'auto_debit', 'save_card'] as const),
-      v.check((x) => x === 'one_off', (issue) => notSupportedYet(`Payment type "${String(issue.input)}"`) + ' Only "one_off" is.'),
-    ),
-  ),
+  // save_card and auto_debit keep the card at a tokenizing gateway (docs/saved-cards.md); the
+  // rules that tie them to customer_id, agreement, amount and pg_codes are in session-rules.ts.
+  payment_type: v.nullish(choice(PAYMENT_TYPES)),
   include_sdk_setup_preload: v.nullish(v.pipe(flag, v.check((x) => !x, notSupportedYet('The Checkout SDK preload payload')))),
   // A cache hint: the hosted page is rendered on each request, so there is nothing to preload.
   preload_checkout_page: v.nullish(flag),
-  agreement: v.optional(unsupported('Agreements (recurring and auto-debit payments)')),
+  agreement: v.nullish(agreementSchema),
   payment_instrument: v.optional(unsupported('Paying with a payment instrument (Apple Pay, Google Pay, tokens, wallets)')),
-  card_acceptance_criteria: v.optional(unsupported('Card acceptance criteria')),
+  card_acceptance_criteria: v.nullish(cardAcceptanceCriteriaSchema),
   loyalty: v.optional(unsupported('Loyalty')),
   branding_options: v.optional(unsupported('Branding options')),
   unit_code: v.optional(unsupported('Units')),
@@ -318,12 +311,9 @@ export const REQUEST_ONLY_FIELDS = [
   'shortify_checkout_url',
   'shortify_attachment_url',
   'generate_qr_code',
-  'payment_type',
   'include_sdk_setup_preload',
   'preload_checkout_page',
-  'agreement',
   'payment_instrument',
-  'card_acceptance_criteria',
   'loyalty',
   'branding_options',
   'unit_code',
@@ -349,33 +339,3 @@ export const UPLOAD_FIELD_NAMES: readonly string[] = Object.keys(uploadEntries);
 export type FullInput = v.InferOutput<typeof fullSchema>;
 export type PartialInput = v.InferOutput<typeof partialSchema>;
 export type UploadFields = v.InferOutput<typeof uploadSchema>;
-
-/** DRF-style nested field errors from valibot issues, one list of messages per field path. */
-export function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const path = (issue.path ?? []).map((item) => String(item.key));
-    if (path.length === 0) path.push('non_field_errors');
-    const message = issue.input === undefined ? 'This field is required.' : issue.input === null ? 'This field may not be null.' : issue.message;
-    addFieldError(errors, path, message);
-  }
-  return errors;
-}
-
-export function addFieldError(errors: FieldErrors, path: string[], message: string): void {
-  let node = errors;
-  for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    if (Array.isArray(next)) return; // the parent already failed as a whole
-    node = node[key] = next ?? {};
-  }
-  const leaf = path[path.length - 1]!;
-  const messages = node[leaf];
-  if (messages === undefined) node[leaf] = [message];
-  else if (Array.isArray(messages) && !messages.includes(message)) messages.push(message);
-}
-
-export function parseWith<S extends v.GenericSchema>(schema: S, input: unknown): { ok: true; value: v.InferOutput<S> } | { ok: false; errors: FieldErrors } {
-  const result = v.safeParse(schema, input, { abortEarly: false });
-  return result.success ? { ok: true, value: result.output } : { ok: false, errors: toFieldErrors(result.issues) };
-}

@@ -1,4 +1,6 @@
+import type { Agreement, CardAcceptanceCriteria, PaymentType } from './agreement';
 import type { CardBrand } from './card';
+import type { CardOnFile } from './saved-card';
 import type { GatewaySetting, Operation, Plugin } from './config';
 import type { NotificationChannel } from './deliveries';
 import { operationAmounts, renderChild, type ChildTransaction } from './operations';
@@ -38,6 +40,11 @@ export interface SessionFields {
   webhook_url: string;
   redirect_url: string;
   initiator_id: number | null;
+  /** Ottu's payment_type (absent on sessions stored before saved cards: one_off). */
+  payment_type?: PaymentType;
+  /** auto_debit's agreement: the payer consents to merchant-initiated payments under it. */
+  agreement?: Agreement | null;
+  card_acceptance_criteria?: CardAcceptanceCriteria | null;
 }
 
 export interface BillingAddress {
@@ -86,6 +93,10 @@ export interface PaymentAttempt {
   gateway_response?: Record<string, unknown>;
   /** What a hosted gateway gave at start (its session, the proof of success it will return). Internal: never rendered. */
   gateway?: AttemptGateway;
+  /** The card is to be kept once this attempt succeeds (save_card, auto_debit, or the page's "Save this card"). */
+  save_card?: boolean;
+  /** The card this attempt saved (docs/saved-cards.md). Its token is the merchant's: never in a public answer. */
+  saved_card?: CardOnFile;
 }
 
 /** A hosted gateway's handles on one attempt. */
@@ -218,6 +229,9 @@ export function defaultFields(defaultExpiration: string): Omit<SessionFields, 't
     webhook_url: '',
     redirect_url: '',
     initiator_id: null,
+    payment_type: 'one_off',
+    agreement: null,
+    card_acceptance_criteria: null,
   };
 }
 
@@ -237,14 +251,14 @@ export function renderSession(session: Session, baseUrl: string) {
     customer_birthdate: session.customer_birthdate ?? null,
     customer_phone_2: session.customer_phone_2 ?? '',
     due_datetime: session.due_datetime ?? null,
-    payment_type: 'one_off' as const,
-    agreement: null,
-    card_acceptance_criteria: null,
+    payment_type: session.payment_type ?? 'one_off',
+    agreement: session.agreement ?? null,
+    card_acceptance_criteria: session.card_acceptance_criteria ?? null,
     ...(session.qr_code_url ? { qr_code_url: absolute(session.qr_code_url) } : {}),
     ...(session.webhook_url && !session.webhook_status ? { webhook_status: PENDING_WEBHOOK } : {}),
     checkout_url: checkoutUrl(baseUrl, session.session_id),
-    // A hosted gateway's handles (its session, the proof of success) stay ours.
-    attempts: session.attempts.map(({ gateway: _gateway, ...attempt }) => attempt),
+    // A hosted gateway's handles (its session, the proof of success) stay ours; a saved card's token is the merchant's (webhook, inquiry).
+    attempts: session.attempts.map(({ gateway: _gateway, saved_card: _saved, save_card: _save, ...attempt }) => attempt),
     // Ottu shows an operation's child transactions and the sums they make.
     transactions: (session.transactions ?? []).map((child) => renderChild(child, session.order_no)),
     initiator: session.initiator ?? null,

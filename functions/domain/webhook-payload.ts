@@ -1,3 +1,4 @@
+import { tokenObject } from './saved-card';
 import { minorUnits } from './currencies';
 import type { SessionEvent } from './events';
 import { formatMinor } from './money';
@@ -84,7 +85,7 @@ export function webhookPayload(session: Session, event: SessionEvent) {
     gateway_account: method?.code ?? '',
     gateway_name: method?.pg ?? '',
     is_sandbox: method ? method.type === 'sandbox' : true,
-    payment_type: 'one_off',
+    payment_type: session.payment_type ?? 'one_off',
     timestamp_utc: ottuTimestamp(event.occurred_at),
     customer_id: session.customer_id,
     customer_first_name: session.customer_first_name,
@@ -106,13 +107,19 @@ export function webhookPayload(session: Session, event: SessionEvent) {
     ...operationAmounts(session),
     transactions: (session.transactions ?? []).map((child) => renderChild(child, session.order_no)),
     initiator: session.initiator ?? null,
-    // Recurring payments and card rules are refused on input (docs/ottu-compatibility.md).
-    agreement: null,
-    card_acceptance_criteria: null,
+    agreement: session.agreement ?? null,
+    card_acceptance_criteria: session.card_acceptance_criteria ?? null,
+    // The card the attempt saved (docs/saved-cards.md): the merchant's, as this payload is.
+    ...(answered?.saved_card ? { token: tokenObject(answered.saved_card, { customer_id: session.customer_id, pg_code: answered.pg_code, pg_name: method?.pg ?? '', agreements: agreementsOf(session) }, new Date(event.occurred_at)) } : {}),
   };
 }
 
 export type WebhookPayload = ReturnType<typeof webhookPayload>;
+
+/** The agreement an auto_debit session's card was saved under. */
+function agreementsOf(session: Session): string[] {
+  return session.payment_type === 'auto_debit' && session.agreement?.id ? [session.agreement.id] : [];
+}
 
 /** The payload with its `signature`, as sent. */
 export function signedWebhookPayload(session: Session, event: SessionEvent, key: string): WebhookPayload & { signature: string } {

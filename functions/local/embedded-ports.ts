@@ -7,6 +7,7 @@ import { MemoryExpiryIndex } from '../adapters/embedded/memory-expiry-index';
 import { MemoryEventQueue } from '../adapters/embedded/memory-event-queue';
 import { MemoryIdempotencyStore } from '../adapters/embedded/memory-idempotency-store';
 import { MemoryOutbox } from '../adapters/embedded/memory-outbox';
+import { MemorySavedCards } from '../adapters/embedded/memory-saved-cards';
 import { MemorySessionRepository } from '../adapters/embedded/memory-session-repository';
 import { MemoryShortLinkStore } from '../adapters/embedded/memory-short-link-store';
 import { HttpWebhookSender, type Resolve } from '../adapters/http-webhook-sender';
@@ -67,6 +68,7 @@ export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock:
     outbox,
     log: options.log ?? (logger as Log),
     gateways: connectorTable({ secrets: options.gatewaySecrets ?? NO_SECRETS, timeoutMs: options.gatewayTimeoutMs }),
+    savedCards: new MemorySavedCards(),
   };
 }
 

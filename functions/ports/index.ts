@@ -91,4 +91,6 @@ export interface Ports {
   gateways: PaymentGateways;
   /** The automatic inquiry's queue: a pending attempt synced after the gateway's window. */
   inquiries: InquiryScheduler;
+  /** Customers' saved cards (tokens and masked cards) and the auto-debit agreements charging them. */
+  savedCards: SavedCards;
 }

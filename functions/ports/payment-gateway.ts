@@ -1,3 +1,4 @@
+import type { AgreementType } from '../domain/agreement';
 import type { Card } from '../domain/card';
 import type { GatewaySetting, Operation } from '../domain/config';
 import type { GatewayCapabilities, PaymentStatus, PgParams } from '../domain/gateway';
@@ -30,7 +31,75 @@ export interface PaymentGateway {
    * says it has no such transaction (nothing was done), `unknown` when it cannot tell. Never sends.
    */
   lookup(request: OperationCall): Promise<OperationResult | { kind: 'absent' }>;
+  /** Saved cards: present exactly when `capabilities.tokenization` (test/http/mpgs-tokens.test.ts holds the two together). */
+  readonly tokens?: CardTokens;
 }
+
+/**
+ * Ottu's tokenization at the gateway: the gateway keeps the card, we keep its token and the
+ * masked card. Every call names ids of ours, and an unanswered call is never a refusal.
+ */
+export interface CardTokens {
+  /**
+   * Stores the card the attempt paid or verified with (after `sync` said so) and answers its
+   * token and what may be shown of it. `unknown`: no answer, nothing is known to be stored (the
+   * caller may ask again).
+   */
+  save(attempt: AttemptRef): Promise<SavedToken | { kind: 'refused'; explanation: string } | { kind: 'unknown'; explanation: string }>;
+  /**
+   * Pays with a saved card: merchant-initiated (auto-debit, without the customer) under the
+   * agreement the customer consented to, or customer-initiated. `reference` is the gateway's
+   * order id, as for `start`, so `sync` reads the outcome back; an unanswered charge is read
+   * back before anything is sent again, and stays `unknown` (the attempt pending) if that fails.
+   */
+  charge(request: ChargeSaved): Promise<ChargeResult>;
+  /** Deletes the token at the gateway; `not_found` when the gateway has no such token (already deleted). */
+  delete(token: string): Promise<'deleted' | 'not_found' | { kind: 'unknown'; explanation: string }>;
+}
+
+export interface SavedToken {
+  kind: 'saved';
+  token: string;
+  card: {
+    /** The scheme as the gateway names it (MASTERCARD, VISA, …). */
+    brand: string;
+    /** Masked by the gateway (first six, last four). */
+    number: string;
+    /** MM and YY. */
+    expiry_month: string;
+    expiry_year: string;
+    name_on_card?: string;
+  };
+}
+
+/** An auto-debit agreement as the gateway needs it (Ottu's `agreement`, domain/agreement.ts). */
+export interface GatewayAgreement {
+  id: string;
+  type: AgreementType;
+  /** YYYY-MM-DD. */
+  expiry_date?: string;
+}
+
+export interface ChargeSaved {
+  /** Our reference for this attempt: the gateway's order id. */
+  reference: string;
+  operation: Operation;
+  amount: string;
+  currency: string;
+  token: string;
+  /** `merchant`: auto-debit, needs the agreement; `customer`: the customer chose a saved card. */
+  initiator: 'merchant' | 'customer';
+  agreement?: GatewayAgreement;
+  notificationUrl: string;
+}
+
+export type ChargeResult =
+  /** The gateway answered about the payment (paid, declined, …; `pending` when it has no outcome yet). */
+  | { kind: 'answered'; payment: GatewayPayment }
+  /** The gateway refused the request itself (unknown token, agreement it does not know, …): nothing was attempted. */
+  | { kind: 'refused'; explanation: string; gateway_response: Record<string, unknown> }
+  /** No answer: the payment may have happened; the attempt stays pending until a sync decides. */
+  | { kind: 'unknown'; explanation: string };
 
 /** The connectors table, each connector bound to its gateway setting's credentials. */
 export interface PaymentGateways {
@@ -53,6 +122,10 @@ export interface StartPayment {
   description?: string;
   /** The card typed on our own page: the sandbox only (capabilities.cardFormOnOurPage). */
   card?: Card;
+  /** Verify the card without charging it (Ottu's save_card, amount 0): needs capabilities.tokenization. */
+  verify?: boolean;
+  /** The customer consents, with this payment, to merchant-initiated payments under the agreement (auto_debit). */
+  agreement?: GatewayAgreement;
 }
 
 export type Started =

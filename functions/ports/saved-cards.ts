@@ -30,6 +30,9 @@ export interface StoredCard extends SavedCard {
   active_agreements: string[];
 }
 
+/** What keeping a paid attempt's card uses (a sync: no listing). */
+export type CardKeeper = Pick<SavedCards, 'save' | 'useForAgreement' | 'delete' | 'get' | 'agreementCard'>;
+
 export type DeleteCardResult = 'deleted' | 'not_found' | 'in_use';
 
 export interface SavedCards {

@@ -1,5 +1,5 @@
 import { paymentMethodOf, successRedirect, type PayFormErrors } from '../domain/checkout';
-import { cardFormIsOurs } from '../domain/gateway';
+import { cardFormIsOurs, tokenizes } from '../domain/gateway';
 import type { PaymentAttempt, PaymentMethod, Session } from '../domain/session';
 import { isOpen } from '../domain/state-machine';
 import { html, type SafeHtml } from './html';
@@ -92,12 +92,17 @@ function payView({ session, csrfToken, pgCode, errors = {}, values = {}, attempt
             : null;
   const sandbox = cardMethods.some((method) => method.type === 'sandbox');
   // A hosted gateway's form carries no card field: the card is typed on the gateway's own page.
+  // With customer_id, a gateway that keeps cards offers to save it (the seed); save_card and
+  // auto_debit always save it, and say so.
+  const paymentType = session.payment_type ?? 'one_off';
   const hosted = hostedMethods.map(
     (method) => html`<form method="post" action="/checkout/${session.session_id}/pay" class="hosted">
 <input type="hidden" name="csrf_token" value="${csrfToken}">
 <input type="hidden" name="pg_code" value="${method.code}">
-<button type="submit">${t.payWith(method.name)} ${money(session.amount, session.currency_code)}</button>
+${paymentType === 'one_off' && session.customer_id && tokenizes(method) && html`<label class="save-card"><input type="checkbox" name="save_card" value="on"> ${t.saveThisCard}</label>`}
+<button type="submit">${paymentType === 'save_card' ? t.verifyWith(method.name) : html`${t.payWith(method.name)} ${money(session.amount, session.currency_code)}`}</button>
 <p class="note">${t.hostedNote}</p>
+${paymentType === 'save_card' && html`<p class="note">${t.verifyNote}</p>`}${paymentType === 'auto_debit' && html`<p class="note">${t.autoDebitNote}</p>`}
 </form>`,
   );
   const cardForm =

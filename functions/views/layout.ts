@@ -69,6 +69,7 @@ button:hover,button:focus-visible{background:var(--accent-dark)}
 .result-failed,.result-error{color:var(--bad);font-weight:600}
 .result-pending{color:var(--info);font-weight:600}
 .hosted{margin-bottom:1.25rem}
+.save-card{display:flex;gap:.5rem;align-items:center;margin:0 0 .75rem;font-size:.875rem}
 .muted{color:var(--muted)}
 h2{font-size:.9375rem;margin:0 0 .5rem}
 @media (max-width:480px){main{padding:.75rem .75rem 1.25rem}.panel{padding:1.1rem 1rem}.details{font-size:.9rem;column-gap:.75rem}}

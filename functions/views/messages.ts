@@ -59,6 +59,13 @@ export interface Messages {
   /** A hosted gateway's method: the card is typed on the gateway's own page. */
   hostedNote: string;
   payWith: (method: string) => string;
+  /** The checkbox offered with customer_id (the seed). */
+  saveThisCard: string;
+  /** save_card: the card is verified, not charged, and kept. */
+  verifyWith: (method: string) => string;
+  verifyNote: string;
+  /** auto_debit: the merchant will charge the card later under the agreement. */
+  autoDebitNote: string;
   /** The gateway could not start a payment; nothing was charged. */
   gatewayUnavailable: string;
   /** The latest attempt awaits the gateway's answer. */
@@ -144,6 +151,10 @@ const en: Messages = {
   results: { success: 'Successful', failed: 'Declined', error: 'Gateway error', pending: 'Awaiting the gateway' },
   hostedNote: "You will enter your card on the payment gateway's secure page.",
   payWith: (method) => `Pay with ${method}`,
+  saveThisCard: 'Save this card for future payments',
+  verifyWith: (method) => `Save a card with ${method}`,
+  verifyNote: 'Your card is verified and saved; nothing is charged.',
+  autoDebitNote: 'Your card is saved, and you agree to later payments by the merchant under this agreement.',
   gatewayUnavailable: 'The payment gateway could not be reached. Nothing was charged; please try again.',
   pendingNotice: "We are waiting for the payment gateway's answer on your last attempt. If you paid, this page will show it shortly; you may also try again.",
   redirecting: 'Taking you to the secure payment page…',
@@ -216,6 +227,10 @@ const ar: Messages = {
   results: { success: 'ناجحة', failed: 'مرفوضة', error: 'خطأ في البوابة', pending: 'بانتظار البوابة' },
   hostedNote: 'ستُدخل بيانات بطاقتك في صفحة بوابة الدفع الآمنة.',
   payWith: (method) => `ادفع عبر ${method}`,
+  saveThisCard: 'احفظ هذه البطاقة للمدفوعات القادمة',
+  verifyWith: (method) => `احفظ بطاقة عبر ${method}`,
+  verifyNote: 'يتم التحقق من بطاقتك وحفظها دون خصم أي مبلغ.',
+  autoDebitNote: 'تُحفظ بطاقتك، وتوافق على المدفوعات اللاحقة من التاجر بموجب هذه الاتفاقية.',
   gatewayUnavailable: 'تعذّر الوصول إلى بوابة الدفع. لم يُخصم أي مبلغ؛ يرجى المحاولة مرة أخرى.',
   pendingNotice: 'ننتظر ردّ بوابة الدفع على محاولتك الأخيرة. إن كنت قد دفعت فستظهر النتيجة هنا قريبًا؛ ويمكنك أيضًا المحاولة مرة أخرى.',
   redirecting: 'جارٍ نقلك إلى صفحة الدفع الآمنة…',

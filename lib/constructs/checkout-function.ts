@@ -77,8 +77,9 @@ export class CheckoutFunction extends NodejsFunction {
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
 /**
- * DynamoDB item actions on the table, and `Query` on its expiry index (gsi1) only: nothing
- * queries the base table, and item actions mean nothing on an index. With `keys`, the item
+ * DynamoDB item actions on the table, and `Query` on its expiry index (gsi1) only; `QueryTable`
+ * is a Query of the base table, granted like an item action (limited to the partitions of the
+ * kinds named), and item actions mean nothing on an index. With `keys`, the item
  * actions reach only items whose partition key is of those kinds (IAM's `dynamodb:LeadingKeys`),
  * and `readOnlyKeys` are read only: the public checkout functions cannot write the configuration.
  */
@@ -86,16 +87,17 @@ export function bindTable(fn: CheckoutFunction, table: ITable, actions: readonly
   const itemActions = unique(actions.filter((a) => a !== 'Query'));
   const on = (kinds: readonly KeyKind[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(kinds) } });
   if (itemActions.length > 0) {
-    fn.addToRolePolicy(new PolicyStatement({ actions: itemActions.map((a) => `dynamodb:${a}`), resources: [table.tableArn], conditions: keys ? on(keys) : undefined }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: unique(itemActions.map(iamAction)), resources: [table.tableArn], conditions: keys ? on(keys) : undefined }));
   }
   const reads = itemActions.filter((a) => READ_ACTIONS.includes(a));
   if (keys && readOnlyKeys.length > 0 && reads.length > 0) {
-    fn.addToRolePolicy(new PolicyStatement({ actions: reads.map((a) => `dynamodb:${a}`), resources: [table.tableArn], conditions: on(readOnlyKeys) }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: unique(reads.map(iamAction)), resources: [table.tableArn], conditions: on(readOnlyKeys) }));
   }
   if (actions.includes('Query')) fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${EXPIRY_INDEX}`] }));
 }
 
-const READ_ACTIONS: readonly TableAction[] = ['GetItem', 'BatchGetItem'];
+const READ_ACTIONS: readonly TableAction[] = ['GetItem', 'BatchGetItem', 'QueryTable'];
+const iamAction = (action: TableAction) => `dynamodb:${action === 'QueryTable' ? 'Query' : action}`;
 
 /**
  * IAM patterns of the partition keys of these kinds of item: `SESSION#*` for a prefix; `CONFIG`

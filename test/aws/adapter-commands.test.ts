@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { createDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoConfigStore, dynamoConfig, dynamoConfigReader, dynamoConfigWithWebhookKey, dynamoWebhookSigner } from '../../functions/adapters/aws/dynamo-config-store';
 import { dynamoAuthAttempts } from '../../functions/adapters/aws/dynamo-auth-attempts';
-import { dynamoSavedCards } from '../../functions/adapters/aws/dynamo-saved-cards';
 import { awsPaymentGateways } from '../../functions/adapters/aws/gateway-secrets';
 import { csrfSecret } from '../../functions/adapters/aws/secrets-manager-secret';
 import { secretsManagerClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoExpiryIndex, dynamoExpiryIndex } from '../../functions/adapters/aws/dynamo-expiry-index';
 import { dynamoIdempotency } from '../../functions/adapters/aws/dynamo-idempotency-store';
+import { dynamoCardKeeper, dynamoCardReader, dynamoSavedCards } from '../../functions/adapters/aws/dynamo-saved-cards';
 import { dynamoAuditedSessions, dynamoSessionReader, dynamoSessions, dynamoSweptSessions } from '../../functions/adapters/aws/dynamo-session-repository';
 import { dynamoShortLinkReader, dynamoShortLinks } from '../../functions/adapters/aws/dynamo-short-links';
 import { s3AttachmentReader, s3Attachments } from '../../functions/adapters/aws/s3-attachment-store';
@@ -186,6 +186,30 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
       await build(dynamoShortLinks).adapter.create(code, '/target');
       recordCommands();
       expect(await reader().resolve(code)).toBe('/target');
+    });
+  });
+
+  // A sync keeps a paid attempt's card: saves it, makes it an agreement's, moves the agreement, gives a second copy back.
+  describeFactory('dynamoCardKeeper()', dynamoCardKeeper, (keeper) => {
+    test('keeps a card under an agreement, replaces it, deletes the first', async () => {
+      const customer = `keeper-${randomBytes(4).toString('hex')}`;
+      const card = (token: string) => ({ token, customer_id: customer, pg_code: 'mpgs-kwd', brand: 'MASTERCARD', number: '512345xxxxxx0008', expiry_month: '01', expiry_year: '39', created_at: '2026-12-07T10:00:00.000Z' });
+      await keeper().save(card('9000000000000001'));
+      await keeper().save(card('9000000000000002'));
+      expect(await keeper().useForAgreement(customer, 'agr-1', '9000000000000001')).toBe('ok');
+      expect(await keeper().delete(customer, '9000000000000001')).toBe('in_use');
+      expect(await keeper().useForAgreement(customer, 'agr-1', '9000000000000002')).toBe('ok');
+      expect(await keeper().delete(customer, '9000000000000001')).toBe('deleted');
+    });
+  });
+
+  describeFactory('dynamoCardReader()', dynamoCardReader, (reader) => {
+    test("lists a customer's cards and reads one", async () => {
+      const customer = `reader-${randomBytes(4).toString('hex')}`;
+      await build(dynamoCardKeeper).adapter.save({ token: '9000000000000003', customer_id: customer, pg_code: 'mpgs-kwd', brand: 'VISA', number: '450875xxxxxx1019', expiry_month: '01', expiry_year: '39', created_at: '2026-12-07T10:00:00.000Z' });
+      recordCommands();
+      expect((await reader().list(customer)).map((card) => card.token)).toEqual(['9000000000000003']);
+      expect(await reader().get(customer, '9000000000000003')).toBeDefined();
     });
   });
 

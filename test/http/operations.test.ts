@@ -334,7 +334,7 @@ test("payment methods: Ottu's narrowing filters (tokenizable, auto_debit, tags, 
   };
   // ottu-py sends tokenizable only when true; false (or empty lists) filters nothing.
   expect(await codes({ tokenizable: false, auto_debit: false, tags: [], payment_services: [] })).toEqual(['sandbox-kwd', 'sandbox-authorize']);
-  // No gateway here tokenizes, auto-debits, or carries tags or payment services.
+  // No gateway of this merchant tokenizes or auto-debits (the sandbox's; MPGS does: test/http/saved-cards.test.ts), and none carries tags or payment services.
   for (const filter of [{ tokenizable: true }, { auto_debit: true }, { tags: ['e_commerce'] }, { payment_services: ['apple_pay'] }]) expect(await codes(filter)).toEqual([]);
   expect((await api.request('POST', '/b/pbl/v2/payment-methods/', { body: { plugin: 'payment_request', payment_services: ['fax'] } })).json).toEqual({ payment_services: { 0: ['"fax" is not a valid choice.'] } });
 });

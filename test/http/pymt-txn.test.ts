@@ -143,11 +143,8 @@ describe('create', () => {
     const { status, json } = await create({
       ...minimal(),
       order_no: 'refused-fields-1',
-      payment_type: 'auto_debit',
-      agreement: { id: 'A1', frequency: 'monthly' },
       payment_instrument: { instrument_type: 'apple_pay' },
       include_sdk_setup_preload: true,
-      card_acceptance_criteria: { min_expiry_time: 30 },
       loyalty: { enabled: true },
       branding_options: { payment_methods: {} },
       unit_code: 'shop-2',
@@ -155,17 +152,19 @@ describe('create', () => {
     });
     expect(status).toBe(400);
     expect(json).toEqual({
-      payment_type: ['Payment type "auto_debit" is not supported yet. Only "one_off" is.'],
-      agreement: ['Agreements (recurring and auto-debit payments) is not supported yet.'],
       payment_instrument: ['Paying with a payment instrument (Apple Pay, Google Pay, tokens, wallets) is not supported yet.'],
       include_sdk_setup_preload: ['The Checkout SDK preload payload is not supported yet.'],
-      card_acceptance_criteria: ['Card acceptance criteria is not supported yet.'],
       loyalty: ['Loyalty is not supported yet.'],
       branding_options: ['Branding options is not supported yet.'],
       unit_code: ['Units is not supported yet.'],
       notifications: { whatsapp: ['WhatsApp notifications is not supported yet.'] },
     });
-    expect((await create({ ...minimal(), payment_type: 'save_card' })).json).toEqual({ payment_type: ['Payment type "save_card" is not supported yet. Only "one_off" is.'] });
+    // save_card and auto_debit are implemented (test/http/saved-cards.test.ts); here they are held to their rules.
+    expect((await create({ ...minimal(), payment_type: 'save_card' })).json).toEqual({
+      amount: ['Ensure this value is 0: a save_card payment verifies the card without charging it.'],
+      customer_id: ['This field is required when payment_type is save_card.'],
+      pg_codes: ['Payment gateway "sandbox-kwd" does not support tokenization, which payment_type save_card needs.'],
+    });
     // Nothing was stored: the order_no is still free.
     expect((await create({ ...minimal(), order_no: 'refused-fields-1' })).status).toBe(201);
   });

@@ -104,6 +104,7 @@ test('every operation and webhook has an example request and an example answer f
     }
     for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
       if (where.startsWith('webhook')) continue; // what the merchant answers: nothing to show
+      if (status === '204') continue; // No Content: there is nothing to show
       const examples = [...Object.values((response.content ?? {}) as Record<string, any>).map((media) => media.example), response.headers?.Location?.example];
       if (!examples.some((example) => example !== undefined)) missing.push(`${where}: ${status} answer`);
       for (const [type, media] of Object.entries((response.content ?? {}) as Record<string, any>)) if (media.example === undefined) missing.push(`${where}: ${status} ${type}`);

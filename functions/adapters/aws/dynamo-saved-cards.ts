@@ -3,6 +3,7 @@ import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
 import { assertMaskedCardNumber } from '../../domain/saved-card';
 import type { DeleteCardResult, SavedCard, SavedCards, StoredCard } from '../../ports';
+import type { CardKeeper } from '../../ports/saved-cards';
 import { dynamoDocumentClient } from './aws-clients';
 import { cancellationReasons, dynamoCall } from './dynamo-errors';
 import { CARD_SK_PREFIX, cardAgreementKey, customerPk, savedCardKey } from './table-keys';
@@ -173,6 +174,22 @@ export class DynamoSavedCards implements SavedCards {
 }
 
 export function dynamoSavedCards(): DynamoSavedCards {
-  uses({ table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+  uses({ table: ['GetItem', 'QueryTable', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['customer'] });
+  return new DynamoSavedCards(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+}
+
+/** What listing a customer's cards reads: one Query of the customer's partition (and a card by its key). Writes nothing. */
+export function dynamoCardReader(): Pick<SavedCards, 'list' | 'get'> {
+  uses({ table: ['GetItem', 'QueryTable'], readOnlyKeys: ['customer'] });
+  return new DynamoSavedCards(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+}
+
+/**
+ * What a sync needs to keep a paid attempt's card (app/save-attempt-card.ts): save it, make it
+ * the card an agreement charges, give a second copy back; and what an auto-debit reads (the
+ * card, the agreement's card). No Query: it lists nothing.
+ */
+export function dynamoCardKeeper(): CardKeeper {
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['customer'] });
   return new DynamoSavedCards(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

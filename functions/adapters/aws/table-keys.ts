@@ -64,7 +64,7 @@ export function auditDayPartition(day: string): string {
 
 /** A customer's saved cards and auto-debit agreements share the customer's partition (one Query lists the cards). */
 export function customerPk(customerId: string): string {
-  return `CUSTOMER#${customerId}`;
+  return `${KEY_PREFIXES.customer}${customerId}`;
 }
 
 export const CARD_SK_PREFIX = 'CARD#';

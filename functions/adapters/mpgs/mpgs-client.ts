@@ -52,7 +52,16 @@ export class MpgsClient {
     return this.call('PUT', `/order/${encodeURIComponent(orderId)}/transaction/${encodeURIComponent(transactionId)}`, body);
   }
 
-  private async call(method: 'GET' | 'POST' | 'PUT', path: string, body?: object): Promise<MpgsAnswer> {
+  /** Create or Update Token from a checkout session the payer completed (the gateway makes the token). */
+  createToken(body: object): Promise<MpgsAnswer> {
+    return this.call('POST', '/token', body);
+  }
+
+  deleteToken(token: string): Promise<MpgsAnswer> {
+    return this.call('DELETE', `/token/${encodeURIComponent(token)}`);
+  }
+
+  private async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: object): Promise<MpgsAnswer> {
     let response: Response;
     let text: string;
     try {

@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GatewaySetting } from '../../domain/config';
 import type { GatewayCapabilities } from '../../domain/gateway';
-import type { GatewayPayment, OperationCall, OperationResult, PaymentGateway, StartPayment, Started } from '../../ports/payment-gateway';
+import type { AttemptRef, CardTokens, ChargeResult, ChargeSaved, GatewayPayment, OperationCall, OperationResult, PaymentGateway, StartPayment, Started } from '../../ports/payment-gateway';
 import type { ConnectorContext } from '../connectors';
 import { MpgsClient, type MpgsAnswer } from './mpgs-client';
 import { mpgsSettings, type MpgsSettings } from './mpgs-settings';
-import { authorizationId, checkoutRequest, operationOutcome, operationRequest, paymentFromOrder, scrub } from './mpgs-transformers';
+import { authorizationId, checkoutRequest, operationOutcome, operationRequest, paymentFromOrder, paymentFromTransaction, savedTokenFrom, scrub, tokenPaymentRequest } from './mpgs-transformers';
 
 /**
  * Mastercard Gateway (MPGS) Hosted Checkout, API version 100. The customer types the card on
@@ -13,7 +13,10 @@ import { authorizationId, checkoutRequest, operationOutcome, operationRequest, p
  * (INITIATE_CHECKOUT) and hands the customer over through MPGS's checkout.min.js; Retrieve Order
  * is the only truth about the payment (the return's resultIndicator and the notification only
  * trigger it); refunds, captures and voids are `PUT …/transaction/{our child id}`, read back with
- * a GET after a timeout before anything is sent again.
+ * a GET after a timeout before anything is sent again. Tokenization (Ottu's saved cards): the
+ * card of a paid or verified checkout session is stored with `POST …/token`, paid with later by
+ * `PUT …/transaction` with `sourceOfFunds.token` (merchant-initiated under an agreement the
+ * payer's hosted payment established), and deleted with `DELETE …/token/{token}`.
  */
 export const MPGS_CAPABILITIES: GatewayCapabilities = {
   operations: ['purchase', 'authorize'],
@@ -22,7 +25,7 @@ export const MPGS_CAPABILITIES: GatewayCapabilities = {
   refund: true,
   partialRefund: true,
   void: true,
-  tokenization: false,
+  tokenization: true,
   cardFormOnOurPage: false,
   sync: true,
 };
@@ -36,6 +39,7 @@ export async function mpgsConnector(setting: GatewaySetting, context: ConnectorC
 
 class MpgsGateway implements PaymentGateway {
   readonly capabilities: GatewayCapabilities;
+  readonly tokens: CardTokens;
 
   constructor(
     private readonly settings: MpgsSettings,
@@ -43,6 +47,7 @@ class MpgsGateway implements PaymentGateway {
     currencies: readonly string[],
   ) {
     this.capabilities = { ...MPGS_CAPABILITIES, currencies };
+    this.tokens = new MpgsTokens(client);
   }
 
   async start(request: StartPayment): Promise<Started> {
@@ -120,6 +125,47 @@ class MpgsGateway implements PaymentGateway {
     const again = await this.client.putTransaction(order, call.id, body);
     return again.kind === 'unknown' ? { kind: 'unknown', explanation: again.reason } : settled(again);
   }
+}
+
+class MpgsTokens implements CardTokens {
+  constructor(private readonly client: MpgsClient) {}
+
+  async save(attempt: AttemptRef) {
+    const sessionId = attempt.gateway?.session_id;
+    if (!sessionId) return { kind: 'refused' as const, explanation: 'The attempt has no checkout session to save a card from.' };
+    const answer = await this.client.createToken({ session: { id: sessionId }, sourceOfFunds: { type: 'CARD' } });
+    if (answer.kind === 'unknown') return { kind: 'unknown' as const, explanation: answer.reason };
+    if (answer.kind === 'refused') return { kind: 'refused' as const, explanation: `The payment gateway refused to save the card: ${answer.explanation}` };
+    return savedTokenFrom(answer.body) ?? { kind: 'unknown' as const, explanation: 'the token answer lacks the token or a masked card' };
+  }
+
+  /**
+   * One PUT with our reference as the order and transaction id. A lost answer is read back
+   * (Retrieve Transaction) before the PUT is sent once more, as operations are: never two
+   * charges, and no answer leaves the attempt pending for a sync.
+   */
+  async charge(request: ChargeSaved): Promise<ChargeResult> {
+    const body = tokenPaymentRequest(request);
+    const first = await this.client.putTransaction(request.reference, request.reference, body);
+    if (first.kind !== 'unknown') return charged(first);
+    const readBack = await this.client.retrieveTransaction(request.reference, request.reference);
+    if (readBack.kind === 'ok') return charged(readBack);
+    if (readBack.kind === 'unknown') return { kind: 'unknown', explanation: first.reason };
+    const again = await this.client.putTransaction(request.reference, request.reference, body);
+    return again.kind === 'unknown' ? { kind: 'unknown', explanation: again.reason } : charged(again);
+  }
+
+  async delete(token: string) {
+    const answer = await this.client.deleteToken(token);
+    if (answer.kind === 'ok') return 'deleted' as const;
+    if (answer.kind === 'refused' && answer.status === 400) return 'not_found' as const;
+    return { kind: 'unknown' as const, explanation: answer.kind === 'unknown' ? answer.reason : `${answer.cause}: ${answer.explanation}` };
+  }
+}
+
+function charged(answer: Exclude<MpgsAnswer, { kind: 'unknown' }>): ChargeResult {
+  if (answer.kind === 'refused') return { kind: 'refused', explanation: `The payment gateway refused: ${answer.explanation}`, gateway_response: scrub(answer.body) as Record<string, unknown> };
+  return { kind: 'answered', payment: paymentFromTransaction(answer.body) };
 }
 
 function settled(answer: Exclude<MpgsAnswer, { kind: 'unknown' }>): OperationResult {

@@ -2,7 +2,8 @@ import type { CardBrand } from '../../domain/card';
 import type { Operation } from '../../domain/config';
 import type { PaymentStatus, PgParams } from '../../domain/gateway';
 import type { ExternalOperation } from '../../domain/operations';
-import type { GatewayPayment, StartPayment } from '../../ports/payment-gateway';
+import type { AgreementType } from '../../domain/agreement';
+import type { ChargeSaved, GatewayAgreement, GatewayPayment, SavedToken, StartPayment } from '../../ports/payment-gateway';
 
 /**
  * Between our types and MPGS's wire types (API version 100, REST-JSON): the INITIATE_CHECKOUT
@@ -17,24 +18,73 @@ const OPERATIONS: Record<Operation, 'PURCHASE' | 'AUTHORIZE'> = { purchase: 'PUR
 const MERCHANT_NAME_MAX = 40;
 const DESCRIPTION_MAX = 127;
 
-/** The INITIATE_CHECKOUT request: our attempt reference is the order id, the amount a decimal string with the currency's exponent. */
+/** Ottu's agreement types in MPGS's terms (v100 `agreement.type`): event_based and other have no match but OTHER. */
+const AGREEMENT_TYPES: Record<AgreementType, string> = { recurring: 'RECURRING', installment: 'INSTALLMENT', unscheduled: 'UNSCHEDULED', event_based: 'OTHER', other: 'OTHER' };
+
+export function agreementJson(agreement: GatewayAgreement): Json {
+  return { id: agreement.id, type: AGREEMENT_TYPES[agreement.type], ...(agreement.expiry_date ? { expiryDate: agreement.expiry_date } : {}) };
+}
+
+/**
+ * The INITIATE_CHECKOUT request: our attempt reference is the order id, the amount a decimal
+ * string with the currency's exponent. A verification (save_card) sends no amount: the page
+ * verifies the card without charging it. An agreement is the payer's consent to the
+ * merchant-initiated payments that name it later.
+ */
 export function checkoutRequest(request: StartPayment): Json {
   return {
     apiOperation: 'INITIATE_CHECKOUT',
+    ...(request.agreement ? { agreement: agreementJson(request.agreement) } : {}),
     interaction: {
-      operation: OPERATIONS[request.operation],
+      operation: request.verify ? 'VERIFY' : OPERATIONS[request.operation],
       returnUrl: request.returnUrl,
       ...(request.cancelUrl ? { cancelUrl: request.cancelUrl } : {}),
       merchant: { name: request.merchantName.slice(0, MERCHANT_NAME_MAX) },
     },
     order: {
       id: request.reference,
-      amount: request.amount,
+      ...(request.verify ? {} : { amount: request.amount }),
       currency: request.currency,
       ...(request.description ? { description: request.description.slice(0, DESCRIPTION_MAX) } : {}),
       notificationUrl: request.notificationUrl,
     },
   };
+}
+
+/**
+ * A payment with a saved card: `PUT …/order/{our reference}/transaction/{our reference}`.
+ * Merchant-initiated (auto-debit) says so (`transaction.source` MERCHANT), names the agreement
+ * and declares the card stored on file, as MPGS's Credential on File guide asks.
+ */
+export function tokenPaymentRequest(request: ChargeSaved): Json {
+  const merchant = request.initiator === 'merchant';
+  return {
+    apiOperation: request.operation === 'authorize' ? 'AUTHORIZE' : 'PAY',
+    order: { amount: request.amount, currency: request.currency, notificationUrl: request.notificationUrl },
+    sourceOfFunds: { type: 'CARD', token: request.token, ...(merchant ? { provided: { card: { storedOnFile: 'STORED' } } } : {}) },
+    transaction: { source: merchant ? 'MERCHANT' : 'INTERNET' },
+    ...(request.agreement ? { agreement: agreementJson(request.agreement) } : {}),
+  };
+}
+
+/** A transaction answer (a PUT's, or Retrieve Transaction's) read as Retrieve Order would say it: the order with this one payment. */
+export function paymentFromTransaction(transaction: Json): GatewayPayment {
+  return paymentFromOrder({ ...obj(transaction.order), sourceOfFunds: transaction.sourceOfFunds, transaction: [transaction] });
+}
+
+/**
+ * The token answer (`POST …/token`): the token and the card as MPGS masks it; the expiry comes
+ * as MMYY here. Undefined when the answer lacks any of them or the number is not masked.
+ */
+export function savedTokenFrom(answer: Json): SavedToken | undefined {
+  const token = str(answer.token);
+  const card = obj(obj(obj(answer.sourceOfFunds).provided).card);
+  const number = str(card.number);
+  const expiry = /^(\d{2})(\d{2})$/.exec(str(card.expiry) ?? '');
+  const brand = str(card.brand) ?? str(card.scheme);
+  if (!token || !number || !expiry || !brand || !/^\d{6}[xX*]+\d{4}$/.test(number)) return undefined;
+  const nameOnCard = str(card.nameOnCard);
+  return { kind: 'saved', token, card: { brand, number, expiry_month: expiry[1]!, expiry_year: expiry[2]!, ...(nameOnCard ? { name_on_card: nameOnCard } : {}) } };
 }
 
 /** The body of `PUT …/order/{order}/transaction/{our id}`. */
@@ -46,10 +96,10 @@ export function operationRequest(operation: ExternalOperation, amount: string, c
 const obj = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-/** The payment transactions of an order (a PURCHASE's PAYMENT, an AUTHORIZE's AUTHORIZATION), oldest first. */
+/** The payment transactions of an order (a PURCHASE's PAYMENT, an AUTHORIZE's AUTHORIZATION, a VERIFY's VERIFICATION), oldest first. */
 function paymentTransactions(order: Json): Json[] {
   const list = Array.isArray(order.transaction) ? (order.transaction as unknown[]).map(obj) : [];
-  return list.filter((entry) => ['PAYMENT', 'AUTHORIZATION'].includes(String(obj(entry.transaction).type)));
+  return list.filter((entry) => ['PAYMENT', 'AUTHORIZATION', 'VERIFICATION'].includes(String(obj(entry.transaction).type)));
 }
 
 /** Gateway codes that are the issuer's or the card's "no": the customer may try another card. */
@@ -57,7 +107,8 @@ const DECLINES = new Set(['DECLINED', 'DECLINED_AVS', 'DECLINED_AVS_CSC', 'DECLI
 
 /**
  * What Retrieve Order says of the attempt: the payment transaction that succeeded if any, else
- * the latest one. SUCCESS is paid (PAYMENT) or authorized (AUTHORIZATION); FAILURE a decline or
+ * the latest one. SUCCESS is paid (PAYMENT, and a VERIFICATION of amount 0: Ottu counts a
+ * save_card as successful without any funds charged) or authorized (AUTHORIZATION); FAILURE a decline or
  * a gateway error by its gatewayCode; PENDING, UNKNOWN, or no payment yet: pending.
  */
 export function paymentFromOrder(order: Json): GatewayPayment {

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { minorUnits } from '../../domain/currencies';
 import { MAX_BODY_BYTES } from './parse-body';
-import { inquirySchema, messageNotificationSchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
+import { autoDebitSchema, deleteCardSchema, inquirySchema, listCardsSchema, messageNotificationSchema, operationSchema, paymentMethodsSchema } from '../../domain/operation-schema';
 import { fullSchema, partialSchema, uploadSchema } from '../../domain/session-schema';
 import { OPERATIONS } from '../../domain/operations';
 import { NOTIFICATION_EVENTS, STATES, type EventType } from '../../domain/state-machine';
@@ -200,6 +200,39 @@ export const sessionDocumentSchema = v.pipe(
 );
 
 /** Ottu's (Django REST framework's) validation errors: each field maps to its messages, nested objects to their fields' errors. */
+/** Ottu's Card (and the webhook's `token` object): a saved card as the merchant sees it. */
+const savedCardSchema = v.strictObject({
+  agreements: v.pipe(v.array(v.string()), v.description('The active auto-debit agreements charging the card.')),
+  brand: v.nullable(str('The scheme, as the gateway names it.')),
+  customer_id: v.string(),
+  cvv_required: v.pipe(v.boolean(), v.description('Always false: a saved card pays without its security code.')),
+  expiry_month: str('MM.'),
+  expiry_year: str('YY.'),
+  is_expired: v.boolean(),
+  is_preferred: v.boolean(),
+  name_on_card: v.nullable(v.string()),
+  number: v.nullable(str('Masked: first six and last four digits.')),
+  pg_code: v.string(),
+  pg_name: v.string(),
+  token: str("The gateway's token: pays without the customer, keep it secret."),
+});
+
+const savedCardExample = {
+  agreements: ['sub-monthly'],
+  brand: 'MASTERCARD',
+  customer_id: 'cust-42',
+  cvv_required: false,
+  expiry_month: '01',
+  expiry_year: '39',
+  is_expired: false,
+  is_preferred: false,
+  name_on_card: 'Sara Al-Ahmad',
+  number: '512345xxxxxx0008',
+  pg_code: 'mpgs-kwd',
+  pg_name: 'mpgs',
+  token: '9123456789012345',
+};
+
 export const fieldErrorsSchema = v.pipe(
   v.record(v.string(), v.union([v.array(v.string()), v.record(v.string(), v.array(v.string()))])),
   v.metadata({ examples: [{ amount: ['Ensure that there are no more than 3 decimal places.'] }, { notifications: { sms: ['To use sms notifications provide the `customer_phone` field.'] } }] }),
@@ -592,6 +625,52 @@ export const CONTRACTS: Record<string, RouteContract> = {
     request: { schema: inquirySchema, mediaTypes: BODY_TYPES },
     example: { body: { order_no: EXAMPLE_ORDER_NO } },
     responses: { 200: { description: 'The signed status (of a child transaction when its own session_id is named).', body: v.union([paymentStatusSchema, childStatusSchema]), example: statusExample() }, ...operationErrors },
+  },
+  AutoDebit: {
+    tag: 'Operations',
+    summary: "Charge a customer's saved card without the customer (auto-debit)",
+    description:
+      "Ottu's Native Payment API (auto-debit): the session (payment_type auto_debit, with its agreement and customer_id) is charged with the saved card's token, merchant-initiated under the agreement the customer's own first payment set up. Refused with a 400 before anything is sent when the session is not auto_debit, the token is not one of the customer's cards or not the card the agreement charges, the card expires before card_acceptance_criteria.min_expiry_time (30 days by default), or the agreement has expired. The attempt is recorded before the gateway is asked; the answer is the session's signed status in the payment webhook's shape (an unanswered charge stays pending until the gateway says, never failed), and the payment's webhook is sent as for any payment.",
+    auth: true,
+    request: { schema: autoDebitSchema, mediaTypes: BODY_TYPES },
+    example: { body: { session_id: EXAMPLE_SESSION_ID, token: '9123456789012345' } },
+    responses: {
+      200: { description: 'Charged (or pending at the gateway): the signed status.', body: paymentStatusSchema, example: statusExample() },
+      400: { description: 'Not chargeable (see above), or a malformed field.', body: fieldErrorsSchema, example: { token: ["No saved card of this payment transaction's customer has this token."] } },
+      ...authErrors,
+      ...notFound,
+      409: { description: 'The session is closed, or an attempt awaits its gateway.', body: detailErrorSchema, example: detail('The payment transaction is paid: it cannot be charged.') },
+    },
+  },
+  ListCards: {
+    tag: 'Operations',
+    summary: "A customer's saved cards",
+    description:
+      "Ottu's get_user_cards: the cards saved for customer_id (by save_card, auto_debit or the page's \"Save this card\") on the type's gateways (sandbox or production) the caller may use, oldest first; pg_codes narrows to those gateways, agreement_id to the one card the agreement charges. Each card is Ottu's Card object; its token pays without the customer: keep it secret.",
+    auth: true,
+    request: { schema: listCardsSchema, mediaTypes: BODY_TYPES },
+    example: { body: { customer_id: 'cust-42', type: 'production' } },
+    responses: {
+      200: { description: 'The cards (possibly none).', body: v.array(savedCardSchema), example: [savedCardExample] },
+      400: { description: 'A malformed field.', body: fieldErrorsSchema, example: { type: ['This field is required.'] } },
+      ...authErrors,
+    },
+  },
+  DeleteCard: {
+    tag: 'Operations',
+    summary: "Delete a customer's saved card",
+    description:
+      "Ottu's delete_user_cards: the card (by its token) of customer_id, among the sandbox or production gateways' cards (type), is deleted at the gateway, then here. A card an active auto-debit agreement charges cannot be deleted until another card replaces it (400). A gateway that does not answer leaves the card (503): retry.",
+    auth: true,
+    query: deleteCardSchema,
+    example: { path: { token: '9123456789012345' }, query: { customer_id: 'cust-42', type: 'production' } },
+    responses: {
+      204: { description: 'Deleted (at the gateway and here).', example: null },
+      400: { description: 'The card is charged by an active agreement, or a malformed parameter.', body: fieldErrorsSchema, example: { token: ['This card is charged by an active auto-debit agreement; it can be deleted once another card replaces it.'] } },
+      ...authErrors,
+      404: { description: "No such card of this customer among that type's gateways.", body: detailErrorSchema, example: detail('Not found.') },
+      503: { description: 'The payment gateway did not answer: the card is kept.', body: detailErrorSchema, example: detail('The payment gateway did not answer; the card is kept. Try again.') },
+    },
   },
   MessageNotification: {
     tag: 'Operations',

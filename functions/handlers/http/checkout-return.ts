@@ -1,6 +1,7 @@
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { dynamoWebhookSigner } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
+import { dynamoCardKeeper } from '../../adapters/aws/dynamo-saved-cards';
 import { HttpWebhookSender } from '../../adapters/http-webhook-sender';
 import { setting } from '../../config/env';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
@@ -40,6 +41,8 @@ export const build = () =>
     ids: randomIds,
     log: logger as Log,
     gateways: awsPaymentGateways(),
+    // A paid attempt whose card is to be kept is saved by the sync (app/save-attempt-card.ts).
+    savedCards: dynamoCardKeeper(),
     // The paid webhook is sent from here first (redirect-after-payment.ts), claimed like the queue's.
     idempotency: dynamoIdempotency(),
     webhooks: new HttpWebhookSender({ allowLoopback: setting('CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS') }),

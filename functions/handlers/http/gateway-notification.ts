@@ -1,5 +1,6 @@
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
+import { dynamoCardKeeper } from '../../adapters/aws/dynamo-saved-cards';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
@@ -28,5 +29,5 @@ export function wire(ports: SyncAttemptPorts) {
   });
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: awsPaymentGateways() });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: awsPaymentGateways(), savedCards: dynamoCardKeeper() });
 export const handler = lambdaEntry(build);

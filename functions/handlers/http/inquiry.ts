@@ -1,6 +1,7 @@
 import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
+import { dynamoCardKeeper } from '../../adapters/aws/dynamo-saved-cards';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import type { Log } from '../../ports';
 import { logger } from '../logger';
@@ -36,6 +37,7 @@ export const build = () =>
     sessions: dynamoSessions(),
     config: dynamoConfigWithWebhookKey(),
     gateways: awsPaymentGateways(),
+    savedCards: dynamoCardKeeper(),
     log: logger as Log,
     idempotency: dynamoIdempotency(),
     // notify_webhook_url: the webhook worker delivers it, with its retries.

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
+import { dynamoCardKeeper } from '../../adapters/aws/dynamo-saved-cards';
 import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { sqsConsumerQueue, sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
@@ -41,6 +42,7 @@ export const build = () =>
     ids: randomIds,
     log: logger as Log,
     gateways: awsPaymentGateways(),
+    savedCards: dynamoCardKeeper(),
     inquiries: sqsInquiryScheduler(),
     queue: sqsConsumerQueue(INQUIRY_QUEUE),
   });

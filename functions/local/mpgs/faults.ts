@@ -16,14 +16,14 @@ export interface FailNext {
   /** True: the call is carried out, then answered with the failure (the client cannot know it happened). */
   applied?: boolean;
   /** Only calls with this method count (e.g. PUT: only operations). */
-  method?: 'GET' | 'POST' | 'PUT';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
 }
 
 export interface DelayNext {
   count: number;
   /** The answer (of a call already carried out) leaves this many milliseconds late. */
   ms: number;
-  method?: 'GET' | 'POST' | 'PUT';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
 }
 
 /**
@@ -55,7 +55,7 @@ export interface ApiFault {
 
 const KINDS: readonly FailureKind[] = ['server-failed', 'server-busy', 'bad-gateway'];
 const MODES: readonly NotificationMode[] = ['deliver', 'duplicate', 'out-of-order', 'never'];
-const METHODS = ['GET', 'POST', 'PUT'] as const;
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 
 export class FaultSwitches {
   private state: FaultState = FaultSwitches.cleared();
