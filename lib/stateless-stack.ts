@@ -151,6 +151,8 @@ export class CheckoutStatelessStack extends Stack {
       CHECKOUT_WEBHOOK_SECRET_ID: data.webhookSecret.secretArn,
       CHECKOUT_CSRF_SECRET_ID: data.csrfSecret.secretArn,
       CHECKOUT_AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
+      CHECKOUT_SESSION_RETENTION_PAID_DAYS: String(config.sessionRetention.paidDays),
+      CHECKOUT_SESSION_RETENTION_UNPAID_DAYS: String(config.sessionRetention.unpaidDays),
       CHECKOUT_RETRIEVE_REQUIRES_AUTH: config.retrieveRequiresAuth ? '1' : '0',
       CHECKOUT_GATEWAY_SECRET_PREFIX: gatewaySecretPrefix(config.stage),
       CHECKOUT_EMAIL_FROM: config.emailFrom,

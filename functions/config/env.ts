@@ -28,6 +28,8 @@ const positiveMs = v.pipe(
   v.regex(/^[1-9]\d*$/, 'must be a positive integer of milliseconds'),
   v.transform(Number),
 );
+/** A whole number of days (a retention). */
+const days = v.pipe(v.string(), v.regex(/^[1-9]\d{0,4}$/, 'must be a whole number of days'), v.transform(Number));
 const scale = v.pipe(
   v.string(),
   v.regex(/^\d+(\.\d+)?$/, 'must be a non-negative number'),
@@ -60,7 +62,14 @@ const LAMBDA = {
   /** Secrets Manager id of the payment form's CSRF secret: its own secret, never the webhook key (only the checkout page and pay functions get it). */
   CHECKOUT_CSRF_SECRET_ID: text,
   /** Days an audit entry is kept before DynamoDB's TTL deletes it (the stage's retention). */
-  CHECKOUT_AUDIT_RETENTION_DAYS: v.pipe(v.string(), v.regex(/^[1-9]\d{0,4}$/, 'must be a whole number of days'), v.transform(Number)),
+  CHECKOUT_AUDIT_RETENTION_DAYS: days,
+  /**
+   * Days a closed session is kept after its last change, when money moved (paid, authorized)
+   * and when none did; DynamoDB's TTL then removes it, and the event router its attachment
+   * (docs/data-retention.md). Unset: kept until the merchant deletes it.
+   */
+  CHECKOUT_SESSION_RETENTION_PAID_DAYS: v.optional(days),
+  CHECKOUT_SESSION_RETENTION_UNPAID_DAYS: v.optional(days),
   /** 1: GET of a session needs credentials, as Ottu's live API does; 0: public, showing less (docs/security.md). */
   CHECKOUT_RETRIEVE_REQUIRES_AUTH: v.optional(flag, '0'),
   /** An AWS emulator (moto): S3 is then addressed by path. The SDK reads it by itself too. */

@@ -16,6 +16,8 @@ export interface StageTarget {
   /** The stage as named, else as the Data stack's resource names tell (`Checkout-prod-Data-…`). */
   stageName(): Promise<StageName | undefined>;
   table(): Promise<string>;
+  /** The attachments bucket. */
+  bucket(): Promise<string>;
   queueUrl(channel: Channel): Promise<string>;
   dlqUrl(channel: Channel): Promise<string>;
   /** The table stream consumer's on-failure queue (records it gave up on). */
@@ -68,6 +70,7 @@ export function stageTarget(input: TargetInput): StageTarget {
       return undefined;
     },
     table: async () => input.table ?? resolve('CHECKOUT_TABLE', 'table-name', 'the stage\'s table name'),
+    bucket: () => resolve('CHECKOUT_BUCKET', 'bucket-name', 'the stage\'s attachments bucket'),
     queueUrl: (channel) => resolve(QUEUE_URL_VARIABLES[channel], `${channel}-queue-url`, `the ${channel} queue URL`),
     // Without the stage's parameters, a DLQ is the one its queue's redrive policy names.
     dlqUrl: async (channel) => (fromStage || (stage && !input.env[QUEUE_URL_VARIABLES[channel]]) ? parameter(`${channel}-dlq-url`) : viaRedrivePolicy(channel)),

@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { metricsNamespace } from '../../functions/config/metrics';
 import { ROUTES } from '../../functions/config/routes';
 import { WORKERS } from '../../functions/config/workers';
-import { stageConfig } from '../../lib/stage-config';
+import { checkDeployable, stageConfig } from '../../lib/stage-config';
 import { synthStage, type SynthesizedApp } from './synth-app';
 
 // Issue 25: safe deploys, alarms, dashboard, retention, backup, pinning, placeholders; each with its negative.
@@ -131,6 +131,41 @@ describe('retention and recovery', () => {
       });
     }
     expect(stageConfig('prod').attachmentNoncurrentDays).toBeGreaterThan(35);
+  });
+});
+
+describe('retention of closed sessions and their attachments (a stage setting)', () => {
+  const envOf = (app: SynthesizedApp) =>
+    Object.values(app.api.findResources('AWS::Lambda::Function') as Resources).map((fn) => fn.Properties.Environment?.Variables ?? {});
+
+  test('every function gets the stage\'s retention: prod keeps a paid session 540 days, an unpaid one 90; dev 30 and 7', () => {
+    for (const [app, paid, unpaid] of [[prod, '540', '90'], [dev, '30', '7']] as const) {
+      const envs = envOf(app);
+      expect(envs).toHaveLength(FUNCTIONS);
+      for (const env of envs) expect(env).toMatchObject({ CHECKOUT_SESSION_RETENTION_PAID_DAYS: paid, CHECKOUT_SESSION_RETENTION_UNPAID_DAYS: unpaid });
+    }
+    // The table's TTL removes the items; the items name their attachment for the router.
+    prod.data.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } });
+  });
+
+  test('the stream router may delete attachment objects (their session removed): DeleteObject on the bucket\'s objects, nothing more', () => {
+    const functions = prod.api.findResources('AWS::Lambda::Function', { Properties: { LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^RouteEventsLogs') } } } });
+    const [routerId] = Object.entries(functions)[0]!;
+    const roleId = (functions[routerId] as { Properties: Record<string, any> }).Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(prod.api.findResources('AWS::IAM::Policy') as Resources)
+      .filter((policy) => (policy.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleId))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>);
+    const s3Actions = statements.flatMap((statement) => [statement.Action].flat()).filter((action) => action.startsWith('s3:'));
+    expect(s3Actions).toEqual(['s3:DeleteObject']);
+  });
+
+  test.each([
+    [{ paidDays: 0, unpaidDays: 7 }, /sessionRetention: 0 and 7 days must be whole numbers of days from 1/],
+    [{ paidDays: 30, unpaidDays: 1.5 }, /must be whole numbers of days/],
+    [{ paidDays: 7, unpaidDays: 30 }, /a paid session \(7 days\) must be kept at least as long as an unpaid one \(30 days\)/],
+  ])('a retention of %j is refused at synth', (sessionRetention, message) => {
+    expect(() => checkDeployable({ ...stageConfig('dev'), sessionRetention }, {})).toThrow(message);
+    expect(() => checkDeployable(stageConfig('dev'), {})).not.toThrow();
   });
 });
 
