@@ -76,6 +76,8 @@ const LAMBDA = {
   AWS_ENDPOINT_URL: v.optional(httpUrl),
   /** Set by Lambda itself: entries build their adapters at init when it is there. */
   AWS_LAMBDA_FUNCTION_NAME: v.optional(text),
+  /** Set by Lambda with active tracing: the X-Ray daemon's address, where SDK calls' subsegments go (adapters/aws/sdk-tracing.ts). */
+  AWS_XRAY_DAEMON_ADDRESS: v.optional(text),
 };
 
 /** The local runtime's variables (`npm start`); never set in a deployed template. */
@@ -138,6 +140,14 @@ export function requiredSetting<N extends VariableName>(name: N): NonNullable<Se
   const value = setting(name);
   if (value === undefined || value === null) throw new ConfigurationError(`${name} is not set.`);
   return value as NonNullable<Setting<N>>;
+}
+
+/**
+ * The invocation's X-Ray trace header (`Root=…;Parent=…;Sampled=…`), which Lambda sets anew for
+ * each invocation: read each time, never cached (adapters/aws/sdk-tracing.ts).
+ */
+export function invocationTraceHeader(): string | undefined {
+  return source._X_AMZN_TRACE_ID || undefined;
 }
 
 /** Reads settings from `env` instead of the process's environment (the local runtime, tests). */
