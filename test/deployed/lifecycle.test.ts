@@ -38,6 +38,8 @@ let failing: WebhookReceiver;
 let target: AwsTarget;
 const run = `t${Date.now().toString(36)}`;
 const served: RequestRecord[] = [];
+/** The local cloud's console: every function's output, prefixed `[FunctionName] ` (as its log stream on AWS). */
+const consoleLines: string[] = [];
 
 describeAws('the synthesized dev stage on moto', () => {
   beforeAll(async () => {
@@ -56,7 +58,10 @@ describeAws('the synthesized dev stage on moto', () => {
       // Emulator-only settings, never in the template.
       emulatorEnv: { CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1', CHECKOUT_LOCAL_DELAY_SCALE: '0.0001', POWERTOOLS_LOG_LEVEL: 'ERROR' },
       scheduleIntervalMs: 1000,
-      log: (line) => void appendFileSync(join(tmpdir(), `checkout-local-cloud-${run}.log`), line),
+      log: (line) => {
+        consoleLines.push(...line.split('\n').filter(Boolean));
+        appendFileSync(join(tmpdir(), `checkout-local-cloud-${run}.log`), line);
+      },
       onRequest: (record) => void served.push(record),
     });
     api = requester(cloud.url);
@@ -132,6 +137,43 @@ describeAws('the synthesized dev stage on moto', () => {
     // Sequential creates share one environment: cold once, then warm.
     expect(stats('CreateSession')).toMatchObject({ coldStarts: 1, errors: 0 });
     expect(stats('CreateSession').invocations).toBeGreaterThanOrEqual(2);
+  }, 90_000);
+
+  test('the console shows the EMF metrics and one request id: created, then paid (gateway call, attempt) and its webhook delivered, each line naming the request that committed it', async () => {
+    /** A function's EMF lines (CloudWatch's embedded metric format) for `metric`, parsed. */
+    const emf = (fn: string, metric: string) =>
+      consoleLines
+        .filter((line) => line.startsWith(`[${fn}] {`) && line.includes('"_aws"'))
+        .map((line) => JSON.parse(line.slice(fn.length + 3)) as Record<string, any>)
+        .filter((line) => line._aws.CloudWatchMetrics.some((m: { Metrics: Array<{ Name: string }> }) => m.Metrics.some((x) => x.Name === metric)));
+    const created = await create(TXN, { order_no: `${run}-emf`, webhook_url: receiver.url });
+    expect(created.status).toBe(201);
+    const id = created.json.session_id as string;
+    const createId = created.headers.get('x-request-id')!;
+    const paid = await postPayment({ request: api }, id, GOOD_CARD, await openPage({ request: api }, id));
+    expect(paid.status).toBe(303);
+    const payId = paid.headers.get('x-request-id')!;
+    expect(payId).not.toBe(createId);
+    await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: 30_000, what: 'the paid webhook' });
+    const delivered = await waitFor(() => emf('DeliverWebhook', 'Deliveries').find((line) => line.request_id === payId), { timeoutMs: 30_000, what: "the webhook worker's Deliveries line" });
+
+    // Each line is a datapoint in the stage's namespace (what CloudWatch would chart and alarm on).
+    expect(delivered).toMatchObject({ channel: 'webhook', outcome: 'delivered', Deliveries: 1, service: 'checkout-api' });
+    expect(delivered!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Checkout/dev', Metrics: [{ Name: 'Deliveries', Unit: 'Count' }] });
+    // The create: its request line (API Gateway's access log on AWS) and the router's count of the created event.
+    expect(served.find((record) => record.request_id === createId)).toMatchObject({ method: 'POST', path: TXN, status: 201 });
+    expect(emf('RouteEvents', 'SessionEvents').find((line) => line.session_id === id && line.event === 'created')).toMatchObject({ request_id: createId, SessionEvents: 1 });
+    // The payment: the pay function's own line (its gateway call), the router's (the paid event,
+    // the attempt's result) and the webhook worker's (above) all carry the pay request's id.
+    expect(emf('CheckoutPay', 'GatewayCalls').find((line) => line.request_id === payId)).toMatchObject({ pg: 'sandbox', outcome: 'answered', call: 'start', GatewayCalls: 1 });
+    expect(emf('CheckoutPay', 'GatewayLatencyMs').find((line) => line.request_id === payId)).toMatchObject({ pg: 'sandbox', call: 'start' });
+    expect(emf('RouteEvents', 'SessionEvents').find((line) => line.session_id === id && line.event === 'paid')).toMatchObject({ request_id: payId, SessionEvents: 1 });
+    expect(emf('RouteEvents', 'PaymentAttempts').find((line) => line.session_id === id)).toMatchObject({ request_id: payId, result: 'success', PaymentAttempts: 1 });
+    // One search for the id finds the three functions' lines.
+    const withPayId = new Set(consoleLines.filter((line) => line.includes(payId)).map((line) => line.slice(1, line.indexOf(']'))));
+    expect([...withPayId].sort()).toEqual(expect.arrayContaining(['CheckoutPay', 'DeliverWebhook', 'RouteEvents']));
+    // No X-Ray noise without a trace (adapters/aws/sdk-tracing.ts sends nothing locally).
+    expect(consoleLines.filter((line) => /sub\/segment|Failed to get the current/.test(line))).toEqual([]);
   }, 90_000);
 
   test('operations on the shipped bundles: a refund (its Tracking-Key replayed) sends its signed webhook, e-mail and SMS; an inquiry with notify_webhook_url reaches the receiver', async () => {

@@ -76,6 +76,23 @@ describe('failures seen in minutes', () => {
     prod.api.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', DatapointsToAlarm: 2, EvaluationPeriods: 5 });
   });
 
+  test('payment attempts in error and a real gateway\'s unanswered or failed calls alarm, 2 of 5; declines and the sandbox do not', () => {
+    const alarmsOn = (metricName: string) =>
+      Object.values(prod.api.findResources('AWS::CloudWatch::Alarm') as Resources).filter((alarm) => JSON.stringify(alarm.Properties.Metrics ?? []).includes(`"MetricName":"${metricName}"`));
+    const dimensionValues = (alarm: { Properties: Record<string, any> }) =>
+      (alarm.Properties.Metrics as Array<{ MetricStat?: { Metric: { Dimensions: Array<{ Name: string; Value: string }> } } }>).flatMap((m) => m.MetricStat?.Metric.Dimensions.map((d) => `${d.Name}=${d.Value}`) ?? []);
+    const gateway = alarmsOn('GatewayCalls');
+    expect(gateway).toHaveLength(1);
+    expect(dimensionValues(gateway[0]!).sort()).toEqual(['outcome=error', 'outcome=unknown', 'pg=mpgs', 'pg=mpgs', 'service=checkout-api', 'service=checkout-api']);
+    expect(gateway[0]!.Properties).toMatchObject({ Threshold: 5, DatapointsToAlarm: 2, EvaluationPeriods: 5, OKActions: [expect.anything()] });
+    const attempts = alarmsOn('PaymentAttempts');
+    expect(attempts).toHaveLength(1);
+    expect(dimensionValues(attempts[0]!).sort()).toEqual(['result=error', 'service=checkout-api']);
+    expect(attempts[0]!.Properties).toMatchObject({ Threshold: 10, DatapointsToAlarm: 2, EvaluationPeriods: 5 });
+    // A decline is the customer's, not a fault: no alarm counts it.
+    expect(JSON.stringify(attempts)).not.toContain('"failed"');
+  });
+
   test('no alarm fires on a single datapoint, except new dead letters; every alarm notifies on recovery', () => {
     for (const app of [dev, prod]) {
       for (const template of [app.data, app.api]) {
@@ -93,7 +110,7 @@ describe('failures seen in minutes', () => {
       const [dashboard] = Object.values(app.api.findResources('AWS::CloudWatch::Dashboard') as Resources);
       expect(dashboard!.Properties.DashboardName).toBe(`Checkout-${stage}`);
       const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-      for (const piece of ['Alarms', 'API latency', 'SessionEvents', 'Deliveries', 'ApproximateAgeOfOldestMessage', 'IteratorAge', 'ExpiryLagSeconds', `Checkout/${stage}`]) expect([piece, body.includes(piece)]).toEqual([piece, true]);
+      for (const piece of ['Alarms', 'API latency', 'SessionEvents', 'Deliveries', 'PaymentAttempts', 'GatewayCalls', 'GatewayLatencyMs', 'ApproximateAgeOfOldestMessage', 'IteratorAge', 'ExpiryLagSeconds', `Checkout/${stage}`]) expect([piece, body.includes(piece)]).toEqual([piece, true]);
     }
   });
 });

@@ -11,6 +11,7 @@ import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
 import { redirect } from './http-event';
 import { httpHandler } from './http-handler';
+import { meteredGateways } from '../metrics';
 
 /**
  * Where a hosted gateway sends the customer back (`?attempt=` ours, MPGS adds `resultIndicator`).
@@ -31,5 +32,5 @@ export function wire(ports: SyncAttemptPorts) {
   );
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: awsPaymentGateways() });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: meteredGateways(awsPaymentGateways()) });
 export const handler = lambdaEntry(build);

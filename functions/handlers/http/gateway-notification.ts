@@ -10,6 +10,7 @@ import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
+import { meteredGateways } from '../metrics';
 
 /**
  * A gateway's notification about an order (MPGS: `order.notificationUrl`, with
@@ -28,5 +29,5 @@ export function wire(ports: SyncAttemptPorts) {
   });
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: awsPaymentGateways() });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: meteredGateways(awsPaymentGateways()) });
 export const handler = lambdaEntry(build);
