@@ -44,8 +44,8 @@ export interface StageConfig {
   /**
    * Days a closed session is kept after its last change before DynamoDB's TTL removes it (and
    * the event router its attachment): `paidDays` when money moved (paid, authorized), else
-   * `unpaidDays` (failed, canceled, expired). Never while it is open, an attempt awaits the
-   * gateway or an operation is in flight (functions/domain/retention.ts; docs/data-retention.md).
+   * `unpaidDays` (failed, canceled, expired; the paid window when an attempt or an operation was
+   * left undecided). Never while it is open (functions/domain/retention.ts; docs/data-retention.md).
    */
   sessionRetention: SessionRetention;
   /** Uploaded files still under `uploads/` (never attached to a session) are deleted after this. */

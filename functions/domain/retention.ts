@@ -19,20 +19,22 @@ const MONEY_STATES: readonly State[] = ['paid', 'authorized', 'refunded', 'voide
 const DAY_SECONDS = 86_400;
 
 /**
- * When the table may remove the session (epoch seconds, DynamoDB's TTL), or undefined while
- * something still needs it: an open session; an attempt the gateway has not decided (a late
- * answer settles it in any state); an operation reserved at the gateway and not yet settled.
- * Counted from the session's last change (`updated_at`), so every write (a refund a year later,
- * a webhook status) moves it on; a write that finds something pending again drops it. A session
- * deleted for good goes at its deletion, whatever the retention.
+ * When the table may remove the session (epoch seconds, DynamoDB's TTL), or undefined while it is
+ * open. Counted from the session's last change (`updated_at`), so every write (a refund a year
+ * later, a webhook status, a late gateway answer) moves it on. The longer window applies when
+ * money moved, and also while something was left undecided (an attempt the gateway never
+ * answered, an operation reserved and never settled): money may have moved there too, and
+ * nothing pending lasts that long (the automatic inquiry gives up within the hour, the sync
+ * queue keeps a message 14 days, a reservation counts 2 minutes), while "never" would keep every
+ * abandoned hosted payment for good. A session deleted for good goes at its deletion.
  */
 export function removableAt(session: Session, retention: SessionRetention | undefined): number | undefined {
   if (isHardDeleted(session)) return Math.floor(Date.parse(session.deleted_at!) / 1000);
-  if (!retention || isOpen(session.state) || isStillNeeded(session)) return undefined;
-  const days = MONEY_STATES.includes(session.state) ? retention.paidDays : retention.unpaidDays;
+  if (!retention || isOpen(session.state)) return undefined;
+  const days = MONEY_STATES.includes(session.state) || isUndecided(session) ? retention.paidDays : retention.unpaidDays;
   return Math.floor(Date.parse(session.updated_at) / 1000) + days * DAY_SECONDS;
 }
 
-function isStillNeeded(session: Session): boolean {
+function isUndecided(session: Session): boolean {
   return session.attempts.some((attempt) => attempt.result === 'pending') || (session.operations_in_flight?.length ?? 0) > 0;
 }

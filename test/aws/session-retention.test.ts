@@ -70,22 +70,22 @@ describeAws('closed sessions: retention on DynamoDB and S3 (moto)', () => {
     }
   });
 
-  test('no TTL while the gateway has not decided an attempt, or an operation is in flight; the next write drops one set before', async () => {
+  test('an attempt the gateway never decided, or an operation never settled, keeps a closed session the longer window; each write counts again', async () => {
     const attempt: PaymentAttempt = { reference_number: 'REF000000001', pg_code: 'mpgs-kwd', result: 'pending', card_brand: 'card', card_last4: '', attempted_at: new Date().toISOString() };
     const expiredWithPending = changed(sampleSession(), { state: 'expired', attempts: [attempt] });
     await repo.create(expiredWithPending, []);
-    expect(await ttlOf(expiredWithPending)).toBeUndefined();
-    const settled = changed(expiredWithPending, { attempts: [{ ...attempt, result: 'failed' }] });
+    expect(await ttlOf(expiredWithPending)).toBe(epoch(expiredWithPending.updated_at) + 540 * DAY);
+    // The gateway's late answer settles it: now an unpaid session like any other.
+    const settled = { ...changed(expiredWithPending, { attempts: [{ ...attempt, result: 'failed' }] }), updated_at: new Date(Date.now() + 60_000).toISOString() };
     await repo.update(settled, expiredWithPending, []);
     expect(await ttlOf(settled)).toBe(epoch(settled.updated_at) + 90 * DAY);
 
-    const paid = sampleSession({ state: 'paid' });
-    await repo.create(paid, []);
-    expect(await ttlOf(paid)).toBeDefined();
+    const failed = sampleSession({ state: 'failed' });
+    await repo.create(failed, []);
     const refund = { operation: 'refund', state: 'refunded', amount: '1.000', currency_code: 'KWD', reference_number: 'REF000000002' } as ChildTransaction;
-    const reserving = changed(paid, { operations_in_flight: [refund] });
-    await repo.update(reserving, paid, []);
-    expect(await ttlOf(reserving)).toBeUndefined();
+    const reserving = changed(failed, { operations_in_flight: [refund] });
+    await repo.update(reserving, failed, []);
+    expect(await ttlOf(reserving)).toBe(epoch(reserving.updated_at) + 540 * DAY);
   });
 
   test('a session deleted for good goes at its deletion, whatever the retention', async () => {

@@ -1,4 +1,6 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { execFile } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -307,6 +309,23 @@ describeAws('the synthesized dev stage on moto', () => {
     const file = await fetch(session.attachment);
     expect(file.status).toBe(200);
     expect(Buffer.from(await file.arrayBuffer()).equals(pdf)).toBe(true);
+
+    // Its retention: deleted for good (unpaid), the item carries its TTL and names its object;
+    // when the table removes it (a DeleteItem here: moto runs no TTL, and the stream records the
+    // same REMOVE), the shipped router, behind the template's filter, deletes the file.
+    const id = (created.json as { session_id: string }).session_id;
+    expect((await api('POST', '/b/pbl/v2/operation/', { body: { session_id: id, operation: 'delete' } })).status).toBe(200);
+    useMotoEnv();
+    const table = createDocumentClient();
+    const key = { pk: `SESSION#${id}`, sk: 'SESSION' };
+    const item = (await table.send(new GetCommand({ TableName: cloud.tableName, Key: key, ConsistentRead: true }))).Item!;
+    expect(item.ttl).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
+    expect(item.attachment_key).toMatch(/^attachments\/[0-9a-f]+$/);
+    const routed = cloud.functions.get('RouteEvents')!.stats.invocations;
+    await table.send(new DeleteCommand({ TableName: cloud.tableName, Key: key }));
+    await waitFor(async () => (await fetch(session.attachment, { redirect: 'manual' })).status === 404, { timeoutMs: 30_000, what: 'the attachment deleted with its session' });
+    expect(cloud.functions.get('RouteEvents')!.stats.invocations).toBeGreaterThan(routed);
+    table.destroy();
   }, 60_000);
 
   test('the OpenAPI document and its reference from the shipped bundles: gzipped for a client that takes gzip, text for one that does not', async () => {

@@ -284,8 +284,8 @@ export function sessionItem(session: Session, events: SessionEvent[] = [], reten
     document: packDocument(document),
     ...expiryIndexKeys(session),
     // The table's TTL removes the item (within days of it): deleted for good at once (reads
-    // already answer 404), closed after the stage's retention (domain/retention.ts). The
-    // whole-item Put drops it again when a write finds something pending.
+    // already answer 404), closed after the stage's retention from this write (domain/retention.ts);
+    // an open session's whole-item Put carries none.
     ...(removable === undefined ? {} : { [TTL_ATTRIBUTE]: removable }),
     // Named at the top level so the stream's record of the item's removal selects on it.
     ...(attachmentToken === undefined ? {} : { [ATTACHMENT_KEY_ATTRIBUTE]: attachmentKey(attachmentToken) }),
