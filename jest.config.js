@@ -16,4 +16,7 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   reporters: ['default', '<rootDir>/test/fixtures/totals-reporter.js'],
   testTimeout: 30000,
+  // Fixed, not one per core: CI and a laptop run the same parallelism (docs/testing.md). Two
+  // workers keep a 2-core machine busy, since most suites wait on moto, a browser or a child process.
+  maxWorkers: 2,
 };

@@ -3,6 +3,7 @@ import type { SessionEvent } from './events';
 import { INQUIRY_QUEUE } from './inquiry';
 import type { Session } from './session';
 import { NOTIFICATION_EVENTS, type NotificationEvent } from './state-machine';
+import { jsonObject } from './queue-message';
 
 /**
  * What the event router puts on the three queues. Messages carry the event, not a copy of the
@@ -92,13 +93,8 @@ export function deliveryKey(message: DeliveryMessage): string {
 
 /** Parses a queue message body; undefined when it is not one of ours. */
 export function parseDeliveryMessage(body: string): DeliveryMessage | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
+  const value = jsonObject(body);
+  if (!value) return undefined;
   const message = value as Partial<DeliveryMessage> & { to?: unknown };
   const event = message.event as Partial<SessionEvent> | undefined;
   const validEvent = !!event && typeof event.event_id === 'string' && typeof event.session_id === 'string' && typeof event.type === 'string';

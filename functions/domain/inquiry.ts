@@ -1,4 +1,5 @@
 import type { GatewaySetting } from './config';
+import { jsonObject } from './queue-message';
 
 /**
  * The automatic inquiry (Ottu's): an attempt at a hosted gateway is synced by itself after the
@@ -41,13 +42,8 @@ export function nextInquiry(message: InquiryMessage): InquiryMessage | undefined
 
 /** Parses a queue message body; undefined when it is not an inquiry. */
 export function parseInquiryMessage(body: string): InquiryMessage | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
+  const value = jsonObject(body);
+  if (!value) return undefined;
   const message = value as Partial<InquiryMessage>;
   const valid =
     typeof message.session_id === 'string' &&

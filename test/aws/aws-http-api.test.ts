@@ -93,5 +93,6 @@ describeAws('HTTP API over CHECKOUT_BACKEND=aws (moto)', () => {
       '409 key reused with another body': { PutItem: 1 },
       '404': { GetItem: 1 },
     });
-  });
+    // Two whole scenarios, every handler loaded cold: about 10 s alone, over 30 s on a busy machine.
+  }, 120_000);
 });

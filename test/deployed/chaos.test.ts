@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runLoad, type LoadResult } from '../../bench/load/driver';
 import { startLocalStage, type LocalStage } from '../../bench/load/local-stage';
 import { summarize, table, type LoadSummary } from '../../bench/load/report';
+import { sharedAssembly } from '../fixtures/shared-assembly';
 import { describeAws } from '../fixtures/moto';
 
 /**
@@ -27,8 +28,8 @@ let summary: LoadSummary;
 describeAws('the local cloud under load while functions are killed (CHECKOUT_LOCAL_CHAOS)', () => {
   beforeAll(async () => {
     stage = await startLocalStage({
-      // An assembly already synthesized with bundles (CHECKOUT_ASSEMBLY), else synthesized here.
-      assemblyDir: process.env.CHECKOUT_ASSEMBLY,
+      // The run's synthesized stage, shared with the other deployed suites.
+      assemblyDir: await sharedAssembly(),
       sweepEveryMs: 2000,
       // Queue visibility 180 s → 2 s: a killed consumer's batch returns in seconds.
       timeScale: 0.01,

@@ -2,7 +2,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, promisify } from 'node:util';
@@ -21,11 +21,11 @@ import { tinyPdf } from '../fixtures/sample-files';
 import { DEMO_ENV, requester, seedBody, type ApiRequest } from '../fixtures/local-api';
 import { describeAws, MOTO_ENDPOINT, motoData, useMotoEnv } from '../fixtures/moto';
 import { startReceiver, waitFor, type ReceivedRequest, type WebhookReceiver } from '../fixtures/webhook-receiver';
-import { synthStage } from '../infra/synth-app';
+import { sharedAssembly } from '../fixtures/shared-assembly';
 
 /**
  * What `cdk deploy` ships, run end to end: the dev stage is synthesized with its bundles (once
- * per run), its Data stack created on moto from the template, and every function run from its
+ * per jest run, shared with the other deployed suites), its Data stack created on moto from the template, and every function run from its
  * bundle with the template's environment by the local cloud (functions/local/cloud).
  */
 
@@ -45,9 +45,8 @@ const consoleLines: string[] = [];
 
 describeAws('the synthesized dev stage on moto', () => {
   beforeAll(async () => {
-    outdir = mkdtempSync(join(tmpdir(), 'checkout-assembly-'));
-    // Bundles all functions with esbuild, as `cdk synth` does: the very assets a deploy uploads.
-    synthStage('dev', { bundle: true, outdir });
+    // All functions bundled with esbuild, as `cdk synth` does: the very assets a deploy uploads.
+    outdir = await sharedAssembly();
     receiver = await startReceiver(200);
     failing = await startReceiver(500);
     target = { endpoint: MOTO_ENDPOINT!, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
@@ -67,13 +66,13 @@ describeAws('the synthesized dev stage on moto', () => {
       onRequest: (record) => void served.push(record),
     });
     api = requester(cloud.url);
-  }, 240_000);
+    // The bundled synth (shared, perhaps running in another suite) is most of it: over 4 minutes on a busy 2-core machine.
+  }, 600_000);
 
   afterAll(async () => {
     await cloud?.close();
     await receiver?.close();
     await failing?.close();
-    if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
   const create = (path: string, body: Record<string, unknown>) => api('POST', path, { body: { ...seedBody(), ...body } });
