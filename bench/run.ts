@@ -16,6 +16,7 @@ import { costModel, floorCpuMs, PRICES, type StartUps } from './cost-model';
 import { expiryLag, fannedOut, singleSweep, sustainedPerSecond, type SweepCosts } from './expiry-scaling';
 import { NOTIFIED_BODY, SWEPT_MINUTES, type Seed } from './first-requests';
 import { handlerLatency } from './handler-latency';
+import { MPGS_STEPS, mpgsPayFigures, type MpgsFigures } from './mpgs-pay';
 import { httpThroughput } from './http-throughput';
 import { httpEvent, lambdaContext } from './lambda-events';
 import { round } from './stats';
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
       const startUp = (c: { max_rss_mb: number; cpu_ms: number }) => ({ rssMb: c.max_rss_mb, initCpuMs: c.cpu_ms });
       const startUps: StartUps = Object.fromEntries([...cold].map(([id, { ours, floor }]) => [id, { ours: startUp(ours), floor: startUp(floor) }]));
       if (handlerFloorUs !== undefined) await awsFigures(stage, seed, handlerFloorUs, startUps);
+      if (handlerFloorUs !== undefined) mpgsRows(await mpgsPayFigures(stage, settings.awsIterations, `${receiver.url}/hook`));
     } finally {
       await receiver.close();
       await stage.close();
@@ -221,6 +223,20 @@ async function awsFigures(stage: AwsStage, seed: Seed, handlerFloorUs: number, s
   for (const line of cost.floor_lines) rows.push([`cost floor: ${line.item}`, `${line.quantity} ${line.unit}/session`, `$${line.usd_per_million_sessions}/M sessions`, '', '']);
   const r = ratio(cost.total, cost.floor);
   rows.push(['cost_per_million_sessions_usd', `$${cost.total} (+ e-mail $${cost.email_usd_per_million_sessions}, SMS per country)`, `$${cost.floor}`, `${r}×`, `${goal(r, 1.3)}, ${cost.total <= 15 ? 'ok' : 'MISSED'} (≤$15)`]);
+}
+
+/** The MPGS pay path (bench/mpgs-pay.ts): each step's calls, ours and the gateway's, and its cost per million sessions. */
+function mpgsRows(mpgs: MpgsFigures): void {
+  figures.mpgs_steps = mpgs.steps;
+  figures.mpgs_cost_lines = mpgs.cost_lines;
+  figures.mpgs_cost_per_million_sessions_usd = mpgs.cost_per_million_sessions_usd;
+  const list = (counts: Record<string, number>) => Object.entries(counts).map(([name, n]) => `${name}×${n}`).join(' ') || 'none';
+  for (const step of MPGS_STEPS) {
+    const s = mpgs.steps[step];
+    rows.push([`mpgs.${step} ours / MPGS (cpu/wait ms)`, `${list(s.aws)} / ${list(s.mpgs)}`, `${s.cpu_ms}/${s.wait_ms} (moto ${s.ms})`, '', 'reported']);
+  }
+  for (const line of mpgs.cost_lines) rows.push([`mpgs cost: ${line.item}`, `${line.quantity} ${line.unit}/session`, `$${line.usd_per_million_sessions}/M sessions`, '', '']);
+  rows.push(['mpgs_cost_per_million_sessions_usd', `$${mpgs.cost_per_million_sessions_usd} (MPGS's own fees apart)`, '', '', 'reported']);
 }
 
 /**

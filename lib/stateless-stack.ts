@@ -8,10 +8,10 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { MathExpression, Metric, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnFunction, FilterCriteria, StartingPosition, type Alias } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { QUEUE_NAMES, STREAM_EVENT_SOURCE, STREAM_ITERATOR_AGE_ALARM_SECONDS, WORK_QUEUE, type QueueName } from '../functions/config/queues';
@@ -19,7 +19,8 @@ import type { Needs } from '../functions/config/needs';
 import { ROUTES, type Route } from '../functions/config/routes';
 import { TRAILING_SLASH_PARAM } from '../functions/config/trailing-slash';
 import { WORKERS, type Worker } from '../functions/config/workers';
-import { PERSISTENT, StageAlarms } from './constructs/alarms';
+import { EVERY_TIME, PERSISTENT, StageAlarms } from './constructs/alarms';
+import { ALARM_PREFIX } from '../functions/ports/log';
 import { StageDashboard } from './constructs/dashboard';
 import { FannedOutSchedule } from './constructs/fanned-out-schedule';
 import { SafeDeploy } from './constructs/safe-deploy';
@@ -65,6 +66,7 @@ export class CheckoutStatelessStack extends Stack {
   /** The Data stack's resources, read from its SSM parameters (no CloudFormation exports). */
   private readonly data: SharedData;
   private readonly functionEnv: Record<string, string>;
+  private alarmLinesAlarm?: Alarm;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -204,6 +206,8 @@ export class CheckoutStatelessStack extends Stack {
       environment: this.functionEnv,
     });
     this.grantNeeds(fn, needs ?? {});
+    // The functions that call a gateway sync payments, where a mismatch is logged as an ALARM line.
+    if (needs?.gatewaySecrets) this.countAlarmLines(id, fn);
     const live = this.deploys.alias(fn);
     this.aliases.set(id, live);
     // On the alias: during a canary the new version's failures are what CodeDeploy watches.
@@ -336,6 +340,30 @@ export class CheckoutStatelessStack extends Stack {
       description: `More than ${this.config.api5xxRatePercent}% of API requests answered 5xx in 2 of 5 minutes.`,
       threshold: this.config.api5xxRatePercent,
       datapoints: PERSISTENT,
+    });
+  }
+
+  /**
+   * The ALARM lines (ports/log.ts) of a function's log group, counted into one stage metric: a
+   * gateway's answer that does not match the attempt (amount, currency, order), a payment on a
+   * closed session, an automatic inquiry that gave up. Each needs a person, so the first pages.
+   */
+  private countAlarmLines(id: string, fn: CheckoutFunction): void {
+    new MetricFilter(this, `${id}AlarmLines`, {
+      logGroup: fn.logGroup,
+      // Powertools writes one JSON object a line; the message is the warning's first argument.
+      filterPattern: FilterPattern.stringValue('$.message', '=', `${ALARM_PREFIX} *`),
+      metricNamespace: metricsNamespace(this.config.stage),
+      metricName: METRIC.alarmLines,
+      metricValue: '1',
+    });
+    if (this.alarmLinesAlarm) return;
+    const metric = new Metric({ namespace: metricsNamespace(this.config.stage), metricName: METRIC.alarmLines, period: Duration.minutes(5), statistic: 'Sum' });
+    this.alarmLinesAlarm = this.alarms.add('GatewayAlarmLines', metric, {
+      description: 'A function logged an ALARM line: a gateway answer that does not match its attempt (amount, currency, order id), a payment on a session no longer open, or an automatic inquiry that gave up (docs/runbook.md, "An ALARM line").',
+      threshold: 0,
+      datapoints: EVERY_TIME,
+      period: Duration.minutes(5),
     });
   }
 

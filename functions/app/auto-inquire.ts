@@ -1,6 +1,7 @@
 import { NotFoundError } from '../domain/errors';
 import { nextInquiry, type InquiryMessage } from '../domain/inquiry';
 import type { Ports } from '../ports';
+import { alarmMessage } from '../ports/log';
 import { syncAttempt, type SyncAttemptPorts, type SyncOutcome } from './sync-attempt';
 
 export type AutoInquirePorts = SyncAttemptPorts & Pick<Ports, 'inquiries'>;
@@ -30,7 +31,7 @@ export async function autoInquire(ports: AutoInquirePorts, message: InquiryMessa
   if (outcome.kind !== 'pending') return outcome;
   const next = nextInquiry(message);
   if (!next) {
-    ports.log.warn('ALARM automatic inquiry gave up on a pending attempt', new Error(`session ${message.session_id} attempt ${message.reference} still pending after ${message.try} tries: check it at the gateway`));
+    ports.log.warn(alarmMessage('automatic inquiry gave up on a pending attempt'), new Error(`session ${message.session_id} attempt ${message.reference} still pending after ${message.try} tries: check it at the gateway`));
     return { kind: 'gave_up' };
   }
   await ports.inquiries.schedule(next);

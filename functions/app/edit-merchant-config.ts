@@ -5,6 +5,7 @@ import { hashPassword, newApiKey } from '../domain/credentials';
 import { isIsoCurrency } from '../domain/currencies';
 import { DEFAULT_EXPIRATION } from '../domain/expiration';
 import { ValidationError } from '../domain/errors';
+import { MAX_INQUIRY_DELAY_SECONDS } from '../domain/inquiry';
 import { parseAmount } from '../domain/money';
 
 /**
@@ -35,7 +36,13 @@ export interface GatewayInput {
   fee_percent: string;
   icon: string;
   attempt_limit: number;
+  /** How the connector reaches the gateway, what is not secret (MPGS: host, merchant_id). */
+  connection?: Record<string, string>;
+  /** Whole minutes before an unanswered attempt is asked about (MPGS: 11), at most SQS's 15. */
+  inquiry_window_minutes?: number;
 }
+
+const MAX_INQUIRY_WINDOW_MINUTES = MAX_INQUIRY_DELAY_SECONDS / 60;
 
 export function addGateway(config: MerchantConfig, input: GatewayInput, replace = false): MerchantConfig {
   const errors: Record<string, string[]> = {};
@@ -49,6 +56,10 @@ export function addGateway(config: MerchantConfig, input: GatewayInput, replace 
   else if (unknown.length > 0) errors.currencies = [`Not ISO 4217 currency codes: ${unknown.join(', ')}.`];
   if (!validPercent(input.fee_percent)) errors.fee_percent = ['A decimal percentage from 0 to 100, such as "2.5".'];
   if (!Number.isInteger(input.attempt_limit) || input.attempt_limit < 1 || input.attempt_limit > 10) errors.attempt_limit = ['A whole number from 1 to 10.'];
+  const window = input.inquiry_window_minutes;
+  if (window !== undefined && (!Number.isInteger(window) || window < 1 || window > MAX_INQUIRY_WINDOW_MINUTES)) {
+    errors.inquiry_window_minutes = [`A whole number of minutes from 1 to ${MAX_INQUIRY_WINDOW_MINUTES} (SQS delays a message at most that long).`];
+  }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   const gateway: GatewaySetting = {
     code: input.code,
@@ -60,6 +71,8 @@ export function addGateway(config: MerchantConfig, input: GatewayInput, replace 
     fee_percent: input.fee_percent,
     currencies: [...new Set(currencies)],
     attempt_limit: input.attempt_limit,
+    ...(input.connection ? { connection: { ...input.connection } } : {}),
+    ...(window !== undefined ? { inquiry_window_minutes: window } : {}),
   };
   return { ...config, gateways: [...config.gateways.filter((g) => g.code !== gateway.code), gateway] };
 }

@@ -1,7 +1,9 @@
+import { successRedirect } from '../domain/checkout';
 import { findGateway } from '../domain/config';
 import { AuthenticationError, NotFoundError } from '../domain/errors';
 import type { Session } from '../domain/session';
 import { getSession } from './get-session';
+import { redirectAfterPayment, type RedirectAfterPaymentPorts } from './redirect-after-payment';
 import { pendingAttempt, syncAttempt, type SyncAttemptPorts, type SyncOutcome } from './sync-attempt';
 
 /**
@@ -16,8 +18,31 @@ export interface GatewayReturn {
   query: Readonly<Record<string, string | undefined>>;
 }
 
-/** The customer is back from the gateway's page: sync the attempt and show the session as it now is. */
-export async function returnFromGateway(ports: SyncAttemptPorts, input: GatewayReturn): Promise<SyncOutcome> {
+export type GatewayReturnPorts = SyncAttemptPorts & RedirectAfterPaymentPorts;
+
+/**
+ * The customer is back from the gateway's page: sync the attempt, then where the customer goes.
+ * `redirectTo` is the merchant's redirect_url only as Ottu sends the customer there, once the
+ * session's webhook answered 200 (redirect-after-payment.ts, as the sandbox's form post does);
+ * absent, the customer sees our page, which shows the outcome (the receipt once paid).
+ */
+export async function returnFromGateway(ports: GatewayReturnPorts, input: GatewayReturn): Promise<SyncOutcome & { redirectTo?: string }> {
+  const outcome = await syncReturn(ports, input);
+  const redirectTo = await destination(ports, outcome);
+  return redirectTo ? { ...outcome, redirectTo } : outcome;
+}
+
+/** After a success this return committed, its own webhook is sent and waited for; after one another trigger committed, its recorded answer decides. */
+async function destination(ports: RedirectAfterPaymentPorts, outcome: SyncOutcome): Promise<string | undefined> {
+  const { session } = outcome;
+  if (session.state !== 'paid' && session.state !== 'authorized') return undefined;
+  if (outcome.kind === 'settled' && (outcome.event?.type === 'paid' || outcome.event?.type === 'authorized')) return redirectAfterPayment(ports, session, outcome.event);
+  if (!session.webhook_url) return successRedirect(session);
+  const answered = session.webhook_status;
+  return answered && (answered.event === 'paid' || answered.event === 'authorized') && answered.last_status_code === 200 ? successRedirect(session) : undefined;
+}
+
+async function syncReturn(ports: SyncAttemptPorts, input: GatewayReturn): Promise<SyncOutcome> {
   const outcome = await syncAttempt(ports, input.sessionId, input.reference);
   const attempt = input.reference ? outcome.session.attempts.find((candidate) => candidate.reference_number === input.reference) : undefined;
   // The browser's proof (MPGS's resultIndicator) is compared for the record only: a success it

@@ -2,7 +2,7 @@ import { actorOf, auditEntry, type AuditEntry, type RequestOrigin } from '../dom
 import { findGateway, type GatewaySetting } from '../domain/config';
 import { OperationFailedError, NotFoundError, PermissionDeniedError, ServiceUnavailableError, ValidationError } from '../domain/errors';
 import { capabilityProblem } from '../domain/gateway';
-import { isExternal, liveInFlight, operationTotals, planOperation, settledAttempt, type ChildTransaction, type OperationName } from '../domain/operations';
+import { isExternal, operationTotals, planOperation, settledAttempt, staleInFlight, type ChildTransaction, type OperationName } from '../domain/operations';
 import { initiatorOf, mayOperate, type Principal } from '../domain/permissions';
 import type { Session } from '../domain/session';
 import type { Ports, SessionReader } from '../ports';
@@ -61,15 +61,17 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
     return { operation, session: after };
   }
 
+  // 0. A reservation left by a request that died is settled from the gateway's record first.
+  const current = await resolveStale(ports, session);
   // 1. Reserve: our rules applied and the child kept in flight, in one conditional write, so two
   // operations at once cannot both take what is left while the gateway is asked.
   let child: ChildTransaction | undefined;
   const { session: reserved } = await changeSession(
     ports,
-    session,
-    (current) => {
-      child = plan(current).transaction!;
-      return { action: 'record', changes: { operations_in_flight: [...liveInFlight(current, ports.clock.now()), child] } };
+    current,
+    (latest) => {
+      child = plan(latest).transaction!;
+      return { action: 'record', changes: { operations_in_flight: [...(latest.operations_in_flight ?? []), child] } };
     },
     { retry: true },
   );
@@ -77,20 +79,9 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
   // 2. Ask the gateway, with the child's reference as its id (a retry is the same transaction).
   const result = await callGateway(ports, reserved, sent).catch((error: unknown) => ({ kind: 'unknown' as const, explanation: (error as Error).name }));
   // 3. Commit the child with its event when the gateway confirmed; otherwise release the reservation.
-  let transaction: ChildTransaction | undefined;
-  const { session: after } = await changeSession(
-    ports,
-    reserved,
-    (current) => {
-      const rest = (current.operations_in_flight ?? []).filter((kept) => kept.reference_number !== sent.reference_number);
-      const inFlight = { operations_in_flight: rest.length > 0 ? rest : undefined };
-      if (result.kind !== 'confirmed') return { action: 'record', changes: inFlight };
-      transaction = { ...sent, version: current.version + 1, pg_response: result.pg_response, pg_params: result.pg_params };
-      return { action: ACTION[operation], changes: { ...inFlight, transactions: [...(current.transactions ?? []), transaction] } };
-    },
-    // The entry commits with the outcome: the child when confirmed, the released reservation when not.
-    { retry: true, retries: SETTLE_RETRIES, audit: auditOf(ports, input, () => ({ result: result.kind === 'confirmed' ? 'success' : result.kind, amount: sent.amount, reference_number: sent.reference_number })) },
-  );
+  // The entry commits with the outcome: the child when confirmed, the released reservation when not.
+  const audit = auditOf(ports, input, () => ({ result: result.kind === 'confirmed' ? 'success' : result.kind, amount: sent.amount, reference_number: sent.reference_number }));
+  const { session: after, transaction } = await settle(ports, reserved, sent, result, audit);
   if (result.kind === 'refused') throw new OperationFailedError(operation, result.explanation);
   // Unknown is not refused: nothing is recorded, and the merchant is told to check before retrying.
   if (result.kind === 'unknown') throw new ServiceUnavailableError(`The payment gateway did not confirm the ${operation} (${result.explanation}); nothing was recorded yet. Check the payment's status before trying again.`);
@@ -98,6 +89,56 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
 }
 
 const ACTION = { refund: 'refund', capture: 'capture', void: 'void' } as const;
+
+/**
+ * Records the gateway's answer about a reserved child: confirmed, the child is committed with its
+ * event; refused, absent or unknown, the reservation is released. A reservation no longer there
+ * was settled by another request (a stale one resolved twice at once): nothing changes.
+ */
+async function settle(ports: OperateSessionPorts, session: Session, sent: ChildTransaction, result: OperationResult | { kind: 'absent' }, audit?: (next: Session) => AuditEntry) {
+  let transaction: ChildTransaction | undefined;
+  const { session: after } = await changeSession(
+    ports,
+    session,
+    (current) => {
+      const inFlight = current.operations_in_flight ?? [];
+      if (!inFlight.some((kept) => kept.reference_number === sent.reference_number)) return undefined;
+      const rest = inFlight.filter((kept) => kept.reference_number !== sent.reference_number);
+      const changes = { operations_in_flight: rest.length > 0 ? rest : undefined };
+      if (result.kind !== 'confirmed') return { action: 'record', changes };
+      transaction = { ...sent, version: current.version + 1, pg_response: result.pg_response, pg_params: result.pg_params };
+      return { action: ACTION[sent.operation], changes: { ...changes, transactions: [...(current.transactions ?? []), transaction] } };
+    },
+    { retry: true, retries: SETTLE_RETRIES, audit },
+  );
+  return { session: after, transaction };
+}
+
+/**
+ * Reservations older than IN_FLIGHT_MS were left by a request whose Lambda died between the
+ * reservation and recording the gateway's answer, perhaps after the gateway did it. Letting them
+ * expire could refund twice; so the gateway is asked (a GET, never a resend): done there, the
+ * child is committed with its event; not there or refused, the reservation is released; no
+ * answer, it stays and keeps counting against what is left.
+ */
+async function resolveStale(ports: OperateSessionPorts, session: Session): Promise<Session> {
+  let current = session;
+  for (const child of staleInFlight(session, ports.clock.now())) {
+    const result = await lookUp(ports, current, child).catch((error: unknown) => ({ kind: 'unknown' as const, explanation: (error as Error).name }));
+    ports.log.info('operation left in flight by a request that died, asked at the gateway', { session_id: session.session_id, reference_number: child.reference_number, operation: child.operation, outcome: result.kind });
+    if (result.kind === 'unknown') continue;
+    current = (await settle(ports, current, child, result)).session;
+  }
+  return current;
+}
+
+/** The gateway's record of a child sent earlier (Retrieve Transaction): never sends it again. */
+async function lookUp(ports: OperateSessionPorts, session: Session, child: ChildTransaction): Promise<OperationResult | { kind: 'absent' }> {
+  const attempt = settledAttempt(session);
+  const connector = attempt && (await connectorFor(ports, session, attempt.pg_code));
+  if (!attempt || !connector) return { kind: 'unknown', explanation: `the payment gateway ${child.pg_code} is not available` };
+  return connector.lookup({ operation: child.operation, id: child.reference_number, attempt: { reference: attempt.reference_number, gateway: attempt.gateway, card_last4: attempt.card_last4 }, amount: child.amount, currency: child.currency_code });
+}
 
 /** The audit entry of this operation (docs/security.md): who, from where, in which request, and how it ended. */
 function auditOf(ports: OperateSessionPorts, input: OperateSessionInput, details: () => Record<string, string>) {

@@ -4,8 +4,10 @@ import { minorUnits } from '../domain/currencies';
 import { VersionConflictError } from '../domain/errors';
 import { attemptResult } from '../domain/gateway';
 import { parseAmount } from '../domain/money';
+import type { SessionEvent } from '../domain/events';
 import type { PaymentAttempt, Session } from '../domain/session';
 import type { Ports } from '../ports';
+import { alarmMessage } from '../ports/log';
 import type { GatewayPayment } from '../ports/payment-gateway';
 import { changeSession, type SessionWritePorts } from './change-session';
 import { getSession } from './get-session';
@@ -13,8 +15,8 @@ import { getSession } from './get-session';
 export type SyncAttemptPorts = SessionWritePorts & Pick<Ports, 'config' | 'gateways' | 'log'>;
 
 export type SyncOutcome =
-  /** This sync recorded the gateway's final answer (and its event). */
-  | { kind: 'settled'; session: Session }
+  /** This sync recorded the gateway's final answer and committed `event` with it. */
+  | { kind: 'settled'; session: Session; event?: SessionEvent }
   /** The gateway has no final answer yet, could not be asked, or its answer did not match ours. */
   | { kind: 'pending'; session: Session }
   /** Nothing to ask: no such attempt, or it was settled already (by another sync). */
@@ -40,7 +42,7 @@ export async function syncAttempt(ports: SyncAttemptPorts, sessionId: string, re
   const problem = mismatch(session, attempt, payment);
   if (problem) {
     // The gateway's order is not the one we asked for: nothing is paid; an operator must look.
-    ports.log.warn('ALARM gateway answer does not match the attempt', new Error(`session ${session.session_id} attempt ${attempt.reference_number}: ${problem}`));
+    ports.log.warn(alarmMessage('gateway answer does not match the attempt'), new Error(`session ${session.session_id} attempt ${attempt.reference_number}: ${problem}`));
     return { kind: 'pending', session };
   }
   const now = ports.clock.now();
@@ -56,7 +58,7 @@ export async function syncAttempt(ports: SyncAttemptPorts, sessionId: string, re
   };
   const operation = payment.status === 'authorized' ? 'authorize' : 'purchase';
   try {
-    const { session: next, changed } = await changeSession(
+    const { session: next, changed, events } = await changeSession(
       ports,
       session,
       (current) => {
@@ -64,13 +66,13 @@ export async function syncAttempt(ports: SyncAttemptPorts, sessionId: string, re
         if (!still) return undefined;
         const change = settleAttempt(current, { ...settled, gateway: still.gateway }, operation, attemptLimit(setting), now);
         if (change.action === 'settle_attempt' && result === 'success') {
-          ports.log.warn('ALARM paid at the gateway on a session no longer open', new Error(`session ${current.session_id} is ${current.state}; attempt ${attempt.reference_number} was ${payment.status}: refund it at the gateway`));
+          ports.log.warn(alarmMessage('paid at the gateway on a session no longer open'), new Error(`session ${current.session_id} is ${current.state}; attempt ${attempt.reference_number} was ${payment.status}: refund it at the gateway`));
         }
         return change;
       },
       { retry: true },
     );
-    return changed ? { kind: 'settled', session: next } : { kind: 'unchanged', session: next };
+    return changed ? { kind: 'settled', session: next, ...(events[0] ? { event: events[0] } : {}) } : { kind: 'unchanged', session: next };
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
     return { kind: 'unchanged', session: await getSession(ports, sessionId) };

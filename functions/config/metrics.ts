@@ -22,6 +22,8 @@ export const METRIC = {
   gatewayCalls: 'GatewayCalls',
   /** How long one gateway call took, in milliseconds, by `pg` (the call's name rides along as a property). */
   gatewayLatency: 'GatewayLatencyMs',
+  /** Log lines that need a person (ports/log.ts ALARM_PREFIX), counted by a metric filter on the functions that call a gateway. */
+  alarmLines: 'AlarmLines',
 } as const;
 
 /** A decided attempt's result (a pending one is not decided: the gateway calls count its unknown answers). */

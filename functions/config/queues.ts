@@ -7,6 +7,15 @@ import { ATTACHMENT_KEY_ATTRIBUTE, EVENT_SK_PREFIX, EVENTS_ATTRIBUTE, TABLE_KEYS
  */
 
 export { CHANNELS, QUEUE_NAMES, type Channel, type QueueName } from '../domain/deliveries';
+import type { QueueName } from '../domain/deliveries';
+
+/** The variable that gives each queue's URL to the functions, the local runtime and the admin CLI. */
+export const QUEUE_URL_VARIABLES = {
+  webhook: 'CHECKOUT_WEBHOOK_QUEUE_URL',
+  email: 'CHECKOUT_EMAIL_QUEUE_URL',
+  sms: 'CHECKOUT_SMS_QUEUE_URL',
+  sync: 'CHECKOUT_SYNC_QUEUE_URL',
+} as const satisfies Record<QueueName, string>;
 
 const DAY_SECONDS = 24 * 60 * 60;
 const CONSUMER_TIMEOUT_SECONDS = 30;

@@ -59,8 +59,9 @@ export const ROUTES: readonly Route[] = [
   // a hosted gateway's payment schedules its automatic inquiry on the sync queue.
   { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: [...SESSION_WRITE, 'DeleteItem'], keys: [...SESSION_KEYS, 'idempotency'], readOnlyKeys: ['config'], csrfKey: true, webhookKey: true, gatewaySecrets: true, sendTo: ['sync'] } },
   // A hosted gateway's return and notification: each triggers a sync (Retrieve Order) and at most
-  // one session change; they read the configuration and the gateway's secrets.
-  { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: SESSION_WRITE, keys: SESSION_KEYS, readOnlyKeys: ['config'], gatewaySecrets: true } },
+  // one session change; they read the configuration and the gateway's secrets. The return then
+  // sends the paid webhook itself, as the pay post does (the webhook key, its delivery claim).
+  { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: [...SESSION_WRITE, 'DeleteItem'], keys: [...SESSION_KEYS, 'idempotency'], readOnlyKeys: ['config'], webhookKey: true, gatewaySecrets: true } },
   { id: 'GatewayNotification', method: 'POST', path: '/checkout/notify/{pg_code}/{session_id}', handler: 'http/gateway-notification', needs: { table: SESSION_WRITE, keys: SESSION_KEYS, readOnlyKeys: ['config'], gatewaySecrets: true } },
   // Operations: authenticate (config read), Tracking-/Idempotency-Key records, one session change
   // with its event, and the webhook key to sign the operation document.

@@ -67,21 +67,23 @@ export function operationTotals(session: Pick<Session, 'transactions'>) {
 }
 
 /**
- * How long an operation reserved before calling the gateway counts against what is left. A
- * Lambda that died between the reservation and its outcome leaves it behind; after this (well
- * past the gateway's timeout and the function's), it no longer blocks anything.
+ * How long an operation reserved before calling the gateway belongs to the request that reserved
+ * it (well past the gateway's timeout and the function's). Older, that request's Lambda died
+ * between the reservation and recording the outcome: the reservation still counts against what
+ * is left (the gateway may have done it), and the next operation on the session asks the gateway
+ * about it first (staleInFlight; app/operate-session.ts), never letting it simply expire.
  */
 export const IN_FLIGHT_MS = 120_000;
 
-/** Operations sent (or about to be sent) to the gateway and not settled yet, still live at `now`. */
-export function liveInFlight(session: Pick<Session, 'operations_in_flight'>, now: Date): ChildTransaction[] {
-  return (session.operations_in_flight ?? []).filter((child) => now.getTime() - Date.parse(child.created_at) < IN_FLIGHT_MS);
+/** Reservations whose request is surely gone: to be resolved by asking the gateway, oldest first. */
+export function staleInFlight(session: Pick<Session, 'operations_in_flight'>, now: Date): ChildTransaction[] {
+  return (session.operations_in_flight ?? []).filter((child) => now.getTime() - Date.parse(child.created_at) >= IN_FLIGHT_MS);
 }
 
-/** The session's children as if every live in-flight operation were confirmed: what planning must leave room for. */
-function withInFlight(session: Session, now: Date): Session {
-  const live = liveInFlight(session, now);
-  return live.length === 0 ? session : { ...session, transactions: [...(session.transactions ?? []), ...live] };
+/** The session's children as if every operation in flight were confirmed: what planning must leave room for. */
+function withInFlight(session: Session): Session {
+  const inFlight = session.operations_in_flight ?? [];
+  return inFlight.length === 0 ? session : { ...session, transactions: [...(session.transactions ?? []), ...inFlight] };
 }
 
 /** The document's money fields for operations, as decimal strings with the currency's decimals. */
@@ -130,7 +132,7 @@ export interface OperationRequest {
 export function planOperation(stored: Session, request: OperationRequest, context: { referenceNumber: string; childSessionId: string; now: Date }): OperationPlan {
   const { operation } = request;
   // Operations on their way to the gateway count as done, so two at once cannot both take what is left.
-  const session = withInFlight(stored, context.now);
+  const session = withInFlight(stored);
   const action = ACTIONS[operation];
   if (session.deleted_at) return { ok: false, reason: 'Not found.' };
   if (!allows(session.state, action)) return { ok: false, reason: `Cannot ${operation} a payment transaction in state "${session.state}".` };

@@ -45,7 +45,8 @@ export function countSessionEvent(event: SessionEvent, session?: Session): void 
 const ATTEMPT_EVENTS: readonly string[] = ['paid', 'authorized', 'attempted', 'failed'];
 
 /**
- * The PaymentGateways port with every call to a gateway timed and counted: GatewayLatencyMs by
+ * The PaymentGateways port with every call to a gateway (start, sync, capture, void, refund,
+ * lookup) timed and counted: GatewayLatencyMs by
  * `pg`, GatewayCalls by `pg` and outcome (an unknown answer or a throw is a failure the alarms
  * count; a decline is an answer). The call's name and the request id ride along as properties.
  */
@@ -94,6 +95,7 @@ function meteredGateway(gateway: PaymentGateway, pg: string): PaymentGateway {
     capture: timed('capture', (request) => gateway.capture(request), operation),
     void: timed('void', (request) => gateway.void(request), operation),
     refund: timed('refund', (request) => gateway.refund(request), operation),
+    lookup: timed('lookup', (request) => gateway.lookup(request), (answer) => (answer.kind === 'unknown' ? 'unknown' : 'answered')),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { QUEUE_URL_VARIABLES } from '../config/queues';
 import { localRoot } from './local-root';
 
 /**
@@ -8,7 +9,7 @@ import { localRoot } from './local-root';
  */
 
 /** The settings `npm run admin` and the redrive read, in the order the banner prints them. */
-export const ADMIN_SETTINGS = ['CHECKOUT_TABLE', 'CHECKOUT_WEBHOOK_SECRET_ID', 'CHECKOUT_WEBHOOK_QUEUE_URL', 'CHECKOUT_EMAIL_QUEUE_URL', 'CHECKOUT_SMS_QUEUE_URL'] as const;
+export const ADMIN_SETTINGS = ['CHECKOUT_TABLE', 'CHECKOUT_WEBHOOK_SECRET_ID', 'CHECKOUT_GATEWAY_SECRET_PREFIX', ...Object.values(QUEUE_URL_VARIABLES)] as const;
 
 /** The banner's lines: an `export` a second terminal can paste before `npm run admin -- …`. */
 export function adminBanner(env: Readonly<Record<string, string | undefined>>, endpoint: string | undefined): string[] {

@@ -8,3 +8,15 @@ export interface Log {
   info(message: string, fields: Record<string, unknown>): void;
   warn(message: string, error: Error): void;
 }
+
+/**
+ * The first word of a line that needs a person (a gateway's answer that does not match the
+ * attempt, a payment on a session no longer open, an automatic inquiry that gave up): the stack
+ * counts these lines with a metric filter and alarms on the first (lib/stateless-stack.ts).
+ */
+export const ALARM_PREFIX = 'ALARM';
+
+/** A warning's message that the alarm counts. */
+export function alarmMessage(what: string): string {
+  return `${ALARM_PREFIX} ${what}`;
+}

@@ -24,6 +24,12 @@ export interface PaymentGateway {
   capture(request: OperationCall): Promise<OperationResult>;
   void(request: OperationCall): Promise<OperationResult>;
   refund(request: OperationCall): Promise<OperationResult>;
+  /**
+   * What the gateway holds for an operation we sent (our child's reference), asked when the
+   * request that sent it died before recording the answer: its outcome, `absent` when the gateway
+   * says it has no such transaction (nothing was done), `unknown` when it cannot tell. Never sends.
+   */
+  lookup(request: OperationCall): Promise<OperationResult | { kind: 'absent' }>;
 }
 
 /** The connectors table, each connector bound to its gateway setting's credentials. */

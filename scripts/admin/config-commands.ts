@@ -5,7 +5,8 @@ import { MIN_WEBHOOK_KEY_LENGTH, parseWebhookSecret, rotateWebhookSecret, webhoo
 import { randomBytes } from 'node:crypto';
 import { dynamoDocumentClient, secretsManagerClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoConfigStore } from '../../functions/adapters/aws/dynamo-config-store';
-import { addApiKey, addCurrency, addGateway, addUser, EMPTY_CONFIG, publicConfig, setExpireTransactions, setPluginDefaults, setWebhookOpenEvents } from '../../functions/app/edit-merchant-config';
+import { addApiKey, addCurrency, addGateway, addUser, EMPTY_CONFIG, type GatewayInput, publicConfig, setExpireTransactions, setPluginDefaults, setWebhookOpenEvents } from '../../functions/app/edit-merchant-config';
+import { MPGS_INQUIRY_WINDOW_MINUTES, mpgsSettings } from '../../functions/adapters/mpgs/mpgs-settings';
 import type { MerchantConfig } from '../../functions/domain/config';
 import { ValidationError, VersionConflictError } from '../../functions/domain/errors';
 import type { AuditEntry } from '../../functions/domain/audit';
@@ -48,12 +49,21 @@ export async function editConfig(context: Context, change: ChangeRecord, edit: (
   }
 }
 
+const MPGS_SECRETS = ['api-password', 'notification-secret'] as const;
+const MPGS_OPTIONS = { host: { type: 'string' }, 'merchant-id': { type: 'string' }, 'inquiry-window': { type: 'string' } } as const;
+
 export const CONFIG_COMMANDS: Record<string, Command> = {
   'add-gateway': {
     usage: `add-gateway --code <code> --name <name> --operation purchase|authorize --currencies KWD,USD
-              [--pg "Ottu PG"] [--production] [--fee-percent 0] [--icon <url>] [--attempt-limit 3] [--replace]`,
+              [--pg "Ottu PG"|mpgs] [--production] [--allow-sandbox] [--fee-percent 0] [--icon <url>] [--attempt-limit 3] [--replace]
+              MPGS (--pg mpgs): --host https://ap-gateway.mastercard.com --merchant-id <id> [--inquiry-window 11]
+              (--api-password-stdin | --api-password-file <path>) (--notification-secret-stdin | --notification-secret-file <path>)
+                                                 without --production the gateway is a test one (is_sandbox), which a prod
+                                                 stage refuses unless --allow-sandbox; MPGS's secrets go to Secrets Manager
+                                                 (checkout/<stage>/gateways/<code>), the rest to the configuration`,
     positionals: 0,
     changes: true,
+    secrets: MPGS_SECRETS,
     options: {
       code: { type: 'string' },
       name: { type: 'string' },
@@ -61,27 +71,42 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
       currencies: { type: 'string' },
       pg: { type: 'string' },
       production: { type: 'boolean' },
+      'allow-sandbox': { type: 'boolean' },
       'fee-percent': { type: 'string' },
       icon: { type: 'string' },
       'attempt-limit': { type: 'string' },
       replace: { type: 'boolean' },
+      ...MPGS_OPTIONS,
     },
     async run(context) {
       const { values } = context;
       const attempts = text(values, 'attempt-limit', '3');
-      const input = {
+      const pg = text(values, 'pg', 'Ottu PG');
+      const input: GatewayInput = {
         code: text(values, 'code'),
         name: text(values, 'name'),
         operation: text(values, 'operation'),
         currencies: list(text(values, 'currencies')),
-        pg: text(values, 'pg', 'Ottu PG'),
+        pg,
         sandbox: !values.production,
         fee_percent: text(values, 'fee-percent', '0'),
         icon: text(values, 'icon', '/static/pg-icons/card.svg'),
         attempt_limit: /^\d+$/.test(attempts) ? Number(attempts) : NaN,
       };
-      const version = await editConfig(context, { action: 'config.add-gateway', details: () => ({ code: input.code }) }, (config) => addGateway(config, input, Boolean(values.replace)));
-      return { data: { gateway: input.code, config_version: version }, text: `Gateway ${input.code} saved.` };
+      const stage = await context.target.stageName();
+      if (stage === 'prod' && input.sandbox && !values['allow-sandbox']) {
+        throw new ValidationError({ production: [`The prod stage takes real gateways: give --production, or --allow-sandbox to add the test gateway ${input.code} on purpose.`] });
+      }
+      const mpgs = pg === 'mpgs' ? await mpgsGatewayInput(context, input, stage) : refuseMpgsOptions(values);
+      const details = () => ({ code: input.code, pg, is_sandbox: input.sandbox, ...(mpgs ? { secret_id: mpgs.secretId } : {}) });
+      const version = await editConfig(context, { action: 'config.add-gateway', details }, async (config) => {
+        const next = addGateway(config, { ...input, ...mpgs?.setting }, Boolean(values.replace));
+        // The secret before the setting that needs it: a stored setting always finds its secret.
+        if (mpgs) await storeSecret(mpgs.secretId, JSON.stringify(mpgs.secrets));
+        return next;
+      });
+      const stored = mpgs ? ` Its secrets are in ${mpgs.secretId}.` : '';
+      return { data: { gateway: input.code, pg, is_sandbox: input.sandbox, ...(mpgs ? { secret_id: mpgs.secretId } : {}), config_version: version }, text: `Gateway ${input.code} saved.${stored}` };
     },
   },
   'add-currency': {
@@ -229,6 +254,43 @@ export const CONFIG_COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+/**
+ * An MPGS gateway's connection (host, merchant id, inquiry window: the configuration) and secrets
+ * (API password, notification secret: Secrets Manager, under the name the functions read),
+ * checked as the connector will read them. Problems name fields, never values.
+ */
+async function mpgsGatewayInput(context: Context, input: GatewayInput, stage: string | undefined) {
+  const { values } = context;
+  if (values['api-password-stdin'] && values['notification-secret-stdin']) {
+    throw new ValidationError({ 'notification-secret': ['stdin carries one secret: give the other with --notification-secret-file (or --api-password-file).'] });
+  }
+  const host = text(values, 'host').replace(/\/+$/, '');
+  const window = text(values, 'inquiry-window', String(MPGS_INQUIRY_WINDOW_MINUTES));
+  const setting = { connection: { host, merchant_id: text(values, 'merchant-id') }, inquiry_window_minutes: /^\d+$/.test(window) ? Number(window) : NaN };
+  const [apiPassword, notificationSecret] = [await context.secret('api-password'), await context.secret('notification-secret')];
+  const errors: Record<string, string[]> = {};
+  if (apiPassword === undefined) errors['api-password'] = ['Give --api-password-stdin or --api-password-file (Merchant Administration → Integration Settings).'];
+  if (notificationSecret === undefined) errors['notification-secret'] = ['Give --notification-secret-stdin or --notification-secret-file (Merchant Administration → Webhook Notifications).'];
+  if (stage === 'prod' && !host.startsWith('https://')) errors.host = ['The prod stage reaches MPGS over https only.'];
+  const secrets = { api_password: apiPassword ?? '', notification_secret: notificationSecret ?? '' };
+  const problem = mpgsSettings({ ...input, is_sandbox: input.sandbox, operation: 'purchase', ...setting }, secrets);
+  if (typeof problem === 'string' && Object.keys(errors).length === 0) errors[problem.includes('host') ? 'host' : 'merchant-id'] = [problem];
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  return { setting, secrets, secretId: `${await context.target.gatewaySecretPrefix()}${input.code}` };
+}
+
+/** The MPGS options on another gateway would be dropped silently: refused instead. */
+function refuseMpgsOptions(values: Values): undefined {
+  const given = [...Object.keys(MPGS_OPTIONS), ...MPGS_SECRETS.flatMap((name) => [`${name}-stdin`, `${name}-file`])].filter((name) => values[name] !== undefined);
+  if (given.length > 0) throw new ValidationError({ pg: [`${given.map((name) => `--${name}`).join(', ')} belong to an MPGS gateway (--pg mpgs).`] });
+  return undefined;
+}
+
+/** Writes a gateway's secret, creating it the first time. */
+async function storeSecret(secretId: string, value: string): Promise<void> {
+  await writeSecret(secretId, value, (await readSecret(secretId)) === undefined);
+}
 
 /** The secret's value, or undefined when there is no such secret. */
 async function readSecret(secretId: string): Promise<string | undefined> {

@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { redriveDeadLetters, type RedriveResult } from '../../functions/adapters/aws/sqs-redrive';
-import { CHANNELS, type Channel } from '../../functions/config/queues';
+import { QUEUE_NAMES, type QueueName } from '../../functions/config/queues';
 import { ValidationError } from '../../functions/domain/errors';
 import type { Command, Context } from './cli';
 import { streamFailureMover } from './stream-failures';
@@ -10,8 +10,9 @@ import type { StageTarget } from './stage-target';
 
 /** The queues' commands: redrive the dead letters, and the stage's status. */
 
-export const DEAD_LETTER_QUEUES = [...CHANNELS, 'stream-failures'] as const;
-type DeadLetterQueue = (typeof DEAD_LETTER_QUEUES)[number];
+/** Every work queue's DLQ (the channels' and the automatic inquiry's `sync`), and the stream's failures. */
+export const DEAD_LETTER_QUEUES: readonly DeadLetterQueue[] = [...QUEUE_NAMES, 'stream-failures'];
+type DeadLetterQueue = QueueName | 'stream-failures';
 
 async function redriveOne(context: Context, queue: DeadLetterQueue): Promise<RedriveResult> {
   const { target } = context;
@@ -33,7 +34,7 @@ async function redrive(context: Context, queues: readonly DeadLetterQueue[]) {
 
 export const QUEUE_COMMANDS: Record<string, Command> = {
   redrive: {
-    usage: `redrive [--queue webhook|email|sms|stream-failures|all]
+    usage: `redrive [--queue ${DEAD_LETTER_QUEUES.join('|')}|all]
                                                  sends the dead letters found at the start back once (default: all queues),
                                                  with progress on stderr; a message failing again stays dead`,
     positionals: 0,
@@ -91,9 +92,9 @@ async function counts(target: StageTarget, url: string) {
 
 async function queueStatus(target: StageTarget): Promise<Record<string, QueueStatus>> {
   const entries = await Promise.all(
-    CHANNELS.map(async (channel: Channel) => {
-      const [queue, dlq] = await Promise.all([counts(target, await target.queueUrl(channel)), counts(target, await target.dlqUrl(channel))]);
-      return [channel, { ...queue, dead: dlq.waiting + dlq.in_flight }] as const;
+    QUEUE_NAMES.map(async (name: QueueName) => {
+      const [queue, dlq] = await Promise.all([counts(target, await target.queueUrl(name)), counts(target, await target.dlqUrl(name))]);
+      return [name, { ...queue, dead: dlq.waiting + dlq.in_flight }] as const;
     }),
   );
   const failures = await counts(target, await target.streamFailuresUrl());

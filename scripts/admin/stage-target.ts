@@ -1,7 +1,8 @@
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ValidationError } from '../../functions/domain/errors';
-import { CHANNELS, type Channel } from '../../functions/config/queues';
+import { gatewaySecretPrefix } from '../../functions/config/gateway-secrets';
+import { QUEUE_NAMES, QUEUE_URL_VARIABLES, type QueueName } from '../../functions/config/queues';
 import { sharedParameterName, STAGES, type StageName } from '../../functions/config/stages';
 
 /**
@@ -18,15 +19,17 @@ export interface StageTarget {
   table(): Promise<string>;
   /** The attachments bucket. */
   bucket(): Promise<string>;
-  queueUrl(channel: Channel): Promise<string>;
-  dlqUrl(channel: Channel): Promise<string>;
+  queueUrl(queue: QueueName): Promise<string>;
+  dlqUrl(queue: QueueName): Promise<string>;
   /** The table stream consumer's on-failure queue (records it gave up on). */
   streamFailuresUrl(): Promise<string>;
   webhookSecretId(): Promise<string>;
+  /** Where the stage's functions read gateway secrets (`<prefix><pg_code>`): CHECKOUT_GATEWAY_SECRET_PREFIX, else the stage's. */
+  gatewaySecretPrefix(): Promise<string>;
   sqs: SQSClient;
 }
 
-export const QUEUE_URL_VARIABLES: Record<Channel, string> = { webhook: 'CHECKOUT_WEBHOOK_QUEUE_URL', email: 'CHECKOUT_EMAIL_QUEUE_URL', sms: 'CHECKOUT_SMS_QUEUE_URL' };
+export { QUEUE_URL_VARIABLES };
 
 interface TargetInput {
   stage?: string;
@@ -55,14 +58,14 @@ export function stageTarget(input: TargetInput): StageTarget {
     if (stage) return parameter(key);
     throw new ValidationError({ stage: [`Give --stage, or set ${variable} (${what}).`] });
   };
-  const viaRedrivePolicy = memo(async (channel: Channel) => findDlq(sqs, await target.queueUrl(channel)));
+  const viaRedrivePolicy = memo(async (queue: QueueName) => findDlq(sqs, await target.queueUrl(queue)));
   const target: StageTarget = {
     sqs,
     knownStage: () => stage,
     async stageName() {
       if (stage) return stage;
       // A table or queue of a deployed stage is named after its stack: Checkout-<stage>-Data-….
-      const names = [input.table ?? input.env.CHECKOUT_TABLE, ...CHANNELS.map((c) => input.env[QUEUE_URL_VARIABLES[c]])];
+      const names = [input.table ?? input.env.CHECKOUT_TABLE, ...QUEUE_NAMES.map((q) => input.env[QUEUE_URL_VARIABLES[q]])];
       for (const name of names) {
         const found = /(?:^|\/)Checkout-(dev|staging|prod)-Data-/.exec(name ?? '');
         if (found) return found[1] as StageName;
@@ -71,14 +74,21 @@ export function stageTarget(input: TargetInput): StageTarget {
     },
     table: async () => input.table ?? resolve('CHECKOUT_TABLE', 'table-name', 'the stage\'s table name'),
     bucket: () => resolve('CHECKOUT_BUCKET', 'bucket-name', 'the stage\'s attachments bucket'),
-    queueUrl: (channel) => resolve(QUEUE_URL_VARIABLES[channel], `${channel}-queue-url`, `the ${channel} queue URL`),
+    queueUrl: (queue) => resolve(QUEUE_URL_VARIABLES[queue], `${queue}-queue-url`, `the ${queue} queue URL`),
     // Without the stage's parameters, a DLQ is the one its queue's redrive policy names.
-    dlqUrl: async (channel) => (fromStage || (stage && !input.env[QUEUE_URL_VARIABLES[channel]]) ? parameter(`${channel}-dlq-url`) : viaRedrivePolicy(channel)),
+    dlqUrl: async (queue) => (fromStage || (stage && !input.env[QUEUE_URL_VARIABLES[queue]]) ? parameter(`${queue}-dlq-url`) : viaRedrivePolicy(queue)),
     async streamFailuresUrl() {
       const url = fromStage ? undefined : input.env.CHECKOUT_STREAM_FAILURES_QUEUE_URL;
       if (url) return url;
       if (!stage) throw new ValidationError({ stage: ['Give --stage, or set CHECKOUT_STREAM_FAILURES_QUEUE_URL (the stream failures queue URL).'] });
       return queueUrlOfArn(sqs, await parameter('stream-failures-arn'));
+    },
+    async gatewaySecretPrefix() {
+      const prefix = fromStage ? undefined : input.env.CHECKOUT_GATEWAY_SECRET_PREFIX;
+      if (prefix) return prefix;
+      const known = await target.stageName();
+      if (!known) throw new ValidationError({ stage: ['Give --stage, or set CHECKOUT_GATEWAY_SECRET_PREFIX (where the functions read gateway secrets).'] });
+      return gatewaySecretPrefix(known);
     },
     webhookSecretId: () => resolve('CHECKOUT_WEBHOOK_SECRET_ID', 'webhook-secret-arn', 'the webhook key\'s secret id'),
   };
@@ -86,7 +96,7 @@ export function stageTarget(input: TargetInput): StageTarget {
 }
 
 async function readParameters(stage: StageName): Promise<Map<string, string>> {
-  const keys = ['table-name', 'stream-failures-arn', 'webhook-secret-arn', ...CHANNELS.flatMap((c) => [`${c}-queue-url`, `${c}-dlq-url`])];
+  const keys = ['table-name', 'bucket-name', 'stream-failures-arn', 'webhook-secret-arn', ...QUEUE_NAMES.flatMap((q) => [`${q}-queue-url`, `${q}-dlq-url`])];
   const ssm = new SSMClient({});
   const found = new Map<string, string>();
   try {

@@ -27,6 +27,8 @@ describeAws('AWS mode (moto): admin settings, embedded-only pages, trigger', () 
     expect(text).toContain(`export AWS_ENDPOINT_URL=${awsTestEnv().AWS_ENDPOINT_URL} \\`);
     for (const name of ADMIN_SETTINGS) expect(text).toContain(`${name}=${aws.env[name]}`);
     expect(aws.env.CHECKOUT_WEBHOOK_QUEUE_URL).toMatch(/^http/);
+    // The automatic inquiry's queue too, so `redrive --queue sync` and `status` reach it; and where add-gateway stores secrets.
+    expect(settings).toMatchObject({ CHECKOUT_SYNC_QUEUE_URL: aws.env.CHECKOUT_SYNC_QUEUE_URL, CHECKOUT_GATEWAY_SECRET_PREFIX: aws.env.CHECKOUT_GATEWAY_SECRET_PREFIX });
     expect(text).toContain('npm run admin -- show-config');
     expect(adminBanner({}, undefined)).toEqual([]);
   });

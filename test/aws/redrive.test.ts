@@ -3,7 +3,7 @@ import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk
 import { randomBytes } from 'node:crypto';
 import { MemoryEventQueue } from '../../functions/adapters/embedded/memory-event-queue';
 import { SqsEventQueue } from '../../functions/adapters/aws/sqs-event-queue';
-import { CHANNELS, WORK_QUEUE, type Channel } from '../../functions/config/queues';
+import { QUEUE_NAMES, WORK_QUEUE, type QueueName } from '../../functions/config/queues';
 import { sharedParameterName } from '../../functions/config/stages';
 import { runAdmin, type AdminIo } from '../../scripts/admin/commands';
 import { describeAws, useMotoEnv } from '../fixtures/moto';
@@ -17,14 +17,14 @@ import { describeAws, useMotoEnv } from '../fixtures/moto';
 describeAws('redrive: one pass over the dead letters', () => {
   const run = randomBytes(4).toString('hex');
   let sqs: SQSClient;
-  const urls = {} as Record<Channel, string>;
-  const dlqs = {} as Record<Channel, string>;
+  const urls = {} as Record<QueueName, string>;
+  const dlqs = {} as Record<QueueName, string>;
   let streamFailures: string;
 
   beforeAll(async () => {
     useMotoEnv();
     sqs = new SQSClient({});
-    for (const channel of CHANNELS) {
+    for (const channel of QUEUE_NAMES) {
       dlqs[channel] = (await sqs.send(new CreateQueueCommand({ QueueName: `redrive-${run}-${channel}-dlq` }))).QueueUrl!;
       const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqs[channel], AttributeNames: ['QueueArn'] }));
       const policy = JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: WORK_QUEUE.maxReceiveCount });
@@ -50,7 +50,7 @@ describeAws('redrive: one pass over the dead letters', () => {
   };
 
   /** A consumer whose every delivery fails for good: each message it receives goes back to the DLQ at once. */
-  function failingConsumer(channel: Channel, queue: SqsEventQueue, limit: number) {
+  function failingConsumer(channel: QueueName, queue: SqsEventQueue, limit: number) {
     let running = true;
     let received = 0;
     const loop = (async () => {
@@ -131,6 +131,7 @@ describeAws('redrive: one pass over the dead letters', () => {
       CHECKOUT_WEBHOOK_QUEUE_URL: urls.webhook,
       CHECKOUT_EMAIL_QUEUE_URL: urls.email,
       CHECKOUT_SMS_QUEUE_URL: urls.sms,
+      CHECKOUT_SYNC_QUEUE_URL: urls.sync,
       CHECKOUT_STREAM_FAILURES_QUEUE_URL: streamFailures,
     };
     const io: AdminIo = { out: (l) => out.push(l), err: (l) => err.push(l), env, readStdin: async () => '', readFile: async () => '' };
@@ -138,10 +139,12 @@ describeAws('redrive: one pass over the dead letters', () => {
     await queue.deadLetter('webhook', '{"w":1}', 'HTTP 410');
     await queue.deadLetter('sms', '{"s":1}', 'SNS refused');
     await queue.deadLetter('sms', '{"s":2}', 'SNS refused');
+    // An automatic inquiry the AutoInquiry worker gave up on (its own DLQ).
+    await queue.deadLetter('sync', '{"session_id":"s","reference":"r","try":1,"delay_seconds":660}', 'gateway secret unreadable');
 
     expect(await runAdmin(['status', '--json'], io)).toBe(0);
     const status = JSON.parse(out.join('\n'));
-    expect(status).toMatchObject({ ok: true, command: 'status', queues: { webhook: { dead: 1 }, email: { dead: 0 }, sms: { dead: 2 }, 'stream-failures': { dead: 0 } }, alarms_in_alarm: null });
+    expect(status).toMatchObject({ ok: true, command: 'status', queues: { webhook: { dead: 1 }, email: { dead: 0 }, sms: { dead: 2 }, sync: { dead: 1 }, 'stream-failures': { dead: 0 } }, alarms_in_alarm: null });
 
     out.length = 0;
     expect(await runAdmin(['redrive', '--queue', 'all', '--json'], io)).toBe(0);
@@ -153,23 +156,25 @@ describeAws('redrive: one pass over the dead letters', () => {
         webhook: { found: 1, moved: 1, newer: 0 },
         email: { found: 0, moved: 0, newer: 0 },
         sms: { found: 2, moved: 2, newer: 0 },
+        sync: { found: 1, moved: 1, newer: 0 },
         'stream-failures': { found: 0, moved: 0, newer: 0 },
       },
     });
     expect(err.map((l) => JSON.parse(l))).toContainEqual({ progress: 'sms: 2 of 2 moved' });
     expect(await count(urls.sms)).toBe(2);
     expect(await count(dlqs.sms)).toBe(0);
+    expect([await count(urls.sync), await count(dlqs.sync)]).toEqual([1, 0]);
 
     out.length = 0;
     expect(await runAdmin(['redrive', '--queue', 'carrier-pigeon', '--json'], io)).toBe(2);
-    expect(JSON.parse(out.join('\n')).error.fields.queue[0]).toMatch(/Use one of webhook, email, sms, stream-failures or all/);
+    expect(JSON.parse(out.join('\n')).error.fields.queue[0]).toMatch(/Use one of webhook, email, sms, sync, stream-failures or all/);
     for (const url of Object.values(urls)) await drain(url);
   }, 30_000);
 
   test('--stage reads the stage\'s queues from its SSM parameters', async () => {
     const ssm = new SSMClient({});
     const values: Record<string, string> = {}; // not table-name: the restore rehearsal owns that one
-    for (const channel of CHANNELS) Object.assign(values, { [`${channel}-queue-url`]: urls[channel], [`${channel}-dlq-url`]: dlqs[channel] });
+    for (const channel of QUEUE_NAMES) Object.assign(values, { [`${channel}-queue-url`]: urls[channel], [`${channel}-dlq-url`]: dlqs[channel] });
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: streamFailures, AttributeNames: ['QueueArn'] }));
     values['stream-failures-arn'] = Attributes!.QueueArn!;
     for (const [key, value] of Object.entries(values)) await ssm.send(new PutParameterCommand({ Name: sharedParameterName('staging', key), Value: value, Type: 'String', Overwrite: true }));

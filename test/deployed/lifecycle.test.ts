@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/adapters/aws/aws-clients';
+import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
+import { fromItem } from '../../functions/adapters/aws/dynamo-session-repository';
 import { execFile } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,9 @@ import { DEMO_ENV, requester, seedBody, type ApiRequest } from '../fixtures/loca
 import { describeAws, MOTO_ENDPOINT, motoData, useMotoEnv } from '../fixtures/moto';
 import { startReceiver, waitFor, type ReceivedRequest, type WebhookReceiver } from '../fixtures/webhook-receiver';
 import { sharedAssembly } from '../fixtures/shared-assembly';
+import { DEMO_MERCHANT } from '../../functions/local/mpgs/demo-merchant';
+import { startLocalMpgs, type LocalMpgs } from '../../functions/local/mpgs/local-mpgs';
+import { payOnHostedForm } from '../fixtures/mpgs';
 
 /**
  * What `cdk deploy` ships, run end to end: the dev stage is synthesized with its bundles (once
@@ -38,9 +42,12 @@ let api: ApiRequest;
 let receiver: WebhookReceiver;
 let failing: WebhookReceiver;
 let target: AwsTarget;
+let mpgs: LocalMpgs;
 const run = `t${Date.now().toString(36)}`;
 const served: RequestRecord[] = [];
-/** The local cloud's console: every function's output, prefixed `[FunctionName] ` (as its log stream on AWS). */
+/** Every line the functions (and the pollers) wrote, as the local cloud hands them over. */
+const functionLogs: string[] = [];
+/** The same, one entry a line, each prefixed `[FunctionName] ` (as its log stream on AWS). */
 const consoleLines: string[] = [];
 
 describeAws('the synthesized dev stage on moto', () => {
@@ -50,16 +57,20 @@ describeAws('the synthesized dev stage on moto', () => {
     receiver = await startReceiver(200);
     failing = await startReceiver(500);
     target = { endpoint: MOTO_ENDPOINT!, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    // The demo merchant's values, as npm start's local cloud stores them under the same secret name.
+    mpgs = await startLocalMpgs({ port: 0, merchants: [DEMO_MERCHANT], notificationTimeScale: 0.001 });
     cloud = await startLocalCloud({
       assemblyDir: outdir,
       stage: 'dev',
       target,
       namePrefix: `deployed-${run}`,
       seed: DEMO_ENV,
+      mpgs: { host: mpgs.url, merchantId: DEMO_MERCHANT.id, secrets: { api_password: DEMO_MERCHANT.password, notification_secret: DEMO_MERCHANT.notificationSecret } },
       // Emulator-only settings, never in the template.
-      emulatorEnv: { CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1', CHECKOUT_LOCAL_DELAY_SCALE: '0.0001', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      emulatorEnv: { CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1', CHECKOUT_LOCAL_DELAY_SCALE: '0.0001', POWERTOOLS_LOG_LEVEL: 'INFO' },
       scheduleIntervalMs: 1000,
       log: (line) => {
+        functionLogs.push(line);
         consoleLines.push(...line.split('\n').filter(Boolean));
         appendFileSync(join(tmpdir(), `checkout-local-cloud-${run}.log`), line);
       },
@@ -73,6 +84,7 @@ describeAws('the synthesized dev stage on moto', () => {
     await cloud?.close();
     await receiver?.close();
     await failing?.close();
+    await mpgs?.stop();
   });
 
   const create = (path: string, body: Record<string, unknown>) => api('POST', path, { body: { ...seedBody(), ...body } });
@@ -207,6 +219,74 @@ describeAws('the synthesized dev stage on moto', () => {
     // The queues do not keep order: the session's earlier webhooks may still arrive after it.
     await waitFor(() => receiver.requests.some((r) => isDeepStrictEqual(r.body, status.json)), { timeoutMs: 30_000, what: 'the inquiry webhook, the status document itself' });
   }, 90_000);
+
+  test('MPGS on the shipped bundles: the hosted flow over HTTP pays at the local MPGS with the secrets the functions read from Secrets Manager; the webhook carries pg_params; a refund reaches MPGS', async () => {
+    // The return decides alone (a notification racing it is tested on the embedded runtime).
+    mpgs.control.notifications('never');
+    const created = await create(TXN, { order_no: `${run}-mpgs`, pg_codes: ['mpgs-kwd'], amount: '14.125', webhook_url: receiver.url, notifications: {} });
+    expect(created.status).toBe(201);
+    const id = created.json.session_id as string;
+    const visit = await openPage({ request: api }, id);
+    expect(visit.text).toContain('name="pg_code" value="mpgs-kwd"');
+    expect(visit.text).not.toContain('name="card_number"');
+    const handOver = await postPayment({ request: api }, id, { pg_code: 'mpgs-kwd' }, visit);
+    expect(handOver.status).toBe(200);
+    expect(handOver.text).toContain(`<script src="${mpgs.url}/static/checkout/checkout.min.js"></script>`);
+    const sessionId = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(handOver.text)![1]!;
+
+    // The customer pays on MPGS's page, which sends the browser back to our return route.
+    const back = await payOnHostedForm(mpgs, sessionId, { expiry: '01/39' });
+    expect(back.origin).toBe(cloud.url);
+    expect((await api('GET', back.pathname + back.search, { auth: 'none' })).status).toBe(303);
+    const paid = (await api('GET', `${TXN}/${id}`)).json;
+    expect(paid).toMatchObject({ state: 'paid', result: 'success', amount: '14.125' });
+
+    const hook = await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: 30_000, what: 'the paid webhook' });
+    expect(hook!.body.pg_params).toMatchObject({ card_number: expect.stringMatching(/^512345x+0008$/), result: 'APPROVED', auth_code: expect.any(String) });
+    expect(verifyWebhookSignature(hook!.body, DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY)).toBe(true);
+
+    const refund = await api('POST', '/b/pbl/v2/operation/', { body: { session_id: id, operation: 'refund', amount: '4.125' }, headers: { 'tracking-key': `${run}-mpgs-refund` } });
+    expect(refund.json).toMatchObject({ operation: 'refund', result: 'success', amount: '4.125' });
+    const put = mpgs.requests().find((r) => r.method === 'PUT' && r.path.endsWith(`/transaction/${refund.json.reference_number}`));
+    expect(put?.body).toMatchObject({ apiOperation: 'REFUND', transaction: { amount: '4.125', currency: 'KWD' } });
+    expect((await api('GET', `${TXN}/${id}`)).json).toMatchObject({ state: 'paid', refunded_amount: '4.125' });
+
+    // Every call our functions made to MPGS carried the merchant's credentials (none was refused).
+    expect(mpgs.requests().filter((r) => r.status === 401)).toEqual([]);
+    expect(cloud.functions.get('CheckoutReturn')!.stats.errors).toBe(0);
+    // Up to six functions start cold here (page, pay, return, the webhook worker, the router, the
+    // operation): minutes on a loaded 2-core machine when this test runs first.
+  }, 180_000);
+
+  test('no card number or CVV in any item of the table nor in any line the functions logged, after sandbox and MPGS payments', async () => {
+    // A sandbox payment of its own (the card typed on our page), so this test stands alone.
+    const id = (await create(TXN, { order_no: `${run}-nocard` })).json.session_id as string;
+    const card = { ...GOOD_CARD, card_number: '4000 0000 0000 0077', cvv: '739' };
+    expect((await postPayment({ request: api }, id, card, await openPage({ request: api }, id))).status).toBe(303);
+    useMotoEnv();
+    const documents = dynamoDocumentClient();
+    const items: unknown[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(new ScanCommand({ TableName: cloud.provisioned.tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    // Session documents are stored deflated: read them as the functions do.
+    const readable = items.map((item) => (typeof item === 'object' && item !== null && 'document' in item && typeof (item as { document: unknown }).document !== 'string' ? fromItem(item as Record<string, unknown>) : item));
+    const stored = JSON.stringify(readable);
+    expect(stored).toContain(`"session_id":"${id}"`);
+    expect(stored).toMatch(/"card_number":"512345x+0008"/);
+    const gap = '(?:\\s|\\+|%20|-)*';
+    const cards = new RegExp(`4000${gap}0000${gap}0000${gap}0077|4111${gap}1111${gap}1111${gap}1111|5123${gap}4500${gap}0000${gap}0008|"cvv"|"card_number":"\\d{13,19}"|"securityCode"|cardNumber`, 'i');
+    expect(stored).not.toMatch(cards);
+    expect(stored).not.toContain('"739"');
+    const logs = functionLogs.join('');
+    expect(logs).toContain(id);
+    expect(logs).not.toMatch(cards);
+    // The form's fields by name (stack traces carry line numbers, so not the bare code).
+    expect(logs).not.toMatch(/cvv|card_number=|(?<!card)securityCode/i);
+  }, 60_000);
 
   test('the webhook key rotates (npm run admin -- set-webhook-key): during the overlap the shipped worker signs with both keys, Ottu\'s field with the old one; replaced at once, with the new key alone', async () => {
     useMotoEnv();

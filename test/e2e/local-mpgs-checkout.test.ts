@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { startLocalMpgs, type LocalMpgs } from '../../functions/local/mpgs/local-mpgs';
 import { describeBrowser, launchChromium } from '../fixtures/browser';
+import { fillHostedCard } from '../fixtures/mpgs';
 
 /**
  * The local MPGS's hosted flow in Chromium, as the documentation describes it for a merchant's
@@ -71,23 +72,13 @@ describeBrowser('local MPGS hosted checkout in Chromium', () => {
     return { session: created.session.id, successIndicator: created.successIndicator };
   }
 
-  async function fillCard(page: Page, expiry: string) {
-    const [month, year] = expiry.split('/') as [string, string];
-    await page.fill('#cardNumber', '5123 4500 0000 0008');
-    await page.selectOption('#expiryMonth', month);
-    await page.selectOption('#expiryYear', year);
-    await page.fill('#securityCode', '100');
-    await page.fill('#nameOnCard', 'Sara Al-Ahmad');
-    await page.click('#pay');
-  }
-
   test('approved: the payer lands on the return URL with resultIndicator = successIndicator', async () => {
     const { session, successIndicator } = await initiate();
     const page = await context.newPage();
     await page.goto(`${shopUrl}/pay?session=${session}`);
     await page.waitForURL(`${mpgs.url}/checkout/pay/${session}?cancelUrl=*`);
     await expect(page.textContent('#amount')).resolves.toContain('KWD 14.125');
-    await fillCard(page, '01/39');
+    await fillHostedCard(page, { expiry: '01/39' });
     await page.waitForURL(`${shopUrl}/return?**`);
     const back = new URL(page.url());
     expect(back.searchParams.get('attempt')).toBe('1');
@@ -100,7 +91,7 @@ describeBrowser('local MPGS hosted checkout in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${shopUrl}/pay?session=${session}`);
     await page.waitForURL(`${mpgs.url}/checkout/pay/**`);
-    await fillCard(page, '05/39');
+    await fillHostedCard(page, { expiry: '05/39' });
     await page.waitForURL(`${shopUrl}/return?**`);
     const indicator = new URL(page.url()).searchParams.get('resultIndicator');
     expect(indicator).toMatch(/^[0-9a-f]{16}$/);

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApi, type TestApi } from '../fixtures/local-api';
 import { describeBrowser, launchChromium } from '../fixtures/browser';
+import { fillHostedCard } from '../fixtures/mpgs';
 import { startReceiver, waitFor, type WebhookReceiver } from '../fixtures/webhook-receiver';
 
 /**
@@ -48,21 +49,11 @@ describeBrowser('MPGS Hosted Checkout in Chromium', () => {
     expect(violations).toEqual([]);
   }
 
-  async function fillCard(page: Page, expiry: string) {
-    const [month, year] = expiry.split('/') as [string, string];
-    await page.fill('#cardNumber', '5123 4500 0000 0008');
-    await page.selectOption('#expiryMonth', month);
-    await page.selectOption('#expiryYear', year);
-    await page.fill('#securityCode', '100');
-    await page.fill('#nameOnCard', 'Sara Al-Ahmad');
-    await page.click('#pay');
-  }
-
   test('approved: paid through the local MPGS, the receipt shows the card, the merchant gets the paid webhook, no card data reached our API', async () => {
     const { session_id, checkout_url } = await session();
     const page = await context.newPage();
     await toGateway(page, checkout_url);
-    await fillCard(page, '01/39');
+    await fillHostedCard(page, { expiry: '01/39' });
     await page.waitForURL(`${api.url}/checkout/${session_id}`);
     await expect(page.textContent('h1')).resolves.toContain('Payment successful');
     await expect(page.textContent('main')).resolves.toContain('•••• 0008');
@@ -79,12 +70,12 @@ describeBrowser('MPGS Hosted Checkout in Chromium', () => {
     const { session_id, checkout_url } = await session();
     const page = await context.newPage();
     await toGateway(page, checkout_url);
-    await fillCard(page, '05/39');
+    await fillHostedCard(page, { expiry: '05/39' });
     await page.waitForURL(`${api.url}/checkout/${session_id}`);
     await expect(page.textContent('main')).resolves.toContain('Your card was declined.');
     await page.click('form.hosted button');
     await page.waitForURL(`${api.mpgs!.url}/checkout/pay/**`);
-    await fillCard(page, '01/39');
+    await fillHostedCard(page, { expiry: '01/39' });
     await page.waitForURL(`${api.url}/checkout/${session_id}`);
     await expect(page.textContent('h1')).resolves.toContain('Payment successful');
     await page.close();
@@ -94,7 +85,7 @@ describeBrowser('MPGS Hosted Checkout in Chromium', () => {
     const { session_id, checkout_url } = await session();
     const page = await context.newPage();
     await toGateway(page, checkout_url);
-    await fillCard(page, '04/27');
+    await fillHostedCard(page, { expiry: '04/27' });
     await page.waitForURL(`${api.url}/checkout/${session_id}`);
     await expect(page.textContent('main')).resolves.toContain('Your card was declined.');
     expect((await api.ports.sessions.get(session_id))!.attempts.at(-1)!.pg_params).toMatchObject({ result: 'EXPIRED_CARD' });

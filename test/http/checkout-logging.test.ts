@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { GOOD_CARD, openPage, postPayment } from '../fixtures/checkout-form';
 import { DEMO_ENV, requester } from '../fixtures/local-api';
+import { payOnHostedForm } from '../fixtures/mpgs';
 
 /**
  * Logging is configured from the environment when the process starts, so this runs the API in a
@@ -55,4 +56,35 @@ test('card numbers and CVVs never reach the logs, even with event logging and DE
   expect(logs).not.toMatch(new RegExp(`4111${gap}1111|4000${gap}0000${gap}0000|card_number|cvv|9x7`, 'i'));
   // The check means something only if the process logs at all: it does, as JSON lines.
   expect(output).toMatch(/^\{"level":"(DEBUG|INFO|WARN)"/m);
+});
+
+test('an MPGS payment leaves no card number or security code in any log line nor in any stored session, event or request record', async () => {
+  const api = { request: requester(url) };
+  const mpgsUrl = /Local MPGS\s+(http:\/\/\S+)/.exec(output)?.[1];
+  expect(mpgsUrl).toBeDefined();
+  const created = await api.request('POST', '/b/checkout/v1/pymt-txn/', { body: { type: 'payment_request', pg_codes: ['mpgs-kwd'], amount: '14.125', currency_code: 'KWD' } });
+  const id = created.json.session_id as string;
+  const before = output.length;
+  const handOver = await postPayment(api, id, { pg_code: 'mpgs-kwd' }, await openPage(api, id));
+  const mpgsSession = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(handOver.text)![1]!;
+  // The customer on MPGS's own page: the card goes to the gateway, which sends the browser back.
+  const back = await payOnHostedForm({ url: mpgsUrl! }, mpgsSession, { number: '5123450000000008', expiry: '01/39', cvv: '100' });
+  expect((await api.request('GET', back.pathname + back.search, { auth: 'none' })).status).toBe(303);
+  expect((await api.request('GET', `/b/checkout/v1/pymt-txn/${id}`)).json).toMatchObject({ state: 'paid' });
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let the child flush its output
+  const logs = output.slice(before);
+  const gap = '(?:\\s|\\+|%20|-)*';
+  // The form's field names too; MPGS's `cardSecurityCode` (the check's result, no code) may be stored.
+  const cardData = new RegExp(`5123${gap}4500${gap}0000${gap}0008|cardNumber|\\bsecurityCode|card_number|cvv`, 'i');
+  expect(logs).not.toMatch(cardData);
+  // The handlers did log this payment (the sync's, the requests'), so the check means something.
+  expect(logs).toContain(id);
+  // What the runtime stored: the sessions (attempts, pg_params, gateway_response), their events and request records.
+  const stored = [await api.request('GET', '/_local/sessions.json', { auth: 'none' }), await api.request('GET', `/_local/sessions/${id}`, { auth: 'none' })];
+  for (const answer of stored) {
+    expect(answer.status).toBe(200);
+    expect(answer.text).not.toMatch(new RegExp(`5123${gap}4500${gap}0000${gap}0008|4111${gap}1111|4000${gap}0000${gap}0000|"securityCode"|"cvv"`, 'i'));
+  }
+  // The MPGS payment is among them (its masked number, which may be kept).
+  expect(stored[0]!.text).toContain('512345xxxxxx0008');
 });

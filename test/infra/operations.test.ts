@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { metricsNamespace } from '../../functions/config/metrics';
+import { METRIC, metricsNamespace } from '../../functions/config/metrics';
+import { alarmMessage } from '../../functions/ports/log';
 import { ROUTES } from '../../functions/config/routes';
 import { WORKERS } from '../../functions/config/workers';
 import { checkDeployable, stageConfig } from '../../lib/stage-config';
@@ -99,9 +100,36 @@ describe('failures seen in minutes', () => {
         for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources)) {
           expect(alarm.Properties.OKActions).toHaveLength(1);
           const singleDatapoint = (alarm.Properties.DatapointsToAlarm ?? alarm.Properties.EvaluationPeriods) === 1;
-          if (singleDatapoint) expect(JSON.stringify(alarm.Properties.Metrics)).toContain('DIFF(visible)');
+          // New dead letters and ALARM lines: each datapoint is itself an event a person must see.
+          if (singleDatapoint && alarm.Properties.MetricName !== METRIC.alarmLines) expect(JSON.stringify(alarm.Properties.Metrics)).toContain('DIFF(visible)');
         }
       }
+    }
+  });
+
+  test('the ALARM lines of every function that calls a gateway are counted and alarm on the first; no other log group is filtered', () => {
+    for (const [app, stage] of [[dev, 'dev'], [prod, 'prod']] as const) {
+      const filters = Object.values(app.api.findResources('AWS::Logs::MetricFilter') as Resources);
+      const functions = app.api.findResources('AWS::Lambda::Function') as Resources;
+      const logGroupOf = (id: string) => {
+        const [logicalId] = Object.entries(functions).find(([logical]) => logical.startsWith(id) && !logical.slice(id.length).match(/^[A-Z][a-z]/))!;
+        return functions[logicalId]!.Properties.LoggingConfig.LogGroup.Ref as string;
+      };
+      const counted = new Set(filters.map((filter) => filter.Properties.LogGroupName.Ref as string));
+      for (const { id, needs } of [...ROUTES, ...WORKERS]) expect([id, counted.has(logGroupOf(id))]).toEqual([id, Boolean(needs?.gatewaySecrets)]);
+      expect(filters.length).toBe([...ROUTES, ...WORKERS].filter((fn) => fn.needs?.gatewaySecrets).length);
+      for (const filter of filters) {
+        expect(filter.Properties.MetricTransformations).toEqual([{ MetricNamespace: `Checkout/${stage}`, MetricName: METRIC.alarmLines, MetricValue: '1' }]);
+      }
+      // The pattern takes the lines the use cases write, and nothing else.
+      const pattern = filters[0]!.Properties.FilterPattern as string;
+      expect(matchesJsonFilter(pattern, { level: 'WARN', message: alarmMessage('gateway answer does not match the attempt'), error: { message: 'amount 1.000' } })).toBe(true);
+      expect(matchesJsonFilter(pattern, { level: 'WARN', message: alarmMessage('automatic inquiry gave up on a pending attempt') })).toBe(true);
+      expect(matchesJsonFilter(pattern, { level: 'INFO', message: 'gateway return and sync disagree (the sync decides)' })).toBe(false);
+      expect(matchesJsonFilter(pattern, { level: 'WARN', message: 'webhook attempt failed', error: { message: 'ALARM in a merchant answer' } })).toBe(false);
+      expect(matchesJsonFilter(pattern, { level: 'WARN', message: 'ALARMING' })).toBe(false);
+      app.api.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: `Checkout/${stage}`, MetricName: METRIC.alarmLines, Statistic: 'Sum', Threshold: 0, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold', OKActions: [Match.anyValue()] });
+      expect(Object.values(app.api.findResources('AWS::CloudWatch::Alarm') as Resources).filter((alarm) => alarm.Properties.MetricName === METRIC.alarmLines)).toHaveLength(1);
     }
   });
 
@@ -225,3 +253,16 @@ describe('prod refuses what would not work', () => {
     expect(report.violations).toEqual([]);
   });
 });
+
+/**
+ * CloudWatch Logs' JSON filter `{ $.field = "value" }` (a trailing `*` matches any rest), the one
+ * form the stack uses, evaluated on a parsed log line as CloudWatch does.
+ */
+function matchesJsonFilter(pattern: string, line: Record<string, unknown>): boolean {
+  const parsed = /^\{\s*\$\.(\w+)\s*=\s*"((?:[^"\\]|\\.)*)"\s*\}$/.exec(pattern);
+  if (!parsed) throw new Error(`not a JSON equality filter: ${pattern}`);
+  const [, field, value] = parsed as unknown as [string, string, string];
+  const actual = line[field];
+  if (typeof actual !== 'string') return false;
+  return value.endsWith('*') ? actual.startsWith(value.slice(0, -1)) : actual === value;
+}

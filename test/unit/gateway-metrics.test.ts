@@ -68,6 +68,7 @@ test('an unknown answer (timeout, 5xx) and a throw count as failures; the throw 
     refund: async () => {
       throw new Error('secret missing');
     },
+    lookup: async () => ({ kind: 'absent' }),
   };
   const table: PaymentGateways = { connect: async () => unreachable };
   const gateway = (await meteredGateways(table).connect({ ...SANDBOX, pg: 'mpgs', is_sandbox: false }))!;
@@ -78,9 +79,10 @@ test('an unknown answer (timeout, 5xx) and a throw count as failures; the throw 
     await gateway.capture({ ...call, operation: 'capture' });
     await gateway.void({ ...call, operation: 'void' });
     await expect(gateway.refund(call)).rejects.toThrow('secret missing');
+    await gateway.lookup(call);
   });
   const outcomes = lines.filter((line) => metricOf(line) === 'GatewayCalls').map((line) => `${line.call}:${line.outcome}`);
-  expect(outcomes).toEqual(['start:unknown', 'sync:unknown', 'capture:unknown', 'void:answered', 'refund:error']);
+  expect(outcomes).toEqual(['start:unknown', 'sync:unknown', 'capture:unknown', 'void:answered', 'refund:error', 'lookup:answered']);
   expect(lines.every((line) => line.pg === 'mpgs')).toBe(true);
   // What is not a network call is not measured.
   expect(gateway.onReturn({ reference: 'r' }, {})).toEqual({ matches: false });

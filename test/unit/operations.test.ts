@@ -1,5 +1,5 @@
 import { sandboxConnector } from '../../functions/adapters/sandbox/sandbox-connector';
-import { IN_FLIGHT_MS, OPERATIONS, operationAmounts, planOperation, remainingFor } from '../../functions/domain/operations';
+import { IN_FLIGHT_MS, OPERATIONS, operationAmounts, planOperation, remainingFor, staleInFlight } from '../../functions/domain/operations';
 import { STATES } from '../../functions/domain/state-machine';
 import { operationSchema } from '../../functions/domain/operation-schema';
 import { parseWith } from '../../functions/domain/session-schema';
@@ -64,14 +64,17 @@ test('the sandbox connector (not our plan) rejects operations on a session paid 
   expect(await sandbox.refund({ ...call, attempt: { ...call.attempt, card_last4: '1111' } })).toMatchObject({ kind: 'confirmed' });
 });
 
-test('operations in flight (reserved, not yet confirmed) count against what is left until they are settled or stale', () => {
+test('operations in flight (reserved, not yet confirmed) count against what is left until they are settled, stale ones too', () => {
   const inFlight = { operation: 'refund' as const, state: 'refunded' as const, amount: '10.000', currency_code: 'KWD', reference_number: 'FLY000000001', pg_code: 'sandbox-kwd', tracking_key: null, version: 2, created_at: now.toISOString() };
   const session = paid({ operations_in_flight: [inFlight] });
   expect(planOperation(session, { operation: 'refund', amount: '4.001' }, context)).toEqual({ ok: false, reason: 'The amount exceeds what is left to refund (4.000 KWD).' });
   expect(planOperation(session, { operation: 'refund', amount: '4' }, context)).toMatchObject({ ok: true, transaction: { amount: '4.000' } });
-  // A reservation left by a Lambda that died no longer blocks anything.
+  // A reservation left by a Lambda that died still counts (the gateway may have done it): it is
+  // named stale, for the gateway to be asked about it, not forgotten.
   const later = { ...context, now: new Date(now.getTime() + IN_FLIGHT_MS) };
-  expect(planOperation(session, { operation: 'refund' }, later)).toMatchObject({ ok: true, transaction: { amount: '14.000' } });
+  expect(planOperation(session, { operation: 'refund' }, later)).toMatchObject({ ok: true, transaction: { amount: '4.000' } });
+  expect(staleInFlight(session, context.now)).toEqual([]);
+  expect(staleInFlight(session, later.now)).toEqual([inFlight]);
 });
 
 test('the operation body schema: session_id or order_no, a known operation, amount as text or number', () => {

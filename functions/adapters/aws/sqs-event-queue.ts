@@ -10,6 +10,7 @@ import { INQUIRY_QUEUE, type InquiryMessage } from '../../domain/inquiry';
 import type { EventQueue, InquiryScheduler } from '../../ports';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
+import { QUEUE_URL_VARIABLES } from '../../config/queues';
 import { sqsClient } from './aws-clients';
 import { redriveDeadLetters } from './sqs-redrive';
 
@@ -101,7 +102,7 @@ export class SqsEventQueue implements EventQueue, InquiryScheduler {
   }
 }
 
-const QUEUE_URL = { webhook: 'CHECKOUT_WEBHOOK_QUEUE_URL', email: 'CHECKOUT_EMAIL_QUEUE_URL', sms: 'CHECKOUT_SMS_QUEUE_URL', sync: 'CHECKOUT_SYNC_QUEUE_URL' } as const;
+
 
 /** The queues the event router publishes to. */
 export function sqsPublisher(channels: readonly QueueName[]): SqsEventQueue {
@@ -123,5 +124,5 @@ export function sqsInquiryScheduler(): SqsEventQueue {
 }
 
 function urlsOf(channels: readonly QueueName[]): Partial<Record<QueueName, string>> {
-  return Object.fromEntries(channels.map((channel) => [channel, setting(QUEUE_URL[channel])]));
+  return Object.fromEntries(channels.map((channel) => [channel, setting(QUEUE_URL_VARIABLES[channel])]));
 }

@@ -87,6 +87,14 @@ class MpgsGateway implements PaymentGateway {
     return this.operate(call);
   }
 
+  /** Retrieve Transaction of our child's reference: MPGS's record of it, or none (400 INVALID_REQUEST). */
+  async lookup(call: OperationCall): Promise<OperationResult | { kind: 'absent' }> {
+    const found = await this.client.retrieveTransaction(call.attempt.reference, call.id);
+    if (found.kind === 'ok') return settled(found);
+    if (found.kind === 'refused' && found.status === 400 && found.cause === 'INVALID_REQUEST') return { kind: 'absent' };
+    return { kind: 'unknown', explanation: found.kind === 'refused' ? found.cause : found.reason };
+  }
+
   /**
    * One PUT with our child's reference as the transaction id. When its answer is lost, the
    * transaction is read back first: found, it is the answer; not found, the PUT is sent once

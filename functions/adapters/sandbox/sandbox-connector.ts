@@ -51,6 +51,8 @@ export function sandboxConnector(setting: GatewaySetting): PaymentGateway | unde
     capture: operate,
     void: operate,
     refund: operate,
+    // The sandbox keeps no record and moves no money: a reservation left behind did nothing.
+    lookup: async () => ({ kind: 'absent' }),
   };
 }
 
