@@ -2,9 +2,16 @@ import { DynamoDBClient, DeleteItemCommand, GetItemCommand, PutItemCommand, Quer
 import type { APIGatewayProxyEventV2, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '../functions/adapters/aws/aws-clients';
+import { fromItem, sessionItem } from '../functions/adapters/aws/dynamo-session-repository';
+import { sessionKey } from '../functions/adapters/aws/table-keys';
+import { requiredSetting } from '../functions/config/env';
+import { EVENTS_ATTRIBUTE } from '../functions/config/table';
 import { HttpWebhookSender } from '../functions/adapters/http-webhook-sender';
 import { ManualClock } from '../functions/adapters/system-clock';
-import { expiryMinute, minuteStart } from '../functions/domain/expiry';
+import { EXPIRY_SHARDS, expiryMinute, expiryShard, minuteStart } from '../functions/domain/expiry';
+import { randomIds } from '../functions/adapters/random-ids';
 import type { SessionEvent } from '../functions/domain/events';
 import type { HttpResult } from '../functions/handlers/http/http-event';
 import type { Ports } from '../functions/ports';
@@ -152,14 +159,20 @@ export interface ExpireCalls extends OperationCalls {
   /** What one sweep costs whatever it finds: one Query per shard of each minute bucket. */
   queries_per_minute: number;
   sessions: number;
-  /** CPU of the sweep per expired session, in this process (handler + SDK; moto runs apart). */
+  /**
+   * CPU of the sweep per expired session, in this process (handler + SDK; moto runs apart): a
+   * sweep of `sessions` due ones less the same sweep over as many empty buckets, so the runs'
+   * fixed cost (configuration, checkpoint, a Query per shard and bucket) is not spread over them.
+   */
   cpu_ms: number;
+  /** CPU per index Query (and the run's other fixed work shared among them): what each page of 100 entries adds. */
+  query_cpu_ms: number;
   /**
    * Per paid session whose expiry minute the sweep reaches (every typical session's, since the
    * index keeps settled sessions): the calls on its own item over the runs that read it, and its
-   * share of their CPU and modelled wait.
+   * share of their CPU and modelled wait; `visits`, how many of those runs read it.
    */
-  settled: OperationCalls & { cpu_ms: number; wait_ms: number };
+  settled: OperationCalls & { cpu_ms: number; wait_ms: number; visits: number };
 }
 
 export interface AwsFigures {
@@ -193,7 +206,13 @@ export interface Overhead {
  */
 export const WARM_LIFECYCLES = 60;
 
-export async function awsCalls(stage: AwsStage, iterations: number, warmLifecycles = WARM_LIFECYCLES): Promise<AwsFigures> {
+/** Sessions the expiry sweep's figures are measured on: due ones it expires, and paid ones it reads. */
+export interface ExpirySample {
+  due: number;
+  settled: number;
+}
+
+export async function awsCalls(stage: AwsStage, iterations: number, warmLifecycles = WARM_LIFECYCLES, expiry: ExpirySample = { due: 100, settled: 300 }): Promise<AwsFigures> {
   const receiver = await startReceiverProcess();
   // The AWS ports as a Lambda has them, except that the webhook may reach this loopback receiver.
   usePorts(benchPorts({ webhooks: new HttpWebhookSender({ allowLoopback: true }) }));
@@ -234,7 +253,7 @@ export async function awsCalls(stage: AwsStage, iterations: number, warmLifecycl
       ),
     };
     const operations = await merchantOperationCalls(stage, iterations, webhookUrl);
-    const expire = await expireCalls(stage, Math.max(5, iterations), webhookUrl);
+    const expire = await expireCalls(stage, expiry.due, expiry.settled, webhookUrl);
     return {
       expire,
       operations: operations.calls,
@@ -292,39 +311,71 @@ async function merchantOperationCalls(stage: AwsStage, iterations: number, webho
 }
 
 /**
- * aws_calls.expire: `count` sessions due in one minute bucket, one sweep of the scheduled worker
- * over them (clock two minutes later, checkpoint just before their bucket, as a sweep that runs
- * every minute finds it). Per expired session: the sweep's calls other than its index queries;
- * the queries are its fixed cost per minute, reported apart.
+ * aws_calls.expire: the sweep as the schedule runs it on AWS, one shard's invocation
+ * (`{ "shard": 0 }`, 25 sessions in flight), over `count` sessions of that shard due in one
+ * minute bucket (clock two minutes later, its checkpoint just before their bucket, as a sweep that
+ * runs every minute finds it): its pages full, as at scale, each a Query and a BatchGetItem of up
+ * to 100 sessions. Per expired session: the sweep's calls on session items, and its CPU less that
+ * of the same sweep over empty buckets (the configuration, checkpoint and queries are its fixed
+ * cost per run, reported apart: `query_cpu_ms`). The sweep runs `warm` times on as many sessions
+ * first, uncounted: a Lambda that sweeps thousands a run does so with its modules loaded, its
+ * configuration cached and its code optimised. `settledCount` paid sessions measure what its reads
+ * of closed ones cost.
  */
-async function expireCalls(stage: AwsStage, count: number, webhookUrl: string): Promise<ExpireCalls> {
+export async function expireCalls(stage: AwsStage, count: number, settledCount: number, webhookUrl: string, warm = 1): Promise<ExpireCalls> {
   const clock = new ManualClock();
   usePorts(benchPorts({ clock }));
-  {
-    for (let i = 0; i < count; i++) {
-      const r = await http('create-session', httpEvent({ method: 'POST', path: `${PYMT}/`, route: PYMT, headers: AUTH, body: JSON.stringify({ ...TYPICAL_BODY, expiration_time: '00:00:30' }) }));
-      expect(r.statusCode === 201, `create answered ${r.statusCode} ${r.body}`);
-    }
-    const due = new Date(clock.now().getTime() + 30_000);
-    await ports.expiry.markSwept(expiryMinute(new Date(due.getTime() - 2 * 60_000)));
-    clock.set(new Date(due.getTime() + 2 * 60_000));
-    await stage.counter.take();
-    const cpuBefore = process.cpuUsage();
-    const summary = (await (await handlerOf('schedule/expire-sessions'))({}, lambdaContext())) as { expired: number; bucketsSwept: number };
-    const cpu = process.cpuUsage(cpuBefore);
-    expect(summary.expired === count, `the sweep expired ${summary.expired} of ${count}`);
-    const calls = await stage.counter.take();
-    const queries = calls.filter((c) => c.operation === 'Query');
-    return {
-      ...tally(calls.filter((c) => c.operation !== 'Query'), count),
-      queries_per_minute: round(queries.length / summary.bucketsSwept, 2),
-      sessions: count,
-      // The sweep's CPU per expired session (its queries included: a few per hundred sessions).
-      cpu_ms: round((cpu.user + cpu.system) / 1000 / count, 3),
-      // More sessions than the sweep's own figure: their CPU is a difference of two runs.
-      settled: await sweepSettled(stage, clock, 3 * count, webhookUrl),
-    };
-  }
+  // A typical session as created through the API, and one paid through it: what the sweep reads,
+  // copied under ids of the measured shard.
+  const created = await http('create-session', httpEvent({ method: 'POST', path: `${PYMT}/`, route: PYMT, headers: AUTH, body: JSON.stringify(TYPICAL_BODY) }));
+  expect(created.statusCode === 201, `create answered ${created.statusCode} ${created.body}`);
+  const open = JSON.parse(created.body).session_id as string;
+  const paid = await settle(async (_op, run) => run(), { ...TYPICAL_BODY, webhook_url: webhookUrl });
+  for (let i = 0; i < warm; i++) await sweepDue(stage, clock, open, count);
+  const empty = await sweepDue(stage, clock, open, 0);
+  const due = await sweepDue(stage, clock, open, count);
+  const queries = due.calls.filter((c) => c.operation === 'Query');
+  const emptyQueries = empty.calls.filter((c) => c.operation === 'Query').length;
+  return {
+    ...tally(sessionCalls(due.calls), count),
+    queries_per_minute: round((queries.length / due.bucketsSwept) * EXPIRY_SHARDS, 2),
+    sessions: count,
+    cpu_ms: round(Math.max(0, due.cpuMs - empty.cpuMs) / count, 3),
+    query_cpu_ms: round(empty.cpuMs / Math.max(1, emptyQueries), 3),
+    settled: await sweepSettled(stage, clock, paid, settledCount),
+  };
+}
+
+/** The shard whose invocation the bench measures (any: they are alike). */
+const SWEPT_SHARD = 0;
+const MINUTE = 60_000;
+
+/** The calls on session items (the sweep's reads and writes of them; not its queries, checkpoint or configuration). */
+const sessionCalls = (calls: Call[]) => calls.filter((c) => c.operation !== 'Query' && c.body?.includes('"SESSION#'));
+
+/** One invocation of the measured shard's sweep: its CPU in this process and what it reports. */
+async function sweepShard(): Promise<{ cpuMs: number; summary: { expired: number; skipped: number; bucketsSwept: number } }> {
+  const sweep = await handlerOf('schedule/expire-sessions');
+  const cpuBefore = process.cpuUsage();
+  const summary = (await sweep({ shard: SWEPT_SHARD }, lambdaContext())) as { expired: number; skipped: number; bucketsSwept: number };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { cpuMs: (cpu.user + cpu.system) / 1000, summary };
+}
+
+/**
+ * `count` copies of the open session falling due in 30 s, and one sweep two minutes later (from
+ * a checkpoint two minutes before they fall due, so it sweeps the same buckets whatever `count`):
+ * its CPU and calls.
+ */
+async function sweepDue(stage: AwsStage, clock: ManualClock, open: string, count: number): Promise<{ cpuMs: number; calls: Call[]; bucketsSwept: number }> {
+  const due = clock.now().getTime() + 30_000;
+  await copySessions(open, count, (i) => new Date(due - (i * 30_000) / Math.max(1, count)));
+  await ports.expiry.markSwept(expiryMinute(new Date(due - 2 * MINUTE)), undefined, SWEPT_SHARD);
+  clock.set(new Date(due + 2 * MINUTE));
+  await stage.counter.take();
+  const { cpuMs, summary } = await sweepShard();
+  expect(summary.expired === count, `the sweep expired ${summary.expired} of ${count}`);
+  return { cpuMs, calls: await stage.counter.take(), bucketsSwept: summary.bucketsSwept };
 }
 
 /**
@@ -333,34 +384,52 @@ async function expireCalls(stage: AwsStage, count: number, webhookUrl: string): 
  * bucket until it settles, so a paid session is read two or three times. Their CPU is less that of
  * the same runs over an empty bucket: the queries and the checkpoint are the sweep's fixed cost.
  */
-async function sweepSettled(stage: AwsStage, clock: ManualClock, count: number, webhookUrl: string): Promise<ExpireCalls['settled']> {
-  const MINUTE = 60_000;
+async function sweepSettled(stage: AwsStage, clock: ManualClock, paid: string, count: number): Promise<ExpireCalls['settled']> {
   const runs = async (bucket: number) => {
-    await ports.expiry.markSwept(expiryMinute(new Date(bucket - MINUTE)));
+    await ports.expiry.markSwept(expiryMinute(new Date(bucket - MINUTE)), undefined, SWEPT_SHARD);
     await stage.counter.take();
     let cpuMs = 0;
-    for (let at = bucket + MINUTE / 2; (await ports.expiry.sweptThrough())!.minute < expiryMinute(new Date(bucket)); at += MINUTE) {
+    let visits = 0;
+    for (let at = bucket + MINUTE / 2; (await ports.expiry.sweptThrough(SWEPT_SHARD))!.minute < expiryMinute(new Date(bucket)); at += MINUTE) {
       clock.set(new Date(at));
-      const cpuBefore = process.cpuUsage();
-      const summary = (await (await handlerOf('schedule/expire-sessions'))({}, lambdaContext())) as { expired: number };
-      const cpu = process.cpuUsage(cpuBefore);
-      cpuMs += (cpu.user + cpu.system) / 1000;
-      expect(summary.expired === 0, `the sweep expired ${summary.expired} paid sessions`);
+      const run = await sweepShard();
+      cpuMs += run.cpuMs;
+      visits += run.summary.skipped;
+      expect(run.summary.expired === 0, `the sweep expired ${run.summary.expired} paid sessions`);
     }
-    return { cpuMs, calls: await stage.counter.take() };
+    return { cpuMs, visits, calls: await stage.counter.take() };
   };
   const freshBucket = () => minuteStart(expiryMinute(clock.now())).getTime() + 3 * MINUTE;
   const empty = await runs(freshBucket());
   const bucket = freshBucket();
-  const untimed = async (_op: Operation, run: () => Promise<void>) => run();
-  for (let i = 0; i < count; i++) {
-    clock.set(new Date(bucket - 30_000 + (i * MINUTE) / count));
-    await settle(untimed, { ...TYPICAL_BODY, webhook_url: webhookUrl, expiration_time: '00:00:30' });
-  }
+  await copySessions(paid, count, (i) => new Date(bucket + (i * MINUTE) / count));
   const full = await runs(bucket);
-  // The sessions' own items: the queries, the checkpoint and the configuration are the runs' fixed cost.
-  const calls = full.calls.filter((c) => c.body?.includes('"SESSION#'));
-  return { ...tally(calls, count), cpu_ms: round(Math.max(0, full.cpuMs - empty.cpuMs) / count, 3), wait_ms: round(criticalPathMs(calls) / count, 2) };
+  const calls = sessionCalls(full.calls);
+  return {
+    ...tally(calls, count),
+    cpu_ms: round(Math.max(0, full.cpuMs - empty.cpuMs) / count, 3),
+    wait_ms: round(criticalPathMs(calls) / count, 2),
+    visits: round(full.visits / count, 2),
+  };
+}
+
+/**
+ * `count` copies of a session's stored item (its last events included) under new ids of the
+ * measured shard, the i-th expiring at `expiresAt(i)`: sessions made through the API one by one
+ * would take minutes on moto, and what the sweep does with one depends only on the item it reads.
+ */
+async function copySessions(sessionId: string, count: number, expiresAt: (i: number) => Date): Promise<void> {
+  const client = dynamoDocumentClient();
+  const table = requiredSetting('CHECKOUT_TABLE');
+  const source = (await client.send(new GetCommand({ TableName: table, Key: sessionKey(sessionId), ConsistentRead: true }))).Item!;
+  const events = JSON.parse(String(source[EVENTS_ATTRIBUTE] ?? '[]')) as SessionEvent[];
+  const copy = (i: number) => {
+    let id = randomIds.sessionId();
+    while (expiryShard(id) !== SWEPT_SHARD) id = randomIds.sessionId();
+    const session = { ...fromItem(source), session_id: id, expires_at: expiresAt(i).toISOString() };
+    return client.send(new PutCommand({ TableName: table, Item: sessionItem(session, events.map((event) => ({ ...event, session_id: id }))) }));
+  };
+  for (let i = 0; i < count; i += 10) await Promise.all(Array.from({ length: Math.min(10, count - i) }, (_, j) => copy(i + j)));
 }
 
 const COMMANDS: Record<string, new (input: any) => any> = {

@@ -77,7 +77,12 @@ export async function serveCallCounter(target: string): Promise<{ url: string; t
             const response = Buffer.concat(parts);
             const call = classify(req.method ?? 'GET', req.url ?? '/', req.headers, body);
             if (call) calls.push({ ...call, ...units(call, body, response, answer.statusCode === 200), ms: performance.now() - started, started, ended: performance.now(), ...(call.service === 'dynamodb' ? { body: body.toString('utf8') } : {}) });
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            // moto (Werkzeug) answers `Connection: close`; passed on, it would make every SDK call
+            // of the measured process open a new connection, which no client does against AWS
+            // (the SDK keeps its connections alive), and the connects' CPU would count as the
+            // calls'. The proxy keeps its side alive; only its own hop to moto reconnects.
+            const { connection: _connection, 'keep-alive': _keepAlive, ...headers } = answer.headers;
+            res.writeHead(answer.statusCode ?? 502, headers);
             res.end(response);
           });
         },
@@ -196,6 +201,15 @@ function units(call: { service: string; operation: string }, body: Buffer, respo
     case 'GetItem': {
       const size = kb(answer.Item, 4096);
       return { wru: 0, rru: request.ConsistentRead ? size : size / 2 };
+    }
+    case 'BatchGetItem': {
+      // Each item found is billed as its own GetItem: per 4 KB, half for an eventually consistent read.
+      let units = 0;
+      for (const [table, items] of Object.entries((answer.Responses ?? {}) as Record<string, unknown[]>)) {
+        const strongly = request.RequestItems?.[table]?.ConsistentRead === true;
+        for (const item of items) units += (strongly ? 1 : 0.5) * kb(item, 4096);
+      }
+      return { wru: 0, rru: units };
     }
     case 'Query':
       return { wru: 0, rru: ((request.ConsistentRead ? 1 : 0.5) * Math.ceil(Math.max(1, Buffer.byteLength(JSON.stringify(answer.Items ?? []))) / 4096)) };

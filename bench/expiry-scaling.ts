@@ -1,4 +1,5 @@
 import { EXPIRY_SHARDS } from '../functions/domain/expiry';
+import { SWEEP_PAGE_SIZE } from '../functions/app/expire-due-sessions';
 import { SHARD_CONCURRENCY } from '../functions/handlers/schedule/expire-sessions';
 import { functionMemoryMb, stageConfig } from '../lib/stage-config';
 import { LATENCY_MS } from './cost-model';
@@ -10,18 +11,21 @@ import { round } from './stats';
  * event's commit) at a given load, by simulating the every-minute runs. The sweep itself cannot
  * be timed at AWS's speed here (moto is one Python process, 50–100× slower than DynamoDB), so
  * each session costs what the bench measured for it: the sweep's CPU per expired session and per
- * closed one it reads again (`aws_calls.expire`, `aws_calls.sweep_paid`), slowed below a full
- * vCPU as Lambda gives CPU by memory, and its calls' documented in-region latency divided over
- * the sessions it has in flight. docs/capacity.md and docs/expiry.md use these figures.
+ * closed one it reads again (`aws_calls.expire`, `aws_calls.sweep_paid`), and per index page its
+ * Query, slowed below a full vCPU as Lambda gives CPU by memory; and its calls' documented
+ * in-region latency: an expiry's write shared by the sessions in flight, a page's Query and
+ * BatchGetItem by its 100 entries. docs/capacity.md and docs/expiry.md use these figures.
  */
 
 export interface SweepCosts {
-  /** CPU per expired session at a full vCPU (its read and its write), ms. */
+  /** CPU per expired session at a full vCPU (its share of its page's read, and its write), ms. */
   expireCpuMs: number;
   /** CPU per read of a session found closed (paid, or already expired, while its bucket settles), ms. */
   visitCpuMs: number;
   /** Reads per session over the runs that list it (a bucket is read until it settles). */
   visitsPerSession: number;
+  /** CPU per index Query at a full vCPU, ms: one per page of entries. */
+  queryCpuMs: number;
 }
 
 export interface SweepShape {
@@ -42,13 +46,29 @@ export interface Load {
 
 const PERIOD_MS = 60_000;
 const FULL_VCPU_MB = 1769;
-/** A GetItem then a conditional PutItem per expired session; one GetItem per other visit. */
-const EXPIRE_WAIT_MS = 2 * LATENCY_MS.dynamodb;
-const VISIT_WAIT_MS = LATENCY_MS.dynamodb;
+/** An expired session's conditional PutItem, shared with the others in flight. */
+const EXPIRE_WAIT_MS = LATENCY_MS.dynamodb;
+/** Each index entry's share of its page's Query and then its BatchGetItem. */
+const PAGE_WAIT_MS = (2 * LATENCY_MS.dynamodb) / SWEEP_PAGE_SIZE;
 
 const cpuAt = (cpuMs: number, memoryMb: number) => cpuMs * Math.max(1, FULL_VCPU_MB / memoryMb);
-/** One session's share of an invocation's time: its CPU, or its wait shared with the others in flight. */
-const itemMs = (cpuMs: number, waitMs: number, shape: SweepShape) => Math.max(cpuAt(cpuMs, shape.memoryMb), waitMs / shape.inFlight);
+
+/**
+ * One listed session's share of an invocation's time: its CPU with its share of the page's Query,
+ * or its own wait shared with the others in flight, whichever is longer; then its share of the
+ * page's waits (a page is read before its sessions are handled).
+ */
+function entryMs(costs: SweepCosts, cpuMs: number, waitMs: number, shape: SweepShape): number {
+  return Math.max(cpuAt(cpuMs + costs.queryCpuMs / SWEEP_PAGE_SIZE, shape.memoryMb), waitMs / shape.inFlight) + PAGE_WAIT_MS;
+}
+
+/** Time per expired session and per read of a closed one, in one invocation of `shape`. */
+function perEntry(costs: SweepCosts, shape: SweepShape): { expireMs: number; visitMs: number } {
+  return { expireMs: entryMs(costs, costs.expireCpuMs, EXPIRE_WAIT_MS, shape), visitMs: entryMs(costs, costs.visitCpuMs, 0, shape) };
+}
+
+/** The expiry shards the 10 000-a-second plan asks for (docs/capacity.md, "The expiry sweep"). */
+export const PLANNED_SHARDS_AT_10000 = 64;
 
 /** Today's shape (the fan-out): one invocation per shard, 25 in flight, a minute's timeout less 10 s. */
 export function fannedOut(workers = EXPIRY_SHARDS): SweepShape {
@@ -66,8 +86,8 @@ export function sustainedPerSecond(costs: SweepCosts, shape: SweepShape, load: P
   // Per expiring session: its expiry, its re-reads while the bucket settles, and the paid
   // sessions' reads that come with it at this mix.
   const paidPerExpiring = (1 - load.expiringShare) / load.expiringShare;
-  const perExpiring =
-    itemMs(costs.expireCpuMs, EXPIRE_WAIT_MS, shape) + (costs.visitsPerSession - 1) * itemMs(costs.visitCpuMs, VISIT_WAIT_MS, shape) + paidPerExpiring * costs.visitsPerSession * itemMs(costs.visitCpuMs, VISIT_WAIT_MS, shape);
+  const { expireMs, visitMs } = perEntry(costs, shape);
+  const perExpiring = expireMs + (costs.visitsPerSession - 1) * visitMs + paidPerExpiring * costs.visitsPerSession * visitMs;
   return round((shape.workers * (shape.budgetMs / PERIOD_MS) * 1000) / perExpiring, 0);
 }
 
@@ -89,8 +109,7 @@ export interface LagFigures {
 export function expiryLag(costs: SweepCosts, shape: SweepShape, load: Load, minutes = 20): LagFigures {
   const expiringPerMs = (load.createdPerSecond * load.expiringShare) / shape.workers / 1000;
   const closedVisitsPerMs = ((load.createdPerSecond * (1 - load.expiringShare) * costs.visitsPerSession + load.createdPerSecond * load.expiringShare * (costs.visitsPerSession - 1)) / shape.workers) / 1000;
-  const expireMs = itemMs(costs.expireCpuMs, EXPIRE_WAIT_MS, shape);
-  const visitMs = itemMs(costs.visitCpuMs, VISIT_WAIT_MS, shape);
+  const { expireMs, visitMs } = perEntry(costs, shape);
   // The closed reads a run does, as a share of its time: they come with every minute's entries.
   const closedPerRunMs = closedVisitsPerMs * PERIOD_MS * visitMs;
   const lags: number[] = [];

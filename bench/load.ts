@@ -13,7 +13,12 @@ import { html, summarize, table } from './load/report';
  *
  *   npm run load                                     the local cloud: moto + the synthesized dev stage
  *   npm run load -- --rate 20 --duration 120         sessions/s, seconds of creating
- *   npm run load -- --paid 0.4 --refund 0.1 --retrieves 2 --page-only 0.2
+ *   npm run load -- --paid 0.4 --refund 0.1 --retrieves 2 --page-only 0.2 --order-no 0.2
+ *   npm run load -- --max-in-flight 50               sessions in flight at most (a slower stage gets a lower rate)
+ *
+ * The defaults (4 sessions a second for 30 s, 20 in flight) finish in about four minutes on a
+ * 2-core laptop against the local cloud, synthesis included; the local cloud (moto, one Python
+ * process, and a Node process per function environment) runs out of CPU well before AWS would.
  *   npm run load -- --chaos                          kill pipeline workers at random (seeded)
  *   npm run load -- --chaos 'kill=0.2,seed=3,functions=DeliverWebhook'
  *   npm run load -- --url https://… --key …  [--webhook-key …] [--webhook-url https://…]
@@ -34,12 +39,14 @@ const { values } = parseArgs({
     key: { type: 'string' },
     'webhook-key': { type: 'string' },
     'webhook-url': { type: 'string' },
-    rate: { type: 'string', default: '10' },
-    duration: { type: 'string', default: '60' },
+    rate: { type: 'string', default: '4' },
+    duration: { type: 'string', default: '30' },
     paid: { type: 'string', default: '0.4' },
     refund: { type: 'string', default: '0.1' },
     retrieves: { type: 'string', default: '2' },
     'page-only': { type: 'string', default: '0.2' },
+    'order-no': { type: 'string', default: '0.2' },
+    'max-in-flight': { type: 'string', default: '20' },
     expiration: { type: 'string', default: '00:00:20' },
     'sweep-every': { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
@@ -82,7 +89,8 @@ async function main(): Promise<void> {
       webhookUrl: values['webhook-url'],
       rate: number('rate'),
       durationS: number('duration'),
-      mix: { paid: number('paid'), refund: number('refund'), retrieves: Math.round(number('retrieves')), pageOnly: number('page-only') },
+      mix: { paid: number('paid'), refund: number('refund'), retrieves: Math.round(number('retrieves')), pageOnly: number('page-only'), orderNo: number('order-no') },
+      maxInFlight: Math.max(1, Math.round(number('max-in-flight'))),
       expirationTime: values.expiration!,
       seed: number('seed'),
       drainTimeoutS: number('drain'),

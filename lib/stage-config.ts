@@ -152,15 +152,17 @@ export function functionMemoryMb(config: Pick<StageConfig, 'lambdaMemory'>, id: 
  * of the typical session fit both budgets at 256 MB (the bench's `memory_mb.*` rows since the
  * bundles shrank: their start-up CPU now stays within a second there); routes the typical
  * session does not use keep 1024 MB until measured.
- * The expiry sweep is CPU-bound (a read and a write per due session, 2–3 ms of CPU at a full
- * vCPU): at 128 MB one run expires some 1 500 sessions, at 1024 MB about 8 times that, for the
- * same GB-s per session; the larger size costs only its waits: a few cents a month for a run a
- * minute, about a cent a million sessions for its reads (docs/expiry.md).
+ * The expiry sweep is CPU-bound (per due session its write and a share of its page's batch
+ * read, a few ms of CPU): it gets one full vCPU, 1 769 MB, the most a single-threaded Node
+ * process uses. Below that Lambda slows the CPU in proportion to memory, so each size costs the
+ * same GB-s per session and a larger one only expires more per run (the 1 000-a-second lag goal
+ * needs ten shards' runs to keep up; docs/expiry.md); its waits, overlapped with 25 sessions in
+ * flight, cost a few cents a million sessions more.
  */
 const MEASURED_MEMORY: LambdaMemory = {
   route: 1024,
   worker: 128,
-  byFunction: { CreateSession: 256, RetrieveSession: 256, PatchSession: 256, CheckoutPage: 256, CheckoutPay: 256, ExpireSessions: 1024 },
+  byFunction: { CreateSession: 256, RetrieveSession: 256, PatchSession: 256, CheckoutPage: 256, CheckoutPay: 256, ExpireSessions: 1769 },
 };
 
 const BASE = {

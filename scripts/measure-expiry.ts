@@ -18,10 +18,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DynamoExpiryIndex } from '../functions/adapters/aws/dynamo-expiry-index';
-import { expireDueSessions, type SweepOptions } from '../functions/app/expire-due-sessions';
+import { expireDueSessions, type ExpireDuePorts, type SweepOptions } from '../functions/app/expire-due-sessions';
 import { EXPIRY_SHARDS, expiryShard } from '../functions/domain/expiry';
 import type { Session } from '../functions/domain/session';
-import type { Ports } from '../functions/ports';
 import { embeddedPorts, makeSession } from '../test/fixtures/expiry-sessions';
 import { ContractSessionRepository, createCheckoutTable, documentClient, seedSessions } from '../test/fixtures/expiry-table';
 
@@ -64,7 +63,7 @@ function shardSpread(sessions: Session[]): string {
 }
 
 /** Runs Lambda-sized invocations until the backlog is gone; checks every session ended expired. */
-async function sweepAll(ports: Ports, sessions: Session[], lookbackMs: number): Promise<{ sweepMs: number; invocations: number }> {
+async function sweepAll(ports: ExpireDuePorts, sessions: Session[], lookbackMs: number): Promise<{ sweepMs: number; invocations: number }> {
   const started = performance.now();
   let invocations = 0;
   let expired = 0;
@@ -87,7 +86,7 @@ async function sweepAll(ports: Ports, sessions: Session[], lookbackMs: number): 
 }
 
 /** Cost of sweeping buckets with nothing in them (a checkpoint that fell behind, or the first run). */
-async function emptyBucketCost(ports: Ports): Promise<number> {
+async function emptyBucketCost(ports: ExpireDuePorts): Promise<number> {
   const started = performance.now();
   const report = await expireDueSessions(ports, { remainingMs: () => LAMBDA_TIMEOUT_MS, ...tuning });
   return (performance.now() - started) / report.bucketsSwept;
@@ -120,7 +119,7 @@ async function measureMoto(transactional: boolean, count: number): Promise<Measu
     await seedSessions(client, table, sessions);
     const seedMs = performance.now() - seedStart;
     const index = new DynamoExpiryIndex(client, table);
-    const ports: Ports = { ...embeddedPorts(NOW), sessions: new ContractSessionRepository(client, table, { transactional }), expiry: index };
+    const ports: ExpireDuePorts = { ...embeddedPorts(NOW), sessions: new ContractSessionRepository(client, table, { transactional }), expiry: index };
     const sweep = await sweepAll(ports, sessions, NOW.getTime() - BUCKET_START.getTime());
     const later = { ...ports, clock: { now: () => new Date(NOW.getTime() + EMPTY_BUCKETS * 60_000) } };
     return { backend: transactional ? 'moto-tx' : 'moto', sessions: count, seedMs, ...sweep, perShard: shardSpread(sessions), emptyBucketMs: await emptyBucketCost(later) };

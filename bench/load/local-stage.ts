@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chaosPolicy, parseChaos } from '../../functions/local/cloud/chaos';
@@ -41,6 +41,8 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
     synthesized = outdir = mkdtempSync(join(tmpdir(), 'checkout-load-assembly-'));
     synthStage('dev', { bundle: true, outdir });
   }
+  // This run's log only.
+  writeFileSync(options.logFile, '');
   const policy = options.chaos ? chaosPolicy(parseChaos(options.chaos)) : undefined;
   try {
     const cloud = await startLocalCloud({

@@ -1,11 +1,10 @@
 import type { Session } from '../domain/session';
 import { isOpen } from '../domain/state-machine';
 import { EXPIRY_SHARDS, expiryMinute, expiryPartitionKey, expirySortKey, isDueToExpire, nextMinute } from '../domain/expiry';
-import type { Ports, ShardCursors } from '../ports';
+import type { Ports, SessionBatchReader, ShardCursors } from '../ports';
 import type { SessionWritePorts } from './change-session';
 import { tryExpire } from './expire-session';
 import { inFlight } from './in-flight';
-import { readCheaply } from './read-cheaply';
 
 export interface SweepOptions {
   /** Real time left in this invocation (Lambda's context.getRemainingTimeInMillis). */
@@ -46,7 +45,9 @@ export interface SweepReport {
   finished: boolean;
 }
 
-const DEFAULTS = { reserveMs: 10_000, pageSize: 100, concurrency: 5, firstRunLookbackMs: 24 * 60 * 60_000, shard: undefined };
+/** Index entries per Query: also the sessions of one BatchGetItem (DynamoDB's limit is 100 keys). */
+export const SWEEP_PAGE_SIZE = 100;
+const DEFAULTS = { reserveMs: 10_000, pageSize: SWEEP_PAGE_SIZE, concurrency: 5, firstRunLookbackMs: 24 * 60 * 60_000, shard: undefined };
 type Settings = Required<Omit<SweepOptions, 'shard'>> & Pick<SweepOptions, 'shard'>;
 /**
  * A bucket is only marked swept once it ended this long ago. A writer with a slightly slow clock
@@ -71,7 +72,7 @@ type ShardResult = { outcome: BucketOutcome; done?: string };
  * conditional write through the state table. The index also lists the sessions that closed before
  * their expiry (domain/expiry.ts expiryIndexKeys): each costs one read and is skipped.
  */
-export type ExpireDuePorts = SessionWritePorts & Pick<Ports, 'config' | 'expiry'>;
+export type ExpireDuePorts = SessionWritePorts & Pick<Ports, 'config' | 'expiry'> & { sessions: SessionBatchReader };
 
 export async function expireDueSessions(ports: ExpireDuePorts, options: SweepOptions): Promise<SweepReport> {
   const settings: Settings = { ...DEFAULTS, ...options };
@@ -167,8 +168,15 @@ async function sweepShard(
       return undefined;
     });
     if (!page) return { outcome: 'incomplete', done };
+    // The page's sessions in one read (a request per page, not per session: most of the sweep's
+    // CPU was the SDK's per-request work), eventually consistent at half a read unit each.
+    const read = await ports.sessions.getMany(page.sessions.map((listed) => listed.sessionId), { consistent: false }).catch((error: unknown) => {
+      recordFailure(report, expiryPartitionKey(minute, shard), error);
+      return undefined;
+    });
+    if (!read) return { outcome: 'incomplete', done };
     await forEachLimited(page.sessions, settings.concurrency, async ({ sessionId }) => {
-      if (!(await expireListed(ports, sessionId, report))) outcome = 'incomplete';
+      if (!(await expireListed(ports, sessionId, read.get(sessionId), report))) outcome = 'incomplete';
     });
     const last = page.sessions.at(-1);
     if (outcome === 'drained' && last) done = expirySortKey(last.expiresAt, last.sessionId);
@@ -178,13 +186,13 @@ async function sweepShard(
 }
 
 /**
- * Reads the session (the index entry says nothing of its state, and may be stale) and expires it
- * if it is still due; false on failure. A closed, deleted or vanished session (a hard delete's
- * TTL) is skipped after that one read: no write, no event, not a failure.
+ * Expires the listed session, as its page's read found it, if it is still due; false on failure.
+ * A closed, deleted or vanished session (a hard delete's TTL) is skipped after that one read: no
+ * write, no event, not a failure.
  */
-async function expireListed(ports: ExpireDuePorts, sessionId: string, report: SweepReport): Promise<boolean> {
+async function expireListed(ports: ExpireDuePorts, sessionId: string, seen: Session | undefined, report: SweepReport): Promise<boolean> {
   try {
-    const session = await readListed(ports, sessionId);
+    const session = await confirmListed(ports, sessionId, seen);
     const expired = session !== undefined && isDueToExpire(session, ports.clock.now()) && (await tryExpire(ports, session)).expired;
     if (expired) report.expired++;
     else report.skipped++;
@@ -196,14 +204,16 @@ async function expireListed(ports: ExpireDuePorts, sessionId: string, report: Sw
 }
 
 /**
- * The listed session, read eventually consistently (half a read unit; the index lists every
- * settled session, so most reads here find one). That is enough when the read shows it closed or
- * deleted, which it stays, or due, since the expiry's write is version-conditional and re-reads
- * strongly on a conflict. An open session not yet due may be an older version than the one whose
- * expiry a PATCH just moved into this bucket: that one is read again, strongly.
+ * The listed session as the page's eventually consistent read found it (half a read unit; the
+ * index lists every settled session, so most reads here find one; one not found was already read
+ * again strongly). That is enough when it shows the session closed or deleted, which it stays, or
+ * due, since the expiry's write is version-conditional and re-reads strongly on a conflict. An
+ * open session not yet due may be an older version than the one whose expiry a PATCH just moved
+ * into this bucket: that one is read again, strongly.
  */
-function readListed(ports: ExpireDuePorts, sessionId: string): Promise<Session | undefined> {
-  return readCheaply(ports.sessions, sessionId, (seen) => !isOpen(seen.state) || seen.deleted_at !== undefined || isDueToExpire(seen, ports.clock.now()));
+async function confirmListed(ports: ExpireDuePorts, sessionId: string, seen: Session | undefined): Promise<Session | undefined> {
+  if (!seen || !isOpen(seen.state) || seen.deleted_at !== undefined || isDueToExpire(seen, ports.clock.now())) return seen;
+  return ports.sessions.get(sessionId, { consistent: true });
 }
 
 function recordFailure(report: SweepReport, where: string, error: unknown): void {

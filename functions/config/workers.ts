@@ -62,6 +62,6 @@ export const WORKERS: readonly Worker[] = [
     id: 'ExpireSessions',
     handler: 'schedule/expire-sessions',
     trigger: { kind: 'schedule', everyMinutes: 1, fanOut: EXPIRY_SHARDS },
-    needs: { table: ['Query', 'GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo', 'expiryCursor'], readOnlyKeys: ['config'] },
+    needs: { table: ['Query', 'GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo', 'expiryCursor'], readOnlyKeys: ['config'] },
   },
 ];

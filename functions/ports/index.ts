@@ -10,7 +10,7 @@ import type { Ids } from './ids';
 import type { InquiryScheduler } from './inquiry-scheduler';
 import type { Log } from './log';
 import type { EmailMessage, Mailer } from './mailer';
-import type { ReadOptions, SessionReader, SessionRepository } from './session-repository';
+import type { ReadOptions, SessionBatchReader, SessionReader, SessionRepository } from './session-repository';
 import type { DeleteCardResult, SavedCard, SavedCards, StoredCard } from './saved-cards';
 import type { ShortLinkReader, ShortLinkStore } from './short-link-store';
 
@@ -46,6 +46,7 @@ export type {
   PaymentGateway,
   PaymentGateways,
   ReadOptions,
+  SessionBatchReader,
   SessionReader,
   SecretSource,
   SessionRepository,

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoExpiryIndex } from '../../functions/adapters/aws/dynamo-expiry-index';
-import { expireDueSessions } from '../../functions/app/expire-due-sessions';
+import { expireDueSessions, type ExpireDuePorts } from '../../functions/app/expire-due-sessions';
 import { tryExpire } from '../../functions/app/expire-session';
 import { expiryIndexKeys, expiryMinute, expiryShard } from '../../functions/domain/expiry';
 import type { Session } from '../../functions/domain/session';
 import { VersionConflictError } from '../../functions/domain/errors';
 import { sessionEvent } from '../../functions/domain/events';
-import type { Ports } from '../../functions/ports';
 import { DynamoSessionRepository } from '../../functions/adapters/aws/dynamo-session-repository';
 import { createCheckoutTable, documentClient, seedSessions, sessionItem } from '../fixtures/expiry-table';
 import { embeddedPorts, makeSession, sweepUntilFinished } from '../fixtures/expiry-sessions';
@@ -35,7 +34,7 @@ describeAws('DynamoDB expiry index (gsi1) against moto', () => {
   afterAll(() => client.destroy());
 
   /** Ports with the DynamoDB index and contract-shaped session items; config, clock and ids embedded. */
-  function dynamoPorts(now: Date): Ports & { clock: { set(d: Date): void } } {
+  function dynamoPorts(now: Date): ExpireDuePorts & { clock: { set(d: Date): void } } {
     const embedded = embeddedPorts(now);
     return { ...embedded, sessions: repository, expiry: index };
   }

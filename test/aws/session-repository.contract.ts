@@ -6,12 +6,12 @@ import { expiryMinute, expiryShard } from '../../functions/domain/expiry';
 import type { Session } from '../../functions/domain/session';
 import type { State } from '../../functions/domain/state-machine';
 import { wire as expireSessionsHandler } from '../../functions/handlers/schedule/expire-sessions';
-import type { ExpiryIndex, SessionRepository } from '../../functions/ports';
+import type { ExpiryIndex, SessionBatchReader, SessionRepository } from '../../functions/ports';
 import { countingRepository, embeddedPorts } from '../fixtures/expiry-sessions';
 import { changed, newOrderNo, sampleSession } from '../fixtures/sessions';
 
 export interface SessionRepositoryHarness {
-  repo: SessionRepository;
+  repo: SessionRepository & SessionBatchReader;
   /** The committed outbox events of one session, oldest first. */
   events(sessionId: string): Promise<SessionEvent[]>;
   /**
@@ -29,7 +29,7 @@ const created = (session: Session) => [sessionEvent('created', session, randomUU
  * same assertions (embedded twin and DynamoDB on moto).
  */
 export function sessionRepositoryContract(harness: () => SessionRepositoryHarness): void {
-  let repo: SessionRepository;
+  let repo: SessionRepository & SessionBatchReader;
   let events: SessionRepositoryHarness['events'];
   let expiry: ExpiryIndex;
   beforeEach(() => ({ repo, events, expiry } = harness()));
@@ -50,6 +50,22 @@ export function sessionRepositoryContract(harness: () => SessionRepositoryHarnes
     const next = changed(session, { amount: '15.000' });
     await repo.update(next, session, []);
     expect(await repo.get(session.session_id, { consistent: false })).toEqual(next);
+  });
+
+  test('getMany reads those that exist, by id, each once, however many are asked for (more than one request holds)', async () => {
+    const sessions = await Promise.all([0, 1, 2].map(() => stored(sampleSession())));
+    const paid = changed(sessions[0]!, { state: 'paid' });
+    await repo.update(paid, sessions[0]!, []);
+    // More ids than one BatchGetItem takes (100), most of them unknown, one asked twice.
+    const unknown = Array.from({ length: 100 }, () => sampleSession().session_id);
+    const ids = [sessions[1]!.session_id, ...unknown, paid.session_id, sessions[2]!.session_id, sessions[1]!.session_id];
+    for (const consistent of [true, false]) {
+      const found = await repo.getMany(ids, { consistent });
+      expect([...found.keys()].sort()).toEqual(sessions.map((s) => s.session_id).sort());
+      expect(found.get(paid.session_id)).toEqual(paid);
+      for (const session of sessions.slice(1)) expect(found.get(session.session_id)).toEqual(session);
+    }
+    expect((await repo.getMany([])).size).toBe(0);
   });
 
   test('create stores the session exactly and commits its events with it', async () => {
@@ -200,7 +216,8 @@ export function sessionRepositoryContract(harness: () => SessionRepositoryHarnes
   test('the sweep at the expiry minute expires the open session and leaves the ones closed before it exactly as they were', async () => {
     // Minutes of their own: on DynamoDB the sweep's checkpoint is the shared table's.
     const [checkpoint, bucket] = ['2031-03-01T09:14', '2031-03-01T09:15'];
-    const open = await stored(sampleSession({ expires_at: `${bucket}:10.000Z` }));
+    // With an order_no: expiring it gives the claim back in the same commit.
+    const open = await stored(sampleSession({ expires_at: `${bucket}:10.000Z`, order_no: newOrderNo() }));
     const paid = await stored(sampleSession({ expires_at: `${bucket}:20.000Z` }));
     const canceled = await stored(sampleSession({ expires_at: `${bucket}:30.000Z` }));
     const deleted = await stored(sampleSession({ expires_at: `${bucket}:40.000Z` }));
@@ -227,6 +244,7 @@ export function sessionRepositoryContract(harness: () => SessionRepositoryHarnes
     expect(first).toMatchObject({ enabled: true, expired: 1, skipped: 3, failed: 0, finished: true });
     expect(await repo.get(open.session_id)).toMatchObject({ state: 'expired', version: open.version + 1 });
     expect((await events(open.session_id)).map((e) => e.type)).toEqual(['created', 'expired']);
+    expect(await repo.findByOrderNo(open.order_no!)).toBeUndefined();
     for (const [i, session] of closed.entries()) {
       expect(await repo.get(session.session_id)).toEqual(before[i]!.session);
       expect(await events(session.session_id)).toEqual(before[i]!.events);

@@ -431,6 +431,16 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(cloud.functions.get('ExpireSessions')!.stats.invocations).toBeGreaterThan(0);
     // Due before the expired one, so the run that expired that one read this one too.
     expect((await api('GET', `${TXN}/${settled}`, { auth: 'none' })).json).toEqual(paid);
+    // Both closed: each item carries the stage's retention (dev: 30 days paid, 7 unpaid), the
+    // sweep's expiry included (docs/data-retention.md).
+    useMotoEnv();
+    const table = createDocumentClient();
+    const stored = async (sessionId: string) => (await table.send(new GetCommand({ TableName: cloud.tableName, Key: { pk: `SESSION#${sessionId}`, sk: 'SESSION' }, ConsistentRead: true }))).Item!;
+    const now = Date.now() / 1000;
+    expect((await stored(id)).ttl).toBeGreaterThan(now + 6 * 86_400);
+    expect((await stored(id)).ttl).toBeLessThan(now + 8 * 86_400);
+    expect((await stored(settled)).ttl).toBeGreaterThan(now + 29 * 86_400);
+    table.destroy();
   }, 60_000);
 
   test('a receiver that always fails: the message dead-letters within the template\'s maxReceiveCount, and `npm run admin -- redrive-webhooks` sends it again', async () => {

@@ -9,7 +9,7 @@ import { sessionEvent } from '../../functions/domain/events';
 import { EXPIRY_SHARDS, expiryIndexKeys, expiryMinute } from '../../functions/domain/expiry';
 import type { Session } from '../../functions/domain/session';
 import { transition } from '../../functions/domain/state-machine';
-import type { Ports, SessionRepository } from '../../functions/ports';
+import type { Ports, SessionBatchReader, SessionRepository } from '../../functions/ports';
 import { countingRepository, embeddedPorts, expiryConfig, makeSession, plentyOfTime, sweepUntilFinished, type EmbeddedPorts } from '../fixtures/expiry-sessions';
 
 const T0 = new Date('2026-11-25T10:30:00.000Z');
@@ -135,8 +135,9 @@ test('a failing expiry keeps its bucket out of the checkpoint, lets later bucket
   ports.clock.set(at(5 * 60_000));
   const repository = ports.sessions;
   let broken = true;
-  const flaky: SessionRepository = {
+  const flaky: SessionRepository & SessionBatchReader = {
     get: (id) => repository.get(id),
+    getMany: (ids, options) => repository.getMany(ids, options),
     findByOrderNo: (orderNo) => repository.findByOrderNo(orderNo),
     lastByOrderNo: (orderNo) => repository.lastByOrderNo(orderNo),
     findByChildId: (id) => repository.findByChildId(id),
@@ -207,12 +208,13 @@ describe('races between the sweep and other writers have one winner', () => {
    * The embedded repository with I/O-like latency: each call first yields to the event loop a
    * random number of times, so the sweep and the other writers really interleave.
    */
-  function withLatency(repository: SessionRepository): SessionRepository {
+  function withLatency(repository: SessionRepository & SessionBatchReader): SessionRepository & SessionBatchReader {
     const hop = async () => {
       for (let i = Math.floor(Math.random() * 4); i > 0; i--) await new Promise((resolve) => setImmediate(resolve));
     };
     return {
       get: async (id) => (await hop(), repository.get(id)),
+      getMany: async (ids, options) => (await hop(), repository.getMany(ids, options)),
       findByOrderNo: async (orderNo) => (await hop(), repository.findByOrderNo(orderNo)),
       lastByOrderNo: async (orderNo) => (await hop(), repository.lastByOrderNo(orderNo)),
       findByChildId: async (id) => (await hop(), repository.findByChildId(id)),

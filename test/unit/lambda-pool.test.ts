@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LambdaFunctionPool, FunctionError } from '../../functions/local/cloud/lambda-pool';
@@ -20,7 +20,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'lambda-pool-'));
   writeFileSync(
     join(dir, 'index.mjs'),
-    `export const handler = async (event) => {
+    `import { writeFileSync } from 'node:fs';
+export const handler = async (event) => {
+  if (event.mark) writeFileSync(event.mark, 'ran');
   if (event.exit) process.exit(3);
   if (event.hang) await new Promise(() => setInterval(() => undefined, 1000));
   return { pid: process.pid, echo: event.echo };
@@ -99,6 +101,28 @@ test('killRandom (the chaos switch) kills one busy environment and the pool serv
   expect(fn.killRandom(() => 0)).toBe(true);
   await expect(hanging).rejects.toMatchObject({ errorType: 'Runtime.ExitError' });
   expect((await fn.invoke<{ echo: number }>({ echo: 5 })).echo).toBe(5);
+});
+
+test('an invocation whose caller gave up while it waited for an environment never runs; the queue behind it moves on', async () => {
+  const fn = pool({ maxEnvironments: 1, timeoutSeconds: 1 });
+  const hanging = fn.invoke({ hang: true });
+  await waitForBusy(fn, 1);
+  const gaveUp = new AbortController();
+  const mark = join(dir, 'withdrawn');
+  const withdrawn = fn.invoke({ mark }, gaveUp.signal);
+  const next = fn.invoke<{ echo: string }>({ echo: 'next' });
+  gaveUp.abort();
+  await expect(withdrawn).rejects.toMatchObject({ errorType: 'Sandbox.Timedout' });
+  await expect(hanging).rejects.toMatchObject({ errorType: 'Sandbox.Timedout' });
+  expect((await next).echo).toBe('next');
+  expect(existsSync(mark)).toBe(false);
+  expect(fn.stats.invocations).toBe(2);
+  // A signal already aborted withdraws at once too.
+  const busy = fn.invoke({ hang: true });
+  await waitForBusy(fn, 1);
+  await expect(fn.invoke({ mark }, AbortSignal.abort())).rejects.toMatchObject({ errorType: 'Sandbox.Timedout' });
+  await expect(busy).rejects.toMatchObject({ errorType: 'Sandbox.Timedout' });
+  expect(existsSync(mark)).toBe(false);
 });
 
 async function waitForBusy(fn: LambdaFunctionPool, count: number): Promise<number[]> {

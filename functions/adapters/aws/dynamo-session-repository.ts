@@ -1,7 +1,7 @@
 import { stampRequestId } from '../request-context';
 import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { OrderNoTakenError, ServiceUnavailableError, VersionConflictError } from '../../domain/errors';
 import type { AuditEntry } from '../../domain/audit';
 import type { SessionEvent } from '../../domain/events';
@@ -9,14 +9,19 @@ import { auditPut } from './dynamo-audit-log';
 import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, type Session } from '../../domain/session';
 import { removableAt, type SessionRetention } from '../../domain/retention';
-import type { ReadOptions, SessionReader, SessionRepository } from '../../ports';
+import type { ReadOptions, SessionBatchReader, SessionReader, SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
-import { childKey, orderNoKey, sessionKey } from './table-keys';
+import { childKey, orderNoKey, sessionKey, type ItemKey } from './table-keys';
 import { ATTACHMENT_KEY_ATTRIBUTE, EVENTS_ATTRIBUTE, TTL_ATTRIBUTE } from '../../config/table';
 import { attachmentKey, attachmentTokenOf } from '../../domain/attachment';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
 import { dynamoDocumentClient } from './aws-clients';
+
+/** Keys one BatchGetItem may ask for (DynamoDB's limit). */
+const BATCH_GET_KEYS = 100;
+/** Requests of one batch read before the keys DynamoDB keeps leaving unprocessed count as unavailable. */
+const BATCH_GET_ATTEMPTS = 5;
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What each item of a transaction stands for, so a cancellation reason can be named. */
@@ -39,7 +44,7 @@ export interface DynamoSessionRepositoryOptions {
  * change and its events commit together or not at all, for one write unit per KB. Only when the
  * order_no claim item must change too is the write a TransactWriteItems (session + claim moves).
  */
-export class DynamoSessionRepository implements SessionRepository {
+export class DynamoSessionRepository implements SessionRepository, SessionBatchReader {
   private readonly attempts: number;
   private readonly auditRetentionDays: number | undefined;
   private readonly retention: SessionRetention | undefined;
@@ -65,6 +70,43 @@ export class DynamoSessionRepository implements SessionRepository {
       (await dynamoCall(() => this.client.send(new GetCommand({ TableName: this.table, Key: sessionKey(sessionId), ConsistentRead: strongly })))).Item;
     const item = (await read(consistent)) ?? (consistent ? undefined : await read(true));
     return item ? fromItem(item) : undefined;
+  }
+
+  /**
+   * BatchGetItem, 100 keys a request (DynamoDB's limit), keys it left unprocessed (throttling)
+   * asked again after a pause. As `get`, an eventually consistent read that misses a session asks
+   * once more strongly, for all of those at once.
+   */
+  async getMany(sessionIds: readonly string[], { consistent = true }: ReadOptions = {}): Promise<Map<string, Session>> {
+    const found = new Map<string, Session>();
+    const read = async (ids: readonly string[], strongly: boolean) => {
+      for (let i = 0; i < ids.length; i += BATCH_GET_KEYS) {
+        for (const item of await this.batchGet(ids.slice(i, i + BATCH_GET_KEYS).map(sessionKey), strongly)) {
+          const session = fromItem(item);
+          found.set(session.session_id, session);
+        }
+      }
+    };
+    const ids = [...new Set(sessionIds)];
+    await read(ids, consistent);
+    const missing = ids.filter((id) => !found.has(id));
+    if (!consistent && missing.length > 0) await read(missing, true);
+    return found;
+  }
+
+  private async batchGet(keys: ItemKey[], strongly: boolean): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let pending = keys;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > 1) {
+        if (attempt > BATCH_GET_ATTEMPTS) throw new ServiceUnavailableError();
+        await pause(attempt - 1);
+      }
+      const answer = await dynamoCall(() => this.client.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: strongly } } })));
+      items.push(...(answer.Responses?.[this.table] ?? []));
+      pending = (answer.UnprocessedKeys?.[this.table]?.Keys ?? []) as ItemKey[];
+    }
+    return items;
   }
 
   /** The live session holding `orderNo`: its claim item, then the session (two GetItems). */
@@ -344,7 +386,7 @@ function unpackDocument(stored: unknown): unknown {
  * claim) and an Update (a released claim). Nothing is deleted or only condition-checked
  * (test/aws/adapter-commands.test.ts records what it sends).
  */
-export function dynamoSessions() {
+export function dynamoSessions(): SessionRepository {
   uses({ table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo'] });
   return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { retention: sessionRetention() });
 }
@@ -354,6 +396,13 @@ function sessionRetention(): SessionRetention | undefined {
   const paidDays = setting('CHECKOUT_SESSION_RETENTION_PAID_DAYS');
   const unpaidDays = setting('CHECKOUT_SESSION_RETENTION_UNPAID_DAYS');
   return paidDays === undefined || unpaidDays === undefined ? undefined : { paidDays, unpaidDays };
+}
+
+/** The same, reading many at once too (BatchGetItem): the expiry sweep, a page of its index at a time. */
+export function dynamoSweptSessions(): SessionRepository & SessionBatchReader {
+  uses({ table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo'] });
+  // The sweep's expirations close sessions: they carry the stage's retention like any other write.
+  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { retention: sessionRetention() });
 }
 
 /** The same, committing the merchant's operations with their audit entries (AUDIT# items too). */

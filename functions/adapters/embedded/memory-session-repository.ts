@@ -5,13 +5,13 @@ import type { SessionEvent } from '../../domain/events';
 import type { MemoryAuditLog } from './memory-audit-log';
 import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, type Session } from '../../domain/session';
-import type { ReadOptions, SessionRepository } from '../../ports';
+import type { ReadOptions, SessionBatchReader, SessionRepository } from '../../ports';
 
 /**
  * In-memory twin of the DynamoDB repository. Each method checks and writes without awaiting in
  * between, so on Node's single thread every commit is atomic, like a TransactWriteItems.
  */
-export class MemorySessionRepository implements SessionRepository {
+export class MemorySessionRepository implements SessionRepository, SessionBatchReader {
   private readonly sessions = new Map<string, Session>();
   private readonly orderNos = new Map<string, string>();
   /** order_no → the session that last gave it back (the claim item's `released` pointer on AWS). */
@@ -31,6 +31,16 @@ export class MemorySessionRepository implements SessionRepository {
   async get(sessionId: string, _options?: ReadOptions): Promise<Session | undefined> {
     const session = this.sessions.get(sessionId);
     return session && structuredClone(session);
+  }
+
+  /** One `get` each (so a subclass's reads are its own), in the order asked. */
+  async getMany(sessionIds: readonly string[], options?: ReadOptions): Promise<Map<string, Session>> {
+    const found = new Map<string, Session>();
+    for (const id of new Set(sessionIds)) {
+      const session = await this.get(id, options);
+      if (session) found.set(id, session);
+    }
+    return found;
   }
 
   /** Every session (the local dashboard; the AWS table has no such scan). */

@@ -1,7 +1,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
 import { dynamoExpiryIndex } from '../../adapters/aws/dynamo-expiry-index';
-import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoSweptSessions } from '../../adapters/aws/dynamo-session-repository';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { expireDueSessions, type ExpireDuePorts, type SweepReport } from '../../app/expire-due-sessions';
@@ -38,5 +38,5 @@ export function wire(ports: ExpireDuePorts) {
   return withLogContext((event: ExpiryEvent, context: Context) => expireSessions(ports, event, context));
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), expiry: dynamoExpiryIndex(), clock: systemClock, ids: randomIds });
+export const build = () => wire({ sessions: dynamoSweptSessions(), config: dynamoConfigReader(), expiry: dynamoExpiryIndex(), clock: systemClock, ids: randomIds });
 export const handler = lambdaEntry(build);

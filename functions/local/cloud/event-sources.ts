@@ -32,8 +32,15 @@ export interface SqsMapping {
   filters: unknown[];
 }
 
+/**
+ * A poller's own request that gets no answer fails after this long (then it is logged and tried
+ * again) instead of holding up every later event: the SDK waits forever by default, and undici
+ * five minutes, and an emulator under load can drop a request.
+ */
+const POLL_REQUEST_TIMEOUT_MS = 30_000;
+
 export function pollQueue(target: AwsTarget, mapping: SqsMapping, invoke: Invoke, log: (line: string) => void): Poller {
-  const sqs = new SQSClient(clientConfig(target));
+  const sqs = new SQSClient({ ...clientConfig(target), requestHandler: { requestTimeout: POLL_REQUEST_TIMEOUT_MS } });
   let running = true;
   const loops: Promise<void>[] = [];
   const loop = async () => {
@@ -148,6 +155,7 @@ function streamsApi(target: AwsTarget) {
         authorization: `AWS4-HMAC-SHA256 Credential=${target.credentials.accessKeyId}/20260101/${target.region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
       },
       body: JSON.stringify(body),
+      signal: AbortSignal.timeout(POLL_REQUEST_TIMEOUT_MS),
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`DynamoDB Streams ${action}: ${response.status} ${text.slice(0, 300)}`);

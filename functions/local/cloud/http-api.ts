@@ -55,11 +55,19 @@ export function routesOf(template: CfnTemplate): HttpRoute[] {
   return routes.sort((a, b) => a.rank - b.rank);
 }
 
-export type Invoke = (functionLogicalId: string, event: unknown) => Promise<unknown>;
+/** `signal` aborts when the gateway gives up on the invocation (its integration timeout). */
+export type Invoke = (functionLogicalId: string, event: unknown, signal?: AbortSignal) => Promise<unknown>;
 type Extra = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
+/**
+ * How long an idle client connection stays open. Node's 5 s default is longer than undici's 4 s,
+ * but on a busy machine the client's timer fires late and it reuses a connection the server is
+ * closing (a reset, seen by `npm run load` as failed requests); API Gateway keeps them longer.
+ */
+const KEEP_ALIVE_MS = 60_000;
+
 export function createHttpApi(routes: HttpRoute[], invoke: Invoke, extra?: Extra, onRequest?: OnRequest): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     // API Gateway's request id: the event carries it, the handlers answer it as X-Request-Id.
     const requestId = randomUUID();
     const started = performance.now();
@@ -75,6 +83,9 @@ export function createHttpApi(routes: HttpRoute[], invoke: Invoke, extra?: Extra
       }
     });
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  return server;
 }
 
 /**
@@ -109,9 +120,15 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: HttpRout
   const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, found[i + 1] ?? '']));
   const event = apiGatewayEvent(req, url, route.routeKey, pathParameters, body, requestId);
   let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new AbortController();
   const result = (await Promise.race([
-    invoke(route.functionLogicalId, event),
-    new Promise((_resolve, reject) => (timer = setTimeout(() => reject(new FunctionError('http', 'Sandbox.Timedout', 'integration timeout')), INTEGRATION_TIMEOUT_MS))),
+    invoke(route.functionLogicalId, event, gaveUp.signal),
+    new Promise((_resolve, reject) => {
+      timer = setTimeout(() => {
+        gaveUp.abort();
+        reject(new FunctionError('http', 'Sandbox.Timedout', 'integration timeout'));
+      }, INTEGRATION_TIMEOUT_MS);
+    }),
   ]).finally(() => clearTimeout(timer))) as { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean; cookies?: string[] };
   const headers: Record<string, string | string[]> = { ...result.headers };
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;

@@ -80,11 +80,17 @@ export class LambdaFunctionPool {
     private readonly chaos?: ChaosPolicy,
   ) {}
 
-  async invoke<T = unknown>(event: unknown): Promise<T> {
+  /**
+   * `signal`: the caller gave up (API Gateway's integration timeout). An invocation still waiting
+   * for an environment then never starts, as Lambda never saw it: on one machine the queue would
+   * otherwise keep running work nobody waits for, and every later request would wait behind it.
+   * One already running goes on, as on Lambda.
+   */
+  async invoke<T = unknown>(event: unknown, signal?: AbortSignal): Promise<T> {
     if (this.closed) throw new Error(`${this.spec.name} is stopped`);
-    this.stats.invocations += 1;
     for (let attempt = 1; ; attempt++) {
-      const environment = await this.acquire();
+      const environment = await this.acquire(signal);
+      if (attempt === 1) this.stats.invocations += 1;
       try {
         const outcome = await this.run(environment, event);
         if (outcome === 'undelivered') {
@@ -204,7 +210,7 @@ export class LambdaFunctionPool {
     return new FunctionError(this.spec.name, type, message);
   }
 
-  private acquire(): Promise<Environment> {
+  private acquire(signal?: AbortSignal): Promise<Environment> {
     let environment: Environment | undefined;
     while ((environment = this.idle.pop())) {
       if (environment.dead) continue;
@@ -212,7 +218,20 @@ export class LambdaFunctionPool {
       return Promise.resolve(environment);
     }
     if (this.all.size < this.maxEnvironments) return Promise.resolve(this.start());
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve, reject) => {
+      const withdraw = () => {
+        const index = this.waiting.indexOf(take);
+        if (index >= 0) this.waiting.splice(index, 1);
+        reject(this.failure('Sandbox.Timedout', 'the caller gave up before an execution environment was free'));
+      };
+      const take = (free: Environment) => {
+        signal?.removeEventListener('abort', withdraw);
+        resolve(free);
+      };
+      if (signal?.aborted) return withdraw();
+      signal?.addEventListener('abort', withdraw, { once: true });
+      this.waiting.push(take);
+    });
   }
 
   private release(environment: Environment): void {
