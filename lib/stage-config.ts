@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { WORK_QUEUE, type QueueName } from '../functions/config/queues';
 
 import { STAGES, type StageName } from '../functions/config/stages';
+import type { SessionRetention } from '../functions/domain/retention';
 
 export { STAGES, type StageName };
 
@@ -40,6 +41,13 @@ export interface StageConfig {
    * says (the session id is the capability) and shows less without credentials (docs/security.md).
    */
   retrieveRequiresAuth: boolean;
+  /**
+   * Days a closed session is kept after its last change before DynamoDB's TTL removes it (and
+   * the event router its attachment): `paidDays` when money moved (paid, authorized), else
+   * `unpaidDays` (failed, canceled, expired; the paid window when an attempt or an operation was
+   * left undecided). Never while it is open (functions/domain/retention.ts; docs/data-retention.md).
+   */
+  sessionRetention: SessionRetention;
   /** Uploaded files still under `uploads/` (never attached to a session) are deleted after this. */
   unattachedUploadDays: number;
   /**
@@ -207,6 +215,8 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     lambdaMemory: { route: 512, worker: 512 },
     logLevel: 'DEBUG',
     auditRetentionDays: 30,
+    // Test data: a week after it closed, a month if it was paid (enough to try a late refund).
+    sessionRetention: { paidDays: 30, unpaidDays: 7 },
     retrieveRequiresAuth: false,
     deployment: 'all-at-once',
     backup: { retentionDays: 7 },
@@ -223,6 +233,7 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     lambdaMemory: MEASURED_MEMORY,
     logLevel: 'INFO',
     auditRetentionDays: 90,
+    sessionRetention: { paidDays: 90, unpaidDays: 30 },
     retrieveRequiresAuth: false,
     deployment: 'all-at-once',
     backup: { retentionDays: 14 },
@@ -244,6 +255,11 @@ const STAGE_CONFIGS: Record<StageName, StageConfig> = {
     lambdaMemory: MEASURED_MEMORY,
     logLevel: 'INFO',
     auditRetentionDays: 400,
+    // Paid: 540 days, the card networks' longest dispute window counted from the transaction
+    // (chargebacks, pre-arbitration), so a dispute or a late refund always finds its session.
+    // Unpaid (failed, canceled, expired): 90 days, as long as the logs, so a support question
+    // about an abandoned payment can still be answered from both; nothing else needs them.
+    sessionRetention: { paidDays: 540, unpaidDays: 90 },
     retrieveRequiresAuth: false,
     deployment: 'canary',
     backup: { retentionDays: 35 },
@@ -313,6 +329,12 @@ export function checkDeployable(config: StageConfig, caller: CallerEnvironment):
   }
   if (config.region && caller.region && caller.region !== config.region) {
     problems.push(`the region is ${caller.region}, but the ${config.stage} stage is pinned to ${config.region} (-c region).`);
+  }
+  const { paidDays, unpaidDays } = config.sessionRetention;
+  if (![paidDays, unpaidDays].every((days) => Number.isInteger(days) && days >= 1 && days <= 99_999)) {
+    problems.push(`sessionRetention: ${paidDays} and ${unpaidDays} days must be whole numbers of days from 1 (lib/stage-config.ts).`);
+  } else if (paidDays < unpaidDays) {
+    problems.push(`sessionRetention: a paid session (${paidDays} days) must be kept at least as long as an unpaid one (${unpaidDays} days).`);
   }
   if (problems.length > 0) throw new Error(`The ${config.stage} stage cannot be synthesized:\n- ${problems.join('\n- ')}`);
 }

@@ -24,7 +24,7 @@ import { ALARM_PREFIX } from '../functions/ports/log';
 import { StageDashboard } from './constructs/dashboard';
 import { FannedOutSchedule } from './constructs/fanned-out-schedule';
 import { SafeDeploy } from './constructs/safe-deploy';
-import { FAILED_DELIVERY_OUTCOMES, METRIC, metricsNamespace, SERVICE_NAME } from '../functions/config/metrics';
+import { FAILED_ATTEMPT_RESULTS, FAILED_DELIVERY_OUTCOMES, FAILED_GATEWAY_OUTCOMES, GATEWAY_DIMENSIONS, METRIC, metricsNamespace, SERVICE_NAME } from '../functions/config/metrics';
 import { bindBucket, bindDeadLetterQueue, bindEmail, bindGatewaySecrets, bindQueue, bindSecret, bindSms, bindTable, CheckoutFunction } from './constructs/checkout-function';
 import { gatewaySecretPrefix } from '../functions/config/gateway-secrets';
 import { sharedParameterName } from './stateful-stack';
@@ -153,6 +153,8 @@ export class CheckoutStatelessStack extends Stack {
       CHECKOUT_WEBHOOK_SECRET_ID: data.webhookSecret.secretArn,
       CHECKOUT_CSRF_SECRET_ID: data.csrfSecret.secretArn,
       CHECKOUT_AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
+      CHECKOUT_SESSION_RETENTION_PAID_DAYS: String(config.sessionRetention.paidDays),
+      CHECKOUT_SESSION_RETENTION_UNPAID_DAYS: String(config.sessionRetention.unpaidDays),
       CHECKOUT_RETRIEVE_REQUIRES_AUTH: config.retrieveRequiresAuth ? '1' : '0',
       CHECKOUT_GATEWAY_SECRET_PREFIX: gatewaySecretPrefix(config.stage),
       CHECKOUT_EMAIL_FROM: config.emailFrom,
@@ -382,6 +384,27 @@ export class CheckoutStatelessStack extends Stack {
         datapoints: PERSISTENT,
       });
     }
+    // A real gateway (the sandbox pages no one): unknown answers or throws mean it is down, slow
+    // or refusing us, and every attempt meanwhile waits pending.
+    for (const pg of GATEWAY_DIMENSIONS.filter((name) => name !== 'sandbox')) {
+      const usingMetrics = Object.fromEntries(
+        FAILED_GATEWAY_OUTCOMES.map((outcome) => [outcome, new Metric({ namespace, metricName: METRIC.gatewayCalls, dimensionsMap: { service: SERVICE_NAME, pg, outcome }, period, statistic: 'Sum' })]),
+      );
+      this.alarms.add(`Gateway${pg.charAt(0).toUpperCase()}${pg.slice(1)}Failing`, new MathExpression({ expression: FAILED_GATEWAY_OUTCOMES.join(' + '), usingMetrics, period, label: `${pg} calls unanswered or failed` }), {
+        description: `More than 5 calls a minute to the ${pg} gateway timed out, failed or threw, in 2 of 5 minutes: attempts stay pending until it answers (docs/runbook.md, "A gateway failing").`,
+        threshold: 5,
+        datapoints: PERSISTENT,
+      });
+    }
+    // Declines are the customers'; an attempt in error is the gateway's or the acquirer's.
+    const attemptErrors = Object.fromEntries(
+      FAILED_ATTEMPT_RESULTS.map((result) => [result, new Metric({ namespace, metricName: METRIC.paymentAttempts, dimensionsMap: { service: SERVICE_NAME, result }, period, statistic: 'Sum' })]),
+    );
+    this.alarms.add('PaymentAttemptsInError', new MathExpression({ expression: FAILED_ATTEMPT_RESULTS.join(' + '), usingMetrics: attemptErrors, period, label: 'payment attempts in error' }), {
+      description: 'More than 10 payment attempts a minute ended in a gateway or acquirer error, in 2 of 5 minutes (docs/runbook.md, "A gateway failing").',
+      threshold: 10,
+      datapoints: PERSISTENT,
+    });
     this.alarms.add('ExpiryLag', new Metric({ namespace, metricName: METRIC.expiryLag, dimensionsMap: { service: SERVICE_NAME }, period, statistic: 'Maximum' }), {
       description: 'The expiry sweep expired sessions more than 5 minutes late in 2 of 5 minutes.',
       threshold: 300,

@@ -28,6 +28,8 @@ const positiveMs = v.pipe(
   v.regex(/^[1-9]\d*$/, 'must be a positive integer of milliseconds'),
   v.transform(Number),
 );
+/** A whole number of days (a retention). */
+const days = v.pipe(v.string(), v.regex(/^[1-9]\d{0,4}$/, 'must be a whole number of days'), v.transform(Number));
 const scale = v.pipe(
   v.string(),
   v.regex(/^\d+(\.\d+)?$/, 'must be a non-negative number'),
@@ -60,13 +62,22 @@ const LAMBDA = {
   /** Secrets Manager id of the payment form's CSRF secret: its own secret, never the webhook key (only the checkout page and pay functions get it). */
   CHECKOUT_CSRF_SECRET_ID: text,
   /** Days an audit entry is kept before DynamoDB's TTL deletes it (the stage's retention). */
-  CHECKOUT_AUDIT_RETENTION_DAYS: v.pipe(v.string(), v.regex(/^[1-9]\d{0,4}$/, 'must be a whole number of days'), v.transform(Number)),
+  CHECKOUT_AUDIT_RETENTION_DAYS: days,
+  /**
+   * Days a closed session is kept after its last change, when money moved (paid, authorized)
+   * and when none did; DynamoDB's TTL then removes it, and the event router its attachment
+   * (docs/data-retention.md). Unset: kept until the merchant deletes it.
+   */
+  CHECKOUT_SESSION_RETENTION_PAID_DAYS: v.optional(days),
+  CHECKOUT_SESSION_RETENTION_UNPAID_DAYS: v.optional(days),
   /** 1: GET of a session needs credentials, as Ottu's live API does; 0: public, showing less (docs/security.md). */
   CHECKOUT_RETRIEVE_REQUIRES_AUTH: v.optional(flag, '0'),
   /** An AWS emulator (moto): S3 is then addressed by path. The SDK reads it by itself too. */
   AWS_ENDPOINT_URL: v.optional(httpUrl),
   /** Set by Lambda itself: entries build their adapters at init when it is there. */
   AWS_LAMBDA_FUNCTION_NAME: v.optional(text),
+  /** Set by Lambda with active tracing: the X-Ray daemon's address, where SDK calls' subsegments go (adapters/aws/sdk-tracing.ts). */
+  AWS_XRAY_DAEMON_ADDRESS: v.optional(text),
 };
 
 /** The local runtime's variables (`npm start`); never set in a deployed template. */
@@ -129,6 +140,14 @@ export function requiredSetting<N extends VariableName>(name: N): NonNullable<Se
   const value = setting(name);
   if (value === undefined || value === null) throw new ConfigurationError(`${name} is not set.`);
   return value as NonNullable<Setting<N>>;
+}
+
+/**
+ * The invocation's X-Ray trace header (`Root=…;Parent=…;Sampled=…`), which Lambda sets anew for
+ * each invocation: read each time, never cached (adapters/aws/sdk-tracing.ts).
+ */
+export function invocationTraceHeader(): string | undefined {
+  return source._X_AMZN_TRACE_ID || undefined;
 }
 
 /** Reads settings from `env` instead of the process's environment (the local runtime, tests). */

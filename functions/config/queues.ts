@@ -1,5 +1,5 @@
 import { MAX_ATTEMPTS } from '../domain/delivery-schedule';
-import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE, TABLE_KEYS } from './table';
+import { ATTACHMENT_KEY_ATTRIBUTE, EVENT_SK_PREFIX, EVENTS_ATTRIBUTE, TABLE_KEYS } from './table';
 
 /**
  * The queues' settings, as plain data: the CDK stacks, the emulator bootstrap and the embedded
@@ -63,11 +63,13 @@ export const STREAM_EVENT_SOURCE = {
   /**
    * Lambda event-filter patterns (any one matches; the stack passes each to FilterCriteria, the
    * emulator matches records against them): a write whose new image carries committed events,
-   * and an outbox item of the earlier layout. Not writes without events (delivery status, claims,
-   * idempotency, configuration), nor TTL deletes (no new image).
+   * an outbox item of the earlier layout, and the removal (TTL) of a session that had an
+   * attachment, whose object goes with it. Not writes without events (delivery status, claims,
+   * idempotency, configuration), nor other TTL deletes.
    */
   filterPatterns: [
     { dynamodb: { NewImage: { [EVENTS_ATTRIBUTE]: { S: [{ exists: true }] } } } },
+    { eventName: ['REMOVE'], dynamodb: { OldImage: { [ATTACHMENT_KEY_ATTRIBUTE]: { S: [{ exists: true }] } } } },
     { eventName: ['INSERT'], dynamodb: { Keys: { [TABLE_KEYS.sort]: { S: [{ prefix: EVENT_SK_PREFIX }] } } } },
   ],
 } as const;

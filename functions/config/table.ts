@@ -55,6 +55,14 @@ export const STREAM_VIEW_TYPE = 'NEW_AND_OLD_IMAGES';
 export const EVENTS_ATTRIBUTE = 'events';
 
 /**
+ * The session item's attribute naming its attachment's object key (absent without one). When the
+ * table removes the item (its retention's TTL, or a delete for good), the stream's REMOVE record
+ * carries it in the old image: the stream filter selects on it and the router deletes the object,
+ * so an attachment lives exactly as long as its session (docs/data-retention.md).
+ */
+export const ATTACHMENT_KEY_ATTRIBUTE = 'attachment_key';
+
+/**
  * Sort-key prefix of the outbox event items of the earlier layout (one item per event, in a
  * transaction with the session). Nothing writes them any more; the router still routes one the
  * stream holds, so a deployment over unrouted records of the old layout loses none.

@@ -38,7 +38,8 @@ const CONSUMER_TABLE: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'Dele
 const CONSUMER_KEYS: KeyKind[] = ['session', 'orderNo', 'idempotency'];
 
 export const WORKERS: readonly Worker[] = [
-  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], keys: ['session', 'orderNo'], readOnlyKeys: ['config'], sendTo: CHANNELS } },
+  // The event router; it also deletes a removed session's attachment (the REMOVE record of its TTL).
+  { id: 'RouteEvents', handler: 'stream/route-events', trigger: { kind: 'table-stream' }, needs: { table: ['GetItem'], keys: ['session', 'orderNo'], readOnlyKeys: ['config'], sendTo: CHANNELS, bucket: ['DeleteObject'] } },
   {
     id: 'DeliverWebhook',
     handler: 'queue/deliver-webhook',

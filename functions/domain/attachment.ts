@@ -125,6 +125,11 @@ export function attachmentKey(token: string): string {
   return `attachments/${token}`;
 }
 
+/** Whether `key` is a session attachment's object key (and nothing else in the bucket). */
+export function isSessionAttachmentKey(key: string): boolean {
+  return key.startsWith('attachments/') && isAttachmentToken(key.slice('attachments/'.length));
+}
+
 /**
  * Object key of a file uploaded on its own (upload-attachment without a session). Sessions take
  * a copy, never the upload itself, so a lifecycle rule on this prefix may expire unused uploads.

@@ -4,7 +4,7 @@ import { AlarmStatusWidget, Dashboard, GraphWidget, MathExpression, Metric, Text
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { COUNTED_EVENTS, METRIC, metricsNamespace, SERVICE_NAME } from '../../functions/config/metrics';
+import { ATTEMPT_RESULTS, COUNTED_EVENTS, GATEWAY_DIMENSIONS, GATEWAY_OUTCOMES, METRIC, metricsNamespace, SERVICE_NAME } from '../../functions/config/metrics';
 import { CHANNELS, type Channel } from '../../functions/config/queues';
 
 export interface StageDashboardProps {
@@ -51,6 +51,11 @@ export class StageDashboard extends Construct {
       ...CHANNELS.map((channel) =>
         graph(`${channel} attempts by outcome`, deliveryOutcomes(channel).map((outcome) => own(METRIC.deliveries, { channel, outcome }, 'Sum', outcome))),
       ),
+    );
+    this.dashboard.addWidgets(
+      graph('Payment attempts by result', ATTEMPT_RESULTS.map((result) => own(METRIC.paymentAttempts, { result }, 'Sum', result))),
+      graph('Gateway calls by outcome', GATEWAY_DIMENSIONS.flatMap((pg) => GATEWAY_OUTCOMES.map((outcome) => own(METRIC.gatewayCalls, { pg, outcome }, 'Sum', `${pg} ${outcome}`)))),
+      graph('Gateway latency (ms, p50 and p99)', GATEWAY_DIMENSIONS.flatMap((pg) => ['p50', 'p99'].map((statistic) => own(METRIC.gatewayLatency, { pg }, statistic, `${pg} ${statistic}`)))),
     );
     this.dashboard.addWidgets(
       graph('Queues: oldest message (s)', CHANNELS.map((c) => props.queues[c].queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum', label: c }))),

@@ -17,6 +17,8 @@ export interface StageTarget {
   /** The stage as named, else as the Data stack's resource names tell (`Checkout-prod-Data-…`). */
   stageName(): Promise<StageName | undefined>;
   table(): Promise<string>;
+  /** The attachments bucket. */
+  bucket(): Promise<string>;
   queueUrl(queue: QueueName): Promise<string>;
   dlqUrl(queue: QueueName): Promise<string>;
   /** The table stream consumer's on-failure queue (records it gave up on). */
@@ -71,6 +73,7 @@ export function stageTarget(input: TargetInput): StageTarget {
       return undefined;
     },
     table: async () => input.table ?? resolve('CHECKOUT_TABLE', 'table-name', 'the stage\'s table name'),
+    bucket: () => resolve('CHECKOUT_BUCKET', 'bucket-name', 'the stage\'s attachments bucket'),
     queueUrl: (queue) => resolve(QUEUE_URL_VARIABLES[queue], `${queue}-queue-url`, `the ${queue} queue URL`),
     // Without the stage's parameters, a DLQ is the one its queue's redrive policy names.
     dlqUrl: async (queue) => (fromStage || (stage && !input.env[QUEUE_URL_VARIABLES[queue]]) ? parameter(`${queue}-dlq-url`) : viaRedrivePolicy(queue)),
@@ -93,7 +96,7 @@ export function stageTarget(input: TargetInput): StageTarget {
 }
 
 async function readParameters(stage: StageName): Promise<Map<string, string>> {
-  const keys = ['table-name', 'stream-failures-arn', 'webhook-secret-arn', ...QUEUE_NAMES.flatMap((q) => [`${q}-queue-url`, `${q}-dlq-url`])];
+  const keys = ['table-name', 'bucket-name', 'stream-failures-arn', 'webhook-secret-arn', ...QUEUE_NAMES.flatMap((q) => [`${q}-queue-url`, `${q}-dlq-url`])];
   const ssm = new SSMClient({});
   const found = new Map<string, string>();
   try {

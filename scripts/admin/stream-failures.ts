@@ -3,7 +3,8 @@ import { DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type
 import type { Message } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Context } from 'aws-lambda';
-import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
+import { dynamoDocumentClient, s3Client } from '../../functions/adapters/aws/aws-clients';
+import { S3AttachmentStore } from '../../functions/adapters/aws/s3-attachment-store';
 import { DynamoSessionRepository } from '../../functions/adapters/aws/dynamo-session-repository';
 import { SqsEventQueue } from '../../functions/adapters/aws/sqs-event-queue';
 import { CHANNELS } from '../../functions/config/queues';
@@ -29,7 +30,9 @@ export function streamFailureMover(target: StageTarget): (message: Message) => P
   const build = async () => {
     const urls = Object.fromEntries(await Promise.all(CHANNELS.map(async (c) => [c, await target.queueUrl(c)] as const)));
     const table = await target.table();
-    return wire({ sessions: new DynamoSessionRepository(dynamoDocumentClient(), table), queue: new SqsEventQueue(target.sqs, urls), config: new DynamoConfigStore(dynamoDocumentClient(), table) });
+    // A removed session's attachment (a REMOVE record): the bucket is looked up only then.
+    const attachments = { delete: async (key: string) => new S3AttachmentStore(s3Client(), await target.bucket()).delete(key) };
+    return wire({ sessions: new DynamoSessionRepository(dynamoDocumentClient(), table), queue: new SqsEventQueue(target.sqs, urls), config: new DynamoConfigStore(dynamoDocumentClient(), table), attachments });
   };
   const streams = new DynamoDBStreamsClient({});
   return async (message) => {

@@ -16,7 +16,7 @@ import { dynamoIdempotency } from '../../functions/adapters/aws/dynamo-idempoten
 import { dynamoCardKeeper, dynamoCardReader, dynamoSavedCards } from '../../functions/adapters/aws/dynamo-saved-cards';
 import { dynamoAuditedSessions, dynamoSessionReader, dynamoSessions, dynamoSweptSessions } from '../../functions/adapters/aws/dynamo-session-repository';
 import { dynamoShortLinkReader, dynamoShortLinks } from '../../functions/adapters/aws/dynamo-short-links';
-import { s3AttachmentReader, s3Attachments } from '../../functions/adapters/aws/s3-attachment-store';
+import { s3AttachmentReader, s3AttachmentRemover, s3Attachments } from '../../functions/adapters/aws/s3-attachment-store';
 import { sesMailer } from '../../functions/adapters/aws/ses-mailer';
 import { snsSmsSender } from '../../functions/adapters/aws/sns-sms-sender';
 import { sqsConsumerQueue, sqsInquiryScheduler, sqsPublisher } from '../../functions/adapters/aws/sqs-event-queue';
@@ -250,6 +250,19 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
       recordCommands();
       expect(await reader().download('attachments/read-me')).toMatchObject({ kind: 'redirect' });
       expect(await reader().download('attachments/missing')).toBeUndefined();
+    });
+  });
+
+  describeFactory('s3AttachmentRemover()', s3AttachmentRemover, (remover) => {
+    test('deletes an object; one already gone is no error', async () => {
+      await build(s3Attachments).adapter.put('attachments/remove-me', { content: Buffer.from('%PDF-1.4'), contentType: 'application/pdf', filename: 'a.pdf' });
+      recordCommands();
+      await remover().delete('attachments/remove-me');
+      await remover().delete('attachments/remove-me');
+      expect(await build(s3Attachments).adapter.head('attachments/remove-me')).toBeUndefined();
+      // The head above is the store's, not the remover's.
+      recordCommands();
+      await remover().delete('attachments/remove-me');
     });
   });
 

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
+import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { fromItem } from '../../functions/adapters/aws/dynamo-session-repository';
 import { execFile } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
@@ -47,6 +47,8 @@ const run = `t${Date.now().toString(36)}`;
 const served: RequestRecord[] = [];
 /** Every line the functions (and the pollers) wrote, as the local cloud hands them over. */
 const functionLogs: string[] = [];
+/** The same, one entry a line, each prefixed `[FunctionName] ` (as its log stream on AWS). */
+const consoleLines: string[] = [];
 
 describeAws('the synthesized dev stage on moto', () => {
   beforeAll(async () => {
@@ -69,6 +71,7 @@ describeAws('the synthesized dev stage on moto', () => {
       scheduleIntervalMs: 1000,
       log: (line) => {
         functionLogs.push(line);
+        consoleLines.push(...line.split('\n').filter(Boolean));
         appendFileSync(join(tmpdir(), `checkout-local-cloud-${run}.log`), line);
       },
       onRequest: (record) => void served.push(record),
@@ -147,6 +150,43 @@ describeAws('the synthesized dev stage on moto', () => {
     // Sequential creates share one environment: cold once, then warm.
     expect(stats('CreateSession')).toMatchObject({ coldStarts: 1, errors: 0 });
     expect(stats('CreateSession').invocations).toBeGreaterThanOrEqual(2);
+  }, 90_000);
+
+  test('the console shows the EMF metrics and one request id: created, then paid (gateway call, attempt) and its webhook delivered, each line naming the request that committed it', async () => {
+    /** A function's EMF lines (CloudWatch's embedded metric format) for `metric`, parsed. */
+    const emf = (fn: string, metric: string) =>
+      consoleLines
+        .filter((line) => line.startsWith(`[${fn}] {`) && line.includes('"_aws"'))
+        .map((line) => JSON.parse(line.slice(fn.length + 3)) as Record<string, any>)
+        .filter((line) => line._aws.CloudWatchMetrics.some((m: { Metrics: Array<{ Name: string }> }) => m.Metrics.some((x) => x.Name === metric)));
+    const created = await create(TXN, { order_no: `${run}-emf`, webhook_url: receiver.url });
+    expect(created.status).toBe(201);
+    const id = created.json.session_id as string;
+    const createId = created.headers.get('x-request-id')!;
+    const paid = await postPayment({ request: api }, id, GOOD_CARD, await openPage({ request: api }, id));
+    expect(paid.status).toBe(303);
+    const payId = paid.headers.get('x-request-id')!;
+    expect(payId).not.toBe(createId);
+    await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: 30_000, what: 'the paid webhook' });
+    const delivered = await waitFor(() => emf('DeliverWebhook', 'Deliveries').find((line) => line.request_id === payId), { timeoutMs: 30_000, what: "the webhook worker's Deliveries line" });
+
+    // Each line is a datapoint in the stage's namespace (what CloudWatch would chart and alarm on).
+    expect(delivered).toMatchObject({ channel: 'webhook', outcome: 'delivered', Deliveries: 1, service: 'checkout-api' });
+    expect(delivered!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Checkout/dev', Metrics: [{ Name: 'Deliveries', Unit: 'Count' }] });
+    // The create: its request line (API Gateway's access log on AWS) and the router's count of the created event.
+    expect(served.find((record) => record.request_id === createId)).toMatchObject({ method: 'POST', path: TXN, status: 201 });
+    expect(emf('RouteEvents', 'SessionEvents').find((line) => line.session_id === id && line.event === 'created')).toMatchObject({ request_id: createId, SessionEvents: 1 });
+    // The payment: the pay function's own line (its gateway call), the router's (the paid event,
+    // the attempt's result) and the webhook worker's (above) all carry the pay request's id.
+    expect(emf('CheckoutPay', 'GatewayCalls').find((line) => line.request_id === payId)).toMatchObject({ pg: 'sandbox', outcome: 'answered', call: 'start', GatewayCalls: 1 });
+    expect(emf('CheckoutPay', 'GatewayLatencyMs').find((line) => line.request_id === payId)).toMatchObject({ pg: 'sandbox', call: 'start' });
+    expect(emf('RouteEvents', 'SessionEvents').find((line) => line.session_id === id && line.event === 'paid')).toMatchObject({ request_id: payId, SessionEvents: 1 });
+    expect(emf('RouteEvents', 'PaymentAttempts').find((line) => line.session_id === id)).toMatchObject({ request_id: payId, result: 'success', PaymentAttempts: 1 });
+    // One search for the id finds the three functions' lines.
+    const withPayId = new Set(consoleLines.filter((line) => line.includes(payId)).map((line) => line.slice(1, line.indexOf(']'))));
+    expect([...withPayId].sort()).toEqual(expect.arrayContaining(['CheckoutPay', 'DeliverWebhook', 'RouteEvents']));
+    // No X-Ray noise without a trace (adapters/aws/sdk-tracing.ts sends nothing locally).
+    expect(consoleLines.filter((line) => /sub\/segment|Failed to get the current/.test(line))).toEqual([]);
   }, 90_000);
 
   test('operations on the shipped bundles: a refund (its Tracking-Key replayed) sends its signed webhook, e-mail and SMS; an inquiry with notify_webhook_url reaches the receiver', async () => {
@@ -348,6 +388,23 @@ describeAws('the synthesized dev stage on moto', () => {
     const file = await fetch(session.attachment);
     expect(file.status).toBe(200);
     expect(Buffer.from(await file.arrayBuffer()).equals(pdf)).toBe(true);
+
+    // Its retention: deleted for good (unpaid), the item carries its TTL and names its object;
+    // when the table removes it (a DeleteItem here: moto runs no TTL, and the stream records the
+    // same REMOVE), the shipped router, behind the template's filter, deletes the file.
+    const id = (created.json as { session_id: string }).session_id;
+    expect((await api('POST', '/b/pbl/v2/operation/', { body: { session_id: id, operation: 'delete' } })).status).toBe(200);
+    useMotoEnv();
+    const table = createDocumentClient();
+    const key = { pk: `SESSION#${id}`, sk: 'SESSION' };
+    const item = (await table.send(new GetCommand({ TableName: cloud.tableName, Key: key, ConsistentRead: true }))).Item!;
+    expect(item.ttl).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
+    expect(item.attachment_key).toBe(`attachments/${session.attachment.split('/').pop()}`);
+    const routed = cloud.functions.get('RouteEvents')!.stats.invocations;
+    await table.send(new DeleteCommand({ TableName: cloud.tableName, Key: key }));
+    await waitFor(async () => (await fetch(session.attachment, { redirect: 'manual' })).status === 404, { timeoutMs: 30_000, what: 'the attachment deleted with its session' });
+    expect(cloud.functions.get('RouteEvents')!.stats.invocations).toBeGreaterThan(routed);
+    table.destroy();
   }, 60_000);
 
   test('the OpenAPI document and its reference from the shipped bundles: gzipped for a client that takes gzip, text for one that does not', async () => {
@@ -374,6 +431,16 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(cloud.functions.get('ExpireSessions')!.stats.invocations).toBeGreaterThan(0);
     // Due before the expired one, so the run that expired that one read this one too.
     expect((await api('GET', `${TXN}/${settled}`, { auth: 'none' })).json).toEqual(paid);
+    // Both closed: each item carries the stage's retention (dev: 30 days paid, 7 unpaid), the
+    // sweep's expiry included (docs/data-retention.md).
+    useMotoEnv();
+    const table = createDocumentClient();
+    const stored = async (sessionId: string) => (await table.send(new GetCommand({ TableName: cloud.tableName, Key: { pk: `SESSION#${sessionId}`, sk: 'SESSION' }, ConsistentRead: true }))).Item!;
+    const now = Date.now() / 1000;
+    expect((await stored(id)).ttl).toBeGreaterThan(now + 6 * 86_400);
+    expect((await stored(id)).ttl).toBeLessThan(now + 8 * 86_400);
+    expect((await stored(settled)).ttl).toBeGreaterThan(now + 29 * 86_400);
+    table.destroy();
   }, 60_000);
 
   test('a receiver that always fails: the message dead-letters within the template\'s maxReceiveCount, and `npm run admin -- redrive-webhooks` sends it again', async () => {

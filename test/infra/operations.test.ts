@@ -4,7 +4,7 @@ import { METRIC, metricsNamespace } from '../../functions/config/metrics';
 import { alarmMessage } from '../../functions/ports/log';
 import { ROUTES } from '../../functions/config/routes';
 import { WORKERS } from '../../functions/config/workers';
-import { stageConfig } from '../../lib/stage-config';
+import { checkDeployable, stageConfig } from '../../lib/stage-config';
 import { synthStage, type SynthesizedApp } from './synth-app';
 
 // Issue 25: safe deploys, alarms, dashboard, retention, backup, pinning, placeholders; each with its negative.
@@ -77,6 +77,23 @@ describe('failures seen in minutes', () => {
     prod.api.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', DatapointsToAlarm: 2, EvaluationPeriods: 5 });
   });
 
+  test('payment attempts in error and a real gateway\'s unanswered or failed calls alarm, 2 of 5; declines and the sandbox do not', () => {
+    const alarmsOn = (metricName: string) =>
+      Object.values(prod.api.findResources('AWS::CloudWatch::Alarm') as Resources).filter((alarm) => JSON.stringify(alarm.Properties.Metrics ?? []).includes(`"MetricName":"${metricName}"`));
+    const dimensionValues = (alarm: { Properties: Record<string, any> }) =>
+      (alarm.Properties.Metrics as Array<{ MetricStat?: { Metric: { Dimensions: Array<{ Name: string; Value: string }> } } }>).flatMap((m) => m.MetricStat?.Metric.Dimensions.map((d) => `${d.Name}=${d.Value}`) ?? []);
+    const gateway = alarmsOn('GatewayCalls');
+    expect(gateway).toHaveLength(1);
+    expect(dimensionValues(gateway[0]!).sort()).toEqual(['outcome=error', 'outcome=unknown', 'pg=mpgs', 'pg=mpgs', 'service=checkout-api', 'service=checkout-api']);
+    expect(gateway[0]!.Properties).toMatchObject({ Threshold: 5, DatapointsToAlarm: 2, EvaluationPeriods: 5, OKActions: [expect.anything()] });
+    const attempts = alarmsOn('PaymentAttempts');
+    expect(attempts).toHaveLength(1);
+    expect(dimensionValues(attempts[0]!).sort()).toEqual(['result=error', 'service=checkout-api']);
+    expect(attempts[0]!.Properties).toMatchObject({ Threshold: 10, DatapointsToAlarm: 2, EvaluationPeriods: 5 });
+    // A decline is the customer's, not a fault: no alarm counts it.
+    expect(JSON.stringify(attempts)).not.toContain('"failed"');
+  });
+
   test('no alarm fires on a single datapoint, except new dead letters; every alarm notifies on recovery', () => {
     for (const app of [dev, prod]) {
       for (const template of [app.data, app.api]) {
@@ -121,7 +138,7 @@ describe('failures seen in minutes', () => {
       const [dashboard] = Object.values(app.api.findResources('AWS::CloudWatch::Dashboard') as Resources);
       expect(dashboard!.Properties.DashboardName).toBe(`Checkout-${stage}`);
       const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-      for (const piece of ['Alarms', 'API latency', 'SessionEvents', 'Deliveries', 'ApproximateAgeOfOldestMessage', 'IteratorAge', 'ExpiryLagSeconds', `Checkout/${stage}`]) expect([piece, body.includes(piece)]).toEqual([piece, true]);
+      for (const piece of ['Alarms', 'API latency', 'SessionEvents', 'Deliveries', 'PaymentAttempts', 'GatewayCalls', 'GatewayLatencyMs', 'ApproximateAgeOfOldestMessage', 'IteratorAge', 'ExpiryLagSeconds', `Checkout/${stage}`]) expect([piece, body.includes(piece)]).toEqual([piece, true]);
     }
   });
 });
@@ -159,6 +176,41 @@ describe('retention and recovery', () => {
       });
     }
     expect(stageConfig('prod').attachmentNoncurrentDays).toBeGreaterThan(35);
+  });
+});
+
+describe('retention of closed sessions and their attachments (a stage setting)', () => {
+  const envOf = (app: SynthesizedApp) =>
+    Object.values(app.api.findResources('AWS::Lambda::Function') as Resources).map((fn) => fn.Properties.Environment?.Variables ?? {});
+
+  test('every function gets the stage\'s retention: prod keeps a paid session 540 days, an unpaid one 90; dev 30 and 7', () => {
+    for (const [app, paid, unpaid] of [[prod, '540', '90'], [dev, '30', '7']] as const) {
+      const envs = envOf(app);
+      expect(envs).toHaveLength(FUNCTIONS);
+      for (const env of envs) expect(env).toMatchObject({ CHECKOUT_SESSION_RETENTION_PAID_DAYS: paid, CHECKOUT_SESSION_RETENTION_UNPAID_DAYS: unpaid });
+    }
+    // The table's TTL removes the items; the items name their attachment for the router.
+    prod.data.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } });
+  });
+
+  test('the stream router may delete attachment objects (their session removed): DeleteObject on the bucket\'s objects, nothing more', () => {
+    const functions = prod.api.findResources('AWS::Lambda::Function', { Properties: { LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^RouteEventsLogs') } } } });
+    const [routerId] = Object.entries(functions)[0]!;
+    const roleId = (functions[routerId] as { Properties: Record<string, any> }).Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(prod.api.findResources('AWS::IAM::Policy') as Resources)
+      .filter((policy) => (policy.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleId))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>);
+    const s3Actions = statements.flatMap((statement) => [statement.Action].flat()).filter((action) => action.startsWith('s3:'));
+    expect(s3Actions).toEqual(['s3:DeleteObject']);
+  });
+
+  test.each([
+    [{ paidDays: 0, unpaidDays: 7 }, /sessionRetention: 0 and 7 days must be whole numbers of days from 1/],
+    [{ paidDays: 30, unpaidDays: 1.5 }, /must be whole numbers of days/],
+    [{ paidDays: 7, unpaidDays: 30 }, /a paid session \(7 days\) must be kept at least as long as an unpaid one \(30 days\)/],
+  ])('a retention of %j is refused at synth', (sessionRetention, message) => {
+    expect(() => checkDeployable({ ...stageConfig('dev'), sessionRetention }, {})).toThrow(message);
+    expect(() => checkDeployable(stageConfig('dev'), {})).not.toThrow();
   });
 });
 

@@ -181,7 +181,7 @@ describe('workers', () => {
   /** An event source mapping names the alias as `<function name>:live`, the name taken from the alias's ARN. */
   const aliasArn = (functionId: string) => ({ 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: aliasOf(withWorkers.api, functionId) }] }] }, ':live']] });
 
-  test('table-stream: writes that carry events (and earlier-layout outbox INSERTs) only, bisect, partial failures, bounded retries, on-failure queue', () => {
+  test('table-stream: writes that carry events (and earlier-layout outbox INSERTs), and removals of sessions with an attachment, only; bisect, partial failures, bounded retries, on-failure queue', () => {
     withWorkers.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: aliasArn(workerFunction('RouteEvents')),
       EventSourceArn: { Ref: Match.stringLikeRegexp('^SsmParameterValuecheckoutstagingtablestreamarn') },
@@ -193,6 +193,7 @@ describe('workers', () => {
       FilterCriteria: {
         Filters: [
           { Pattern: JSON.stringify({ dynamodb: { NewImage: { events: { S: [{ exists: true }] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['REMOVE'], dynamodb: { OldImage: { attachment_key: { S: [{ exists: true }] } } } }) },
           { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'EVENT#' }] } } } }) },
         ],
       },

@@ -3,8 +3,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { setting } from '../../config/env';
+import { traceSdkCalls } from './sdk-tracing';
 
 /**
  * The process's AWS SDK clients, created on first use and then reused (a warm Lambda keeps its
@@ -14,10 +14,9 @@ import { setting } from '../../config/env';
 
 /**
  * X-Ray: each client's calls become subsegments of the invocation's trace (the functions run
- * with active tracing). Outside Lambda the tracer is disabled and the clients are left as they are.
+ * with active tracing; adapters/aws/sdk-tracing.ts). Without a sampled trace nothing is added.
  */
-const tracer = new Tracer({ serviceName: 'checkout-api' });
-export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client);
+export const traced = traceSdkCalls;
 
 let dynamo: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -27,7 +26,7 @@ let sqs: SQSClient | undefined;
 
 /** The low-level client (table administration); the document client below wraps it. */
 export function dynamoClient(): DynamoDBClient {
-  dynamo ??= traced(new DynamoDBClient({}));
+  dynamo ??= traced(new DynamoDBClient({}), 'DynamoDB');
   return dynamo;
 }
 
@@ -45,17 +44,17 @@ export function createDocumentClient(client: DynamoDBClient = new DynamoDBClient
 }
 
 export function secretsManagerClient(): SecretsManagerClient {
-  secretsClient ??= traced(new SecretsManagerClient({}));
+  secretsClient ??= traced(new SecretsManagerClient({}), 'SecretsManager');
   return secretsClient;
 }
 
 export function s3Client(): S3Client {
   // Emulators serve buckets under the path, not as virtual hosts.
-  s3 ??= traced(new S3Client({ forcePathStyle: setting('AWS_ENDPOINT_URL') !== undefined }));
+  s3 ??= traced(new S3Client({ forcePathStyle: setting('AWS_ENDPOINT_URL') !== undefined }), 'S3');
   return s3;
 }
 
 export function sqsClient(): SQSClient {
-  sqs ??= traced(new SQSClient({}));
+  sqs ??= traced(new SQSClient({}), 'SQS');
   return sqs;
 }

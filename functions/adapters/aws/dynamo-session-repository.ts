@@ -7,11 +7,13 @@ import type { AuditEntry } from '../../domain/audit';
 import type { SessionEvent } from '../../domain/events';
 import { auditPut } from './dynamo-audit-log';
 import { expiryIndexKeys } from '../../domain/expiry';
-import { claimedOrderNo, isHardDeleted, type Session } from '../../domain/session';
+import { claimedOrderNo, type Session } from '../../domain/session';
+import { removableAt, type SessionRetention } from '../../domain/retention';
 import type { ReadOptions, SessionBatchReader, SessionReader, SessionRepository } from '../../ports';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
 import { childKey, orderNoKey, sessionKey, type ItemKey } from './table-keys';
-import { EVENTS_ATTRIBUTE, TTL_ATTRIBUTE } from '../../config/table';
+import { ATTACHMENT_KEY_ATTRIBUTE, EVENTS_ATTRIBUTE, TTL_ATTRIBUTE } from '../../config/table';
+import { attachmentKey, attachmentTokenOf } from '../../domain/attachment';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
 import { dynamoDocumentClient } from './aws-clients';
@@ -31,6 +33,8 @@ export interface DynamoSessionRepositoryOptions {
   transactionAttempts?: number;
   /** Days an audit entry is kept (CHECKOUT_AUDIT_RETENTION_DAYS): needed to commit a change with one. */
   auditRetentionDays?: number;
+  /** How long a closed session is kept (CHECKOUT_SESSION_RETENTION_*_DAYS); unset, until the merchant deletes it. */
+  retention?: SessionRetention;
 }
 
 /**
@@ -43,6 +47,7 @@ export interface DynamoSessionRepositoryOptions {
 export class DynamoSessionRepository implements SessionRepository, SessionBatchReader {
   private readonly attempts: number;
   private readonly auditRetentionDays: number | undefined;
+  private readonly retention: SessionRetention | undefined;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -51,6 +56,7 @@ export class DynamoSessionRepository implements SessionRepository, SessionBatchR
   ) {
     this.attempts = options.transactionAttempts ?? 3;
     this.auditRetentionDays = options.auditRetentionDays;
+    this.retention = options.retention;
   }
 
   /**
@@ -133,7 +139,7 @@ export class DynamoSessionRepository implements SessionRepository, SessionBatchR
 
   async create(session: Session, events: SessionEvent[]): Promise<void> {
     const claim = claimedOrderNo(session);
-    const put: SessionPut = { TableName: this.table, Item: sessionItem(session, events), ConditionExpression: 'attribute_not_exists(pk)' };
+    const put: SessionPut = { TableName: this.table, Item: sessionItem(session, events, this.retention), ConditionExpression: 'attribute_not_exists(pk)' };
     if (claim === undefined) return this.put(put, session.session_id);
     await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, this.claim(claim, session.session_id)], session.session_id);
   }
@@ -148,7 +154,7 @@ export class DynamoSessionRepository implements SessionRepository, SessionBatchR
     // expires_at moved), so DynamoDB writes nothing to the index.
     const put: SessionPut = {
       TableName: this.table,
-      Item: sessionItem(next, events),
+      Item: sessionItem(next, events, this.retention),
       ConditionExpression: '#version = :version',
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':version': previous.version },
@@ -308,8 +314,10 @@ function pause(attempt: number): Promise<void> {
  * document, and the events this write commits (absent when none), which the stream's new image
  * carries to the event router. Exported for fixtures that seed tables in bulk.
  */
-export function sessionItem(session: Session, events: SessionEvent[] = []): Record<string, unknown> {
+export function sessionItem(session: Session, events: SessionEvent[] = [], retention?: SessionRetention): Record<string, unknown> {
   const { version: _version, state: _state, expires_at: _expires, ...document } = session;
+  const removable = removableAt(session, retention);
+  const attachmentToken = session.attachment ? attachmentTokenOf(session.attachment) : undefined;
   return {
     ...sessionKey(session.session_id),
     version: session.version,
@@ -317,8 +325,12 @@ export function sessionItem(session: Session, events: SessionEvent[] = []): Reco
     expires_at: session.expires_at,
     document: packDocument(document),
     ...expiryIndexKeys(session),
-    // Deleted for good: the table's TTL removes the item (within days; reads already answer 404).
-    ...(isHardDeleted(session) ? { [TTL_ATTRIBUTE]: Math.floor(Date.parse(session.deleted_at!) / 1000) } : {}),
+    // The table's TTL removes the item (within days of it): deleted for good at once (reads
+    // already answer 404), closed after the stage's retention from this write (domain/retention.ts);
+    // an open session's whole-item Put carries none.
+    ...(removable === undefined ? {} : { [TTL_ATTRIBUTE]: removable }),
+    // Named at the top level so the stream's record of the item's removal selects on it.
+    ...(attachmentToken === undefined ? {} : { [ATTACHMENT_KEY_ATTRIBUTE]: attachmentKey(attachmentToken) }),
     // JSON text: whatever SessionEvent holds travels whole, in one attribute the stream filter
     // can test for.
     ...(events.length > 0 ? { [EVENTS_ATTRIBUTE]: JSON.stringify(stampRequestId(events)) } : {}),
@@ -376,19 +388,27 @@ function unpackDocument(stored: unknown): unknown {
  */
 export function dynamoSessions(): SessionRepository {
   uses({ table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo'] });
-  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { retention: sessionRetention() });
+}
+
+/** The stage's retention of closed sessions (both settings, or neither: kept until deleted). */
+function sessionRetention(): SessionRetention | undefined {
+  const paidDays = setting('CHECKOUT_SESSION_RETENTION_PAID_DAYS');
+  const unpaidDays = setting('CHECKOUT_SESSION_RETENTION_UNPAID_DAYS');
+  return paidDays === undefined || unpaidDays === undefined ? undefined : { paidDays, unpaidDays };
 }
 
 /** The same, reading many at once too (BatchGetItem): the expiry sweep, a page of its index at a time. */
 export function dynamoSweptSessions(): SessionRepository & SessionBatchReader {
   uses({ table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo'] });
-  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
+  // The sweep's expirations close sessions: they carry the stage's retention like any other write.
+  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { retention: sessionRetention() });
 }
 
 /** The same, committing the merchant's operations with their audit entries (AUDIT# items too). */
 export function dynamoAuditedSessions() {
   uses({ table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo', 'audit'] });
-  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { auditRetentionDays: setting('CHECKOUT_AUDIT_RETENTION_DAYS') });
+  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { auditRetentionDays: setting('CHECKOUT_AUDIT_RETENTION_DAYS'), retention: sessionRetention() });
 }
 
 /** Reads of sessions only (GetItem): for the functions that never change one. */

@@ -102,3 +102,9 @@ export function s3AttachmentReader() {
   uses({ bucket: ['GetObject', 'ListBucket'] });
   return new S3AttachmentStore(s3Client(), setting('CHECKOUT_BUCKET'));
 }
+
+/** Deletes only: the event router removing a removed session's attachment (docs/data-retention.md). */
+export function s3AttachmentRemover(): Pick<AttachmentStore, 'delete'> {
+  uses({ bucket: ['DeleteObject'] });
+  return new S3AttachmentStore(s3Client(), setting('CHECKOUT_BUCKET'));
+}

@@ -34,5 +34,5 @@ export class SesMailer implements Mailer {
 
 export function sesMailer() {
   uses({ email: true });
-  return new SesMailer(traced(new SESv2Client({})), requiredSetting('CHECKOUT_EMAIL_FROM'));
+  return new SesMailer(traced(new SESv2Client({}), 'SES'), requiredSetting('CHECKOUT_EMAIL_FROM'));
 }

@@ -30,5 +30,5 @@ export class SnsSmsSender implements SmsSender {
 
 export function snsSmsSender() {
   uses({ sms: true });
-  return new SnsSmsSender(traced(new SNSClient({})));
+  return new SnsSmsSender(traced(new SNSClient({}), 'SNS'));
 }

@@ -1,3 +1,4 @@
+import { meteredGateways } from '../metrics';
 import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
 import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
@@ -35,7 +36,7 @@ export const build = () =>
   wire({
     sessions: dynamoSessions(),
     config: dynamoConfigWithWebhookKey(),
-    gateways: awsPaymentGateways(),
+    gateways: meteredGateways(awsPaymentGateways()),
     savedCards: dynamoCardKeeper(),
     inquiries: sqsInquiryScheduler(),
     log: logger as Log,

@@ -11,7 +11,6 @@ import { redirectAfterPayment, type RedirectAfterPaymentPorts } from '../../app/
 import { setting } from '../../config/env';
 import { isOpen } from '../../domain/state-machine';
 import { lambdaEntry } from '../lambda-entry';
-import { logger } from '../logger';
 import { csrf, type Csrf } from './checkout-csrf';
 import { checkoutPageResponse } from './checkout-response';
 import { renderGatewayRedirect } from '../../views/gateway-redirect';
@@ -19,6 +18,7 @@ import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
 import { html, redirect, type HttpEvent } from './http-event';
 import { httpHandler } from './http-handler';
+import { meteredGateways, observedLog } from '../metrics';
 
 type CheckoutPayPorts = PaySessionPorts & RedirectAfterPaymentPorts;
 
@@ -72,11 +72,12 @@ export const build = () =>
     csrfSecret: csrfSecret(),
     clock: systemClock,
     ids: randomIds,
-    gateways: awsPaymentGateways(),
+    gateways: meteredGateways(awsPaymentGateways()),
     inquiries: sqsInquiryScheduler(),
     // The paid webhook is sent from here first (redirect-after-payment.ts), claimed like the queue's.
     idempotency: dynamoIdempotency(),
     webhooks: new HttpWebhookSender({ allowLoopback: setting('CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS') }),
-    log: logger,
+    // Its webhook attempt counts in the Deliveries metric like the worker's (handlers/metrics.ts).
+    log: observedLog,
   });
 export const handler = lambdaEntry(build);

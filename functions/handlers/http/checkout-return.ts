@@ -8,11 +8,10 @@ import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { returnFromGateway, type GatewayReturnPorts } from '../../app/gateway-triggers';
-import type { Log } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
-import { logger } from '../logger';
 import { redirect } from './http-event';
 import { httpHandler } from './http-handler';
+import { meteredGateways, observedLog } from '../metrics';
 
 /**
  * Where a hosted gateway sends the customer back (`?attempt=` ours, MPGS adds `resultIndicator`).
@@ -39,8 +38,9 @@ export const build = () =>
     config: dynamoWebhookSigner(),
     clock: systemClock,
     ids: randomIds,
-    log: logger as Log,
-    gateways: awsPaymentGateways(),
+    // Its webhook attempt counts in the Deliveries metric like the worker's (handlers/metrics.ts).
+    log: observedLog,
+    gateways: meteredGateways(awsPaymentGateways()),
     // A paid attempt whose card is to be kept is saved by the sync (app/save-attempt-card.ts).
     savedCards: dynamoCardKeeper(),
     // The paid webhook is sent from here first (redirect-after-payment.ts), claimed like the queue's.

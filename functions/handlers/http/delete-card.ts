@@ -1,3 +1,4 @@
+import { meteredGateways } from '../metrics';
 import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
 import { dynamoConfig } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
@@ -32,7 +33,7 @@ export function wire(ports: DeleteCardPorts & IdempotencyPorts & AuthPorts) {
 export const build = () =>
   wire({
     config: dynamoConfig(),
-    gateways: awsPaymentGateways(),
+    gateways: meteredGateways(awsPaymentGateways()),
     savedCards: dynamoCardKeeper(),
     log: logger as Log,
     idempotency: dynamoIdempotency(),

@@ -11,6 +11,7 @@ import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
+import { meteredGateways } from '../metrics';
 
 /**
  * A gateway's notification about an order (MPGS: `order.notificationUrl`, with
@@ -29,5 +30,5 @@ export function wire(ports: SyncAttemptPorts) {
   });
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: awsPaymentGateways(), savedCards: dynamoCardKeeper() });
+export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: meteredGateways(awsPaymentGateways()), savedCards: dynamoCardKeeper() });
 export const handler = lambdaEntry(build);

@@ -18,6 +18,7 @@ import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
 import type { AuthPorts } from './require-auth';
 import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
+import { meteredGateways } from '../metrics';
 
 /** POST /b/pbl/v2/inquiry/ (Ottu's payment status query). */
 export function wire(ports: InquireSessionPorts & IdempotencyPorts & AuthPorts) {
@@ -36,7 +37,7 @@ export const build = () =>
   wire({
     sessions: dynamoSessions(),
     config: dynamoConfigWithWebhookKey(),
-    gateways: awsPaymentGateways(),
+    gateways: meteredGateways(awsPaymentGateways()),
     savedCards: dynamoCardKeeper(),
     log: logger as Log,
     idempotency: dynamoIdempotency(),

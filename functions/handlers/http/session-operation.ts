@@ -17,6 +17,7 @@ import { json } from './http-event';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
 import { requestOrigin, type AuthPorts } from './require-auth';
+import { meteredGateways } from '../metrics';
 
 export type SessionOperationPorts = OperateSessionPorts & AuthPorts & IdempotencyPorts;
 
@@ -65,7 +66,7 @@ export const build = () =>
     idempotency: dynamoIdempotency(),
     attempts: dynamoAuthAttempts(),
     log: logger,
-    gateways: awsPaymentGateways(),
+    gateways: meteredGateways(awsPaymentGateways()),
     clock: systemClock,
     ids: randomIds,
   });

@@ -13,6 +13,7 @@ import type { Log } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
 import { queueHandler, type ConsumerPorts, type QueueFunction } from './queue-consumer';
+import { meteredGateways } from '../metrics';
 
 /**
  * The automatic inquiry's worker: each message is one try (sync, and the next try while the
@@ -41,7 +42,7 @@ export const build = () =>
     clock: systemClock,
     ids: randomIds,
     log: logger as Log,
-    gateways: awsPaymentGateways(),
+    gateways: meteredGateways(awsPaymentGateways()),
     savedCards: dynamoCardKeeper(),
     inquiries: sqsInquiryScheduler(),
     queue: sqsConsumerQueue(INQUIRY_QUEUE),

@@ -2,7 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
 import { dynamoSessionReader, fromItem } from '../../adapters/aws/dynamo-session-repository';
-import { EVENT_SK_PREFIX, EVENTS_ATTRIBUTE } from '../../config/table';
+import { ATTACHMENT_KEY_ATTRIBUTE, EVENT_SK_PREFIX, EVENTS_ATTRIBUTE } from '../../config/table';
+import { s3AttachmentRemover } from '../../adapters/aws/s3-attachment-store';
+import { removeSessionAttachment, type RemoveAttachmentPorts } from '../../app/remove-attachment';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
 import { routeEvent, type RouteEventPorts } from '../../app/route-event';
 import { CHANNELS } from '../../domain/deliveries';
@@ -20,13 +22,19 @@ type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
  * `events` attribute (docs/durability.md), so every committed change reaches this function in
  * the new image of its own write, and the session as that write left it comes with them: no
  * read. A record that fails is reported and the stream retries it (duplicates are fine:
- * consumers dedupe on event_id). Writes without events and deletions (TTL) are filtered out by
- * the event source (STREAM_EVENT_SOURCE) and ignored here too. An outbox item of the earlier
+ * consumers dedupe on event_id). Writes without events are filtered out by the event source
+ * (STREAM_EVENT_SOURCE) and ignored here too. The removal of a session item (TTL) that names an
+ * attachment deletes the attachment's object; other removals are ignored. An outbox item of the earlier
  * layout (sk `EVENT#…`) is still routed, reading its session.
  */
 async function routeRecord(ports: RouterPorts, record: DynamoDBRecord): Promise<void> {
+  if (record.eventName === 'REMOVE') {
+    const key = record.dynamodb?.OldImage?.[ATTACHMENT_KEY_ATTRIBUTE]?.S;
+    if (key !== undefined && (await removeSessionAttachment(ports, key))) logger.info('attachment removed with its session', { key });
+    return;
+  }
   const image = record.dynamodb?.NewImage;
-  if (!image || record.eventName === 'REMOVE') return;
+  if (!image) return;
   const committed = image[EVENTS_ATTRIBUTE]?.S;
   if (committed !== undefined) {
     const session = sessionFromImage(image);
@@ -66,7 +74,7 @@ export function eventFromImage(image: Image): SessionEvent {
   };
 }
 
-type RouterPorts = RouteEventPorts;
+type RouterPorts = RouteEventPorts & RemoveAttachmentPorts;
 
 export function wire(ports: RouterPorts) {
   const records = (event: DynamoDBStreamEvent, context?: Context) =>
@@ -74,5 +82,5 @@ export function wire(ports: RouterPorts) {
   return withLogContext(records);
 }
 
-export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(CHANNELS), config: dynamoConfigReader() });
+export const build = () => wire({ sessions: dynamoSessionReader(), queue: sqsPublisher(CHANNELS), config: dynamoConfigReader(), attachments: s3AttachmentRemover() });
 export const handler = lambdaEntry(build);

@@ -1,0 +1,103 @@
+import type { GatewaySetting } from '../../functions/domain/config';
+import type { PaymentGateway, PaymentGateways } from '../../functions/ports/payment-gateway';
+import { connectorTable, NO_SECRETS } from '../../functions/adapters/connectors';
+import { runWithRequestId } from '../../functions/adapters/request-context';
+import { sessionEvent } from '../../functions/domain/events';
+import { sampleSession } from '../fixtures/sessions';
+
+/**
+ * The payment signals as EMF lines (what CloudWatch turns into PaymentAttempts, GatewayCalls and
+ * GatewayLatencyMs): the lines Powertools Metrics writes to stdout, read back as JSON.
+ */
+// test/setup-env.ts disables metrics for every suite; this one reads them (restored after it).
+const saved = { namespace: process.env.POWERTOOLS_METRICS_NAMESPACE, disabled: process.env.POWERTOOLS_METRICS_DISABLED };
+process.env.POWERTOOLS_METRICS_NAMESPACE = 'Checkout/test';
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+afterAll(() => {
+  for (const [key, value] of [['POWERTOOLS_METRICS_NAMESPACE', saved.namespace], ['POWERTOOLS_METRICS_DISABLED', saved.disabled]] as const) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+});
+// Loaded after the namespace is set: the metrics object reads it when built.
+const { countSessionEvent, meteredGateways } = require('../../functions/handlers/metrics') as typeof import('../../functions/handlers/metrics');
+
+type Emf = Record<string, any> & { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> } };
+
+async function emfLines(work: () => Promise<unknown>): Promise<Emf[]> {
+  const written: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+  try {
+    await work();
+  } finally {
+    write.mockRestore();
+  }
+  return written.flatMap((text) => text.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Emf);
+}
+
+const metricOf = (line: Emf) => line._aws.CloudWatchMetrics[0]!.Metrics[0]!.Name;
+const SANDBOX: GatewaySetting = { code: 'sandbox-kwd', name: 'Sandbox', pg: 'Ottu PG', is_sandbox: true, operation: 'purchase', icon: '', fee_percent: '0', currencies: ['KWD'], attempt_limit: 3 } as GatewaySetting;
+const START = { reference: 'REF000000001', operation: 'purchase' as const, amount: '14.000', currency: 'KWD', returnUrl: 'https://x/r', notificationUrl: 'https://x/n', merchantName: 'M' };
+
+test('every gateway call is timed and counted by pg and outcome, with the request id; a decline is an answer', async () => {
+  const gateways = meteredGateways(connectorTable({ secrets: NO_SECRETS }));
+  const gateway = (await gateways.connect(SANDBOX))!;
+  const lines = await emfLines(() =>
+    runWithRequestId('req-123', async () => {
+      await gateway.start({ ...START, card: { number: '4000000000000002', brand: 'visa', last4: '0002', expiry_month: '12', expiry_year: '2030', cvv: '123', name: 'A' } as never });
+    }),
+  );
+  expect(lines.map(metricOf)).toEqual(['GatewayLatencyMs', 'GatewayCalls']);
+  const [latency, calls] = lines;
+  expect(latency).toMatchObject({ pg: 'sandbox', call: 'start', request_id: 'req-123', service: 'checkout-api' });
+  expect(latency!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Checkout/test', Metrics: [{ Name: 'GatewayLatencyMs', Unit: 'Milliseconds' }] });
+  expect(latency!.GatewayLatencyMs).toBeGreaterThanOrEqual(0);
+  expect(calls).toMatchObject({ pg: 'sandbox', outcome: 'answered', call: 'start', GatewayCalls: 1 });
+  expect(calls!._aws.CloudWatchMetrics[0]!.Dimensions[0]).toEqual(expect.arrayContaining(['pg', 'outcome']));
+});
+
+test('an unknown answer (timeout, 5xx) and a throw count as failures; the throw still reaches the caller', async () => {
+  const unreachable: PaymentGateway = {
+    capabilities: {} as PaymentGateway['capabilities'],
+    start: async () => ({ kind: 'unavailable', reason: 'timeout' }),
+    sync: async () => ({ status: 'pending', pg_params: {}, gateway_response: { result: 'UNKNOWN', reason: 'timeout' } }),
+    onReturn: () => ({ matches: false }),
+    onNotification: () => ({ authentic: false }),
+    capture: async () => ({ kind: 'unknown', explanation: '503' }),
+    void: async () => ({ kind: 'refused', explanation: 'no', pg_response: {} }),
+    refund: async () => {
+      throw new Error('secret missing');
+    },
+    lookup: async () => ({ kind: 'absent' }),
+  };
+  const table: PaymentGateways = { connect: async () => unreachable };
+  const gateway = (await meteredGateways(table).connect({ ...SANDBOX, pg: 'mpgs', is_sandbox: false }))!;
+  const call = { operation: 'refund' as const, id: 'c', attempt: { reference: 'r', card_last4: '1111' }, amount: '1.000', currency: 'KWD' };
+  const lines = await emfLines(async () => {
+    await gateway.start(START);
+    await gateway.sync({ reference: 'r' });
+    await gateway.capture({ ...call, operation: 'capture' });
+    await gateway.void({ ...call, operation: 'void' });
+    await expect(gateway.refund(call)).rejects.toThrow('secret missing');
+    await gateway.lookup(call);
+  });
+  const outcomes = lines.filter((line) => metricOf(line) === 'GatewayCalls').map((line) => `${line.call}:${line.outcome}`);
+  expect(outcomes).toEqual(['start:unknown', 'sync:unknown', 'capture:unknown', 'void:answered', 'refund:error', 'lookup:answered']);
+  expect(lines.every((line) => line.pg === 'mpgs')).toBe(true);
+  // What is not a network call is not measured.
+  expect(gateway.onReturn({ reference: 'r' }, {})).toEqual({ matches: false });
+});
+
+test('the router counts a decided payment attempt by result from its event; a pending one and other events are not counted', async () => {
+  const paid = sampleSession({ state: 'paid', result: 'success', reference_number: 'REF000000009' });
+  const declined = sampleSession({ state: 'attempted', result: 'failed' });
+  const lines = await emfLines(async () => {
+    countSessionEvent({ ...sessionEvent('paid', paid, 'e1', new Date()), request_id: 'req-9' }, paid);
+    countSessionEvent(sessionEvent('attempted', declined, 'e2', new Date()), declined);
+    countSessionEvent(sessionEvent('attempted', { ...declined, result: 'pending' } as never, 'e3', new Date()), { ...declined, result: 'pending' });
+    countSessionEvent(sessionEvent('pending', paid, 'e4', new Date()), paid);
+  });
+  const attempts = lines.filter((line) => metricOf(line) === 'PaymentAttempts');
+  expect(attempts.map((line) => line.result)).toEqual(['success', 'failed']);
+  expect(attempts[0]).toMatchObject({ request_id: 'req-9', event_id: 'e1', reference_number: 'REF000000009', PaymentAttempts: 1 });
+});
