@@ -130,10 +130,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       // The bundles target Node 22, where the SDK's Node-support warning does not apply; every
       // other warning still prints.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      // Lambda gives each invocation its X-Ray trace (_X_AMZN_TRACE_ID); here there is none, and
-      // the X-Ray SDK under the tracer's client instrumentation would log an error with its stack
-      // for every AWS call (some CPU each, and most of the functions' log).
-      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
       ...environment,
       ...options.emulatorEnv,
     };
