@@ -60,9 +60,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-/** A new API key `<prefix>.<secret>` and the hash to store for it (the prefix finds the record). */
+/**
+ * A new API key `<prefix>.<secret>` and the hash to store for it (the prefix finds the record).
+ * The prefix is hex: an operator types it as an argument (`keys-revoke <prefix>`), and a
+ * base64url prefix starting with "-" (1 in 64) would be read as an option and refused.
+ */
 export function newApiKey(): { key: string; prefix: string; key_hash: string } {
-  const prefix = randomBytes(6).toString('base64url');
+  const prefix = randomBytes(6).toString('hex');
   const key = `${prefix}.${randomBytes(24).toString('base64url')}`;
   return { key, prefix, key_hash: sha256Hex(key) };
 }

@@ -3,6 +3,7 @@ import { authenticate, forgetAuthenticationMemory } from '../../functions/app/au
 import { operateSession } from '../../functions/app/operate-session';
 import type { MerchantConfig } from '../../functions/domain/config';
 import { AuthenticationError, PermissionDeniedError, ValidationError } from '../../functions/domain/errors';
+import { newApiKey } from '../../functions/domain/credentials';
 import { mayOperate, mayOnPlugin, unusableCodes } from '../../functions/domain/permissions';
 import { authPorts, origin } from '../fixtures/auth-ports';
 
@@ -28,6 +29,12 @@ test('a key has a name, a creation time and, when given, an expiry and a scope; 
   expect(record).toMatchObject({ label: 'shop', created_at: NOW.toISOString(), expires_at: '2026-11-25T11:00:00.000Z', scope: { permissions: { payment_request: ['view'] }, pg_codes: ['knet'], operations: ['refund'] } });
   expect(() => addApiKey(base(), { label: 'old', expiresAt: new Date(NOW.getTime() - 1) }, NOW)).toThrow(ValidationError);
   expect(() => addApiKey(base(), { label: 'x', scope: { permissions: [], pg_codes: ['nope'], operations: ['launder'] } }, NOW)).toThrow(ValidationError);
+});
+
+test('a key prefix is plain hex, so an operator can pass it to keys-revoke as an argument (never read as an option)', () => {
+  const prefixes = Array.from({ length: 2000 }, () => newApiKey().prefix);
+  for (const prefix of prefixes) expect(prefix).toMatch(/^[0-9a-f]{12}$/);
+  expect(new Set(prefixes).size).toBe(prefixes.length);
 });
 
 test('an expired key gets 401 "API key expired."; before its expiry it works', async () => {
