@@ -67,8 +67,7 @@ test('a function that exits mid-invocation fails that invocation; the next one r
 
 test('an environment killed from outside mid-invocation fails that invocation only; others in flight finish', async () => {
   const fn = pool({ maxEnvironments: 3 });
-  const hanging = fn.invoke({ hang: true });
-  const [victim] = await waitForBusy(fn, 1);
+  const { hanging, pid: victim } = await startHanging(fn, 'victim');
   const others = Promise.all([fn.invoke<{ echo: number }>({ echo: 'a' }), fn.invoke<{ echo: number }>({ echo: 'b' })]);
   process.kill(victim!, 'SIGKILL');
   await expect(hanging).rejects.toBeInstanceOf(FunctionError);
@@ -96,8 +95,7 @@ test('an environment killed while idle never takes the parent down (ERR_IPC_CHAN
 
 test('killRandom (the chaos switch) kills one busy environment and the pool serves on', async () => {
   const fn = pool({ maxEnvironments: 2 });
-  const hanging = fn.invoke({ hang: true });
-  await waitForBusy(fn, 1);
+  const { hanging } = await startHanging(fn, 'chaos');
   expect(fn.killRandom(() => 0)).toBe(true);
   await expect(hanging).rejects.toMatchObject({ errorType: 'Runtime.ExitError' });
   expect((await fn.invoke<{ echo: number }>({ echo: 5 })).echo).toBe(5);
@@ -124,6 +122,19 @@ test('an invocation whose caller gave up while it waited for an environment neve
   await expect(busy).rejects.toMatchObject({ errorType: 'Sandbox.Timedout' });
   expect(existsSync(mark)).toBe(false);
 });
+
+/**
+ * A hanging invocation that has reached its handler. Only then does killing its environment fail
+ * it: an environment killed before the invocation was delivered never ran it, so the pool rightly
+ * gives it to a fresh environment (where this one would hang until the function's timeout).
+ */
+async function startHanging(fn: LambdaFunctionPool, name: string): Promise<{ hanging: Promise<unknown>; pid: number }> {
+  const mark = join(dir, `running-${name}`);
+  const hanging = fn.invoke({ hang: true, mark });
+  while (!existsSync(mark)) await new Promise((resolve) => setTimeout(resolve, 10));
+  const [pid] = await waitForBusy(fn, 1);
+  return { hanging, pid: pid! };
+}
 
 async function waitForBusy(fn: LambdaFunctionPool, count: number): Promise<number[]> {
   for (;;) {
