@@ -1,3 +1,4 @@
+import { cycleStep } from '../domain/agreement-cycle';
 import type { AuditEntry } from '../domain/audit';
 import { ConflictError, NotFoundError, VersionConflictError } from '../domain/errors';
 import { sessionEvent, type SessionEvent } from '../domain/events';
@@ -43,7 +44,8 @@ export async function createSessionRecord(ports: SessionWritePorts, draft: NewSe
  * the transition table says whether the state allows it and what it becomes, the version is
  * bumped and the action's event committed with the change, conditional on the version read.
  * A lost race throws VersionConflictError, or, with `retry`, re-reads and asks `plan` again.
- * `audit` builds the entry that records the change, committed in the same write.
+ * `audit` builds the entry that records the change, committed in the same write; so is what the
+ * change does to an auto-debit agreement's cycles (domain/agreement-cycle.ts `cycleStep`).
  */
 export async function changeSession(
   ports: SessionWritePorts,
@@ -60,8 +62,11 @@ export async function changeSession(
     const next: Session = { ...current, ...change.changes, state: moved.to, version: current.version + 1, updated_at: ports.clock.now().toISOString() };
     const events = eventsOf(ports, next, moved.event);
     try {
-      // The audit entry (a merchant's operation) commits with the change, never without it.
-      await ports.sessions.update(next, current, events, audit?.(next));
+      // The audit entry (a merchant's operation) and the agreement's cycles (an auto-debit
+      // charge started or settled) commit with the change, never without it.
+      const cycle = cycleStep(current, next);
+      const entry = audit?.(next);
+      await ports.sessions.update(next, current, events, { ...(entry ? { audit: entry } : {}), ...(cycle ? { cycle } : {}) });
       return { session: next, changed: true, events };
     } catch (error) {
       if (!(error instanceof VersionConflictError) || !retry || tries >= retries) throw error;

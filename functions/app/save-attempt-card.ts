@@ -43,7 +43,8 @@ export async function saveAttemptCard(ports: SaveAttemptCardPorts, session: Sess
     ...(agreementId ? { agreement_id: agreementId } : {}),
     created_at: now.toISOString(),
   });
-  if (agreementId) await ports.savedCards.useForAgreement(session.customer_id, agreementId, saved.token);
+  // The customer's payment sets the agreement up: the last payment under it, from which its cycle interval runs.
+  if (agreementId) await ports.savedCards.useForAgreement(session.customer_id, agreementId, saved.token, now.toISOString());
   return { kind: 'saved', card: { token: saved.token, ...saved.card } };
 }
 

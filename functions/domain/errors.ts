@@ -62,6 +62,17 @@ export class VersionConflictError extends ConflictError {
     super('The payment transaction was changed by another request at the same time. Retry with the current state.');
   }
 }
+/**
+ * A session write that starts an auto-debit charge was refused by its agreement's cycles
+ * (another charge pending, total_cycles reached, cycle_interval_days not passed) as they stood
+ * at the write: nothing was written. The caller reads the cycles again to say which.
+ */
+export class AgreementCycleRefusedError extends ConflictError {
+  override readonly name = 'AgreementCycleRefusedError';
+  constructor(readonly agreementId: string) {
+    super(`Agreement ${agreementId} allows no charge now; nothing was charged.`);
+  }
+}
 /** Too many failed authentications of this user, key or address: locked for a while, no credentials checked. */
 export class TooManyAttemptsError extends DetailError {
   override readonly name = 'TooManyAttemptsError';

@@ -97,6 +97,8 @@ export interface PaymentAttempt {
   save_card?: boolean;
   /** The card this attempt saved (docs/saved-cards.md). Its token is the merchant's: never in a public answer. */
   saved_card?: CardOnFile;
+  /** The merchant charged a saved card under the session's agreement (auto-debit): counts against its cycles (domain/agreement-cycle.ts). Internal. */
+  merchant_initiated?: boolean;
 }
 
 /** A hosted gateway's handles on one attempt. */
@@ -258,7 +260,7 @@ export function renderSession(session: Session, baseUrl: string) {
     ...(session.webhook_url && !session.webhook_status ? { webhook_status: PENDING_WEBHOOK } : {}),
     checkout_url: checkoutUrl(baseUrl, session.session_id),
     // A hosted gateway's handles (its session, the proof of success) stay ours; a saved card's token is the merchant's (webhook, inquiry).
-    attempts: session.attempts.map(({ gateway: _gateway, saved_card: _saved, save_card: _save, ...attempt }) => attempt),
+    attempts: session.attempts.map(({ gateway: _gateway, saved_card: _saved, save_card: _save, merchant_initiated: _merchant, ...attempt }) => attempt),
     // Ottu shows an operation's child transactions and the sums they make.
     transactions: (session.transactions ?? []).map((child) => renderChild(child, session.order_no)),
     initiator: session.initiator ?? null,

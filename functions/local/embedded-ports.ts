@@ -43,7 +43,9 @@ export interface EmbeddedOptions {
 export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock: Clock, options: EmbeddedOptions = {}) {
   const csrfSecret = randomBytes(32).toString('hex');
   const audit = new MemoryAuditLog();
-  const sessions = new MemorySessionRepository(audit);
+  // An auto-debit charge's agreement cycles commit with its session write: one store holds both.
+  const savedCards = new MemorySavedCards();
+  const sessions = new MemorySessionRepository(audit, savedCards);
   const queue = new MemoryEventQueue({ delayScale: options.delayScale ?? 1 });
   const outbox = new MemoryOutbox({ from: options.emailFrom || 'checkout@localhost', clock, reject: options.rejectNotification });
   return {
@@ -68,7 +70,7 @@ export function embeddedPorts(config: MerchantConfig, webhookKey: string, clock:
     outbox,
     log: options.log ?? (logger as Log),
     gateways: connectorTable({ secrets: options.gatewaySecrets ?? NO_SECRETS, timeoutMs: options.gatewayTimeoutMs }),
-    savedCards: new MemorySavedCards(),
+    savedCards,
   };
 }
 

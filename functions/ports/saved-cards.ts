@@ -1,3 +1,5 @@
+import type { AgreementCycles } from '../domain/agreement-cycle';
+
 /**
  * Saved cards (Ottu's tokenization, issue 28): the gateway's token for a customer's card and
  * what may be shown of the card, per customer. Never a card number (only the masked one the
@@ -31,7 +33,7 @@ export interface StoredCard extends SavedCard {
 }
 
 /** What keeping a paid attempt's card uses (a sync: no listing). */
-export type CardKeeper = Pick<SavedCards, 'save' | 'useForAgreement' | 'delete' | 'get' | 'agreementCard'>;
+export type CardKeeper = Pick<SavedCards, 'save' | 'useForAgreement' | 'delete' | 'get' | 'agreementCard' | 'agreementCycles'>;
 
 export type DeleteCardResult = 'deleted' | 'not_found' | 'in_use';
 
@@ -47,12 +49,18 @@ export interface SavedCards {
   /**
    * The active agreement now charges this card: the card it charged before is released (it may
    * then be deleted). Atomic: a card is never left locked by an agreement that charges another.
-   * `not_found` (and nothing changes) when the customer has no such card.
+   * `paidAt`: the customer's payment that set it up, the last payment under the agreement (its
+   * cycles otherwise unchanged). `not_found` (and nothing changes) when the customer has no such card.
    */
-  useForAgreement(customerId: string, agreementId: string, token: string): Promise<'ok' | 'not_found'>;
+  useForAgreement(customerId: string, agreementId: string, token: string, paidAt?: string): Promise<'ok' | 'not_found'>;
   /** The card an active agreement charges, if any. */
   agreementCard(customerId: string, agreementId: string): Promise<string | undefined>;
-  /** The agreement is no longer active: its card is released. */
+  /**
+   * The agreement's merchant-initiated charges so far (domain/agreement-cycle.ts), as the
+   * session writes that start and settle them left them; none for an unknown agreement.
+   */
+  agreementCycles(customerId: string, agreementId: string): Promise<AgreementCycles>;
+  /** The agreement is no longer active: its card is released (its cycles are kept). */
   endAgreement(customerId: string, agreementId: string): Promise<void>;
   /**
    * Deletes the card unless an active agreement charges it (`in_use`: Ottu's rule that such a

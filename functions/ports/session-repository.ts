@@ -1,3 +1,4 @@
+import type { CycleStep } from '../domain/agreement-cycle';
 import type { AuditEntry } from '../domain/audit';
 import type { SessionEvent } from '../domain/events';
 import type { Session } from '../domain/session';
@@ -38,9 +39,17 @@ export interface SessionRepository {
    * (VersionConflictError otherwise), moving the order_no claim when it changes (released when
    * the session leaves the states that hold it) and committing the events with it. A child
    * transaction new in `next` becomes findable by its id (findByChildId). An `audit` entry (a
-   * merchant's operation) is committed in the same write, never without the change.
+   * merchant's operation) is committed in the same write, never without the change; so is a
+   * `cycle` step (an auto-debit charge started or settled: its agreement's cycles), and a
+   * `reserve` step the agreement's bounds refuse fails the whole write (AgreementCycleRefusedError).
    */
-  update(next: Session, previous: Session, events: SessionEvent[], audit?: AuditEntry): Promise<void>;
+  update(next: Session, previous: Session, events: SessionEvent[], commit?: CommitWith): Promise<void>;
+}
+
+/** What a session write commits with it, atomically. */
+export interface CommitWith {
+  audit?: AuditEntry;
+  cycle?: CycleStep;
 }
 
 /**

@@ -14,7 +14,7 @@ import { secretsManagerClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoExpiryIndex, dynamoExpiryIndex } from '../../functions/adapters/aws/dynamo-expiry-index';
 import { dynamoIdempotency } from '../../functions/adapters/aws/dynamo-idempotency-store';
 import { dynamoCardKeeper, dynamoCardReader, dynamoSavedCards } from '../../functions/adapters/aws/dynamo-saved-cards';
-import { dynamoAuditedSessions, dynamoSessionReader, dynamoSessions, dynamoSweptSessions } from '../../functions/adapters/aws/dynamo-session-repository';
+import { dynamoAuditedSessions, dynamoChargingSessions, dynamoSessionReader, dynamoSessions, dynamoSweptSessions } from '../../functions/adapters/aws/dynamo-session-repository';
 import { dynamoShortLinkReader, dynamoShortLinks } from '../../functions/adapters/aws/dynamo-short-links';
 import { s3AttachmentReader, s3AttachmentRemover, s3Attachments } from '../../functions/adapters/aws/s3-attachment-store';
 import { sesMailer } from '../../functions/adapters/aws/ses-mailer';
@@ -154,6 +154,23 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
       await repo().update(expired, session, [sessionEvent('expired', expired, 'e2', new Date())]);
       expect(await repo().get(session.session_id)).toMatchObject({ state: 'expired' });
       expect(await repo().findByOrderNo(session.order_no!)).toBeUndefined();
+    });
+  });
+
+  // The auto-debit and the syncs: a merchant-initiated charge's agreement cycles move in the session write's transaction.
+  describeFactory('dynamoChargingSessions()', dynamoChargingSessions, (repo) => {
+    test("starts and settles a charge, moving its agreement's cycles with the session", async () => {
+      const customer = `charging-${randomBytes(4).toString('hex')}`;
+      const cards = build(dynamoCardKeeper).adapter;
+      await cards.save({ token: '9000000000000001', customer_id: customer, pg_code: 'mpgs-kwd', brand: 'MASTERCARD', number: '512345xxxxxx0008', expiry_month: '01', expiry_year: '39', created_at: '2026-12-07T10:00:00.000Z' });
+      await cards.useForAgreement(customer, 'agr-1', '9000000000000001');
+      const session = sampleSession({ payment_type: 'auto_debit', customer_id: customer, agreement: { id: 'agr-1', type: 'unscheduled' } });
+      recordCommands(); // only the repository's own commands from here
+      await repo().create(session, [sessionEvent('created', session, 'e1', new Date())]);
+      const attempt = { reference_number: 'REF000000001', pg_code: 'mpgs-kwd', result: 'pending' as const, card_brand: 'card' as const, card_last4: '0008', attempted_at: new Date().toISOString(), merchant_initiated: true };
+      const started = { ...session, attempts: [attempt], version: 2 };
+      await repo().update(started, session, [], { cycle: { kind: 'reserve', customer_id: customer, agreement_id: 'agr-1', reference: 'REF000000001' } });
+      expect(await repo().get(session.session_id)).toMatchObject({ version: 2 });
     });
   });
 
@@ -324,13 +341,15 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
       const next = { ...stored, state: 'canceled' as const };
       const at = new Date().toISOString();
       await repo().update(next, stored, [sessionEvent('canceled', next, 'e2', new Date())], {
-        entry_id: `${at}#${run}`,
-        at,
-        actor: { kind: 'api_key', name: 'commands', id: 'commands' },
-        address: '203.0.113.7',
-        request_id: `req-${run}`,
-        action: 'operation.cancel',
-        session_id: session.session_id,
+        audit: {
+          entry_id: `${at}#${run}`,
+          at,
+          actor: { kind: 'api_key', name: 'commands', id: 'commands' },
+          address: '203.0.113.7',
+          request_id: `req-${run}`,
+          action: 'operation.cancel',
+          session_id: session.session_id,
+        },
       });
       // Canceled releases the order_no; the released claim still points at its last holder.
       expect(await repo().findByOrderNo(session.order_no!)).toBeUndefined();

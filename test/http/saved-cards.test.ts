@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import { openPage, postPayment } from '../fixtures/checkout-form';
 import { DEMO_ENV, startTestApi, type TestApi } from '../fixtures/local-api';
 import { payOnHostedForm } from '../fixtures/mpgs';
+import { findGateway } from '../../functions/domain/config';
 import { startReceiver, waitFor, type WebhookReceiver } from '../fixtures/webhook-receiver';
 
 /**
@@ -16,17 +17,24 @@ let api: TestApi;
 let receiver: WebhookReceiver;
 let count = 0;
 const customer = () => `cust-${process.pid}-${(count += 1)}`;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Days our clock runs ahead of the machine's: an auto-debit agreement's interval passes without waiting. */
+let daysAhead = 0;
+const clock = { now: () => new Date(Date.now() + daysAhead * DAY_MS) };
 
 beforeAll(async () => {
   receiver = await startReceiver();
   // Queue waits in real time: no automatic inquiry (11 minutes) runs inside a test and takes a fault meant for its calls.
-  api = await startTestApi({ env: { ...DEMO_ENV, CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1' }, delayScale: 1, webhookTimeoutMs: 1_000, localMpgs: { notificationTimeScale: 0.001 } });
+  api = await startTestApi({ env: { ...DEMO_ENV, CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1' }, delayScale: 1, webhookTimeoutMs: 1_000, localMpgs: { notificationTimeScale: 0.001 }, clock });
 });
 afterAll(async () => {
   await api.close();
   await receiver.close();
 });
-afterEach(() => api.mpgs!.control.reset());
+afterEach(() => {
+  api.mpgs!.control.reset();
+  daysAhead = 0;
+});
 
 const AGREEMENT = { id: 'sub-monthly', type: 'recurring', amount_variability: 'fixed', cycle_interval_days: 30, expiry_date: '2030-12-31', frequency: 'monthly', total_cycles: 12, max_amount_per_cycle: '20' };
 
@@ -217,6 +225,8 @@ describe('auto-debit: the merchant charges the saved card without the customer',
   test('charged merchant-initiated under the agreement: the answer is the signed paid status, the paid webhook is sent', async () => {
     const id = customer();
     const token = await agreementSetUp(id, `agr-${id}`);
+    // The agreement's cycle_interval_days (30) since the customer's payment.
+    daysAhead = 30;
     const next = await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-${id}` }, amount: '9.500', webhook_url: receiver.url });
     const sessionId = next.json.session_id as string;
     const answer = await debit({ session_id: sessionId, token });
@@ -254,14 +264,78 @@ describe('auto-debit: the merchant charges the saved card without the customer',
   test('an unanswered charge stays pending (never failed); the inquiry reads the outcome back', async () => {
     const id = customer();
     const token = await agreementSetUp(id, `agr-${id}`);
+    daysAhead = 30;
     const sessionId = (await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-${id}` } })).json.session_id;
     // The PUT is carried out at the gateway, but no answer reaches us, nor the read-back (so nothing is sent again).
     api.mpgs!.control.failNext(2, 'server-busy', { applied: true });
     const answer = await debit({ session_id: sessionId, token });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ state: 'created', result: 'pending' });
+    // Its outcome unknown, the charge holds the agreement's slot: a second session's charge is a 409, nothing sent.
+    const other = (await create({ payment_type: 'auto_debit', customer_id: id, agreement: { ...AGREEMENT, id: `agr-${id}` } })).json.session_id;
+    const puts = api.mpgs!.requests().filter((entry) => entry.method === 'PUT').length;
+    const busy = await debit({ session_id: other, token });
+    expect(busy.status).toBe(409);
+    expect(busy.json).toEqual({ detail: `Another charge under agreement agr-${id} awaits its gateway; ask the inquiry for its outcome before charging again.` });
+    expect(api.mpgs!.requests().filter((entry) => entry.method === 'PUT')).toHaveLength(puts);
+    expect(await api.ports.savedCards.agreementCycles(id, `agr-${id}`)).toMatchObject({ charges: 0, pending: [(await api.ports.sessions.get(sessionId))!.attempts.at(-1)!.reference_number] });
     const inquiry = await api.request('POST', '/b/pbl/v2/inquiry/', { body: { session_id: sessionId } });
     expect(inquiry.json).toMatchObject({ state: 'paid', result: 'success' });
+    // Read back paid: counted once, the slot freed; the next charge waits for the interval from this one.
+    expect(await api.ports.savedCards.agreementCycles(id, `agr-${id}`)).toMatchObject({ charges: 1, pending: [] });
+    expect((await debit({ session_id: other, token })).status).toBe(400);
+  });
+
+  test("the agreement's bounds, each a 400 before anything is sent: cycle_interval_days since the last payment, then total_cycles", async () => {
+    const id = customer();
+    const agreement = { ...AGREEMENT, id: `agr-${id}`, total_cycles: 2 };
+    const token = await agreementSetUp(id, agreement.id);
+    const setUpDay = clock.now().toISOString().slice(0, 10);
+    const nextDay = (from: string, days: number) => new Date(Date.parse(`${from}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+    const charge = async () => debit({ session_id: (await create({ payment_type: 'auto_debit', customer_id: id, agreement, amount: '5' })).json.session_id, token });
+    const puts = () => api.mpgs!.requests().filter((entry) => entry.method === 'PUT').length;
+    const before = puts();
+    // The day after the customer's own payment: the interval runs from it.
+    daysAhead = 29;
+    const early = await charge();
+    expect(early.status).toBe(400);
+    expect(early.json).toEqual({ session_id: [`Agreement ${agreement.id} allows one payment every 30 days: the next may be charged from ${nextDay(setUpDay, 30)}.`] });
+    expect(puts()).toBe(before);
+    daysAhead = 30;
+    expect((await charge()).json).toMatchObject({ state: 'paid' });
+    daysAhead = 59;
+    expect((await charge()).json).toEqual({ session_id: [`Agreement ${agreement.id} allows one payment every 30 days: the next may be charged from ${nextDay(setUpDay, 60)}.`] });
+    daysAhead = 60;
+    expect((await charge()).json).toMatchObject({ state: 'paid' });
+    daysAhead = 365;
+    expect((await charge()).json).toEqual({ session_id: [`Agreement ${agreement.id} allows 2 merchant-initiated payments, and 2 were charged.`] });
+    expect(puts()).toBe(before + 2);
+    expect(await api.ports.savedCards.agreementCycles(id, agreement.id)).toMatchObject({ charges: 2, pending: [] });
+  });
+
+  test('a charge the gateway refuses frees the slot and counts nothing; concurrent charges of two sessions: one goes to the gateway', async () => {
+    const id = customer();
+    const agreement = { ...AGREEMENT, id: `agr-${id}` };
+    const token = await agreementSetUp(id, agreement.id);
+    daysAhead = 30;
+    const sessions = [];
+    for (let i = 0; i < 3; i++) sessions.push((await create({ payment_type: 'auto_debit', customer_id: id, agreement })).json.session_id as string);
+    const puts = () => api.mpgs!.requests().filter((entry) => entry.method === 'PUT').length;
+    const before = puts();
+    const answers = await Promise.all(sessions.map((sessionId) => debit({ session_id: sessionId, token })));
+    // One charged; the others refused by the slot or, once it is counted, by the interval: nothing else sent.
+    expect(answers.filter((answer) => answer.status === 200 && answer.json.state === 'paid')).toHaveLength(1);
+    expect(answers.filter((answer) => answer.status === 409 || answer.status === 400)).toHaveLength(2);
+    expect(puts()).toBe(before + 1);
+    expect(await api.ports.savedCards.agreementCycles(id, agreement.id)).toMatchObject({ charges: 1, pending: [] });
+    // The token deleted at the gateway: the next charge is refused there (the attempt failed), counted nothing, freed the slot.
+    const setting = findGateway(await api.ports.config.load(), 'mpgs-kwd')!;
+    await (await api.ports.gateways.connect(setting))!.tokens!.delete(token);
+    daysAhead = 60;
+    const refusedSession = (await create({ payment_type: 'auto_debit', customer_id: id, agreement })).json.session_id;
+    expect((await debit({ session_id: refusedSession, token })).json).toMatchObject({ result: 'failed' });
+    const cycles = await api.ports.savedCards.agreementCycles(id, agreement.id);
+    expect(cycles).toMatchObject({ charges: 1, pending: [] });
   });
 });
 

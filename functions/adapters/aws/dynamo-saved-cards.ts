@@ -1,6 +1,7 @@
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
+import type { AgreementCycles, CycleStep } from '../../domain/agreement-cycle';
 import { assertMaskedCardNumber } from '../../domain/saved-card';
 import type { DeleteCardResult, SavedCard, SavedCards, StoredCard } from '../../ports';
 import type { CardKeeper } from '../../ports/saved-cards';
@@ -12,7 +13,10 @@ import { CARD_SK_PREFIX, cardAgreementKey, customerPk, savedCardKey } from './ta
  * Saved cards in the single table (docs/dynamodb.md): in the customer's partition
  * `CUSTOMER#<customer_id>`, a card item `CARD#<token>` (what may be shown of the card, and the
  * string set `active_agreements` of the auto-debit agreements charging it) and an agreement item
- * `AGREEMENT#<agreement_id>` naming the card it charges. Replacing an agreement's card moves the
+ * `AGREEMENT#<agreement_id>` naming the card it charges and holding its cycles (`charges`,
+ * `last_paid_at`, the string set `pending`: domain/agreement-cycle.ts), which the session
+ * repository updates in the transaction of the auto-debit write (`agreementCycleUpdate`).
+ * Replacing an agreement's card moves the
  * agreement from one card's set to the other's in one transaction; a delete is one conditional
  * DeleteItem that fails while the set is non-empty (DynamoDB removes an emptied set), so no
  * card charged by an active agreement is ever deleted, however requests interleave.
@@ -86,7 +90,16 @@ export class DynamoSavedCards implements SavedCards {
     return Item?.token as string | undefined;
   }
 
-  async useForAgreement(customerId: string, agreementId: string, token: string): Promise<'ok' | 'not_found'> {
+  async agreementCycles(customerId: string, agreementId: string): Promise<AgreementCycles> {
+    const { Item } = await dynamoCall(() => this.client.send(new GetCommand({ TableName: this.table, Key: cardAgreementKey(customerId, agreementId), ConsistentRead: true })));
+    return {
+      charges: Number(Item?.charges ?? 0),
+      ...(typeof Item?.last_paid_at === 'string' ? { last_paid_at: Item.last_paid_at } : {}),
+      pending: [...((Item?.pending as Set<string> | undefined) ?? [])].sort(),
+    };
+  }
+
+  async useForAgreement(customerId: string, agreementId: string, token: string, paidAt?: string): Promise<'ok' | 'not_found'> {
     for (let attempt = 1; ; attempt += 1) {
       const previous = await this.agreementCard(customerId, agreementId);
       const agreementSet = new Set([agreementId]);
@@ -105,12 +118,15 @@ export class DynamoSavedCards implements SavedCards {
                   },
                 },
                 {
-                  Put: {
+                  // An update: the agreement's cycles stay as they are (its last payment stamped when given).
+                  Update: {
                     TableName: this.table,
-                    Item: { ...cardAgreementKey(customerId, agreementId), token },
+                    Key: cardAgreementKey(customerId, agreementId),
+                    UpdateExpression: paidAt === undefined ? 'SET #token = :token' : 'SET #token = :token, #last = :paid',
                     // Only over what was read: a concurrent replacement makes this attempt fail and retry.
-                    ConditionExpression: previous === undefined ? 'attribute_not_exists(pk)' : '#token = :previous',
-                    ...(previous !== undefined && { ExpressionAttributeNames: { '#token': 'token' }, ExpressionAttributeValues: { ':previous': previous } }),
+                    ConditionExpression: previous === undefined ? 'attribute_not_exists(#token)' : '#token = :previous',
+                    ExpressionAttributeNames: { '#token': 'token', ...(paidAt === undefined ? {} : { '#last': 'last_paid_at' }) },
+                    ExpressionAttributeValues: { ':token': token, ...(previous === undefined ? {} : { ':previous': previous }), ...(paidAt === undefined ? {} : { ':paid': paidAt }) },
                   },
                 },
                 ...(previous !== undefined && previous !== token
@@ -139,7 +155,8 @@ export class DynamoSavedCards implements SavedCards {
           this.client.send(
             new TransactWriteCommand({
               TransactItems: [
-                { Delete: { TableName: this.table, Key: cardAgreementKey(customerId, agreementId), ConditionExpression: '#token = :token', ExpressionAttributeNames: { '#token': 'token' }, ExpressionAttributeValues: { ':token': token } } },
+                // The card goes; the agreement's cycles stay (set up again, it is still the same agreement).
+                { Update: { TableName: this.table, Key: cardAgreementKey(customerId, agreementId), UpdateExpression: 'REMOVE #token', ConditionExpression: '#token = :token', ExpressionAttributeNames: { '#token': 'token' }, ExpressionAttributeValues: { ':token': token } } },
                 { Update: { TableName: this.table, Key: savedCardKey(customerId, token), UpdateExpression: 'DELETE active_agreements :agreement', ExpressionAttributeValues: { ':agreement': new Set([agreementId]) } } },
               ],
             }),
@@ -173,8 +190,48 @@ export class DynamoSavedCards implements SavedCards {
   }
 }
 
+type TransactUpdate = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>;
+
+/**
+ * The agreement item's update for a cycle step, to commit in the transaction of the session
+ * write that starts or settles the charge (domain/agreement-cycle.ts). Only a `reserve` has a
+ * condition (the agreement set up, no charge pending, the bounds); a settled charge is recorded
+ * whatever the item holds, since money moved, and the session's version condition in the same
+ * transaction makes sure it is recorded once.
+ */
+export function agreementCycleUpdate(table: string, step: CycleStep): TransactUpdate {
+  const key = cardAgreementKey(step.customer_id, step.agreement_id);
+  const reference = new Set([step.reference]);
+  if (step.kind === 'charged') {
+    return {
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'SET #last = :paid ADD #charges :one DELETE #pending :reference',
+      ExpressionAttributeNames: { '#last': 'last_paid_at', '#charges': 'charges', '#pending': 'pending' },
+      ExpressionAttributeValues: { ':paid': step.paid_at, ':one': 1, ':reference': reference },
+    };
+  }
+  if (step.kind === 'released') {
+    return { TableName: table, Key: key, UpdateExpression: 'DELETE #pending :reference', ExpressionAttributeNames: { '#pending': 'pending' }, ExpressionAttributeValues: { ':reference': reference } };
+  }
+  const conditions = ['attribute_exists(#token)', 'attribute_not_exists(#pending)'];
+  const names: Record<string, string> = { '#token': 'token', '#pending': 'pending' };
+  const values: Record<string, unknown> = { ':reference': reference };
+  if (step.total_cycles !== undefined) {
+    conditions.push('(attribute_not_exists(#charges) OR #charges < :total)');
+    names['#charges'] = 'charges';
+    values[':total'] = step.total_cycles;
+  }
+  if (step.paid_before !== undefined) {
+    conditions.push('(attribute_not_exists(#last) OR #last < :before)');
+    names['#last'] = 'last_paid_at';
+    values[':before'] = step.paid_before;
+  }
+  return { TableName: table, Key: key, UpdateExpression: 'ADD #pending :reference', ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
 export function dynamoSavedCards(): DynamoSavedCards {
-  uses({ table: ['GetItem', 'QueryTable', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['customer'] });
+  uses({ table: ['GetItem', 'QueryTable', 'UpdateItem', 'DeleteItem'], keys: ['customer'] });
   return new DynamoSavedCards(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }
 
@@ -187,9 +244,10 @@ export function dynamoCardReader(): Pick<SavedCards, 'list' | 'get'> {
 /**
  * What a sync needs to keep a paid attempt's card (app/save-attempt-card.ts): save it, make it
  * the card an agreement charges, give a second copy back; and what an auto-debit reads (the
- * card, the agreement's card). No Query: it lists nothing.
+ * card, the agreement's card and cycles). No Query: it lists nothing. Every write is an update
+ * (a card saved again keeps its agreements; an agreement's new card keeps its cycles) or a delete.
  */
 export function dynamoCardKeeper(): CardKeeper {
-  uses({ table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['customer'] });
+  uses({ table: ['GetItem', 'UpdateItem', 'DeleteItem'], keys: ['customer'] });
   return new DynamoSavedCards(dynamoDocumentClient(), setting('CHECKOUT_TABLE'));
 }

@@ -2,14 +2,17 @@ import { stampRequestId } from '../request-context';
 import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { OrderNoTakenError, ServiceUnavailableError, VersionConflictError } from '../../domain/errors';
+import { AgreementCycleRefusedError, OrderNoTakenError, ServiceUnavailableError, VersionConflictError } from '../../domain/errors';
 import type { AuditEntry } from '../../domain/audit';
+import type { CycleStep } from '../../domain/agreement-cycle';
 import type { SessionEvent } from '../../domain/events';
 import { auditPut } from './dynamo-audit-log';
 import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, type Session } from '../../domain/session';
 import { removableAt, type SessionRetention } from '../../domain/retention';
 import type { ReadOptions, SessionBatchReader, SessionReader, SessionRepository } from '../../ports';
+import type { CommitWith } from '../../ports/session-repository';
+import { agreementCycleUpdate } from './dynamo-saved-cards';
 import { cancellationReasons, dynamoCall, isBusy, RETRYABLE_CANCELLATIONS } from './dynamo-errors';
 import { childKey, orderNoKey, sessionKey, type ItemKey } from './table-keys';
 import { ATTACHMENT_KEY_ATTRIBUTE, EVENTS_ATTRIBUTE, TTL_ATTRIBUTE } from '../../config/table';
@@ -25,7 +28,7 @@ const BATCH_GET_ATTEMPTS = 5;
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What each item of a transaction stands for, so a cancellation reason can be named. */
-type Role = { kind: 'session' } | { kind: 'claim'; orderNo: string } | { kind: 'release'; orderNo: string } | { kind: 'audit' };
+type Role = { kind: 'session' } | { kind: 'claim'; orderNo: string } | { kind: 'release'; orderNo: string } | { kind: 'audit' } | { kind: 'cycle'; agreementId: string };
 type Write = { role: Role; item: TransactItem };
 type SessionPut = NonNullable<TransactItem['Put']>;
 export interface DynamoSessionRepositoryOptions {
@@ -35,6 +38,8 @@ export interface DynamoSessionRepositoryOptions {
   auditRetentionDays?: number;
   /** How long a closed session is kept (CHECKOUT_SESSION_RETENTION_*_DAYS); unset, until the merchant deletes it. */
   retention?: SessionRetention;
+  /** Commits auto-debit charges' agreement cycles (the customer's AGREEMENT# item): built by dynamoChargingSessions. */
+  agreementCycles?: boolean;
 }
 
 /**
@@ -48,6 +53,7 @@ export class DynamoSessionRepository implements SessionRepository, SessionBatchR
   private readonly attempts: number;
   private readonly auditRetentionDays: number | undefined;
   private readonly retention: SessionRetention | undefined;
+  private readonly agreementCycles: boolean;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -57,6 +63,7 @@ export class DynamoSessionRepository implements SessionRepository, SessionBatchR
     this.attempts = options.transactionAttempts ?? 3;
     this.auditRetentionDays = options.auditRetentionDays;
     this.retention = options.retention;
+    this.agreementCycles = options.agreementCycles ?? false;
   }
 
   /**
@@ -144,7 +151,7 @@ export class DynamoSessionRepository implements SessionRepository, SessionBatchR
     await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, this.claim(claim, session.session_id)], session.session_id);
   }
 
-  async update(next: Session, previous: Session, events: SessionEvent[], audit?: AuditEntry): Promise<void> {
+  async update(next: Session, previous: Session, events: SessionEvent[], { audit, cycle }: CommitWith = {}): Promise<void> {
     await this.pointToNewChildren(next, previous);
     // The version condition makes `previous` the stored item, so its claim is the stored claim.
     const before = claimedOrderNo(previous);
@@ -159,13 +166,15 @@ export class DynamoSessionRepository implements SessionRepository, SessionBatchR
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':version': previous.version },
     };
-    if (before === after && !audit) return this.put(put, previous.session_id);
+    if (before === after && !audit && !cycle) return this.put(put, previous.session_id);
     // The claim moves only when the order_no changes: an audited write that keeps it touches no
     // claim (a transaction may not name one item twice).
     const moves = before === after ? [] : [...(before === undefined ? [] : [this.release(before, previous.session_id)]), ...(after === undefined ? [] : [this.claim(after, next.session_id)])];
     // An operation's audit entry commits with it (a transaction: twice the write units, for operations only).
     const recorded = audit ? [this.auditWrite(audit)] : [];
-    await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, ...moves, ...recorded], previous.session_id);
+    // An auto-debit charge started or settled moves its agreement's cycles in the same transaction.
+    const cycles = cycle ? [this.cycleWrite(cycle)] : [];
+    await this.transact([{ role: { kind: 'session' }, item: { Put: put } }, ...moves, ...recorded, ...cycles], previous.session_id);
   }
 
   /**
@@ -210,6 +219,11 @@ export class DynamoSessionRepository implements SessionRepository, SessionBatchR
   private auditWrite(entry: AuditEntry): Write {
     if (this.auditRetentionDays === undefined) throw new Error('This session store was built without an audit retention (dynamoAuditedSessions).');
     return { role: { kind: 'audit' }, item: { Put: auditPut(this.table, entry, this.auditRetentionDays) } };
+  }
+
+  private cycleWrite(step: CycleStep): Write {
+    if (!this.agreementCycles) throw new Error('This session store was built without agreement cycles (dynamoChargingSessions).');
+    return { role: { kind: 'cycle', agreementId: step.agreement_id }, item: { Update: agreementCycleUpdate(this.table, step) } };
   }
 
   /** Takes a free order_no: never claimed, or released (the whole-item Put drops `released`). */
@@ -300,6 +314,8 @@ function explainCancellation(error: unknown, writes: Write[], sessionId: string)
   const stolen = failed.find((role) => role.kind === 'release');
   if (stolen?.kind === 'release') return new Error(`order_no claim ${stolen.orderNo} is held by a session other than ${sessionId}`);
   if (failed.some((role) => role.kind === 'audit')) return new Error(`an audit entry of session ${sessionId} exists already`);
+  const refused = failed.find((role) => role.kind === 'cycle');
+  if (refused?.kind === 'cycle') return new AgreementCycleRefusedError(refused.agreementId);
   if (reasons.some((reason) => RETRYABLE_CANCELLATIONS.has(reason.Code ?? ''))) return 'retry';
   return undefined;
 }
@@ -409,6 +425,16 @@ export function dynamoSweptSessions(): SessionRepository & SessionBatchReader {
 export function dynamoAuditedSessions() {
   uses({ table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo', 'audit'] });
   return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { auditRetentionDays: setting('CHECKOUT_AUDIT_RETENTION_DAYS'), retention: sessionRetention() });
+}
+
+/**
+ * The same, committing what an auto-debit charge started or settled does to its agreement's
+ * cycles in the transaction of the session write (the customer's AGREEMENT# item: UpdateItem):
+ * the functions that start or sync a merchant-initiated charge (the auto-debit, every sync).
+ */
+export function dynamoChargingSessions(): SessionRepository {
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo', 'customer'] });
+  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { retention: sessionRetention(), agreementCycles: true });
 }
 
 /** Reads of sessions only (GetItem): for the functions that never change one. */

@@ -1,8 +1,9 @@
 import { stampRequestId } from '../request-context';
-import { OrderNoTakenError, VersionConflictError } from '../../domain/errors';
-import type { AuditEntry } from '../../domain/audit';
+import { AgreementCycleRefusedError, OrderNoTakenError, VersionConflictError } from '../../domain/errors';
 import type { SessionEvent } from '../../domain/events';
+import type { CommitWith } from '../../ports/session-repository';
 import type { MemoryAuditLog } from './memory-audit-log';
+import type { MemorySavedCards } from './memory-saved-cards';
 import { expiryIndexKeys } from '../../domain/expiry';
 import { claimedOrderNo, type Session } from '../../domain/session';
 import type { ReadOptions, SessionBatchReader, SessionRepository } from '../../ports';
@@ -24,8 +25,14 @@ export class MemorySessionRepository implements SessionRepository, SessionBatchR
   readonly outbox: SessionEvent[] = [];
   private readonly listeners: Array<(events: SessionEvent[]) => void> = [];
 
-  /** `audit`: where an operation's audit entry is appended with its change (the embedded ports share one). */
-  constructor(private readonly audit?: MemoryAuditLog) {}
+  /**
+   * `audit`: where an operation's audit entry is appended with its change (the embedded ports share
+   * one); `cards`: where an auto-debit write's agreement cycles are kept (the embedded saved cards).
+   */
+  constructor(
+    private readonly audit?: MemoryAuditLog,
+    private readonly cards?: Pick<MemorySavedCards, 'cycleStepAllowed' | 'applyCycleStep'>,
+  ) {}
 
   /** Memory has no replicas: every read is the latest write, whatever consistency is asked for. */
   async get(sessionId: string, _options?: ReadOptions): Promise<Session | undefined> {
@@ -74,12 +81,17 @@ export class MemorySessionRepository implements SessionRepository, SessionBatchR
     this.commit(events);
   }
 
-  async update(next: Session, previous: Session, events: SessionEvent[], audit?: AuditEntry): Promise<void> {
+  async update(next: Session, previous: Session, events: SessionEvent[], { audit, cycle }: CommitWith = {}): Promise<void> {
     const stored = this.sessions.get(previous.session_id);
     if (!stored || stored.version !== previous.version) throw new VersionConflictError(previous.session_id);
     const before = claimedOrderNo(stored);
     const after = claimedOrderNo(next);
     if (after !== undefined && after !== before && this.orderNos.has(after)) throw new OrderNoTakenError(after);
+    if (cycle) {
+      if (!this.cards) throw new Error('This session store keeps no agreement cycles.');
+      if (!this.cards.cycleStepAllowed(cycle)) throw new AgreementCycleRefusedError(cycle.agreement_id);
+      this.cards.applyCycleStep(cycle);
+    }
     if (before !== undefined && before !== after) {
       this.orderNos.delete(before);
       this.releasedOrderNos.set(before, previous.session_id);

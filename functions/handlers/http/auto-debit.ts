@@ -3,7 +3,7 @@ import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
 import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { dynamoCardKeeper } from '../../adapters/aws/dynamo-saved-cards';
-import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoChargingSessions } from '../../adapters/aws/dynamo-session-repository';
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
 import { randomIds } from '../../adapters/random-ids';
@@ -34,7 +34,7 @@ export function wire(ports: AutoDebitPorts & IdempotencyPorts & AuthPorts) {
 
 export const build = () =>
   wire({
-    sessions: dynamoSessions(),
+    sessions: dynamoChargingSessions(),
     config: dynamoConfigWithWebhookKey(),
     gateways: meteredGateways(awsPaymentGateways()),
     savedCards: dynamoCardKeeper(),

@@ -4,7 +4,7 @@ import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { dynamoCardKeeper } from '../../adapters/aws/dynamo-saved-cards';
 import { HttpWebhookSender } from '../../adapters/http-webhook-sender';
 import { setting } from '../../config/env';
-import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoChargingSessions } from '../../adapters/aws/dynamo-session-repository';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { returnFromGateway, type GatewayReturnPorts } from '../../app/gateway-triggers';
@@ -33,7 +33,7 @@ export function wire(ports: GatewayReturnPorts) {
 
 export const build = () =>
   wire({
-    sessions: dynamoSessions(),
+    sessions: dynamoChargingSessions(),
     // The configuration read-only, and the webhook key to sign the paid webhook sent from here.
     config: dynamoWebhookSigner(),
     clock: systemClock,

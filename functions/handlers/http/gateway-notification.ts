@@ -1,7 +1,7 @@
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
 import { dynamoCardKeeper } from '../../adapters/aws/dynamo-saved-cards';
-import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoChargingSessions } from '../../adapters/aws/dynamo-session-repository';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { notificationFromGateway } from '../../app/gateway-triggers';
@@ -30,5 +30,5 @@ export function wire(ports: SyncAttemptPorts) {
   });
 }
 
-export const build = () => wire({ sessions: dynamoSessions(), config: dynamoConfigReader(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: meteredGateways(awsPaymentGateways()), savedCards: dynamoCardKeeper() });
+export const build = () => wire({ sessions: dynamoChargingSessions(), config: dynamoConfigReader(), clock: systemClock, ids: randomIds, log: logger as Log, gateways: meteredGateways(awsPaymentGateways()), savedCards: dynamoCardKeeper() });
 export const handler = lambdaEntry(build);

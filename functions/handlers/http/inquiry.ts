@@ -2,7 +2,7 @@ import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-sto
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { dynamoCardKeeper } from '../../adapters/aws/dynamo-saved-cards';
-import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoChargingSessions } from '../../adapters/aws/dynamo-session-repository';
 import type { Log } from '../../ports';
 import { logger } from '../logger';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
@@ -35,7 +35,7 @@ export function wire(ports: InquireSessionPorts & IdempotencyPorts & AuthPorts) 
 
 export const build = () =>
   wire({
-    sessions: dynamoSessions(),
+    sessions: dynamoChargingSessions(),
     config: dynamoConfigWithWebhookKey(),
     gateways: meteredGateways(awsPaymentGateways()),
     savedCards: dynamoCardKeeper(),

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { dynamoConfigReader } from '../../adapters/aws/dynamo-config-store';
 import { dynamoCardKeeper } from '../../adapters/aws/dynamo-saved-cards';
-import { dynamoSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoChargingSessions } from '../../adapters/aws/dynamo-session-repository';
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { sqsConsumerQueue, sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
 import { randomIds } from '../../adapters/random-ids';
@@ -37,7 +37,7 @@ export function wire(ports: AutoInquirePorts & ConsumerPorts): ReturnType<typeof
 
 export const build = () =>
   wire({
-    sessions: dynamoSessions(),
+    sessions: dynamoChargingSessions(),
     config: dynamoConfigReader(),
     clock: systemClock,
     ids: randomIds,
