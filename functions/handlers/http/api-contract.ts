@@ -630,7 +630,7 @@ export const CONTRACTS: Record<string, RouteContract> = {
     tag: 'Operations',
     summary: "Charge a customer's saved card without the customer (auto-debit)",
     description:
-      "Ottu's Native Payment API (auto-debit): the session (payment_type auto_debit, with its agreement and customer_id) is charged with the saved card's token, merchant-initiated under the agreement the customer's own first payment set up. Refused with a 400 before anything is sent when the session is not auto_debit, the token is not one of the customer's cards or not the card the agreement charges, the card expires before card_acceptance_criteria.min_expiry_time (30 days by default), or the agreement has expired. The attempt is recorded before the gateway is asked; the answer is the session's signed status in the payment webhook's shape (an unanswered charge stays pending until the gateway says, never failed), and the payment's webhook is sent as for any payment.",
+      "Ottu's Native Payment API (auto-debit): the session (payment_type auto_debit, with its agreement and customer_id) is charged with the saved card's token, merchant-initiated under the agreement the customer's own first payment set up. Refused with a 400 before anything is sent when the session is not auto_debit, the token is not one of the customer's cards or not the card the agreement charges, the card expires before card_acceptance_criteria.min_expiry_time (30 days by default), the agreement has not started or has expired, its total_cycles merchant-initiated charges were made, or its cycle_interval_days (whole UTC days) have not passed since its last payment (the customer's first included). One charge under an agreement at a time: 409 while another awaits its gateway. The attempt is recorded before the gateway is asked; the answer is the session's signed status in the payment webhook's shape (an unanswered charge stays pending until the gateway says, never failed), and the payment's webhook is sent as for any payment.",
     auth: true,
     request: { schema: autoDebitSchema, mediaTypes: BODY_TYPES },
     example: { body: { session_id: EXAMPLE_SESSION_ID, token: '9123456789012345' } },
@@ -639,7 +639,7 @@ export const CONTRACTS: Record<string, RouteContract> = {
       400: { description: 'Not chargeable (see above), or a malformed field.', body: fieldErrorsSchema, example: { token: ["No saved card of this payment transaction's customer has this token."] } },
       ...authErrors,
       ...notFound,
-      409: { description: 'The session is closed, or an attempt awaits its gateway.', body: detailErrorSchema, example: detail('The payment transaction is paid: it cannot be charged.') },
+      409: { description: "The session is closed, or an attempt of it or another charge under its agreement awaits its gateway.", body: detailErrorSchema, example: detail('The payment transaction is paid: it cannot be charged.') },
     },
   },
   ListCards: {
