@@ -1,8 +1,8 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../domain/audit';
 import type { AuditLog, AuditQuery } from '../../ports';
 import { TTL_ATTRIBUTE } from '../../config/table';
-import { dynamoCall } from './dynamo-errors';
+import { queryAll } from './dynamo-query';
 import { auditDayPartition, auditKey, ttlSeconds } from './table-keys';
 
 /**
@@ -19,29 +19,20 @@ export class DynamoAuditLog implements AuditLog {
   async list({ since, until, sessionId }: AuditQuery): Promise<AuditEntry[]> {
     const entries: AuditEntry[] = [];
     for (const day of daysBetween(since, until)) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamoCall(() =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.table,
-              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: {
-                ':pk': auditDayPartition(day),
-                ':from': since.toISOString(),
-                // Every sort key of the last millisecond: `<iso>#<id>` sorts below `<iso>$`.
-                ':to': `${until.toISOString()}$`,
-                ...(sessionId && { ':session': sessionId }),
-              },
-              ...(sessionId && { FilterExpression: 'session_id = :session' }),
-              ConsistentRead: true,
-              ExclusiveStartKey: start,
-            }),
-          ),
-        );
-        for (const item of page.Items ?? []) entries.push(JSON.parse(String(item.entry)) as AuditEntry);
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const items = await queryAll(this.client, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': auditDayPartition(day),
+          ':from': since.toISOString(),
+          // Every sort key of the last millisecond: `<iso>#<id>` sorts below `<iso>$`.
+          ':to': `${until.toISOString()}$`,
+          ...(sessionId && { ':session': sessionId }),
+        },
+        ...(sessionId && { FilterExpression: 'session_id = :session' }),
+        ConsistentRead: true,
+      });
+      for (const item of items) entries.push(JSON.parse(String(item.entry)) as AuditEntry);
     }
     return entries;
   }

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { setting } from '../../config/env';
 import { uses } from '../../config/needs';
 import type { AgreementCycles, CycleStep } from '../../domain/agreement-cycle';
@@ -7,6 +7,7 @@ import type { DeleteCardResult, SavedCard, SavedCards, StoredCard } from '../../
 import type { CardKeeper } from '../../ports/saved-cards';
 import { dynamoDocumentClient } from './aws-clients';
 import { cancellationReasons, dynamoCall } from './dynamo-errors';
+import { queryAll } from './dynamo-query';
 import { CARD_SK_PREFIX, cardAgreementKey, customerPk, savedCardKey } from './table-keys';
 
 /**
@@ -63,23 +64,13 @@ export class DynamoSavedCards implements SavedCards {
   }
 
   async list(customerId: string, filter: { pgCode?: string; agreementId?: string } = {}): Promise<StoredCard[]> {
-    const cards: StoredCard[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamoCall(() =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :card)',
-            ExpressionAttributeValues: { ':pk': customerPk(customerId), ':card': CARD_SK_PREFIX },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      cards.push(...(page.Items ?? []).map((item) => stored(item as CardItem)));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :card)',
+      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':card': CARD_SK_PREFIX },
+      ConsistentRead: true,
+    });
+    const cards = items.map((item) => stored(item as unknown as CardItem));
     return cards
       .filter((card) => (filter.pgCode === undefined || card.pg_code === filter.pgCode) && (filter.agreementId === undefined || card.agreement_id === filter.agreementId))
       .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.token.localeCompare(b.token));
