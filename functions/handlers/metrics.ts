@@ -5,7 +5,7 @@ import type { GatewaySetting } from '../domain/config';
 import type { SessionEvent } from '../domain/events';
 import type { Session } from '../domain/session';
 import type { Log, PaymentGateway, PaymentGateways } from '../ports';
-import type { OperationResult, Started } from '../ports/payment-gateway';
+import type { CardTokens, OperationResult, Started } from '../ports/payment-gateway';
 import { logger } from './logger';
 
 /**
@@ -96,6 +96,20 @@ function meteredGateway(gateway: PaymentGateway, pg: string): PaymentGateway {
     void: timed('void', (request) => gateway.void(request), operation),
     refund: timed('refund', (request) => gateway.refund(request), operation),
     lookup: timed('lookup', (request) => gateway.lookup(request), (answer) => (answer.kind === 'unknown' ? 'unknown' : 'answered')),
+    // Present exactly when the gateway keeps cards (the port's rule): a wrapper without it would
+    // make every Lambda see a gateway that keeps none.
+    ...(gateway.tokens ? { tokens: meteredTokens(gateway.tokens, timed) } : {}),
+  };
+}
+
+type Timed = <A, R>(call: string, send: (request: A) => Promise<R>, outcome: (answer: R) => GatewayOutcome) => (request: A) => Promise<R>;
+
+function meteredTokens(tokens: CardTokens, timed: Timed): CardTokens {
+  const known = (answer: unknown): GatewayOutcome => (typeof answer === 'object' && answer !== null && (answer as { kind?: string }).kind === 'unknown' ? 'unknown' : 'answered');
+  return {
+    save: timed('token_save', (attempt: Parameters<CardTokens['save']>[0]) => tokens.save(attempt), known),
+    charge: timed('token_charge', (request: Parameters<CardTokens['charge']>[0]) => tokens.charge(request), known),
+    delete: timed('token_delete', (token: string) => tokens.delete(token), known),
   };
 }
 

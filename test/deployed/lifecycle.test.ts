@@ -258,6 +258,66 @@ describeAws('the synthesized dev stage on moto', () => {
     // operation): minutes on a loaded 2-core machine when this test runs first.
   }, 180_000);
 
+  test("saved cards on the shipped bundles: kept on a hosted payment, listed, deleted; an auto_debit agreement set up by the customer's payment, its card charged by the merchant, the webhooks carry the token; no card number, CVV or token in any log line", async () => {
+    mpgs.control.notifications('never');
+    const customerId = `cust-${run}`;
+    const agreement = { id: `agr-${run}`, type: 'unscheduled', frequency: 'irregular', total_cycles: 2 };
+    /** Our page, its MPGS form (the checkbox's value when given), the gateway's card form, back to our return: the paid webhook. */
+    const payHosted = async (body: Record<string, unknown>, fields: Record<string, string> = {}) => {
+      const created = await create(TXN, { pg_codes: ['mpgs-kwd'], amount: '14.125', webhook_url: receiver.url, notifications: {}, customer_id: customerId, ...body });
+      expect(created.status).toBe(201);
+      const id = created.json.session_id as string;
+      const visit = await openPage({ request: api }, id);
+      const handOver = await postPayment({ request: api }, id, { pg_code: 'mpgs-kwd', ...fields }, visit);
+      expect(handOver.status).toBe(200);
+      const gatewaySession = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(handOver.text)![1]!;
+      const back = await payOnHostedForm(mpgs, gatewaySession, { expiry: '01/39' });
+      expect((await api('GET', back.pathname + back.search, { auth: 'none' })).status).toBe(303);
+      return (await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: 30_000, what: 'the paid webhook' }))!.body;
+    };
+
+    // "Save this card" ticked on a one_off payment: the token in the signed webhook; listed, then deleted at MPGS and here.
+    const ticked = await payHosted({}, { save_card: 'on' });
+    expect(verifyWebhookSignature(ticked, DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY)).toBe(true);
+    expect(ticked.token).toMatchObject({ customer_id: customerId, number: '512345xxxxxx0008', pg_code: 'mpgs-kwd', agreements: [], token: expect.stringMatching(/^9\d{15}$/) });
+    const loose = ticked.token.token as string;
+    const listed = await api('POST', '/b/pbl/v2/card/', { body: { customer_id: customerId, type: 'sandbox' } });
+    expect(listed.json).toEqual([expect.objectContaining({ token: loose, number: '512345xxxxxx0008' })]);
+    expect((await api('DELETE', `/b/pbl/v2/card/${loose}/?customer_id=${customerId}&type=sandbox`)).status).toBe(204);
+    expect(mpgs.requests().some((r) => r.method === 'DELETE' && r.path.endsWith(`/token/${'x'.repeat(12)}${loose.slice(-4)}`))).toBe(true);
+
+    // auto_debit: the customer's first payment sets the agreement up; the merchant charges its card without the customer.
+    const first = await payHosted({ payment_type: 'auto_debit', agreement });
+    expect(first.token).toMatchObject({ customer_id: customerId, agreements: [agreement.id] });
+    const token = first.token.token as string;
+    const next = await create(TXN, { pg_codes: ['mpgs-kwd'], amount: '9.500', webhook_url: receiver.url, notifications: {}, customer_id: customerId, payment_type: 'auto_debit', agreement });
+    const nextId = next.json.session_id as string;
+    const charged = await api('POST', '/b/pbl/v2/auto-debit/', { body: { session_id: nextId, token } });
+    expect(charged.status).toBe(200);
+    expect(charged.json).toMatchObject({ session_id: nextId, state: 'paid', result: 'success', amount: '9.500', payment_type: 'auto_debit' });
+    expect(verifyWebhookSignature(charged.json, DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY)).toBe(true);
+    const put = mpgs.requests().filter((r) => r.method === 'PUT').at(-1)!;
+    expect(put.body).toMatchObject({ apiOperation: 'PAY', transaction: { source: 'MERCHANT' }, agreement: { id: agreement.id, type: 'UNSCHEDULED' }, order: { amount: '9.500' } });
+    const hook = await waitFor(() => receiver.requests.find((r) => r.body?.session_id === nextId && r.body.state === 'paid'), { timeoutMs: 30_000, what: 'the charge\'s paid webhook' });
+    expect(verifyWebhookSignature(hook!.body, DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY)).toBe(true);
+    // The agreement's cycles moved with the charge's commit (the AGREEMENT# item): one charge counted, the slot free.
+    useMotoEnv();
+    const documents = dynamoDocumentClient();
+    const agreementItem = (await documents.send(new GetCommand({ TableName: cloud.provisioned.tableName, Key: { pk: `CUSTOMER#${customerId}`, sk: `AGREEMENT#${agreement.id}` }, ConsistentRead: true }))).Item;
+    expect(agreementItem).toMatchObject({ token, charges: 1 });
+    expect(agreementItem!.pending).toBeUndefined();
+    // The card the agreement charges cannot be deleted.
+    expect((await api('DELETE', `/b/pbl/v2/card/${token}/?customer_id=${customerId}&type=sandbox`)).status).toBe(400);
+
+    // What the functions logged: no card number, no CVV, and the tokens (they pay without the customer) never.
+    const logs = functionLogs.join('');
+    expect(logs).toContain(nextId);
+    expect(logs).not.toMatch(/5123\s?4500\s?0000\s?0008|"cvv"|securityCode|cardNumber/i);
+    expect(logs).not.toContain(token);
+    expect(logs).not.toContain(loose);
+    for (const name of ['AutoDebit', 'ListCards', 'DeleteCard', 'CheckoutReturn']) expect([name, cloud.functions.get(name)!.stats.errors]).toEqual([name, 0]);
+  }, 240_000);
+
   test('no card number or CVV in any item of the table nor in any line the functions logged, after sandbox and MPGS payments', async () => {
     // A sandbox payment of its own (the card typed on our page), so this test stands alone.
     const id = (await create(TXN, { order_no: `${run}-nocard` })).json.session_id as string;

@@ -88,6 +88,38 @@ test('an unknown answer (timeout, 5xx) and a throw count as failures; the throw 
   expect(gateway.onReturn({ reference: 'r' }, {})).toEqual({ matches: false });
 });
 
+test("a gateway that keeps cards keeps them metered (tokens forwarded, each call timed and counted); one that keeps none has no tokens", async () => {
+  const calls: string[] = [];
+  const keeping: PaymentGateway = {
+    capabilities: {} as PaymentGateway['capabilities'],
+    start: async () => ({ kind: 'unavailable', reason: 'timeout' }),
+    sync: async () => ({ status: 'pending', pg_params: {}, gateway_response: {} }),
+    onReturn: () => ({ matches: false }),
+    onNotification: () => ({ authentic: false }),
+    capture: async () => ({ kind: 'unknown', explanation: '503' }),
+    void: async () => ({ kind: 'unknown', explanation: '503' }),
+    refund: async () => ({ kind: 'unknown', explanation: '503' }),
+    lookup: async () => ({ kind: 'absent' }),
+    tokens: {
+      save: async () => (calls.push('save'), { kind: 'saved', token: '9000000000000001', card: { brand: 'MASTERCARD', number: '512345xxxxxx0008', expiry_month: '01', expiry_year: '39' } }),
+      charge: async () => (calls.push('charge'), { kind: 'unknown', explanation: 'timeout' }),
+      delete: async () => (calls.push('delete'), 'deleted'),
+    },
+  };
+  const gateway = (await meteredGateways({ connect: async () => keeping }).connect({ ...SANDBOX, pg: 'mpgs', is_sandbox: false }))!;
+  const lines = await emfLines(async () => {
+    expect(await gateway.tokens!.save({ reference: 'r' })).toMatchObject({ kind: 'saved', token: '9000000000000001' });
+    expect(await gateway.tokens!.charge({ reference: 'r', operation: 'purchase', amount: '1.000', currency: 'KWD', token: '9000000000000001', initiator: 'merchant' } as never)).toMatchObject({ kind: 'unknown' });
+    expect(await gateway.tokens!.delete('9000000000000001')).toBe('deleted');
+  });
+  expect(calls).toEqual(['save', 'charge', 'delete']);
+  expect(lines.filter((line) => metricOf(line) === 'GatewayCalls').map((line) => `${line.call}:${line.outcome}`)).toEqual(['token_save:answered', 'token_charge:unknown', 'token_delete:answered']);
+  // No token in a metric line.
+  expect(JSON.stringify(lines)).not.toContain('9000000000000001');
+  const sandbox = (await meteredGateways(connectorTable({ secrets: NO_SECRETS })).connect(SANDBOX))!;
+  expect(sandbox.tokens).toBeUndefined();
+});
+
 test('the router counts a decided payment attempt by result from its event; a pending one and other events are not counted', async () => {
   const paid = sampleSession({ state: 'paid', result: 'success', reference_number: 'REF000000009' });
   const declined = sampleSession({ state: 'attempted', result: 'failed' });
