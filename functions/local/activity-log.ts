@@ -193,3 +193,11 @@ function seconds(value: number): string {
   if (value < 7200) return `${Math.round(value / 60)} min`;
   return `${(value / 3600).toFixed(1)} h`;
 }
+
+/**
+ * A saved card's token (DELETE /b/pbl/v2/card/{token}/) pays without the customer: a request
+ * line shows its last four only, as the local MPGS's request log does.
+ */
+export function maskedCardToken(path: string): string {
+  return path.replace(/^(\/b\/pbl\/v2\/card\/)([^/]+)/, (_match, prefix: string, token: string) => `${prefix}${'x'.repeat(Math.max(token.length - 4, 0))}${token.slice(-4)}`);
+}

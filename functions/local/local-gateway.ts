@@ -7,7 +7,7 @@ import { MethodNotAllowedError, PayloadTooLargeError } from '../handlers/http/ht
 import type { HttpResult } from '../handlers/http/http-event';
 import type { LambdaHttpHandler } from '../handlers/http/http-handler';
 import { MAX_BODY_BYTES } from '../handlers/http/parse-body';
-import type { RequestRecord } from './activity-log';
+import { maskedCardToken, type RequestRecord } from './activity-log';
 import { apiGatewayEvent, requestUrl } from './api-gateway-event';
 import { lambdaContext } from './lambda-context';
 
@@ -64,7 +64,7 @@ export function createGateway(handlerFor: HandlerFor, extra?: Extra, onRequest?:
     const started = performance.now();
     res.setHeader('x-request-id', requestId);
     res.once('finish', () => {
-      const path = (req.url ?? '/').split('?')[0]!;
+      const path = maskedCardToken((req.url ?? '/').split('?')[0]!);
       const named = namedSessions.get(res);
       const sessionId = /\/(?:pymt-txn|checkout|_local\/sessions)\/([0-9a-f]{40})(?:\/|$)/.exec(path)?.[1] ?? named?.session_id;
       onRequest?.({

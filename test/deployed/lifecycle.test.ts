@@ -1,7 +1,8 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, dynamoDocumentClient } from '../../functions/adapters/aws/aws-clients';
 import { fromItem } from '../../functions/adapters/aws/dynamo-session-repository';
+import { cardAgreementKey, customerPk, sessionKey } from '../../functions/adapters/aws/table-keys';
 import { execFile } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -303,7 +304,7 @@ describeAws('the synthesized dev stage on moto', () => {
     // The agreement's cycles moved with the charge's commit (the AGREEMENT# item): one charge counted, the slot free.
     useMotoEnv();
     const documents = dynamoDocumentClient();
-    const agreementItem = (await documents.send(new GetCommand({ TableName: cloud.provisioned.tableName, Key: { pk: `CUSTOMER#${customerId}`, sk: `AGREEMENT#${agreement.id}` }, ConsistentRead: true }))).Item;
+    const agreementItem = (await documents.send(new GetCommand({ TableName: cloud.provisioned.tableName, Key: cardAgreementKey(customerId, agreement.id), ConsistentRead: true }))).Item;
     expect(agreementItem).toMatchObject({ token, charges: 1 });
     expect(agreementItem!.pending).toBeUndefined();
     // The card the agreement charges cannot be deleted.
@@ -315,6 +316,16 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(logs).not.toMatch(/5123\s?4500\s?0000\s?0008|"cvv"|securityCode|cardNumber/i);
     expect(logs).not.toContain(token);
     expect(logs).not.toContain(loose);
+    // npm start's request lines for the local cloud (API Gateway's access log on AWS keeps the path: docs/saved-cards.md).
+    expect(JSON.stringify(served)).not.toContain(loose);
+    // What the table keeps of the customer's cards: masked numbers only, no security code.
+    const customerItems = (await documents.send(new QueryCommand({ TableName: cloud.provisioned.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': customerPk(customerId) }, ConsistentRead: true }))).Items ?? [];
+    expect(customerItems.map((item) => String(item.sk).split('#')[0]).sort()).toEqual(['AGREEMENT', 'CARD']);
+    expect(customerItems.find((item) => String(item.sk).startsWith('CARD#'))).toMatchObject({ number: '512345xxxxxx0008', expiry_month: '01', expiry_year: '39' });
+    const storedSessions = await Promise.all([ticked.session_id, first.session_id, nextId].map(async (id) => fromItem((await documents.send(new GetCommand({ TableName: cloud.provisioned.tableName, Key: sessionKey(id), ConsistentRead: true }))).Item!)));
+    const stored = JSON.stringify([customerItems, storedSessions], (_key, value: unknown) => (value instanceof Set ? [...value] : value));
+    expect(stored).toContain('512345xxxxxx0008');
+    expect(stored).not.toMatch(/5123\s?4500\s?0000\s?0008|"cvv"|"securityCode"|"card_number":"\d{13,19}"/i);
     for (const name of ['AutoDebit', 'ListCards', 'DeleteCard', 'CheckoutReturn']) expect([name, cloud.functions.get(name)!.stats.errors]).toEqual([name, 0]);
   }, 240_000);
 

@@ -88,3 +88,42 @@ test('an MPGS payment leaves no card number or security code in any log line nor
   // The MPGS payment is among them (its masked number, which may be kept).
   expect(stored[0]!.text).toContain('512345xxxxxx0008');
 });
+
+test('saved cards: keeping, listing, charging (auto-debit) and deleting a card leave no card number, security code or token in any log line, nor a card number or code in what is stored', async () => {
+  const api = { request: requester(url) };
+  const mpgsUrl = /Local MPGS\s+(http:\/\/\S+)/.exec(output)?.[1]!;
+  const customerId = `log-${process.pid}`;
+  const agreement = { id: `agr-log-${process.pid}`, type: 'unscheduled', frequency: 'irregular' };
+  const before = output.length;
+  /** A hosted payment at the local MPGS (the checkbox's value when given): answers the stored session. */
+  const payHosted = async (body: Record<string, unknown>, fields: Record<string, string> = {}) => {
+    const created = await api.request('POST', '/b/checkout/v1/pymt-txn/', { body: { type: 'payment_request', pg_codes: ['mpgs-kwd'], amount: '14.125', currency_code: 'KWD', customer_id: customerId, ...body } });
+    const id = created.json.session_id as string;
+    const handOver = await postPayment(api, id, { pg_code: 'mpgs-kwd', ...fields }, await openPage(api, id));
+    const mpgsSession = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(handOver.text)![1]!;
+    const back = await payOnHostedForm({ url: mpgsUrl }, mpgsSession, { number: '5123450000000008', expiry: '01/39', cvv: '100' });
+    expect((await api.request('GET', back.pathname + back.search, { auth: 'none' })).status).toBe(303);
+    return id;
+  };
+  await payHosted({}, { save_card: 'on' });
+  const first = await payHosted({ payment_type: 'auto_debit', agreement });
+  const cards = (await api.request('POST', '/b/pbl/v2/card/', { body: { customer_id: customerId, type: 'sandbox' } })).json as Array<{ token: string; agreements: string[] }>;
+  expect(cards).toHaveLength(2);
+  const loose = cards.find((card) => card.agreements.length === 0)!.token;
+  const charging = cards.find((card) => card.agreements.length === 1)!.token;
+  const next = await api.request('POST', '/b/checkout/v1/pymt-txn/', { body: { type: 'payment_request', pg_codes: ['mpgs-kwd'], amount: '9.500', currency_code: 'KWD', customer_id: customerId, payment_type: 'auto_debit', agreement } });
+  expect((await api.request('POST', '/b/pbl/v2/auto-debit/', { body: { session_id: next.json.session_id, token: charging } })).json).toMatchObject({ state: 'paid' });
+  expect((await api.request('DELETE', `/b/pbl/v2/card/${loose}/?customer_id=${customerId}&type=sandbox`)).status).toBe(204);
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let the child flush its output
+  const logs = output.slice(before);
+  expect(logs).toContain(first);
+  expect(logs).toContain(next.json.session_id);
+  const gap = '(?:\\s|\\+|%20|-)*';
+  expect(logs).not.toMatch(new RegExp(`5123${gap}4500${gap}0000${gap}0008|cardNumber|\\bsecurityCode|card_number|cvv`, 'i'));
+  // A token pays without the customer: never whole in a log line (the request lines name the card route, masked).
+  expect(logs).not.toContain(loose);
+  expect(logs).not.toContain(charging);
+  const stored = await api.request('GET', '/_local/sessions.json', { auth: 'none' });
+  expect(stored.text).toContain('512345xxxxxx0008');
+  expect(stored.text).not.toMatch(new RegExp(`5123${gap}4500${gap}0000${gap}0008|"securityCode"|"cvv"`, 'i'));
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { apiGatewayEvent, requestUrl } from '../api-gateway-event';
+import { maskedCardToken } from '../activity-log';
 import type { OnRequest } from '../local-gateway';
 import { lambdaFunctionOf, resourcesOfType, type CfnTemplate } from './assembly';
 import { FunctionError } from './lambda-pool';
@@ -72,7 +73,7 @@ export function createHttpApi(routes: HttpRoute[], invoke: Invoke, extra?: Extra
     const requestId = randomUUID();
     const started = performance.now();
     res.once('finish', () =>
-      onRequest?.({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, status: res.statusCode, duration_ms: Math.round(performance.now() - started), request_id: requestId }),
+      onRequest?.({ method: req.method ?? 'GET', path: maskedCardToken((req.url ?? '/').split('?')[0]!), status: res.statusCode, duration_ms: Math.round(performance.now() - started), request_id: requestId }),
     );
     serve(req, res, routes, invoke, requestId, extra).catch((error: unknown) => {
       if (!res.headersSent) {
