@@ -87,8 +87,8 @@ export const ROUTES: readonly Route[] = [
   { id: 'DeleteCard', method: 'DELETE', path: '/b/pbl/v2/card/{token}', handler: 'http/delete-card', needs: { table: AUTH_AND_IDEMPOTENCY, keys: [...AUTH_KEYS, 'customer'], gatewaySecrets: true } },
   // Ottu's message notification: reads the session, queues its e-mail / SMS again.
   { id: 'MessageNotification', method: 'POST', path: '/b/pbl/v2/message-notification', handler: 'http/message-notification', needs: { table: AUTH_AND_IDEMPOTENCY, keys: [...AUTH_KEYS, ...SESSION_KEYS], sendTo: ['email', 'sms'] } },
-  // Reads the merchant configuration only.
-  { id: 'PaymentMethods', method: 'POST', path: '/b/pbl/v2/payment-methods', handler: 'http/payment-methods', needs: { table: AUTH_AND_IDEMPOTENCY, keys: AUTH_KEYS } },
+  // Reads the merchant configuration, and with customer_id the customer's saved cards (one Query of its partition, read only).
+  { id: 'PaymentMethods', method: 'POST', path: '/b/pbl/v2/payment-methods', handler: 'http/payment-methods', needs: { table: [...AUTH_AND_IDEMPOTENCY, 'QueryTable'], keys: AUTH_KEYS, readOnlyKeys: ['customer'] } },
   { id: 'StaticIcon', method: 'GET', path: '/static/pg-icons/card.svg', handler: 'http/static-icon' },
   { id: 'OpenApiDocument', method: 'GET', path: '/openapi.json', handler: 'http/openapi-json' },
   { id: 'ApiReference', method: 'GET', path: '/docs', handler: 'http/api-reference' },

@@ -400,4 +400,25 @@ describe("listing a customer's cards", () => {
     expect((await list({ customer_id: id })).json).toEqual({ type: ['This field is required.'] });
     expect((await api.request('POST', '/b/pbl/v2/card/', { body: { customer_id: id, type: 'sandbox' }, auth: 'none' })).status).toBe(401);
   });
+
+  test("payment methods with customer_id: customer_payment_methods lists the customer's saved cards of the listed gateways that keep cards; empty otherwise", async () => {
+    const id = customer();
+    const methods = async (body: Record<string, unknown>) => (await api.request('POST', '/b/pbl/v2/payment-methods/', { body: { plugin: 'payment_request', ...body } })).json.customer_payment_methods as Array<Record<string, unknown>>;
+    expect(await methods({ customer_id: id })).toEqual([]);
+    const saved = (await payHosted((await create({ payment_type: 'save_card', customer_id: id, amount: '0' })).json.session_id)).attempts.at(-1)!.saved_card!;
+    const listed = (await list({ customer_id: id, type: 'sandbox' })).json;
+    expect(await methods({ customer_id: id })).toEqual(listed);
+    expect(listed).toEqual([expect.objectContaining({ token: saved.token, customer_id: id, pg_code: 'mpgs-kwd', number: '512345xxxxxx0008' })]);
+    expect(await methods({})).toEqual([]);
+    expect(await methods({ customer_id: `${id}-other` })).toEqual([]);
+    // The card's gateway filtered out of payment_methods: its cards go with it.
+    expect(await methods({ customer_id: id, type: 'production' })).toEqual([]);
+    expect(await methods({ customer_id: id, currencies: ['USD'] })).toEqual([]);
+    // A Basic user without mpgs-kwd's permission sees neither the gateway nor its cards.
+    const basic = await api.request('POST', '/b/pbl/v2/payment-methods/', { body: { plugin: 'payment_request', customer_id: id }, auth: 'basic' });
+    expect(basic.status).toBe(200);
+    // The demo clerk may use sandbox-kwd only.
+    expect((basic.json.payment_methods as Array<{ code: string }>).map((method) => method.code)).toEqual(['sandbox-kwd']);
+    expect(basic.json.customer_payment_methods).toEqual([]);
+  });
 });

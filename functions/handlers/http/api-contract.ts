@@ -364,7 +364,7 @@ const operationResultSchema = v.union([
 const operationRefusedSchema = v.strictObject({ detail: str('Why, in a sentence.'), operation: v.picklist(OPERATIONS), result: v.picklist(['failed']) });
 
 const paymentMethodsAnswerSchema = v.strictObject({
-  customer_payment_methods: v.pipe(v.array(v.string()), v.description('Saved cards: none here (no tokenization), always empty.')),
+  customer_payment_methods: v.pipe(v.array(savedCardSchema), v.description("With customer_id: the customer's saved cards (Card objects, as POST /b/pbl/v2/card/ lists them) of the listed gateways that keep cards; empty otherwise.")),
   payment_methods: v.array(
     v.strictObject({
       code: v.string(),
@@ -693,7 +693,7 @@ export const CONTRACTS: Record<string, RouteContract> = {
   PaymentMethods: {
     tag: 'Operations',
     summary: 'The caller\'s usable payment gateway codes',
-    description: 'Filtered by plugin, currencies, operation, type and gateway names; a Basic user sees only the codes it may use.',
+    description: "Filtered by plugin, currencies, operation, type and gateway names; a Basic user sees only the codes it may use. With customer_id, customer_payment_methods lists the customer's saved cards of the listed gateways that keep cards.",
     auth: true,
     request: { schema: paymentMethodsSchema, mediaTypes: BODY_TYPES },
     example: { body: { plugin: 'payment_request', currencies: ['KWD'], type: 'sandbox' } },

@@ -1,5 +1,6 @@
 import { dynamoConfig } from '../../adapters/aws/dynamo-config-store';
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
+import { dynamoCardReader } from '../../adapters/aws/dynamo-saved-cards';
 import { systemClock } from '../../adapters/system-clock';
 import { listPaymentMethods, type ListPaymentMethodsPorts } from '../../app/list-payment-methods';
 import { ValidationError } from '../../domain/errors';
@@ -26,5 +27,5 @@ export function wire(ports: ListPaymentMethodsPorts & IdempotencyPorts & AuthPor
   );
 }
 
-export const build = () => wire({ config: dynamoConfig(), idempotency: dynamoIdempotency(), attempts: dynamoAuthAttempts(), log: logger, clock: systemClock, ids: randomIds });
+export const build = () => wire({ config: dynamoConfig(), savedCards: dynamoCardReader(), idempotency: dynamoIdempotency(), attempts: dynamoAuthAttempts(), log: logger, clock: systemClock, ids: randomIds });
 export const handler = lambdaEntry(build);
