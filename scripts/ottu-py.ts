@@ -40,6 +40,8 @@ export async function runOttuPy(srcDir: string, { echo = false } = {}): Promise<
   const api = await startLocal({
     port: 0,
     env: { CHECKOUT_DEMO_API_KEY: apiKey, CHECKOUT_DEMO_BASIC: basic, CHECKOUT_DEMO_WEBHOOK_KEY: webhookKey, CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1' },
+    // The saved-card checks pay at the local MPGS (mpgs-kwd), as the customer's browser would.
+    localMpgs: { notificationTimeScale: 0.001 },
   });
   try {
     const child = spawn(OTTU_PY_PYTHON, [DRIVER], {
@@ -51,6 +53,7 @@ export async function runOttuPy(srcDir: string, { echo = false } = {}): Promise<
         OTTU_API_KEY: apiKey,
         OTTU_WEBHOOK_KEY: webhookKey,
         OTTU_BASIC: basic,
+        OTTU_MPGS_URL: api.mpgs!.url,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

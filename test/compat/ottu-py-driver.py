@@ -2,12 +2,16 @@
 
 Imports `ottu` from PYTHONPATH (the SDK's `src/`; never copied into this project) and drives
 every post-payment call the SDK has: payment methods, checkout, refund, capture, void, cancel,
-expire, delete, the payment status query (psq) and the SDK's own webhook signature check.
-Sessions are paid through the embedded runtime's sandbox helper (POST /_local/sessions/{id}/pay).
+expire, delete, the payment status query (psq), the SDK's own webhook signature check, and its
+saved-card helpers (auto_debit, auto_debit_autoflow, cards.list/get/delete, payment methods'
+customer_payment_methods). Sandbox sessions are paid through the embedded runtime's sandbox
+helper (POST /_local/sessions/{id}/pay); a card is saved by the customer's own way through the
+local MPGS (our page, its hosted form, back to our return), as a browser would go.
 
-Settings (environment): OTTU_BASE_URL (http://127.0.0.1:<port>), OTTU_API_KEY, OTTU_WEBHOOK_KEY
-and OTTU_BASIC (user:password, a Basic user that may use sandbox-kwd only). The API must call
-loopback webhook URLs (CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1).
+Settings (environment): OTTU_BASE_URL (http://127.0.0.1:<port>), OTTU_API_KEY, OTTU_WEBHOOK_KEY,
+OTTU_BASIC (user:password, a Basic user that may use sandbox-kwd only) and OTTU_MPGS_URL (the
+local MPGS the API's mpgs-kwd gateway uses). The API must call loopback webhook URLs
+(CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS=1).
 
 Prints one line per check and, last, one JSON line {"passed": [...], "failed": [...]}; exits 1
 when a check failed. scripts/ottu-py.ts starts the API and runs this; test/compat/ottu-py.test.ts too.
@@ -18,10 +22,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import sys
 import threading
 import time
 import traceback
+import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +44,7 @@ BASE_URL = os.environ["OTTU_BASE_URL"].rstrip("/")
 API_KEY = os.environ["OTTU_API_KEY"]
 WEBHOOK_KEY = os.environ["OTTU_WEBHOOK_KEY"]
 BASIC = os.environ.get("OTTU_BASIC", "")
+MPGS_URL = os.environ.get("OTTU_MPGS_URL", "").rstrip("/")
 PAYING_CARD = "4111111111111111"
 
 passed: list[str] = []
@@ -138,6 +146,39 @@ def pay(session_id: str, pg_code: str) -> None:
     with urllib.request.urlopen(request) as answer:
         state = json.load(answer)["state"]
     expect(state in ("paid", "authorized"), f"the sandbox did not settle {session_id}", state)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def no_redirect_open(request: urllib.request.Request):
+    """Opens without following a redirect: a 3xx answer comes back as an HTTPError to read."""
+    try:
+        return urllib.request.build_opener(NoRedirect).open(request)
+    except urllib.error.HTTPError as answer:
+        return answer
+
+
+def pay_hosted(session_id: str, save_card: bool = False) -> None:
+    """The customer's way through the local MPGS: our page (its CSRF token and cookie), our pay
+    post (ticking "Save this card" when asked), the gateway's card form, back to our return."""
+    expect(MPGS_URL, "OTTU_MPGS_URL is not set")
+    with urllib.request.urlopen(f"{BASE_URL}/checkout/{session_id}") as page:
+        html = page.read().decode()
+        cookie = (page.headers.get("set-cookie") or "").split(";")[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    form = {"csrf_token": token, "pg_code": "mpgs-kwd", **({"save_card": "on"} if save_card else {})}
+    request = urllib.request.Request(f"{BASE_URL}/checkout/{session_id}/pay", data=urllib.parse.urlencode(form).encode(), headers={"cookie": cookie, "content-type": "application/x-www-form-urlencoded"}, method="POST")
+    with urllib.request.urlopen(request) as hand_over:
+        gateway_session = re.search(r'Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)', hand_over.read().decode()).group(1)
+    card = {"cardNumber": "5123450000000008", "expiryMonth": "01", "expiryYear": "39", "securityCode": "100", "nameOnCard": "Ottu Py"}
+    paid = no_redirect_open(urllib.request.Request(f"{MPGS_URL}/checkout/pay/{gateway_session}", data=urllib.parse.urlencode(card).encode(), method="POST"))
+    expect(paid.status == 303, "the gateway's form did not send the customer back", paid.status)
+    back = urlparse(paid.headers["location"])
+    returned = no_redirect_open(urllib.request.Request(f"{BASE_URL}{back.path}?{back.query}"))
+    expect(returned.status == 303, "our return did not answer 303", returned.status)
 
 
 def new_session(ottu: Ottu, pg_code: str, amount: str, currency: str, hook: str, settle: bool) -> tuple[str, str]:
@@ -298,6 +339,80 @@ def main() -> int:
         status, methods = asyncio.run(run())
         expect(succeeded(status, "psq")["session_id"] == paid_id, "psq", status)
         expect(succeeded(methods, "get_payment_methods")["payment_methods"], "payment methods", methods)
+
+    customer_id = f"ottu-py-{uuid.uuid4().hex[:12]}"
+    agreement = {"id": f"agr-{customer_id}", "type": "unscheduled", "frequency": "irregular"}
+    saved: dict = {}
+
+    @check("auto_debit checkout paid by the customer at the local MPGS: the paid webhook carries the saved card's token")
+    def _():
+        created = succeeded(
+            ottu.checkout(txn_type=TxnType.PAYMENT_REQUEST, amount="14.125", currency_code="KWD", pg_codes=["mpgs-kwd"], payment_type="auto_debit", customer_id=customer_id, agreement=agreement, webhook_url=hook),
+            "checkout",
+        )
+        expect(created["payment_type"] == "auto_debit" and created["agreement"]["id"] == agreement["id"], "session", created)
+        pay_hosted(created["session_id"])
+        paid_hook = webhook(created["session_id"], "paid")
+        signed(paid_hook, "paid webhook")
+        card = paid_hook["token"]
+        expect(card["customer_id"] == customer_id and card["agreements"] == [agreement["id"]] and card["number"] == "512345xxxxxx0008", "token object", paid_hook)
+        saved["token"] = card["token"]
+
+    @check("cards.list and cards.get: the customer's cards; by agreement, the card it charges")
+    def _():
+        listed = succeeded(ottu.cards.list(customer_id=customer_id), "cards.list")
+        expect([card["token"] for card in listed] == [saved["token"]], "cards", listed)
+        card = ottu.cards.get(customer_id=customer_id, agreement_id=agreement["id"])
+        expect(card is not None and card["token"] == saved["token"] and card["cvv_required"] is False, "cards.get", card)
+        expect(ottu.cards.get(customer_id=f"{customer_id}-nobody") is None, "another customer's card", None)
+
+    @check("payment methods with customer_id: customer_payment_methods lists the saved card")
+    def _():
+        methods = succeeded(ottu.get_payment_methods(plugin=TxnType.PAYMENT_REQUEST, currencies=["KWD"], customer_id=customer_id), "get_payment_methods")
+        expect([card["token"] for card in methods["customer_payment_methods"]] == [saved["token"]], "customer_payment_methods", methods)
+
+    @check("auto_debit(token, session_id): the merchant charges the card without the customer; signed, paid, webhook")
+    def _():
+        created = succeeded(
+            ottu.checkout(txn_type=TxnType.PAYMENT_REQUEST, amount="9.5", currency_code="KWD", pg_codes=["mpgs-kwd"], payment_type="auto_debit", customer_id=customer_id, agreement=agreement, webhook_url=hook),
+            "checkout",
+        )
+        charged = succeeded(ottu.auto_debit(token=saved["token"], session_id=created["session_id"]), "auto_debit")
+        expect(charged["state"] == "paid" and charged["result"] == "success" and charged["amount"] == "9.500", "answer", charged)
+        signed(charged, "auto-debit answer")
+        signed(webhook(created["session_id"], "paid"), "paid webhook")
+
+    @check("auto_debit_autoflow(token=..., pg_codes=...): the session created and charged in one call")
+    def _():
+        # Without pg_codes the SDK takes every tokenizable KWD code, and the demo's mix purchase
+        # (mpgs-kwd) and authorize (mpgs-authorize), which one session may not (as checkout_autoflow above).
+        tokenizable = succeeded(ottu.get_payment_methods(plugin=TxnType.PAYMENT_REQUEST, currencies=["KWD"], tokenizable=True), "get_payment_methods")
+        expect("mpgs-kwd" in [method["code"] for method in tokenizable["payment_methods"]], "tokenizable codes", tokenizable)
+        charged = succeeded(
+            ottu.auto_debit_autoflow(txn_type=TxnType.PAYMENT_REQUEST, amount="3", currency_code="KWD", customer_id=customer_id, agreement=agreement, token=saved["token"], pg_codes=["mpgs-kwd"], webhook_url=hook),
+            "auto_debit_autoflow",
+        )
+        expect(charged["state"] == "paid" and charged["payment_type"] == "auto_debit", "answer", charged)
+
+    @check("auto_debit with an unknown token: 400 naming the token, nothing charged")
+    def _():
+        created = succeeded(
+            ottu.checkout(txn_type=TxnType.PAYMENT_REQUEST, amount="2", currency_code="KWD", pg_codes=["mpgs-kwd"], payment_type="auto_debit", customer_id=customer_id, agreement=agreement),
+            "checkout",
+        )
+        refused = ottu.auto_debit(token="9000000000000000", session_id=created["session_id"])
+        expect(not refused["success"] and refused["status_code"] == 400 and "token" in refused["error"], "answer", refused)
+
+    @check("cards.delete: the card an agreement charges is refused (400); a card saved by the page's checkbox is deleted (204)")
+    def _():
+        locked = ottu.cards.delete(token=saved["token"], customer_id=customer_id)
+        expect(not locked["success"] and locked["status_code"] == 400, "locked card", locked)
+        created = succeeded(ottu.checkout(txn_type=TxnType.PAYMENT_REQUEST, amount="1", currency_code="KWD", pg_codes=["mpgs-kwd"], customer_id=customer_id, webhook_url=hook), "checkout")
+        pay_hosted(created["session_id"], save_card=True)
+        loose = webhook(created["session_id"], "paid")["token"]["token"]
+        deleted = ottu.cards.delete(token=loose, customer_id=customer_id)
+        expect(deleted["success"] and deleted["status_code"] == 204, "delete", deleted)
+        expect([card["token"] for card in succeeded(ottu.cards.list(customer_id=customer_id), "cards.list")] == [saved["token"]], "cards after delete", None)
 
     @check("delete: success, then retrieve answers 404")
     def _():

@@ -10,7 +10,7 @@ const reason = ottuPyUnavailable(process.env.OTTU_PY_SRC);
 if (reason) console.log(`ottu-py compatibility check skipped: ${reason}`);
 const maybe = reason ? test.skip : test;
 
-maybe('ottu-py: payment methods, checkout, refund, capture, void, cancel, expire, delete, psq and its webhook signature check all pass', async () => {
+maybe('ottu-py: payment methods, checkout, refund, capture, void, cancel, expire, delete, psq, its webhook signature check and its saved-card helpers (auto_debit, auto_debit_autoflow, cards) all pass', async () => {
   const result = await runOttuPy(process.env.OTTU_PY_SRC!);
   if (result.exitCode !== 0) console.log(result.output);
   expect(result.failed).toEqual([]);
