@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import type { FieldErrors } from './errors';
 import { decimalText } from './money';
-import { addFieldError, charCount, parseWith } from './field-errors';
+import { addFieldError, parseWith } from './field-errors';
+import { choice, date, dict, integer, text } from './drf-fields';
 
 /**
  * Ottu's `payment_type`, `agreement` and `card_acceptance_criteria` (ottu-openapi.yaml:
@@ -23,42 +24,6 @@ export const RECURRING_REQUIRED = ['amount_variability', 'cycle_interval_days', 
 
 /** Ottu: min_expiry_time "defaults to 30 days when the payment_type is auto_debit", no default otherwise. */
 export const AUTO_DEBIT_MIN_EXPIRY_DAYS = 30;
-
-const typeName = (input: unknown): string =>
-  input === null ? 'null' : Array.isArray(input) ? 'list' : typeof input === 'object' ? 'dict' : typeof input === 'string' ? 'str' : typeof input;
-const isDict = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const notDict = (issue: v.BaseIssue<unknown>) => `Invalid data. Expected a dictionary, but got ${typeName(issue.input)}.`;
-const dict = <T extends v.ObjectEntries>(entries: T) => v.pipe(v.custom<Record<string, unknown>>(isDict, notDict), v.object(entries, notDict));
-
-const text = (max: number) =>
-  v.pipe(
-    v.custom<string | number>((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)), 'Not a valid string.'),
-    v.metadata({ type: 'string', maxLength: max }),
-    v.transform((x) => String(x).trim()),
-    v.check((x) => !x.includes('\u0000'), 'Null characters are not allowed.'),
-    v.check((x) => charCount(x) <= max, `Ensure this field has no more than ${max} characters.`),
-  );
-
-const choice = <const T extends readonly string[]>(options: T) =>
-  v.picklist(options, (issue) => `"${typeof issue.input === 'object' && issue.input !== null ? typeName(issue.input) : String(issue.input)}" is not a valid choice.`);
-
-/** DRF's IntegerField: an integer, or a string of one; bounds with DRF's messages. */
-const integer = (min: number, max: number) =>
-  v.pipe(
-    v.custom<number | string>((x) => (typeof x === 'number' && Number.isInteger(x)) || (typeof x === 'string' && /^\s*-?\d+\s*$/.test(x)), 'A valid integer is required.'),
-    v.metadata({ type: 'integer', minimum: min, maximum: max }),
-    v.transform((x) => Number(x)),
-    v.minValue(min, `Ensure this value is greater than or equal to ${min}.`),
-    v.maxValue(max, `Ensure this value is less than or equal to ${max}.`),
-  );
-
-/** DRF's DateField with its default format: a real calendar date, YYYY-MM-DD. */
-const DATE_MESSAGE = 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.';
-const date = v.pipe(
-  v.custom<string>((x) => typeof x === 'string', DATE_MESSAGE),
-  v.metadata({ type: 'string', format: 'date' }),
-  v.check((x) => /^\d{4}-\d{2}-\d{2}$/.test(x) && new Date(`${x}T00:00:00Z`).toISOString().startsWith(x), DATE_MESSAGE),
-);
 
 /**
  * A positive decimal string (a JSON number is taken as the decimal it prints as); the

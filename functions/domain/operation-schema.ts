@@ -3,6 +3,7 @@ import { PLUGINS, type Operation } from './config';
 import { decimalText } from './money';
 import { OPERATIONS } from './operations';
 import { httpUrl, notSupportedYet } from './session-schema';
+import { choice, dict, isDict, text } from './drf-fields';
 
 /**
  * Request bodies of Ottu's operation, inquiry, payment-methods and message-notification
@@ -10,23 +11,6 @@ import { httpUrl, notSupportedYet } from './session-schema';
  * implemented or refused by name (docs/ottu-compatibility.md); fields unknown to Ottu's API are
  * ignored.
  */
-
-const isDict = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const typeName = (input: unknown): string =>
-  input === null ? 'null' : Array.isArray(input) ? 'list' : typeof input === 'object' ? 'dict' : typeof input === 'string' ? 'str' : typeof input;
-const notDict = (issue: v.BaseIssue<unknown>) => `Invalid data. Expected a dictionary, but got ${typeName(issue.input)}.`;
-const dict = <T extends v.ObjectEntries>(entries: T) => v.pipe(v.custom<Record<string, unknown>>(isDict, notDict), v.object(entries, notDict));
-
-const text = (max: number) =>
-  v.pipe(
-    v.custom<string | number>((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)), 'Not a valid string.'),
-    // For the OpenAPI document (custom and transform have no JSON Schema of their own).
-    v.metadata({ type: 'string', maxLength: max }),
-    v.transform((x) => String(x).trim()),
-    v.maxLength<string, number, string>(max, `Ensure this field has no more than ${max} characters.`),
-  );
-
-const choice = <const T extends readonly string[]>(options: T) => v.picklist(options, (issue) => `"${String(issue.input)}" is not a valid choice.`);
 
 /** DRF's BooleanField: true/false, 1/0 and their form spellings. */
 const flag = v.pipe(

@@ -5,9 +5,10 @@ import { decimalText } from './money';
 import { NOTIFICATION_EVENTS } from './state-machine';
 import { PLUGINS } from './config';
 import { agreementSchema, cardAcceptanceCriteriaSchema, PAYMENT_TYPES } from './agreement';
-import { charCount } from './field-errors';
+import { choice, date, dict, isCalendarDate, isDict, list, LONE_SURROGATE, notDict, requiredText, text, typeName } from './drf-fields';
 
 export { addFieldError, charCount, parseWith, toFieldErrors } from './field-errors';
+export { isCalendarDate } from './drf-fields';
 
 /**
  * Request schemas for payment transactions, with Django REST framework's messages so that
@@ -16,43 +17,6 @@ export { addFieldError, charCount, parseWith, toFieldErrors } from './field-erro
  * (docs/ottu-compatibility.md); its SDKs' defaults (`payment_type: "one_off"`, nulls) pass.
  * Fields unknown to Ottu's API too are ignored.
  */
-
-const typeName = (input: unknown): string =>
-  input === null ? 'null' : Array.isArray(input) ? 'list' : typeof input === 'object' ? 'dict' : typeof input === 'string' ? 'str' : typeof input;
-
-const maxChars = (max: number) => v.check<string, string>((x) => charCount(x) <= max, `Ensure this field has no more than ${max} characters.`);
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const surrogateMessage = (issue: v.BaseIssue<unknown>) =>
-  `Surrogate characters are not allowed: U+${(LONE_SURROGATE.exec(String(issue.input))?.[0] ?? '').charCodeAt(0).toString(16).toUpperCase()}.`;
-
-/**
- * DRF's CharField: a string (numbers are turned into one), trimmed, at most `max` characters,
- * with DRF's validators against NUL and lone surrogates (text no database or client can store).
- */
-const text = (max: number) =>
-  v.pipe(
-    v.custom<string | number>((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)), 'Not a valid string.'),
-    // For the OpenAPI document (custom, transform and a code-point count have no JSON Schema of their own).
-    v.metadata({ type: 'string', maxLength: max }),
-    v.transform((x) => String(x).trim()),
-    v.check((x) => !x.includes('\u0000'), 'Null characters are not allowed.'),
-    v.check((x) => !LONE_SURROGATE.test(x), surrogateMessage),
-    maxChars(max),
-  );
-const requiredText = (max: number) => v.pipe(text(max), v.nonEmpty('This field may not be blank.'));
-
-// A list or dict is named by its type: printing it could be megabytes (or overflow the stack).
-const choice = <const T extends readonly string[]>(options: T) =>
-  v.picklist(options, (issue) => `"${typeof issue.input === 'object' && issue.input !== null ? typeName(issue.input) : String(issue.input)}" is not a valid choice.`);
-
-const list = <T extends v.GenericSchema>(item: T) =>
-  v.array(item, (issue) => `Expected a list of items but got type "${typeName(issue.input)}".`);
-
-const notDict = (issue: v.BaseIssue<unknown>) => `Invalid data. Expected a dictionary, but got ${typeName(issue.input)}.`;
-const isDict = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-// valibot's object() accepts arrays; DRF does not.
-const dict = <T extends v.ObjectEntries>(entries: T) => v.pipe(v.custom<Record<string, unknown>>(isDict, notDict), v.object(entries, notDict));
 
 const email = v.pipe(text(128), v.email('Enter a valid email address.'));
 const optionalEmail = v.pipe(text(128), v.check((x) => x === '' || v.is(v.pipe(v.string(), v.email()), x), 'Enter a valid email address.'));
@@ -147,18 +111,6 @@ const shippingAddress = dict({
   ),
   postal_code: v.optional(text(12), ''),
 });
-
-/** DRF's DateField: YYYY-MM-DD, a real calendar day. */
-const date = v.pipe(
-  text(10),
-  v.metadata({ format: 'date', examples: ['1990-04-21'] }),
-  v.check((x) => isCalendarDate(x), 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'),
-);
-export function isCalendarDate(x: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(x)) return false;
-  const parsed = new Date(`${x}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === x;
-}
 
 /**
  * DRF's DateTimeField: ISO 8601, stored as UTC (`2026-12-31T18:00:00.000Z`); a time without an
