@@ -47,8 +47,8 @@ export async function autoDebit(ports: AutoDebitPorts, input: AutoDebitInput) {
   const reference = ports.ids.referenceNumber();
   await ports.inquiries.schedule(firstInquiry(session.session_id, reference, gateway));
   const card = (await ports.savedCards.get(session.customer_id, input.token))!;
-  const attempt: PaymentAttempt = { reference_number: reference, pg_code: gateway.code, result: 'pending', card_brand: 'card', card_last4: card.number.slice(-4), attempted_at: now.toISOString(), merchant_initiated: true };
   const agreement = session.agreement! as Agreement & { id: string };
+  const attempt: PaymentAttempt = { reference_number: reference, pg_code: gateway.code, result: 'pending', card_brand: 'card', card_last4: card.number.slice(-4), attempted_at: now.toISOString(), merchant_initiated: { customer_id: session.customer_id, agreement_id: agreement.id } };
   const started = await changeSession(ports, session, (current) => (isOpen(current.state) && !pendingAttempt(current) ? { action: 'start_attempt', changes: { attempts: [...current.attempts, attempt], reference_number: reference, result: 'pending' } } : undefined), { retry: true }).catch(async (error: unknown) => {
     // Another charge under the agreement got there first: say what its cycles now refuse.
     if (!(error instanceof AgreementCycleRefusedError)) throw error;

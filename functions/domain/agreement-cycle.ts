@@ -92,22 +92,22 @@ export function cycleRefusal(agreement: Agreement & { id: string }, cycles: Agre
  * attempt has none; a write that is retried after a lost race is planned again on the session as
  * it then is, so a charge is counted by exactly one committed write.
  */
-export function cycleStep(previous: Pick<Session, 'attempts'>, next: Pick<Session, 'attempts' | 'customer_id' | 'agreement' | 'payment_type'>): CycleStep | undefined {
-  const agreementId = next.agreement?.id;
-  if (next.payment_type !== 'auto_debit' || !agreementId || !next.customer_id) return undefined;
+export function cycleStep(previous: Pick<Session, 'attempts'>, next: Pick<Session, 'attempts' | 'agreement'>): CycleStep | undefined {
   const before = new Map(previous.attempts.map((attempt) => [attempt.reference_number, attempt]));
   for (const attempt of next.attempts) {
-    if (!attempt.merchant_initiated) continue;
+    const charged = attempt.merchant_initiated;
+    if (!charged) continue;
     const was = before.get(attempt.reference_number);
-    const target = { customer_id: next.customer_id, agreement_id: agreementId, reference: attempt.reference_number };
-    if (!was && attempt.result === 'pending') return { ...target, kind: 'reserve', ...bounds(next.agreement!, attempt) };
+    // The agreement the attempt was charged under, whatever the session says now.
+    const target = { customer_id: charged.customer_id, agreement_id: charged.agreement_id, reference: attempt.reference_number };
+    if (!was && attempt.result === 'pending') return { ...target, kind: 'reserve', ...bounds(next.agreement ?? {}, attempt) };
     if (was?.result === 'pending' && attempt.result === 'success') return { ...target, kind: 'charged', paid_at: attempt.attempted_at };
     if (was?.result === 'pending' && attempt.result === 'failed') return { ...target, kind: 'released' };
   }
   return undefined;
 }
 
-function bounds(agreement: Agreement, attempt: PaymentAttempt): { total_cycles?: number; paid_before?: string } {
+function bounds(agreement: Partial<Agreement>, attempt: PaymentAttempt): { total_cycles?: number; paid_before?: string } {
   return {
     ...(agreement.total_cycles !== undefined ? { total_cycles: agreement.total_cycles } : {}),
     ...(agreement.cycle_interval_days !== undefined ? { paid_before: paidBefore(new Date(attempt.attempted_at), agreement.cycle_interval_days) } : {}),

@@ -97,8 +97,12 @@ export interface PaymentAttempt {
   save_card?: boolean;
   /** The card this attempt saved (docs/saved-cards.md). Its token is the merchant's: never in a public answer. */
   saved_card?: CardOnFile;
-  /** The merchant charged a saved card under the session's agreement (auto-debit): counts against its cycles (domain/agreement-cycle.ts). Internal. */
-  merchant_initiated?: boolean;
+  /**
+   * The merchant charged a saved card without the customer (auto-debit), under this customer's
+   * agreement as it was when charged (an edit of the session cannot move it): the charge counts
+   * against that agreement's cycles (domain/agreement-cycle.ts). Internal.
+   */
+  merchant_initiated?: { customer_id: string; agreement_id: string };
 }
 
 /** A hosted gateway's handles on one attempt. */

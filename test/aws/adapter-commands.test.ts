@@ -167,7 +167,7 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
       const session = sampleSession({ payment_type: 'auto_debit', customer_id: customer, agreement: { id: 'agr-1', type: 'unscheduled' } });
       recordCommands(); // only the repository's own commands from here
       await repo().create(session, [sessionEvent('created', session, 'e1', new Date())]);
-      const attempt = { reference_number: 'REF000000001', pg_code: 'mpgs-kwd', result: 'pending' as const, card_brand: 'card' as const, card_last4: '0008', attempted_at: new Date().toISOString(), merchant_initiated: true };
+      const attempt = { reference_number: 'REF000000001', pg_code: 'mpgs-kwd', result: 'pending' as const, card_brand: 'card' as const, card_last4: '0008', attempted_at: new Date().toISOString(), merchant_initiated: { customer_id: customer, agreement_id: 'agr-1' } };
       const started = { ...session, attempts: [attempt], version: 2 };
       await repo().update(started, session, [], { cycle: { kind: 'reserve', customer_id: customer, agreement_id: 'agr-1', reference: 'REF000000001' } });
       expect(await repo().get(session.session_id)).toMatchObject({ version: 2 });

@@ -53,7 +53,7 @@ function cyclesContract(harness: () => Stores): void {
     return session;
   }
 
-  const chargeAttempt = (reference: string): PaymentAttempt => ({ reference_number: reference, pg_code: 'mpgs-kwd', result: 'pending', card_brand: 'card', card_last4: '0008', attempted_at: clockNow.toISOString(), merchant_initiated: true });
+  const chargeAttempt = (reference: string): PaymentAttempt => ({ reference_number: reference, pg_code: 'mpgs-kwd', result: 'pending', card_brand: 'card', card_last4: '0008', attempted_at: clockNow.toISOString(), merchant_initiated: { customer_id: customer, agreement_id: agreementId } });
 
   /** What the auto-debit commits before it asks the gateway: the pending attempt (and the slot). */
   const start = (session: Session, reference: string) =>
@@ -146,6 +146,17 @@ function cyclesContract(harness: () => Stores): void {
     expect((await cycles()).pending).toEqual(['REF000000014']);
   });
 
+  test('an edit of the session between the charge and its outcome: the outcome counts against the agreement it was charged under', async () => {
+    await setUp();
+    const session = await newSession();
+    const started = await start(session, 'REF000000041');
+    // The merchant moves the session to another agreement while the charge awaits its gateway.
+    const edited = await changeSession(ports(), started.session, (current) => ({ action: 'edit', changes: { agreement: { ...current.agreement!, id: 'agr-other' } } }));
+    await settle(edited.session, 'REF000000041', 'success');
+    expect(await cycles()).toMatchObject({ charges: 1, pending: [] });
+    expect(await stores.cards.agreementCycles(customer, 'agr-other')).toEqual({ charges: 0, pending: [] });
+  });
+
   test('an agreement no payment of the customer set up takes no charge', async () => {
     const session = await newSession();
     await expect(start(session, 'REF000000021')).rejects.toBeInstanceOf(AgreementCycleRefusedError);
@@ -155,7 +166,7 @@ function cyclesContract(harness: () => Stores): void {
   test('a customer-initiated attempt of an auto_debit session moves no cycle', async () => {
     await setUp();
     const session = await newSession();
-    const customerAttempt = { ...chargeAttempt('REF000000031'), merchant_initiated: undefined };
+    const { merchant_initiated: _merchant, ...customerAttempt } = chargeAttempt('REF000000031');
     const started = await changeSession(ports(), session, (current) => ({ action: 'start_attempt', changes: { attempts: [...current.attempts, customerAttempt], reference_number: 'REF000000031', result: 'pending' } }));
     await settle(started.session, 'REF000000031', 'success');
     expect(await cycles()).toEqual({ charges: 0, last_paid_at: '2026-11-01T12:00:00.000Z', pending: [] });
