@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { auditEntry, type RequestOrigin } from '../domain/audit';
+import { auditEntry, SYSTEM_ACTOR, type RequestOrigin } from '../domain/audit';
 import { afterFailure, lockedSeconds, recordExpiry, subjectText, type Subject } from '../domain/auth-lockout';
 import type { ApiKey, MerchantConfig } from '../domain/config';
 import { hashPassword, needsRehash, sameHex, SCRYPT, sha256Hex, verifyPassword } from '../domain/credentials';
@@ -221,7 +221,7 @@ async function rehash(attempt: Attempt, username: string, password: string, from
     const entry = auditEntry(
       {
         entry_id: ports.ids.eventId(),
-        actor: { kind: 'system', name: 'checkout-api' },
+        actor: SYSTEM_ACTOR,
         address: request.address,
         request_id: request.requestId,
         action: 'config.password-rehash',
