@@ -276,14 +276,14 @@ describeAws('the synthesized dev stage on moto', () => {
     // The payment's own automatic inquiry (its window scaled to nothing here) asks before the
     // customer has paid, three times, and gives up: from then on only the notification can pay it.
     const inquiryLines = () => consoleLines.filter((line) => line.startsWith('[AutoInquiry]') && line.includes('"message":"automatic inquiry"') && line.includes(id));
-    await waitFor(() => inquiryLines().some((line) => line.includes('"outcome":"gave_up"')), { timeoutMs: 120_000, what: 'the automatic inquiry giving up' });
+    await waitFor(() => inquiryLines().some((line) => line.includes('"outcome":"gave_up"')), { timeoutMs: DELIVERY_WAIT_MS, what: 'the automatic inquiry giving up' });
     expect((await api('GET', `${TXN}/${id}`)).json).toMatchObject({ state: 'pending' });
 
     // The customer pays on MPGS's page and closes the browser: MPGS's redirect is never followed.
     mpgs.control.notifications('deliver');
     const back = await payOnHostedForm(mpgs, sessionId, { expiry: '01/39' });
     const reference = back.searchParams.get('attempt')!;
-    await waitFor(async () => (await api('GET', `${TXN}/${id}`)).json.state === 'paid', { timeoutMs: 120_000, what: 'paid through the notification' });
+    await waitFor(async () => (await api('GET', `${TXN}/${id}`)).json.state === 'paid', { timeoutMs: DELIVERY_WAIT_MS, what: 'paid through the notification' });
     mpgs.control.notifications('never');
     // MPGS's notification was answered 200 at its first attempt, by the notification route.
     const notified = mpgs.notifications().filter((record) => record.orderId === reference);
@@ -292,12 +292,12 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(served.filter((record) => record.path === `/checkout/notify/mpgs-kwd/${id}`).map((record) => record.status)).toEqual(notified.map(() => 200));
     // The sync that paid it was the notification's, run by AutoInquiry from the sync queue.
     expect(inquiryLines().filter((line) => line.includes('"trigger":"notification"')).map((line) => /"outcome":"(\w+)"/.exec(line)![1])).toContain('settled');
-    const hook = await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: 30_000, what: 'the paid webhook' });
+    const hook = await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: DELIVERY_WAIT_MS, what: 'the paid webhook' });
     expect(hook!.body.pg_params).toMatchObject({ result: 'APPROVED' });
-    await waitFor(async () => (await api('GET', `${TXN}/${id}`)).json.webhook_status?.event === 'paid' || receiver.requests.filter((r) => r.body?.session_id === id && r.body.state === 'paid').length > 1, { timeoutMs: 30_000, what: 'the webhook recorded' });
+    await waitFor(async () => (await api('GET', `${TXN}/${id}`)).json.webhook_status?.event === 'paid' || receiver.requests.filter((r) => r.body?.session_id === id && r.body.state === 'paid').length > 1, { timeoutMs: DELIVERY_WAIT_MS, what: 'the webhook recorded' });
     expect(receiver.requests.filter((r) => r.body?.session_id === id && r.body.state === 'paid')).toHaveLength(1);
     expect(cloud.functions.get('GatewayNotification')!.stats.errors).toBe(0);
-  }, 300_000);
+  }, TEST_TIMEOUT_MS);
 
   test('no card number or CVV in any item of the table nor in any line the functions logged, after sandbox and MPGS payments', async () => {
     // A sandbox payment of its own (the card typed on our page), so this test stands alone.
