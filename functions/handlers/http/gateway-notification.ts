@@ -4,6 +4,7 @@ import { dynamoSessionReader } from '../../adapters/aws/dynamo-session-repositor
 import { sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
 import { notificationFromGateway, type GatewayNotificationPorts } from '../../app/gateway-triggers';
 import { lambdaEntry } from '../lambda-entry';
+import { logger } from '../logger';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
 
@@ -15,12 +16,11 @@ import { httpHandler } from './http-handler';
  */
 export function wire(ports: GatewayNotificationPorts) {
   return httpHandler(async (event) => {
-    await notificationFromGateway(ports, {
-      pgCode: event.pathParameters?.pg_code ?? '',
-      sessionId: event.pathParameters?.session_id ?? '',
-      headers: event.headers,
-      body: event.body,
-    });
+    const pgCode = event.pathParameters?.pg_code ?? '';
+    const sessionId = event.pathParameters?.session_id ?? '';
+    const outcome = await notificationFromGateway(ports, { pgCode, sessionId, headers: event.headers, body: event.body });
+    // What the gateway's notification led to (its sync's outcome is AutoInquiry's line, trigger "notification").
+    logger.info('gateway notification', { pg_code: pgCode, session_id: sessionId, outcome });
     return json(200, { detail: 'Received.' });
   });
 }
