@@ -405,6 +405,12 @@ export class CheckoutStatelessStack extends Stack {
       threshold: 10,
       datapoints: PERSISTENT,
     });
+    // A few 401s are typos and old keys; many lockouts a minute are someone guessing at scale.
+    this.alarms.add('AuthLockouts', new Metric({ namespace, metricName: METRIC.authRefused, dimensionsMap: { service: SERVICE_NAME, status: '429' }, period, statistic: 'Sum' }), {
+      description: 'More than 20 requests a minute refused as locked out (429), in 2 of 5 minutes: someone is guessing passwords or keys (docs/security.md, docs/runbook.md "Authentication lockouts").',
+      threshold: 20,
+      datapoints: PERSISTENT,
+    });
     this.alarms.add('ExpiryLag', new Metric({ namespace, metricName: METRIC.expiryLag, dimensionsMap: { service: SERVICE_NAME }, period, statistic: 'Maximum' }), {
       description: 'The expiry sweep expired sessions more than 5 minutes late in 2 of 5 minutes.',
       threshold: 300,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { auditEntry, type RequestOrigin } from '../domain/audit';
+import { auditEntry, SYSTEM_ACTOR, type RequestOrigin } from '../domain/audit';
 import { afterFailure, lockedSeconds, recordExpiry, subjectText, type Subject } from '../domain/auth-lockout';
 import type { ApiKey, MerchantConfig } from '../domain/config';
 import { hashPassword, needsRehash, sameHex, SCRYPT, sha256Hex, verifyPassword } from '../domain/credentials';
@@ -221,7 +221,7 @@ async function rehash(attempt: Attempt, username: string, password: string, from
     const entry = auditEntry(
       {
         entry_id: ports.ids.eventId(),
-        actor: { kind: 'system', name: 'checkout-api' },
+        actor: SYSTEM_ACTOR,
         address: request.address,
         request_id: request.requestId,
         action: 'config.password-rehash',
@@ -235,31 +235,19 @@ async function rehash(attempt: Attempt, username: string, password: string, from
   }
 }
 
-/** One line per 401/429 (the subject, never the secret) that also counts as a CloudWatch metric. */
+/**
+ * One line per 401/429, naming the subject, never the secret. The handler layer also counts it as
+ * the stage's `AuthRefused` metric (functions/handlers/http/require-auth.ts).
+ */
 function reportRefusal(attempt: Attempt, error: AuthenticationError | TooManyAttemptsError): void {
-  const status = error instanceof TooManyAttemptsError ? 429 : 401;
   attempt.ports.log.info('authentication refused', {
-    status,
+    status: error instanceof TooManyAttemptsError ? 429 : 401,
     reason: error.message,
     subject: attempt.subject ? subjectText(attempt.subject) : null,
     address: attempt.request.address,
     request_id: attempt.request.requestId,
     ...(error instanceof TooManyAttemptsError && { retry_after_seconds: error.retryAfterSeconds }),
-    ...refusalMetric(status, attempt.ports.clock.now()),
   });
-}
-
-/**
- * CloudWatch's embedded metric format: this log line is also one count of `AuthRefused` in the
- * `CheckoutApi` namespace, by status. Kept in this one function so moving to Powertools Metrics
- * changes nothing else.
- */
-export function refusalMetric(status: 401 | 429, now: Date): Record<string, unknown> {
-  return {
-    _aws: { Timestamp: now.getTime(), CloudWatchMetrics: [{ Namespace: 'CheckoutApi', Dimensions: [['Status']], Metrics: [{ Name: 'AuthRefused', Unit: 'Count' }] }] },
-    Status: String(status),
-    AuthRefused: 1,
-  };
 }
 
 /** For tests: forget what this process remembered (verified passwords, locks, key uses). */

@@ -18,7 +18,8 @@ export type AutoInquiryOutcome =
 /**
  * One try of the automatic inquiry: syncs the attempt (the same use case as the return, the
  * notification and the merchant's inquiry, so racing them gives one state change and one event)
- * and, while the gateway still has no answer, schedules the next try, up to INQUIRY_TRIES.
+ * and, while the gateway still has no answer, schedules the next try, up to INQUIRY_TRIES. The
+ * sync a gateway's notification queued (`trigger: 'notification'`) runs here too, once.
  */
 export async function autoInquire(ports: AutoInquirePorts, message: InquiryMessage): Promise<AutoInquiryOutcome> {
   let outcome: SyncOutcome;
@@ -28,7 +29,8 @@ export async function autoInquire(ports: AutoInquirePorts, message: InquiryMessa
     if (error instanceof NotFoundError) return { kind: 'gone' };
     throw error;
   }
-  if (outcome.kind !== 'pending') return outcome;
+  // A notification's sync is one try: the tries scheduled with the payment follow up on pending.
+  if (outcome.kind !== 'pending' || message.trigger === 'notification') return outcome;
   const next = nextInquiry(message);
   if (!next) {
     ports.log.warn(alarmMessage('automatic inquiry gave up on a pending attempt'), new Error(`session ${message.session_id} attempt ${message.reference} still pending after ${message.try} tries: check it at the gateway`));

@@ -2,13 +2,16 @@ import { successRedirect } from '../domain/checkout';
 import { findGateway } from '../domain/config';
 import { AuthenticationError, NotFoundError } from '../domain/errors';
 import type { Session } from '../domain/session';
-import { getSession } from './get-session';
+import { notificationInquiry } from '../domain/inquiry';
+import type { Ports } from '../ports';
+import { getSession, type GetSessionPorts } from './get-session';
 import { redirectAfterPayment, type RedirectAfterPaymentPorts } from './redirect-after-payment';
 import { pendingAttempt, syncAttempt, type SyncAttemptPorts, type SyncOutcome } from './sync-attempt';
 
 /**
  * What the customer's return and the gateway's notification do: check what they carry, then
- * trigger a sync. Neither is ever taken as the payment's outcome.
+ * trigger a sync (the return runs it; the notification queues it). Neither is ever taken as the
+ * payment's outcome.
  */
 
 export interface GatewayReturn {
@@ -65,11 +68,18 @@ export interface GatewayNotification {
   body: unknown;
 }
 
+export type GatewayNotificationPorts = GetSessionPorts & Pick<Ports, 'config' | 'gateways' | 'inquiries'>;
+
+/** What became of an authentic notification: its sync queued, or nothing to sync. */
+export type NotificationOutcome = 'queued' | 'settled' | 'not_ours';
+
 /**
  * A gateway's notification: authentic (its shared secret, checked in constant time by the
- * connector) or a 401 that changes nothing; then a sync of the attempt it names.
+ * connector) or a 401 that changes nothing; then the sync of the attempt it names is queued on
+ * the automatic inquiry's queue, and the gateway is answered at once, without waiting on its own
+ * API. A queueing failure throws (a 5xx), so the gateway retries: never acknowledged unqueued.
  */
-export async function notificationFromGateway(ports: SyncAttemptPorts, input: GatewayNotification): Promise<SyncOutcome | undefined> {
+export async function notificationFromGateway(ports: GatewayNotificationPorts, input: GatewayNotification): Promise<NotificationOutcome> {
   const setting = findGateway(await ports.config.load(), input.pgCode);
   const connector = setting && (await ports.gateways.connect(setting));
   const verdict = connector?.onNotification({ headers: input.headers, body: input.body });
@@ -79,11 +89,13 @@ export async function notificationFromGateway(ports: SyncAttemptPorts, input: Ga
     session = await getSession(ports, input.sessionId);
   } catch (error) {
     // Nothing of ours: acknowledged, so the gateway stops retrying.
-    if (error instanceof NotFoundError) return undefined;
+    if (error instanceof NotFoundError) return 'not_ours';
     throw error;
   }
   const reference = verdict.reference;
-  if (!reference || !session.attempts.some((attempt) => attempt.reference_number === reference && attempt.pg_code === input.pgCode)) return undefined;
-  if (!pendingAttempt(session, reference)) return { kind: 'unchanged', session };
-  return syncAttempt(ports, input.sessionId, reference);
+  if (!reference || !session.attempts.some((attempt) => attempt.reference_number === reference && attempt.pg_code === input.pgCode)) return 'not_ours';
+  // Settled already (the return, the inquiry or an earlier notification): a duplicate queues nothing.
+  if (!pendingAttempt(session, reference)) return 'settled';
+  await ports.inquiries.schedule(notificationInquiry(session.session_id, reference));
+  return 'queued';
 }

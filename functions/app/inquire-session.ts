@@ -3,10 +3,11 @@ import type { ChildTransaction } from '../domain/operations';
 import type { Session } from '../domain/session';
 import { childStatusDocument, statusDocument, statusEvent } from '../domain/payment-status';
 import type { Ports } from '../ports';
-import { findSession } from './operate-session';
+import type { RequestOrigin } from '../domain/audit';
+import { findSession, resolveStaleOperations } from './operate-session';
 import { pendingAttempt, syncAttempt, type SyncAttemptPorts } from './sync-attempt';
 
-export type InquireSessionPorts = Pick<Ports, 'config' | 'queue' | 'ids'> & SyncAttemptPorts;
+export type InquireSessionPorts = Pick<Ports, 'config' | 'queue' | 'ids' | 'log'> & SyncAttemptPorts;
 
 export interface InquireSessionInput {
   sessionId?: string | null;
@@ -15,11 +16,14 @@ export interface InquireSessionInput {
   notifyWebhookUrl?: boolean;
   /** Send the status here instead (Ottu's inquiry `webhook_url`; naming one asks for it to be sent). */
   webhookUrl?: string | null;
+  /** Where the inquiry came from: the audit entry of a stale operation it resolves names it. */
+  origin: RequestOrigin;
 }
 
 /**
  * Payment status query (POST /b/pbl/v2/inquiry/): the session's signed status document, after
- * asking the gateway about an attempt still pending (a hosted gateway's). With
+ * asking the gateway about an attempt still pending (a hosted gateway's) and about an operation
+ * left in flight by a request that died (a stale reservation). With
  * `notifyWebhookUrl` the same document also goes to the session's webhook_url, or to the
  * inquiry's own `webhookUrl`, through the webhook queue, so it is retried, dead-lettered and
  * recorded like every webhook, and the answer does not wait on the merchant's endpoint.
@@ -27,9 +31,12 @@ export interface InquireSessionInput {
 export async function inquireSession(ports: InquireSessionPorts, input: InquireSessionInput) {
   const found = await sessionOrChild(ports, input);
   if (found.transaction) return childStatusDocument(found.session, found.transaction, await ports.config.webhookKey());
+  // An operation left in flight by a request that died is settled from the gateway's record
+  // (the rule the next operation applies), so the answer counts only what the gateway did.
+  const resolved = await resolveStaleOperations(ports, found.session, input.origin);
   // As Ottu's inquiry does, a session whose latest attempt awaits its gateway asks the gateway
   // first (a sync: at most one state change and its event, whatever else races it).
-  const session = pendingAttempt(found.session) ? (await syncAttempt(ports, found.session.session_id)).session : found.session;
+  const session = pendingAttempt(resolved) ? (await syncAttempt(ports, resolved.session_id)).session : resolved;
   const document = statusDocument(session, await ports.config.webhookKey());
   const url = input.webhookUrl || undefined;
   if (url || (input.notifyWebhookUrl && session.webhook_url)) {

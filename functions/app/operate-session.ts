@@ -1,4 +1,4 @@
-import { actorOf, auditEntry, type AuditEntry, type RequestOrigin } from '../domain/audit';
+import { actorOf, auditEntry, SYSTEM_ACTOR, type AuditEntry, type RequestOrigin } from '../domain/audit';
 import { findGateway, type GatewaySetting } from '../domain/config';
 import { OperationFailedError, NotFoundError, PermissionDeniedError, ServiceUnavailableError, ValidationError } from '../domain/errors';
 import { capabilityProblem } from '../domain/gateway';
@@ -62,7 +62,7 @@ export async function operateSession(ports: OperateSessionPorts, input: OperateS
   }
 
   // 0. A reservation left by a request that died is settled from the gateway's record first.
-  const current = await resolveStale(ports, session);
+  const current = await resolveStaleOperations(ports, session, input.origin);
   // 1. Reserve: our rules applied and the child kept in flight, in one conditional write, so two
   // operations at once cannot both take what is left while the gateway is asked.
   let child: ChildTransaction | undefined;
@@ -119,17 +119,51 @@ async function settle(ports: OperateSessionPorts, session: Session, sent: ChildT
  * reservation and recording the gateway's answer, perhaps after the gateway did it. Letting them
  * expire could refund twice; so the gateway is asked (a GET, never a resend): done there, the
  * child is committed with its event; not there or refused, the reservation is released; no
- * answer, it stays and keeps counting against what is left.
+ * answer, it stays and keeps counting against what is left. Run by the next operation on the
+ * session and by the merchant's inquiry (inquire-session.ts); each resolution commits with its
+ * audit entry, the service's, on behalf of the request (`origin`) that found it.
  */
-async function resolveStale(ports: OperateSessionPorts, session: Session): Promise<Session> {
+export async function resolveStaleOperations(ports: OperateSessionPorts, session: Session, origin: RequestOrigin): Promise<Session> {
   let current = session;
   for (const child of staleInFlight(session, ports.clock.now())) {
     const result = await lookUp(ports, current, child).catch((error: unknown) => ({ kind: 'unknown' as const, explanation: (error as Error).name }));
     ports.log.info('operation left in flight by a request that died, asked at the gateway', { session_id: session.session_id, reference_number: child.reference_number, operation: child.operation, outcome: result.kind });
     if (result.kind === 'unknown') continue;
-    current = (await settle(ports, current, child, result)).session;
+    current = (await settle(ports, current, child, result, staleAudit(ports, origin, child, result.kind))).session;
   }
   return current;
+}
+
+/**
+ * The audit entry of a stale reservation resolved: the service did it (its original caller's
+ * request is gone; the child names who asked), on the gateway's record, during `origin`'s request.
+ */
+function staleAudit(ports: OperateSessionPorts, origin: RequestOrigin, child: ChildTransaction, answer: 'confirmed' | 'refused' | 'absent') {
+  return (next: Session): AuditEntry =>
+    auditEntry(
+      {
+        entry_id: ports.ids.eventId(),
+        actor: SYSTEM_ACTOR,
+        address: origin.address,
+        request_id: origin.requestId,
+        action: 'operation.resolve-stale',
+        session_id: next.session_id,
+        details: {
+          operation: child.operation,
+          reference_number: child.reference_number,
+          child_session_id: child.session_id ?? null,
+          amount: child.amount,
+          // committed: the gateway had done it; released: it had not (absent) or refused it.
+          result: answer === 'confirmed' ? 'committed' : 'released',
+          gateway_answer: answer,
+          reserved_at: child.created_at,
+          requested_by: child.initiator?.username ?? null,
+          version: next.version,
+          ...(child.tracking_key && { tracking_key: child.tracking_key }),
+        },
+      },
+      ports.clock.now(),
+    );
 }
 
 /** The gateway's record of a child sent earlier (Retrieve Transaction): never sends it again. */

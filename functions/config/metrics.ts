@@ -24,7 +24,12 @@ export const METRIC = {
   gatewayLatency: 'GatewayLatencyMs',
   /** Log lines that need a person (ports/log.ts ALARM_PREFIX), counted by a metric filter on the functions that call a gateway. */
   alarmLines: 'AlarmLines',
+  /** Requests refused authentication, by `status`: 401 (bad, missing, expired or revoked credentials) or 429 (locked out). */
+  authRefused: 'AuthRefused',
 } as const;
+
+/** The `status` dimension of AuthRefused; a burst of 429 means someone is guessing passwords at scale. */
+export const AUTH_REFUSAL_STATUSES = ['401', '429'] as const;
 
 /** A decided attempt's result (a pending one is not decided: the gateway calls count its unknown answers). */
 export const ATTEMPT_RESULTS = ['success', 'failed', 'error'] as const;

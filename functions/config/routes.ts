@@ -63,12 +63,15 @@ export const ROUTES: readonly Route[] = [
   // claim (an idempotency record: PutItem, DeleteItem to release it), so it reads the webhook key;
   // a hosted gateway's payment schedules its automatic inquiry on the sync queue.
   { id: 'CheckoutPay', method: 'POST', path: '/checkout/{session_id}/pay', handler: 'http/checkout-pay', needs: { table: [...SESSION_WRITE, 'DeleteItem'], keys: [...SESSION_KEYS, 'idempotency'], readOnlyKeys: ['config'], csrfKey: true, webhookKey: true, gatewaySecrets: true, sendTo: ['sync'] } },
-  // A hosted gateway's return and notification: each triggers a sync (Retrieve Order) and at most
-  // one session change; they read the configuration and the gateway's secrets. A paid attempt
-  // whose card is to be kept saves it in the customer's cards (a second copy deleted: DeleteItem).
-  // The return then sends the paid webhook itself, as the pay post does (the webhook key, its delivery claim).
+  // A hosted gateway's return runs a sync (Retrieve Order) and at most one session change; it reads
+  // the configuration and the gateway's secrets. A paid attempt whose card is to be kept saves it
+  // in the customer's cards (a second copy deleted: DeleteItem). The return then sends the paid
+  // webhook itself, as the pay post does (the webhook key, its delivery claim).
   { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: SYNC_WRITE, keys: [...SYNC_KEYS, 'idempotency'], readOnlyKeys: ['config'], webhookKey: true, gatewaySecrets: true } },
-  { id: 'GatewayNotification', method: 'POST', path: '/checkout/notify/{pg_code}/{session_id}', handler: 'http/gateway-notification', needs: { table: SYNC_WRITE, keys: SYNC_KEYS, readOnlyKeys: ['config'], gatewaySecrets: true } },
+  // A hosted gateway's notification: its secret checked (the gateway's secret: the notification
+  // secret lives there with the API password), the session read, and the sync queued on the sync
+  // queue for AutoInquiry; it writes nothing and never calls the gateway.
+  { id: 'GatewayNotification', method: 'POST', path: '/checkout/notify/{pg_code}/{session_id}', handler: 'http/gateway-notification', needs: { table: ['GetItem'], keys: SESSION_KEYS, readOnlyKeys: ['config'], gatewaySecrets: true, sendTo: ['sync'] } },
   // Operations: authenticate (config read), Tracking-/Idempotency-Key records, one session change
   // with its event, and the webhook key to sign the operation document.
   { id: 'SessionOperation', method: 'POST', path: '/b/pbl/v2/operation', handler: 'http/session-operation', needs: { table: [...AUTH_AND_IDEMPOTENCY, ...SESSION_WRITE], keys: [...AUTH_KEYS, ...SESSION_KEYS], webhookKey: true, gatewaySecrets: true } },

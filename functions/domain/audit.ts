@@ -37,6 +37,9 @@ export interface RequestOrigin {
   requestId: string;
 }
 
+/** The service itself: what it did on its own (a password's stronger hash, a stale reservation resolved). */
+export const SYSTEM_ACTOR: AuditActor = { kind: 'system', name: 'checkout-api' };
+
 export function actorOf(principal: Principal): AuditActor {
   return { kind: principal.kind, name: principal.name, id: principal.id };
 }

@@ -22,6 +22,12 @@ export interface InquiryMessage {
   try: number;
   /** The wait before this try and each next one (the gateway's window, in seconds). */
   delay_seconds: number;
+  /**
+   * `notification`: the one sync a gateway's notification asked for, at once (the notification
+   * route answers 200 as soon as it is queued). No try follows it: the automatic inquiry's own
+   * tries, scheduled when the payment started, still cover an attempt it leaves pending.
+   */
+  trigger?: 'notification';
 }
 
 /** The wait before each try: the gateway's inquiry window, within what SQS can delay. */
@@ -35,8 +41,14 @@ export function firstInquiry(sessionId: string, reference: string, setting: Pick
   return { session_id: sessionId, reference, try: 1, delay_seconds: inquiryDelaySeconds(setting) };
 }
 
-/** The try after this one, or undefined once INQUIRY_TRIES were made. */
+/** The sync a gateway's notification asks for: one try, delivered at once. */
+export function notificationInquiry(sessionId: string, reference: string): InquiryMessage {
+  return { session_id: sessionId, reference, try: 1, delay_seconds: 0, trigger: 'notification' };
+}
+
+/** The try after this one, or undefined once INQUIRY_TRIES were made (or after a notification's one sync). */
 export function nextInquiry(message: InquiryMessage): InquiryMessage | undefined {
+  if (message.trigger === 'notification') return undefined;
   return message.try < INQUIRY_TRIES ? { ...message, try: message.try + 1 } : undefined;
 }
 
@@ -45,7 +57,9 @@ export function parseInquiryMessage(body: string): InquiryMessage | undefined {
   const value = jsonObject(body);
   if (!value) return undefined;
   const message = value as Partial<InquiryMessage>;
+  const notification = message.trigger === 'notification';
   const valid =
+    (message.trigger === undefined || notification) &&
     typeof message.session_id === 'string' &&
     message.session_id !== '' &&
     typeof message.reference === 'string' &&
@@ -53,7 +67,10 @@ export function parseInquiryMessage(body: string): InquiryMessage | undefined {
     Number.isInteger(message.try) &&
     message.try! >= 1 &&
     Number.isInteger(message.delay_seconds) &&
-    message.delay_seconds! >= 1 &&
+    // Only a notification's sync is asked at once; a scheduled try waits at least a second.
+    message.delay_seconds! >= (notification ? 0 : 1) &&
     message.delay_seconds! <= MAX_INQUIRY_DELAY_SECONDS;
-  return valid ? { session_id: message.session_id!, reference: message.reference!, try: message.try!, delay_seconds: message.delay_seconds! } : undefined;
+  if (!valid) return undefined;
+  const parsed = { session_id: message.session_id!, reference: message.reference!, try: message.try!, delay_seconds: message.delay_seconds! };
+  return notification ? { ...parsed, trigger: 'notification' } : parsed;
 }

@@ -42,6 +42,11 @@ export function countSessionEvent(event: SessionEvent, session?: Session): void 
   }
 }
 
+/** A request refused authentication (401, or 429 when locked out), with its request id. */
+export function countAuthRefusal(status: 401 | 429, requestId: string): void {
+  emit(METRIC.authRefused, 1, MetricUnit.Count, { status: String(status) }, { request_id: requestId });
+}
+
 const ATTEMPT_EVENTS: readonly string[] = ['paid', 'authorized', 'attempted', 'failed'];
 
 /**

@@ -4,7 +4,7 @@ import { AlarmStatusWidget, Dashboard, GraphWidget, MathExpression, Metric, Text
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ATTEMPT_RESULTS, COUNTED_EVENTS, GATEWAY_DIMENSIONS, GATEWAY_OUTCOMES, METRIC, metricsNamespace, SERVICE_NAME } from '../../functions/config/metrics';
+import { ATTEMPT_RESULTS, AUTH_REFUSAL_STATUSES, COUNTED_EVENTS, GATEWAY_DIMENSIONS, GATEWAY_OUTCOMES, METRIC, metricsNamespace, SERVICE_NAME } from '../../functions/config/metrics';
 import { CHANNELS, type Channel } from '../../functions/config/queues';
 
 export interface StageDashboardProps {
@@ -46,6 +46,7 @@ export class StageDashboard extends Construct {
       graph('API requests and 5xx', [props.api.metricCount({ period }), props.api.metricServerError({ period }), props.api.metricClientError({ period })]),
       graph('API latency (p50, p90, p99)', ['p50', 'p90', 'p99'].map((statistic) => props.api.metricLatency({ period, statistic }))),
       graph('Sessions (events committed)', COUNTED_EVENTS.map((event) => own(METRIC.sessionEvents, { event }, 'Sum', event))),
+      graph('Authentication refused (401, 429 locked out)', AUTH_REFUSAL_STATUSES.map((status) => own(METRIC.authRefused, { status }, 'Sum', status))),
     );
     this.dashboard.addWidgets(
       ...CHANNELS.map((channel) =>

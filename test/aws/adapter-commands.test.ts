@@ -14,7 +14,7 @@ import { secretsManagerClient } from '../../functions/adapters/aws/aws-clients';
 import { DynamoExpiryIndex, dynamoExpiryIndex } from '../../functions/adapters/aws/dynamo-expiry-index';
 import { dynamoIdempotency } from '../../functions/adapters/aws/dynamo-idempotency-store';
 import { dynamoCardKeeper, dynamoCardReader, dynamoSavedCards } from '../../functions/adapters/aws/dynamo-saved-cards';
-import { dynamoAuditedSessions, dynamoChargingSessions, dynamoSessionReader, dynamoSessions, dynamoSweptSessions } from '../../functions/adapters/aws/dynamo-session-repository';
+import { dynamoAuditedChargingSessions, dynamoAuditedSessions, dynamoChargingSessions, dynamoSessionReader, dynamoSessions, dynamoSweptSessions } from '../../functions/adapters/aws/dynamo-session-repository';
 import { dynamoShortLinkReader, dynamoShortLinks } from '../../functions/adapters/aws/dynamo-short-links';
 import { s3AttachmentReader, s3AttachmentRemover, s3Attachments } from '../../functions/adapters/aws/s3-attachment-store';
 import { sesMailer } from '../../functions/adapters/aws/ses-mailer';
@@ -171,6 +171,30 @@ describeAws('adapter factories: declared uses against the SDK commands sent (mot
       const started = { ...session, attempts: [attempt], version: 2 };
       await repo().update(started, session, [], { cycle: { kind: 'reserve', customer_id: customer, agreement_id: 'agr-1', reference: 'REF000000001' } });
       expect(await repo().get(session.session_id)).toMatchObject({ version: 2 });
+    });
+  });
+
+  // The inquiry: a charge it syncs moves its agreement's cycles; a stale operation it resolves commits its audit entry.
+  describeFactory('dynamoAuditedChargingSessions()', dynamoAuditedChargingSessions, (repo) => {
+    test('settles a charge with its cycles, and commits an audited change', async () => {
+      const customer = `inquiry-${randomBytes(4).toString('hex')}`;
+      const cards = build(dynamoCardKeeper).adapter;
+      await cards.save({ token: '9000000000000001', customer_id: customer, pg_code: 'mpgs-kwd', brand: 'MASTERCARD', number: '512345xxxxxx0008', expiry_month: '01', expiry_year: '39', created_at: '2026-12-07T10:00:00.000Z' });
+      await cards.useForAgreement(customer, 'agr-1', '9000000000000001');
+      const session = sampleSession({ payment_type: 'auto_debit', customer_id: customer, agreement: { id: 'agr-1', type: 'unscheduled' } });
+      recordCommands();
+      await repo().create(session, [sessionEvent('created', session, 'e1', new Date())]);
+      const attempt = { reference_number: 'REF000000002', pg_code: 'mpgs-kwd', result: 'pending' as const, card_brand: 'card' as const, card_last4: '0008', attempted_at: new Date().toISOString(), merchant_initiated: { customer_id: customer, agreement_id: 'agr-1' } };
+      const started = { ...session, attempts: [attempt], version: 2 };
+      await repo().update(started, session, [], { cycle: { kind: 'reserve', customer_id: customer, agreement_id: 'agr-1', reference: 'REF000000002' } });
+      const paid = { ...started, attempts: [{ ...attempt, result: 'success' as const }], version: 3 };
+      const at = new Date().toISOString();
+      await repo().update(paid, started, [], {
+        cycle: { kind: 'charged', customer_id: customer, agreement_id: 'agr-1', reference: 'REF000000002', paid_at: at },
+        audit: { entry_id: `${at}#${run}-inquiry`, at, actor: { kind: 'api_key', name: 'commands', id: 'commands' }, address: '203.0.113.7', request_id: `req-${run}`, action: 'operation.refund', session_id: session.session_id },
+      });
+      expect(await repo().get(session.session_id)).toMatchObject({ version: 3 });
+      expect(await cards.agreementCycles(customer, 'agr-1')).toMatchObject({ charges: 1, pending: [] });
     });
   });
 

@@ -1,4 +1,5 @@
 import { ManualClock } from '../../functions/adapters/system-clock';
+import { inquireSession } from '../../functions/app/inquire-session';
 import { operateSession } from '../../functions/app/operate-session';
 import { IN_FLIGHT_MS, type ChildTransaction } from '../../functions/domain/operations';
 import type { Session } from '../../functions/domain/session';
@@ -16,7 +17,8 @@ import { sampleSession } from '../fixtures/sessions';
  * its reservation behind (operations_in_flight). Letting that expire would allow the same money
  * to be refunded again; instead the next operation asks MPGS for that transaction (a GET, never
  * a resend): MPGS has it, it is committed; MPGS has none, the reservation is released; MPGS does
- * not answer, it keeps counting. Against the local MPGS over HTTP.
+ * not answer, it keeps counting. The merchant's inquiry applies the same rule. Each resolution is
+ * in the audit trail as the service's. Against the local MPGS over HTTP.
  */
 let mpgs: LocalMpgs;
 let ports: ReturnType<typeof embeddedPorts>;
@@ -59,6 +61,8 @@ async function paidAtMpgs(): Promise<Session> {
 
 const refund = (session: Session, amount?: string) => operateSession(ports, { principal: apiKeyCaller, operation: 'refund', sessionId: session.session_id, amount, origin });
 const stored = async (session: Session) => (await ports.sessions.get(session.session_id, { consistent: true }))!;
+const inquire = (session: Session) => inquireSession(ports, { sessionId: session.session_id, origin: { address: '198.51.100.9', requestId: `inquiry-${counter}` } });
+const audited = async (session: Session) => ports.audit.list({ since: new Date(0), until: new Date(8.64e15), sessionId: session.session_id });
 const calls = (reference: string) => mpgs.requests().filter((r) => r.path.endsWith(`/transaction/${reference}`)).map((r) => r.method);
 
 /** The refund's Lambda dies right after MPGS confirmed it: the write that records it never happens. */
@@ -101,6 +105,12 @@ test('MPGS has the transaction: the next refund commits it (with its event) befo
   expect(ports.sessions.outbox.filter((event) => event.session_id === session.session_id).map((event) => event.type)).toEqual(['refunded', 'refunded']);
   const order = mpgs.requests().filter((r) => r.method === 'PUT' && r.path.includes(`/order/${session.reference_number}/`));
   expect(order.map((r) => (r.body as { transaction: { amount: string } }).transaction.amount)).toEqual(['4.000', '10.125']);
+  // Two entries: the service's for the lost one it committed, the merchant's for its own refund.
+  const entries = (await audited(session)).map((entry) => [entry.actor.kind, entry.action, entry.details?.reference_number, entry.details?.result]).sort();
+  expect(entries).toEqual([
+    ['api_key', 'operation.refund', outcome.transaction!.reference_number, 'success'],
+    ['system', 'operation.resolve-stale', lost.reference_number, 'committed'],
+  ]);
 });
 
 test('MPGS has no such transaction (the Lambda died before sending it): the reservation is released, nothing is sent for it', async () => {
@@ -129,4 +139,63 @@ test('MPGS does not answer about it: the reservation stays and keeps counting; n
   await expect(refund(session, '1')).rejects.toThrow(/Nothing is left to refund/);
   expect((await stored(session)).transactions!.map((child) => child.amount)).toEqual(['14.125']);
   expect(calls(lost.reference_number)).toEqual(['PUT', 'GET', 'GET']);
+});
+
+test("the merchant's inquiry resolves a stale reservation MPGS has: committed with its event, in the status it answers, and audited as the service's", async () => {
+  const session = await paidAtMpgs();
+  const lost = await refundThenDie(session, '4');
+  // While it may still be settling, the inquiry leaves it alone and asks nothing.
+  expect((await inquire(session)).refunded_amount).toBe('0.000');
+  expect(calls(lost.reference_number)).toEqual(['PUT']);
+  clock.advance(IN_FLIGHT_MS);
+  const answered = await inquire(session);
+  expect(answered).toMatchObject({ state: 'paid', refunded_amount: '4.000' });
+  expect(calls(lost.reference_number)).toEqual(['PUT', 'GET']);
+  const after = await stored(session);
+  expect(after.operations_in_flight).toBeUndefined();
+  expect(after.transactions!.map((child) => [child.reference_number, child.state, child.amount])).toEqual([[lost.reference_number, 'refunded', '4.000']]);
+  expect(ports.sessions.outbox.filter((event) => event.session_id === session.session_id).map((event) => event.type)).toEqual(['refunded']);
+  // The request that sent it died before its entry: the resolution's entry is the service's.
+  expect(await audited(session)).toEqual([
+    {
+      entry_id: expect.any(String),
+      at: clock.now().toISOString(),
+      actor: { kind: 'system', name: 'checkout-api' },
+      address: '198.51.100.9',
+      request_id: `inquiry-${counter}`,
+      action: 'operation.resolve-stale',
+      session_id: session.session_id,
+      details: { operation: 'refund', reference_number: lost.reference_number, child_session_id: lost.session_id!, amount: '4.000', result: 'committed', gateway_answer: 'confirmed', reserved_at: lost.created_at, requested_by: apiKeyCaller.name, version: after.version },
+    },
+  ]);
+  // Asked again, nothing is left to resolve: no GET, no second entry.
+  await inquire(session);
+  expect(calls(lost.reference_number)).toEqual(['PUT', 'GET']);
+  expect(await audited(session)).toHaveLength(1);
+});
+
+test("the merchant's inquiry releases a stale reservation MPGS has no transaction for, audited as released; one MPGS cannot answer about stays, unaudited", async () => {
+  const session = await paidAtMpgs();
+  const ghost: ChildTransaction = { operation: 'refund', state: 'refunded', amount: '14.125', currency_code: 'KWD', reference_number: `GHOSTQ${counter}`.padEnd(12, '0'), pg_code: 'mpgs-kwd', tracking_key: 'track-ghost', initiator: { username: 'refunds-bot', kind: 'api_key' }, version: 2, created_at: clock.now().toISOString() };
+  await ports.sessions.update({ ...session, version: session.version + 1, operations_in_flight: [ghost] }, session, []);
+  clock.advance(IN_FLIGHT_MS);
+  mpgs.control.failNext(1, 'server-failed', { method: 'GET' });
+  await inquire(session);
+  expect((await stored(session)).operations_in_flight).toEqual([ghost]);
+  expect(await audited(session)).toEqual([]);
+
+  const answered = await inquire(session);
+  expect(calls(ghost.reference_number)).toEqual(['GET', 'GET']);
+  expect(answered.refunded_amount).toBe('0.000');
+  const after = await stored(session);
+  expect(after.operations_in_flight).toBeUndefined();
+  expect(after.transactions ?? []).toEqual([]);
+  expect(ports.sessions.outbox.filter((event) => event.session_id === session.session_id)).toEqual([]);
+  expect(await audited(session)).toEqual([
+    expect.objectContaining({
+      actor: { kind: 'system', name: 'checkout-api' },
+      action: 'operation.resolve-stale',
+      details: { operation: 'refund', reference_number: ghost.reference_number, child_session_id: null, amount: '14.125', result: 'released', gateway_answer: 'absent', reserved_at: ghost.created_at, requested_by: 'refunds-bot', version: after.version, tracking_key: 'track-ghost' },
+    }),
+  ]);
 });

@@ -74,6 +74,8 @@ describe('failures seen in minutes', () => {
       });
     }
     prod.api.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'Checkout/prod', MetricName: 'ExpiryLagSeconds', Threshold: 300 });
+    // Lockouts (429) in the stage's namespace, where the API functions write AuthRefused.
+    prod.api.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'Checkout/prod', MetricName: 'AuthRefused', Dimensions: Match.arrayWith([{ Name: 'status', Value: '429' }]), Threshold: 20, DatapointsToAlarm: 2 });
     prod.api.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', DatapointsToAlarm: 2, EvaluationPeriods: 5 });
   });
 
@@ -138,7 +140,7 @@ describe('failures seen in minutes', () => {
       const [dashboard] = Object.values(app.api.findResources('AWS::CloudWatch::Dashboard') as Resources);
       expect(dashboard!.Properties.DashboardName).toBe(`Checkout-${stage}`);
       const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-      for (const piece of ['Alarms', 'API latency', 'SessionEvents', 'Deliveries', 'PaymentAttempts', 'GatewayCalls', 'GatewayLatencyMs', 'ApproximateAgeOfOldestMessage', 'IteratorAge', 'ExpiryLagSeconds', `Checkout/${stage}`]) expect([piece, body.includes(piece)]).toEqual([piece, true]);
+      for (const piece of ['Alarms', 'API latency', 'SessionEvents', 'Deliveries', 'PaymentAttempts', 'GatewayCalls', 'GatewayLatencyMs', 'AuthRefused', 'ApproximateAgeOfOldestMessage', 'IteratorAge', 'ExpiryLagSeconds', `Checkout/${stage}`]) expect([piece, body.includes(piece)]).toEqual([piece, true]);
     }
   });
 });

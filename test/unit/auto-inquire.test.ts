@@ -1,5 +1,5 @@
 import { autoInquire } from '../../functions/app/auto-inquire';
-import { firstInquiry, INQUIRY_TRIES, inquiryDelaySeconds, parseInquiryMessage, type InquiryMessage } from '../../functions/domain/inquiry';
+import { firstInquiry, INQUIRY_TRIES, inquiryDelaySeconds, notificationInquiry, parseInquiryMessage, type InquiryMessage } from '../../functions/domain/inquiry';
 import type { PaymentAttempt } from '../../functions/domain/session';
 import type { PaymentGateway } from '../../functions/ports';
 import { eventPorts, sampleSession } from '../fixtures/event-ports';
@@ -49,7 +49,26 @@ test('the window is the setting\'s, within what SQS can delay; messages that are
   expect(inquiryDelaySeconds({ inquiry_window_minutes: 60 })).toBe(900);
   expect(inquiryDelaySeconds({})).toBe(900);
   expect(parseInquiryMessage(JSON.stringify(firstInquiry('s', 'r', {})))).toEqual({ session_id: 's', reference: 'r', try: 1, delay_seconds: 900 });
-  for (const body of ['', 'null', '{}', JSON.stringify({ session_id: 's', reference: 'r', try: 0, delay_seconds: 60 }), JSON.stringify({ session_id: 's', reference: 'r', try: 1, delay_seconds: 901 })]) {
+  expect(parseInquiryMessage(JSON.stringify(notificationInquiry('s', 'r')))).toEqual({ session_id: 's', reference: 'r', try: 1, delay_seconds: 0, trigger: 'notification' });
+  const refused = [
+    { session_id: 's', reference: 'r', try: 0, delay_seconds: 60 },
+    { session_id: 's', reference: 'r', try: 1, delay_seconds: 901 },
+    // Only a notification's sync is asked at once; no other trigger exists.
+    { session_id: 's', reference: 'r', try: 1, delay_seconds: 0 },
+    { session_id: 's', reference: 'r', try: 1, delay_seconds: 60, trigger: 'return' },
+  ];
+  for (const body of ['', 'null', '{}', ...refused.map((message) => JSON.stringify(message))]) {
     expect(parseInquiryMessage(body)).toBeUndefined();
   }
+});
+
+test("a notification's sync is one try: still pending, nothing is scheduled and nothing alarms (the payment's own tries follow up)", async () => {
+  const { ports, session, asked, scheduled } = await setup(() => ({ status: 'pending' }) as never);
+  const warnings: string[] = [];
+  const log = { ...ports.log, warn: (message: string) => void warnings.push(message) };
+  const outcome = await autoInquire({ ...ports, log }, notificationInquiry(session.session_id, 'REF-1'));
+  expect(outcome.kind).toBe('pending');
+  expect(asked).toEqual(['REF-1']);
+  expect(scheduled).toEqual([]);
+  expect(warnings).toEqual([]);
 });

@@ -1,4 +1,7 @@
+import { EMPTY_CONFIG } from '../../functions/app/edit-merchant-config';
 import type { GatewaySetting } from '../../functions/domain/config';
+import { authPorts } from '../fixtures/auth-ports';
+import { LOCKOUT } from '../../functions/domain/auth-lockout';
 import type { PaymentGateway, PaymentGateways } from '../../functions/ports/payment-gateway';
 import { connectorTable, NO_SECRETS } from '../../functions/adapters/connectors';
 import { runWithRequestId } from '../../functions/adapters/request-context';
@@ -6,8 +9,8 @@ import { sessionEvent } from '../../functions/domain/events';
 import { sampleSession } from '../fixtures/sessions';
 
 /**
- * The payment signals as EMF lines (what CloudWatch turns into PaymentAttempts, GatewayCalls and
- * GatewayLatencyMs): the lines Powertools Metrics writes to stdout, read back as JSON.
+ * The app's signals as EMF lines (what CloudWatch turns into PaymentAttempts, GatewayCalls,
+ * GatewayLatencyMs and AuthRefused): the lines Powertools Metrics writes to stdout, read back as JSON.
  */
 // test/setup-env.ts disables metrics for every suite; this one reads them (restored after it).
 const saved = { namespace: process.env.POWERTOOLS_METRICS_NAMESPACE, disabled: process.env.POWERTOOLS_METRICS_DISABLED };
@@ -21,6 +24,7 @@ afterAll(() => {
 });
 // Loaded after the namespace is set: the metrics object reads it when built.
 const { countSessionEvent, meteredGateways } = require('../../functions/handlers/metrics') as typeof import('../../functions/handlers/metrics');
+const { authenticateRequest } = require('../../functions/handlers/http/require-auth') as typeof import('../../functions/handlers/http/require-auth');
 
 type Emf = Record<string, any> & { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> } };
 
@@ -132,4 +136,21 @@ test('the router counts a decided payment attempt by result from its event; a pe
   const attempts = lines.filter((line) => metricOf(line) === 'PaymentAttempts');
   expect(attempts.map((line) => line.result)).toEqual(['success', 'failed']);
   expect(attempts[0]).toMatchObject({ request_id: 'req-9', event_id: 'e1', reference_number: 'REF000000009', PaymentAttempts: 1 });
+});
+
+test('a request refused authentication is one AuthRefused datapoint in the stage namespace, by status, with its request id; an accepted one is none', async () => {
+  const config = { ...EMPTY_CONFIG, api_keys: [] };
+  const { ports } = authPorts(config);
+  const event = (authorization: string | undefined) => ({ headers: { authorization }, requestContext: { requestId: 'req-401', http: { sourceIp: '203.0.113.7' } } }) as never;
+  const lines = await emfLines(async () => {
+    await expect(authenticateRequest(ports, event('Api-Key nope.nope'))).rejects.toThrow('Invalid API key.');
+    await expect(authenticateRequest(ports, event(undefined))).rejects.toThrow();
+  });
+  expect(lines.map(metricOf)).toEqual(['AuthRefused', 'AuthRefused']);
+  expect(lines[0]).toMatchObject({ status: '401', request_id: 'req-401', AuthRefused: 1, _aws: { CloudWatchMetrics: [{ Namespace: 'Checkout/test', Dimensions: [expect.arrayContaining(['status'])] }] } });
+  // Guessing one key prefix until it is locked: 401s, then a 429.
+  const guesses = await emfLines(async () => {
+    for (let i = 0; i < LOCKOUT.budgets.key.failures + 1; i++) await authenticateRequest(ports, event(`Api-Key guessed.${i}`)).catch(() => undefined);
+  });
+  expect(guesses.map((line) => line.status)).toEqual([...Array(LOCKOUT.budgets.key.failures).fill('401'), '429']);
 });

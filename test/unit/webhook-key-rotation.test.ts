@@ -37,6 +37,31 @@ test('the header: t and one v1 per key over t.body; verifies with either key, no
   expect(verifySignatureHeader(undefined, body, [OLD], T0)).toBe('missing');
 });
 
+test('the header is parsed strictly: spaces after commas allowed; no t, another scheme, a non-hex, short, long or uppercase v1 is a mismatch; the tolerance is inclusive both ways', () => {
+  const body = '{"amount":"14.000"}';
+  const t = T0.getTime() / 1000;
+  const v1 = signatureHeader(body, [OLD], T0).split(',')[1]!.slice('v1='.length);
+  const verify = (header: string, now = T0) => verifySignatureHeader(header, body, [OLD], now);
+  expect(verify(`t=${t}, v1=${v1}`)).toBe('ok');
+  expect(verify(` t=${t} ,v1=${v1} `)).toBe('ok');
+  expect(verify(`v1=${v1}`)).toBe('mismatch');
+  expect(verify(`x=${t},v1=${v1}`)).toBe('mismatch');
+  expect(verify(`t=soon,v1=${v1}`)).toBe('mismatch');
+  expect(verify(`t=${t}`)).toBe('mismatch');
+  expect(verify(`t=${t},v0=${v1}`)).toBe('mismatch');
+  expect(verify(`t=${t},v1=${v1}00`)).toBe('mismatch');
+  expect(verify(`t=${t},v1=00${v1}`)).toBe('mismatch');
+  expect(verify(`t=${t},v1=${v1.slice(2)}`)).toBe('mismatch');
+  expect(verify(`t=${t},v1=${v1.toUpperCase()}`)).toBe('mismatch');
+  // A malformed v1 beside a good one is ignored, not fatal.
+  expect(verify(`t=${t},v1=zz,v1=${v1}`)).toBe('ok');
+  // The receiver's clock may be ahead of ours or behind it, by the tolerance exactly.
+  expect(verify(`t=${t},v1=${v1}`, new Date(T0.getTime() + 300_000))).toBe('ok');
+  expect(verify(`t=${t},v1=${v1}`, new Date(T0.getTime() - 300_000))).toBe('ok');
+  expect(verify(`t=${t},v1=${v1}`, new Date(T0.getTime() - 301_000))).toBe('stale');
+  expect(verifySignatureHeader(`t=${t},v1=${v1}`, body, [OLD], new Date(T0.getTime() + 10_000), 5)).toBe('stale');
+});
+
 test('a webhook during a rotation: Ottu’s field with the previous key, the header signed by both', async () => {
   const posts: Array<{ body: string; headers: Record<string, string> }> = [];
   const webhooks: WebhookSender = {

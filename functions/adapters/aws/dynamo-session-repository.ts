@@ -437,6 +437,15 @@ export function dynamoChargingSessions(): SessionRepository {
   return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { retention: sessionRetention(), agreementCycles: true });
 }
 
+/**
+ * Both: the inquiry syncs a pending charge (its agreement's cycles) and resolves a stale
+ * operation (committed with its audit entry).
+ */
+export function dynamoAuditedChargingSessions(): SessionRepository {
+  uses({ table: ['GetItem', 'PutItem', 'UpdateItem'], keys: ['session', 'orderNo', 'audit', 'customer'] });
+  return new DynamoSessionRepository(dynamoDocumentClient(), setting('CHECKOUT_TABLE'), { auditRetentionDays: setting('CHECKOUT_AUDIT_RETENTION_DAYS'), retention: sessionRetention(), agreementCycles: true });
+}
+
 /** Reads of sessions only (GetItem): for the functions that never change one. */
 export function dynamoSessionReader(): SessionReader {
   uses({ table: ['GetItem'], keys: ['session', 'orderNo'] });

@@ -576,12 +576,13 @@ export const CONTRACTS: Record<string, RouteContract> = {
     tag: 'Checkout page',
     summary: "A hosted gateway's notification (MPGS webhook)",
     description:
-      "MPGS POSTs the transaction here (order.notificationUrl) with X-Notification-Secret. A wrong or missing secret is a 401 and changes nothing; a right one triggers a sync of the attempt the notification names (its content is never taken as the outcome) and answers 200.",
+      "MPGS POSTs the transaction here (order.notificationUrl) with X-Notification-Secret. A wrong or missing secret is a 401 and changes nothing; a right one queues a sync of the attempt the notification names (its content is never taken as the outcome) and answers 200 at once, without asking the gateway. A sync that could not be queued is a 500, so the gateway sends the notification again.",
     request: { schema: v.object({ order: v.optional(v.object({ id: str('Our attempt reference.') })) }), mediaTypes: ['application/json'] },
     example: { path: { pg_code: 'mpgs-kwd', session_id: EXAMPLE_SESSION_ID }, body: { order: { id: 'K7Q2M9X4T1LP' }, result: 'SUCCESS' } },
     responses: {
-      200: { description: 'Received (the sync ran).', body: detailErrorSchema, example: detail('Received.') },
+      200: { description: "Received: the attempt's sync is queued (or there is nothing to sync: settled already, or not ours).", body: detailErrorSchema, example: detail('Received.') },
       401: { description: 'Wrong or missing X-Notification-Secret; nothing changed.', body: detailErrorSchema, example: detail('Invalid notification secret.') },
+      500: { description: 'The sync could not be queued; nothing changed (the gateway retries).', body: detailErrorSchema, example: detail('A server error occurred.') },
     },
   },
   CheckoutQrCode: {
@@ -620,7 +621,7 @@ export const CONTRACTS: Record<string, RouteContract> = {
     tag: 'Operations',
     summary: 'Payment status query',
     description:
-      'The session\'s status in the payment-webhook shape, signed, with its child transactions; with notify_webhook_url it is also sent to the session\'s webhook_url (or to the inquiry\'s own webhook_url), through the webhook queue (retried like every webhook).',
+      'The session\'s status in the payment-webhook shape, signed, with its child transactions; with notify_webhook_url it is also sent to the session\'s webhook_url (or to the inquiry\'s own webhook_url), through the webhook queue (retried like every webhook). An attempt still pending at a hosted gateway is asked about first, and so is a refund, capture or void left in flight for over 2 minutes by a request that died (committed if the gateway did it, released if not).',
     auth: true,
     request: { schema: inquirySchema, mediaTypes: BODY_TYPES },
     example: { body: { order_no: EXAMPLE_ORDER_NO } },

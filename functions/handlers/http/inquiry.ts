@@ -2,7 +2,7 @@ import { dynamoConfigWithWebhookKey } from '../../adapters/aws/dynamo-config-sto
 import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { dynamoCardKeeper } from '../../adapters/aws/dynamo-saved-cards';
-import { dynamoChargingSessions } from '../../adapters/aws/dynamo-session-repository';
+import { dynamoAuditedChargingSessions } from '../../adapters/aws/dynamo-session-repository';
 import type { Log } from '../../ports';
 import { logger } from '../logger';
 import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
@@ -16,7 +16,7 @@ import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
-import type { AuthPorts } from './require-auth';
+import { requestOrigin, type AuthPorts } from './require-auth';
 import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
 import { meteredGateways } from '../metrics';
 
@@ -27,7 +27,7 @@ export function wire(ports: InquireSessionPorts & IdempotencyPorts & AuthPorts) 
       const parsed = parseWith(inquirySchema, event.body);
       if (!parsed.ok) throw new ValidationError(parsed.errors);
       const body = parsed.value;
-      return json(200, await inquireSession(ports, { sessionId: body.session_id, orderNo: body.order_no, notifyWebhookUrl: body.notify_webhook_url, webhookUrl: body.webhook_url }));
+      return json(200, await inquireSession(ports, { sessionId: body.session_id, orderNo: body.order_no, notifyWebhookUrl: body.notify_webhook_url, webhookUrl: body.webhook_url, origin: requestOrigin(event) }));
     },
     { auth: ports },
   );
@@ -35,7 +35,8 @@ export function wire(ports: InquireSessionPorts & IdempotencyPorts & AuthPorts) 
 
 export const build = () =>
   wire({
-    sessions: dynamoChargingSessions(),
+    // A stale operation it resolves commits with its audit entry; a charge it syncs, with its agreement's cycles.
+    sessions: dynamoAuditedChargingSessions(),
     config: dynamoConfigWithWebhookKey(),
     gateways: meteredGateways(awsPaymentGateways()),
     savedCards: dynamoCardKeeper(),

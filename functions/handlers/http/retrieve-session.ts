@@ -3,7 +3,6 @@ import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
 import { dynamoSessionReader } from '../../adapters/aws/dynamo-session-repository';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
-import { authenticate } from '../../app/authenticate';
 import { getSession, type GetSessionPorts } from '../../app/get-session';
 import { setting } from '../../config/env';
 import { PermissionDeniedError } from '../../domain/errors';
@@ -13,7 +12,7 @@ import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
-import { requestOrigin, type AuthPorts } from './require-auth';
+import { authenticateRequest, type AuthPorts } from './require-auth';
 
 export interface RetrieveSettings {
   /** CHECKOUT_RETRIEVE_REQUIRES_AUTH: credentials required, as on Ottu's live API. */
@@ -29,7 +28,7 @@ export interface RetrieveSettings {
 export function wire(ports: GetSessionPorts & AuthPorts, { requireAuth = false }: RetrieveSettings = {}) {
   return httpHandler(async (event) => {
     const authorization = event.headers.authorization;
-    const principal = authorization || requireAuth ? await authenticate(ports, { authorization, ...requestOrigin(event) }) : undefined;
+    const principal = authorization || requireAuth ? await authenticateRequest(ports, event) : undefined;
     const session = await getSession(ports, event.pathParameters?.session_id ?? '');
     if (principal && !mayOnPlugin(principal, session.type, 'view')) throw new PermissionDeniedError();
     const document = renderSession(session, event.baseUrl);

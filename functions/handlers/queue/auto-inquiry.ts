@@ -17,7 +17,7 @@ import { meteredGateways } from '../metrics';
 
 /**
  * The automatic inquiry's worker: each message is one try (sync, and the next try while the
- * gateway has no answer). A message that is not an inquiry is dead-lettered with the reason; a
+ * gateway has no answer), or the one sync a gateway's notification queued. A message that is not an inquiry is dead-lettered with the reason; a
  * failure of ours fails the record, so SQS delivers it again after its visibility timeout.
  */
 export function wire(ports: AutoInquirePorts & ConsumerPorts): ReturnType<typeof queueHandler> {
@@ -28,7 +28,7 @@ export function wire(ports: AutoInquirePorts & ConsumerPorts): ReturnType<typeof
       return;
     }
     const outcome = await autoInquire(ports, message);
-    logger.info('automatic inquiry', { session_id: message.session_id, reference: message.reference, try: message.try, outcome: outcome.kind });
+    logger.info('automatic inquiry', { session_id: message.session_id, reference: message.reference, try: message.try, trigger: message.trigger ?? 'schedule', outcome: outcome.kind });
   };
   const fn: QueueFunction = (event, context) =>
     processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false }) as Promise<SQSBatchResponse>;
