@@ -317,7 +317,7 @@ describeAws('the synthesized dev stage on moto', () => {
       const gatewaySession = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(handOver.text)![1]!;
       const back = await payOnHostedForm(mpgs, gatewaySession, { expiry: '01/39' });
       expect((await api('GET', back.pathname + back.search, { auth: 'none' })).status).toBe(303);
-      return (await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: 30_000, what: 'the paid webhook' }))!.body;
+      return (await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: DELIVERY_WAIT_MS, what: 'the paid webhook' }))!.body;
     };
 
     // "Save this card" ticked on a one_off payment: the token in the signed webhook; listed, then deleted at MPGS and here.
@@ -342,7 +342,7 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(verifyWebhookSignature(charged.json, DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY)).toBe(true);
     const put = mpgs.requests().filter((r) => r.method === 'PUT').at(-1)!;
     expect(put.body).toMatchObject({ apiOperation: 'PAY', transaction: { source: 'MERCHANT' }, agreement: { id: agreement.id, type: 'UNSCHEDULED' }, order: { amount: '9.500' } });
-    const hook = await waitFor(() => receiver.requests.find((r) => r.body?.session_id === nextId && r.body.state === 'paid'), { timeoutMs: 30_000, what: 'the charge\'s paid webhook' });
+    const hook = await waitFor(() => receiver.requests.find((r) => r.body?.session_id === nextId && r.body.state === 'paid'), { timeoutMs: DELIVERY_WAIT_MS, what: 'the charge\'s paid webhook' });
     expect(verifyWebhookSignature(hook!.body, DEMO_ENV.CHECKOUT_DEMO_WEBHOOK_KEY)).toBe(true);
     // The agreement's cycles moved with the charge's commit (the AGREEMENT# item): one charge counted, the slot free.
     useMotoEnv();
@@ -370,7 +370,7 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(stored).toContain('512345xxxxxx0008');
     expect(stored).not.toMatch(/5123\s?4500\s?0000\s?0008|"cvv"|"securityCode"|"card_number":"\d{13,19}"/i);
     for (const name of ['AutoDebit', 'ListCards', 'DeleteCard', 'CheckoutReturn']) expect([name, cloud.functions.get(name)!.stats.errors]).toEqual([name, 0]);
-  }, 240_000);
+  }, TEST_TIMEOUT_MS);
 
   test('no card number or CVV in any item of the table nor in any line the functions logged, after sandbox and MPGS payments', async () => {
     // A sandbox payment of its own (the card typed on our page), so this test stands alone.
