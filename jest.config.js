@@ -15,7 +15,9 @@ module.exports = {
   globalTeardown: '<rootDir>/test/fixtures/moto-global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   reporters: ['default', '<rootDir>/test/fixtures/totals-reporter.js'],
-  testTimeout: 30000,
+  // Generous: tests prove behaviour, the bench measures time. On 2 shared cores (CI, or 4 workers
+  // beside the deployed suites) a setup with a few scrypt runs once took over 30 s.
+  testTimeout: 120000,
   // Fixed, not one per core: CI and a laptop run the same parallelism (docs/testing.md). Two
   // workers keep a 2-core machine busy, since most suites wait on moto, a browser or a child process.
   maxWorkers: 2,

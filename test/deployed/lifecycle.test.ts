@@ -533,12 +533,16 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(JSON.parse((await rawRequest(cloud.url, 'GET', '/openapi.json', [])).text)).toMatchObject({ openapi: '3.1.0', servers: [{ url: cloud.url }] });
   });
 
-  test('a session that expires in 3 seconds is expired by the schedule rule; one paid before its expiry stays paid (the index keeps it, the sweep skips it)', async () => {
-    const settled = (await create(TXN, { order_no: `${run}-5`, expiration_time: '00:00:03' })).json.session_id as string;
+  test('a session that expires in seconds is expired by the schedule rule; one paid before its expiry stays paid (the index keeps it, the sweep skips it)', async () => {
+    // 30 s to pay it: at peak load on 2 cores, opening the page and paying once took over 3 s.
+    const toSettle = (await create(TXN, { order_no: `${run}-5`, expiration_time: '00:00:30' })).json;
+    const settled = toSettle.session_id as string;
     expect((await postPayment({ request: api }, settled, GOOD_CARD, await openPage({ request: api }, settled))).status).toBe(303);
     const paid = (await api('GET', `${TXN}/${settled}`, { auth: 'none' })).json;
     expect(paid.state).toBe('paid');
-    const created = await create(TXN, { order_no: `${run}-3`, expiration_time: '00:00:03' });
+    // Due 3 s after the paid one (at least 3 s from now).
+    const dueIn = Math.max(0, Math.ceil((Date.parse(toSettle.expires_at) - Date.now()) / 1000)) + 3;
+    const created = await create(TXN, { order_no: `${run}-3`, expiration_time: `00:00:${String(dueIn).padStart(2, '0')}` });
     expect(created.status).toBe(201);
     const id = created.json.session_id as string;
     await waitFor(async () => (await api('GET', `${TXN}/${id}`, { auth: 'none' })).json.state === 'expired', { timeoutMs: DELIVERY_WAIT_MS, what: 'the expiry sweep' });
