@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     const out = resolve(values.out!);
     mkdirSync(out, { recursive: true });
     console.log(`Starting moto and the local cloud (synthesizing the dev stage with its bundles: about a minute)…${chaos ? ` CHECKOUT_LOCAL_CHAOS=${chaos}` : ''}`);
-    stage = await startLocalStage({ assemblyDir: values.assembly, sweepEveryMs: number('sweep-every') * 1000, timeScale: 0.01, chaos, seed: DEMO, logFile: join(out, 'functions.log') });
+    stage = await startLocalStage({ assemblyDir: values.assembly, sweepEveryMs: number('sweep-every') * 1000, timeScale: 0.05, chaos, seed: DEMO, logFile: join(out, 'functions.log') });
     target = { baseUrl: stage.cloud.url, apiKey: DEMO.CHECKOUT_DEMO_API_KEY, webhookKey: DEMO.CHECKOUT_DEMO_WEBHOOK_KEY, name: `the local cloud (${stage.cloud.url}, sweep every ${values['sweep-every']} s)` };
   }
   try {
