@@ -177,13 +177,15 @@ export class CheckoutStatelessStack extends Stack {
       throttle: this.config.apiThrottle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
+        // The route key, never the path: paths carry capabilities (a saved card's token, an
+        // attachment's token, a short link's code) that must not sit in a log. The request id
+        // ties a line to the function's own lines, which name the session.
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
             ip: '$context.identity.sourceIp',
             requestTime: '$context.requestTime',
             method: '$context.httpMethod',
-            path: '$context.path',
             routeKey: '$context.routeKey',
             status: '$context.status',
             responseLength: '$context.responseLength',

@@ -98,6 +98,11 @@ describe('HTTP API', () => {
     prod.api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: prod.config.apiThrottle.rateLimit, ThrottlingBurstLimit: prod.config.apiThrottle.burstLimit },
     });
+    // The route key, not the path: a card's or an attachment's token never reaches the access log.
+    const [stage] = Object.values(prod.api.findResources('AWS::ApiGatewayV2::Stage'));
+    const format = JSON.parse(stage!.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({ routeKey: '$context.routeKey', requestId: '$context.requestId' });
+    expect(Object.values(format)).not.toContain('$context.path');
     expect(prod.config.apiThrottle.rateLimit).toBeGreaterThan(dev.config.apiThrottle.rateLimit);
   });
 });
