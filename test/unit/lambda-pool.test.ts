@@ -35,8 +35,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function pool(options: { timeoutSeconds?: number; maxEnvironments?: number } = {}): LambdaFunctionPool {
-  const spec: FunctionSpec = { logicalId: 'Fn', name: 'Fn', file: join(dir, 'index.mjs'), exportName: 'handler', timeoutSeconds: options.timeoutSeconds ?? 30, memoryMb: 128, environment: {} };
+function pool(options: { timeoutSeconds?: number; maxEnvironments?: number; file?: string } = {}): LambdaFunctionPool {
+  const spec: FunctionSpec = { logicalId: 'Fn', name: 'Fn', file: join(dir, options.file ?? 'index.mjs'), exportName: 'handler', timeoutSeconds: options.timeoutSeconds ?? 30, memoryMb: 128, environment: {} };
   const created = new LambdaFunctionPool(spec, { PATH: process.env.PATH ?? '' }, options.maxEnvironments ?? 2, () => undefined);
   pools.push(created);
   return created;
@@ -135,6 +135,16 @@ async function startHanging(fn: LambdaFunctionPool, name: string): Promise<{ han
   const [pid] = await waitForBusy(fn, 1);
   return { hanging, pid: pid! };
 }
+
+test('an init that never finishes fails its invocation after Lambda\'s 10 s plus the timeout, and the environment is stopped (an event source waiting on it is never held for ever)', async () => {
+  writeFileSync(join(dir, 'hung-init.mjs'), `await new Promise(() => setInterval(() => undefined, 1000));\nexport const handler = async () => 'never';`);
+  const fn = pool({ timeoutSeconds: 1, file: 'hung-init.mjs' });
+  const invocation = fn.invoke({});
+  const [pid] = await waitForBusy(fn, 1);
+  await expect(invocation).rejects.toMatchObject({ errorType: 'Sandbox.Timedout', message: expect.stringContaining('init did not finish within 11 seconds') });
+  await exited(pid!);
+  expect(fn.stats).toMatchObject({ invocations: 1, timeouts: 1, errors: 1 });
+});
 
 async function waitForBusy(fn: LambdaFunctionPool, count: number): Promise<number[]> {
   for (;;) {

@@ -38,6 +38,8 @@ export interface SqsMapping {
  * five minutes, and an emulator under load can drop a request.
  */
 const POLL_REQUEST_TIMEOUT_MS = 30_000;
+/** A poller step slower than this is logged (what it waits for, and how long). */
+const SLOW_STEP_SECONDS = 60;
 
 export function pollQueue(target: AwsTarget, mapping: SqsMapping, invoke: Invoke, log: (line: string) => void): Poller {
   const sqs = new SQSClient({ ...clientConfig(target), requestHandler: { requestTimeout: POLL_REQUEST_TIMEOUT_MS } });
@@ -172,14 +174,54 @@ interface StreamRecord {
 
 export function pollStream(target: AwsTarget, mapping: StreamMapping, invoke: Invoke, log: (line: string) => void): Poller {
   const call = streamsApi(target);
-  const sqs = new SQSClient(clientConfig(target));
+  const sqs = new SQSClient({ ...clientConfig(target), requestHandler: { requestTimeout: POLL_REQUEST_TIMEOUT_MS } });
   let running = true;
-  const iterators = new Map<string, string | undefined>();
+  // Where each shard was left: after the last sequence number read, or (LATEST, before the first
+  // record) the iterator to follow. Each poll asks for a fresh iterator after the last record
+  // rather than following NextShardIterator: moto replaces a table, stream shard included, with
+  // a copy when a transaction is cancelled, and an iterator into the old shard then silently
+  // reads nothing ever again (the local cloud's router stopped so in CI-sized runs). AWS's
+  // iterators expire after 15 minutes anyway: a position is what a poller must keep.
+  const positions = new Map<string, { after: string } | { iterator: string }>();
+  const readShard = async (shardId: string): Promise<StreamRecord[]> => {
+    const position = positions.get(shardId);
+    const iterator =
+      position && 'iterator' in position
+        ? position.iterator
+        : (
+            await step(
+              'GetShardIterator',
+              call<{ ShardIterator: string }>('GetShardIterator', {
+                StreamArn: mapping.streamArn,
+                ShardId: shardId,
+                ...(position ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: position.after } : { ShardIteratorType: mapping.startingPosition }),
+              }),
+            )
+          ).ShardIterator;
+    const { Records = [], NextShardIterator } = await step('GetRecords', call<{ Records?: StreamRecord[]; NextShardIterator?: string }>('GetRecords', { ShardIterator: iterator, Limit: mapping.batchSize }));
+    const last = Records.at(-1);
+    if (last) positions.set(shardId, { after: last.dynamodb.SequenceNumber });
+    // LATEST has no position until its first record: asking for LATEST again would skip what came between.
+    else if (mapping.startingPosition === 'LATEST' && !(position && 'after' in position) && NextShardIterator) positions.set(shardId, { iterator: NextShardIterator });
+    return Records;
+  };
+  // What the poller waits for, told in its log when it is slow: the stream once stopped being
+  // read for minutes in a CI-sized run with nothing logged at all.
+  let waiting = { on: 'the poll interval', since: Date.now() };
+  const step = async <T>(on: string, work: Promise<T>): Promise<T> => {
+    waiting = { on, since: Date.now() };
+    return work;
+  };
+  const watchdog = setInterval(() => {
+    const seconds = Math.round((Date.now() - waiting.since) / 1000);
+    if (seconds >= SLOW_STEP_SECONDS) log(`[stream] still waiting for ${waiting.on} after ${seconds} s\n`);
+  }, SLOW_STEP_SECONDS * 1000);
+  watchdog.unref();
 
   /** Invokes with `batch`; returns the records still failing after retries and bisection (to the on-failure destination). */
   const process = async (batch: StreamRecord[], attempt = 0): Promise<StreamRecord[]> => {
     try {
-      const response = (await invoke({ Records: batch })) as BatchResponse | undefined;
+      const response = (await step(`${batch.length} record(s) to be processed by the function`, invoke({ Records: batch }))) as BatchResponse | undefined;
       const failures = mapping.reportBatchItemFailures ? response?.batchItemFailures ?? [] : [];
       if (failures.length === 0) return [];
       // Partial failure: retry from the lowest failed sequence number.
@@ -221,30 +263,24 @@ export function pollStream(target: AwsTarget, mapping: StreamMapping, invoke: In
   const loop = (async () => {
     while (running) {
       try {
-        const { StreamDescription } = await call<{ StreamDescription: { Shards?: Array<{ ShardId: string }> } }>('DescribeStream', { StreamArn: mapping.streamArn });
+        const { StreamDescription } = await step('DescribeStream', call<{ StreamDescription: { Shards?: Array<{ ShardId: string }> } }>('DescribeStream', { StreamArn: mapping.streamArn }));
         for (const { ShardId } of StreamDescription.Shards ?? []) {
-          if (!iterators.has(ShardId)) {
-            const { ShardIterator } = await call<{ ShardIterator: string }>('GetShardIterator', { StreamArn: mapping.streamArn, ShardId, ShardIteratorType: mapping.startingPosition });
-            iterators.set(ShardId, ShardIterator);
-          }
-        }
-        for (const [shard, iterator] of iterators) {
-          if (!iterator || !running) continue;
-          const { Records = [], NextShardIterator } = await call<{ Records?: StreamRecord[]; NextShardIterator?: string }>('GetRecords', { ShardIterator: iterator, Limit: mapping.batchSize });
-          iterators.set(shard, NextShardIterator);
-          const records = Records.map((record) => ({ ...record, eventSourceARN: mapping.streamArn, awsRegion: target.region }));
+          if (!running) break;
+          const records = (await readShard(ShardId)).map((record) => ({ ...record, eventSourceARN: mapping.streamArn, awsRegion: target.region }));
           const passing = records.filter((record) => matchesAny(mapping.filters, record));
-          for (let i = 0; i < passing.length; i += mapping.batchSize) await giveUp(shard, await process(passing.slice(i, i + mapping.batchSize)));
+          for (let i = 0; i < passing.length; i += mapping.batchSize) await giveUp(ShardId, await process(passing.slice(i, i + mapping.batchSize)));
         }
       } catch (error) {
         if (running) log(`[stream] ${(error as Error).message}\n`);
       }
+      waiting = { on: 'the poll interval', since: Date.now() };
       await sleep(mapping.pollIntervalMs);
     }
   })();
   return {
     stop: async () => {
       running = false;
+      clearInterval(watchdog);
       await loop;
       sqs.destroy();
     },

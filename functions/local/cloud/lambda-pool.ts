@@ -60,6 +60,9 @@ interface Environment {
   pending: Map<string, (reply: Reply) => void>;
 }
 
+/** Lambda's limit on an environment's init phase (after which it runs init again within the invocation's timeout). */
+const INIT_LIMIT_MS = 10_000;
+
 /** Attempts at delivering one invocation to an environment that turns out dead before it got it. */
 const DELIVERY_ATTEMPTS = 3;
 
@@ -142,8 +145,9 @@ export class LambdaFunctionPool {
   private async run(environment: Environment, event: unknown): Promise<unknown> {
     const { spec } = this;
     try {
-      await environment.ready;
-    } catch {
+      await this.initialized(environment);
+    } catch (error) {
+      if (error instanceof FunctionError) throw error;
       return this.crashed();
     }
     const id = randomUUID();
@@ -198,6 +202,25 @@ export class LambdaFunctionPool {
       kill();
       return { ok: false, error: { name: 'Runtime.ExitError', message: 'the environment was killed (CHECKOUT_LOCAL_CHAOS)' } };
     });
+  }
+
+  /**
+   * The environment's init, bounded as Lambda bounds it: 10 s, then once more within the
+   * invocation's timeout. An init still running then is stopped and the invocation fails, so a
+   * hung import can never hold an event source's poller (which waits for each invocation).
+   */
+  private async initialized(environment: Environment): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), INIT_LIMIT_MS + this.spec.timeoutSeconds * 1000)));
+    try {
+      if ((await Promise.race([environment.ready, limit])) !== 'timeout') return;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.stats.timeouts += 1;
+    this.stats.errors += 1;
+    this.discard(environment);
+    throw new FunctionError(this.spec.name, 'Sandbox.Timedout', `init did not finish within ${INIT_LIMIT_MS / 1000 + this.spec.timeoutSeconds} seconds`);
   }
 
   private crashed(detail = 'the environment exited before it was ready'): never {
@@ -282,6 +305,8 @@ export class LambdaFunctionPool {
     environment.ready = new Promise((resolve, reject) => {
       child.once('message', resolve);
       child.once('exit', () => reject(new Error('exited before it was ready')));
+      // A process that could not be started (EAGAIN under load) emits 'error' and never 'exit'.
+      child.once('error', () => reject(new Error('could not be started')));
       child.once('disconnect', () => reject(new Error('exited before it was ready')));
     });
     environment.ready.catch(() => undefined);
