@@ -277,7 +277,14 @@ describeAws('the synthesized dev stage on moto', () => {
     // The payment's own automatic inquiry (its window scaled to nothing here) asks before the
     // customer has paid, three times, and gives up: from then on only the notification can pay it.
     const inquiryLines = () => consoleLines.filter((line) => line.startsWith('[AutoInquiry]') && line.includes('"message":"automatic inquiry"') && line.includes(id));
-    await waitFor(() => inquiryLines().some((line) => line.includes('"outcome":"gave_up"')), { timeoutMs: DELIVERY_WAIT_MS, what: 'the automatic inquiry giving up' });
+    // Three tries through the sync queue. A try whose invocation fails (seen twice in runs with 4
+    // jest workers on 2 cores, cause not yet known) comes back after the queue's visibility
+    // timeout, 180 s: waited for, with what the worker did said if it never comes.
+    await waitFor(() => inquiryLines().some((line) => line.includes('"outcome":"gave_up"')), { timeoutMs: 300_000, what: 'the automatic inquiry giving up' }).catch((error: Error) => {
+      const worker = cloud.functions.get('AutoInquiry')!.stats;
+      const sqsLines = consoleLines.filter((line) => line.startsWith('[sqs]') || line.startsWith('[AutoInquiry]')).slice(-20);
+      throw new Error(`${error.message}; AutoInquiry ${JSON.stringify(worker)}; its tries: ${JSON.stringify(inquiryLines())}; last queue and worker lines: ${JSON.stringify(sqsLines)}`);
+    });
     expect((await api('GET', `${TXN}/${id}`)).json).toMatchObject({ state: 'pending' });
 
     // The customer pays on MPGS's page and closes the browser: MPGS's redirect is never followed.
@@ -300,7 +307,7 @@ describeAws('the synthesized dev stage on moto', () => {
     await waitFor(async () => (await api('GET', `${TXN}/${id}`)).json.webhook_status?.event === 'paid' || receiver.requests.filter((r) => r.body?.session_id === id && r.body.state === 'paid').length > 1, { timeoutMs: DELIVERY_WAIT_MS, what: 'the webhook recorded' });
     expect(receiver.requests.filter((r) => r.body?.session_id === id && r.body.state === 'paid')).toHaveLength(1);
     expect(cloud.functions.get('GatewayNotification')!.stats.errors).toBe(0);
-  }, TEST_TIMEOUT_MS);
+  }, 600_000);
 
   test("saved cards on the shipped bundles: kept on a hosted payment, listed, deleted; an auto_debit agreement set up by the customer's payment, its card charged by the merchant, the webhooks carry the token; no card number, CVV or token in any log line", async () => {
     mpgs.control.notifications('never');
