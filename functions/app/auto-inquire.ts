@@ -29,9 +29,15 @@ export async function autoInquire(ports: AutoInquirePorts, message: InquiryMessa
     if (error instanceof NotFoundError) return { kind: 'gone' };
     throw error;
   }
+  // The first try is scheduled before the gateway is asked (pay-session.ts), so with a short
+  // window it can come before its attempt is committed: an attempt not recorded yet is asked
+  // about again, as a pending one is, and after the last try it ends quietly (a start that never
+  // committed left nothing of ours to settle).
+  const unrecorded = outcome.kind === 'unchanged' && !outcome.session.attempts.some((attempt) => attempt.reference_number === message.reference);
   // A notification's sync is one try: the tries scheduled with the payment follow up on pending.
-  if (outcome.kind !== 'pending' || message.trigger === 'notification') return outcome;
+  if ((outcome.kind !== 'pending' && !unrecorded) || message.trigger === 'notification') return outcome;
   const next = nextInquiry(message);
+  if (!next && unrecorded) return outcome;
   if (!next) {
     ports.log.warn(alarmMessage('automatic inquiry gave up on a pending attempt'), new Error(`session ${message.session_id} attempt ${message.reference} still pending after ${message.try} tries: check it at the gateway`));
     return { kind: 'gave_up' };

@@ -38,10 +38,24 @@ test(`while the gateway has no answer each try schedules the next; after ${INQUI
 
 test('an attempt already settled (by the return or a notification) is not asked about and nothing is scheduled; a deleted session is gone', async () => {
   const { ports, session, asked, scheduled } = await setup(() => ({ status: 'pending' }) as never);
-  expect((await autoInquire(ports, { ...firstInquiry(session.session_id, 'OTHER', {}), reference: 'OTHER' })).kind).toBe('unchanged');
+  const settled = { ...session, state: 'paid' as const, attempts: [{ ...session.attempts[0]!, result: 'success' as const }], version: session.version + 1 };
+  await ports.sessions.update(settled, session, []);
+  expect((await autoInquire(ports, firstInquiry(session.session_id, 'REF-1', {}))).kind).toBe('unchanged');
   expect((await autoInquire(ports, firstInquiry('no-such-session', 'REF-1', {}))).kind).toBe('gone');
   expect(asked).toEqual([]);
   expect(scheduled).toEqual([]);
+});
+
+test('a try that comes before its attempt is committed (scheduled before the gateway is asked) is tried again; after the last try it ends quietly, no alarm', async () => {
+  const { ports, session, asked, scheduled } = await setup(() => ({ status: 'pending' }) as never);
+  const warnings: string[] = [];
+  const log = { ...ports.log, warn: (message: string) => void warnings.push(message) };
+  const first = firstInquiry(session.session_id, 'NOT-YET', { inquiry_window_minutes: 11 });
+  expect(await autoInquire({ ...ports, log }, first)).toMatchObject({ kind: 'again', next: { reference: 'NOT-YET', try: 2 } });
+  expect(await autoInquire({ ...ports, log }, { ...first, try: INQUIRY_TRIES })).toMatchObject({ kind: 'unchanged' });
+  expect(scheduled.map((next) => next.try)).toEqual([2]);
+  expect(asked).toEqual([]);
+  expect(warnings).toEqual([]);
 });
 
 test('the window is the setting\'s, within what SQS can delay; messages that are not inquiries are refused', () => {
