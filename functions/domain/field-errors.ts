@@ -1,6 +1,6 @@
 import type * as v from 'valibot';
 import { safeParse } from 'valibot';
-import type { FieldErrors } from './errors';
+import { ValidationError, type FieldErrors } from './errors';
 
 /**
  * Django REST framework's error shapes, shared by every request schema of the domain (the
@@ -43,4 +43,11 @@ export function addFieldError(errors: FieldErrors, path: string[], message: stri
 export function parseWith<S extends v.GenericSchema>(schema: S, input: unknown): { ok: true; value: v.InferOutput<S> } | { ok: false; errors: FieldErrors } {
   const result = safeParse(schema, input, { abortEarly: false });
   return result.success ? { ok: true, value: result.output } : { ok: false, errors: toFieldErrors(result.issues) };
+}
+
+/** The parsed value, or a ValidationError (400 in Ottu's shape) naming every field at fault. */
+export function parseOrRefuse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  const parsed = parseWith(schema, input);
+  if (!parsed.ok) throw new ValidationError(parsed.errors);
+  return parsed.value;
 }

@@ -9,9 +9,8 @@ import { sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { autoDebit, type AutoDebitPorts } from '../../app/auto-debit';
-import { ValidationError } from '../../domain/errors';
 import { autoDebitSchema } from '../../domain/operation-schema';
-import { parseWith } from '../../domain/session-schema';
+import { parseOrRefuse } from '../../domain/field-errors';
 import type { Log } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
@@ -24,9 +23,8 @@ import type { AuthPorts } from './require-auth';
 export function wire(ports: AutoDebitPorts & IdempotencyPorts & AuthPorts) {
   return httpHandler(
     async (event) => {
-      const parsed = parseWith(autoDebitSchema, event.body);
-      if (!parsed.ok) throw new ValidationError(parsed.errors);
-      return json(200, await autoDebit(ports, { principal: event.principal!, sessionId: parsed.value.session_id, token: parsed.value.token, baseUrl: event.baseUrl }));
+      const parsed = parseOrRefuse(autoDebitSchema, event.body);
+      return json(200, await autoDebit(ports, { principal: event.principal!, sessionId: parsed.session_id, token: parsed.token, baseUrl: event.baseUrl }));
     },
     { auth: ports },
   );

@@ -7,9 +7,8 @@ import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { deleteCard, type DeleteCardPorts } from '../../app/delete-card';
-import { ValidationError } from '../../domain/errors';
 import { deleteCardSchema } from '../../domain/operation-schema';
-import { parseWith } from '../../domain/session-schema';
+import { parseOrRefuse } from '../../domain/field-errors';
 import type { Log } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
@@ -21,9 +20,8 @@ import type { AuthPorts } from './require-auth';
 export function wire(ports: DeleteCardPorts & IdempotencyPorts & AuthPorts) {
   return httpHandler(
     async (event) => {
-      const parsed = parseWith(deleteCardSchema, event.queryStringParameters ?? {});
-      if (!parsed.ok) throw new ValidationError(parsed.errors);
-      await deleteCard(ports, { principal: event.principal!, customerId: parsed.value.customer_id, token: event.pathParameters?.token ?? '', type: parsed.value.type });
+      const parsed = parseOrRefuse(deleteCardSchema, event.queryStringParameters ?? {});
+      await deleteCard(ports, { principal: event.principal!, customerId: parsed.customer_id, token: event.pathParameters?.token ?? '', type: parsed.type });
       return { statusCode: 204, headers: {}, body: '' };
     },
     { auth: ports },

@@ -9,9 +9,8 @@ import { sqsPublisher } from '../../adapters/aws/sqs-event-queue';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { inquireSession, type InquireSessionPorts } from '../../app/inquire-session';
-import { ValidationError } from '../../domain/errors';
 import { inquirySchema } from '../../domain/operation-schema';
-import { parseWith } from '../../domain/session-schema';
+import { parseOrRefuse } from '../../domain/field-errors';
 import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
@@ -24,9 +23,7 @@ import { meteredGateways } from '../metrics';
 export function wire(ports: InquireSessionPorts & IdempotencyPorts & AuthPorts) {
   return httpHandler(
     async (event) => {
-      const parsed = parseWith(inquirySchema, event.body);
-      if (!parsed.ok) throw new ValidationError(parsed.errors);
-      const body = parsed.value;
+      const body = parseOrRefuse(inquirySchema, event.body);
       return json(200, await inquireSession(ports, { sessionId: body.session_id, orderNo: body.order_no, notifyWebhookUrl: body.notify_webhook_url, webhookUrl: body.webhook_url, origin: requestOrigin(event) }));
     },
     { auth: ports },

@@ -5,9 +5,8 @@ import { dynamoCardReader } from '../../adapters/aws/dynamo-saved-cards';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { listCards, type ListCardsPorts } from '../../app/list-cards';
-import { ValidationError } from '../../domain/errors';
 import { listCardsSchema } from '../../domain/operation-schema';
-import { parseWith } from '../../domain/session-schema';
+import { parseOrRefuse } from '../../domain/field-errors';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
 import { json } from './http-event';
@@ -19,9 +18,7 @@ import type { AuthPorts } from './require-auth';
 export function wire(ports: ListCardsPorts & IdempotencyPorts & AuthPorts) {
   return httpHandler(
     async (event) => {
-      const parsed = parseWith(listCardsSchema, event.body);
-      if (!parsed.ok) throw new ValidationError(parsed.errors);
-      const body = parsed.value;
+      const body = parseOrRefuse(listCardsSchema, event.body);
       return json(200, await listCards(ports, { principal: event.principal!, customerId: body.customer_id, type: body.type, pgCodes: body.pg_codes, agreementId: body.agreement_id }));
     },
     { auth: ports },

@@ -6,9 +6,8 @@ import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { resendNotification, type ResendNotificationPorts } from '../../app/resend-notification';
 import type { NotificationChannel } from '../../domain/deliveries';
-import { ValidationError } from '../../domain/errors';
 import { messageNotificationSchema } from '../../domain/operation-schema';
-import { parseWith } from '../../domain/session-schema';
+import { parseOrRefuse } from '../../domain/field-errors';
 import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
@@ -21,9 +20,7 @@ import type { AuthPorts } from './require-auth';
 export function wire(ports: ResendNotificationPorts & AuthPorts & IdempotencyPorts) {
   return httpHandler(
     async (event) => {
-      const parsed = parseWith(messageNotificationSchema, event.body);
-      if (!parsed.ok) throw new ValidationError(parsed.errors);
-      const body = parsed.value;
+      const body = parseOrRefuse(messageNotificationSchema, event.body);
       // whatsapp was refused by the schema.
       await resendNotification(ports, { sessionId: body.session_id, orderNo: body.order_no, channels: body.channels as NotificationChannel[] });
       return json(200, { message: 'Customer notified.' });

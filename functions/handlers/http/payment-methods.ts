@@ -3,9 +3,8 @@ import { dynamoIdempotency } from '../../adapters/aws/dynamo-idempotency-store';
 import { dynamoCardReader } from '../../adapters/aws/dynamo-saved-cards';
 import { systemClock } from '../../adapters/system-clock';
 import { listPaymentMethods, type ListPaymentMethodsPorts } from '../../app/list-payment-methods';
-import { ValidationError } from '../../domain/errors';
 import { paymentMethodsSchema } from '../../domain/operation-schema';
-import { parseWith } from '../../domain/session-schema';
+import { parseOrRefuse } from '../../domain/field-errors';
 import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
@@ -19,9 +18,8 @@ import { logger } from '../logger';
 export function wire(ports: ListPaymentMethodsPorts & IdempotencyPorts & AuthPorts) {
   return httpHandler(
     async (event) => {
-      const parsed = parseWith(paymentMethodsSchema, event.body);
-      if (!parsed.ok) throw new ValidationError(parsed.errors);
-      return json(200, await listPaymentMethods(ports, event.principal!, parsed.value, event.baseUrl));
+      const parsed = parseOrRefuse(paymentMethodsSchema, event.body);
+      return json(200, await listPaymentMethods(ports, event.principal!, parsed, event.baseUrl));
     },
     { auth: ports },
   );

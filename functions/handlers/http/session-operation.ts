@@ -7,11 +7,10 @@ import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { operateSession, type OperateSessionPorts } from '../../app/operate-session';
-import { ValidationError } from '../../domain/errors';
 import { signedOperationPayload } from '../../domain/operation-payload';
 import { operationSchema } from '../../domain/operation-schema';
 import type { OperationName } from '../../domain/operations';
-import { parseWith } from '../../domain/session-schema';
+import { parseOrRefuse } from '../../domain/field-errors';
 import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
 import { httpHandler } from './http-handler';
@@ -38,9 +37,7 @@ const DONE: Record<OperationName, string> = {
 export function wire(ports: SessionOperationPorts) {
   return httpHandler(
     async (event) => {
-      const parsed = parseWith(operationSchema, event.body);
-      if (!parsed.ok) throw new ValidationError(parsed.errors);
-      const body = parsed.value;
+      const body = parseOrRefuse(operationSchema, event.body);
       const outcome = await operateSession(ports, {
         principal: event.principal!,
         operation: body.operation,
