@@ -402,6 +402,8 @@ describeAws('the synthesized dev stage on moto', () => {
     const cards = new RegExp(`4000${gap}0000${gap}0000${gap}0077|4111${gap}1111${gap}1111${gap}1111|5123${gap}4500${gap}0000${gap}0008|"cvv"|"card_number":"\\d{13,19}"|"securityCode"|cardNumber`, 'i');
     expect(stored).not.toMatch(cards);
     expect(stored).not.toContain('"739"');
+    // A function's lines reach us through its process's pipe, after its answer: waited for.
+    await waitFor(() => functionLogs.join('').includes(id), { timeoutMs: DELIVERY_WAIT_MS, what: 'the payment in the functions\' log' });
     const logs = functionLogs.join('');
     expect(logs).toContain(id);
     expect(logs).not.toMatch(cards);
