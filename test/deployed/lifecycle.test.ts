@@ -58,6 +58,14 @@ const functionLogs: string[] = [];
 /** The same, one entry a line, each prefixed `[FunctionName] ` (as its log stream on AWS). */
 const consoleLines: string[] = [];
 
+/** What a wait that timed out can say: the session as stored, what the functions did, and their lines about it. */
+async function whereIsIt(id: string): Promise<string> {
+  const session = (await api('GET', `${TXN}/${id}`)).json as { state?: string; attempts?: unknown; webhook_status?: unknown };
+  const stats = Object.fromEntries(['CheckoutReturn', 'AutoInquiry', 'RouteEvents', 'DeliverWebhook'].map((name) => [name, cloud.functions.get(name)?.stats]));
+  const lines = consoleLines.filter((line) => line.includes(id) || /error|slow|timed out|killed|exited/i.test(line)).slice(-30);
+  return `session ${JSON.stringify({ state: session.state, webhook_status: session.webhook_status })}; functions ${JSON.stringify(stats)}; its lines ${JSON.stringify(lines)}`;
+}
+
 describeAws('the synthesized dev stage on moto', () => {
   beforeAll(async () => {
     // All functions bundled with esbuild, as `cdk synth` does: the very assets a deploy uploads.
@@ -324,7 +332,10 @@ describeAws('the synthesized dev stage on moto', () => {
       const gatewaySession = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(handOver.text)![1]!;
       const back = await payOnHostedForm(mpgs, gatewaySession, { expiry: '01/39' });
       expect((await api('GET', back.pathname + back.search, { auth: 'none' })).status).toBe(303);
-      return (await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: DELIVERY_WAIT_MS, what: 'the paid webhook' }))!.body;
+      const hook = await waitFor(() => receiver.requests.find((r) => r.body?.session_id === id && r.body.state === 'paid'), { timeoutMs: DELIVERY_WAIT_MS, what: 'the paid webhook' }).catch(async (error: Error) => {
+        throw new Error(`${error.message}; ${await whereIsIt(id)}`);
+      });
+      return hook!.body;
     };
 
     // "Save this card" ticked on a one_off payment: the token in the signed webhook; listed, then deleted at MPGS and here.
