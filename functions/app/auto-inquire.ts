@@ -1,5 +1,6 @@
 import { NotFoundError } from '../domain/errors';
-import { nextInquiry, type InquiryMessage } from '../domain/inquiry';
+import { findGateway } from '../domain/config';
+import { firstInquiry, nextInquiry, type InquiryMessage } from '../domain/inquiry';
 import type { Ports } from '../ports';
 import { alarmMessage } from '../ports/log';
 import { syncAttempt, type SyncAttemptPorts, type SyncOutcome } from './sync-attempt';
@@ -34,14 +35,27 @@ export async function autoInquire(ports: AutoInquirePorts, message: InquiryMessa
   // about again, as a pending one is, and after the last try it ends quietly (a start that never
   // committed left nothing of ours to settle).
   const unrecorded = outcome.kind === 'unchanged' && !outcome.session.attempts.some((attempt) => attempt.reference_number === message.reference);
-  // A notification's sync is one try: the tries scheduled with the payment follow up on pending.
-  if ((outcome.kind !== 'pending' && !unrecorded) || message.trigger === 'notification') return outcome;
+  if (message.trigger === 'notification') return followUpNotification(ports, message, outcome);
+  if (outcome.kind !== 'pending' && !unrecorded) return outcome;
   const next = nextInquiry(message);
   if (!next && unrecorded) return outcome;
   if (!next) {
     ports.log.warn(alarmMessage('automatic inquiry gave up on a pending attempt'), new Error(`session ${message.session_id} attempt ${message.reference} still pending after ${message.try} tries: check it at the gateway`));
     return { kind: 'gave_up' };
   }
+  await ports.inquiries.schedule(next);
+  return { kind: 'again', next };
+}
+
+/**
+ * A notification's sync is one try. Left pending (the gateway did not answer it in time), it
+ * schedules the tries again: those scheduled with the payment may all be spent by now.
+ */
+async function followUpNotification(ports: AutoInquirePorts, message: InquiryMessage, outcome: SyncOutcome): Promise<AutoInquiryOutcome> {
+  const attempt = outcome.session.attempts.find((candidate) => candidate.reference_number === message.reference);
+  const setting = outcome.kind === 'pending' && attempt ? findGateway(await ports.config.load(), attempt.pg_code) : undefined;
+  if (!setting) return outcome;
+  const next = firstInquiry(message.session_id, message.reference, setting);
   await ports.inquiries.schedule(next);
   return { kind: 'again', next };
 }

@@ -2,7 +2,7 @@ import { successRedirect } from '../domain/checkout';
 import { findGateway } from '../domain/config';
 import { AuthenticationError, NotFoundError } from '../domain/errors';
 import type { Session } from '../domain/session';
-import { notificationInquiry } from '../domain/inquiry';
+import { firstInquiry, notificationInquiry } from '../domain/inquiry';
 import type { Ports } from '../ports';
 import { getSession, type GetSessionPorts } from './get-session';
 import { redirectAfterPayment, type RedirectAfterPaymentPorts } from './redirect-after-payment';
@@ -21,7 +21,7 @@ export interface GatewayReturn {
   query: Readonly<Record<string, string | undefined>>;
 }
 
-export type GatewayReturnPorts = SyncAttemptPorts & RedirectAfterPaymentPorts;
+export type GatewayReturnPorts = SyncAttemptPorts & RedirectAfterPaymentPorts & Pick<Ports, 'inquiries'>;
 
 /**
  * The customer is back from the gateway's page: sync the attempt, then where the customer goes.
@@ -45,19 +45,22 @@ async function destination(ports: RedirectAfterPaymentPorts, outcome: SyncOutcom
   return answered && (answered.event === 'paid' || answered.event === 'authorized') && answered.last_status_code === 200 ? successRedirect(session) : undefined;
 }
 
-async function syncReturn(ports: SyncAttemptPorts, input: GatewayReturn): Promise<SyncOutcome> {
+async function syncReturn(ports: SyncAttemptPorts & Pick<Ports, 'inquiries'>, input: GatewayReturn): Promise<SyncOutcome> {
   const outcome = await syncAttempt(ports, input.sessionId, input.reference);
   const attempt = input.reference ? outcome.session.attempts.find((candidate) => candidate.reference_number === input.reference) : undefined;
+  if (!attempt?.gateway) return outcome;
+  const setting = findGateway(await ports.config.load(), attempt.pg_code);
   // The browser's proof (MPGS's resultIndicator) is compared for the record only: a success it
   // claims that the gateway does not confirm stays pending (the automatic inquiry asks again).
-  if (attempt?.gateway) {
-    const setting = findGateway(await ports.config.load(), attempt.pg_code);
-    const connector = setting && (await ports.gateways.connect(setting));
-    const claimed = connector?.onReturn({ reference: attempt.reference_number, gateway: attempt.gateway }, input.query).matches ?? false;
-    if (claimed !== (attempt.result === 'success')) {
-      ports.log.info('gateway return and sync disagree (the sync decides)', { session_id: input.sessionId, attempt: attempt.reference_number, claimed_success: claimed, result: attempt.result });
-    }
+  const connector = setting && (await ports.gateways.connect(setting));
+  const claimed = connector?.onReturn({ reference: attempt.reference_number, gateway: attempt.gateway }, input.query).matches ?? false;
+  if (claimed !== (attempt.result === 'success')) {
+    ports.log.info('gateway return and sync disagree (the sync decides)', { session_id: input.sessionId, attempt: attempt.reference_number, claimed_success: claimed, result: attempt.result });
   }
+  // The customer is back but the gateway gave no final answer (a timeout, or not final yet): the
+  // tries scheduled with the payment may all be spent by now, so the return schedules its own. A
+  // failure to queue is a 5xx, which the customer's reload retries: never left pending unasked.
+  if (outcome.kind === 'pending' && setting) await ports.inquiries.schedule(firstInquiry(input.sessionId, attempt.reference_number, setting));
   return outcome;
 }
 

@@ -66,8 +66,9 @@ export const ROUTES: readonly Route[] = [
   // A hosted gateway's return runs a sync (Retrieve Order) and at most one session change; it reads
   // the configuration and the gateway's secrets. A paid attempt whose card is to be kept saves it
   // in the customer's cards (a second copy deleted: DeleteItem). The return then sends the paid
-  // webhook itself, as the pay post does (the webhook key, its delivery claim).
-  { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: SYNC_WRITE, keys: [...SYNC_KEYS, 'idempotency'], readOnlyKeys: ['config'], webhookKey: true, gatewaySecrets: true } },
+  // webhook itself, as the pay post does (the webhook key, its delivery claim). A sync the gateway
+  // gave no final answer schedules the automatic inquiry's tries again on the sync queue.
+  { id: 'CheckoutReturn', method: 'GET', path: '/checkout/{session_id}/return', handler: 'http/checkout-return', needs: { table: SYNC_WRITE, keys: [...SYNC_KEYS, 'idempotency'], readOnlyKeys: ['config'], webhookKey: true, gatewaySecrets: true, sendTo: ['sync'] } },
   // A hosted gateway's notification: its secret checked (the gateway's secret: the notification
   // secret lives there with the API password), the session read, and the sync queued on the sync
   // queue for AutoInquiry; it writes nothing and never calls the gateway.

@@ -24,8 +24,8 @@ export interface InquiryMessage {
   delay_seconds: number;
   /**
    * `notification`: the one sync a gateway's notification asked for, at once (the notification
-   * route answers 200 as soon as it is queued). No try follows it: the automatic inquiry's own
-   * tries, scheduled when the payment started, still cover an attempt it leaves pending.
+   * route answers 200 as soon as it is queued). An attempt it leaves pending gets the tries again
+   * (auto-inquire.ts): those scheduled when the payment started may all be spent by then.
    */
   trigger?: 'notification';
 }
@@ -46,7 +46,7 @@ export function notificationInquiry(sessionId: string, reference: string): Inqui
   return { session_id: sessionId, reference, try: 1, delay_seconds: 0, trigger: 'notification' };
 }
 
-/** The try after this one, or undefined once INQUIRY_TRIES were made (or after a notification's one sync). */
+/** The try after this one, or undefined once INQUIRY_TRIES were made (a notification's sync starts tries of its own instead). */
 export function nextInquiry(message: InquiryMessage): InquiryMessage | undefined {
   if (message.trigger === 'notification') return undefined;
   return message.try < INQUIRY_TRIES ? { ...message, try: message.try + 1 } : undefined;

@@ -2,6 +2,8 @@ import { INQUIRY_TRIES } from '../../functions/domain/inquiry';
 import { openPage, postPayment } from '../fixtures/checkout-form';
 import { DEMO_ENV, startTestApi, type TestApi } from '../fixtures/local-api';
 import { startReceiver, waitFor, type WebhookReceiver } from '../fixtures/webhook-receiver';
+import { payOnHostedForm } from '../fixtures/mpgs';
+import { DEMO_MERCHANT } from '../../functions/local/mpgs/demo-merchant';
 
 /**
  * The automatic inquiry on the embedded runtime and the local MPGS over real HTTP: a customer
@@ -26,8 +28,8 @@ const eventTypes = (id: string) => api.ports.sessions.outbox.filter((event) => e
 const retrieveOrders = (reference: string) => api.mpgs!.requests().filter((entry) => entry.method === 'GET' && entry.path.endsWith(`/order/${reference}`)).length;
 
 /** Creates an MPGS session, posts our page's form and answers the gateway session and our attempt. */
-async function startMpgs() {
-  const created = await api.request('POST', '/b/checkout/v1/pymt-txn/', { body: { type: 'payment_request', pg_codes: ['mpgs-kwd'], amount: '14.125', currency_code: 'KWD', webhook_url: `${receiver.url}/hook` } });
+async function startMpgs(extra: Record<string, unknown> = {}) {
+  const created = await api.request('POST', '/b/checkout/v1/pymt-txn/', { body: { type: 'payment_request', pg_codes: ['mpgs-kwd'], amount: '14.125', currency_code: 'KWD', webhook_url: `${receiver.url}/hook`, ...extra } });
   expect(created.status).toBe(201);
   const id = created.json.session_id as string;
   const visit = await openPage(api, id);
@@ -66,4 +68,47 @@ test(`an attempt the gateway never answers is asked ${INQUIRY_TRIES} times, then
   expect(session).toMatchObject({ state: 'pending', result: 'pending' });
   expect(session.attempts.at(-1)).toMatchObject({ reference_number: reference, result: 'pending' });
   expect(eventTypes(id)).toEqual(['created', 'pending']);
+});
+
+/** The payment's own tries all spent while the customer is still on the gateway's page (a slow payer). */
+async function startedLongAgo(extra: Record<string, unknown> = {}) {
+  api.mpgs!.control.notifications('never');
+  const started = await startMpgs(extra);
+  await waitFor(() => retrieveOrders(started.reference) === INQUIRY_TRIES, { what: `the payment's ${INQUIRY_TRIES} tries` });
+  await waitFor(() => api.ports.queue.depth('sync') === 0, { what: 'the sync queue empty' });
+  return started;
+}
+
+/** Paid once the gateway answers, by tries the trigger scheduled (the payment's were spent): one paid event, one webhook. */
+async function paidByNewTries(id: string, reference: string) {
+  await waitFor(async () => (await api.ports.sessions.get(id))!.state === 'paid', { what: 'paid by the tries the trigger scheduled' });
+  expect(eventTypes(id)).toEqual(['created', 'pending', 'paid']);
+  await waitFor(() => api.ports.queue.depth('sync') === 0, { what: 'the sync queue empty' });
+  // The trigger's timed-out read, then the try that paid; the tries after it find the attempt settled and ask nothing.
+  expect(retrieveOrders(reference)).toBe(INQUIRY_TRIES + 2);
+  await waitFor(() => receiver.requests.filter((request) => request.body?.session_id === id && request.body?.state === 'paid').length === 1, { what: 'the paid webhook' });
+}
+
+test('the customer comes back after the payment\'s tries are spent and MPGS does not answer the return in time: the customer sees our page, and the tries the return scheduled pay the session', async () => {
+  const { id, sessionId, reference } = await startedLongAgo({ redirect_url: 'https://merchant.example/done' });
+  const back = await payOnHostedForm(api.mpgs!, sessionId, { expiry: '01/39' });
+  api.mpgs!.control.delayNext(1, 1_500, 'GET'); // past the connector's 1 s timeout: unknown, never failed
+  const returned = await api.request('GET', back.pathname + back.search, { auth: 'none' });
+  expect(returned.status).toBe(303);
+  // Not paid yet as far as the return knows: our page, not the merchant's redirect_url.
+  expect(returned.headers.get('location')).toMatch(new RegExp(`/checkout/${id}$`));
+  await paidByNewTries(id, reference);
+});
+
+test('a notification whose sync MPGS does not answer in time, after the payment\'s tries are spent: its sync schedules the tries again, which pay the session', async () => {
+  const { id, sessionId, reference } = await startedLongAgo();
+  await payOnHostedForm(api.mpgs!, sessionId, { expiry: '01/39' }); // the browser never comes back
+  api.mpgs!.control.delayNext(1, 1_500, 'GET');
+  const notified = await api.request('POST', `/checkout/notify/mpgs-kwd/${id}`, {
+    auth: 'none',
+    body: JSON.stringify({ order: { id: reference }, result: 'SUCCESS' }),
+    headers: { 'content-type': 'application/json', 'x-notification-secret': DEMO_MERCHANT.notificationSecret },
+  });
+  expect(notified.status).toBe(200);
+  await paidByNewTries(id, reference);
 });

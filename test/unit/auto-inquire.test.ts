@@ -76,13 +76,17 @@ test('the window is the setting\'s, within what SQS can delay; messages that are
   }
 });
 
-test("a notification's sync is one try: still pending, nothing is scheduled and nothing alarms (the payment's own tries follow up)", async () => {
+test("a notification's sync is one try: still pending, it schedules the tries again from the first, with the gateway's window (the payment's may be spent), and nothing alarms; settled, nothing follows", async () => {
   const { ports, session, asked, scheduled } = await setup(() => ({ status: 'pending' }) as never);
   const warnings: string[] = [];
   const log = { ...ports.log, warn: (message: string) => void warnings.push(message) };
+  const window = inquiryDelaySeconds((await ports.config.load()).gateways[0]!);
   const outcome = await autoInquire({ ...ports, log }, notificationInquiry(session.session_id, 'REF-1'));
-  expect(outcome.kind).toBe('pending');
+  expect(outcome).toEqual({ kind: 'again', next: { session_id: session.session_id, reference: 'REF-1', try: 1, delay_seconds: window } });
   expect(asked).toEqual(['REF-1']);
-  expect(scheduled).toEqual([]);
+  expect(scheduled).toEqual([{ session_id: session.session_id, reference: 'REF-1', try: 1, delay_seconds: window }]);
   expect(warnings).toEqual([]);
+  // A notification about an attempt not recorded (or settled) schedules nothing.
+  expect((await autoInquire({ ...ports, log }, notificationInquiry(session.session_id, 'NOT-OURS'))).kind).toBe('unchanged');
+  expect(scheduled).toHaveLength(1);
 });

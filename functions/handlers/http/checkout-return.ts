@@ -5,6 +5,7 @@ import { dynamoCardKeeper } from '../../adapters/aws/dynamo-saved-cards';
 import { HttpWebhookSender } from '../../adapters/http-webhook-sender';
 import { setting } from '../../config/env';
 import { dynamoChargingSessions } from '../../adapters/aws/dynamo-session-repository';
+import { sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
 import { randomIds } from '../../adapters/random-ids';
 import { systemClock } from '../../adapters/system-clock';
 import { returnFromGateway, type GatewayReturnPorts } from '../../app/gateway-triggers';
@@ -46,5 +47,7 @@ export const build = () =>
     // The paid webhook is sent from here first (redirect-after-payment.ts), claimed like the queue's.
     idempotency: dynamoIdempotency(),
     webhooks: new HttpWebhookSender({ allowLoopback: setting('CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS') }),
+    // A return the gateway gave no final answer schedules tries of its own on the sync queue.
+    inquiries: sqsInquiryScheduler(),
   });
 export const handler = lambdaEntry(build);
