@@ -24,6 +24,8 @@ export interface LocalStageOptions {
   logFile: string;
   /** Execution environments per function (default 4). */
   maxEnvironments?: number;
+  /** The functions' POWERTOOLS_LOG_LEVEL (default ERROR: a load run's log stays small). */
+  logLevel?: 'INFO' | 'WARN' | 'ERROR';
 }
 
 export interface LocalStage {
@@ -51,7 +53,7 @@ export async function startLocalStage(options: LocalStageOptions): Promise<Local
       target: { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'load', secretAccessKey: 'load' } },
       namePrefix: `load-${Date.now().toString(36)}`,
       seed: options.seed,
-      emulatorEnv: { CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1', CHECKOUT_LOCAL_DELAY_SCALE: String(options.timeScale), POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      emulatorEnv: { CHECKOUT_ALLOW_LOOPBACK_WEBHOOKS: '1', CHECKOUT_LOCAL_DELAY_SCALE: String(options.timeScale), POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'ERROR' },
       scheduleIntervalMs: options.sweepEveryMs,
       queueTimeScale: options.timeScale,
       chaos: policy,

@@ -391,10 +391,16 @@ describeAws('the synthesized dev stage on moto', () => {
   }, TEST_TIMEOUT_MS);
 
   test('no card number or CVV in any item of the table nor in any line the functions logged, after sandbox and MPGS payments', async () => {
-    // A sandbox payment of its own (the card typed on our page), so this test stands alone.
+    // A sandbox payment (the card typed on our page) and an MPGS one (typed on MPGS's page) of its own, so this test stands alone.
     const id = (await create(TXN, { order_no: `${run}-nocard` })).json.session_id as string;
     const card = { ...GOOD_CARD, card_number: '4000 0000 0000 0077', cvv: '739' };
     expect((await postPayment({ request: api }, id, card, await openPage({ request: api }, id))).status).toBe(303);
+    const hosted = (await create(TXN, { order_no: `${run}-nocard-mpgs`, pg_codes: ['mpgs-kwd'], amount: '14.125' })).json.session_id as string;
+    const handOver = await postPayment({ request: api }, hosted, { pg_code: 'mpgs-kwd' }, await openPage({ request: api }, hosted));
+    const gatewaySession = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(handOver.text)![1]!;
+    const back = await payOnHostedForm(mpgs, gatewaySession, { expiry: '01/39' });
+    expect((await api('GET', back.pathname + back.search, { auth: 'none' })).status).toBe(303);
+    await waitFor(async () => (await api('GET', `${TXN}/${hosted}`)).json.state === 'paid', { timeoutMs: DELIVERY_WAIT_MS, what: 'the MPGS payment' });
     useMotoEnv();
     const documents = dynamoDocumentClient();
     const items: unknown[] = [];
