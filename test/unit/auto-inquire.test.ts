@@ -1,5 +1,6 @@
 import { autoInquire } from '../../functions/app/auto-inquire';
 import { firstInquiry, INQUIRY_TRIES, inquiryDelaySeconds, notificationInquiry, parseInquiryMessage, type InquiryMessage } from '../../functions/domain/inquiry';
+import type { GatewaySetting } from '../../functions/domain/config';
 import type { PaymentAttempt } from '../../functions/domain/session';
 import type { PaymentGateway } from '../../functions/ports';
 import { eventPorts, sampleSession } from '../fixtures/event-ports';
@@ -89,4 +90,52 @@ test("a notification's sync is one try: still pending, it schedules the tries ag
   // A notification about an attempt not recorded (or settled) schedules nothing.
   expect((await autoInquire({ ...ports, log }, notificationInquiry(session.session_id, 'NOT-OURS'))).kind).toBe('unchanged');
   expect(scheduled).toHaveLength(1);
+});
+
+describe('what each try decides from (mutation survivors of auto-inquire.ts)', () => {
+  /** A session with two attempts at two gateways, the second (ours) at a gateway with its own 5-minute window. */
+  async function twoAttempts(ours: PaymentAttempt['result']) {
+    const { ports, scheduled, asked } = await setup(() => ({ status: 'pending' }) as never);
+    const config = await ports.config.load();
+    const [first, second] = config.gateways as [GatewaySetting, GatewaySetting];
+    const windowed = { ...config, gateways: [first, { ...second, inquiry_window_minutes: 5 }, ...config.gateways.slice(2)] };
+    const attempts: PaymentAttempt[] = [
+      { reference_number: 'REF-A', pg_code: first.code, result: 'failed', card_brand: 'card', card_last4: '', attempted_at: '2026-11-25T09:00:00.000Z' },
+      { reference_number: 'REF-B', pg_code: second.code, result: ours, card_brand: 'card', card_last4: '', attempted_at: '2026-11-25T10:00:00.000Z' },
+    ];
+    const session = sampleSession({ pg_codes: [first.code, second.code], state: ours === 'success' ? 'paid' : 'pending', attempts, reference_number: 'REF-B' });
+    await ports.sessions.create(session, []);
+    // The store with this configuration (its other methods inherited from the test's own store).
+    const store: typeof ports.config = Object.assign(Object.create(ports.config), { load: async () => windowed });
+    return { ports: { ...ports, config: store }, session, scheduled, asked };
+  }
+
+  test("a notification's tries are scheduled with the window of the gateway of the attempt it names, not another attempt's", async () => {
+    const { ports, session, scheduled } = await twoAttempts('pending');
+    expect(await autoInquire(ports, notificationInquiry(session.session_id, 'REF-B'))).toMatchObject({ kind: 'again', next: { reference: 'REF-B', try: 1, delay_seconds: 300 } });
+    expect(scheduled.map((next) => next.delay_seconds)).toEqual([300]);
+  });
+
+  test('a notification about an attempt settled already schedules nothing; nor does a try about a settled attempt beside another', async () => {
+    const { ports, session, scheduled, asked } = await twoAttempts('success');
+    expect((await autoInquire(ports, notificationInquiry(session.session_id, 'REF-B'))).kind).toBe('unchanged');
+    expect((await autoInquire(ports, firstInquiry(session.session_id, 'REF-B', { inquiry_window_minutes: 5 }))).kind).toBe('unchanged');
+    expect(scheduled).toEqual([]);
+    expect(asked).toEqual([]);
+  });
+
+  test('a failure of ours while syncing is thrown (SQS delivers the try again), not taken for a session that is gone', async () => {
+    const { ports, session } = await setup(() => {
+      throw new Error('the gateway client failed');
+    });
+    await expect(autoInquire(ports, firstInquiry(session.session_id, 'REF-1', {}))).rejects.toThrow('the gateway client failed');
+  });
+
+  test('the alarm after the last try names the session, the attempt and the tries', async () => {
+    const { ports, session } = await setup(() => ({ status: 'pending' }) as never);
+    const errors: unknown[] = [];
+    const log = { ...ports.log, warn: (_message: string, error?: unknown) => void errors.push(error) };
+    expect((await autoInquire({ ...ports, log }, { ...firstInquiry(session.session_id, 'REF-1', {}), try: INQUIRY_TRIES })).kind).toBe('gave_up');
+    expect(String((errors[0] as Error).message)).toBe(`session ${session.session_id} attempt REF-1 still pending after ${INQUIRY_TRIES} tries: check it at the gateway`);
+  });
 });
