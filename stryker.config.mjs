@@ -37,6 +37,8 @@ export default {
   // Two shared cores: one test process at a time.
   concurrency: 1,
   timeoutMS: 20000,
+  // The initial run takes every suite once, with coverage: minutes on a busy 2-core machine.
+  dryRunTimeoutMinutes: 30,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
