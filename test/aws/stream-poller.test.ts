@@ -10,6 +10,8 @@ import { waitFor } from '../fixtures/webhook-receiver';
  * moto answers one by putting back a copy of the whole table, stream shard included, so a
  * poller that followed NextShardIterator kept reading the old shard and never saw another
  * record (the stream router of a CI-sized run stopped so, silently). It keeps a position instead.
+ * And the shard moto threw away held the cancelled transaction's passed writes, read as records
+ * by an iterator taken before: our moto server (test/fixtures/moto-server.py) keeps the shard.
  */
 describeAws('the local cloud\'s stream poller', () => {
   const target = { endpoint: MOTO_ENDPOINT!, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
