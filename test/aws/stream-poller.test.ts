@@ -22,8 +22,9 @@ describeAws('the local cloud\'s stream poller', () => {
     dynamo.destroy();
   });
 
-  test('a record written after a cancelled transaction still reaches the function, once', async () => {
-    const TableName = `stream-poller-${randomBytes(4).toString('hex')}`;
+  /** A table of its own with a stream (other suites share this moto server). */
+  const streamTable = async (prefix: string) => {
+    const TableName = `${prefix}-${randomBytes(4).toString('hex')}`;
     const table = await dynamo.send(
       new CreateTableCommand({
         TableName,
@@ -33,6 +34,11 @@ describeAws('the local cloud\'s stream poller', () => {
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
       }),
     );
+    return { TableName, table };
+  };
+
+  test('a record written after a cancelled transaction still reaches the function, once', async () => {
+    const { TableName, table } = await streamTable('stream-poller');
     const seen: string[] = [];
     const invoke = async (event: unknown) => {
       for (const record of (event as { Records: Array<{ dynamodb: { Keys: { pk: { S: string } } } }> }).Records) seen.push(record.dynamodb.Keys.pk.S);
@@ -58,16 +64,7 @@ describeAws('the local cloud\'s stream poller', () => {
     // and whose second was refused was cancelled, and the iterator then read that first write
     // (moto kept it in the shard it threw away). The poller moved past its sequence number, which
     // the table's next write (a paid session's) reused: that record was never routed.
-    const TableName = `stream-phantom-${randomBytes(4).toString('hex')}`;
-    const table = await dynamo.send(
-      new CreateTableCommand({
-        TableName,
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
+    const { TableName, table } = await streamTable('stream-phantom');
     const streams = new DynamoDBStreamsClient(target);
     const StreamArn = table.TableDescription!.LatestStreamArn!;
     const put = (pk: string) => dynamo.send(new PutItemCommand({ TableName, Item: { pk: { S: pk } } }));
