@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SessionEvent } from '../domain/events';
+import type { InquiryMessage } from '../domain/inquiry';
 
 /**
  * The API request a piece of work runs for (API Gateway's request id), kept across awaits, so
@@ -20,4 +21,10 @@ export function currentRequestId(): string | undefined {
 export function stampRequestId(events: readonly SessionEvent[]): SessionEvent[] {
   const requestId = current.getStore();
   return requestId ? events.map((event) => (event.request_id ? event : { ...event, request_id: requestId })) : [...events];
+}
+
+/** A scheduled sync, with the current request's id unless it already has one (a next try keeps the first's). */
+export function stampInquiry(message: InquiryMessage): InquiryMessage {
+  const requestId = current.getStore();
+  return requestId && !message.request_id ? { ...message, request_id: requestId } : message;
 }

@@ -28,6 +28,12 @@ export interface InquiryMessage {
    * (auto-inquire.ts): those scheduled when the payment started may all be spent by then.
    */
   trigger?: 'notification';
+  /**
+   * The API request that started the attempt or asked for this sync (the pay, the return, the
+   * notification): the events the sync commits carry it, so one search follows a hosted payment
+   * from that request to its webhook. The scheduler stamps it (request-context.ts).
+   */
+  request_id?: string;
 }
 
 /** The wait before each try: the gateway's inquiry window, within what SQS can delay. */
@@ -60,6 +66,7 @@ export function parseInquiryMessage(body: string): InquiryMessage | undefined {
   const notification = message.trigger === 'notification';
   const valid =
     (message.trigger === undefined || notification) &&
+    (message.request_id === undefined || (typeof message.request_id === 'string' && message.request_id !== '')) &&
     typeof message.session_id === 'string' &&
     message.session_id !== '' &&
     typeof message.reference === 'string' &&
@@ -71,6 +78,8 @@ export function parseInquiryMessage(body: string): InquiryMessage | undefined {
     message.delay_seconds! >= (notification ? 0 : 1) &&
     message.delay_seconds! <= MAX_INQUIRY_DELAY_SECONDS;
   if (!valid) return undefined;
-  const parsed = { session_id: message.session_id!, reference: message.reference!, try: message.try!, delay_seconds: message.delay_seconds! };
-  return notification ? { ...parsed, trigger: 'notification' } : parsed;
+  const parsed: InquiryMessage = { session_id: message.session_id!, reference: message.reference!, try: message.try!, delay_seconds: message.delay_seconds! };
+  if (notification) parsed.trigger = 'notification';
+  if (message.request_id !== undefined) parsed.request_id = message.request_id;
+  return parsed;
 }

@@ -168,13 +168,14 @@ describeAws('the synthesized dev stage on moto', () => {
     expect(stats('CreateSession').invocations).toBeGreaterThanOrEqual(2);
   }, TEST_TIMEOUT_MS);
 
+  /** A function's EMF lines (CloudWatch's embedded metric format) for `metric`, parsed. */
+  const emf = (fn: string, metric: string) =>
+    consoleLines
+      .filter((line) => line.startsWith(`[${fn}] {`) && line.includes('"_aws"'))
+      .map((line) => JSON.parse(line.slice(fn.length + 3)) as Record<string, any>)
+      .filter((line) => line._aws.CloudWatchMetrics.some((m: { Metrics: Array<{ Name: string }> }) => m.Metrics.some((x) => x.Name === metric)));
+
   test('the console shows the EMF metrics and one request id: created, then paid (gateway call, attempt) and its webhook delivered, each line naming the request that committed it', async () => {
-    /** A function's EMF lines (CloudWatch's embedded metric format) for `metric`, parsed. */
-    const emf = (fn: string, metric: string) =>
-      consoleLines
-        .filter((line) => line.startsWith(`[${fn}] {`) && line.includes('"_aws"'))
-        .map((line) => JSON.parse(line.slice(fn.length + 3)) as Record<string, any>)
-        .filter((line) => line._aws.CloudWatchMetrics.some((m: { Metrics: Array<{ Name: string }> }) => m.Metrics.some((x) => x.Name === metric)));
     const created = await create(TXN, { order_no: `${run}-emf`, webhook_url: receiver.url });
     expect(created.status).toBe(201);
     const id = created.json.session_id as string;
@@ -315,6 +316,12 @@ describeAws('the synthesized dev stage on moto', () => {
     await waitFor(async () => (await api('GET', `${TXN}/${id}`)).json.webhook_status?.event === 'paid' || receiver.requests.filter((r) => r.body?.session_id === id && r.body.state === 'paid').length > 1, { timeoutMs: DELIVERY_WAIT_MS, what: 'the webhook recorded' });
     expect(receiver.requests.filter((r) => r.body?.session_id === id && r.body.state === 'paid')).toHaveLength(1);
     expect(cloud.functions.get('GatewayNotification')!.stats.errors).toBe(0);
+    // One id: the paid event, committed by AutoInquiry's sync, names the notification's request.
+    const notifyId = served.find((record) => record.path === `/checkout/notify/mpgs-kwd/${id}`)!.request_id;
+    expect(notifyId).toMatch(/\S/);
+    const paidLine = () => emf('RouteEvents', 'SessionEvents').find((line) => line.session_id === id && line.event === 'paid');
+    await waitFor(paidLine, { timeoutMs: DELIVERY_WAIT_MS, what: "the router's paid line" });
+    expect(paidLine()).toMatchObject({ request_id: notifyId });
   }, 600_000);
 
   test("saved cards on the shipped bundles: kept on a hosted payment, listed, deleted; an auto_debit agreement set up by the customer's payment, its card charged by the merchant, the webhooks carry the token; no card number, CVV or token in any log line", async () => {

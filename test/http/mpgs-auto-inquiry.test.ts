@@ -25,6 +25,8 @@ afterAll(async () => {
 afterEach(() => api.mpgs!.control.reset());
 
 const eventTypes = (id: string) => api.ports.sessions.outbox.filter((event) => event.session_id === id).map((event) => event.type);
+/** The API request the session's paid event names: one search by it follows the payment to its webhook. */
+const paidRequestId = (id: string) => api.ports.sessions.outbox.find((event) => event.session_id === id && event.type === 'paid')?.request_id;
 const retrieveOrders = (reference: string) => api.mpgs!.requests().filter((entry) => entry.method === 'GET' && entry.path.endsWith(`/order/${reference}`)).length;
 
 /** Creates an MPGS session, posts our page's form and answers the gateway session and our attempt. */
@@ -37,13 +39,13 @@ async function startMpgs(extra: Record<string, unknown> = {}) {
   expect(posted.status).toBe(200);
   const sessionId = /Checkout\.configure\(\{"session":\{"id":"([^"]+)"\}\}\)/.exec(posted.text)![1]!;
   const attempt = (await api.ports.sessions.get(id))!.attempts.at(-1)!;
-  return { id, sessionId, reference: attempt.reference_number };
+  return { id, sessionId, reference: attempt.reference_number, payRequestId: posted.headers.get('x-request-id')! };
 }
 
 test('paid at the gateway, the browser never returns and no notification comes: the automatic inquiry pays the session, one paid event, the merchant gets the webhook', async () => {
   api.mpgs!.control.notifications('never');
   api.mpgs!.control.browserNeverReturns();
-  const { id, sessionId, reference } = await startMpgs();
+  const { id, sessionId, reference, payRequestId } = await startMpgs();
   const paid = await fetch(`${api.mpgs!.url}/checkout/pay/${sessionId}`, { method: 'POST', body: new URLSearchParams({ cardNumber: '5123450000000008', expiryMonth: '01', expiryYear: '39', securityCode: '100', nameOnCard: 'A' }), redirect: 'manual' });
   expect(paid.status).toBe(200); // the gateway's own page: the browser is not sent back to us
   await waitFor(async () => (await api.ports.sessions.get(id))!.state === 'paid', { what: 'paid by the automatic inquiry' });
@@ -55,6 +57,9 @@ test('paid at the gateway, the browser never returns and no notification comes: 
   // The tries left after the one that paid find the attempt settled and change nothing.
   await waitFor(() => retrieveOrders(reference) >= 1, { what: 'the inquiry' });
   expect(eventTypes(id)).toEqual(['created', 'pending', 'paid']);
+  // The sync ran in a worker, for the payment's request: its paid event names that request.
+  expect(payRequestId).toMatch(/\S/);
+  expect(paidRequestId(id)).toBe(payRequestId);
 });
 
 test(`an attempt the gateway never answers is asked ${INQUIRY_TRIES} times, then left pending for an operator`, async () => {
@@ -98,6 +103,7 @@ test('the customer comes back after the payment\'s tries are spent and MPGS does
   // Not paid yet as far as the return knows: our page, not the merchant's redirect_url.
   expect(returned.headers.get('location')).toMatch(new RegExp(`/checkout/${id}$`));
   await paidByNewTries(id, reference);
+  expect(paidRequestId(id)).toBe(returned.headers.get('x-request-id'));
 });
 
 test('a notification whose sync MPGS does not answer in time, after the payment\'s tries are spent: its sync schedules the tries again, which pay the session', async () => {
@@ -111,4 +117,5 @@ test('a notification whose sync MPGS does not answer in time, after the payment\
   });
   expect(notified.status).toBe(200);
   await paidByNewTries(id, reference);
+  expect(paidRequestId(id)).toBe(notified.headers.get('x-request-id'));
 });

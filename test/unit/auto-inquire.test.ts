@@ -65,12 +65,15 @@ test('the window is the setting\'s, within what SQS can delay; messages that are
   expect(inquiryDelaySeconds({})).toBe(900);
   expect(parseInquiryMessage(JSON.stringify(firstInquiry('s', 'r', {})))).toEqual({ session_id: 's', reference: 'r', try: 1, delay_seconds: 900 });
   expect(parseInquiryMessage(JSON.stringify(notificationInquiry('s', 'r')))).toEqual({ session_id: 's', reference: 'r', try: 1, delay_seconds: 0, trigger: 'notification' });
+  expect(parseInquiryMessage(JSON.stringify({ ...notificationInquiry('s', 'r'), request_id: 'req-1' }))).toEqual({ session_id: 's', reference: 'r', try: 1, delay_seconds: 0, trigger: 'notification', request_id: 'req-1' });
   const refused = [
     { session_id: 's', reference: 'r', try: 0, delay_seconds: 60 },
     { session_id: 's', reference: 'r', try: 1, delay_seconds: 901 },
     // Only a notification's sync is asked at once; no other trigger exists.
     { session_id: 's', reference: 'r', try: 1, delay_seconds: 0 },
     { session_id: 's', reference: 'r', try: 1, delay_seconds: 60, trigger: 'return' },
+    { session_id: 's', reference: 'r', try: 1, delay_seconds: 60, request_id: '' },
+    { session_id: 's', reference: 'r', try: 1, delay_seconds: 60, request_id: 42 },
   ];
   for (const body of ['', 'null', '{}', ...refused.map((message) => JSON.stringify(message))]) {
     expect(parseInquiryMessage(body)).toBeUndefined();
@@ -138,4 +141,33 @@ describe('what each try decides from (mutation survivors of auto-inquire.ts)', (
     expect((await autoInquire({ ...ports, log }, { ...firstInquiry(session.session_id, 'REF-1', {}), try: INQUIRY_TRIES })).kind).toBe('gave_up');
     expect(String((errors[0] as Error).message)).toBe(`session ${session.session_id} attempt REF-1 still pending after ${INQUIRY_TRIES} tries: check it at the gateway`);
   });
+});
+
+test("the worker runs a sync for the API request that asked for it: its paid event and its next try name that request; a message naming none is still a sync", async () => {
+  const { wire } = await import('../../functions/handlers/queue/auto-inquiry');
+  const { runWithRequestId, stampInquiry } = await import('../../functions/adapters/request-context');
+  const { MemoryEventQueue } = await import('../../functions/adapters/embedded/memory-event-queue');
+  const record = (message: InquiryMessage) => ({ body: JSON.stringify(message), messageId: 'm-1', receiptHandle: 'r-1', attributes: { ApproximateReceiveCount: '1' } }) as never;
+  const queue = new MemoryEventQueue();
+
+  // Scheduled inside a request, a try carries its id; a next try keeps the first's.
+  const first = runWithRequestId('req-pay', () => stampInquiry(firstInquiry('s', 'REF-1', {})));
+  expect(first.request_id).toBe('req-pay');
+  expect(runWithRequestId('req-other', () => stampInquiry(first)).request_id).toBe('req-pay');
+  expect(stampInquiry(firstInquiry('s', 'REF-1', {})).request_id).toBeUndefined();
+
+  const pending = await setup(() => ({ status: 'pending' }) as never);
+  await wire({ ...pending.ports, queue })({ Records: [record({ ...firstInquiry(pending.session.session_id, 'REF-1', {}), request_id: 'req-pay' })] }, {} as never);
+  expect(pending.scheduled.map((next) => [next.try, next.request_id])).toEqual([[2, 'req-pay']]);
+
+  const paid = await setup(() => ({ status: 'paid', order: { id: 'REF-1', amount: pending.session.amount, currency: pending.session.currency_code }, card: { brand: 'visa', last4: '4242' }, pg_params: {}, gateway_response: {} }) as never);
+  await wire({ ...paid.ports, queue })({ Records: [record({ ...notificationInquiry(paid.session.session_id, 'REF-1'), request_id: 'req-notify' })] }, {} as never);
+  const events = paid.ports.sessions.outbox.filter((event) => event.session_id === paid.session.session_id && event.type === 'paid');
+  expect(events.map((event) => event.request_id)).toEqual(['req-notify']);
+
+  // A message from before the field (or scheduled outside a request) still runs its try.
+  const bare = await setup(() => ({ status: 'pending' }) as never);
+  await wire({ ...bare.ports, queue })({ Records: [record(firstInquiry(bare.session.session_id, 'REF-1', {}))] }, {} as never);
+  expect(bare.asked).toEqual(['REF-1']);
+  expect(bare.scheduled.map((next) => [next.try, next.request_id])).toEqual([[2, undefined]]);
 });

@@ -13,6 +13,7 @@ import { uses } from '../../config/needs';
 import { QUEUE_URL_VARIABLES } from '../../config/queues';
 import { sqsClient } from './aws-clients';
 import { redriveDeadLetters } from './sqs-redrive';
+import { stampInquiry } from '../request-context';
 
 /** SQS refuses a visibility timeout above 12 h. */
 const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
@@ -46,7 +47,7 @@ export class SqsEventQueue implements EventQueue, InquiryScheduler {
   /** The inquiry queue's message, delivered after its delay (SendMessage DelaySeconds, at most 900). */
   async schedule(message: InquiryMessage): Promise<void> {
     const delay = Math.min(900, Math.max(0, Math.round(message.delay_seconds * this.delayScale)));
-    await this.client.send(new SendMessageCommand({ QueueUrl: this.url(INQUIRY_QUEUE), MessageBody: JSON.stringify(message), DelaySeconds: delay }));
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.url(INQUIRY_QUEUE), MessageBody: JSON.stringify(stampInquiry(message)), DelaySeconds: delay }));
   }
 
   async retryLater(queue: QueueName, receipt: string, delaySeconds: number): Promise<void> {

@@ -4,6 +4,7 @@ import { WORK_QUEUE } from '../../config/queues';
 import type { DeliveryMessage, QueueName } from '../../domain/deliveries';
 import { INQUIRY_QUEUE, type InquiryMessage } from '../../domain/inquiry';
 import type { EventQueue, InquiryScheduler } from '../../ports';
+import { stampInquiry } from '../request-context';
 
 export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
@@ -81,7 +82,7 @@ export class MemoryEventQueue implements EventQueue, InquiryScheduler {
 
   /** SQS's DelaySeconds, scaled like the retry delays. */
   async schedule(message: InquiryMessage): Promise<void> {
-    this.enqueue(INQUIRY_QUEUE, JSON.stringify(message), message.delay_seconds * 1000 * this.scale);
+    this.enqueue(INQUIRY_QUEUE, JSON.stringify(stampInquiry(message)), message.delay_seconds * 1000 * this.scale);
   }
 
   async retryLater(queue: QueueName, receipt: string, delaySeconds: number): Promise<void> {

@@ -6,6 +6,7 @@ import { dynamoChargingSessions } from '../../adapters/aws/dynamo-session-reposi
 import { awsPaymentGateways } from '../../adapters/aws/gateway-secrets';
 import { sqsConsumerQueue, sqsInquiryScheduler } from '../../adapters/aws/sqs-event-queue';
 import { randomIds } from '../../adapters/random-ids';
+import { runWithRequestId } from '../../adapters/request-context';
 import { systemClock } from '../../adapters/system-clock';
 import { autoInquire, type AutoInquirePorts } from '../../app/auto-inquire';
 import { INQUIRY_QUEUE, parseInquiryMessage } from '../../domain/inquiry';
@@ -27,7 +28,10 @@ export function wire(ports: AutoInquirePorts & ConsumerPorts): ReturnType<typeof
       await ports.queue.deadLetter(INQUIRY_QUEUE, record.body, 'not an inquiry message');
       return;
     }
-    const outcome = await autoInquire(ports, message);
+    // Every line and event of this sync names the API request that started the attempt or asked for it.
+    logger.appendKeys({ request_id: message.request_id });
+    const inquire = () => autoInquire(ports, message);
+    const outcome = await (message.request_id ? runWithRequestId(message.request_id, inquire) : inquire());
     logger.info('automatic inquiry', { session_id: message.session_id, reference: message.reference, try: message.try, trigger: message.trigger ?? 'schedule', outcome: outcome.kind });
   };
   const fn: QueueFunction = (event, context) =>
