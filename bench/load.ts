@@ -2,6 +2,7 @@ import './quiet-logs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readSecretOption, secretOptions } from '../scripts/secret-option';
 import { runLoad, type LoadOptions } from './load/driver';
 import { startLocalStage, type LocalStage } from './load/local-stage';
 import { html, summarize, table } from './load/report';
@@ -21,7 +22,8 @@ import { html, summarize, table } from './load/report';
  * process, and a Node process per function environment) runs out of CPU well before AWS would.
  *   npm run load -- --chaos                          kill pipeline workers at random (seeded)
  *   npm run load -- --chaos 'kill=0.2,seed=3,functions=DeliverWebhook'
- *   npm run load -- --url https://… --key …  [--webhook-key …] [--webhook-url https://…]
+ *   npm run load -- --url https://… --key-file <path>  [--webhook-key-file <path>] [--webhook-url https://…]
+ *     (or --key-stdin / CHECKOUT_API_KEY, --webhook-key-stdin / CHECKOUT_WEBHOOK_KEY: never a secret on argv)
  *
  * A deployed stage's webhooks reach this machine's receiver only with --webhook-url (a public
  * tunnel to it); without it the webhook figures cover what arrived, if anything.
@@ -36,8 +38,8 @@ const { values } = parseArgs({
   args: argv,
   options: {
     url: { type: 'string' },
-    key: { type: 'string' },
-    'webhook-key': { type: 'string' },
+    ...secretOptions('key'),
+    ...secretOptions('webhook-key'),
     'webhook-url': { type: 'string' },
     rate: { type: 'string', default: '4' },
     duration: { type: 'string', default: '30' },
@@ -71,9 +73,11 @@ async function main(): Promise<void> {
   let stage: LocalStage | undefined;
   let target: { baseUrl: string; apiKey: string; webhookKey?: string; name: string };
   if (values.url) {
-    if (!values.key) throw new Error('--url needs --key (the merchant API key)');
+    const apiKey = await readSecretOption(values, 'key', 'CHECKOUT_API_KEY');
+    if (!apiKey) throw new Error('--url needs the merchant API key: --key-file, --key-stdin or CHECKOUT_API_KEY');
     if (chaos) throw new Error('--chaos kills local function processes: it needs the local cloud (no --url)');
-    target = { baseUrl: values.url.replace(/\/+$/, ''), apiKey: values.key, webhookKey: values['webhook-key'], name: values.url };
+    const webhookKey = await readSecretOption(values, 'webhook-key', 'CHECKOUT_WEBHOOK_KEY');
+    target = { baseUrl: values.url.replace(/\/+$/, ''), apiKey, webhookKey, name: values.url };
   } else {
     const out = resolve(values.out!);
     mkdirSync(out, { recursive: true });

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { readSecretOption, secretOptions } from './secret-option';
 
 /**
  * `npm run smoke -- --url <ApiUrl> --key-file <path>` (or `--key-stdin`, or CHECKOUT_API_KEY):
@@ -18,15 +18,9 @@ interface Step {
 }
 
 async function readKey(values: Record<string, unknown>): Promise<string> {
-  if (values.key !== undefined) throw new Error('--key would leave the API key in the shell history: use --key-file, --key-stdin or CHECKOUT_API_KEY.');
-  if (typeof values['key-file'] === 'string') return (await readFile(values['key-file'], 'utf8')).trim();
-  if (values['key-stdin']) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8').trim();
-  }
-  if (process.env.CHECKOUT_API_KEY) return process.env.CHECKOUT_API_KEY;
-  throw new Error('Give the API key with --key-file, --key-stdin or CHECKOUT_API_KEY.');
+  const key = await readSecretOption(values, 'key', 'CHECKOUT_API_KEY');
+  if (key === undefined) throw new Error('Give the API key with --key-file, --key-stdin or CHECKOUT_API_KEY.');
+  return key;
 }
 
 export async function smoke(baseUrl: string, apiKey: string, pgCode?: string): Promise<{ ok: boolean; steps: Step[] }> {
@@ -69,7 +63,7 @@ export async function smoke(baseUrl: string, apiKey: string, pgCode?: string): P
 
 if (require.main === module) {
   (async () => {
-    const { values } = parseArgs({ options: { url: { type: 'string' }, key: { type: 'string' }, 'key-file': { type: 'string' }, 'key-stdin': { type: 'boolean' }, 'pg-code': { type: 'string' } }, strict: true });
+    const { values } = parseArgs({ options: { url: { type: 'string' }, ...secretOptions('key'), 'pg-code': { type: 'string' } }, strict: true });
     if (!values.url) throw new Error('usage: npm run smoke -- --url <ApiUrl> --key-file <path> [--pg-code <code>]');
     const result = await smoke(values.url, await readKey(values), values['pg-code']);
     console.log(JSON.stringify(result, null, 2));
