@@ -58,7 +58,7 @@ describe('npm run smoke: the post-deploy check', () => {
     const none = await run('scripts/smoke.ts', ['--url', api.url]);
     expect(none.out).toContain('Give the API key with --key-file, --key-stdin or CHECKOUT_API_KEY.');
     // The load test refuses a key or a webhook key on argv before it sends anything.
-    for (const [option, env] of [['--key', 'CHECKOUT_API_KEY'], ['--webhook-key', 'CHECKOUT_WEBHOOK_KEY']]) {
+    for (const [option, env] of [['--key', 'CHECKOUT_API_KEY'], ['--webhook-key', 'CHECKOUT_WEBHOOK_KEY']] as const) {
       const load = await run('bench/load.ts', ['--url', api.url, ...(option === '--key' ? [] : ['--key-file', file]), option, 'secret'], { env: { CHECKOUT_API_KEY: '' } });
       expect(load.code).toBe(1);
       expect(load.out).toContain(`${option} would leave the secret in the shell history: use ${option}-file, ${option}-stdin or ${env}.`);
