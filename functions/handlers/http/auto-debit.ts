@@ -15,6 +15,7 @@ import type { Log } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
 import { json } from './http-event';
+import { authenticated } from './authenticated';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
 import type { AuthPorts } from './require-auth';
@@ -26,7 +27,7 @@ export function wire(ports: AutoDebitPorts & IdempotencyPorts & AuthPorts) {
       const parsed = parseOrRefuse(autoDebitSchema, event.body);
       return json(200, await autoDebit(ports, { principal: event.principal!, sessionId: parsed.session_id, token: parsed.token, baseUrl: event.baseUrl }));
     },
-    { auth: ports },
+    authenticated(ports),
   );
 }
 

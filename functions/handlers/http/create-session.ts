@@ -3,6 +3,7 @@ import { renderSession } from '../../domain/session';
 import { fullSchema } from '../../domain/session-schema';
 import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
+import { authenticated } from './authenticated';
 import { httpHandler } from './http-handler';
 import { readSessionRequest } from './session-request';
 import { awsSessionRoutePorts, type SessionRoutePorts } from './session-route-ports';
@@ -13,7 +14,7 @@ export function wire(ports: SessionRoutePorts) {
       const session = await createSession(ports, { principal: event.principal!, request: readSessionRequest(fullSchema, event) });
       return json(201, renderSession(session, event.baseUrl));
     },
-    { auth: ports },
+    authenticated(ports),
   );
 }
 

@@ -12,6 +12,7 @@ import { parseOrRefuse } from '../../domain/field-errors';
 import type { Log } from '../../ports';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
+import { authenticated } from './authenticated';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
 import type { AuthPorts } from './require-auth';
@@ -24,7 +25,7 @@ export function wire(ports: DeleteCardPorts & IdempotencyPorts & AuthPorts) {
       await deleteCard(ports, { principal: event.principal!, customerId: parsed.customer_id, token: event.pathParameters?.token ?? '', type: parsed.type });
       return { statusCode: 204, headers: {}, body: '' };
     },
-    { auth: ports },
+    authenticated(ports),
   );
 }
 

@@ -1,5 +1,5 @@
 import { runWithRequestId } from '../../adapters/request-context';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -8,19 +8,17 @@ import { logger } from '../logger';
 import { errorResponse, type ErrorRendering } from './error-response';
 import { baseUrlOf } from './base-url';
 import type { HttpEvent, HttpResult } from './http-event';
-import { idempotency, type IdempotencyOptions, type IdempotencyPorts } from './idempotency';
 import { parseBody } from './parse-body';
 import { pathParameters } from './path-parameters';
-import { requireAuth, type AuthPorts } from './require-auth';
 import { trailingSlash } from './trailing-slash';
 
+export type HttpMiddleware = MiddlewareObj<HttpEvent, HttpResult>;
+
 export interface HttpHandlerOptions {
-  /** The route needs `Authorization` (Api-Key or Basic); POSTs honour Idempotency-Key. */
-  auth?: AuthPorts & IdempotencyPorts;
+  /** The route's own middleware, innermost: `authenticated(…)` (authenticated.ts) for a route that needs credentials. */
+  middleware?: HttpMiddleware[];
   /** How errors are shown: Ottu's JSON (API routes, the default) or an HTML page (the customer's pages). */
   errors?: ErrorRendering;
-  /** How the route's POSTs are deduplicated beyond Idempotency-Key (the operation route's Tracking-Key). */
-  idempotency?: IdempotencyOptions;
 }
 
 export type HttpFunction = (event: HttpEvent) => Promise<HttpResult>;
@@ -28,8 +26,8 @@ export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context
 
 /**
  * The one middleware stack of every HTTP route. Order matters: errors are mapped last (so every
- * middleware's failure gets Ottu's shape), the body is parsed before the caller is known, and
- * idempotency sits innermost so it records the final answer.
+ * middleware's failure gets Ottu's shape), the body is parsed before the caller is known, and the
+ * route's own middleware (the caller, then idempotency: authenticated.ts) sits innermost.
  */
 export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions = {}): LambdaHttpHandler {
   // A custom domain (or the API's own URL, which the stack sets) for links; else the request's host.
@@ -61,7 +59,7 @@ export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions = {}):
     .use(pathParameters())
     .use(httpHeaderNormalizer())
     .use(parseBody());
-  if (options.auth) stack.use(requireAuth(options.auth)).use(idempotency(options.auth, options.idempotency));
+  for (const middleware of options.middleware ?? []) stack.use(middleware);
   const handle = stack as unknown as LambdaHttpHandler;
   // The request id goes with everything the request commits (its events, then their deliveries).
   return (event, context) => runWithRequestId(event.requestContext.requestId, () => handle(event, context));

@@ -13,6 +13,7 @@ import { inquirySchema } from '../../domain/operation-schema';
 import { parseOrRefuse } from '../../domain/field-errors';
 import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
+import { authenticated } from './authenticated';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
 import { requestOrigin, type AuthPorts } from './require-auth';
@@ -26,7 +27,7 @@ export function wire(ports: InquireSessionPorts & IdempotencyPorts & AuthPorts) 
       const body = parseOrRefuse(inquirySchema, event.body);
       return json(200, await inquireSession(ports, { sessionId: body.session_id, orderNo: body.order_no, notifyWebhookUrl: body.notify_webhook_url, webhookUrl: body.webhook_url, origin: requestOrigin(event) }));
     },
-    { auth: ports },
+    authenticated(ports),
   );
 }
 

@@ -10,6 +10,7 @@ import { parseOrRefuse } from '../../domain/field-errors';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
 import { json } from './http-event';
+import { authenticated } from './authenticated';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
 import type { AuthPorts } from './require-auth';
@@ -21,7 +22,7 @@ export function wire(ports: ListCardsPorts & IdempotencyPorts & AuthPorts) {
       const body = parseOrRefuse(listCardsSchema, event.body);
       return json(200, await listCards(ports, { principal: event.principal!, customerId: body.customer_id, type: body.type, pgCodes: body.pg_codes, agreementId: body.agreement_id }));
     },
-    { auth: ports },
+    authenticated(ports),
   );
 }
 

@@ -12,6 +12,7 @@ import { dynamoAuthAttempts } from '../../adapters/aws/dynamo-auth-attempts';
 import { lambdaEntry } from '../lambda-entry';
 import { logger } from '../logger';
 import { json } from './http-event';
+import { authenticated } from './authenticated';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
 import type { AuthPorts } from './require-auth';
@@ -25,7 +26,7 @@ export function wire(ports: ResendNotificationPorts & AuthPorts & IdempotencyPor
       await resendNotification(ports, { sessionId: body.session_id, orderNo: body.order_no, channels: body.channels as NotificationChannel[] });
       return json(200, { message: 'Customer notified.' });
     },
-    { auth: ports },
+    authenticated(ports),
   );
 }
 

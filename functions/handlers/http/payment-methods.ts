@@ -7,6 +7,7 @@ import { paymentMethodsSchema } from '../../domain/operation-schema';
 import { parseOrRefuse } from '../../domain/field-errors';
 import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
+import { authenticated } from './authenticated';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
 import type { AuthPorts } from './require-auth';
@@ -21,7 +22,7 @@ export function wire(ports: ListPaymentMethodsPorts & IdempotencyPorts & AuthPor
       const parsed = parseOrRefuse(paymentMethodsSchema, event.body);
       return json(200, await listPaymentMethods(ports, event.principal!, parsed, event.baseUrl));
     },
-    { auth: ports },
+    authenticated(ports),
   );
 }
 

@@ -13,6 +13,7 @@ import type { OperationName } from '../../domain/operations';
 import { parseOrRefuse } from '../../domain/field-errors';
 import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
+import { authenticated } from './authenticated';
 import { httpHandler } from './http-handler';
 import type { IdempotencyPorts } from './idempotency';
 import { requestOrigin, type AuthPorts } from './require-auth';
@@ -51,7 +52,7 @@ export function wire(ports: SessionOperationPorts) {
       if (!outcome.transaction) return json(200, { detail, operation: outcome.operation, result: 'success' });
       return json(200, { detail, ...signedOperationPayload(outcome.session, outcome.transaction, await ports.config.webhookKey()) });
     },
-    { auth: ports, idempotency: { trackingKey: true } },
+    authenticated(ports, { trackingKey: true }),
   );
 }
 

@@ -2,6 +2,7 @@ import { updateSession } from '../../app/update-session';
 import { renderSession } from '../../domain/session';
 import { fullSchema, partialSchema } from '../../domain/session-schema';
 import { json } from './http-event';
+import { authenticated } from './authenticated';
 import { httpHandler } from './http-handler';
 import { readSessionRequest } from './session-request';
 import type { SessionRoutePorts } from './session-route-ports';
@@ -14,6 +15,6 @@ export function updateSessionRoute(mode: 'partial' | 'full', ports: SessionRoute
       const session = await updateSession(ports, { principal: event.principal!, sessionId: event.pathParameters?.session_id ?? '', request, mode });
       return json(200, renderSession(session, event.baseUrl));
     },
-    { auth: ports },
+    authenticated(ports),
   );
 }

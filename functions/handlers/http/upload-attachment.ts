@@ -2,6 +2,7 @@ import { uploadAttachment } from '../../app/upload-attachment';
 import { parseWith, UPLOAD_FIELD_NAMES, uploadSchema } from '../../domain/session-schema';
 import { lambdaEntry } from '../lambda-entry';
 import { json } from './http-event';
+import { authenticated } from './authenticated';
 import { httpHandler } from './http-handler';
 import { filesInTextFields, readFilePart } from './session-request';
 import { awsSessionRoutePorts, type SessionRoutePorts } from './session-route-ports';
@@ -21,7 +22,7 @@ export function wire(ports: SessionRoutePorts) {
         ...(uploaded.attachment_short_url ? { attachment_short_url: base + uploaded.attachment_short_url } : {}),
       });
     },
-    { auth: ports },
+    authenticated(ports),
   );
 }
 
