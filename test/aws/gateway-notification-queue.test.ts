@@ -71,7 +71,10 @@ describeAws('the gateway notification route queues its sync on SQS', () => {
     const answer = await notify(id, reference);
     expect(answer.status).toBe(200);
     const received = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))).Messages ?? [];
-    expect(received.map((message) => JSON.parse(message.Body!))).toEqual([{ session_id: id, reference, try: 1, delay_seconds: 0, trigger: 'notification' }]);
+    // It names the notification's request, so the sync's paid event and webhook do too.
+    const requestId = answer.headers.get('x-request-id');
+    expect(requestId).toMatch(/\S/);
+    expect(received.map((message) => JSON.parse(message.Body!))).toEqual([{ session_id: id, reference, try: 1, delay_seconds: 0, trigger: 'notification', request_id: requestId }]);
     expect(mpgs.requests().filter((entry) => entry.path.startsWith('/api/'))).toEqual([]);
     expect((await ports.sessions.get(id))!.state).toBe('pending');
   });
