@@ -59,12 +59,19 @@ export interface LoadOptions {
   onProgress?: (line: string) => void;
 }
 
+/** How many times a refund answered 503 is sent again. */
+const REFUND_RETRIES = 3;
+
 export interface RequestSample {
   route: Route;
   /** ms since the run started. */
   at: number;
   ms: number;
   status: number;
+  /** A 5xx's body (its start): what the stage said, for whoever reads the figures. */
+  detail?: string;
+  /** A 503 the client sent again (a refund, with its Tracking-Key, as a merchant does). */
+  retried?: boolean;
 }
 
 export interface Delivery {
@@ -109,12 +116,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     try {
       const response = await fetch(options.baseUrl + path, { method, headers: init.headers, body: init.body, redirect: 'manual' });
       const text = await response.text();
-      requests.push({ route, at, ms: performance.now() - t0, status: response.status });
-      return { status: response.status, text, headers: response.headers };
+      const sample: RequestSample = { route, at, ms: performance.now() - t0, status: response.status, ...(response.status >= 500 ? { detail: text.slice(0, 200) } : {}) };
+      requests.push(sample);
+      return { status: response.status, text, headers: response.headers, sample };
     } catch {
       // The connection itself failed: recorded as status 0.
-      requests.push({ route, at, ms: performance.now() - t0, status: 0 });
-      return { status: 0, text: '', headers: new Headers() };
+      const sample: RequestSample = { route, at, ms: performance.now() - t0, status: 0 };
+      requests.push(sample);
+      return { status: 0, text: '', headers: new Headers(), sample };
     }
   };
   const auth = { authorization: `Api-Key ${options.apiKey}`, 'content-type': 'application/json' };
@@ -145,7 +154,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           sessions.paid++;
           expected.push({ key: `${id}:paid`, at: now() });
           if (refund) {
-            const refunded = await call('refund', 'POST', '/b/pbl/v2/operation/', { body: JSON.stringify({ session_id: id, operation: 'refund', amount: '1' }), headers: auth });
+            // With a Tracking-Key, so a 503 (the store busy, or the gateway's timeout) can be sent
+            // again, as a merchant does: the second answers the first's result, never a second refund.
+            const refundOnce = () => call('refund', 'POST', '/b/pbl/v2/operation/', { body: JSON.stringify({ session_id: id, operation: 'refund', amount: '1' }), headers: { ...auth, 'tracking-key': `${id}-refund` } });
+            let refunded = await refundOnce();
+            for (let retry = 1; refunded.status === 503 && retry <= REFUND_RETRIES; retry++) {
+              refunded.sample.retried = true;
+              await new Promise((resolve) => setTimeout(resolve, 1_000));
+              refunded = await refundOnce();
+            }
             if (refunded.status === 200) {
               sessions.refunded++;
               expected.push({ key: `${id}:refunded`, at: now() });

@@ -16,6 +16,10 @@ export interface RouteFigures {
   '5xx': number;
   /** Of the 5xx: 502, a function that died mid-invocation (the chaos switch's HTTP face). */
   '502': number;
+  /** Of the 5xx: 503s the client sent again (a refund, with its Tracking-Key). */
+  retried: number;
+  /** The bodies of the first few 5xx other than 502, as the stage sent them. */
+  details: string[];
   /** Connection failures. */
   failed: number;
 }
@@ -43,7 +47,7 @@ export function summarize(result: LoadResult, target: string, chaos?: Map<string
       const samples = result.requests.filter((r) => r.route === route);
       const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
       const count = (test: (status: number) => boolean) => samples.filter((s) => test(s.status)).length;
-      return [route, { count: samples.length, p50_ms: r1(quantile(ms, 0.5)), p90_ms: r1(quantile(ms, 0.9)), p99_ms: r1(quantile(ms, 0.99)), max_ms: r1(ms.at(-1) ?? 0), '4xx': count((s) => s >= 400 && s < 500), '5xx': count((s) => s >= 500), '502': count((s) => s === 502), failed: count((s) => s === 0) }];
+      return [route, { count: samples.length, p50_ms: r1(quantile(ms, 0.5)), p90_ms: r1(quantile(ms, 0.9)), p99_ms: r1(quantile(ms, 0.99)), max_ms: r1(ms.at(-1) ?? 0), '4xx': count((s) => s >= 400 && s < 500), '5xx': count((s) => s >= 500), '502': count((s) => s === 502), retried: samples.filter((s) => s.retried).length, details: samples.filter((s) => s.status >= 500 && s.status !== 502).slice(0, 5).map((s) => `${s.status} ${s.detail ?? ''}`), failed: count((s) => s === 0) }];
     }),
   ) as Record<Route, RouteFigures>;
   const expected = new Set(result.expected.map((e) => e.key));

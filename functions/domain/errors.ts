@@ -83,8 +83,9 @@ export class TooManyAttemptsError extends DetailError {
 /** A dependency is briefly unavailable (throttling, transaction conflict): safe to retry. */
 export class ServiceUnavailableError extends DetailError {
   override readonly name = 'ServiceUnavailableError';
-  constructor(message = 'Service temporarily unavailable, try again.') {
-    super(message);
+  /** `cause`: what was busy (a DynamoDB error), for the log line; the answer never shows it. */
+  constructor(message = 'Service temporarily unavailable, try again.', options?: { cause?: unknown }) {
+    super(message, options);
   }
 }
 

@@ -11,6 +11,7 @@ import { updateSession } from '../fixtures/session-requests';
 import { ConflictError, ServiceUnavailableError } from '../../functions/domain/errors';
 import { sessionEvent } from '../../functions/domain/events';
 import { errorResponse } from '../../functions/handlers/http/error-response';
+import { logger } from '../../functions/handlers/logger';
 import type { Ports } from '../../functions/ports';
 import { embeddedPorts } from '../../functions/local/embedded-ports';
 import { demoConfig } from '../../functions/local/demo-config';
@@ -100,7 +101,11 @@ describeAws('DynamoDB session repository under faults and contention', () => {
     client.destroy();
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(seen.attempts).toBe(2); // the SDK retried before giving up
+    // The answer says nothing more; the log line says what was busy, so an operator sees why.
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
     const response = errorResponse(error);
+    expect(warn.mock.calls).toEqual([['service unavailable', { detail: 'Service temporarily unavailable, try again.', cause: expect.stringMatching(/^ProvisionedThroughputExceededException: /) }]]);
+    warn.mockRestore();
     expect(response.statusCode).toBe(503);
     expect(JSON.parse(response.body)).toEqual({ detail: 'Service temporarily unavailable, try again.' });
     expect(await rawItem(reader, table.name, sessionKey(session.session_id))).toBeUndefined();
@@ -154,6 +159,7 @@ describeAws('DynamoDB session repository under faults and contention', () => {
     client.destroy();
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(seen.attempts).toBe(3); // ours: TransactionCanceledException is not retried by the SDK
+    expect((error as Error).cause).toMatchObject({ name: 'TransactionCanceledException' });
     expect(await rawItem(reader, table.name, sessionKey(session.session_id))).toEqual(before);
     expect(await rawItem(reader, table.name, orderNoKey(oldNo))).toMatchObject({ session_id: session.session_id });
     expect(await rawItem(reader, table.name, orderNoKey(newNo))).toBeUndefined();

@@ -25,7 +25,7 @@ export async function dynamoCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (isBusy(error)) throw new ServiceUnavailableError();
+    if (isBusy(error)) throw new ServiceUnavailableError(undefined, { cause: error });
     throw error;
   }
 }

@@ -210,7 +210,7 @@ export class DynamoSessionRepository implements SessionRepository, SessionBatchR
         // The item is part of another's transaction in flight (an order_no move): as a cancelled
         // transaction, nothing was written; run it again, then 503.
         if (error.name !== 'TransactionConflictException') throw error;
-        if (attempt >= this.attempts) throw new ServiceUnavailableError();
+        if (attempt >= this.attempts) throw new ServiceUnavailableError(undefined, { cause: error });
         await pause(attempt);
       }
     }
@@ -277,7 +277,7 @@ export class DynamoSessionRepository implements SessionRepository, SessionBatchR
           await pause(attempt);
           continue;
         }
-        if (outcome === 'retry' || isBusy(error)) throw new ServiceUnavailableError();
+        if (outcome === 'retry' || isBusy(error)) throw new ServiceUnavailableError(undefined, { cause: error });
         throw error;
       }
     }

@@ -50,9 +50,16 @@ function errorBody(error: unknown): { status: number; body: object } {
   if (error instanceof OperationFailedError) return { status: 400, body: { detail: error.detail, operation: error.operation, result: 'failed' } };
   if (error instanceof NotificationFailedError) return { status: 400, body: { session_id: error.sessionId, order_no: error.orderNo, channels: error.channel, result: 'failed', detail: error.detail } };
   if (error instanceof OrderNoTakenError) return { status: 400, body: { order_no: ['Payment transaction with this order_no already exists.'] } };
+  // Busy or unreachable (a store, a gateway): the client may retry; the log says what it was.
+  if (error instanceof ServiceUnavailableError) logger.warn('service unavailable', { detail: error.message, cause: causeName(error.cause) });
   const known = DETAIL_STATUS.find(([type]) => error instanceof type);
   if (known) return { status: known[1], body: { detail: (error as Error).message } };
   // Anything else is our fault: log it whole, show nothing of it.
   logger.error('unhandled error', error as Error);
   return { status: 500, body: { detail: 'A server error occurred.' } };
+}
+
+/** The name and message of what made a 503, never its stack or request. */
+function causeName(cause: unknown): string | undefined {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
 }
