@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     console.log(table(summary));
     console.log(`Report: ${join(out, `load-${stamp}.html`)} (figures: load-${stamp}.json)`);
     console.log(JSON.stringify(summary));
-    const failed = summary.webhooks.missing > 0 || summary.webhooks.bad_signatures > 0 || Object.values(summary.routes).some((r) => r['5xx'] - r['502'] > 0);
+    const failed = summary.webhooks.missing > 0 || summary.webhooks.bad_signatures > 0 || Object.values(summary.routes).some((r) => r['5xx'] - r['502'] - r.retried > 0);
     process.exitCode = failed ? 1 : 0;
   } finally {
     await stage?.close();
