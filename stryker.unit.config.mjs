@@ -13,5 +13,4 @@ export default {
   incrementalFile: 'reports/stryker-unit-incremental.json',
   htmlReporter: { fileName: 'reports/mutation-unit/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation-unit/mutation.json' },
-  dryRunTimeoutMinutes: 10,
 };
