@@ -9,9 +9,7 @@ import base from './stryker.config.mjs';
  */
 export default {
   ...base,
-  // The unit suites import what they test, so jest's related tests are right here (and each
-  // mutant loads only those files, not all of them).
-  jest: { ...base.jest, configFile: 'jest.stryker-unit.config.js', enableFindRelatedTests: true },
+  jest: { ...base.jest, configFile: 'jest.stryker-unit.config.js' },
   incrementalFile: 'reports/stryker-unit-incremental.json',
   htmlReporter: { fileName: 'reports/mutation-unit/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation-unit/mutation.json' },

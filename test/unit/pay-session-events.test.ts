@@ -10,11 +10,11 @@ import { EVENTS_ATTRIBUTE } from '../../functions/config/table';
 import type { SessionEvent } from '../../functions/domain/events';
 import type { Session } from '../../functions/domain/session';
 import type { Ports, SessionRepository } from '../../functions/ports';
-import { demoConfig } from '../../functions/local/demo-config';
 import { embeddedPorts } from '../../functions/local/embedded-ports';
 import { createTestTable, rawItem, storedEvents } from '../fixtures/dynamo-table';
 import { describeAws } from '../fixtures/moto';
 import { createSession } from '../fixtures/session-requests';
+import { demoMerchant } from '../fixtures/embedded-ports';
 
 /**
  * A payment commits its event with the change that makes it: one `paid` (or `authorized`,
@@ -35,7 +35,7 @@ async function openSession(ports: Ports, pgCode: string): Promise<Session> {
 }
 
 async function portsWith(sessions?: SessionRepository): Promise<Ports> {
-  const { config } = await demoConfig({ CHECKOUT_DEMO_BASIC: 'u:p' });
+  const { config } = await demoMerchant({ CHECKOUT_DEMO_BASIC: 'u:p' });
   const ports = embeddedPorts(config, 'key', new ManualClock(NOW));
   return { ...ports, ...(sessions ? { sessions } : {}) } as Ports;
 }

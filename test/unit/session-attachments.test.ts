@@ -11,10 +11,10 @@ import type { Principal } from '../../functions/domain/permissions';
 import type { Session } from '../../functions/domain/session';
 import type { SessionEvent } from '../../functions/domain/events';
 import type { Ids } from '../../functions/ports';
-import { demoConfig } from '../../functions/local/demo-config';
 import { embeddedPorts as buildPorts } from '../../functions/local/embedded-ports';
 import { DEMO_ENV } from '../fixtures/local-api';
 import { tinyPdf, tinyPng } from '../fixtures/sample-files';
+import { demoMerchant } from '../fixtures/embedded-ports';
 
 const principal: Principal = { kind: 'api_key', id: 'test', name: 'test' };
 const body = { type: 'payment_request', pg_codes: ['sandbox-kwd'], amount: '14', currency_code: 'KWD' };
@@ -37,7 +37,7 @@ class RacedRepository extends MemorySessionRepository {
 }
 
 async function embeddedPorts(overrides: { attachments?: MemoryAttachmentStore; ids?: Ids } = {}) {
-  const { config, credentials } = await demoConfig(DEMO_ENV);
+  const { config, credentials } = await demoMerchant(DEMO_ENV);
   const ports = buildPorts(config, credentials.webhookKey, new ManualClock(new Date('2026-11-25T10:00:00Z')));
   return { ...ports, sessions: new RacedRepository(), ...overrides };
 }
