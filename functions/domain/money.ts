@@ -26,7 +26,8 @@ export function parseAmount(text: string, decimals: number, options: { zero?: bo
   if (whole.length + fraction.length > MAX_DIGITS) return { ok: false, problem: 'too_many_digits' };
   if (fraction.length > decimals) return { ok: false, problem: 'too_many_decimals' };
   const minor = BigInt(whole + fraction.padEnd(decimals, '0'));
-  if (minor < 0n || (minor === 0n && !options.zero)) return { ok: false, problem: 'not_positive' };
+  // No sign gets past DECIMAL, so zero is the only amount that is not positive.
+  if (minor === 0n && !options.zero) return { ok: false, problem: 'not_positive' };
   return { ok: true, minor };
 }
 

@@ -9,6 +9,10 @@ describe('parseAmount', () => {
     ['007.100', 3, 7100n],
     ['14.000', 0, 14n],
     ['99999999999999999.99', 2, 9999999999999999999n],
+    // 20 digits is the most; leading zeros and trailing fraction zeros are not digits of the amount.
+    ['12345678901234567890', 0, 12345678901234567890n],
+    ['0000000000000000000000001', 0, 1n],
+    ['1.000000000000000000000', 2, 100n],
   ])('%s with %i decimals is %p minor units', (text, decimals, minor) => {
     expect(parseAmount(text, decimals)).toEqual({ ok: true, minor });
   });
@@ -24,8 +28,14 @@ describe('parseAmount', () => {
     ['1,5', 2, 'invalid'],
     ['', 2, 'invalid'],
     ['123456789012345678901', 0, 'too_many_digits'],
+    ['1234567890.12345678901', 11, 'too_many_digits'],
   ])('%s with %i decimals is refused as %s', (text, decimals, problem) => {
     expect(parseAmount(text, decimals)).toEqual({ ok: false, problem });
+  });
+
+  test('zero is an amount only where the caller allows it (a save_card session)', () => {
+    expect(parseAmount('0.000', 3, { zero: true })).toEqual({ ok: true, minor: 0n });
+    expect(parseAmount('0', 3, { zero: false })).toEqual({ ok: false, problem: 'not_positive' });
   });
 });
 
@@ -43,6 +53,8 @@ test('percentOf rounds half up to a minor unit without floats', () => {
   expect(percentOf(14000n, '0')).toBe(0n);
   // 0.1 + 0.2 style trouble does not exist in integer arithmetic
   expect(percentOf(10n ** 18n, '33.333')).toBe(333330000000000000n);
+  expect(() => percentOf(1000n, '-2')).toThrow('invalid percentage -2');
+  expect(() => percentOf(1000n, '2.5%')).toThrow('invalid percentage 2.5%');
 });
 
 test('decimalText accepts strings and finite JSON numbers only', () => {
