@@ -35,7 +35,12 @@ export interface DemoMpgs {
 /** The demo's MPGS gateway codes: purchase (KWD) and authorize (KWD, USD). */
 export const DEMO_MPGS_CODES = ['mpgs-kwd', 'mpgs-authorize'] as const;
 
-export async function demoConfig(env: DemoValues = fromSettings(), mpgs?: DemoMpgs): Promise<{ config: MerchantConfig; credentials: DemoCredentials }> {
+/** `hash` is for tests, which reuse a stored hash of their fixed password instead of paying scrypt each time. */
+export async function demoConfig(
+  env: DemoValues = fromSettings(),
+  mpgs?: DemoMpgs,
+  hash: (password: string) => Promise<string> = hashPassword,
+): Promise<{ config: MerchantConfig; credentials: DemoCredentials }> {
   const apiKey = env.CHECKOUT_DEMO_API_KEY || newApiKey().key;
   const [username = 'demo', password = randomBytes(12).toString('base64url')] = splitBasic(env.CHECKOUT_DEMO_BASIC);
   const webhookKey = env.CHECKOUT_DEMO_WEBHOOK_KEY || randomBytes(32).toString('hex');
@@ -54,7 +59,7 @@ export async function demoConfig(env: DemoValues = fromSettings(), mpgs?: DemoMp
     users: [
       {
         username,
-        password_hash: await hashPassword(password),
+        password_hash: await hash(password),
         active: true,
         permissions: { payment_request: ['add', 'change', 'view'] },
         pg_codes: ['sandbox-kwd'],

@@ -14,6 +14,7 @@ import { embeddedPorts } from '../../functions/local/embedded-ports';
 import { createTestTable, rawItem, storedEvents } from '../fixtures/dynamo-table';
 import { describeAws } from '../fixtures/moto';
 import { createSession } from '../fixtures/session-requests';
+import { DEMO_ENV } from '../fixtures/local-api';
 import { demoMerchant } from '../fixtures/embedded-ports';
 
 /**
@@ -35,7 +36,7 @@ async function openSession(ports: Ports, pgCode: string): Promise<Session> {
 }
 
 async function portsWith(sessions?: SessionRepository): Promise<Ports> {
-  const { config } = await demoMerchant({ CHECKOUT_DEMO_BASIC: 'u:p' });
+  const { config } = await demoMerchant(DEMO_ENV);
   const ports = embeddedPorts(config, 'key', new ManualClock(NOW));
   return { ...ports, ...(sessions ? { sessions } : {}) } as Ports;
 }

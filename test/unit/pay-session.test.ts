@@ -7,6 +7,7 @@ import type { SessionEvent } from '../../functions/domain/events';
 import type { Session } from '../../functions/domain/session';
 import type { Ports } from '../../functions/ports';
 import { embeddedPorts } from '../../functions/local/embedded-ports';
+import { DEMO_ENV } from '../fixtures/local-api';
 import { demoMerchant } from '../fixtures/embedded-ports';
 
 /** The embedded repository, with a hook that lets another writer in just before the next update. */
@@ -25,7 +26,7 @@ let ports: Ports & { sessions: RacingRepository };
 let session: Session;
 
 beforeEach(async () => {
-  const { config } = await demoMerchant({ CHECKOUT_DEMO_BASIC: 'u:p' });
+  const { config } = await demoMerchant(DEMO_ENV);
   ports = { ...embeddedPorts(config, 'key', new ManualClock(new Date('2026-11-25T10:00:00Z'))), sessions: new RacingRepository() };
   session = await createSession(ports, {
     principal: { kind: 'api_key', id: 'test', name: 'test' },
