@@ -62,6 +62,8 @@ export interface LocalOptions {
   localMpgs?: { port?: number; notificationTimeScale?: number };
   /** Per-call timeout towards a payment gateway. */
   gatewayTimeoutMs?: number;
+  /** Hashes the demo user's password (tests reuse a stored hash: scrypt takes about 0.7 s). */
+  hashPassword?: (password: string) => Promise<string>;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
   const publicUrl = setting('CHECKOUT_PUBLIC_URL');
   const mpgs = options.localMpgs ? await startLocalMpgs({ port: options.localMpgs.port ?? 0, host, merchants: [DEMO_MERCHANT], notificationTimeScale: options.localMpgs.notificationTimeScale }) : undefined;
   const demoMpgs = mpgs && { host: mpgs.url, merchantId: DEMO_MERCHANT.id, secrets: { api_password: DEMO_MERCHANT.password, notification_secret: DEMO_MERCHANT.notificationSecret } };
-  const { config, credentials } = await demoConfig(undefined, demoMpgs);
+  const { config, credentials } = await demoConfig(undefined, demoMpgs, options.hashPassword);
   const activity = options.activity ?? new ActivityLog();
   const ports = embeddedPorts(config, credentials.webhookKey, clock, {
     log: activity,
