@@ -1,6 +1,6 @@
 import { addApiKey, addGateway, addUser, EMPTY_CONFIG } from '../../functions/app/edit-merchant-config';
 import { authenticate, forgetAuthenticationMemory } from '../../functions/app/authenticate';
-import { afterFailure, LOCKOUT, lockedSeconds } from '../../functions/domain/auth-lockout';
+import { afterFailure, LOCKOUT, lockedSeconds, recordExpiry } from '../../functions/domain/auth-lockout';
 import { scryptRuns } from '../../functions/domain/credentials';
 import { AuthenticationError, TooManyAttemptsError } from '../../functions/domain/errors';
 import { errorResponse } from '../../functions/handlers/http/error-response';
@@ -48,6 +48,22 @@ test('the domain: five failures in a window lock for 1 minute, then 2, 4 … at 
   for (let i = 1; i <= 6; i++) slow = afterFailure(slow, 'user', new Date(NOW.getTime() + i * 16 * 60_000));
   expect(slow.failures).toBe(1);
   expect(LOCKOUT.budgets.address.failures).toBeGreaterThan(LOCKOUT.budgets.user.failures);
+});
+
+test('the domain at its edges: a lock ends at its instant, a window at its 15th minute, a record a day after its last failure or when its lock ends', () => {
+  const at = (ms: number) => new Date(NOW.getTime() + ms);
+  const locked = { failures: 5, window_started: NOW.toISOString(), lockouts: 1, locked_until: at(60_000).toISOString() };
+  expect(lockedSeconds(locked, at(59_001))).toBe(1);
+  expect(lockedSeconds(locked, at(60_000))).toBe(0);
+  expect(lockedSeconds(locked, at(61_000))).toBe(0);
+  // The window is open until its 900th second, and closed from then.
+  const four = { failures: 4, window_started: NOW.toISOString(), lockouts: 0 };
+  expect(afterFailure(four, 'user', at(899_999))).toMatchObject({ failures: 5, lockouts: 1 });
+  expect(afterFailure(four, 'user', at(900_000))).toEqual({ failures: 1, window_started: at(900_000).toISOString(), lockouts: 0 });
+  expect(recordExpiry(four, NOW)).toEqual(at(LOCKOUT.keepSeconds * 1000));
+  const longLock = { ...locked, locked_until: at(LOCKOUT.keepSeconds * 1000 + 5_000).toISOString() };
+  expect(recordExpiry(longLock, NOW)).toEqual(at(LOCKOUT.keepSeconds * 1000 + 5_000));
+  expect(recordExpiry(locked, NOW)).toEqual(at(LOCKOUT.keepSeconds * 1000));
 });
 
 test('a user locked after five wrong passwords gets 429 with Retry-After, even with the right password, and costs no scrypt', async () => {
