@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { signWebhook, verifyWebhookSignature } from '../../functions/domain/webhook-signature';
+import { signWebhook, verifySignatureHeader, verifyWebhookSignature } from '../../functions/domain/webhook-signature';
 
 // Computed here with node:crypto over hand-written messages, not through the module under test.
 const hmac = (key: string, message: string) => createHmac('sha256', key).update(message, 'utf8').digest('hex');
@@ -58,4 +58,40 @@ test('verification fails for a changed field, another key or a missing signature
   expect(verifyWebhookSignature({ ...payload, signature: signature.slice(1) }, 'k1')).toBe(false);
   // Unsigned fields may change without breaking it (as with Ottu).
   expect(verifyWebhookSignature({ ...payload, extra: { x: 1 }, signature }, 'k1')).toBe(true);
+});
+
+test('a malformed signature is false, never a throw: not hex, too short, or not a string', () => {
+  const payload = { order_no: 'A1', amount: '14.000' };
+  const good = signWebhook(payload, 'k');
+  expect(verifyWebhookSignature({ ...payload, signature: 'zz'.repeat(32) }, 'k')).toBe(false);
+  expect(verifyWebhookSignature({ ...payload, signature: good.slice(0, 62) }, 'k')).toBe(false);
+  expect(verifyWebhookSignature({ ...payload, signature: good.toUpperCase() }, 'k')).toBe(false);
+  expect(verifyWebhookSignature({ ...payload, signature: 42 }, 'k')).toBe(false);
+});
+
+describe('the signature header', () => {
+  const body = '{"order_no":"A1"}';
+  const now = new Date('2026-12-08T10:00:00Z');
+  const t = Math.floor(now.getTime() / 1000);
+
+  test('a header without a whole-second timestamp is a mismatch, even with a v1 made over that missing time', () => {
+    expect(verifySignatureHeader(`v1=${hmac('k', `NaN.${body}`)}`, body, ['k'], now)).toBe('mismatch');
+    expect(verifySignatureHeader(`t=${t}.5,v1=${hmac('k', `${t}.5.${body}`)}`, body, ['k'], now)).toBe('mismatch');
+    expect(verifySignatureHeader(`t=${t}`, body, ['k'], now)).toBe('mismatch');
+    expect(verifySignatureHeader(undefined, body, ['k'], now)).toBe('missing');
+  });
+
+  test('a receiver holding two keys accepts a header signed by either one', () => {
+    const header = `t=${t},v1=${hmac('new', `${t}.${body}`)}`;
+    expect(verifySignatureHeader(header, body, ['old', 'new'], now)).toBe('ok');
+    expect(verifySignatureHeader(header, body, ['new', 'old'], now)).toBe('ok');
+  });
+
+  test('the tolerance holds to its second, either way', () => {
+    const at = (seconds: number) => `t=${t + seconds},v1=${hmac('k', `${t + seconds}.${body}`)}`;
+    expect(verifySignatureHeader(at(-300), body, ['k'], now)).toBe('ok');
+    expect(verifySignatureHeader(at(300), body, ['k'], now)).toBe('ok');
+    expect(verifySignatureHeader(at(-301), body, ['k'], now)).toBe('stale');
+    expect(verifySignatureHeader(at(301), body, ['k'], now)).toBe('stale');
+  });
 });
